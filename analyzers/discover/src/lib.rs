@@ -1,0 +1,1 @@
+//! Discovery: walk a repository, find Cargo workspaces and packages, classify services and libraries.

@@ -1,0 +1,1 @@
+//! The dependency graph (petgraph) built from the model: cycles, layers, longest synchronous chain.

@@ -1,0 +1,114 @@
+use crate::Location;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Severity of a diagnostic or finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// Stable codes for scan diagnostics (things nova could not analyse).
+/// Rendered as `N0xx`; documented in README.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DiagCode {
+    /// N001: a file could not be read (I/O error).
+    Io,
+    /// N002: a file is not valid UTF-8.
+    NotUtf8,
+    /// N003: a Rust file does not parse.
+    RustSyntax,
+    /// N004: SQL did not parse; the lexical fallback was used.
+    SqlFallback,
+    /// N005: a table name could not be resolved statically (format! hole...).
+    UnresolvedTable,
+    /// N006: a SQL expression could not be resolved to text at all.
+    UnresolvedSql,
+    /// N007: an ORM (diesel, sea-orm) is used; it is not analysed yet.
+    OrmNotAnalysed,
+    /// N008: a table is accessed but created by no migration.
+    TableNotInCatalog,
+    /// N009: a Kafka topic expression could not be resolved.
+    UnresolvedTopic,
+    /// N010: a manifest (YAML/TOML/proto) does not parse.
+    ManifestSyntax,
+    /// N011: a Cargo.toml could not be understood.
+    CargoManifest,
+    /// N012: a gRPC client or HTTP target could not be tied to a service.
+    UnresolvedTarget,
+    /// N013: something in `nova.toml` refers to a thing the scan did not find.
+    ConfigReference,
+}
+
+impl DiagCode {
+    pub fn id(self) -> &'static str {
+        match self {
+            DiagCode::Io => "N001",
+            DiagCode::NotUtf8 => "N002",
+            DiagCode::RustSyntax => "N003",
+            DiagCode::SqlFallback => "N004",
+            DiagCode::UnresolvedTable => "N005",
+            DiagCode::UnresolvedSql => "N006",
+            DiagCode::OrmNotAnalysed => "N007",
+            DiagCode::TableNotInCatalog => "N008",
+            DiagCode::UnresolvedTopic => "N009",
+            DiagCode::ManifestSyntax => "N010",
+            DiagCode::CargoManifest => "N011",
+            DiagCode::UnresolvedTarget => "N012",
+            DiagCode::ConfigReference => "N013",
+        }
+    }
+}
+
+/// Something the scan could not analyse, or analysed with low confidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Diagnostic {
+    pub code: DiagCode,
+    pub severity: Severity,
+    pub message: String,
+    pub location: Option<Location>,
+    /// The offending text (SQL, template, expression), when there is one.
+    pub snippet: Option<String>,
+    /// Service the diagnostic concerns, when known.
+    pub service: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(code: DiagCode, severity: Severity, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity,
+            message: message.into(),
+            location: None,
+            snippet: None,
+            service: None,
+        }
+    }
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+    pub fn with_snippet(mut self, snippet: impl Into<String>) -> Self {
+        self.snippet = Some(snippet.into());
+        self
+    }
+    pub fn for_service(mut self, service: impl Into<String>) -> Self {
+        self.service = Some(service.into());
+        self
+    }
+}

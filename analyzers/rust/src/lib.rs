@@ -1,0 +1,65 @@
+//! Facts from Rust source, found by walking the `syn` AST (never regular
+//! expressions).
+//!
+//! [`parse_file`] parses one file once and runs every collector over the
+//! tree. The result, [`FileFacts`], is plain data: resolution across files
+//! (constants defined in another module, SQL in a library called by a
+//! service, names tied to services) happens later, in `nova-scan` and
+//! `nova-link`, so this crate stays a pure per-file function that the scan can
+//! run on many files in parallel.
+
+pub mod graph;
+pub mod sql;
+
+use serde::{Deserialize, Serialize};
+
+/// Everything nova extracts from one Rust file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FileFacts {
+    /// SQL texts that reach a database, unresolved (see [`sql::SqlExpr`]).
+    pub sql_sites: Vec<sql::SqlSite>,
+    /// `const`/`static`/top-level string definitions, for cross-module lookup.
+    pub consts: Vec<sql::ConstDef>,
+    /// Functions and the names they call (for library attribution).
+    pub functions: Vec<sql::FnInfo>,
+    /// diesel `table!` / sea-orm `table_name` uses (not analysed yet).
+    pub orm: Vec<sql::OrmUse>,
+    /// gRPC, HTTP and Kafka facts.
+    pub graph: graph::GraphFacts,
+}
+
+/// A Rust file that does not parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.column, self.message)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Parse one Rust file and collect every fact from it.
+///
+/// `in_test_file` is true for files under `tests/`, `benches/` or
+/// `examples/`; items under `#[cfg(test)]` or `#[test]` are marked as test
+/// code by the collectors themselves.
+pub fn parse_file(source: &str, in_test_file: bool) -> Result<FileFacts, ParseError> {
+    let file = syn::parse_file(source).map_err(|e| {
+        let start = e.span().start();
+        ParseError {
+            line: start.line as u32,
+            column: start.column as u32 + 1,
+            message: e.to_string(),
+        }
+    })?;
+    let mut facts = FileFacts::default();
+    sql::collect(&file, in_test_file, &mut facts);
+    graph::collect(&file, in_test_file, &mut facts.graph);
+    Ok(facts)
+}

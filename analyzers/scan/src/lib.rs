@@ -1,0 +1,1 @@
+//! The scan pipeline: discovery, parallel extraction, resolution, one Model.

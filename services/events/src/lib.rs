@@ -1,0 +1,1 @@
+//! Event envelope and payloads (prost), generated from proto/events.

@@ -1,0 +1,1 @@
+//! Transactional outbox: enqueue in the business transaction, relay to Kafka.
