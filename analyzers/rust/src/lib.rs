@@ -10,6 +10,17 @@
 
 pub mod graph;
 pub mod sql;
+pub mod unit;
+
+/// Prefix of the placeholder identifier that stands for a `format!` hole in
+/// resolved SQL text: hole `i` becomes `__nova_hole_{i}__`. `nova-sql`
+/// reports a placeholder in a table position as an unresolved table.
+pub const HOLE_PREFIX: &str = "__nova_hole_";
+
+/// The placeholder for hole `i`.
+pub fn hole(i: usize) -> String {
+    format!("{HOLE_PREFIX}{i}__")
+}
 
 use serde::{Deserialize, Serialize};
 

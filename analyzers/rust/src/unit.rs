@@ -1,0 +1,38 @@
+//! Parsed Rust code grouped by Cargo package: the input of the cross-file
+//! passes (`nova-scan`'s SQL pass, `nova-link`).
+
+use crate::FileFacts;
+use nova_model::Dialect;
+
+/// One parsed Rust file of a package.
+#[derive(Debug, Clone)]
+pub struct ParsedFile {
+    /// Path relative to the scanned root, `/` separators.
+    pub path: String,
+    /// Module path of the file inside its crate (`src/db/queries.rs` ->
+    /// `["db", "queries"]`; `src/lib.rs`/`src/main.rs` -> `[]`).
+    pub module: Vec<String>,
+    /// True for files under `tests/`, `benches/`, `examples/`.
+    pub in_test: bool,
+    pub facts: FileFacts,
+}
+
+/// One Cargo package and its parsed Rust files.
+#[derive(Debug, Clone)]
+pub struct Crate {
+    /// Cargo package name.
+    pub package: String,
+    /// Package directory relative to the root ("" for the root).
+    pub dir: String,
+    /// Canonical service name when this package is a service, else `None`
+    /// (a library).
+    pub service: Option<String>,
+    /// Packages of the scanned tree this one depends on directly (by package
+    /// name), normal dependencies only.
+    pub local_deps: Vec<String>,
+    /// External crates it depends on (by crate name), for infrastructure
+    /// detection (`sqlx`, `redis`, `rdkafka`, `clickhouse`, `aws-sdk-s3`...).
+    pub external_deps: Vec<String>,
+    pub dialect: Dialect,
+    pub files: Vec<ParsedFile>,
+}
