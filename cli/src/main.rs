@@ -1,1 +1,180 @@
-fn main() {}
+//! `nova`: find the distributed monolith in a microservice backend.
+//!
+//! A thin command line over the libraries: `nova-scan` builds the model,
+//! `nova-rules` audits it, `nova-graph` and `nova-report` render it.
+//!
+//! Exit codes: 0 = nothing at or above `--fail-on`; 1 = findings (or stale
+//! baseline entries under `--strict-baseline`); 2 = usage, config or I/O
+//! error.
+
+mod commands;
+mod config_errors;
+mod output;
+mod progress;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Find the distributed monolith: who owns which table, who calls whom.
+#[derive(Debug, Parser)]
+#[command(name = "nova", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Config file (default: `<PATH>/nova.toml` when present).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Count test, bench and example code too.
+    #[arg(long, global = true)]
+    pub include_tests: bool,
+    /// When to use colours (`auto` respects `NO_COLOR` and terminals).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// No progress bar, no summary lines on stderr.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan a repository and print the model.
+    Scan {
+        /// Root of the repository.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        #[arg(long, value_enum, default_value_t = ScanFormat::Text)]
+        format: ScanFormat,
+        /// Write to FILE instead of stdout.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Check the rules; fail the build on findings.
+    Audit {
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        #[arg(long, value_enum, default_value_t = AuditFormat::Human)]
+        format: AuditFormat,
+        /// Lowest severity that makes the exit code 1.
+        #[arg(long, value_enum, default_value_t = FailOn::Error)]
+        fail_on: FailOn,
+        /// Accept the findings recorded in FILE.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Record the current findings in FILE.
+        #[arg(long, value_name = "FILE")]
+        write_baseline: Option<PathBuf>,
+        /// Fail when baseline entries no longer match a finding.
+        #[arg(long)]
+        strict_baseline: bool,
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// The data-ownership matrix: tables x services, CRUD per cell.
+    OwnershipMatrix {
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        #[arg(long, value_enum, default_value_t = MatrixFormat::Markdown)]
+        format: MatrixFormat,
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// The service dependency graph.
+    Graph {
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+        format: GraphFormat,
+        /// Only synchronous edges (grpc, http, startup).
+        #[arg(long)]
+        sync_only: bool,
+        /// Only this service and its direct neighbours.
+        #[arg(long, value_name = "NAME")]
+        service: Option<String>,
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// The decoupling plan (Markdown).
+    Plan {
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+/// `nova scan --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScanFormat {
+    Json,
+    Text,
+}
+
+/// `nova audit --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    Human,
+    Json,
+    Sarif,
+}
+
+/// `nova audit --fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+/// `nova ownership-matrix --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MatrixFormat {
+    Markdown,
+    Csv,
+    Json,
+}
+
+/// `nova graph --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Dot,
+    Mermaid,
+    Json,
+    Csv,
+    Svg,
+}
+
+/// An error already shown to the user (e.g. a rendered config error).
+#[derive(Debug)]
+pub struct Reported;
+
+impl std::fmt::Display for Reported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("error already reported")
+    }
+}
+
+impl std::error::Error for Reported {}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match commands::run(&cli) {
+        Ok(code) => code,
+        Err(e) => {
+            if e.downcast_ref::<Reported>().is_none() {
+                eprintln!("error: {e:#}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}

@@ -6,6 +6,10 @@
 //! The types below are the parsed, validated form every other crate reads.
 //! PARSING IS OWNED BY the discovery/scan work; the shapes are shared.
 
+pub mod parse;
+
+pub use parse::{ConfigError, ConfigIssue, RULE_IDS, load, parse};
+
 use nova_model::{Dialect, ServiceKind, Severity};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

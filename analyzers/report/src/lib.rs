@@ -1,1 +1,44 @@
-//! Reports: ownership matrix, audit findings (text/JSON/SARIF), graph (DOT/Mermaid/CSV/JSON/SVG), decoupling plan.
+//! Reports: ownership matrix, audit findings (text/JSON/SARIF), graph
+//! (DOT/Mermaid/CSV/JSON), decoupling plan.
+//!
+//! Every renderer is a pure function of the model (plus the audit outcome,
+//! the graph or the config) returning a `String`; output is deterministic.
+//!
+//! - [`matrix::markdown`], [`matrix::csv`], [`matrix::json`]: the data
+//!   ownership matrix (seed 004).
+//! - [`audit::human`], [`audit::json`], [`audit::sarif`]: `nova audit`.
+//! - [`graph::dot`], [`graph::mermaid`], [`graph::json`], [`graph::csv`]:
+//!   `nova graph`, from a [`nova_graph::ServiceGraph`].
+//! - [`plan::markdown`]: the decoupling plan (seed 000).
+
+pub mod audit;
+pub mod graph;
+pub mod matrix;
+pub mod plan;
+
+/// Errors a renderer can report.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// The graph could not be built (e.g. unknown focus service).
+    #[error(transparent)]
+    Graph(#[from] nova_graph::GraphError),
+}
+
+/// Escape a value for a CSV field (RFC 4180): quoted when it holds a comma,
+/// a quote or a line break; quotes doubled.
+pub(crate) fn csv_field(value: &str) -> String {
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value.to_string()
+    }
+}
+
+/// Escape `|` for a Markdown table cell.
+pub(crate) fn md_cell(value: &str) -> String {
+    value.replace('|', "\\|").replace('\n', " ")
+}
+
+#[cfg(test)]
+#[path = "../../graph/src/tests/seed_model.rs"]
+pub(crate) mod seed_model;

@@ -1,10 +1,288 @@
-//! gRPC, HTTP and Kafka facts. OWNED BY the graph-extraction work.
+//! gRPC, HTTP and Kafka facts from one Rust file, found by walking the `syn`
+//! AST. OWNED BY the graph-extraction work.
+//!
+//! Everything here is per file and unresolved: constants defined elsewhere,
+//! config fields and env vars are kept as [`StrExpr`] and resolved by
+//! `nova-link` with the facts of the whole crate.
 
 use serde::{Deserialize, Serialize};
 
+mod collect;
+#[cfg(test)]
+mod tests;
+
+pub use collect::collect;
+
+/// A string value as written in code (a topic, a URL, a host), before
+/// cross-file resolution.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum StrExpr {
+    /// A string literal.
+    Lit(String),
+    /// A path to a const/static not defined in the function
+    /// (`TOPIC`, `topics::CONTENT_EVENTS`), resolved against the crate's
+    /// [`TopicConst`]s.
+    Const(Vec<String>),
+    /// `format!(template, args..)`: one expression per `{}` hole.
+    Format { template: String, args: Vec<StrExpr> },
+    /// `std::env::var("NAME")` with its code default (`unwrap_or(..)`,
+    /// `unwrap_or_else(|_| "..".into())`), if any.
+    Env { var: String, default: Option<Box<StrExpr>> },
+    /// A field of a config value (`self.config.content_url`,
+    /// `cfg.kafka.topic`): the last field name, resolved against the
+    /// crate's [`FieldInit`]s.
+    Field(String),
+    /// Several values (`&["a", "b"]`, `vec![..]`, a const array).
+    List(Vec<StrExpr>),
+    /// Not resolvable statically: the source text of the expression.
+    Unknown(String),
+}
+
+/// How a gRPC client was seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum ClientShape {
+    /// `FooClient::connect(url)`.
+    Connect,
+    /// `FooClient::new(channel)`.
+    New,
+    /// `FooClient::with_interceptor(channel, i)`.
+    WithInterceptor,
+    /// A struct field typed `FooClient<..>`.
+    Field,
+    /// `type X = FooClient<..>`.
+    Alias,
+    /// A function returning a client (pool getter).
+    ReturnType,
+    /// A function parameter typed as a client.
+    Param,
+}
+
+/// A gRPC client for a proto service.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct GrpcClient {
+    /// Proto service name (`ContentService` for `ContentServiceClient`).
+    pub service: String,
+    pub shape: ClientShape,
+    /// The name through which it is handed out: field name, alias name,
+    /// getter function name, or the enclosing type for fields.
+    pub name: Option<String>,
+    /// Struct owning the field (for [`ClientShape::Field`]): a wrapper.
+    pub owner: Option<String>,
+    /// Target address argument of `connect`, when present.
+    pub target: Option<StrExpr>,
+    pub line: u32,
+    /// Enclosing function path (`module::fn`, `Type::method`).
+    pub function: Option<String>,
+    pub in_test: bool,
+}
+
+/// How a gRPC server was seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum ServerShape {
+    /// `impl foo_server::Foo for X`.
+    Impl,
+    /// `FooServer::new(x)` / `with_interceptor` (usually handed to
+    /// `Server::builder().add_service(..)`).
+    Router,
+}
+
+/// A gRPC server for a proto service.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct GrpcServer {
+    /// Proto service name (`ContentService`).
+    pub service: String,
+    pub shape: ServerShape,
+    /// Implementing type, for `impl` blocks.
+    pub impl_type: Option<String>,
+    pub line: u32,
+    pub function: Option<String>,
+    pub in_test: bool,
+}
+
+/// A method called on a value that looks like a gRPC client.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RpcCall {
+    /// Proto service when the receiver's client type is known in the file.
+    pub service: Option<String>,
+    /// Receiver text (`self.content`, `client`, `pool.content()`).
+    pub receiver: String,
+    /// Method name as called (`get_post`).
+    pub method: String,
+    /// PascalCase RPC name (`GetPost`).
+    pub rpc: String,
+    /// When the receiver is itself a method call (`pool.content()`), that
+    /// method's name: a client getter, possibly defined in a library.
+    pub via_getter: Option<String>,
+    pub line: u32,
+    pub function: Option<String>,
+    pub in_test: bool,
+}
+
+/// An HTTP request to a URL.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct HttpCall {
+    /// `reqwest::get`, `reqwest.post`, `ureq::get`, `awc.get`, `hyper::Request`...
+    pub api: String,
+    pub url: StrExpr,
+    pub line: u32,
+    pub function: Option<String>,
+    pub in_test: bool,
+}
+
+/// Where a topic is produced/consumed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum TopicRole {
+    Produce,
+    Consume,
+}
+
+/// How a topic is reached in code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum TopicApi {
+    /// rdkafka `FutureRecord::to`/`BaseRecord::to`, `subscribe`.
+    Direct,
+    /// An outbox enqueue/publish/macro.
+    Outbox,
+}
+
+/// A produce or consume site.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct TopicSite {
+    pub role: TopicRole,
+    pub api: TopicApi,
+    pub topic: StrExpr,
+    /// The call seen (`FutureRecord::to`, `subscribe`, `outbox_event!`).
+    pub call: String,
+    pub line: u32,
+    pub function: Option<String>,
+    pub in_test: bool,
+}
+
+/// A function that hands one of its parameters to a produce/subscribe call
+/// (`fn publish(&self, topic: &str, ..) { FutureRecord::to(topic) }`):
+/// calls to it name the topic.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct TopicParam {
+    /// Function name (last segment).
+    pub name: String,
+    /// Function path.
+    pub path: String,
+    /// Parameter index, not counting `self`.
+    pub index: usize,
+    pub role: TopicRole,
+    pub api: TopicApi,
+    pub line: u32,
+}
+
+/// A call with at least one string-like argument (literal, const path),
+/// kept so that calls to [`TopicParam`] functions in other files resolve.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct StrCall {
+    /// Callee name (last segment).
+    pub callee: String,
+    /// One entry per argument (not counting a method receiver);
+    /// [`StrExpr::Unknown`] for arguments that are not string-like.
+    pub args: Vec<StrExpr>,
+    pub line: u32,
+    pub function: Option<String>,
+    pub in_test: bool,
+}
+
+/// A const/static holding a string or an array of strings.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct TopicConst {
+    pub name: String,
+    /// Inline `mod` path inside the file, outermost first.
+    pub module: Vec<String>,
+    pub value: StrExpr,
+    pub line: u32,
+}
+
+/// A struct-literal field (or `let`-free config field) initialised with a
+/// string value: `Config { content_url: env::var("X").unwrap_or(..) }`, or a
+/// field of an `envy`/serde config struct (env var = field name upper-cased).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FieldInit {
+    pub field: String,
+    pub value: StrExpr,
+    pub line: u32,
+}
+
+/// A read of an environment variable (`env::var("CONTENT_SERVICE_URL")`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct EnvRead {
+    pub var: String,
+    pub default: Option<String>,
+    pub line: u32,
+    pub function: Option<String>,
+    pub in_test: bool,
+}
+
+/// A use of an infrastructure client library in code.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct InfraHint {
+    pub kind: nova_model::InfraKind,
+    /// What was seen (`redis::Client::open`).
+    pub api: String,
+    pub line: u32,
+    pub function: Option<String>,
+    pub in_test: bool,
+}
+
+/// Per-function behaviour facts (consumer handler, dedupe) and the names it
+/// calls, for following handlers, pool getters and wrappers across files.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct GraphFn {
+    /// Inline modules, impl type and name joined with `::`
+    /// (`Type::method`, `module::fn`), as in `sql::FnInfo::path`.
+    pub path: String,
+    pub name: String,
+    pub line: u32,
+    pub in_test: bool,
+    /// Calls `subscribe`, creates a `StreamConsumer`/`BaseConsumer`, or
+    /// reads messages from a consumer (`recv()`, `stream()`).
+    pub consumer_handler: bool,
+    /// Uses the idempotent-consumer API (`nova_consumer`, `Inbox`,
+    /// `dedup`...).
+    pub dedupes: bool,
+    /// Called function/method names (last segment) with the line of the
+    /// first call, sorted by name.
+    pub calls: Vec<(String, u32)>,
+}
+
 /// gRPC/HTTP/Kafka facts from one file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GraphFacts {}
+pub struct GraphFacts {
+    /// The file is generated gRPC code (`// @generated`, `tonic::codegen`,
+    /// `pub mod foo_client { impl<T> FooClient<T> .. }`): nothing else is
+    /// collected from it.
+    pub generated: bool,
+    pub grpc_servers: Vec<GrpcServer>,
+    pub grpc_clients: Vec<GrpcClient>,
+    pub rpc_calls: Vec<RpcCall>,
+    pub http_calls: Vec<HttpCall>,
+    pub topics: Vec<TopicSite>,
+    /// Functions forwarding a parameter to a produce/subscribe call.
+    pub topic_params: Vec<TopicParam>,
+    /// Calls with string-like arguments (see [`StrCall`]).
+    pub str_calls: Vec<StrCall>,
+    pub consts: Vec<TopicConst>,
+    pub fields: Vec<FieldInit>,
+    pub env_reads: Vec<EnvRead>,
+    pub infra: Vec<InfraHint>,
+    /// Functions (all of them, with their calls).
+    pub functions: Vec<GraphFn>,
+}
 
-/// Walk `file` and collect graph facts.
-pub fn collect(_file: &syn::File, _in_test_file: bool, _out: &mut GraphFacts) {}
+/// `get_post` -> `GetPost`.
+pub fn snake_to_pascal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for part in s.split('_').filter(|p| !p.is_empty()) {
+        let mut chars = part.chars();
+        if let Some(c) = chars.next() {
+            out.extend(c.to_uppercase());
+            out.push_str(chars.as_str());
+        }
+    }
+    out
+}

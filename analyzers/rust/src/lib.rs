@@ -8,7 +8,10 @@
 //! `nova-link`, so this crate stays a pure per-file function that the scan can
 //! run on many files in parallel.
 
+pub mod attribution;
 pub mod graph;
+pub mod offline;
+pub mod resolve;
 pub mod sql;
 pub mod unit;
 
@@ -61,6 +64,63 @@ impl std::error::Error for ParseError {}
 /// `examples/`; items under `#[cfg(test)]` or `#[test]` are marked as test
 /// code by the collectors themselves.
 pub fn parse_file(source: &str, in_test_file: bool) -> Result<FileFacts, ParseError> {
+    if let Some(err) = too_deep(source) {
+        return Err(err);
+    }
+    // syn and the collectors recurse on the tree: run them on a thread with
+    // a large (lazily committed) stack so that long method chains or deep
+    // expressions cannot overflow the caller's stack, and so that a bug in a
+    // collector becomes an error for this file instead of a crash.
+    let owned = source.to_string();
+    let worker = std::thread::Builder::new()
+        .name("nova-parse".into())
+        .stack_size(PARSE_STACK)
+        .spawn(move || parse_file_inner(&owned, in_test_file));
+    match worker {
+        Ok(handle) => handle.join().unwrap_or_else(|_| {
+            Err(ParseError {
+                line: 0,
+                column: 0,
+                message: "internal error while analysing this file".to_string(),
+            })
+        }),
+        // No thread available: parse on the current one.
+        Err(_) => parse_file_inner(source, in_test_file),
+    }
+}
+
+/// Stack of the parsing thread.
+const PARSE_STACK: usize = 256 * 1024 * 1024;
+
+/// Deepest bracket nesting accepted by [`parse_file`].
+pub const MAX_NESTING: usize = 512;
+
+/// Reject sources whose bracket nesting exceeds [`MAX_NESTING`] (counted on
+/// raw characters, so brackets in strings count too).
+fn too_deep(source: &str) -> Option<ParseError> {
+    let mut depth = 0usize;
+    let mut line = 1u32;
+    for c in source.chars() {
+        match c {
+            '(' | '[' | '{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(ParseError {
+                        line,
+                        column: 0,
+                        message: format!("brackets nested deeper than {MAX_NESTING} levels"),
+                    });
+                }
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            '\n' => line += 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+fn parse_file_inner(source: &str, in_test_file: bool) -> Result<FileFacts, ParseError> {
     let file = syn::parse_file(source).map_err(|e| {
         let start = e.span().start();
         ParseError {

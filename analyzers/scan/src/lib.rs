@@ -1,1 +1,249 @@
-//! The scan pipeline: discovery, parallel extraction, resolution, one Model.
+//! The scan pipeline: discovery, parallel extraction, resolution, one
+//! [`Model`].
+//!
+//! [`scan`] runs, in order:
+//! 1. discovery (`nova-discover`): packages, services, classified files;
+//! 2. reading and parsing every file in parallel (rayon): Rust files with
+//!    `nova_rust::parse_file`, manifests with `nova_manifests::parse`,
+//!    migrations with `nova_sql::catalog`;
+//! 3. grouping parsed Rust files into [`nova_rust::unit::Crate`]s, and
+//!    building [`Service`]s (with aliases, dialect, kind, libraries) and
+//!    [`Library`]s;
+//! 4. the SQL pass (accesses, store queries);
+//! 5. the table catalog (migrations + accessed tables + config owners);
+//! 6. linking (`nova_link::link`): edges, topics, infrastructure, functions;
+//! 7. deterministic sorting.
+//!
+//! Only a missing or unreadable root is an error ([`ScanError`]); every
+//! other problem is a [`nova_model::Diagnostic`] in the model.
+
+mod catalog;
+mod read;
+mod services;
+mod sql_interim;
+pub mod sql_pass;
+pub mod synth;
+
+use nova_config::Config;
+use nova_model::{Model, ScanStats};
+use std::path::Path;
+
+/// A step of the scan, for progress reporting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Walking the tree.
+    Discover,
+    /// Reading and parsing files (`done` of `total`).
+    Parse,
+    /// Cross-file passes (SQL resolution, catalog, linking).
+    Resolve,
+}
+
+/// A progress report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub phase: Phase,
+    /// Files parsed so far (parse phase).
+    pub done: u64,
+    /// Files to parse (0 before discovery is over).
+    pub total: u64,
+}
+
+/// Options of one scan that are not part of the config.
+#[derive(Clone, Copy, Default)]
+pub struct ScanOptions<'a> {
+    /// Called from worker threads as the scan advances; must be cheap.
+    pub progress: Option<&'a (dyn Fn(Progress) + Sync)>,
+    /// Overrides `[scan] include-tests` when set.
+    pub include_tests: Option<bool>,
+}
+
+impl std::fmt::Debug for ScanOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScanOptions")
+            .field("progress", &self.progress.is_some())
+            .field("include_tests", &self.include_tests)
+            .finish()
+    }
+}
+
+/// The scan could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    /// The root is missing, unreadable or not a directory.
+    #[error(transparent)]
+    Root(#[from] nova_discover::DiscoverError),
+}
+
+/// Scan the repository at `root`.
+pub fn scan(root: &Path, config: &Config, options: &ScanOptions<'_>) -> Result<Model, ScanError> {
+    let report = |phase, done, total| {
+        if let Some(p) = options.progress {
+            p(Progress { phase, done, total });
+        }
+    };
+    report(Phase::Discover, 0, 0);
+    let include_tests = options.include_tests.unwrap_or(config.scan.include_tests);
+    let discovery = nova_discover::discover(root, config)?;
+
+    let mut model = Model::new(root.display().to_string());
+    model
+        .diagnostics
+        .extend(discovery.diagnostics.iter().cloned());
+
+    // 1. services and libraries (needs only the packages).
+    let built = services::build(&discovery.packages, config, &config_display(root, config));
+    model.diagnostics.extend(built.diagnostics.iter().cloned());
+
+    // 2. read + parse in parallel.
+    let parsed = read::read_all(&discovery, include_tests, &|done, total| {
+        report(Phase::Parse, done, total)
+    });
+    report(Phase::Resolve, parsed.stats.files, parsed.stats.files);
+    model.diagnostics.extend(parsed.diagnostics);
+    let mut stats = ScanStats {
+        files: parsed.stats.files,
+        rust_files: parsed.stats.rust_files,
+        bytes: parsed.stats.bytes,
+        sql_statements: 0,
+    };
+
+    // 3. crates.
+    let crates = services::crates(&discovery.packages, &built, parsed.rust, config);
+
+    // 4. SQL pass.
+    let root_buf = root.to_path_buf();
+    let read_file =
+        move |rel: &str| -> Option<String> { std::fs::read_to_string(root_buf.join(rel)).ok() };
+    let sql = sql_interim::run(&crates, config, &read_file, &parsed.sqlx_queries);
+    stats.sql_statements = sql.statements;
+    let mut accesses = sql.accesses;
+    if !include_tests {
+        accesses.retain(|a| !a.in_test);
+    }
+    let ignored = |t: &str| config.scan.ignore_tables.iter().any(|i| i == t);
+    accesses.retain(|a| !ignored(&a.table));
+    model.diagnostics.extend(sql.diagnostics);
+    model.store_queries = sql.store_queries;
+
+    // 5. catalog.
+    let cat = catalog::build(&parsed.migrations, &built, &accesses, config);
+    model.migrations = cat.migrations;
+    model.tables = cat.tables;
+    model.diagnostics.extend(cat.diagnostics);
+
+    // 6. link.
+    let protos: Vec<nova_model::ProtoService> = parsed
+        .manifests
+        .iter()
+        .flat_map(|m| m.protos.iter().cloned())
+        .collect();
+    let link = nova_link::link(&nova_link::LinkInput {
+        crates: &crates,
+        services: &built.services,
+        protos: &protos,
+        manifests: &parsed.manifests,
+        accesses: &accesses,
+        config,
+    });
+    model.edges = link.edges;
+    model.topics = link.topics;
+    model.infrastructure = link.infrastructure;
+    model.functions = link.functions;
+    model.proto_services = if link.proto_services.is_empty() {
+        protos
+    } else {
+        link.proto_services
+    };
+    model.diagnostics.extend(link.diagnostics);
+
+    model.services = built.services;
+    model.libraries = built.libraries;
+    model.accesses = accesses;
+    model.stats = stats;
+    sort_model(&mut model);
+    Ok(model)
+}
+
+/// The config file as shown in diagnostics: relative to `root` (with `/`)
+/// when it lies inside it, else as given.
+fn config_display(root: &Path, config: &Config) -> String {
+    let Some(src) = &config.source else {
+        return "nova.toml".to_string();
+    };
+    let p = Path::new(src);
+    let rel: Option<std::path::PathBuf> =
+        p.strip_prefix(root)
+            .ok()
+            .map(Path::to_path_buf)
+            .or_else(|| {
+                let (a, b) = (p.canonicalize().ok()?, root.canonicalize().ok()?);
+                a.strip_prefix(&b).ok().map(Path::to_path_buf)
+            });
+    match rel {
+        Some(r) => r
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/"),
+        None => src.clone(),
+    }
+}
+
+/// Sort every collection of the model deterministically.
+pub fn sort_model(m: &mut Model) {
+    m.services.sort_by(|a, b| a.name.cmp(&b.name));
+    m.libraries
+        .sort_by(|a, b| a.name.cmp(&b.name).then(a.dir.cmp(&b.dir)));
+    m.tables.sort_by(|a, b| a.name.cmp(&b.name));
+    m.migrations.sort_by(|a, b| a.file.cmp(&b.file));
+    m.accesses.sort_by(|a, b| {
+        (
+            &a.service,
+            &a.table,
+            a.op,
+            &a.location,
+            &a.via_library,
+            &a.function,
+        )
+            .cmp(&(
+                &b.service,
+                &b.table,
+                b.op,
+                &b.location,
+                &b.via_library,
+                &b.function,
+            ))
+    });
+    m.accesses.dedup();
+    m.store_queries.sort_by(|a, b| {
+        (&a.service, &a.location, a.store, &a.objects).cmp(&(
+            &b.service,
+            &b.location,
+            b.store,
+            &b.objects,
+        ))
+    });
+    m.proto_services.sort_by(|a, b| {
+        (&a.package, &a.name, &a.location).cmp(&(&b.package, &b.name, &b.location))
+    });
+    m.edges
+        .sort_by(|a, b| (&a.from, &a.to, a.kind).cmp(&(&b.from, &b.to, b.kind)));
+    m.topics.sort_by(|a, b| a.name.cmp(&b.name));
+    m.infrastructure.sort_by(|a, b| a.kind.cmp(&b.kind));
+    m.functions.sort_by(|a, b| {
+        (&a.service, &a.function, &a.location).cmp(&(&b.service, &b.function, &b.location))
+    });
+    m.diagnostics.sort_by(|a, b| {
+        (&a.location, a.code, &a.message, &a.service).cmp(&(
+            &b.location,
+            b.code,
+            &b.message,
+            &b.service,
+        ))
+    });
+    m.diagnostics.dedup();
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,497 @@
+//! `nova audit` output: human text, JSON and SARIF 2.1.0.
+//!
+//! SARIF location policy: each result's primary location is its first
+//! location with a file; a whole-file location (line 0) is reported at line
+//! 1. A finding with no location at all is placed at the nearest file nova
+//! knows: for a table, the migration that creates (or last touches) it; for
+//! a service, its `Cargo.toml`; otherwise the root `Cargo.toml`, line 1.
+//! `startLine` is therefore always ≥ 1, as GitHub code scanning requires.
+
+use comfy_table::{Cell, Color, ContentArrangement, Table, presets::UTF8_FULL};
+use nova_model::{Diagnostic, Location, Model, Severity};
+use nova_rules::{AuditOutcome, Finding, RULES, Subject};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// Version of the JSON shape of [`json`].
+pub const AUDIT_JSON_VERSION: u32 = 1;
+
+/// Most locations shown per finding in the human output.
+const MAX_LOCATIONS: usize = 8;
+
+/// `service → to`, `table users`, `topic t`, `fn f` joined by `, `.
+pub fn subject_text(s: &Subject) -> String {
+    let mut parts = Vec::new();
+    match (&s.service, &s.to) {
+        (Some(a), Some(b)) => parts.push(format!("{a} → {b}")),
+        (Some(a), None) => parts.push(a.clone()),
+        (None, Some(b)) => parts.push(format!("→ {b}")),
+        (None, None) => {}
+    }
+    if let Some(t) = &s.table {
+        parts.push(format!("table {t}"));
+    }
+    if let Some(t) = &s.topic {
+        parts.push(format!("topic {t}"));
+    }
+    if let Some(f) = &s.function {
+        parts.push(format!("fn {f}"));
+    }
+    parts.join(", ")
+}
+
+fn severity_color(s: Severity) -> Color {
+    match s {
+        Severity::Error => Color::Red,
+        Severity::Warning => Color::Yellow,
+        Severity::Info => Color::Cyan,
+    }
+}
+
+/// Human-readable audit: a table of findings (rule, severity, subject,
+/// message, locations one per line), the hints of the rules that fired,
+/// allowed/baselined/stale notes, a diagnostics summary (counts by code,
+/// then every warning-or-worse diagnostic with its file:line) and a summary
+/// line. `color` adds ANSI colours to the severity column.
+pub fn human(model: &Model, outcome: &AuditOutcome, color: bool) -> String {
+    let mut out = String::new();
+    if outcome.findings.is_empty() {
+        let _ = writeln!(out, "No new findings.");
+    } else {
+        let mut table = Table::new();
+        table
+            .load_preset(UTF8_FULL)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(160);
+        if color {
+            table.enforce_styling();
+        } else {
+            table.force_no_tty();
+        }
+        table.set_header(vec!["Rule", "Severity", "Subject", "Message", "Locations"]);
+        for f in &outcome.findings {
+            let mut sev = Cell::new(f.severity.to_string());
+            if color {
+                sev = sev.fg(severity_color(f.severity));
+            }
+            let mut locs: Vec<String> = f
+                .locations
+                .iter()
+                .take(MAX_LOCATIONS)
+                .map(|(l, _)| l.to_string())
+                .collect();
+            if f.locations.len() > MAX_LOCATIONS {
+                locs.push(format!("… {} more", f.locations.len() - MAX_LOCATIONS));
+            }
+            table.add_row(vec![
+                Cell::new(f.rule),
+                sev,
+                Cell::new(subject_text(&f.subject)),
+                Cell::new(&f.message),
+                Cell::new(locs.join("\n")),
+            ]);
+        }
+        let _ = writeln!(out, "{table}");
+        let mut seen = Vec::new();
+        let _ = writeln!(out, "\nHints:");
+        for f in &outcome.findings {
+            if !seen.contains(&f.rule) {
+                seen.push(f.rule);
+                let _ = writeln!(out, "  {}: {}", f.rule, f.hint);
+            }
+        }
+    }
+    if !outcome.allowed.is_empty() {
+        let _ = writeln!(out, "\nAllowed by nova.toml ({}):", outcome.allowed.len());
+        for a in &outcome.allowed {
+            let _ = writeln!(
+                out,
+                "  {} [{}]: {}",
+                a.finding.rule,
+                subject_text(&a.finding.subject),
+                a.reason
+            );
+        }
+    }
+    if !outcome.unused_allows.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n[[allow]] entries that matched nothing ({}):",
+            outcome.unused_allows.len()
+        );
+        for e in &outcome.unused_allows {
+            let at = if e.span.line > 0 {
+                format!("{}:{}: ", e.span.file, e.span.line)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(out, "  {at}rule {} ({})", e.rule, e.reason);
+        }
+    }
+    if !outcome.baselined.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} finding(s) accepted by the baseline (not shown).",
+            outcome.baselined.len()
+        );
+    }
+    if !outcome.stale.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nStale baseline entries ({}): fixed since the baseline was written; remove them:",
+            outcome.stale.len()
+        );
+        for s in &outcome.stale {
+            let _ = writeln!(out, "  {} ({})", s.fingerprint, s.message);
+        }
+    }
+    diagnostics_summary(&mut out, &model.diagnostics);
+    let _ = writeln!(out, "\n{}", outcome.summary());
+    out
+}
+
+fn diagnostics_summary(out: &mut String, diags: &[Diagnostic]) {
+    if diags.is_empty() {
+        return;
+    }
+    let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
+    for d in diags {
+        *by_code.entry(d.code.id()).or_default() += 1;
+    }
+    let counts: Vec<String> = by_code.iter().map(|(c, n)| format!("{c} ×{n}")).collect();
+    let _ = writeln!(
+        out,
+        "\nScan diagnostics ({}): {}",
+        diags.len(),
+        counts.join(", ")
+    );
+    let mut serious: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| d.severity >= Severity::Warning)
+        .collect();
+    serious
+        .sort_by(|a, b| (&a.location, a.code, &a.message).cmp(&(&b.location, b.code, &b.message)));
+    for d in serious {
+        let at = d
+            .location
+            .as_ref()
+            .map(|l| format!("{l}: "))
+            .unwrap_or_default();
+        let _ = writeln!(out, "  {at}{} {} {}", d.severity, d.code.id(), d.message);
+    }
+}
+
+fn location_json(l: &Location, label: &str) -> Value {
+    json!({ "file": l.file, "line": l.line, "column": l.column, "label": label })
+}
+
+fn finding_json(f: &Finding) -> Value {
+    json!({
+        "rule": f.rule,
+        "severity": f.severity,
+        "message": f.message,
+        "hint": f.hint,
+        "subject": f.subject,
+        "fingerprint": f.fingerprint,
+        "locations": f.locations.iter().map(|(l, s)| location_json(l, s)).collect::<Vec<_>>(),
+    })
+}
+
+/// Audit as JSON (stable schema, `version` field):
+/// `{version, root, summary{errors, warnings, infos, baselined, stale,
+/// allowed}, findings[{rule, severity, message, hint, subject{service,
+/// table, to, topic, function}, fingerprint, locations[{file, line, column,
+/// label}]}], baselined[...same], stale[{fingerprint, rule, message}],
+/// allowed[{finding, reason}], unused_allows[{rule, service, table, to,
+/// topic, reason}], diagnostics[...model diagnostics]}`.
+pub fn json(model: &Model, outcome: &AuditOutcome) -> String {
+    let v = json!({
+        "version": AUDIT_JSON_VERSION,
+        "root": model.root,
+        "summary": {
+            "errors": outcome.count(Severity::Error),
+            "warnings": outcome.count(Severity::Warning),
+            "infos": outcome.count(Severity::Info),
+            "baselined": outcome.baselined.len(),
+            "stale": outcome.stale.len(),
+            "allowed": outcome.allowed.len(),
+        },
+        "findings": outcome.findings.iter().map(finding_json).collect::<Vec<_>>(),
+        "baselined": outcome.baselined.iter().map(finding_json).collect::<Vec<_>>(),
+        "stale": outcome.stale,
+        "allowed": outcome.allowed.iter().map(|a| json!({
+            "finding": finding_json(&a.finding),
+            "reason": a.reason,
+        })).collect::<Vec<_>>(),
+        "unused_allows": outcome.unused_allows.iter().map(|e| json!({
+            "rule": e.rule,
+            "service": e.service,
+            "table": e.table,
+            "to": e.to,
+            "topic": e.topic,
+            "reason": e.reason,
+        })).collect::<Vec<_>>(),
+        "diagnostics": model.diagnostics,
+    });
+    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// Percent-encode a relative path for a SARIF `artifactLocation.uri`:
+/// everything but unreserved characters and `/` is encoded.
+pub fn uri_encode(path: &str) -> String {
+    let mut out = String::new();
+    for b in path.trim_start_matches("./").bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+    }
+    out
+}
+
+fn physical(l: &Location) -> Value {
+    let mut region = json!({ "startLine": l.line.max(1) });
+    if l.column > 0 && l.line > 0 {
+        region["startColumn"] = json!(l.column);
+    }
+    json!({
+        "physicalLocation": {
+            "artifactLocation": { "uri": uri_encode(&l.file), "uriBaseId": "%SRCROOT%" },
+            "region": region,
+        }
+    })
+}
+
+/// The nearest file for a finding without locations (see module docs).
+fn fallback_location(model: &Model, f: &Finding) -> Location {
+    if let Some(t) = f.subject.table.as_deref().and_then(|t| model.table(t)) {
+        if let Some(e) = t.events.first() {
+            return e.location.clone();
+        }
+    }
+    if let Some(s) = f.subject.service.as_deref().and_then(|s| model.service(s)) {
+        let file = if s.dir.is_empty() {
+            "Cargo.toml".to_string()
+        } else {
+            format!("{}/Cargo.toml", s.dir.trim_end_matches('/'))
+        };
+        return Location::new(file, 1, 0);
+    }
+    Location::new("Cargo.toml", 1, 0)
+}
+
+/// Audit as SARIF 2.1.0 for GitHub code scanning. Only new (not
+/// baselined, not allowed) findings become results; every rule is listed
+/// in `tool.driver.rules` so `ruleIndex` is stable.
+pub fn sarif(model: &Model, outcome: &AuditOutcome) -> String {
+    let rules: Vec<Value> = RULES
+        .iter()
+        .map(|r| {
+            let level = match r.default_level.severity() {
+                Some(Severity::Error) => "error",
+                Some(Severity::Warning) => "warning",
+                Some(Severity::Info) => "note",
+                None => "none",
+            };
+            json!({
+                "id": r.id,
+                "name": r.id,
+                "shortDescription": { "text": r.short },
+                "fullDescription": { "text": r.full },
+                "help": { "text": r.help },
+                "defaultConfiguration": { "level": level },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = outcome
+        .findings
+        .iter()
+        .map(|f| {
+            let level = match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "note",
+            };
+            let with_file: Vec<&(Location, String)> = f
+                .locations
+                .iter()
+                .filter(|(l, _)| !l.file.is_empty())
+                .collect();
+            let primary = with_file
+                .first()
+                .map(|(l, _)| l.clone())
+                .unwrap_or_else(|| fallback_location(model, f));
+            let related: Vec<Value> = with_file
+                .iter()
+                .skip(1)
+                .enumerate()
+                .map(|(i, (l, label))| {
+                    let mut v = physical(l);
+                    v["id"] = json!(i + 1);
+                    v["message"] = json!({ "text": label });
+                    v
+                })
+                .collect();
+            let mut r = json!({
+                "ruleId": f.rule,
+                "ruleIndex": RULES.iter().position(|r| r.id == f.rule).unwrap_or(0),
+                "level": level,
+                "message": { "text": format!("{}. {}", f.message, f.hint) },
+                "locations": [physical(&primary)],
+                "partialFingerprints": { "nova/v1": f.fingerprint },
+            });
+            if !related.is_empty() {
+                r["relatedLocations"] = json!(related);
+            }
+            r
+        })
+        .collect();
+    let v = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "nova",
+                    "informationUri": env!("CARGO_PKG_REPOSITORY"),
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": rules,
+                }
+            },
+            "results": results,
+        }],
+    });
+    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::seed_model::seed_model;
+    use nova_config::Config;
+    use nova_model::{DiagCode, Diagnostic};
+
+    fn outcome() -> (Model, AuditOutcome) {
+        let mut m = seed_model();
+        m.diagnostics = vec![
+            Diagnostic::new(DiagCode::SqlFallback, Severity::Info, "lexical fallback")
+                .at(Location::new("feed-service/src/feed.rs", 70, 0)),
+            Diagnostic::new(
+                DiagCode::UnresolvedTable,
+                Severity::Warning,
+                "table name is a format! hole",
+            )
+            .at(Location::new("content-service/src/dyn.rs", 12, 5)),
+        ];
+        let o = nova_rules::run(&m, &Config::default(), None);
+        (m, o)
+    }
+
+    #[test]
+    fn human_lists_findings_diagnostics_summary() {
+        let (m, o) = outcome();
+        let text = human(&m, &o, false);
+        assert!(text.contains("│ multi-writer"), "{text}");
+        assert!(text.contains("libs/db-common/src/users.rs:12"));
+        assert!(text.contains("Hints:\n  foreign-write: "));
+        assert!(text.contains("Scan diagnostics (2): N004 ×1, N005 ×1\n  content-service/src/dyn.rs:12:5: warning N005 table name is a format! hole\n"));
+        assert!(!text.contains("feed-service/src/feed.rs:70"));
+        assert!(
+            text.ends_with("\n2 errors, 18 warnings, 2 infos (0 baselined, 0 stale, 0 allowed)\n"),
+            "{text}"
+        );
+        assert!(!text.contains('\u{1b}'));
+        assert!(human(&m, &o, true).contains('\u{1b}'));
+    }
+
+    #[test]
+    fn json_has_version_and_summary() {
+        let (m, o) = outcome();
+        let v: Value = serde_json::from_str(&json(&m, &o)).unwrap_or(Value::Null);
+        assert_eq!(v["version"], 1);
+        assert_eq!(v["summary"]["errors"], 2);
+        assert_eq!(v["findings"][0]["rule"], "foreign-write");
+        assert_eq!(
+            v["findings"][0]["locations"][0]["file"],
+            "libs/db-common/src/users.rs"
+        );
+        assert_eq!(v["diagnostics"].as_array().map(Vec::len), Some(2));
+    }
+
+    #[test]
+    fn sarif_required_fields() {
+        let (m, mut o) = outcome();
+        // A finding without locations falls back to the table's migration.
+        let mut f = o.findings[0].clone();
+        f.locations.clear();
+        f.subject.table = Some("posts".into());
+        o.findings.push(f);
+        let v: Value = serde_json::from_str(&sarif(&m, &o)).unwrap_or(Value::Null);
+        assert_eq!(v["version"], "2.1.0");
+        assert_eq!(
+            v["$schema"],
+            "https://json.schemastore.org/sarif-2.1.0.json"
+        );
+        let run = &v["runs"][0];
+        assert_eq!(run["tool"]["driver"]["name"], "nova");
+        assert!(
+            run["tool"]["driver"]["informationUri"]
+                .as_str()
+                .is_some_and(|s| s.starts_with("https://"))
+        );
+        let rules = run["tool"]["driver"]["rules"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(rules.len(), RULES.len());
+        for r in &rules {
+            for k in [
+                "id",
+                "shortDescription",
+                "fullDescription",
+                "help",
+                "defaultConfiguration",
+            ] {
+                assert!(!r[k].is_null(), "rule misses {k}");
+            }
+        }
+        let results = run["results"].as_array().cloned().unwrap_or_default();
+        assert_eq!(results.len(), o.findings.len());
+        for r in &results {
+            let idx = r["ruleIndex"].as_u64().unwrap_or(999) as usize;
+            assert_eq!(rules[idx]["id"], r["ruleId"]);
+            assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap_or("")));
+            assert!(r["message"]["text"].is_string());
+            let pl = &r["locations"][0]["physicalLocation"];
+            assert_eq!(pl["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+            assert!(pl["region"]["startLine"].as_u64().is_some_and(|l| l >= 1));
+            assert!(r["partialFingerprints"]["nova/v1"].is_string());
+        }
+        let first = &results[0];
+        assert_eq!(first["ruleId"], "foreign-write");
+        assert_eq!(first["level"], "error");
+        assert_eq!(
+            first["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "libs/db-common/src/users.rs"
+        );
+        assert_eq!(
+            first["partialFingerprints"]["nova/v1"],
+            "foreign-write|service=messaging-service|table=users|to=identity-service"
+        );
+        let last = &results[results.len() - 1];
+        assert_eq!(
+            last["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "content-service/migrations/0001_posts.sql"
+        );
+        assert_eq!(uri_encode("a b/ü#.rs"), "a%20b/%C3%BC%23.rs");
+    }
+}

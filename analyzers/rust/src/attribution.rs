@@ -1,0 +1,386 @@
+//! Library attribution: SQL written in a library crate runs in every service
+//! that calls it.
+//!
+//! For each library function that contains SQL (a [`SqlSite`] whose
+//! enclosing function it is) — or that calls, transitively, a library
+//! function that does — [`attribute`] finds the services that
+//! (a) depend on the library, directly or through other local crates, and
+//! (b) call that function in non-test code. Each service gets the first call
+//! site found (smallest `file:line`).
+//!
+//! # Approximation
+//!
+//! Calls are matched **by name**: a call `repo.find_user(..)` or
+//! `db::find_user(..)` (the last path segment or the method name) matches
+//! every library function named `find_user` in a crate the caller depends on.
+//! Types and traits are not resolved, so two functions with the same name in
+//! different libraries are not told apart, and a method of an unrelated type
+//! with the same name matches too. Names of ubiquitous std trait methods
+//! ([`IGNORED_NAMES`]: `new`, `from`, `clone`, `fmt`...) are never matched.
+//! Depending on a library without calling any of its SQL functions does not
+//! attribute anything. Test code (test files, `#[cfg(test)]`, `#[test]`) of a
+//! service never counts as a call; test functions of a library never carry
+//! SQL to callers.
+//!
+//! [`SqlSite`]: crate::sql::SqlSite
+
+use crate::unit::Crate;
+use nova_model::Location;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Function names never matched by name (std trait methods and
+/// constructors present on almost every type).
+pub const IGNORED_NAMES: &[&str] = &[
+    "new",
+    "default",
+    "from",
+    "into",
+    "try_from",
+    "try_into",
+    "clone",
+    "fmt",
+    "drop",
+    "deref",
+    "deref_mut",
+    "eq",
+    "ne",
+    "cmp",
+    "partial_cmp",
+    "hash",
+    "next",
+    "poll",
+    "as_ref",
+    "as_mut",
+    "borrow",
+    "to_string",
+    "main",
+];
+
+/// One service calling into a library function that (transitively) runs SQL.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ServiceUse {
+    /// Canonical service name.
+    pub service: String,
+    /// First call found (in the service's own code).
+    pub call_site: Location,
+    /// The library function name the service calls (the SQL function itself,
+    /// or a library function that reaches it).
+    pub called: String,
+}
+
+/// For each library function with SQL, the services that run it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Attribution {
+    /// (library package, full function path) -> uses, sorted by service.
+    uses: BTreeMap<(String, String), Vec<ServiceUse>>,
+}
+
+impl Attribution {
+    /// Services running the SQL of `function` (full path, see
+    /// [`full_fn_path`]) in library `package`. Empty when none calls it.
+    pub fn callers(&self, package: &str, function: &str) -> &[ServiceUse] {
+        self.uses
+            .get(&(package.to_string(), function.to_string()))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// Every (library, function) with SQL and its callers (possibly none).
+    pub fn iter(&self) -> impl Iterator<Item = (&(String, String), &Vec<ServiceUse>)> {
+        self.uses.iter()
+    }
+}
+
+/// Full path of a function: the file's module path then the path inside
+/// the file (`["db", "users"]` + `Repo::find` -> `db::users::Repo::find`).
+pub fn full_fn_path(file_module: &[String], path: &str) -> String {
+    if file_module.is_empty() {
+        path.to_string()
+    } else {
+        format!("{}::{path}", file_module.join("::"))
+    }
+}
+
+/// Package -> local packages it depends on, transitively (itself excluded).
+pub fn dependency_closure(crates: &[Crate]) -> BTreeMap<String, BTreeSet<String>> {
+    let deps: BTreeMap<String, Vec<String>> = crates
+        .iter()
+        .map(|c| (c.package.clone(), c.local_deps.clone()))
+        .collect();
+    crate::resolve::closure_of(&deps)
+}
+
+/// A non-test library function.
+struct LibFn {
+    package: String,
+    path: String,
+    name: String,
+    calls: BTreeSet<String>,
+}
+
+/// Compute, for every library function containing SQL, the services that
+/// run it (see the module docs for the approximation).
+pub fn attribute(crates: &[Crate]) -> Attribution {
+    let closure = dependency_closure(crates);
+    let depends = |a: &str, b: &str| a == b || closure.get(a).is_some_and(|d| d.contains(b));
+
+    let mut lib_fns: Vec<LibFn> = Vec::new();
+    let mut sql_fns: BTreeSet<(String, String)> = BTreeSet::new();
+    for c in crates.iter().filter(|c| c.service.is_none()) {
+        for f in c.files.iter().filter(|f| !f.in_test) {
+            for info in f.facts.functions.iter().filter(|i| !i.in_test) {
+                lib_fns.push(LibFn {
+                    package: c.package.clone(),
+                    path: full_fn_path(&f.module, &info.path),
+                    name: info.name.clone(),
+                    calls: info.calls.iter().map(|(n, _)| n.clone()).collect(),
+                });
+            }
+            for s in f.facts.sql_sites.iter().filter(|s| !s.in_test) {
+                if let Some(func) = &s.function {
+                    sql_fns.insert((c.package.clone(), full_fn_path(&f.module, func)));
+                }
+            }
+        }
+    }
+    lib_fns.sort_by(|a, b| (&a.package, &a.path).cmp(&(&b.package, &b.path)));
+    let mut callers_of: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, f) in lib_fns.iter().enumerate() {
+        for n in &f.calls {
+            callers_of.entry(n.as_str()).or_default().push(i);
+        }
+    }
+
+    // Service call index: name -> (service, location) of non-test calls.
+    let mut service_calls: Vec<(String, String, HashMap<String, Location>)> = Vec::new();
+    for c in crates {
+        let Some(service) = &c.service else { continue };
+        let mut calls: HashMap<String, Location> = HashMap::new();
+        for f in c.files.iter().filter(|f| !f.in_test) {
+            for info in f.facts.functions.iter().filter(|i| !i.in_test) {
+                for (name, line) in &info.calls {
+                    let loc = Location::new(f.path.clone(), *line, 0);
+                    match calls.get(name) {
+                        Some(old) if *old <= loc => {}
+                        _ => {
+                            calls.insert(name.clone(), loc);
+                        }
+                    }
+                }
+            }
+        }
+        service_calls.push((service.clone(), c.package.clone(), calls));
+    }
+    service_calls.sort_by(|a, b| a.0.cmp(&b.0));
+
+    let mut uses = BTreeMap::new();
+    for (pkg, path) in &sql_fns {
+        // Library functions reaching (pkg, path), the function included.
+        let Some(start) = lib_fns
+            .iter()
+            .position(|f| &f.package == pkg && &f.path == path)
+        else {
+            uses.insert((pkg.clone(), path.clone()), Vec::new());
+            continue;
+        };
+        let mut reached: BTreeSet<usize> = BTreeSet::from([start]);
+        let mut stack = vec![start];
+        while let Some(r) = stack.pop() {
+            let Some(target) = lib_fns.get(r) else {
+                continue;
+            };
+            if IGNORED_NAMES.contains(&target.name.as_str()) {
+                continue;
+            }
+            for &g in callers_of.get(target.name.as_str()).into_iter().flatten() {
+                let Some(caller) = lib_fns.get(g) else {
+                    continue;
+                };
+                if depends(&caller.package, &target.package) && reached.insert(g) {
+                    stack.push(g);
+                }
+            }
+        }
+        let mut found = Vec::new();
+        for (service, svc_pkg, calls) in &service_calls {
+            let mut best: Option<(Location, String)> = None;
+            for &r in &reached {
+                let Some(f) = lib_fns.get(r) else { continue };
+                if IGNORED_NAMES.contains(&f.name.as_str()) || !depends(svc_pkg, &f.package) {
+                    continue;
+                }
+                if svc_pkg == &f.package {
+                    continue;
+                }
+                if let Some(loc) = calls.get(&f.name)
+                    && best.as_ref().is_none_or(|(b, _)| loc < b) {
+                        best = Some((loc.clone(), f.name.clone()));
+                    }
+            }
+            if let Some((call_site, called)) = best {
+                found.push(ServiceUse {
+                    service: service.clone(),
+                    call_site,
+                    called,
+                });
+            }
+        }
+        found.sort();
+        uses.insert((pkg.clone(), path.clone()), found);
+    }
+    Attribution { uses }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::unit::ParsedFile;
+    use nova_model::Dialect;
+
+    fn file(path: &str, module: &[&str], in_test: bool, src: &str) -> ParsedFile {
+        ParsedFile {
+            path: path.to_string(),
+            module: module.iter().map(|s| s.to_string()).collect(),
+            in_test,
+            facts: crate::parse_file(src, in_test).unwrap_or_default(),
+        }
+    }
+
+    fn krate(package: &str, service: Option<&str>, deps: &[&str], files: Vec<ParsedFile>) -> Crate {
+        Crate {
+            package: package.to_string(),
+            dir: package.to_string(),
+            service: service.map(str::to_string),
+            local_deps: deps.iter().map(|s| s.to_string()).collect(),
+            external_deps: Vec::new(),
+            dialect: Dialect::Postgres,
+            files,
+        }
+    }
+
+    fn two_services_and_libraries() -> Vec<Crate> {
+        let db = krate(
+            "db",
+            None,
+            &[],
+            vec![file(
+                "db/src/users.rs",
+                &["users"],
+                false,
+                r#"
+pub struct Repo;
+impl Repo {
+    pub async fn find_user(&self, id: i64) {
+        sqlx::query!("SELECT * FROM users WHERE id = $1", id);
+    }
+    pub async fn delete_user(&self, id: i64) {
+        sqlx::query("DELETE FROM users WHERE id = $1");
+    }
+}
+pub async fn load_profile(r: &Repo) { r.find_user(1).await; }
+pub async fn unused() { sqlx::query("SELECT * FROM audit"); }
+"#,
+            )],
+        );
+        let wrap = krate(
+            "wrap",
+            None,
+            &["db"],
+            vec![file(
+                "wrap/src/lib.rs",
+                &[],
+                false,
+                "pub async fn profile_page() { db::load_profile(&r).await; }",
+            )],
+        );
+        let a = krate(
+            "svc-a",
+            Some("a"),
+            &["db"],
+            vec![
+                file(
+                    "svc-a/src/main.rs",
+                    &[],
+                    false,
+                    "async fn main() {}\nasync fn handler() {\n    repo.find_user(3).await;\n}",
+                ),
+                file(
+                    "svc-a/tests/it.rs",
+                    &[],
+                    true,
+                    "async fn t() { repo.delete_user(1).await; }",
+                ),
+            ],
+        );
+        let b = krate(
+            "svc-b",
+            Some("b"),
+            &["wrap"],
+            vec![file(
+                "svc-b/src/main.rs",
+                &[],
+                false,
+                "fn x() {}\n#[cfg(test)]\nmod tests { fn t() { delete_user(); } }\nasync fn run() {\n  wrap::profile_page().await;\n}",
+            )],
+        );
+        let c = krate(
+            "svc-c",
+            Some("c"),
+            &[],
+            vec![file(
+                "svc-c/src/main.rs",
+                &[],
+                false,
+                "fn run() { find_user(1); }",
+            )],
+        );
+        vec![db, wrap, a, b, c]
+    }
+
+    #[test]
+    fn services_calling_library_sql_transitively() {
+        let crates = two_services_and_libraries();
+        let att = attribute(&crates);
+        let find = att.callers("db", "users::Repo::find_user");
+        assert_eq!(
+            find,
+            &[
+                ServiceUse {
+                    service: "a".into(),
+                    call_site: Location::new("svc-a/src/main.rs", 3, 0),
+                    called: "find_user".into(),
+                },
+                ServiceUse {
+                    service: "b".into(),
+                    call_site: Location::new("svc-b/src/main.rs", 5, 0),
+                    called: "profile_page".into(),
+                },
+            ]
+        );
+        // Only test code calls delete_user; nobody calls unused; svc-c calls
+        // find_user but does not depend on db.
+        assert!(att.callers("db", "users::Repo::delete_user").is_empty());
+        assert!(att.callers("db", "users::unused").is_empty());
+        let keys: Vec<String> = att.iter().map(|((p, f), _)| format!("{p}:{f}")).collect();
+        assert_eq!(
+            keys,
+            vec![
+                "db:users::Repo::delete_user",
+                "db:users::Repo::find_user",
+                "db:users::unused"
+            ]
+        );
+    }
+
+    #[test]
+    fn closure_is_transitive_and_terminates_on_cycles() {
+        let crates = vec![
+            krate("a", None, &["b"], Vec::new()),
+            krate("b", None, &["c"], Vec::new()),
+            krate("c", None, &["a"], Vec::new()),
+        ];
+        let cl = dependency_closure(&crates);
+        assert_eq!(cl["a"], BTreeSet::from(["b".to_string(), "c".to_string()]));
+        assert_eq!(cl["c"], BTreeSet::from(["a".to_string(), "b".to_string()]));
+    }
+}

@@ -1,0 +1,1783 @@
+//! The `syn::visit` walk that fills [`GraphFacts`].
+//!
+//! Two passes over the file: a cheap pre-pass finds the names that make a
+//! value a gRPC client (imports from `*_client` modules, struct fields,
+//! aliases, getters), then the main pass records sites with their enclosing
+//! function and resolves string expressions through `let` bindings.
+
+use super::{
+    ClientShape, EnvRead, FieldInit, GraphFacts, GraphFn, GrpcClient, GrpcServer, HttpCall,
+    InfraHint, RpcCall, ServerShape, StrCall, StrExpr, TopicApi, TopicConst, TopicParam,
+    TopicRole, TopicSite, snake_to_pascal,
+};
+use nova_model::InfraKind;
+use quote::ToTokens;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
+use syn::{Expr, Item, Type};
+
+/// Walk `file` and collect graph facts into `out`.
+pub fn collect(file: &syn::File, in_test_file: bool, out: &mut GraphFacts) {
+    if file_is_generated(&file.items) {
+        out.generated = true;
+        return;
+    }
+    let mut pre = PrePass::default();
+    pre.items(&file.items);
+    let macros = parse_macros(file);
+    let mut v = Walker {
+        pre,
+        macros: &macros,
+        out,
+        in_test_file,
+        test_depth: 0,
+        mods: Vec::new(),
+        impl_type: Vec::new(),
+        fns: Vec::new(),
+        handled_env: HashSet::new(),
+        seen_infra: HashSet::new(),
+        empty: Scope::default(),
+    };
+    v.visit_file(file);
+    if v.pre.generated_parts {
+        v.out.generated = true;
+    }
+    finish(v.out);
+}
+
+fn finish(out: &mut GraphFacts) {
+    out.grpc_servers.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
+    out.grpc_servers.dedup();
+    out.grpc_clients.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
+    out.grpc_clients.dedup();
+    out.rpc_calls.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
+    out.rpc_calls.dedup();
+    out.http_calls.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
+    out.http_calls.dedup();
+    out.topics.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
+    out.topics.dedup();
+    out.topic_params.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
+    out.topic_params.dedup();
+    out.str_calls.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
+    out.str_calls.dedup();
+    out.consts.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
+    out.consts.dedup();
+    out.fields.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
+    out.fields.dedup();
+    out.env_reads.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
+    out.env_reads.dedup();
+    out.infra.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
+    out.infra.dedup();
+    out.functions.sort();
+}
+
+// ---------------------------------------------------------------- helpers
+
+fn line_of<T: Spanned>(t: &T) -> u32 {
+    t.span().start().line as u32
+}
+
+fn text<T: ToTokens>(t: &T) -> String {
+    let s = t.to_token_stream().to_string();
+    // `self . content . get_post` -> `self.content.get_post`
+    s.replace(" . ", ".")
+        .replace(" :: ", "::")
+        .replace("& ", "&")
+        .replace(" (", "(")
+        .replace("( ", "(")
+        .replace(" )", ")")
+}
+
+fn path_segments(path: &syn::Path) -> Vec<String> {
+    path.segments.iter().map(|s| s.ident.to_string()).collect()
+}
+
+fn is_const_name(s: &str) -> bool {
+    s.chars().any(|c| c.is_ascii_alphabetic())
+        && s.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn has_test_attr(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        let p = path_segments(a.path());
+        if p.last().is_some_and(|l| l == "test") {
+            return true;
+        }
+        if p.len() == 1 && p[0] == "cfg" {
+            let t = a.meta.to_token_stream().to_string();
+            return t.contains("test") && !t.contains("not");
+        }
+        false
+    })
+}
+
+/// A file whose top level says it is tonic-generated code.
+fn file_is_generated(items: &[Item]) -> bool {
+    items.iter().any(|i| match i {
+        Item::Use(u) => text(&u.tree).starts_with("tonic::codegen"),
+        _ => false,
+    })
+}
+
+/// An inline module that is tonic-generated (`pub mod foo_client { use
+/// tonic::codegen::*; .. }`).
+fn mod_is_generated(m: &syn::ItemMod) -> bool {
+    let Some((_, items)) = &m.content else {
+        return false;
+    };
+    file_is_generated(items)
+        || items.iter().any(|i| match i {
+            Item::Impl(imp) => impl_is_generated(imp),
+            _ => false,
+        })
+}
+
+/// `impl<T> FooClient<T> where T: tonic::client::GrpcService<..>`.
+fn impl_is_generated(imp: &syn::ItemImpl) -> bool {
+    let g = text(&imp.generics);
+    let w = imp
+        .generics
+        .where_clause
+        .as_ref()
+        .map(text)
+        .unwrap_or_default();
+    g.contains("GrpcService") || w.contains("GrpcService") || w.contains("tonic::codegen")
+}
+
+/// Name of a gRPC client type, without the `Client` suffix, if `segs`
+/// names one: `content_service_client::ContentServiceClient`,
+/// `ContentServiceClient`, or a name imported from a `*_client` module.
+fn client_service(segs: &[String], imported: &BTreeSet<String>) -> Option<String> {
+    let last = segs.last()?;
+    let stem = last.strip_suffix("Client")?;
+    if stem.is_empty() {
+        return None;
+    }
+    let from_module = segs.len() >= 2 && segs[segs.len() - 2].ends_with("_client");
+    if from_module || imported.contains(last) || last.ends_with("ServiceClient") {
+        Some(stem.to_string())
+    } else {
+        None
+    }
+}
+
+/// Same for server types (`ContentServiceServer`).
+fn server_service(segs: &[String], imported: &BTreeSet<String>) -> Option<String> {
+    let last = segs.last()?;
+    let stem = last.strip_suffix("Server")?;
+    if stem.is_empty() {
+        return None;
+    }
+    let from_module = segs.len() >= 2 && segs[segs.len() - 2].ends_with("_server");
+    if from_module || imported.contains(last) || last.ends_with("ServiceServer") {
+        Some(stem.to_string())
+    } else {
+        None
+    }
+}
+
+/// The client service named by a type, looking through references, `Option`,
+/// `Arc`, `Mutex` and the like.
+fn type_client(ty: &Type, imported: &BTreeSet<String>, aliases: &BTreeMap<String, String>) -> Option<String> {
+    match ty {
+        Type::Reference(r) => type_client(&r.elem, imported, aliases),
+        Type::Paren(p) => type_client(&p.elem, imported, aliases),
+        Type::Group(g) => type_client(&g.elem, imported, aliases),
+        Type::Path(tp) => {
+            let segs = path_segments(&tp.path);
+            if let Some(s) = client_service(&segs, imported) {
+                return Some(s);
+            }
+            if let Some(last) = segs.last()
+                && let Some(s) = aliases.get(last)
+            {
+                return Some(s.clone());
+            }
+            // Wrappers: Option<T>, Arc<T>, Mutex<T>, RwLock<T>, Box<T>.
+            let seg = tp.path.segments.last()?;
+            if let syn::PathArguments::AngleBracketed(args) = &seg.arguments {
+                for a in &args.args {
+                    if let syn::GenericArgument::Type(t) = a
+                        && let Some(s) = type_client(t, imported, aliases)
+                    {
+                        return Some(s);
+                    }
+                }
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+fn strip_wrappers(mut e: &Expr) -> &Expr {
+    loop {
+        match e {
+            Expr::Reference(r) => e = &r.expr,
+            Expr::Paren(p) => e = &p.expr,
+            Expr::Group(g) => e = &g.expr,
+            Expr::Await(a) => e = &a.base,
+            Expr::Try(t) => e = &t.expr,
+            Expr::MethodCall(m)
+                if matches!(
+                    m.method.to_string().as_str(),
+                    "clone" | "lock" | "read" | "write" | "as_ref" | "as_mut" | "borrow"
+                        | "borrow_mut" | "unwrap" | "expect" | "deref"
+                ) =>
+            {
+                e = &m.receiver
+            }
+            _ => return e,
+        }
+    }
+}
+
+/// Methods that never are RPCs.
+fn not_rpc(method: &str) -> bool {
+    matches!(
+        method,
+        "clone"
+            | "connect"
+            | "send"
+            | "poll_ready"
+            | "ready"
+            | "into_inner"
+            | "get"
+            | "post"
+            | "put"
+            | "delete"
+            | "patch"
+            | "head"
+            | "request"
+            | "await"
+            | "unwrap"
+            | "expect"
+            | "map"
+            | "map_err"
+            | "and_then"
+            | "lock"
+            | "read"
+            | "write"
+            | "insert"
+            | "remove"
+            | "push"
+            | "extend"
+            | "entry"
+            | "contains_key"
+            | "get_mut"
+            | "accept_compressed"
+            | "send_compressed"
+            | "max_decoding_message_size"
+            | "max_encoding_message_size"
+            | "json"
+            | "header"
+            | "bearer_auth"
+            | "query"
+            | "form"
+            | "body"
+            | "timeout"
+            | "subscribe"
+            | "set"
+            | "eq"
+            | "cmp"
+            | "fmt"
+    ) || method.starts_with("with_")
+}
+
+fn infra_for_path(segs: &[String]) -> Option<InfraKind> {
+    let first = segs.first()?.as_str();
+    let last = segs.last().map(String::as_str).unwrap_or("");
+    let by_crate = match first {
+        "redis" | "deadpool_redis" | "bb8_redis" | "fred" => Some(InfraKind::Redis),
+        "clickhouse" | "clickhouse_rs" | "klickhouse" => Some(InfraKind::ClickHouse),
+        "aws_sdk_s3" | "rusoto_s3" | "s3" => Some(InfraKind::S3),
+        "elasticsearch" | "opensearch" => Some(InfraKind::Elasticsearch),
+        "neo4rs" => Some(InfraKind::Neo4j),
+        "async_nats" | "nats" => Some(InfraKind::Nats),
+        "lapin" | "amqprs" => Some(InfraKind::RabbitMq),
+        "mongodb" => Some(InfraKind::MongoDb),
+        "rdkafka" | "rskafka" | "kafka" => Some(InfraKind::Kafka),
+        "tokio_postgres" | "deadpool_postgres" | "bb8_postgres" => Some(InfraKind::Postgres),
+        "mysql_async" | "mysql" => Some(InfraKind::Mysql),
+        _ => None,
+    };
+    if by_crate.is_some() {
+        return by_crate;
+    }
+    let owner = if segs.len() >= 2 {
+        segs[segs.len() - 2].as_str()
+    } else {
+        last
+    };
+    match owner {
+        "PgPool" | "PgPoolOptions" | "PgConnection" | "PgConnectOptions" => Some(InfraKind::Postgres),
+        "MySqlPool" | "MySqlPoolOptions" => Some(InfraKind::Mysql),
+        "FutureProducer" | "StreamConsumer" | "BaseConsumer" | "BaseProducer" => {
+            Some(InfraKind::Kafka)
+        }
+        _ => None,
+    }
+}
+
+/// Normalise a `format!` template: every hole becomes `{}`; returns the
+/// template and, per hole, either `Some(name)` for an inline/named argument
+/// or `None` for the next positional one (or `Some("#n")` for `{n}`).
+fn parse_template(t: &str) -> (String, Vec<Option<String>>) {
+    let mut out = String::new();
+    let mut holes = Vec::new();
+    let mut chars = t.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '{' {
+            if chars.peek() == Some(&'{') {
+                chars.next();
+                out.push('{');
+                continue;
+            }
+            let mut inner = String::new();
+            for d in chars.by_ref() {
+                if d == '}' {
+                    break;
+                }
+                inner.push(d);
+            }
+            let name = inner.split(':').next().unwrap_or("").trim().to_string();
+            out.push_str("{}");
+            if name.is_empty() {
+                holes.push(None);
+            } else if name.chars().all(|c| c.is_ascii_digit()) {
+                holes.push(Some(format!("#{name}")));
+            } else {
+                holes.push(Some(name));
+            }
+        } else if c == '}' {
+            if chars.peek() == Some(&'}') {
+                chars.next();
+            }
+            out.push('}');
+        } else {
+            out.push(c);
+        }
+    }
+    (out, holes)
+}
+
+fn macro_args(mac: &syn::Macro) -> Option<Vec<Expr>> {
+    use syn::parse::Parser;
+    use syn::punctuated::Punctuated;
+    let parser = Punctuated::<Expr, syn::Token![,]>::parse_terminated;
+    parser
+        .parse2(mac.tokens.clone())
+        .ok()
+        .map(|p| p.into_iter().collect())
+}
+
+fn is_env_fn(segs: &[String]) -> bool {
+    match segs {
+        [.., a, b] => (a == "env" || a == "dotenv" || a == "dotenvy") && (b == "var" || b == "var_os"),
+        [b] => b == "var",
+        _ => false,
+    }
+}
+
+fn str_lit(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Lit(l) => match &l.lit {
+            syn::Lit::Str(s) => Some(s.value()),
+            _ => None,
+        },
+        Expr::Group(g) => str_lit(&g.expr),
+        Expr::Paren(p) => str_lit(&p.expr),
+        Expr::Reference(r) => str_lit(&r.expr),
+        _ => None,
+    }
+}
+
+/// True for a string expression that can be a URL or address.
+fn looks_like_url(e: &StrExpr) -> bool {
+    match e {
+        StrExpr::Lit(s) => s.contains("://") || s.starts_with('/') || s.contains(':'),
+        StrExpr::Format { template, args } => {
+            template.contains("://")
+                || template.starts_with("{}")
+                || args.iter().any(looks_like_url)
+        }
+        StrExpr::Env { .. } => true,
+        StrExpr::Field(f) => {
+            let f = f.to_ascii_lowercase();
+            ["url", "uri", "addr", "host", "endpoint", "base"]
+                .iter()
+                .any(|k| f.contains(k))
+        }
+        StrExpr::Const(p) => p.last().is_some_and(|l| {
+            let l = l.to_ascii_lowercase();
+            ["url", "uri", "addr", "host", "endpoint"]
+                .iter()
+                .any(|k| l.contains(k))
+        }),
+        StrExpr::List(v) => v.iter().any(looks_like_url),
+        StrExpr::Unknown(t) => {
+            let t = t.to_ascii_lowercase();
+            ["url", "uri", "endpoint", "addr"].iter().any(|k| t.contains(k))
+        }
+    }
+}
+
+// ---------------------------------------------------------------- pre-pass
+
+#[derive(Default)]
+struct PrePass {
+    /// Type names imported from `*_client` modules.
+    client_imports: BTreeSet<String>,
+    /// Type/trait names imported from `*_server` modules.
+    server_imports: BTreeSet<String>,
+    /// Type aliases naming a client: alias -> service.
+    aliases: BTreeMap<String, String>,
+    /// Struct fields typed as a client: field -> service.
+    client_fields: BTreeMap<String, String>,
+    /// Functions returning a client: fn name -> service.
+    getters: BTreeMap<String, String>,
+    /// `#[serde(default = "f")]` functions returning a literal.
+    literal_fns: BTreeMap<String, String>,
+    /// Whether anything in the file mentions tonic or a `*_client` module.
+    grpc_hint: bool,
+    /// Generated inline modules were skipped.
+    generated_parts: bool,
+}
+
+impl PrePass {
+    fn use_tree(&mut self, tree: &syn::UseTree, prefix: &mut Vec<String>) {
+        match tree {
+            syn::UseTree::Path(p) => {
+                prefix.push(p.ident.to_string());
+                self.use_tree(&p.tree, prefix);
+                prefix.pop();
+            }
+            syn::UseTree::Name(n) => self.imported(prefix, n.ident.to_string(), n.ident.to_string()),
+            syn::UseTree::Rename(r) => self.imported(prefix, r.ident.to_string(), r.rename.to_string()),
+            syn::UseTree::Group(g) => {
+                for t in &g.items {
+                    self.use_tree(t, prefix);
+                }
+            }
+            syn::UseTree::Glob(_) => {
+                if prefix.iter().any(|p| p == "tonic" || p.ends_with("_client")) {
+                    self.grpc_hint = true;
+                }
+            }
+        }
+    }
+
+    fn imported(&mut self, prefix: &[String], name: String, local: String) {
+        if prefix.iter().any(|p| p == "tonic") {
+            self.grpc_hint = true;
+        }
+        if prefix.last().is_some_and(|p| p.ends_with("_client")) {
+            self.grpc_hint = true;
+            if name.ends_with("Client") {
+                self.client_imports.insert(local.clone());
+                if local != name {
+                    self.aliases
+                        .insert(local, name.trim_end_matches("Client").to_string());
+                }
+            }
+        } else if prefix.last().is_some_and(|p| p.ends_with("_server")) {
+            self.server_imports.insert(local);
+        } else if name.ends_with("ServiceClient") {
+            self.grpc_hint = true;
+        }
+    }
+
+    fn items(&mut self, items: &[Item]) {
+        for item in items {
+            match item {
+                Item::Use(u) => self.use_tree(&u.tree, &mut Vec::new()),
+                Item::Mod(m) => {
+                    if mod_is_generated(m) {
+                        self.generated_parts = true;
+                        continue;
+                    }
+                    if let Some((_, items)) = &m.content {
+                        self.items(items);
+                    }
+                }
+                _ => {}
+            }
+        }
+        for item in items {
+            match item {
+                Item::Type(t) => {
+                    if let Some(s) = type_client(&t.ty, &self.client_imports, &self.aliases) {
+                        self.grpc_hint = true;
+                        self.aliases.insert(t.ident.to_string(), s);
+                    }
+                }
+                Item::Struct(s) => {
+                    for f in &s.fields {
+                        if let (Some(id), Some(svc)) = (
+                            &f.ident,
+                            type_client(&f.ty, &self.client_imports, &self.aliases),
+                        ) {
+                            self.grpc_hint = true;
+                            self.client_fields.insert(id.to_string(), svc);
+                        }
+                    }
+                }
+                Item::Fn(f) => self.sig(&f.sig, &f.block),
+                Item::Impl(imp) if !impl_is_generated(imp) => {
+                    for ii in &imp.items {
+                        if let syn::ImplItem::Fn(f) = ii {
+                            self.sig(&f.sig, &f.block);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn sig(&mut self, sig: &syn::Signature, block: &syn::Block) {
+        if let syn::ReturnType::Type(_, ty) = &sig.output {
+            if let Some(s) = type_client(ty, &self.client_imports, &self.aliases) {
+                self.grpc_hint = true;
+                self.getters.insert(sig.ident.to_string(), s);
+            }
+        }
+        if sig.inputs.is_empty() && block.stmts.len() == 1 {
+            if let syn::Stmt::Expr(e, None) = &block.stmts[0] {
+                if let StrExpr::Lit(l) = simple_str(e) {
+                    self.literal_fns.insert(sig.ident.to_string(), l);
+                }
+            }
+        }
+    }
+}
+
+/// A string expression without any local context (consts, default fns).
+fn simple_str(e: &Expr) -> StrExpr {
+    let empty = Scope::default();
+    str_expr(e, &empty, 0)
+}
+
+// ---------------------------------------------------------------- scopes
+
+/// Per-function context.
+#[derive(Default)]
+struct Scope<'ast> {
+    path: String,
+    name: String,
+    line: u32,
+    in_test: bool,
+    /// `let` bindings: name -> init expression.
+    locals: HashMap<String, &'ast Expr>,
+    /// Parameter names -> index (not counting self).
+    params: HashMap<String, usize>,
+    /// Local variables/params that are gRPC clients -> service.
+    client_vars: HashMap<String, String>,
+    /// Called names with the line of the first call.
+    calls: BTreeMap<String, u32>,
+    consumer_handler: bool,
+    dedupes: bool,
+}
+
+/// Resolve an expression to a [`StrExpr`] through `scope`'s bindings.
+fn str_expr(e: &Expr, scope: &Scope<'_>, depth: u32) -> StrExpr {
+    if depth > 8 {
+        return StrExpr::Unknown(text(e));
+    }
+    let d = depth + 1;
+    match e {
+        Expr::Lit(l) => match &l.lit {
+            syn::Lit::Str(s) => StrExpr::Lit(s.value()),
+            _ => StrExpr::Unknown(text(e)),
+        },
+        Expr::Reference(r) => str_expr(&r.expr, scope, d),
+        Expr::Paren(p) => str_expr(&p.expr, scope, d),
+        Expr::Group(g) => str_expr(&g.expr, scope, d),
+        Expr::Await(a) => str_expr(&a.base, scope, d),
+        Expr::Try(t) => str_expr(&t.expr, scope, d),
+        Expr::Cast(c) => str_expr(&c.expr, scope, d),
+        Expr::Closure(c) => str_expr(&c.body, scope, d),
+        Expr::Block(b) => match b.block.stmts.last() {
+            Some(syn::Stmt::Expr(x, None)) if b.block.stmts.len() == 1 => str_expr(x, scope, d),
+            _ => StrExpr::Unknown(text(e)),
+        },
+        Expr::Array(a) => StrExpr::List(a.elems.iter().map(|x| str_expr(x, scope, d)).collect()),
+        Expr::Path(p) => {
+            let segs = path_segments(&p.path);
+            if segs.len() == 1 {
+                let name = &segs[0];
+                if let Some(init) = scope.locals.get(name) {
+                    return str_expr(init, scope, d);
+                }
+                if is_const_name(name) {
+                    return StrExpr::Const(segs);
+                }
+                return StrExpr::Unknown(name.clone());
+            }
+            if segs.last().is_some_and(|l| is_const_name(l)) {
+                let segs: Vec<String> = segs
+                    .into_iter()
+                    .filter(|s| s != "crate" && s != "self" && s != "super" && s != "Self")
+                    .collect();
+                return StrExpr::Const(segs);
+            }
+            StrExpr::Unknown(text(e))
+        }
+        Expr::Field(f) => match &f.member {
+            syn::Member::Named(id) => StrExpr::Field(id.to_string()),
+            syn::Member::Unnamed(_) => StrExpr::Unknown(text(e)),
+        },
+        Expr::Macro(m) => macro_str(&m.mac, scope, d),
+        Expr::Call(c) => {
+            let Expr::Path(fp) = &*c.func else {
+                return StrExpr::Unknown(text(e));
+            };
+            let segs = path_segments(&fp.path);
+            if is_env_fn(&segs) {
+                if let Some(var) = c.args.first().and_then(str_lit) {
+                    return StrExpr::Env { var, default: None };
+                }
+                if let Some(StrExpr::Const(p)) = c.args.first().map(|a| str_expr(a, scope, d)) {
+                    return StrExpr::Env {
+                        var: p.join("::"),
+                        default: None,
+                    };
+                }
+            }
+            let last = segs.last().map(String::as_str).unwrap_or("");
+            let owner = if segs.len() >= 2 {
+                segs[segs.len() - 2].as_str()
+            } else {
+                ""
+            };
+            let passthrough = matches!(
+                (owner, last),
+                ("String", "from")
+                    | (_, "Some")
+                    | (_, "Ok")
+                    | ("Cow", "from")
+                    | ("Lazy" | "LazyLock" | "OnceCell" | "OnceLock", "new")
+                    | (_, "to_string")
+                    | (_, "to_owned")
+                    | (_, "into")
+            );
+            if passthrough && c.args.len() == 1 {
+                return str_expr(&c.args[0], scope, d);
+            }
+            StrExpr::Unknown(text(e))
+        }
+        Expr::MethodCall(m) => {
+            let method = m.method.to_string();
+            match method.as_str() {
+                "to_string" | "to_owned" | "into" | "clone" | "as_str" | "as_ref" | "unwrap"
+                | "expect" | "ok" | "trim" | "iter" | "into_iter" | "collect" | "cloned"
+                | "copied" | "to_vec" | "borrow" | "as_slice" | "unwrap_or_default"
+                | "context" | "with_context" | "map_err" | "map" | "deref" | "parse"
+                | "ok_or" | "ok_or_else" => str_expr(&m.receiver, scope, d),
+                "unwrap_or" | "unwrap_or_else" | "or" | "or_else" => {
+                    let base = str_expr(&m.receiver, scope, d);
+                    let default = m.args.first().map(|a| str_expr(a, scope, d));
+                    match (base, default) {
+                        (StrExpr::Env { var, default: None }, Some(def)) => StrExpr::Env {
+                            var,
+                            default: Some(Box::new(def)),
+                        },
+                        (StrExpr::Unknown(_), Some(def)) if !matches!(def, StrExpr::Unknown(_)) => {
+                            def
+                        }
+                        (b, _) => b,
+                    }
+                }
+                _ => StrExpr::Unknown(text(e)),
+            }
+        }
+        _ => StrExpr::Unknown(text(e)),
+    }
+}
+
+fn macro_str(mac: &syn::Macro, scope: &Scope<'_>, d: u32) -> StrExpr {
+    let name = mac
+        .path
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default();
+    let Some(args) = macro_args(mac) else {
+        return StrExpr::Unknown(text(mac));
+    };
+    match name.as_str() {
+        "format" => {
+            let Some(tpl) = args.first().and_then(str_lit) else {
+                return StrExpr::Unknown(text(mac));
+            };
+            let (template, holes) = parse_template(&tpl);
+            let positional: Vec<&Expr> = args.iter().skip(1).collect();
+            let mut next = 0usize;
+            let mut out = Vec::new();
+            for h in holes {
+                let expr = match h {
+                    None => {
+                        let x = positional.get(next).map(|x| str_expr(x, scope, d));
+                        next += 1;
+                        x
+                    }
+                    Some(n) if n.starts_with('#') => n[1..]
+                        .parse::<usize>()
+                        .ok()
+                        .and_then(|i| positional.get(i))
+                        .map(|x| str_expr(x, scope, d)),
+                    Some(n) => {
+                        // Named argument `name = expr`, else a captured local.
+                        let named = positional.iter().find_map(|x| match x {
+                            Expr::Assign(a) if text(&a.left) == n => Some(&*a.right),
+                            _ => None,
+                        });
+                        Some(match named {
+                            Some(x) => str_expr(x, scope, d),
+                            None => match scope.locals.get(&n) {
+                                Some(init) => str_expr(init, scope, d),
+                                None if is_const_name(&n) => StrExpr::Const(vec![n]),
+                                None => StrExpr::Unknown(n),
+                            },
+                        })
+                    }
+                };
+                out.push(expr.unwrap_or_else(|| StrExpr::Unknown(String::new())));
+            }
+            if out.is_empty() {
+                StrExpr::Lit(template)
+            } else {
+                StrExpr::Format {
+                    template,
+                    args: out,
+                }
+            }
+        }
+        "concat" => {
+            let parts: Vec<StrExpr> = args.iter().map(|a| str_expr(a, scope, d)).collect();
+            if parts.iter().all(|p| matches!(p, StrExpr::Lit(_))) {
+                StrExpr::Lit(
+                    parts
+                        .iter()
+                        .filter_map(|p| match p {
+                            StrExpr::Lit(s) => Some(s.as_str()),
+                            _ => None,
+                        })
+                        .collect(),
+                )
+            } else {
+                StrExpr::Unknown(text(mac))
+            }
+        }
+        "vec" => StrExpr::List(args.iter().map(|a| str_expr(a, scope, d)).collect()),
+        "env" | "option_env" => match args.first().and_then(str_lit) {
+            Some(var) => StrExpr::Env { var, default: None },
+            None => StrExpr::Unknown(text(mac)),
+        },
+        _ => StrExpr::Unknown(text(mac)),
+    }
+}
+
+/// Find a topic inside an outbox call argument: a literal, a const, a
+/// struct-literal `topic:` field, or the same inside a constructor call.
+fn find_topic(e: &Expr, scope: &Scope<'_>, depth: u32) -> Option<StrExpr> {
+    if depth > 4 {
+        return None;
+    }
+    let d = depth + 1;
+    match e {
+        Expr::Reference(r) => find_topic(&r.expr, scope, d),
+        Expr::Paren(p) => find_topic(&p.expr, scope, d),
+        Expr::Lit(_) | Expr::Macro(_) => {
+            let s = str_expr(e, scope, d);
+            (!matches!(s, StrExpr::Unknown(_))).then_some(s)
+        }
+        Expr::Path(p) => {
+            let segs = path_segments(&p.path);
+            if segs.len() == 1
+                && let Some(init) = scope.locals.get(&segs[0])
+            {
+                return find_topic(init, scope, d);
+            }
+            if segs.len() == 1 && segs[0].to_ascii_lowercase().contains("topic") {
+                return Some(str_expr(e, scope, d));
+            }
+            let last = segs.last()?;
+            let l = last.to_ascii_lowercase();
+            if is_const_name(last) && (l.contains("topic") || l.contains("event")) {
+                return Some(str_expr(e, scope, d));
+            }
+            None
+        }
+        Expr::Field(f) => match &f.member {
+            syn::Member::Named(id) if id.to_string().contains("topic") => Some(str_expr(e, scope, d)),
+            _ => None,
+        },
+        Expr::Struct(s) => s.fields.iter().find_map(|f| match &f.member {
+            syn::Member::Named(id) if id.to_string().contains("topic") => {
+                Some(str_expr(&f.expr, scope, d))
+            }
+            _ => None,
+        }),
+        Expr::Call(c) => c.args.iter().find_map(|a| find_topic(a, scope, d)),
+        Expr::MethodCall(m) => m
+            .args
+            .iter()
+            .find_map(|a| find_topic(a, scope, d))
+            .or_else(|| find_topic(&m.receiver, scope, d)),
+        Expr::Await(a) => find_topic(&a.base, scope, d),
+        Expr::Try(t) => find_topic(&t.expr, scope, d),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------- walker
+
+
+
+struct Walker<'ast, 'o> {
+    pre: PrePass,
+    out: &'o mut GraphFacts,
+    in_test_file: bool,
+    test_depth: u32,
+    mods: Vec<String>,
+    impl_type: Vec<String>,
+    fns: Vec<Scope<'ast>>,
+    /// `env::var` calls already recorded with their default (line, col).
+    handled_env: HashSet<(usize, usize)>,
+    seen_infra: HashSet<(InfraKind, String)>,
+    empty: Scope<'ast>,
+    /// Macro bodies parsed as comma-separated expressions, by the position
+    /// of the macro path.
+    macros: &'ast HashMap<(usize, usize), Vec<Expr>>,
+}
+
+type MacroKey = (usize, usize);
+
+fn macro_key(mac: &syn::Macro) -> MacroKey {
+    let p = mac.path.span().start();
+    (p.line, p.column)
+}
+
+/// Finds macros whose bodies parse as expressions.
+#[derive(Default)]
+struct MacroFinder {
+    out: Vec<(MacroKey, Vec<Expr>)>,
+}
+
+impl<'ast> Visit<'ast> for MacroFinder {
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if let Some(args) = macro_args(mac) {
+            self.out.push((macro_key(mac), args));
+        }
+    }
+}
+
+/// Parse every macro body of `file` (recursively) once, so the walker can
+/// look into `tokio::join!(..)`, `info!(.., call())` and outbox macros.
+fn parse_macros(file: &syn::File) -> HashMap<MacroKey, Vec<Expr>> {
+    let mut finder = MacroFinder::default();
+    finder.visit_file(file);
+    let mut queue = finder.out;
+    let mut map = HashMap::new();
+    while let Some((k, exprs)) = queue.pop() {
+        let mut f = MacroFinder::default();
+        for e in &exprs {
+            f.visit_expr(e);
+        }
+        queue.extend(f.out);
+        map.insert(k, exprs);
+    }
+    map
+}
+
+const OUTBOX_METHODS: &[&str] = &[
+    "enqueue",
+    "enqueue_event",
+    "publish",
+    "publish_event",
+    "insert",
+    "insert_event",
+    "add",
+    "add_event",
+    "push",
+    "save",
+    "store",
+    "append",
+    "write_event",
+    "record",
+];
+
+const HTTP_METHODS: &[&str] = &["get", "post", "put", "delete", "patch", "head"];
+
+const HTTP_CRATES: &[&str] = &["reqwest", "ureq", "surf", "isahc", "attohttpc", "minreq"];
+
+fn dedupe_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.contains("dedup")
+        || n.contains("idempot")
+        || n.contains("processed")
+        || n.contains("inbox")
+        || n == "nova_consumer"
+        || n == "is_duplicate"
+}
+
+fn type_segments_contain(ty: &Type, names: &[&str]) -> bool {
+    let t = text(ty);
+    names.iter().any(|n| t.contains(n))
+}
+
+impl<'ast> Walker<'ast, '_> {
+    fn scope(&self) -> &Scope<'ast> {
+        self.fns.last().unwrap_or(&self.empty)
+    }
+
+    fn in_test(&self) -> bool {
+        self.in_test_file || self.test_depth > 0
+    }
+
+    fn function(&self) -> Option<String> {
+        self.fns.last().map(|s| s.path.clone())
+    }
+
+    /// Inline modules, then the impl/trait type, then the name (the same
+    /// convention as `sql::FnInfo::path`).
+    fn fn_path(&self, name: &str) -> String {
+        let mut p = self.mods.clone();
+        p.extend(self.impl_type.last().cloned());
+        p.push(name.to_string());
+        p.join("::")
+    }
+
+    fn enter_fn(&mut self, sig: &syn::Signature, attrs: &[syn::Attribute]) {
+        let name = sig.ident.to_string();
+        let test = has_test_attr(attrs);
+        if test {
+            self.test_depth += 1;
+        }
+        let mut scope = Scope {
+            path: self.fn_path(&name),
+            name: name.clone(),
+            line: line_of(&sig.ident),
+            in_test: self.in_test(),
+            ..Scope::default()
+        };
+        let mut idx = 0usize;
+        for input in &sig.inputs {
+            if let syn::FnArg::Typed(pt) = input {
+                if let syn::Pat::Ident(pi) = &*pt.pat {
+                    let pname = pi.ident.to_string();
+                    scope.params.insert(pname.clone(), idx);
+                    if let Some(svc) =
+                        type_client(&pt.ty, &self.pre.client_imports, &self.pre.aliases)
+                    {
+                        scope.client_vars.insert(pname.clone(), svc.clone());
+                        self.out.grpc_clients.push(GrpcClient {
+                            service: svc,
+                            shape: ClientShape::Param,
+                            name: Some(pname),
+                            owner: None,
+                            target: None,
+                            line: line_of(&pi.ident),
+                            function: Some(scope.path.clone()),
+                            in_test: scope.in_test,
+                        });
+                    }
+                }
+                idx += 1;
+            }
+        }
+        if let syn::ReturnType::Type(_, ty) = &sig.output
+            && let Some(svc) = type_client(ty, &self.pre.client_imports, &self.pre.aliases)
+        {
+            self.out.grpc_clients.push(GrpcClient {
+                service: svc,
+                shape: ClientShape::ReturnType,
+                name: Some(name),
+                owner: self.impl_type.last().cloned(),
+                target: None,
+                line: line_of(&sig.ident),
+                function: Some(scope.path.clone()),
+                in_test: scope.in_test,
+            });
+        }
+        self.fns.push(scope);
+        let _ = test;
+    }
+
+    fn exit_fn(&mut self, attrs: &[syn::Attribute]) {
+        if let Some(s) = self.fns.pop() {
+            self.out.functions.push(GraphFn {
+                path: s.path,
+                name: s.name,
+                line: s.line,
+                in_test: s.in_test,
+                consumer_handler: s.consumer_handler,
+                dedupes: s.dedupes,
+                calls: s.calls.into_iter().collect(),
+            });
+        }
+        if has_test_attr(attrs) {
+            self.test_depth = self.test_depth.saturating_sub(1);
+        }
+    }
+
+    fn note_call(&mut self, name: &str, line: u32) {
+        let dd = dedupe_name(name);
+        if let Some(s) = self.fns.last_mut() {
+            s.calls.entry(name.to_string()).or_insert(line);
+            if dd {
+                s.dedupes = true;
+            }
+        }
+    }
+
+    fn mark_consumer(&mut self) {
+        if let Some(s) = self.fns.last_mut() {
+            s.consumer_handler = true;
+        }
+    }
+
+    fn infra(&mut self, kind: InfraKind, api: String, line: u32) {
+        if self.seen_infra.insert((kind, api.clone())) {
+            let function = self.function();
+            let in_test = self.in_test();
+            self.out.infra.push(InfraHint {
+                kind,
+                api,
+                line,
+                function,
+                in_test,
+            });
+        }
+    }
+
+    fn topic_site(&mut self, role: TopicRole, api: TopicApi, topic: StrExpr, call: &str, line: u32) {
+        // A parameter of the enclosing function: calls to it name the topic.
+        let params: Vec<usize> = {
+            let scope = self.scope();
+            let mut v = Vec::new();
+            let mut check = |e: &StrExpr| {
+                if let StrExpr::Unknown(n) = e
+                    && let Some(i) = scope.params.get(n)
+                {
+                    v.push(*i);
+                }
+            };
+            match &topic {
+                StrExpr::List(items) => items.iter().for_each(&mut check),
+                other => check(other),
+            }
+            v
+        };
+        if let Some(scope) = self.fns.last()
+            && !params.is_empty()
+        {
+            for index in params {
+                self.out.topic_params.push(TopicParam {
+                    name: scope.name.clone(),
+                    path: scope.path.clone(),
+                    index,
+                    role,
+                    api,
+                    line,
+                });
+            }
+            return;
+        }
+        let function = self.function();
+        let in_test = self.in_test();
+        self.out.topics.push(TopicSite {
+            role,
+            api,
+            topic,
+            call: call.to_string(),
+            line,
+            function,
+            in_test,
+        });
+    }
+
+    fn outbox_site(&mut self, args: &[&Expr], call: &str, line: u32) {
+        let scope = self.scope();
+        let topic = args
+            .iter()
+            .find_map(|a| find_topic(a, scope, 0))
+            .unwrap_or_else(|| {
+                StrExpr::Unknown(args.iter().map(|a| text(*a)).collect::<Vec<_>>().join(", "))
+            });
+        self.topic_site(TopicRole::Produce, TopicApi::Outbox, topic, call, line);
+    }
+
+    fn str_call(&mut self, callee: &str, args: &[&Expr], line: u32) {
+        let scope = self.scope();
+        let mut useful = false;
+        let exprs: Vec<StrExpr> = args
+            .iter()
+            .map(|a| {
+                let s = str_expr(a, scope, 0);
+                match &s {
+                    StrExpr::Lit(_) | StrExpr::Const(_) | StrExpr::Env { .. } | StrExpr::Format { .. } => {
+                        useful = true;
+                        s
+                    }
+                    StrExpr::Field(f) if f.contains("topic") => {
+                        useful = true;
+                        s
+                    }
+                    StrExpr::List(items)
+                        if items.iter().any(|i| matches!(i, StrExpr::Lit(_) | StrExpr::Const(_))) =>
+                    {
+                        useful = true;
+                        s
+                    }
+                    _ => StrExpr::Unknown(String::new()),
+                }
+            })
+            .collect();
+        if useful {
+            let function = self.function();
+            let in_test = self.in_test();
+            self.out.str_calls.push(StrCall {
+                callee: callee.to_string(),
+                args: exprs,
+                line,
+                function,
+                in_test,
+            });
+        }
+    }
+
+    fn env_read(&mut self, call: &syn::ExprCall, default: Option<String>) {
+        let start = call.span().start();
+        if !self.handled_env.insert((start.line, start.column)) {
+            return;
+        }
+        let var = match call.args.first().and_then(str_lit) {
+            Some(v) => v,
+            None => match call.args.first().map(|a| str_expr(a, self.scope(), 0)) {
+                Some(StrExpr::Const(p)) => p.join("::"),
+                _ => return,
+            },
+        };
+        let function = self.function();
+        let in_test = self.in_test();
+        self.out.env_reads.push(EnvRead {
+            var,
+            default,
+            line: start.line as u32,
+            function,
+            in_test,
+        });
+    }
+
+    /// The gRPC client behind a receiver, if any: (service, getter, named).
+    fn rpc_receiver(&self, recv: &Expr) -> (Option<String>, Option<String>, bool) {
+        let base = strip_wrappers(recv);
+        match base {
+            Expr::Path(p) if p.path.segments.len() == 1 => {
+                let n = p.path.segments[0].ident.to_string();
+                let svc = self.scope().client_vars.get(&n).cloned();
+                (svc, None, n.to_ascii_lowercase().contains("client"))
+            }
+            Expr::Field(f) => match &f.member {
+                syn::Member::Named(id) => {
+                    let n = id.to_string();
+                    (
+                        self.pre.client_fields.get(&n).cloned(),
+                        None,
+                        n.to_ascii_lowercase().contains("client"),
+                    )
+                }
+                syn::Member::Unnamed(_) => (None, None, false),
+            },
+            Expr::MethodCall(inner) => {
+                let g = inner.method.to_string();
+                let svc = self.pre.getters.get(&g).cloned();
+                let rt = text(&inner.receiver).to_ascii_lowercase();
+                let named = ["pool", "client", "grpc", "clients"]
+                    .iter()
+                    .any(|k| rt.contains(k));
+                if svc.is_some() || named {
+                    (svc, Some(g), named)
+                } else {
+                    (None, None, false)
+                }
+            }
+            Expr::Call(c) => {
+                if let Expr::Path(fp) = &*c.func {
+                    let n = path_segments(&fp.path).last().cloned().unwrap_or_default();
+                    let svc = self.pre.getters.get(&n).cloned();
+                    if svc.is_some() {
+                        return (svc, Some(n), true);
+                    }
+                }
+                (None, None, false)
+            }
+            _ => (None, None, false),
+        }
+    }
+
+    fn is_http_receiver(&self, recv: &Expr) -> bool {
+        let t = text(recv);
+        let l = t.to_ascii_lowercase();
+        if l.contains("reqwest") || l.contains("http") || l.contains("awc") || l.contains("ureq") {
+            return true;
+        }
+        if t.contains("Client::") || t.contains("Client {") {
+            return true;
+        }
+        l.contains("client") && self.rpc_receiver(recv).0.is_none()
+    }
+}
+
+impl<'ast> Visit<'ast> for Walker<'ast, '_> {
+    fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
+        if mod_is_generated(m) {
+            self.pre.generated_parts = true;
+            return;
+        }
+        let test = has_test_attr(&m.attrs);
+        if test {
+            self.test_depth += 1;
+        }
+        self.mods.push(m.ident.to_string());
+        visit::visit_item_mod(self, m);
+        self.mods.pop();
+        if test {
+            self.test_depth -= 1;
+        }
+    }
+
+    fn visit_item_impl(&mut self, imp: &'ast syn::ItemImpl) {
+        if impl_is_generated(imp) {
+            self.pre.generated_parts = true;
+            return;
+        }
+        let self_ty = match &*imp.self_ty {
+            Type::Path(tp) => tp
+                .path
+                .segments
+                .last()
+                .map(|s| s.ident.to_string())
+                .unwrap_or_default(),
+            other => text(other),
+        };
+        if let Some((_, trait_path, _)) = &imp.trait_ {
+            let segs = path_segments(trait_path);
+            let from_server_mod = segs.len() >= 2 && segs[segs.len() - 2].ends_with("_server");
+            let imported = segs
+                .last()
+                .is_some_and(|l| segs.len() == 1 && self.pre.server_imports.contains(l));
+            let tonic_attr = imp.attrs.iter().any(|a| {
+                let p = path_segments(a.path());
+                p.first().is_some_and(|f| f == "tonic") && p.last().is_some_and(|l| l == "async_trait")
+            });
+            if from_server_mod || imported || tonic_attr {
+                if let Some(last) = segs.last() {
+                    let in_test = self.in_test() || has_test_attr(&imp.attrs);
+                    self.out.grpc_servers.push(GrpcServer {
+                        service: last.clone(),
+                        shape: ServerShape::Impl,
+                        impl_type: Some(self_ty.clone()),
+                        line: line_of(trait_path),
+                        function: None,
+                        in_test,
+                    });
+                }
+            }
+        }
+        let test = has_test_attr(&imp.attrs);
+        if test {
+            self.test_depth += 1;
+        }
+        self.impl_type.push(self_ty);
+        visit::visit_item_impl(self, imp);
+        self.impl_type.pop();
+        if test {
+            self.test_depth -= 1;
+        }
+    }
+
+    fn visit_item_trait(&mut self, t: &'ast syn::ItemTrait) {
+        self.impl_type.push(t.ident.to_string());
+        visit::visit_item_trait(self, t);
+        self.impl_type.pop();
+    }
+
+    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        // A free fn nested in an impl method still gets a free path.
+        let saved = std::mem::take(&mut self.impl_type);
+        self.enter_fn(&f.sig, &f.attrs);
+        self.impl_type = saved;
+        visit::visit_item_fn(self, f);
+        self.exit_fn(&f.attrs);
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        self.enter_fn(&f.sig, &f.attrs);
+        visit::visit_impl_item_fn(self, f);
+        self.exit_fn(&f.attrs);
+    }
+
+    fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
+        if f.default.is_some() {
+            self.enter_fn(&f.sig, &f.attrs);
+            visit::visit_trait_item_fn(self, f);
+            self.exit_fn(&f.attrs);
+        }
+    }
+
+    fn visit_item_const(&mut self, c: &'ast syn::ItemConst) {
+        let value = simple_str(&c.expr);
+        if !matches!(value, StrExpr::Unknown(_)) {
+            let mut module = self.mods.clone();
+            module.extend(self.impl_type.last().cloned());
+            self.out.consts.push(TopicConst {
+                name: c.ident.to_string(),
+                module,
+                value,
+                line: line_of(&c.ident),
+            });
+        }
+        visit::visit_item_const(self, c);
+    }
+
+    fn visit_impl_item_const(&mut self, c: &'ast syn::ImplItemConst) {
+        let value = simple_str(&c.expr);
+        if !matches!(value, StrExpr::Unknown(_)) {
+            let mut module = self.mods.clone();
+            module.extend(self.impl_type.last().cloned());
+            self.out.consts.push(TopicConst {
+                name: c.ident.to_string(),
+                module,
+                value,
+                line: line_of(&c.ident),
+            });
+        }
+        visit::visit_impl_item_const(self, c);
+    }
+
+    fn visit_item_static(&mut self, c: &'ast syn::ItemStatic) {
+        let value = simple_str(&c.expr);
+        if !matches!(value, StrExpr::Unknown(_)) {
+            self.out.consts.push(TopicConst {
+                name: c.ident.to_string(),
+                module: self.mods.clone(),
+                value,
+                line: line_of(&c.ident),
+            });
+        }
+        visit::visit_item_static(self, c);
+    }
+
+    fn visit_item_type(&mut self, t: &'ast syn::ItemType) {
+        if let Some(svc) = self.pre.aliases.get(&t.ident.to_string()).cloned() {
+            let in_test = self.in_test();
+            self.out.grpc_clients.push(GrpcClient {
+                service: svc,
+                shape: ClientShape::Alias,
+                name: Some(t.ident.to_string()),
+                owner: None,
+                target: None,
+                line: line_of(&t.ident),
+                function: None,
+                in_test,
+            });
+        }
+        visit::visit_item_type(self, t);
+    }
+
+    fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
+        let sname = s.ident.to_string();
+        let in_test = self.in_test() || has_test_attr(&s.attrs);
+        for f in &s.fields {
+            let Some(id) = &f.ident else { continue };
+            if let Some(svc) = type_client(&f.ty, &self.pre.client_imports, &self.pre.aliases) {
+                self.out.grpc_clients.push(GrpcClient {
+                    service: svc,
+                    shape: ClientShape::Field,
+                    name: Some(id.to_string()),
+                    owner: Some(sname.clone()),
+                    target: None,
+                    line: line_of(id),
+                    function: None,
+                    in_test,
+                });
+            }
+        }
+        // envy/serde config structs: field `content_url` <- env `CONTENT_URL`.
+        let derives_de = s.attrs.iter().any(|a| {
+            a.path().is_ident("derive") && a.meta.to_token_stream().to_string().contains("Deserialize")
+        });
+        let lname = sname.to_ascii_lowercase();
+        let configish = ["config", "settings", "env", "conf", "options"]
+            .iter()
+            .any(|k| lname.contains(k));
+        if derives_de && configish {
+            for f in &s.fields {
+                let Some(id) = &f.ident else { continue };
+                let ty = text(&f.ty);
+                if !(ty == "String" || ty.contains("Option<String>") || ty.contains("Option < String >")) {
+                    continue;
+                }
+                let default = f.attrs.iter().find_map(|a| {
+                    if !a.path().is_ident("serde") {
+                        return None;
+                    }
+                    let t = a.meta.to_token_stream().to_string();
+                    let i = t.find("default")?;
+                    let rest = &t[i..];
+                    let q1 = rest.find('"')?;
+                    let rest = &rest[q1 + 1..];
+                    let q2 = rest.find('"')?;
+                    let fname = rest[..q2].rsplit("::").next().unwrap_or("");
+                    self.pre.literal_fns.get(fname).cloned()
+                });
+                let field = id.to_string().trim_start_matches("r#").to_string();
+                self.out.fields.push(FieldInit {
+                    field: field.clone(),
+                    value: StrExpr::Env {
+                        var: field.to_ascii_uppercase(),
+                        default: default.map(|d| Box::new(StrExpr::Lit(d))),
+                    },
+                    line: line_of(id),
+                });
+            }
+        }
+        visit::visit_item_struct(self, s);
+    }
+
+    fn visit_local(&mut self, l: &'ast syn::Local) {
+        let (ident, ty) = match &l.pat {
+            syn::Pat::Ident(pi) => (Some(pi.ident.to_string()), None),
+            syn::Pat::Type(pt) => match &*pt.pat {
+                syn::Pat::Ident(pi) => (Some(pi.ident.to_string()), Some(&*pt.ty)),
+                _ => (None, None),
+            },
+            _ => (None, None),
+        };
+        if let Some(name) = ident {
+            let mut svc = ty.and_then(|t| type_client(t, &self.pre.client_imports, &self.pre.aliases));
+            if let Some(t) = ty
+                && type_segments_contain(t, &["StreamConsumer", "BaseConsumer"])
+            {
+                self.mark_consumer();
+            }
+            if let Some(init) = &l.init {
+                if svc.is_none() {
+                    svc = self.expr_client(&init.expr);
+                }
+                if let Some(scope) = self.fns.last_mut() {
+                    scope.locals.insert(name.clone(), &*init.expr);
+                }
+            }
+            if let (Some(svc), Some(scope)) = (svc, self.fns.last_mut()) {
+                scope.client_vars.insert(name, svc);
+            }
+        }
+        visit::visit_local(self, l);
+    }
+
+    fn visit_type_path(&mut self, t: &'ast syn::TypePath) {
+        if let Some(last) = t.path.segments.last() {
+            let n = last.ident.to_string();
+            if (n == "StreamConsumer" || n == "BaseConsumer") && !self.fns.is_empty() {
+                self.mark_consumer();
+            }
+        }
+        visit::visit_type_path(self, t);
+    }
+
+    fn visit_expr_struct(&mut self, s: &'ast syn::ExprStruct) {
+        for f in &s.fields {
+            let syn::Member::Named(id) = &f.member else { continue };
+            let field = id.to_string();
+            let value = str_expr(&f.expr, self.scope(), 0);
+            let lf = field.to_ascii_lowercase();
+            let hinted = ["url", "uri", "addr", "host", "endpoint", "topic", "broker"]
+                .iter()
+                .any(|k| lf.contains(k));
+            let keep = match &value {
+                StrExpr::Env { .. } => true,
+                StrExpr::Lit(_) | StrExpr::Format { .. } | StrExpr::List(_) | StrExpr::Const(_) => hinted,
+                _ => false,
+            };
+            if keep {
+                self.out.fields.push(FieldInit {
+                    field,
+                    value,
+                    line: line_of(id),
+                });
+            }
+        }
+        visit::visit_expr_struct(self, s);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        let name = mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        let macros = self.macros;
+        if let Some(args) = macros.get(&macro_key(mac)) {
+            if name.to_ascii_lowercase().contains("outbox") {
+                let refs: Vec<&Expr> = args.iter().collect();
+                self.outbox_site(&refs, &format!("{name}!"), line_of(mac));
+            }
+            for a in args {
+                self.visit_expr(a);
+            }
+        }
+        visit::visit_macro(self, mac);
+    }
+
+    fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+        if let Expr::Path(fp) = &*c.func {
+            let segs = path_segments(&fp.path);
+            let line = line_of(c);
+            let last = segs.last().cloned().unwrap_or_default();
+            let args: Vec<&Expr> = c.args.iter().collect();
+            if is_env_fn(&segs) && segs.len() >= 2 {
+                self.env_read(c, None);
+            }
+            if segs.len() >= 2 {
+                let owner = &segs[..segs.len() - 1];
+                if let Some(svc) = client_service(owner, &self.pre.client_imports)
+                    .or_else(|| owner.last().and_then(|o| self.pre.aliases.get(o).cloned()))
+                {
+                    let shape = match last.as_str() {
+                        "connect" => Some(ClientShape::Connect),
+                        "new" => Some(ClientShape::New),
+                        "with_interceptor" | "with_origin" => Some(ClientShape::WithInterceptor),
+                        _ => None,
+                    };
+                    if let Some(shape) = shape {
+                        let target = (shape == ClientShape::Connect)
+                            .then(|| args.first().map(|a| str_expr(a, self.scope(), 0)))
+                            .flatten();
+                        let function = self.function();
+                        let in_test = self.in_test();
+                        self.out.grpc_clients.push(GrpcClient {
+                            service: svc,
+                            shape,
+                            name: None,
+                            owner: None,
+                            target,
+                            line,
+                            function,
+                            in_test,
+                        });
+                    }
+                }
+                if let Some(svc) = server_service(owner, &self.pre.server_imports)
+                    && matches!(last.as_str(), "new" | "with_interceptor" | "from_arc")
+                {
+                    let function = self.function();
+                    let in_test = self.in_test();
+                    self.out.grpc_servers.push(GrpcServer {
+                        service: svc,
+                        shape: ServerShape::Router,
+                        impl_type: None,
+                        line,
+                        function,
+                        in_test,
+                    });
+                }
+                let owner_last = owner.last().map(String::as_str).unwrap_or("");
+                let produce = matches!(
+                    (owner_last, last.as_str()),
+                    ("FutureRecord" | "BaseRecord", "to") | ("Record", "from_value" | "from_key_value")
+                );
+                if produce && let Some(a) = args.first() {
+                    let topic = str_expr(a, self.scope(), 0);
+                    self.topic_site(
+                        TopicRole::Produce,
+                        TopicApi::Direct,
+                        topic,
+                        &format!("{owner_last}::{last}"),
+                        line,
+                    );
+                }
+                if HTTP_CRATES.contains(&segs[0].as_str())
+                    && HTTP_METHODS.contains(&last.as_str())
+                    && let Some(a) = args.first()
+                {
+                    let url = str_expr(a, self.scope(), 0);
+                    let function = self.function();
+                    let in_test = self.in_test();
+                    self.out.http_calls.push(HttpCall {
+                        api: format!("{}::{}", segs[0], last),
+                        url,
+                        line,
+                        function,
+                        in_test,
+                    });
+                }
+                let outbox_path = segs.iter().any(|s| s.to_ascii_lowercase().contains("outbox"));
+                if outbox_path && (OUTBOX_METHODS.contains(&last.as_str()) || last.contains("outbox")) {
+                    self.outbox_site(&args, &segs.join("::"), line);
+                } else if last.contains("outbox") && !last.starts_with("new") {
+                    self.outbox_site(&args, &last, line);
+                }
+                if let Some(kind) = infra_for_path(&segs) {
+                    self.infra(kind, segs.join("::"), line);
+                }
+                if segs.iter().any(|s| s == "nova_consumer" || s == "IdempotentConsumer") {
+                    if let Some(s) = self.fns.last_mut() {
+                        s.dedupes = true;
+                    }
+                }
+            } else if last.contains("outbox") {
+                self.outbox_site(&args, &last, line);
+            }
+            self.note_call(&last, line);
+            self.str_call(&last, &args, line);
+        }
+        visit::visit_expr_call(self, c);
+    }
+
+    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+        let method = m.method.to_string();
+        let line = line_of(&m.method);
+        let args: Vec<&Expr> = m.args.iter().collect();
+        // env::var(..).unwrap_or(default)
+        if matches!(method.as_str(), "unwrap_or" | "unwrap_or_else") {
+            let mut r = &*m.receiver;
+            while let Expr::MethodCall(inner) = r {
+                r = &inner.receiver;
+            }
+            if let Expr::Call(c) = r
+                && let Expr::Path(fp) = &*c.func
+                && is_env_fn(&path_segments(&fp.path))
+            {
+                let d = args.first().map(|a| str_expr(a, self.scope(), 0));
+                let default = match d {
+                    Some(StrExpr::Lit(s)) => Some(s),
+                    _ => None,
+                };
+                self.env_read(c, default);
+            }
+        }
+        let recv_text = text(&m.receiver).to_ascii_lowercase();
+        match method.as_str() {
+            "subscribe" if args.len() == 1 => {
+                let a = args[0];
+                let plausible = matches!(a, Expr::Reference(_) | Expr::Path(_) | Expr::Field(_))
+                    && str_lit(a).is_none();
+                if plausible {
+                    let topic = str_expr(a, self.scope(), 0);
+                    self.mark_consumer();
+                    self.topic_site(TopicRole::Consume, TopicApi::Direct, topic, "subscribe", line);
+                }
+            }
+            "recv" | "stream" | "poll" | "start" if recv_text.contains("consumer") => {
+                self.mark_consumer();
+            }
+            _ => {}
+        }
+        let outboxy = recv_text.contains("outbox");
+        if (outboxy && OUTBOX_METHODS.contains(&method.as_str())) || method.contains("outbox") {
+            self.outbox_site(&args, &format!(".{method}"), line);
+        }
+        // HTTP requests.
+        let http_url = match method.as_str() {
+            m2 if HTTP_METHODS.contains(&m2) && args.len() == 1 => Some(args[0]),
+            "request" if args.len() == 2 => Some(args[1]),
+            "uri" if args.len() == 1 => Some(args[0]),
+            _ => None,
+        };
+        if let Some(u) = http_url
+            && (method == "uri" || self.is_http_receiver(&m.receiver))
+        {
+            let url = str_expr(u, self.scope(), 0);
+            if looks_like_url(&url) {
+                let function = self.function();
+                let in_test = self.in_test();
+                self.out.http_calls.push(HttpCall {
+                    api: format!("http.{method}"),
+                    url,
+                    line,
+                    function,
+                    in_test,
+                });
+            }
+        }
+        // RPCs.
+        if args.len() == 1 && !not_rpc(&method) {
+            let (svc, getter, named) = self.rpc_receiver(&m.receiver);
+            let plausible = svc.is_some() || (named && (self.pre.grpc_hint || getter.is_some()));
+            if plausible {
+                let function = self.function();
+                let in_test = self.in_test();
+                self.out.rpc_calls.push(RpcCall {
+                    service: svc,
+                    receiver: text(&m.receiver),
+                    rpc: snake_to_pascal(&method),
+                    method: method.clone(),
+                    via_getter: getter,
+                    line,
+                    function,
+                    in_test,
+                });
+            }
+        }
+        self.note_call(&method, line);
+        self.str_call(&method, &args, line);
+        visit::visit_expr_method_call(self, m);
+    }
+}
+
+impl<'ast> Walker<'ast, '_> {
+    /// The client service an expression constructs or hands out.
+    fn expr_client(&self, e: &Expr) -> Option<String> {
+        let mut e = e;
+        loop {
+            match e {
+                Expr::Await(a) => e = &a.base,
+                Expr::Try(t) => e = &t.expr,
+                Expr::Paren(p) => e = &p.expr,
+                Expr::Reference(r) => e = &r.expr,
+                Expr::MethodCall(m) => {
+                    let n = m.method.to_string();
+                    if let Some(s) = self.pre.getters.get(&n) {
+                        return Some(s.clone());
+                    }
+                    if let Expr::Field(f) = &*m.receiver
+                        && let syn::Member::Named(id) = &f.member
+                        && let Some(s) = self.pre.client_fields.get(&id.to_string())
+                    {
+                        return Some(s.clone());
+                    }
+                    e = &m.receiver;
+                }
+                Expr::Field(f) => {
+                    if let syn::Member::Named(id) = &f.member {
+                        return self.pre.client_fields.get(&id.to_string()).cloned();
+                    }
+                    return None;
+                }
+                Expr::Call(c) => {
+                    let Expr::Path(fp) = &*c.func else { return None };
+                    let segs = path_segments(&fp.path);
+                    if segs.len() >= 2 {
+                        let owner = &segs[..segs.len() - 1];
+                        if let Some(s) = client_service(owner, &self.pre.client_imports) {
+                            return Some(s);
+                        }
+                        if let Some(s) = owner.last().and_then(|o| self.pre.aliases.get(o)) {
+                            return Some(s.clone());
+                        }
+                    }
+                    let last = segs.last()?;
+                    return self.pre.getters.get(last).cloned();
+                }
+                _ => return None,
+            }
+        }
+    }
+}

@@ -1,0 +1,480 @@
+use super::*;
+
+fn facts(src: &str) -> GraphFacts {
+    let file = syn::parse_file(src).expect("test source parses");
+    let mut out = GraphFacts::default();
+    collect(&file, false, &mut out);
+    out
+}
+
+fn lit(s: &str) -> StrExpr {
+    StrExpr::Lit(s.to_string())
+}
+
+fn rpcs(f: &GraphFacts) -> Vec<(Option<&str>, &str, u32)> {
+    f.rpc_calls
+        .iter()
+        .map(|r| (r.service.as_deref(), r.rpc.as_str(), r.line))
+        .collect()
+}
+
+#[test]
+fn pascal() {
+    assert_eq!(snake_to_pascal("get_post"), "GetPost");
+    assert_eq!(snake_to_pascal("verify_user"), "VerifyUser");
+    assert_eq!(snake_to_pascal("x"), "X");
+}
+
+#[test]
+fn server_impl_and_router() {
+    let f = facts(
+        r#"
+use proto::content_service_server::{ContentService, ContentServiceServer};
+pub struct Svc;
+#[tonic::async_trait]
+impl ContentService for Svc {
+    async fn get_post(&self, r: Request<GetPostRequest>) -> Result<Response<Post>, Status> { todo() }
+}
+struct Other;
+impl proto::identity_service_server::IdentityService for Other {}
+async fn main() {
+    Server::builder()
+        .add_service(ContentServiceServer::new(Svc))
+        .serve(addr).await;
+}
+"#,
+    );
+    let got: Vec<(&str, ServerShape, Option<&str>, u32)> = f
+        .grpc_servers
+        .iter()
+        .map(|s| (s.service.as_str(), s.shape, s.impl_type.as_deref(), s.line))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("ContentService", ServerShape::Impl, Some("Svc"), 5),
+            ("IdentityService", ServerShape::Impl, Some("Other"), 9),
+            ("ContentService", ServerShape::Router, None, 12),
+        ]
+    );
+    assert_eq!(f.grpc_servers[2].function.as_deref(), Some("main"));
+    assert!(f.rpc_calls.is_empty());
+}
+
+#[test]
+fn client_connect_and_rpc_calls() {
+    let f = facts(
+        r#"
+use proto::content_service_client::ContentServiceClient;
+async fn fetch(id: i64) -> Result<Post> {
+    let addr = std::env::var("CONTENT_GRPC_ADDR").unwrap_or_else(|_| "http://content-service:50051".into());
+    let mut client = ContentServiceClient::connect(addr).await?;
+    let resp = client.get_post(tonic::Request::new(GetPostRequest { id })).await?;
+    Ok(resp.into_inner())
+}
+"#,
+    );
+    assert_eq!(f.grpc_clients.len(), 1);
+    let c = &f.grpc_clients[0];
+    assert_eq!(c.service, "ContentService");
+    assert_eq!(c.shape, ClientShape::Connect);
+    assert_eq!(c.line, 5);
+    assert_eq!(
+        c.target,
+        Some(StrExpr::Env {
+            var: "CONTENT_GRPC_ADDR".into(),
+            default: Some(Box::new(lit("http://content-service:50051"))),
+        })
+    );
+    assert_eq!(rpcs(&f), vec![(Some("ContentService"), "GetPost", 6)]);
+    assert_eq!(f.rpc_calls[0].function.as_deref(), Some("fetch"));
+    assert_eq!(
+        f.env_reads,
+        vec![EnvRead {
+            var: "CONTENT_GRPC_ADDR".into(),
+            default: Some("http://content-service:50051".into()),
+            line: 4,
+            function: Some("fetch".into()),
+            in_test: false,
+        }]
+    );
+}
+
+#[test]
+fn client_field_alias_new_interceptor() {
+    let f = facts(
+        r#"
+use pb::identity_service_client::IdentityServiceClient;
+type IdClient = IdentityServiceClient<Channel>;
+pub struct AppState { identity: IdentityServiceClient<InterceptedService<Channel, Auth>>, db: PgPool }
+impl AppState {
+    fn build(ch: Channel) -> Self {
+        let c = IdentityServiceClient::new(ch.clone());
+        let d = IdentityServiceClient::with_interceptor(ch, auth);
+        todo()
+    }
+    async fn verify(&self, t: String) -> bool {
+        self.identity.clone().verify_user(VerifyUserRequest { t }).await.is_ok()
+    }
+}
+"#,
+    );
+    let shapes: Vec<(ClientShape, Option<&str>, u32)> = f
+        .grpc_clients
+        .iter()
+        .map(|c| (c.shape, c.name.as_deref(), c.line))
+        .collect();
+    assert_eq!(
+        shapes,
+        vec![
+            (ClientShape::Alias, Some("IdClient"), 3),
+            (ClientShape::Field, Some("identity"), 4),
+            (ClientShape::New, None, 7),
+            (ClientShape::WithInterceptor, None, 8),
+        ]
+    );
+    assert!(f.grpc_clients.iter().all(|c| c.service == "IdentityService"));
+    assert_eq!(f.grpc_clients[1].owner.as_deref(), Some("AppState"));
+    assert_eq!(rpcs(&f), vec![(Some("IdentityService"), "VerifyUser", 12)]);
+    assert_eq!(f.rpc_calls[0].function.as_deref(), Some("AppState::verify"));
+}
+
+#[test]
+fn pool_getter_and_wrapper() {
+    let f = facts(
+        r#"
+use crate::pb::content_service_client::ContentServiceClient;
+pub struct GrpcPool { content: ContentServiceClient<Channel> }
+impl GrpcPool {
+    pub fn content(&self) -> ContentServiceClient<Channel> { self.content.clone() }
+}
+pub async fn get_post_wrapper(pool: &GrpcPool, id: i64) -> Post {
+    pool.content().get_post(GetPostRequest { id }).await
+}
+"#,
+    );
+    let getter: Vec<_> = f
+        .grpc_clients
+        .iter()
+        .filter(|c| c.shape == ClientShape::ReturnType)
+        .collect();
+    assert_eq!(getter.len(), 1);
+    assert_eq!(getter[0].name.as_deref(), Some("content"));
+    assert_eq!(getter[0].function.as_deref(), Some("GrpcPool::content"));
+    assert_eq!(rpcs(&f), vec![(Some("ContentService"), "GetPost", 8)]);
+    assert_eq!(f.rpc_calls[0].via_getter.as_deref(), Some("content"));
+    assert_eq!(f.rpc_calls[0].function.as_deref(), Some("get_post_wrapper"));
+}
+
+#[test]
+fn cross_file_getter_is_recorded_by_name() {
+    let f = facts(
+        r#"
+async fn feed(state: AppState) {
+    let p = state.pool.content().get_post(req).await?;
+    let x = state.cache.items().get_thing(1);
+}
+"#,
+    );
+    assert_eq!(rpcs(&f), vec![(None, "GetPost", 3)]);
+    assert_eq!(f.rpc_calls[0].via_getter.as_deref(), Some("content"));
+}
+
+#[test]
+fn generated_client_file_is_skipped() {
+    let f = facts(
+        r#"
+pub mod content_service_client {
+    #![allow(unused_variables)]
+    use tonic::codegen::*;
+    pub struct ContentServiceClient<T> { inner: tonic::client::Grpc<T> }
+    impl ContentServiceClient<tonic::transport::Channel> {
+        pub async fn connect<D>(dst: D) -> Result<Self, tonic::transport::Error> { todo() }
+    }
+    impl<T> ContentServiceClient<T> where T: tonic::client::GrpcService<tonic::body::Body> {
+        pub async fn get_post(&mut self, request: impl tonic::IntoRequest<super::GetPostRequest>) {
+            self.inner.unary(request.into_request(), path, codec).await
+        }
+    }
+}
+"#,
+    );
+    assert!(f.generated);
+    assert!(f.grpc_clients.is_empty());
+    assert!(f.rpc_calls.is_empty());
+    let top = facts("use tonic::codegen::*;\nfn x() { ContentServiceClient::connect(a); }");
+    assert!(top.generated);
+    assert!(top.grpc_clients.is_empty());
+}
+
+#[test]
+fn http_calls_with_env_and_config() {
+    let f = facts(
+        r#"
+pub struct Config { pub content_url: String, pub port: u16 }
+impl Config {
+    pub fn from_env() -> Self {
+        Config {
+            content_url: env::var("CONTENT_SERVICE_URL").unwrap_or("http://content:8080".to_string()),
+            port: 8080,
+        }
+    }
+}
+async fn a(client: &reqwest::Client, base: &str) {
+    let r = reqwest::get("http://identity-service:8080/health").await;
+    let url = format!("{}/posts/{}", std::env::var("FEED_URL").unwrap(), 1);
+    client.get(&url).send().await;
+}
+impl Svc {
+    async fn b(&self) {
+        self.http.post(format!("{}/media", self.config.content_url)).json(&x).send().await;
+        let m = self.map.get(&key);
+    }
+}
+"#,
+    );
+    let got: Vec<(&str, &StrExpr, u32)> = f
+        .http_calls
+        .iter()
+        .map(|h| (h.api.as_str(), &h.url, h.line))
+        .collect();
+    let feed = StrExpr::Format {
+        template: "{}/posts/{}".into(),
+        args: vec![
+            StrExpr::Env {
+                var: "FEED_URL".into(),
+                default: None,
+            },
+            StrExpr::Unknown("1".into()),
+        ],
+    };
+    let media = StrExpr::Format {
+        template: "{}/media".into(),
+        args: vec![StrExpr::Field("content_url".into())],
+    };
+    let identity = lit("http://identity-service:8080/health");
+    assert_eq!(
+        got,
+        vec![
+            ("reqwest::get", &identity, 12),
+            ("http.get", &feed, 14),
+            ("http.post", &media, 18),
+        ]
+    );
+    assert_eq!(
+        f.fields,
+        vec![FieldInit {
+            field: "content_url".into(),
+            value: StrExpr::Env {
+                var: "CONTENT_SERVICE_URL".into(),
+                default: Some(Box::new(lit("http://content:8080"))),
+            },
+            line: 6,
+        }]
+    );
+}
+
+#[test]
+fn envy_config_struct_fields() {
+    let f = facts(
+        r#"
+fn default_media() -> String { "http://media:8080".to_string() }
+#[derive(Deserialize)]
+struct Settings {
+    #[serde(default = "default_media")]
+    media_service_url: String,
+    workers: usize,
+}
+"#,
+    );
+    assert_eq!(
+        f.fields,
+        vec![FieldInit {
+            field: "media_service_url".into(),
+            value: StrExpr::Env {
+                var: "MEDIA_SERVICE_URL".into(),
+                default: Some(Box::new(lit("http://media:8080"))),
+            },
+            line: 6,
+        }]
+    );
+}
+
+fn topics(f: &GraphFacts) -> Vec<(TopicRole, TopicApi, &StrExpr, u32)> {
+    f.topics
+        .iter()
+        .map(|t| (t.role, t.api, &t.topic, t.line))
+        .collect()
+}
+
+#[test]
+fn kafka_producers_and_consumers() {
+    let f = facts(
+        r#"
+const TOPIC: &str = "content-events";
+pub const TOPICS: &[&str] = &["media-events", topics::USER_EVENTS];
+async fn produce(p: &FutureProducer, payload: &str) {
+    p.send(FutureRecord::to(TOPIC).payload(payload).key("k"), Duration::from_secs(0)).await;
+    let prefix = std::env::var("KAFKA_TOPIC_PREFIX").unwrap_or_else(|_| "nova".into());
+    let t = format!("{}.content.events", prefix);
+    p.send(BaseRecord::to(&t).payload(payload), 0);
+}
+async fn consume(cfg: &Config) {
+    let consumer: StreamConsumer = ClientConfig::new().create()?;
+    consumer.subscribe(&["content-events", TOPIC])?;
+    let topics = vec!["a".to_string()];
+    consumer.subscribe(&topics.iter().map(|s| s.as_str()).collect::<Vec<_>>())?;
+    consumer.subscribe(&TOPICS)?;
+    consumer.subscribe(&[&cfg.kafka_topic])?;
+    loop { let m = consumer.recv().await; handle(m).await; }
+}
+async fn handle(m: Msg) {}
+"#,
+    );
+    let prefixed = StrExpr::Format {
+        template: "{}.content.events".into(),
+        args: vec![StrExpr::Env {
+            var: "KAFKA_TOPIC_PREFIX".into(),
+            default: Some(Box::new(lit("nova"))),
+        }],
+    };
+    let c = |s: &str| StrExpr::Const(vec![s.into()]);
+    assert_eq!(
+        topics(&f),
+        vec![
+            (TopicRole::Produce, TopicApi::Direct, &c("TOPIC"), 5),
+            (TopicRole::Produce, TopicApi::Direct, &prefixed, 8),
+            (
+                TopicRole::Consume,
+                TopicApi::Direct,
+                &StrExpr::List(vec![lit("content-events"), c("TOPIC")]),
+                12
+            ),
+            (TopicRole::Consume, TopicApi::Direct, &StrExpr::List(vec![lit("a")]), 14),
+            (TopicRole::Consume, TopicApi::Direct, &c("TOPICS"), 15),
+            (
+                TopicRole::Consume,
+                TopicApi::Direct,
+                &StrExpr::List(vec![StrExpr::Field("kafka_topic".into())]),
+                16
+            ),
+        ]
+    );
+    let consts: Vec<(&str, &StrExpr)> = f.consts.iter().map(|c| (c.name.as_str(), &c.value)).collect();
+    assert_eq!(
+        consts,
+        vec![
+            ("TOPIC", &lit("content-events")),
+            (
+                "TOPICS",
+                &StrExpr::List(vec![
+                    lit("media-events"),
+                    StrExpr::Const(vec!["topics".into(), "USER_EVENTS".into()])
+                ])
+            ),
+        ]
+    );
+    let handlers: Vec<(&str, bool)> = f
+        .functions
+        .iter()
+        .map(|g| (g.path.as_str(), g.consumer_handler))
+        .collect();
+    assert_eq!(handlers, vec![("consume", true), ("handle", false), ("produce", false)]);
+    assert!(f.functions[0].calls.contains(&("handle".to_string(), 17)));
+}
+
+#[test]
+fn outbox_shapes_and_forwarders() {
+    let f = facts(
+        r#"
+mod events { pub const CONTENT_EVENTS: &str = "content-events"; }
+async fn create(tx: &mut Tx, outbox: &Outbox) {
+    sqlx::query("INSERT INTO posts ...").execute(&mut *tx).await?;
+    outbox.enqueue(&mut *tx, "content-events", &evt).await?;
+    outbox_event!(events::CONTENT_EVENTS, "PostCreated", payload);
+    let event = NewEvent { topic: "media-events".into(), key: k, payload: p };
+    nova_outbox::enqueue(&mut tx, &event).await?;
+    self.outbox.publish(&mut tx, OutboxMessage::new(cfg.topic_name, body)).await?;
+}
+impl Bus {
+    async fn publish(&self, topic: &str, body: &[u8]) {
+        self.producer.send(FutureRecord::to(topic).payload(body), t).await;
+    }
+}
+async fn caller(bus: &Bus) { bus.publish("user-events", b"x").await; }
+"#,
+    );
+    assert_eq!(
+        topics(&f),
+        vec![
+            (TopicRole::Produce, TopicApi::Outbox, &lit("content-events"), 5),
+            (
+                TopicRole::Produce,
+                TopicApi::Outbox,
+                &StrExpr::Const(vec!["events".into(), "CONTENT_EVENTS".into()]),
+                6
+            ),
+            (TopicRole::Produce, TopicApi::Outbox, &lit("media-events"), 8),
+            (
+                TopicRole::Produce,
+                TopicApi::Outbox,
+                &StrExpr::Field("topic_name".into()),
+                9
+            ),
+        ]
+    );
+    assert_eq!(
+        f.topic_params,
+        vec![TopicParam {
+            name: "publish".into(),
+            path: "Bus::publish".into(),
+            index: 0,
+            role: TopicRole::Produce,
+            api: TopicApi::Direct,
+            line: 13,
+        }]
+    );
+    let call = f
+        .str_calls
+        .iter()
+        .find(|c| c.callee == "publish" && c.line == 16)
+        .expect("str call recorded");
+    assert_eq!(call.args[0], lit("user-events"));
+    assert_eq!(f.consts[0].module, vec!["events".to_string()]);
+}
+
+#[test]
+fn infra_hints_and_dedupe() {
+    let f = facts(
+        r#"
+async fn setup() {
+    let r = redis::Client::open(url)?;
+    let pg = PgPoolOptions::new().connect(&db).await?;
+    let nats = async_nats::connect("nats://nats:4222").await?;
+}
+async fn on_event(c: &Consumer, tx: &mut Tx, id: Uuid) {
+    if inbox.is_processed(id).await? { return; }
+}
+#[cfg(test)]
+mod tests {
+    fn t() { let c = ContentServiceClient::connect("http://x"); }
+}
+"#,
+    );
+    let kinds: Vec<(InfraKindRef, u32)> = f.infra.iter().map(|i| (i.kind, i.line)).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (nova_model::InfraKind::Redis, 3),
+            (nova_model::InfraKind::Postgres, 4),
+            (nova_model::InfraKind::Nats, 5),
+        ]
+    );
+    let dd: Vec<(&str, bool)> = f.functions.iter().map(|g| (g.path.as_str(), g.dedupes)).collect();
+    assert_eq!(dd, vec![("on_event", true), ("setup", false), ("tests::t", false)]);
+    assert_eq!(f.grpc_clients.len(), 1);
+    assert!(f.grpc_clients[0].in_test);
+    assert!(f.functions[2].in_test);
+}
+
+type InfraKindRef = nova_model::InfraKind;

@@ -1,0 +1,694 @@
+//! Resolution of [`SqlExpr`]s to SQL text, across the files of a crate and
+//! the local crates it depends on.
+//!
+//! [`ConstTable`] indexes every string-like `const`/`static` of a set of
+//! crates ([`ConstDef`](crate::sql::ConstDef)s with their module paths).
+//! [`resolve`] turns an expression into the texts it may have at run time:
+//! one per combination of [`SqlExpr::Choice`] variants (capped at
+//! [`MAX_TEXTS`]). Parts that cannot be known statically (`format!` holes
+//! bound to parameters, unknown expressions, consts not found) become
+//! placeholder identifiers ([`crate::hole`]) so that `nova-sql` can still
+//! parse the statement and report a placeholder in a table position as an
+//! unresolved table.
+//!
+//! Const lookup for a path `a::b::NAME` used in module `m` of package `p`:
+//! 1. the exact module (`crate::`, `self::`, `super::`, relative to `m`,
+//!    relative to the crate root, or `dep_crate::..`);
+//! 2. otherwise any const of that name in `p` (preferring modules that end
+//!    with the written qualifier, then the longest common prefix with `m`);
+//! 3. otherwise the same search in the local crates `p` depends on
+//!    (transitively).
+//!
+//! Const cycles (`A = B`, `B = A`) resolve to a placeholder, never loop.
+
+use crate::sql::{FormatPiece, SqlExpr, parse_format_template};
+use crate::unit::Crate;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Maximum number of alternative texts produced for one expression.
+pub const MAX_TEXTS: usize = 16;
+
+/// Maximum const indirections followed.
+const MAX_DEPTH: usize = 32;
+
+/// One string-like const/static of a crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConstEntry {
+    /// Cargo package defining it.
+    pub package: String,
+    /// Full module path in the crate (file module + inline modules, plus the
+    /// `impl` type for associated consts).
+    pub module: Vec<String>,
+    pub name: String,
+    /// Value, with file paths normalised ([`normalize_paths`]).
+    pub value: SqlExpr,
+    /// File defining it (relative to the scanned root).
+    pub file: String,
+    pub line: u32,
+}
+
+/// Every string-like const of a set of crates, indexed by name.
+#[derive(Debug, Clone, Default)]
+pub struct ConstTable {
+    entries: Vec<ConstEntry>,
+    by_name: HashMap<String, Vec<usize>>,
+    /// Package -> local packages it depends on, transitively, sorted.
+    deps: BTreeMap<String, Vec<String>>,
+}
+
+impl ConstTable {
+    /// Index the consts of `crates` (give the crates a scan found together:
+    /// service crates and the libraries they depend on).
+    pub fn new(crates: &[Crate]) -> Self {
+        let mut entries = Vec::new();
+        for c in crates {
+            for f in &c.files {
+                for d in &f.facts.consts {
+                    let mut module = f.module.clone();
+                    module.extend(d.module.iter().cloned());
+                    entries.push(ConstEntry {
+                        package: c.package.clone(),
+                        module,
+                        name: d.name.clone(),
+                        value: normalize_paths(&d.value, &c.dir, &f.path),
+                        file: f.path.clone(),
+                        line: d.line,
+                    });
+                }
+            }
+        }
+        entries.sort_by(|a, b| {
+            (&a.package, &a.module, &a.name, &a.file, a.line)
+                .cmp(&(&b.package, &b.module, &b.name, &b.file, b.line))
+        });
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            by_name.entry(e.name.clone()).or_default().push(i);
+        }
+        let deps = crate::attribution::dependency_closure(crates)
+            .into_iter()
+            .map(|(k, v)| (k, v.into_iter().collect()))
+            .collect();
+        ConstTable {
+            entries,
+            by_name,
+            deps,
+        }
+    }
+
+    /// All entries, sorted by (package, module, name).
+    pub fn entries(&self) -> &[ConstEntry] {
+        &self.entries
+    }
+
+    /// Find the const a path designates (see the module docs).
+    pub fn lookup(&self, path: &[String], from: &Origin<'_>) -> Option<&ConstEntry> {
+        let (name, qualifier) = path.split_last()?;
+        let candidates = self.by_name.get(name)?;
+        let deps = self.deps.get(from.package).cloned().unwrap_or_default();
+        let crate_name = |p: &str| p.replace('-', "_");
+
+        // 1. Exact module paths.
+        let mut exact: Vec<(String, Vec<String>)> = Vec::new();
+        match qualifier.first().map(String::as_str) {
+            Some("crate") => exact.push((from.package.to_string(), qualifier[1..].to_vec())),
+            Some("self") => {
+                let mut m = from.module.to_vec();
+                m.extend(qualifier[1..].iter().cloned());
+                exact.push((from.package.to_string(), m));
+            }
+            Some("super") => {
+                let mut m = from.module.to_vec();
+                let mut rest = qualifier;
+                while let Some(("super", r)) = rest.split_first().map(|(a, r)| (a.as_str(), r)) {
+                    m.pop();
+                    rest = r;
+                }
+                m.extend(rest.iter().cloned());
+                exact.push((from.package.to_string(), m));
+            }
+            Some("Self") => {}
+            Some(first) => {
+                if let Some(dep) = deps.iter().find(|d| crate_name(d) == *first) {
+                    exact.push((dep.clone(), qualifier[1..].to_vec()));
+                }
+                let mut m = from.module.to_vec();
+                m.extend(qualifier.iter().cloned());
+                exact.push((from.package.to_string(), m));
+                exact.push((from.package.to_string(), qualifier.to_vec()));
+            }
+            None => exact.push((from.package.to_string(), from.module.to_vec())),
+        }
+        for (pkg, module) in &exact {
+            if let Some(&i) = candidates.iter().find(|&&i| {
+                self.entries
+                    .get(i)
+                    .is_some_and(|e| &e.package == pkg && &e.module == module)
+            }) {
+                return self.entries.get(i);
+            }
+        }
+
+        // 2./3. By name in the package, then in its dependencies.
+        let written: Vec<&String> = qualifier
+            .iter()
+            .filter(|s| !matches!(s.as_str(), "crate" | "self" | "super" | "Self"))
+            .collect();
+        let score = |e: &ConstEntry| {
+            let suffix = written.len() <= e.module.len()
+                && e.module[e.module.len() - written.len()..]
+                    .iter()
+                    .zip(&written)
+                    .all(|(a, b)| a == *b);
+            let prefix = e
+                .module
+                .iter()
+                .zip(from.module)
+                .take_while(|(a, b)| a == b)
+                .count();
+            (suffix, prefix)
+        };
+        let mut packages = vec![from.package.to_string()];
+        packages.extend(deps.iter().cloned());
+        for pkg in &packages {
+            let mut best: Option<(&ConstEntry, (bool, usize))> = None;
+            for &i in candidates {
+                let Some(e) = self.entries.get(i) else {
+                    continue;
+                };
+                if &e.package != pkg {
+                    continue;
+                }
+                let s = score(e);
+                if best.as_ref().is_none_or(|(_, bs)| s > *bs) {
+                    best = Some((e, s));
+                }
+            }
+            if let Some((e, _)) = best {
+                return Some(e);
+            }
+        }
+        None
+    }
+}
+
+/// Where an expression is resolved from.
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    /// Cargo package of the code.
+    pub package: &'a str,
+    /// Full module path (file module + inline modules).
+    pub module: &'a [String],
+}
+
+/// The texts an expression may have.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Resolved {
+    /// One text per combination of choices (at most [`MAX_TEXTS`]), sorted
+    /// by first appearance. Empty when nothing at all could be resolved.
+    pub texts: Vec<String>,
+    /// The first text that contains placeholders, when there is one.
+    pub template: Option<String>,
+    /// True when some text contains a placeholder ([`crate::hole`]).
+    pub holes_in_text: bool,
+    /// Source text of every part that could not be resolved (unknown
+    /// expressions, consts not found, files not read), deduplicated.
+    pub unknown: Vec<String>,
+    /// True when choices were dropped because of [`MAX_TEXTS`].
+    pub truncated: bool,
+}
+
+/// Resolve `expr` without reading files ([`SqlExpr::File`] stays unknown).
+pub fn resolve(expr: &SqlExpr, consts: &ConstTable, from: &Origin<'_>) -> Resolved {
+    resolve_with(expr, consts, from, &|_| None)
+}
+
+/// Resolve `expr`, reading [`SqlExpr::File`] paths (relative to the scanned
+/// root) with `read_file`.
+pub fn resolve_with(
+    expr: &SqlExpr,
+    consts: &ConstTable,
+    from: &Origin<'_>,
+    read_file: &dyn Fn(&str) -> Option<String>,
+) -> Resolved {
+    let mut r = Resolver {
+        consts,
+        read_file,
+        holes: 0,
+        binds: 0,
+        unknown: Vec::new(),
+        visiting: Vec::new(),
+        truncated: false,
+    };
+    let texts = r.alts(expr, from.package, from.module, 0);
+    let holes_in_text = r.holes > 0;
+    let mut out = Resolved {
+        texts: Vec::new(),
+        template: None,
+        holes_in_text,
+        unknown: r.unknown,
+        truncated: r.truncated,
+    };
+    for t in texts {
+        if holes_in_text && out.template.is_none() && t.contains(crate::HOLE_PREFIX) {
+            out.template = Some(t.clone());
+        }
+        if strip_holes(&t).trim().is_empty() {
+            continue;
+        }
+        if !out.texts.contains(&t) {
+            out.texts.push(t);
+        }
+    }
+    out
+}
+
+/// Remove every placeholder from a text.
+fn strip_holes(t: &str) -> String {
+    let mut out = String::new();
+    let mut rest = t;
+    while let Some(i) = rest.find(crate::HOLE_PREFIX) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + crate::HOLE_PREFIX.len()..];
+        let digits = after.chars().take_while(char::is_ascii_digit).count();
+        rest = after[digits..]
+            .strip_prefix("__")
+            .unwrap_or(&after[digits..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+struct Resolver<'a> {
+    consts: &'a ConstTable,
+    read_file: &'a dyn Fn(&str) -> Option<String>,
+    holes: usize,
+    binds: usize,
+    unknown: Vec<String>,
+    visiting: Vec<(String, Vec<String>, String)>,
+    truncated: bool,
+}
+
+impl Resolver<'_> {
+    fn hole(&mut self, what: String) -> Vec<String> {
+        if !self.unknown.contains(&what) {
+            self.unknown.push(what);
+        }
+        let h = crate::hole(self.holes);
+        self.holes += 1;
+        vec![h]
+    }
+
+    fn alts(&mut self, e: &SqlExpr, pkg: &str, module: &[String], depth: usize) -> Vec<String> {
+        if depth > MAX_DEPTH {
+            return self.hole(e.display());
+        }
+        match e {
+            SqlExpr::Lit(s) => vec![s.clone()],
+            SqlExpr::Bind => {
+                self.binds += 1;
+                vec![format!("${}", self.binds)]
+            }
+            SqlExpr::Unknown(t) => self.hole(t.clone()),
+            SqlExpr::Include(p) => self.hole(format!("include_str!({p:?})")),
+            SqlExpr::File(p) => match (self.read_file)(p) {
+                Some(t) => vec![t],
+                None => self.hole(format!("file:{p}")),
+            },
+            SqlExpr::Const(path) => {
+                let origin = Origin {
+                    package: pkg,
+                    module,
+                };
+                let Some(entry) = self.consts.lookup(path, &origin) else {
+                    return self.hole(path.join("::"));
+                };
+                let key = (
+                    entry.package.clone(),
+                    entry.module.clone(),
+                    entry.name.clone(),
+                );
+                if self.visiting.contains(&key) {
+                    return self.hole(path.join("::"));
+                }
+                self.visiting.push(key);
+                let pkg = entry.package.clone();
+                let module = entry.module.clone();
+                let out = self.alts(&entry.value, &pkg, &module, depth + 1);
+                self.visiting.pop();
+                out
+            }
+            SqlExpr::Concat(parts) => {
+                let mut acc = vec![String::new()];
+                for p in parts {
+                    let next = self.alts(p, pkg, module, depth + 1);
+                    acc = self.product(acc, &next);
+                }
+                acc
+            }
+            SqlExpr::Choice(parts) => {
+                let mut out: Vec<String> = Vec::new();
+                for p in parts {
+                    for t in self.alts(p, pkg, module, depth + 1) {
+                        if out.len() >= MAX_TEXTS {
+                            self.truncated = true;
+                            break;
+                        }
+                        if !out.contains(&t) {
+                            out.push(t);
+                        }
+                    }
+                }
+                if out.is_empty() {
+                    out.push(String::new());
+                }
+                out
+            }
+            SqlExpr::Format { template, args } => {
+                let mut acc = vec![String::new()];
+                let mut i = 0usize;
+                for piece in parse_format_template(template) {
+                    let next = match piece {
+                        FormatPiece::Text(t) => vec![t],
+                        FormatPiece::Hole(_) => {
+                            let arg = args.get(i);
+                            i += 1;
+                            match arg {
+                                Some(a) => self.alts(a, pkg, module, depth + 1),
+                                None => self.hole(format!("{template:?} hole {i}")),
+                            }
+                        }
+                    };
+                    acc = self.product(acc, &next);
+                }
+                acc
+            }
+        }
+    }
+
+    fn product(&mut self, acc: Vec<String>, next: &[String]) -> Vec<String> {
+        let mut out = Vec::with_capacity(acc.len() * next.len().max(1));
+        'outer: for a in &acc {
+            for n in next {
+                if out.len() >= MAX_TEXTS {
+                    self.truncated = true;
+                    break 'outer;
+                }
+                out.push(format!("{a}{n}"));
+            }
+        }
+        out
+    }
+}
+
+/// Rewrite [`SqlExpr::File`] (relative to the crate directory `crate_dir`)
+/// and [`SqlExpr::Include`] (relative to the directory of `file`) into
+/// [`SqlExpr::File`] paths relative to the scanned root.
+pub fn normalize_paths(expr: &SqlExpr, crate_dir: &str, file: &str) -> SqlExpr {
+    match expr {
+        SqlExpr::File(p) => SqlExpr::File(join_path(crate_dir, p)),
+        SqlExpr::Include(p) => {
+            let dir = file.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+            SqlExpr::File(join_path(dir, p))
+        }
+        SqlExpr::Format { template, args } => SqlExpr::Format {
+            template: template.clone(),
+            args: args
+                .iter()
+                .map(|a| normalize_paths(a, crate_dir, file))
+                .collect(),
+        },
+        SqlExpr::Concat(parts) => SqlExpr::Concat(
+            parts
+                .iter()
+                .map(|a| normalize_paths(a, crate_dir, file))
+                .collect(),
+        ),
+        SqlExpr::Choice(parts) => SqlExpr::Choice(
+            parts
+                .iter()
+                .map(|a| normalize_paths(a, crate_dir, file))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// Join `base` and `rel` with `/`, folding `.` and `..`.
+pub fn join_path(base: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    let rel = rel.replace('\\', "/");
+    let absolute = rel.starts_with('/');
+    let joined: Vec<&str> = if absolute {
+        rel.split('/').collect()
+    } else {
+        base.split('/').chain(rel.split('/')).collect()
+    };
+    for seg in joined {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+/// Package -> the set of local packages it depends on, transitively.
+pub(crate) fn closure_of(
+    deps: &BTreeMap<String, Vec<String>>,
+) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out = BTreeMap::new();
+    for start in deps.keys() {
+        let mut seen = BTreeSet::new();
+        let mut stack: Vec<&String> = deps
+            .get(start)
+            .map(|d| d.iter().collect())
+            .unwrap_or_default();
+        while let Some(p) = stack.pop() {
+            if p == start || !seen.insert(p.clone()) {
+                continue;
+            }
+            if let Some(next) = deps.get(p) {
+                stack.extend(next.iter());
+            }
+        }
+        out.insert(start.clone(), seen);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::unit::ParsedFile;
+    use nova_model::Dialect;
+
+    fn file(path: &str, module: &[&str], src: &str) -> ParsedFile {
+        ParsedFile {
+            path: path.to_string(),
+            module: module.iter().map(|s| s.to_string()).collect(),
+            in_test: false,
+            facts: crate::parse_file(src, false).unwrap_or_default(),
+        }
+    }
+
+    fn krate(package: &str, deps: &[&str], files: Vec<ParsedFile>) -> Crate {
+        Crate {
+            package: package.to_string(),
+            dir: package.to_string(),
+            service: None,
+            local_deps: deps.iter().map(|s| s.to_string()).collect(),
+            external_deps: Vec::new(),
+            dialect: Dialect::Postgres,
+            files,
+        }
+    }
+
+    fn texts(expr: &SqlExpr, table: &ConstTable, pkg: &str, module: &[&str]) -> Resolved {
+        let module: Vec<String> = module.iter().map(|s| s.to_string()).collect();
+        resolve(
+            expr,
+            table,
+            &Origin {
+                package: pkg,
+                module: &module,
+            },
+        )
+    }
+
+    fn c(path: &[&str]) -> SqlExpr {
+        SqlExpr::Const(path.iter().map(|s| s.to_string()).collect())
+    }
+
+    #[test]
+    fn cross_module_consts_and_dependencies() {
+        let app = krate(
+            "app",
+            &["db-queries"],
+            vec![
+                file(
+                    "app/src/sql.rs",
+                    &["sql"],
+                    r#"pub const GET_USER: &str = "SELECT * FROM users WHERE id = $1";
+                       pub mod inner { pub const LIST: &str = "SELECT * FROM inner_list"; }"#,
+                ),
+                file(
+                    "app/src/repo.rs",
+                    &["repo"],
+                    r#"const LIST: &str = "SELECT * FROM repo_list";
+                       struct Q; impl Q { const ONE: &'static str = "SELECT 1 FROM q_one"; }"#,
+                ),
+            ],
+        );
+        let lib = krate(
+            "db-queries",
+            &[],
+            vec![file(
+                "lib/src/lib.rs",
+                &[],
+                r#"pub const SHARED: &str = concat!("SELECT * FROM ", "shared");"#,
+            )],
+        );
+        let table = ConstTable::new(&[app, lib]);
+        let r = texts(&c(&["crate", "sql", "GET_USER"]), &table, "app", &["repo"]);
+        assert_eq!(r.texts, vec!["SELECT * FROM users WHERE id = $1"]);
+        assert!(!r.holes_in_text);
+        // Bare name: same module first.
+        let r = texts(&c(&["LIST"]), &table, "app", &["repo"]);
+        assert_eq!(r.texts, vec!["SELECT * FROM repo_list"]);
+        // Qualified relative path.
+        let r = texts(&c(&["sql", "inner", "LIST"]), &table, "app", &[]);
+        assert_eq!(r.texts, vec!["SELECT * FROM inner_list"]);
+        // super::
+        let r = texts(&c(&["super", "sql", "GET_USER"]), &table, "app", &["repo"]);
+        assert_eq!(r.texts, vec!["SELECT * FROM users WHERE id = $1"]);
+        // Associated const through Self and through the type.
+        let r = texts(&c(&["Self", "ONE"]), &table, "app", &["repo"]);
+        assert_eq!(r.texts, vec!["SELECT 1 FROM q_one"]);
+        let r = texts(&c(&["Q", "ONE"]), &table, "app", &["repo"]);
+        assert_eq!(r.texts, vec!["SELECT 1 FROM q_one"]);
+        // Dependency crate, by crate path and by bare name.
+        let r = texts(&c(&["db_queries", "SHARED"]), &table, "app", &[]);
+        assert_eq!(r.texts, vec!["SELECT * FROM shared"]);
+        let r = texts(&c(&["SHARED"]), &table, "app", &["repo"]);
+        assert_eq!(r.texts, vec!["SELECT * FROM shared"]);
+        // Not visible from the library (no reverse dependency).
+        let r = texts(&c(&["GET_USER"]), &table, "db-queries", &[]);
+        assert!(r.texts.is_empty());
+        assert_eq!(r.unknown, vec!["GET_USER"]);
+    }
+
+    #[test]
+    fn format_holes_choices_and_cycles() {
+        let app = krate(
+            "app",
+            &[],
+            vec![file(
+                "app/src/lib.rs",
+                &[],
+                r#"const TABLE: &str = "videos";
+                   const A: &str = B;
+                   const B: &str = A;"#,
+            )],
+        );
+        let table = ConstTable::new(&[app]);
+        let expr = SqlExpr::Format {
+            template: "SELECT * FROM {} WHERE {} = $1".into(),
+            args: vec![c(&["TABLE"]), SqlExpr::Unknown("col".into())],
+        };
+        let r = texts(&expr, &table, "app", &[]);
+        assert_eq!(
+            r.texts,
+            vec!["SELECT * FROM videos WHERE __nova_hole_0__ = $1"]
+        );
+        assert!(r.holes_in_text);
+        assert_eq!(r.template.as_deref(), Some(r.texts[0].as_str()));
+        assert_eq!(r.unknown, vec!["col"]);
+
+        let expr = SqlExpr::Format {
+            template: "DELETE FROM {} WHERE id = $1".into(),
+            args: vec![SqlExpr::Unknown("table".into())],
+        };
+        let r = texts(&expr, &table, "app", &[]);
+        assert_eq!(r.texts, vec!["DELETE FROM __nova_hole_0__ WHERE id = $1"]);
+
+        let expr = SqlExpr::Concat(vec![
+            SqlExpr::Choice(vec![
+                SqlExpr::Lit("SELECT a".into()),
+                SqlExpr::Lit("SELECT b".into()),
+            ]),
+            SqlExpr::Lit(" FROM t WHERE x = ".into()),
+            SqlExpr::Bind,
+        ]);
+        let r = texts(&expr, &table, "app", &[]);
+        assert_eq!(
+            r.texts,
+            vec![
+                "SELECT a FROM t WHERE x = $1",
+                "SELECT b FROM t WHERE x = $1"
+            ]
+        );
+
+        // Cycle: terminates, reported unknown.
+        let r = texts(&c(&["A"]), &table, "app", &[]);
+        assert!(r.texts.is_empty());
+        assert_eq!(r.unknown, vec!["A"]);
+
+        // Whole expression unknown.
+        let r = texts(&SqlExpr::Unknown("self.sql".into()), &table, "app", &[]);
+        assert!(r.texts.is_empty());
+        assert_eq!(r.unknown, vec!["self.sql"]);
+
+        // Cap on combinations.
+        let many = SqlExpr::Choice((0..10).map(|i| SqlExpr::Lit(format!("t{i}"))).collect());
+        let r = texts(
+            &SqlExpr::Concat(vec![many.clone(), many]),
+            &table,
+            "app",
+            &[],
+        );
+        assert_eq!(r.texts.len(), MAX_TEXTS);
+        assert!(r.truncated);
+    }
+
+    #[test]
+    fn files_are_read_relative_to_crate_and_file() {
+        let e = normalize_paths(
+            &SqlExpr::File("queries/get.sql".into()),
+            "svc",
+            "svc/src/a.rs",
+        );
+        assert_eq!(e, SqlExpr::File("svc/queries/get.sql".into()));
+        let e = normalize_paths(
+            &SqlExpr::Include("../sql/x.sql".into()),
+            "svc",
+            "svc/src/db/a.rs",
+        );
+        assert_eq!(e, SqlExpr::File("svc/src/sql/x.sql".into()));
+        let table = ConstTable::default();
+        let module: Vec<String> = Vec::new();
+        let origin = Origin {
+            package: "svc",
+            module: &module,
+        };
+        let reader = |p: &str| (p == "svc/queries/get.sql").then(|| "SELECT * FROM f".to_string());
+        let r = resolve_with(
+            &SqlExpr::File("svc/queries/get.sql".into()),
+            &table,
+            &origin,
+            &reader,
+        );
+        assert_eq!(r.texts, vec!["SELECT * FROM f"]);
+        let r = resolve_with(
+            &SqlExpr::File("svc/missing.sql".into()),
+            &table,
+            &origin,
+            &reader,
+        );
+        assert!(r.texts.is_empty());
+        assert_eq!(r.unknown, vec!["file:svc/missing.sql"]);
+    }
+}

@@ -1,0 +1,215 @@
+//! Scan throughput on synthetic monorepos (`cargo bench -p nova-scan`).
+//!
+//! For each size (1k and 10k files) it generates a monorepo with
+//! `nova_scan::synth`, then measures in child processes (so each gets its
+//! own peak memory, read from `VmHWM` in `/proc/self/status`):
+//!
+//! - `scan`: the full `nova_scan::scan` pipeline;
+//! - `baseline`: the bare work any tool must do on the same files with the
+//!   same threads (rayon): walk, read, `syn::parse_file` every Rust file,
+//!   pull out string literals that look like SQL (a cheap visitor) and parse
+//!   them and every migration with `sqlparser`.
+//!
+//! It reports files/s, MB/s, peak RSS and the ratio full scan / baseline
+//! (target <= 1.5). Under `cargo test` (no `--bench` argument) it runs one
+//! tiny size as a smoke test.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+const CHILD_ENV: &str = "NOVA_BENCH_CHILD";
+
+fn vm_hwm_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Child: run one mode on one directory and print `ms kb files bytes`.
+fn child(mode: &str, dir: &Path) {
+    let start = Instant::now();
+    let (files, bytes) = match mode {
+        "scan" => {
+            let config = nova_config::Config::default();
+            match nova_scan::scan(dir, &config, &nova_scan::ScanOptions::default()) {
+                Ok(m) => (m.stats.files, m.stats.bytes),
+                Err(e) => {
+                    eprintln!("scan failed: {e}");
+                    std::process::exit(1);
+                }
+            }
+        }
+        _ => baseline(dir),
+    };
+    let ms = start.elapsed().as_secs_f64() * 1000.0;
+    println!("{ms:.3} {} {files} {bytes}", vm_hwm_kb());
+}
+
+struct SqlLits(Vec<String>);
+
+impl<'ast> syn::visit::Visit<'ast> for SqlLits {
+    fn visit_lit_str(&mut self, l: &'ast syn::LitStr) {
+        let v = l.value();
+        let head = v.trim_start().get(..6).unwrap_or("").to_ascii_uppercase();
+        if matches!(head.as_str(), "SELECT" | "INSERT" | "UPDATE" | "DELETE") {
+            self.0.push(v);
+        }
+    }
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        // sqlx::query!("...") keeps its SQL inside the macro tokens.
+        for t in m.tokens.clone() {
+            if let proc_macro2::TokenTree::Literal(lit) = t
+                && let Ok(l) = syn::parse_str::<syn::LitStr>(&lit.to_string())
+            {
+                self.visit_lit_str(&l);
+            }
+        }
+    }
+}
+
+fn baseline(dir: &Path) -> (u64, u64) {
+    use rayon::prelude::*;
+    use sqlparser::dialect::PostgreSqlDialect;
+    let mut paths = Vec::new();
+    for e in ignore::WalkBuilder::new(dir).build().flatten() {
+        let p = e.path();
+        if p.extension().is_some_and(|x| x == "rs" || x == "sql") {
+            paths.push(p.to_path_buf());
+        }
+    }
+    let (files, bytes) = paths
+        .par_iter()
+        .map(|p| {
+            let Ok(text) = std::fs::read_to_string(p) else {
+                return (0u64, 0u64);
+            };
+            let d = PostgreSqlDialect {};
+            if p.extension().is_some_and(|x| x == "sql") {
+                let _ = sqlparser::parser::Parser::parse_sql(&d, &text);
+            } else if let Ok(file) = syn::parse_file(&text) {
+                let mut v = SqlLits(Vec::new());
+                syn::visit::visit_file(&mut v, &file);
+                for sql in v.0 {
+                    let _ = sqlparser::parser::Parser::parse_sql(&d, &sql);
+                }
+            }
+            (1, text.len() as u64)
+        })
+        .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    (files, bytes)
+}
+
+struct Run {
+    ms: f64,
+    kb: u64,
+    files: u64,
+    bytes: u64,
+}
+
+fn run_child(mode: &str, dir: &Path) -> Option<Run> {
+    let exe = std::env::current_exe().ok()?;
+    let out = Command::new(exe)
+        .env(CHILD_ENV, format!("{mode}:{}", dir.display()))
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        eprintln!(
+            "{mode} child failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        return None;
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut it = text.split_whitespace();
+    Some(Run {
+        ms: it.next()?.parse().ok()?,
+        kb: it.next()?.parse().ok()?,
+        files: it.next()?.parse().ok()?,
+        bytes: it.next()?.parse().ok()?,
+    })
+}
+
+fn best(mode: &str, dir: &Path, iters: usize) -> Option<Run> {
+    let mut runs: Vec<Run> = (0..iters).filter_map(|_| run_child(mode, dir)).collect();
+    runs.sort_by(|a, b| a.ms.total_cmp(&b.ms));
+    // Median of the runs.
+    let n = runs.len();
+    if n == 0 {
+        return None;
+    }
+    Some(runs.swap_remove(n / 2))
+}
+
+fn main() {
+    if let Ok(spec) = std::env::var(CHILD_ENV) {
+        if let Some((mode, dir)) = spec.split_once(':') {
+            child(mode, Path::new(dir));
+        }
+        return;
+    }
+    let bench = std::env::args().any(|a| a == "--bench");
+    // (label, services, files per service)
+    let sizes: Vec<(&str, usize, usize)> = if bench {
+        vec![("1k", 50, 20), ("10k", 200, 50)]
+    } else {
+        vec![("smoke", 2, 3)]
+    };
+    let iters = if bench { 5 } else { 1 };
+    println!(
+        "{:<6} {:>7} {:>8} {:>9} {:>9} {:>8} {:>9} {:>9} {:>8} {:>6}",
+        "size",
+        "files",
+        "MB",
+        "scan ms",
+        "files/s",
+        "MB/s",
+        "peak MB",
+        "base ms",
+        "base MB",
+        "ratio"
+    );
+    for (label, services, per) in sizes {
+        let Ok(dir) = tempfile::tempdir() else {
+            eprintln!("cannot create a temp dir");
+            std::process::exit(1);
+        };
+        let stats = match nova_scan::synth::generate(dir.path(), services, per) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("cannot generate: {e}");
+                std::process::exit(1);
+            }
+        };
+        // Warm the page cache once.
+        let _ = run_child("baseline", dir.path());
+        let (Some(scan), Some(base)) = (
+            best("scan", dir.path(), iters),
+            best("baseline", dir.path(), iters),
+        ) else {
+            std::process::exit(1);
+        };
+        let secs = scan.ms / 1000.0;
+        let mb = scan.bytes as f64 / 1e6;
+        println!(
+            "{:<6} {:>7} {:>8.1} {:>9.1} {:>9.0} {:>8.1} {:>9.1} {:>9.1} {:>8.1} {:>6.2}",
+            label,
+            scan.files,
+            mb,
+            scan.ms,
+            scan.files as f64 / secs,
+            mb / secs,
+            scan.kb as f64 / 1024.0,
+            base.ms,
+            base.kb as f64 / 1024.0,
+            scan.ms / base.ms
+        );
+        let _ = (stats, base.files, base.bytes);
+    }
+}

@@ -1,0 +1,183 @@
+//! Reading and parsing every discovered file, in parallel.
+
+use nova_discover::{Discovery, FileKind, MigrationTool, SourceFile};
+use nova_model::{DiagCode, Diagnostic, Location, Severity};
+use nova_rust::unit::ParsedFile;
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// A migration file and its catalog changes.
+#[derive(Debug, Clone)]
+pub(crate) struct MigrationFile {
+    pub path: String,
+    pub package: Option<usize>,
+    pub tool: MigrationTool,
+    pub catalog: nova_sql::Catalog,
+}
+
+/// Counters of the read phase.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ReadStats {
+    pub files: u64,
+    pub rust_files: u64,
+    pub bytes: u64,
+}
+
+/// Everything the read phase produced, in file-path order.
+#[derive(Debug, Default)]
+pub(crate) struct Parsed {
+    /// (package index, parsed file).
+    pub rust: Vec<(usize, ParsedFile)>,
+    pub migrations: Vec<MigrationFile>,
+    pub manifests: Vec<nova_manifests::ManifestFacts>,
+    /// `.sqlx/query-*.json`: (path, text).
+    pub sqlx_queries: Vec<(String, String)>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub stats: ReadStats,
+}
+
+enum Out {
+    Rust(usize, ParsedFile),
+    Migration(MigrationFile),
+    Manifest(nova_manifests::ManifestFacts, Vec<Diagnostic>),
+    Sqlx(String, String),
+    Diag(Diagnostic),
+}
+
+fn wanted(f: &SourceFile, include_tests: bool) -> bool {
+    match &f.kind {
+        // Rust files outside every package belong to no crate.
+        FileKind::Rust { in_test, .. } => f.package.is_some() && (include_tests || !in_test),
+        _ => true,
+    }
+}
+
+/// Read and parse every file of `discovery`, calling `progress(done,
+/// total)` after each file.
+pub(crate) fn read_all(
+    discovery: &Discovery,
+    include_tests: bool,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Parsed {
+    let files: Vec<&SourceFile> = discovery
+        .files
+        .iter()
+        .filter(|f| wanted(f, include_tests))
+        .collect();
+    let total = files.len() as u64;
+    let done = AtomicU64::new(0);
+    let sql_opts = nova_sql::Options::default();
+    let results: Vec<(u64, Out)> = files
+        .par_iter()
+        .map(|f| {
+            let r = read_one(f, &sql_opts);
+            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+            progress(n, total);
+            r
+        })
+        .collect();
+
+    let mut out = Parsed::default();
+    for (bytes, r) in results {
+        out.stats.bytes += bytes;
+        match r {
+            Out::Rust(pkg, pf) => {
+                out.stats.files += 1;
+                out.stats.rust_files += 1;
+                out.rust.push((pkg, pf));
+            }
+            Out::Migration(m) => {
+                out.stats.files += 1;
+                out.migrations.push(m);
+            }
+            Out::Manifest(m, diags) => {
+                out.stats.files += 1;
+                out.manifests.push(m);
+                out.diagnostics.extend(diags);
+            }
+            Out::Sqlx(p, t) => {
+                out.stats.files += 1;
+                out.sqlx_queries.push((p, t));
+            }
+            Out::Diag(d) => {
+                if bytes > 0 {
+                    out.stats.files += 1;
+                }
+                out.diagnostics.push(d)
+            }
+        }
+    }
+    out
+}
+
+fn read_one(f: &SourceFile, sql_opts: &nova_sql::Options) -> (u64, Out) {
+    let text = match nova_discover::read_text(&f.abs, &f.path) {
+        Ok(t) => t,
+        Err(d) => return (0, Out::Diag(d)),
+    };
+    let bytes = text.len() as u64;
+    let out = match &f.kind {
+        FileKind::Rust { module, in_test } => {
+            let Some(pkg) = f.package else {
+                return (bytes, Out::Diag(orphan(&f.path)));
+            };
+            match nova_rust::parse_file(&text, *in_test) {
+                Ok(facts) => Out::Rust(
+                    pkg,
+                    ParsedFile {
+                        path: f.path.clone(),
+                        module: module.clone(),
+                        in_test: *in_test,
+                        facts,
+                    },
+                ),
+                Err(e) => Out::Diag(
+                    Diagnostic::new(
+                        DiagCode::RustSyntax,
+                        Severity::Warning,
+                        format!("Rust file does not parse: {}", e.message),
+                    )
+                    .at(Location::new(f.path.clone(), e.line, e.column)),
+                ),
+            }
+        }
+        FileKind::Migration(tool) => Out::Migration(MigrationFile {
+            path: f.path.clone(),
+            package: f.package,
+            tool: *tool,
+            catalog: nova_sql::catalog(&text, sql_opts),
+        }),
+        FileKind::SqlxQuery => Out::Sqlx(f.path.clone(), text),
+        FileKind::Manifest => match nova_manifests::parse(&f.path, &text) {
+            Ok(facts) => {
+                let diags = facts
+                    .diagnostics
+                    .iter()
+                    .map(|d| {
+                        Diagnostic::new(DiagCode::ManifestSyntax, Severity::Info, d.message.clone())
+                            .at(Location::new(f.path.clone(), d.line, 0))
+                    })
+                    .collect();
+                Out::Manifest(facts, diags)
+            }
+            Err(e) => Out::Diag(
+                Diagnostic::new(
+                    DiagCode::ManifestSyntax,
+                    Severity::Warning,
+                    format!("manifest does not parse: {}", e.message),
+                )
+                .at(Location::new(f.path.clone(), e.line, 0)),
+            ),
+        },
+    };
+    (bytes, out)
+}
+
+fn orphan(path: &str) -> Diagnostic {
+    Diagnostic::new(
+        DiagCode::CargoManifest,
+        Severity::Info,
+        "Rust file belongs to no Cargo package; skipped",
+    )
+    .at(Location::file(path))
+}

@@ -1,0 +1,774 @@
+//! The SQL pass: from the SQL sites of every crate to [`Access`]es,
+//! [`StoreQuery`]s and [`Diagnostic`]s.
+//!
+//! For each [`SqlSite`](nova_rust::sql::SqlSite) of each crate:
+//! 1. the expression is resolved to text ([`nova_rust::resolve`]): consts of
+//!    other modules and of the local crates it depends on, `query_file!` /
+//!    `include_str!` files (read with `read_file`), `format!` holes as
+//!    placeholders;
+//! 2. every text is analysed by [`nova_sql::analyze`] with the crate's
+//!    dialect and `scan.default-schemas`;
+//! 3. the (table, op) pairs become accesses of the service that runs them:
+//!    the crate itself when it is a service; for a library, every service
+//!    that calls the enclosing function (see [`nova_rust::attribution`]),
+//!    with `via_library` and `call_site`.
+//!
+//! Test sites (`#[cfg(test)]`, `#[test]`, `tests/`...) are skipped unless
+//! `scan.include-tests` (then `in_test: true`). Tables in
+//! `scan.ignore-tables` are dropped. Queries to non-relational stores
+//! (ClickHouse, Cypher) become store queries. Nothing is dropped silently:
+//! unresolvable SQL, unresolved table names, parser fallbacks, library SQL no
+//! service calls and ORM uses all produce diagnostics.
+//!
+//! `.sqlx/query-*.json` offline files add accesses only for query texts not
+//! already found in the source of the crate owning the `.sqlx` directory.
+
+use nova_config::Config;
+use nova_model::{
+    Access, Confidence, DiagCode, Diagnostic, Location, Op, Severity, StoreKind, StoreQuery,
+};
+use nova_rust::attribution::{Attribution, attribute, full_fn_path};
+use nova_rust::offline::{normalize_sql, parse_offline};
+use nova_rust::resolve::{ConstTable, Origin, normalize_paths, resolve_with};
+use nova_rust::sql::{Orm, SqlSite};
+use nova_rust::unit::{Crate, ParsedFile};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+/// What the SQL pass produced.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SqlPassOutput {
+    /// One access per (service, table, op, location), sorted.
+    pub accesses: Vec<Access>,
+    /// Queries to non-relational stores, sorted.
+    pub store_queries: Vec<StoreQuery>,
+    /// Everything that could not be analysed, sorted by location.
+    pub diagnostics: Vec<Diagnostic>,
+    /// SQL statements analysed (non-test sites, each resolved text).
+    pub statements: u64,
+}
+
+/// Run the SQL pass over `crates` (services and the libraries they use).
+pub fn sql_pass(
+    crates: &[Crate],
+    config: &Config,
+    read_file: &dyn Fn(&str) -> Option<String>,
+) -> SqlPassOutput {
+    sql_pass_with_offline(crates, config, read_file, &[])
+}
+
+/// [`sql_pass`], plus sqlx offline files: `(path relative to the root,
+/// JSON text)` of every `.sqlx/query-*.json`.
+pub fn sql_pass_with_offline(
+    crates: &[Crate],
+    config: &Config,
+    read_file: &dyn Fn(&str) -> Option<String>,
+    sqlx_files: &[(String, String)],
+) -> SqlPassOutput {
+    let mut pass = Pass {
+        config,
+        consts: ConstTable::new(crates),
+        attribution: attribute(crates),
+        read_file,
+        found: HashMap::new(),
+        out: SqlPassOutput::default(),
+        accesses: BTreeMap::new(),
+        stores: BTreeSet::new(),
+    };
+    let mut order: Vec<&Crate> = crates.iter().collect();
+    order.sort_by(|a, b| a.package.cmp(&b.package));
+    for c in &order {
+        for f in &c.files {
+            for site in &f.facts.sql_sites {
+                pass.site(c, f, site);
+            }
+            pass.orm(c, f);
+        }
+    }
+    for (path, json) in sqlx_files {
+        pass.offline(&order, path, json);
+    }
+    pass.finish()
+}
+
+/// Where an access goes: a service, and the library hop if any.
+#[derive(Debug, Clone)]
+struct Target {
+    service: String,
+    via_library: Option<String>,
+    call_site: Option<Location>,
+}
+
+/// Key of an access before it becomes an [`Access`].
+type AccessKey = (String, String, Op, Location, Option<String>);
+
+/// Value of an access before it becomes an [`Access`].
+#[derive(Debug, Clone)]
+struct AccessVal {
+    confidence: Confidence,
+    call_site: Option<Location>,
+    function: Option<String>,
+    in_test: bool,
+}
+
+struct Pass<'a> {
+    config: &'a Config,
+    consts: ConstTable,
+    attribution: Attribution,
+    read_file: &'a dyn Fn(&str) -> Option<String>,
+    /// Package -> normalised texts found in its source (for `.sqlx` dedupe).
+    found: HashMap<String, HashSet<String>>,
+    out: SqlPassOutput,
+    accesses: BTreeMap<AccessKey, AccessVal>,
+    stores: BTreeSet<(String, StoreKind, Location, Option<String>, Vec<String>)>,
+}
+
+impl Pass<'_> {
+    fn options(&self, c: &Crate) -> nova_sql::Options {
+        nova_sql::Options {
+            dialect: c.dialect,
+            default_schemas: self.config.scan.default_schemas.clone(),
+        }
+    }
+
+    fn ignored(&self, table: &str) -> bool {
+        let last = table.rsplit('.').next().unwrap_or(table);
+        self.config
+            .scan
+            .ignore_tables
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(table) || t.eq_ignore_ascii_case(last))
+    }
+
+    fn diag(&mut self, d: Diagnostic) {
+        self.out.diagnostics.push(d);
+    }
+
+    fn site(&mut self, c: &Crate, f: &ParsedFile, site: &SqlSite) {
+        let in_test = site.in_test || f.in_test;
+        let location = Location::new(f.path.clone(), site.line, site.column);
+        let function = site.function.as_ref().map(|p| full_fn_path(&f.module, p));
+        let mut module = f.module.clone();
+        module.extend(site.module.iter().cloned());
+        let expr = normalize_paths(&site.expr, &c.dir, &f.path);
+        let origin = Origin {
+            package: &c.package,
+            module: &module,
+        };
+        let resolved = resolve_with(&expr, &self.consts, &origin, self.read_file);
+        let found = self.found.entry(c.package.clone()).or_default();
+        for t in &resolved.texts {
+            found.insert(normalize_sql(t));
+        }
+        if in_test && !self.config.scan.include_tests {
+            return;
+        }
+        let service_of_crate = c.service.clone();
+        if resolved.texts.is_empty() {
+            let mut d = Diagnostic::new(
+                DiagCode::UnresolvedSql,
+                Severity::Warning,
+                format!(
+                    "SQL passed to `{}` cannot be resolved statically: {}",
+                    site.api,
+                    resolved.unknown.join(", ")
+                ),
+            )
+            .at(location)
+            .with_snippet(expr.display());
+            if let Some(s) = service_of_crate {
+                d = d.for_service(s);
+            }
+            self.diag(d);
+            return;
+        }
+
+        let targets = self.targets(c, function.as_deref(), &location);
+        let opts = self.options(c);
+        let mut unresolved_tables: BTreeSet<String> = BTreeSet::new();
+        for text in &resolved.texts {
+            let analysis = nova_sql::analyze(text, &opts);
+            self.out.statements += analysis.statements as u64;
+            if let Some(err) = &analysis.error {
+                let mut d = Diagnostic::new(
+                    DiagCode::SqlFallback,
+                    Severity::Info,
+                    format!("SQL did not parse ({err}); the lexical fallback was used"),
+                )
+                .at(location.clone())
+                .with_snippet(text.clone());
+                if let Some(s) = &service_of_crate {
+                    d = d.for_service(s.clone());
+                }
+                self.diag(d);
+            }
+            unresolved_tables.extend(analysis.unresolved.iter().cloned());
+            let store = site.store.or(analysis.store);
+            if let Some(store) = store {
+                let mut objects: Vec<String> = if analysis.store.is_some() {
+                    analysis.objects.clone()
+                } else {
+                    analysis.accesses.iter().map(|a| a.table.clone()).collect()
+                };
+                objects.sort();
+                objects.dedup();
+                for t in &targets {
+                    self.stores.insert((
+                        t.service.clone(),
+                        store,
+                        location.clone(),
+                        t.via_library.clone(),
+                        objects.clone(),
+                    ));
+                }
+                continue;
+            }
+            let low = analysis.confidence == Confidence::Low || resolved.holes_in_text;
+            let confidence = if low {
+                Confidence::Low
+            } else {
+                Confidence::High
+            };
+            for a in &analysis.accesses {
+                if self.ignored(&a.table) {
+                    continue;
+                }
+                for t in &targets {
+                    let key = (
+                        t.service.clone(),
+                        a.table.clone(),
+                        a.op,
+                        location.clone(),
+                        t.via_library.clone(),
+                    );
+                    let val = AccessVal {
+                        confidence,
+                        call_site: t.call_site.clone(),
+                        function: function.clone(),
+                        in_test,
+                    };
+                    self.accesses
+                        .entry(key)
+                        .and_modify(|v| v.confidence = v.confidence.min(confidence))
+                        .or_insert(val);
+                }
+            }
+        }
+        for ident in unresolved_tables {
+            let template = resolved
+                .template
+                .clone()
+                .or_else(|| resolved.texts.first().cloned())
+                .unwrap_or_default();
+            let from = if resolved.unknown.is_empty() {
+                String::new()
+            } else {
+                format!(" (from {})", resolved.unknown.join(", "))
+            };
+            let mut d = Diagnostic::new(
+                DiagCode::UnresolvedTable,
+                Severity::Warning,
+                format!("a table name is not known statically: `{ident}`{from}"),
+            )
+            .at(location.clone())
+            .with_snippet(template);
+            if let Some(s) = &service_of_crate {
+                d = d.for_service(s.clone());
+            }
+            self.diag(d);
+        }
+    }
+
+    /// The services running SQL found in crate `c`, function `function`.
+    fn targets(&mut self, c: &Crate, function: Option<&str>, location: &Location) -> Vec<Target> {
+        if let Some(s) = &c.service {
+            return vec![Target {
+                service: s.clone(),
+                via_library: None,
+                call_site: None,
+            }];
+        }
+        let uses = function
+            .map(|f| self.attribution.callers(&c.package, f))
+            .unwrap_or(&[]);
+        let targets: Vec<Target> = uses
+            .iter()
+            .map(|u| Target {
+                service: u.service.clone(),
+                via_library: Some(c.package.clone()),
+                call_site: Some(u.call_site.clone()),
+            })
+            .collect();
+        if targets.is_empty() {
+            let what = match function {
+                Some(f) => format!("function `{f}`"),
+                None => "code outside any function".to_string(),
+            };
+            self.diag(
+                Diagnostic::new(
+                    DiagCode::UnresolvedTarget,
+                    Severity::Info,
+                    format!(
+                        "SQL in library `{}` ({what}) is not called by any service in non-test code; it is not attributed",
+                        c.package
+                    ),
+                )
+                .at(location.clone()),
+            );
+        }
+        targets
+    }
+
+    fn orm(&mut self, c: &Crate, f: &ParsedFile) {
+        if f.in_test && !self.config.scan.include_tests {
+            return;
+        }
+        for o in &f.facts.orm {
+            let orm = match o.orm {
+                Orm::Diesel => "diesel",
+                Orm::SeaOrm => "sea-orm",
+            };
+            let what = match &o.table {
+                Some(t) => format!("{orm} table `{t}`"),
+                None => format!("a {orm} model"),
+            };
+            let mut d = Diagnostic::new(
+                DiagCode::OrmNotAnalysed,
+                Severity::Warning,
+                format!("{what} is used; {orm} queries are not analysed yet, so its accesses are missing"),
+            )
+            .at(Location::new(f.path.clone(), o.line, 0));
+            if let Some(t) = &o.table {
+                d = d.with_snippet(t.clone());
+            }
+            if let Some(s) = &c.service {
+                d = d.for_service(s.clone());
+            }
+            self.diag(d);
+        }
+    }
+
+    fn offline(&mut self, crates: &[&Crate], path: &str, json: &str) {
+        let location = Location::new(path.to_string(), 1, 0);
+        let q = match parse_offline(json) {
+            Ok(q) => q,
+            Err(e) => {
+                self.diag(
+                    Diagnostic::new(
+                        DiagCode::ManifestSyntax,
+                        Severity::Warning,
+                        format!("sqlx offline file cannot be read: {e}"),
+                    )
+                    .at(location),
+                );
+                return;
+            }
+        };
+        // The crate owning the `.sqlx` directory (longest matching dir).
+        let owner = crates
+            .iter()
+            .filter(|c| {
+                let prefix = if c.dir.is_empty() {
+                    ".sqlx/".to_string()
+                } else {
+                    format!("{}/.sqlx/", c.dir)
+                };
+                path.starts_with(&prefix)
+            })
+            .max_by_key(|c| c.dir.len());
+        let text = normalize_sql(&q.query);
+        let seen = match owner {
+            Some(c) => self
+                .found
+                .get(&c.package)
+                .is_some_and(|s| s.contains(&text)),
+            None => self.found.values().any(|s| s.contains(&text)),
+        };
+        if seen {
+            return;
+        }
+        let Some(c) = owner.copied() else {
+            self.diag(
+                Diagnostic::new(
+                    DiagCode::UnresolvedTarget,
+                    Severity::Info,
+                    "sqlx offline query not found in any crate's source and its `.sqlx` directory belongs to no package; it is not attributed",
+                )
+                .at(location)
+                .with_snippet(q.query),
+            );
+            return;
+        };
+        let Some(service) = c.service.clone() else {
+            self.diag(
+                Diagnostic::new(
+                    DiagCode::UnresolvedTarget,
+                    Severity::Info,
+                    format!(
+                        "sqlx offline query of library `{}` not found in its source; it is not attributed to a service",
+                        c.package
+                    ),
+                )
+                .at(location)
+                .with_snippet(q.query),
+            );
+            return;
+        };
+        let analysis = nova_sql::analyze(&q.query, &self.options(c));
+        self.out.statements += analysis.statements as u64;
+        if let Some(store) = analysis.store {
+            self.stores
+                .insert((service, store, location, None, analysis.objects));
+            return;
+        }
+        if let Some(err) = &analysis.error {
+            self.diag(
+                Diagnostic::new(
+                    DiagCode::SqlFallback,
+                    Severity::Info,
+                    format!("SQL did not parse ({err}); the lexical fallback was used"),
+                )
+                .at(location.clone())
+                .with_snippet(q.query.clone())
+                .for_service(service.clone()),
+            );
+        }
+        for a in &analysis.accesses {
+            if self.ignored(&a.table) {
+                continue;
+            }
+            let key = (
+                service.clone(),
+                a.table.clone(),
+                a.op,
+                location.clone(),
+                None,
+            );
+            self.accesses.entry(key).or_insert(AccessVal {
+                confidence: analysis.confidence,
+                call_site: None,
+                function: None,
+                in_test: false,
+            });
+        }
+    }
+
+    fn finish(mut self) -> SqlPassOutput {
+        self.out.accesses = self
+            .accesses
+            .into_iter()
+            .map(|((service, table, op, location, via_library), v)| Access {
+                service,
+                table,
+                op,
+                location,
+                confidence: v.confidence,
+                via_library,
+                call_site: v.call_site,
+                function: v.function,
+                in_test: v.in_test,
+            })
+            .collect();
+        self.out.store_queries = self
+            .stores
+            .into_iter()
+            .map(
+                |(service, store, location, via_library, objects)| StoreQuery {
+                    service,
+                    store,
+                    objects,
+                    location,
+                    via_library,
+                },
+            )
+            .collect();
+        self.out.diagnostics.sort_by(|a, b| {
+            (&a.location, a.code, &a.message, &a.snippet).cmp(&(
+                &b.location,
+                b.code,
+                &b.message,
+                &b.snippet,
+            ))
+        });
+        self.out.diagnostics.dedup();
+        self.out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nova_model::Dialect;
+
+    fn file(path: &str, module: &[&str], in_test: bool, src: &str) -> ParsedFile {
+        ParsedFile {
+            path: path.to_string(),
+            module: module.iter().map(|s| s.to_string()).collect(),
+            in_test,
+            facts: match nova_rust::parse_file(src, in_test) {
+                Ok(f) => f,
+                Err(e) => panic!("{path}: {e}"),
+            },
+        }
+    }
+
+    fn krate(package: &str, service: Option<&str>, deps: &[&str], files: Vec<ParsedFile>) -> Crate {
+        Crate {
+            package: package.to_string(),
+            dir: package.to_string(),
+            service: service.map(str::to_string),
+            local_deps: deps.iter().map(|s| s.to_string()).collect(),
+            external_deps: Vec::new(),
+            dialect: Dialect::Postgres,
+            files,
+        }
+    }
+
+    fn triples(out: &SqlPassOutput) -> Vec<(String, String, String)> {
+        let mut by: BTreeMap<(String, String), BTreeSet<char>> = BTreeMap::new();
+        for a in &out.accesses {
+            by.entry((a.service.clone(), a.table.clone()))
+                .or_default()
+                .insert(a.op.letter());
+        }
+        by.into_iter()
+            .map(|((s, t), ops)| {
+                let ops: String = "CRUD".chars().filter(|c| ops.contains(c)).collect();
+                (s, t, ops)
+            })
+            .collect()
+    }
+
+    fn t(s: &str, table: &str, ops: &str) -> (String, String, String) {
+        (s.to_string(), table.to_string(), ops.to_string())
+    }
+
+    fn repo() -> Vec<Crate> {
+        let shared = krate(
+            "shared-db",
+            None,
+            &[],
+            vec![
+                file(
+                    "shared-db/src/lib.rs",
+                    &[],
+                    false,
+                    r#"
+pub mod queries;
+pub async fn find_user(pool: &PgPool, id: i64) {
+    sqlx::query(queries::GET_USER).bind(id).fetch_one(pool).await;
+}
+pub async fn purge_audit(pool: &PgPool) {
+    sqlx::query("DELETE FROM audit_log").execute(pool).await;
+}
+"#,
+                ),
+                file(
+                    "shared-db/src/queries.rs",
+                    &["queries"],
+                    false,
+                    r#"pub const GET_USER: &str = "SELECT * FROM public.users WHERE id = $1";"#,
+                ),
+            ],
+        );
+        let identity = krate(
+            "identity",
+            Some("identity"),
+            &["shared-db"],
+            vec![
+                file(
+                    "identity/src/main.rs",
+                    &[],
+                    false,
+                    r#"
+mod sql { pub const INSERT_USER: &str = "INSERT INTO users (id, name) VALUES ($1, $2)"; }
+async fn create(pool: &PgPool, table: &str) {
+    sqlx::query(sql::INSERT_USER).execute(pool).await;
+    sqlx::query_file!("queries/sessions.sql").execute(pool).await;
+    let q = format!("DELETE FROM {} WHERE id = $1", table);
+    sqlx::query(&q).execute(pool).await;
+    sqlx::query(&self.dynamic).execute(pool).await;
+    sqlx::query("SELECT * FROM _sqlx_migrations").fetch_all(pool).await;
+    let u = shared_db::find_user(pool, 1).await;
+}
+#[cfg(test)]
+mod tests {
+    async fn t(pool: &PgPool) { sqlx::query("DELETE FROM users").execute(pool).await; }
+}
+"#,
+                ),
+                file(
+                    "identity/src/schema.rs",
+                    &["schema"],
+                    false,
+                    "diesel::table! { legacy (id) { id -> Int8, } }",
+                ),
+            ],
+        );
+        let feed = krate(
+            "feed",
+            Some("feed"),
+            &["shared-db"],
+            vec![file(
+                "feed/src/main.rs",
+                &[],
+                false,
+                r#"
+async fn timeline(client: &Client, ch: &clickhouse::Client) {
+    client.query("SELECT p.* FROM posts p JOIN users u ON u.id = p.author_id", &[]).await;
+    client.execute("UPDATE posts SET seen = true", &[]).await;
+    ch.query("SELECT count() FROM views").fetch_one::<u64>().await;
+}
+"#,
+            )],
+        );
+        vec![shared, identity, feed]
+    }
+
+    fn read(path: &str) -> Option<String> {
+        (path == "identity/queries/sessions.sql")
+            .then(|| "INSERT INTO sessions (user_id) VALUES ($1)".to_string())
+    }
+
+    #[test]
+    fn services_libraries_and_exact_accesses() {
+        let crates = repo();
+        let config = Config::default();
+        let out = sql_pass(&crates, &config, &read);
+        assert_eq!(
+            triples(&out),
+            vec![
+                t("feed", "posts", "RU"),
+                t("feed", "users", "R"),
+                t("identity", "sessions", "C"),
+                t("identity", "users", "CR"),
+            ]
+        );
+        // The library read is attributed through the call.
+        let lib: Vec<&Access> = out
+            .accesses
+            .iter()
+            .filter(|a| a.via_library.is_some())
+            .collect();
+        assert_eq!(lib.len(), 1);
+        assert_eq!(lib[0].service, "identity");
+        assert_eq!(lib[0].table, "users");
+        assert_eq!(lib[0].location, Location::new("shared-db/src/lib.rs", 4, 5));
+        assert_eq!(
+            lib[0].call_site,
+            Some(Location::new("identity/src/main.rs", 10, 0))
+        );
+        assert_eq!(lib[0].function.as_deref(), Some("find_user"));
+        // Store queries are kept apart.
+        assert_eq!(out.store_queries.len(), 1);
+        assert_eq!(out.store_queries[0].service, "feed");
+        assert_eq!(out.store_queries[0].store, StoreKind::ClickHouse);
+
+        let codes: Vec<(DiagCode, String)> = out
+            .diagnostics
+            .iter()
+            .map(|d| {
+                (
+                    d.code,
+                    d.location
+                        .as_ref()
+                        .map(|l| l.to_string())
+                        .unwrap_or_default(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            codes,
+            vec![
+                (
+                    DiagCode::UnresolvedTable,
+                    "identity/src/main.rs:7:5".to_string()
+                ),
+                (
+                    DiagCode::UnresolvedSql,
+                    "identity/src/main.rs:8:5".to_string()
+                ),
+                (
+                    DiagCode::OrmNotAnalysed,
+                    "identity/src/schema.rs:1".to_string()
+                ),
+                (
+                    DiagCode::UnresolvedTarget,
+                    "shared-db/src/lib.rs:7:5".to_string()
+                ),
+            ]
+        );
+        let unresolved_table = &out.diagnostics[0];
+        assert_eq!(
+            unresolved_table.snippet.as_deref(),
+            Some("DELETE FROM __nova_hole_0__ WHERE id = $1")
+        );
+        assert!(out.statements >= 7);
+    }
+
+    #[test]
+    fn tests_included_on_request_and_ignored_tables() {
+        let crates = repo();
+        let mut config = Config::default();
+        config.scan.include_tests = true;
+        config.scan.ignore_tables.push("posts".to_string());
+        let out = sql_pass(&crates, &config, &read);
+        assert_eq!(
+            triples(&out),
+            vec![
+                t("feed", "users", "R"),
+                t("identity", "sessions", "C"),
+                t("identity", "users", "CRD"),
+            ]
+        );
+        let test_access: Vec<&Access> = out.accesses.iter().filter(|a| a.in_test).collect();
+        assert_eq!(test_access.len(), 1);
+        assert_eq!(test_access[0].op, Op::Delete);
+    }
+
+    #[test]
+    fn offline_queries_only_when_not_in_source() {
+        let crates = repo();
+        let config = Config::default();
+        let files = vec![
+            (
+                "identity/.sqlx/query-1.json".to_string(),
+                r#"{"query": "INSERT INTO users (id, name)\n VALUES ($1, $2)", "describe": {}}"#
+                    .to_string(),
+            ),
+            (
+                "identity/.sqlx/query-2.json".to_string(),
+                r#"{"query": "UPDATE profiles SET bio = $1", "describe": {}}"#.to_string(),
+            ),
+            ("identity/.sqlx/query-3.json".to_string(), "{".to_string()),
+        ];
+        let out = sql_pass_with_offline(&crates, &config, &read, &files);
+        let offline: Vec<(String, String, Op, String)> = out
+            .accesses
+            .iter()
+            .filter(|a| a.location.file.contains(".sqlx"))
+            .map(|a| {
+                (
+                    a.service.clone(),
+                    a.table.clone(),
+                    a.op,
+                    a.location.to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            offline,
+            vec![(
+                "identity".to_string(),
+                "profiles".to_string(),
+                Op::Update,
+                "identity/.sqlx/query-2.json:1".to_string()
+            )]
+        );
+        assert!(
+            out.diagnostics
+                .iter()
+                .any(|d| d.code == DiagCode::ManifestSyntax
+                    && d.location == Some(Location::new("identity/.sqlx/query-3.json", 1, 0)))
+        );
+    }
+}

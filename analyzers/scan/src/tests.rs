@@ -1,0 +1,200 @@
+use super::*;
+use nova_model::{DiagCode, Op, ServiceKind};
+use std::fs;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    if let Some(parent) = p.parent() {
+        fs::create_dir_all(parent).unwrap();
+    }
+    fs::write(p, text).unwrap();
+}
+
+fn pkg(name: &str, deps: &str) -> String {
+    format!(
+        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\n{deps}"
+    )
+}
+
+/// Two services and a library; one broken Rust file, one non-UTF-8 file,
+/// migrations, and a config naming an alias, an owner, and a missing
+/// package.
+fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path();
+    write(
+        r,
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"services/*\", \"libs/*\"]\n",
+    );
+    write(r, "libs/db/Cargo.toml", &pkg("db", ""));
+    write(r, "libs/db/src/lib.rs", "pub fn f() {}\n");
+    write(
+        r,
+        "services/feed/Cargo.toml",
+        &pkg("feed-service", "db = { path = \"../../libs/db\" }\n"),
+    );
+    write(r, "services/feed/src/main.rs", "fn main() {}\n");
+    write(r, "services/feed/src/broken.rs", "fn broken( {\n");
+    write(r, "services/content/Cargo.toml", &pkg("content", ""));
+    write(r, "services/content/src/main.rs", "fn main() {}\n");
+    write(
+        r,
+        "services/content/migrations/20240101000000_init.sql",
+        "CREATE TABLE posts (id BIGINT PRIMARY KEY);\n",
+    );
+    write(r, "services/content/tests/it.rs", "#[test]\nfn t() {}\n");
+    fs::write(r.join("services/content/src/bad.rs"), [0xffu8, 0xfe]).unwrap();
+    write(
+        r,
+        "nova.toml",
+        "[services.feed]\npackage = \"feed-service\"\naliases = [\"feed-svc\"]\nkind = \"gateway\"\n\n[services.billing]\nkind = \"external\"\n\n[services.ghost]\npackage = \"ghost\"\n\n[tables.posts]\nowner = \"content\"\n",
+    );
+    dir
+}
+
+#[test]
+fn smoke() {
+    let dir = repo();
+    let config = nova_config::load(&dir.path().join("nova.toml")).unwrap();
+    let calls = AtomicU64::new(0);
+    let progress = |_p: Progress| {
+        calls.fetch_add(1, Ordering::Relaxed);
+    };
+    let model = scan(
+        dir.path(),
+        &config,
+        &ScanOptions {
+            progress: Some(&progress),
+            include_tests: None,
+        },
+    )
+    .unwrap();
+    assert!(calls.load(Ordering::Relaxed) > 0);
+
+    let services: Vec<(&str, Option<&str>, &str, ServiceKind, Vec<&str>, Vec<&str>)> = model
+        .services
+        .iter()
+        .map(|s| {
+            (
+                s.name.as_str(),
+                s.package.as_deref(),
+                s.dir.as_str(),
+                s.kind,
+                s.aliases.iter().map(String::as_str).collect(),
+                s.libraries.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        services,
+        vec![
+            ("billing", None, "", ServiceKind::External, vec![], vec![]),
+            (
+                "content",
+                Some("content"),
+                "services/content",
+                ServiceKind::Service,
+                vec![],
+                vec![]
+            ),
+            (
+                "feed",
+                Some("feed-service"),
+                "services/feed",
+                ServiceKind::Gateway,
+                vec!["feed-service", "feed-svc"],
+                vec!["db"]
+            ),
+        ]
+    );
+    assert_eq!(model.libraries.len(), 1);
+    assert_eq!(model.libraries[0].name, "db");
+
+    assert_eq!(model.migrations.len(), 1);
+    assert_eq!(model.migrations[0].service.as_deref(), Some("content"));
+    assert_eq!(model.migrations[0].tool, "sqlx");
+
+    let posts = model.table("posts").unwrap();
+    assert_eq!(posts.declared_owner.as_deref(), Some("content"));
+
+    let diags: Vec<(DiagCode, String)> = model
+        .diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d.code,
+                d.location
+                    .as_ref()
+                    .map(|l| l.to_string())
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        diags,
+        vec![
+            (DiagCode::ConfigReference, "nova.toml:9".to_string()),
+            (DiagCode::NotUtf8, "services/content/src/bad.rs".to_string()),
+            (
+                DiagCode::RustSyntax,
+                "services/feed/src/broken.rs:1:12".to_string()
+            ),
+        ]
+    );
+    // Tests are left out by default.
+    assert_eq!(model.stats.rust_files, 3);
+    // Paths are relative with `/`, the config file's too.
+    assert!(
+        model
+            .diagnostics
+            .iter()
+            .all(|d| d.location.as_ref().is_none_or(|l| !l.file.starts_with('/')))
+    );
+}
+
+#[test]
+fn deterministic_and_include_tests() {
+    let dir = repo();
+    let config = Config::default();
+    let a = scan(dir.path(), &config, &ScanOptions::default()).unwrap();
+    let b = scan(dir.path(), &config, &ScanOptions::default()).unwrap();
+    assert_eq!(a.to_json(), b.to_json());
+    let t = scan(
+        dir.path(),
+        &config,
+        &ScanOptions {
+            progress: None,
+            include_tests: Some(true),
+        },
+    )
+    .unwrap();
+    assert_eq!(t.stats.rust_files, a.stats.rust_files + 1);
+}
+
+#[test]
+fn missing_root_is_an_error() {
+    let r = scan(
+        Path::new("/nonexistent/nova"),
+        &Config::default(),
+        &ScanOptions::default(),
+    );
+    assert!(matches!(r, Err(ScanError::Root(_))));
+}
+
+#[test]
+fn synthetic_repo_scans() {
+    let dir = tempfile::tempdir().unwrap();
+    let stats = synth::generate(dir.path(), 3, 4).unwrap();
+    let m = scan(dir.path(), &Config::default(), &ScanOptions::default()).unwrap();
+    assert_eq!(m.services.len(), 3);
+    assert_eq!(m.libraries.len(), 1);
+    assert_eq!(m.stats.rust_files, stats.rust_files);
+    assert!(
+        m.diagnostics.iter().all(|d| d.code != DiagCode::RustSyntax),
+        "{:?}",
+        m.diagnostics
+    );
+    let _ = Op::Read;
+}

@@ -1,0 +1,11 @@
+//! Integration tests: run the built `nova` binary on fixture repositories
+//! (`cli/tests/fixtures/<shape>/`) and on the built-in example
+//! (`examples/coupled-monorepo`), and assert exact results.
+
+mod audit;
+mod bad_input;
+mod example;
+mod graph_shapes;
+mod matrix;
+mod sql_shapes;
+mod support;

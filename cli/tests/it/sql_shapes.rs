@@ -1,0 +1,405 @@
+//! One fixture per SQL code shape; each asserts the exact
+//! `(service, table, ops)` set.
+
+use crate::support::*;
+
+#[test]
+fn sqlx_macros() {
+    let m = scan(&fixture("sqlx-macros"), &[]);
+    assert_eq!(
+        access_set(&m),
+        triples(&[
+            ("macro-svc", "carts", "D"),
+            ("macro-svc", "customers", "R"),
+            ("macro-svc", "invoices", "R"),
+            ("macro-svc", "orders", "CU"),
+        ])
+    );
+    // SQL on the line after the macro name is located on its own line.
+    let customers = accesses_of(&m, "macro-svc", "customers");
+    assert_eq!(customers[0]["location"]["file"], "src/main.rs");
+    assert_eq!(customers[0]["location"]["line"], 18);
+    // query_file! is located in the .sql file.
+    let update = accesses_of(&m, "macro-svc", "orders")
+        .into_iter()
+        .find(|a| a["op"] == "U")
+        .expect("UPDATE orders from query_file!");
+    assert_eq!(update["location"]["file"], "queries/archive_orders.sql", "{update:#}");
+}
+
+#[test]
+fn sqlx_functions() {
+    let m = scan(&fixture("sqlx-functions"), &[]);
+    assert_eq!(
+        access_set(&m),
+        triples(&[
+            ("fn-svc", "accounts", "CR"),
+            ("fn-svc", "holds", "D"),
+            ("fn-svc", "ledger_entries", "R"),
+        ])
+    );
+    let holds = accesses_of(&m, "fn-svc", "holds");
+    assert_eq!(holds[0]["location"]["line"], 40);
+    assert_eq!(holds[0]["confidence"], "high");
+    assert_eq!(accesses_of(&m, "fn-svc", "accounts").len(), 3);
+}
+
+#[test]
+fn query_builder() {
+    let m = scan(&fixture("query-builder"), &[]);
+    assert_eq!(
+        access_set(&m),
+        triples(&[
+            ("qb-svc", "audit_log", "R"),
+            ("qb-svc", "events", "C"),
+            ("qb-svc", "widgets", "U"),
+        ])
+    );
+}
+
+#[test]
+fn tokio_postgres_client_calls() {
+    let m = scan(&fixture("tokio-postgres"), &[]);
+    assert_eq!(
+        access_set(&m),
+        triples(&[
+            ("pg-svc", "inventory", "RU"),
+            ("pg-svc", "prices", "R"),
+            ("pg-svc", "products", "R"),
+            ("pg-svc", "shipments", "C"),
+            ("pg-svc", "stale_reservations", "D"),
+        ])
+    );
+    // query_one with the SQL on the next line.
+    let read = accesses_of(&m, "pg-svc", "inventory")
+        .into_iter()
+        .find(|a| a["op"] == "R")
+        .expect("SELECT inventory");
+    assert_eq!(read["location"]["line"], 11);
+}
+
+#[test]
+fn sql_in_bindings_consts_and_choices() {
+    let m = scan(&fixture("sql-bindings"), &[]);
+    assert_eq!(
+        access_set(&m),
+        triples(&[
+            ("bind-svc", "archived_notes", "R"),
+            ("bind-svc", "audit_events", "D"),
+            ("bind-svc", "bookmarks", "R"),
+            ("bind-svc", "labels", "C"),
+            ("bind-svc", "notes", "R"),
+            ("bind-svc", "pins", "R"),
+            ("bind-svc", "tags", "RUD"),
+        ])
+    );
+    // The const in another module is located where it is defined.
+    let read = accesses_of(&m, "bind-svc", "tags")
+        .into_iter()
+        .find(|a| a["op"] == "R")
+        .expect("SELECT tags");
+    assert_eq!(read["location"]["file"], "src/queries.rs", "{read:#}");
+    assert_eq!(read["location"]["line"], 3, "{read:#}");
+    assert!(diags(&m, "unresolved-sql").is_empty(), "{:#?}", diags(&m, "unresolved-sql"));
+}
+
+#[test]
+fn format_holes_and_concat() {
+    let m = scan(&fixture("format-holes"), &[]);
+    assert_eq!(
+        access_set(&m),
+        triples(&[
+            ("fmt-svc", "metrics", "U"),
+            ("fmt-svc", "reports", "R"),
+            ("fmt-svc", "teams", "R"),
+        ])
+    );
+    let unresolved = diags(&m, "unresolved-table");
+    assert_eq!(unresolved.len(), 1, "{unresolved:#?}");
+    let d = unresolved[0];
+    assert_eq!(diag_at(d), "src/main.rs:5", "{d:#}");
+    assert!(
+        diag_text(d).contains("SELECT * FROM {} WHERE id = $1"),
+        "the diagnostic shows the template: {d:#}"
+    );
+    assert_eq!(d["service"], "fmt-svc");
+}
+
+#[test]
+fn library_sql_runs_in_every_caller() {
+    let m = scan(&fixture("library-sql"), &[]);
+    assert_eq!(names(&m, "services"), set(&["billing-worker", "orders-api"]));
+    assert_eq!(names(&m, "libraries"), set(&["orphan-lib", "shared-db"]));
+    assert_eq!(
+        access_set(&m),
+        triples(&[
+            ("billing-worker", "counters", "U"),
+            ("orders-api", "counters", "U"),
+            ("orders-api", "customers", "R"),
+            ("orders-api", "orders", "C"),
+        ])
+    );
+    for (svc, table, call_site) in [
+        ("billing-worker", "counters", "billing-worker/src/main.rs"),
+        ("orders-api", "counters", "orders-api/src/main.rs"),
+        ("orders-api", "customers", "orders-api/src/main.rs"),
+    ] {
+        for a in accesses_of(&m, svc, table) {
+            assert_eq!(a["via_library"], "shared-db", "{a:#}");
+            assert_eq!(a["location"]["file"], "shared-db/src/lib.rs", "{a:#}");
+            assert_eq!(a["call_site"]["file"], call_site, "{a:#}");
+        }
+    }
+    let own = accesses_of(&m, "orders-api", "orders");
+    assert!(own[0]["via_library"].is_null());
+}
+
+#[test]
+fn sqlx_offline_metadata_adds_nothing_twice() {
+    let m = scan(&fixture("sqlx-offline"), &[]);
+    assert_eq!(
+        access_set(&m),
+        triples(&[("offline-svc", "books", "R"), ("offline-svc", "loans", "C")])
+    );
+    // One access per SQL text in the code: the `.sqlx` copies are not extra.
+    assert_eq!(accesses_of(&m, "offline-svc", "books").len(), 1);
+    assert_eq!(accesses_of(&m, "offline-svc", "loans").len(), 1);
+    for a in m["accesses"].as_array().into_iter().flatten() {
+        assert_eq!(a["location"]["file"], "src/main.rs", "{a:#}");
+    }
+}
+
+#[test]
+fn orms_are_detected_not_analysed() {
+    let m = scan(&fixture("orm"), &[]);
+    assert_eq!(access_set(&m), triples(&[("orm-svc", "flags", "R")]));
+    let orm = diags(&m, "orm-not-analysed");
+    let at: std::collections::BTreeSet<String> = orm.iter().map(|d| diag_at(d)).collect();
+    assert_eq!(at, set(&["src/cake.rs:4", "src/schema.rs:3"]), "{orm:#?}");
+    let text: String = orm.iter().map(|d| diag_text(d)).collect();
+    assert!(text.to_lowercase().contains("diesel"), "{text}");
+    assert!(text.to_lowercase().contains("sea-orm") || text.contains("sea_orm"), "{text}");
+}
+
+#[test]
+fn test_code_is_excluded_by_default() {
+    let m = scan(&fixture("test-code"), &[]);
+    assert_eq!(access_set(&m), triples(&[("tested-svc", "widgets", "R")]));
+}
+
+#[test]
+fn test_code_is_included_on_request() {
+    let m = scan(&fixture("test-code"), &["--include-tests"]);
+    assert_eq!(access_set(&m), triples(&[("tested-svc", "widgets", "CRD")]));
+    for a in accesses_of(&m, "tested-svc", "widgets") {
+        let expect_test = a["op"] != "R";
+        assert_eq!(a["in_test"], expect_test, "{a:#}");
+    }
+    let files: std::collections::BTreeSet<String> = accesses_of(&m, "tested-svc", "widgets")
+        .iter()
+        .filter_map(|a| a["location"]["file"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(files, set(&["src/main.rs", "tests/seed.rs"]));
+}
+
+#[test]
+fn test_code_is_included_by_config() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cfg = dir.path().join("nova.toml");
+    std::fs::write(&cfg, "[scan]\ninclude-tests = true\n").expect("write config");
+    let cfg = cfg.to_string_lossy().into_owned();
+    let m = scan(&fixture("test-code"), &["--config", &cfg]);
+    assert_eq!(access_set(&m), triples(&[("tested-svc", "widgets", "CRD")]));
+}
+
+#[test]
+fn non_relational_stores_stay_out_of_the_matrix() {
+    let m = scan(&fixture("non-relational"), &[]);
+    assert_eq!(access_set(&m), triples(&[("analytics-svc", "accounts", "R")]));
+    let stores: std::collections::BTreeSet<(String, String)> = m["store_queries"]
+        .as_array()
+        .map(|v| {
+            v.iter()
+                .map(|q| {
+                    (
+                        q["store"].as_str().unwrap_or_default().to_string(),
+                        q["location"]["file"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        stores,
+        pairs(&[("click-house", "src/main.rs"), ("cypher", "src/main.rs")])
+    );
+    let tables: Vec<&str> = m["tables"]
+        .as_array()
+        .map(|v| v.iter().filter_map(|t| t["name"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(tables, vec!["accounts"]);
+}
+
+#[test]
+fn migrations_build_the_catalog() {
+    let m = scan(&fixture("migrations"), &[]);
+    assert_eq!(
+        access_set(&m),
+        triples(&[
+            ("migr-diesel", "posts", "R"),
+            ("migr-refinery", "tickets", "R"),
+            ("migr-sqlx", "ghost_table", "R"),
+            ("migr-sqlx", "measurements", "C"),
+            ("migr-sqlx", "purchases", "R"),
+        ])
+    );
+    let migrations: std::collections::BTreeSet<(String, String, String)> = m["migrations"]
+        .as_array()
+        .map(|v| {
+            v.iter()
+                .filter(|x| !x["file"].as_str().unwrap_or_default().ends_with("down.sql"))
+                .map(|x| {
+                    (
+                        x["file"].as_str().unwrap_or_default().to_string(),
+                        x["service"].as_str().unwrap_or_default().to_string(),
+                        x["tool"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        migrations,
+        triples(&[
+            (
+                "migr-diesel/migrations/2024-01-01-000000_create_posts/up.sql",
+                "migr-diesel",
+                "diesel"
+            ),
+            ("migr-refinery/migrations/V1__create_tickets.sql", "migr-refinery", "refinery"),
+            ("migr-refinery/migrations/V2__ticket_status.sql", "migr-refinery", "refinery"),
+            ("migr-sqlx/migrations/0001_init.sql", "migr-sqlx", "sqlx"),
+            ("migr-sqlx/migrations/0002_rename.sql", "migr-sqlx", "sqlx"),
+        ])
+    );
+
+    let table = |name: &str| {
+        m["tables"]
+            .as_array()
+            .and_then(|v| v.iter().find(|t| t["name"] == name))
+            .cloned()
+            .unwrap_or_else(|| panic!("table {name} in the catalog: {:#}", m["tables"]))
+    };
+    for name in ["purchases", "measurements", "measurements_2024", "tickets", "posts"] {
+        assert_eq!(table(name)["in_catalog"], true, "{name}: {:#}", table(name));
+    }
+    for name in ["legacy_stuff", "ghost_table"] {
+        assert_eq!(table(name)["in_catalog"], false, "{name}: {:#}", table(name));
+    }
+    if let Some(orders) = m["tables"]
+        .as_array()
+        .and_then(|v| v.iter().find(|t| t["name"] == "orders"))
+    {
+        assert_eq!(orders["in_catalog"], false, "orders was renamed: {orders:#}");
+    }
+    assert_eq!(table("measurements_2024")["partition_of"], "measurements");
+    let kinds: Vec<&str> = table("purchases")["events"]
+        .as_array()
+        .map(|v| v.iter().filter_map(|e| e["kind"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(kinds.contains(&"rename-from"), "{kinds:?}");
+
+    let missing = diags(&m, "table-not-in-catalog");
+    let missing_tables: Vec<String> = missing.iter().map(|d| diag_text(d)).collect();
+    assert_eq!(missing.len(), 1, "{missing:#?}");
+    assert!(missing_tables[0].contains("ghost_table"), "{missing_tables:?}");
+    assert_eq!(diag_at(missing[0]), "migr-sqlx/src/main.rs:18");
+}
+
+#[test]
+fn nested_workspaces_and_standalone_service() {
+    let m = scan(&fixture("workspaces"), &[]);
+    assert_eq!(names(&m, "services"), set(&["alpha", "gamma", "standalone-svc"]));
+    assert_eq!(names(&m, "libraries"), set(&["beta"]));
+    assert_eq!(
+        access_set(&m),
+        triples(&[
+            ("alpha", "alpha_jobs", "C"),
+            ("alpha", "settings", "R"),
+            ("gamma", "gamma_state", "U"),
+            ("standalone-svc", "standalone_queue", "D"),
+        ])
+    );
+    let standalone = m["services"]
+        .as_array()
+        .and_then(|v| v.iter().find(|s| s["name"] == "standalone-svc"))
+        .expect("standalone-svc");
+    assert_eq!(standalone["dir"], "standalone");
+    assert!(
+        standalone["aliases"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| x == "standalone")),
+        "the binary name is an alias: {standalone:#}"
+    );
+}
+
+#[test]
+fn target_and_gitignored_dirs_are_skipped() {
+    let dir = copy_fixture("ignored-dirs");
+    let root = dir.path();
+    let generated = "fn g(pool: &sqlx::PgPool) { let _ = sqlx::query(\"DELETE FROM from_target\"); }\n";
+    write(root, "target/debug/build/visible-svc-1/out/generated.rs", generated);
+    write(
+        root,
+        "target/package/visible-svc-0.1.0/Cargo.toml",
+        "[package]\nname = \"visible-svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    write(root, "target/package/visible-svc-0.1.0/src/main.rs", generated);
+    write(
+        root,
+        "scratch/old.rs",
+        "fn old() { let _ = sqlx::query(\"DELETE FROM from_gitignored\"); }\n",
+    );
+    // The .gitignore only applies inside a git work tree.
+    let git = std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(root)
+        .status();
+    assert!(git.is_ok_and(|s| s.success()), "git init in the temp dir");
+    let m = scan(root, &[]);
+    assert_eq!(names(&m, "services"), set(&["visible-svc"]));
+    assert_eq!(access_set(&m), triples(&[("visible-svc", "visible_items", "R")]));
+}
+
+#[test]
+fn nova_toml_renames_services_and_declares_owners() {
+    let m = scan(&fixture("nova-config"), &[]);
+    assert_eq!(names(&m, "services"), set(&["orders", "shipping-worker"]));
+    assert_eq!(
+        access_set(&m),
+        triples(&[
+            ("orders", "orders", "C"),
+            ("orders", "shipments", "C"),
+            ("shipping-worker", "orders", "R"),
+            ("shipping-worker", "shipments", "C"),
+        ])
+    );
+    let orders = m["services"]
+        .as_array()
+        .and_then(|v| v.iter().find(|s| s["name"] == "orders"))
+        .expect("orders service");
+    assert_eq!(orders["package"], "orders-api");
+    for alias in ["order-service", "orders.internal", "orders-api"] {
+        assert!(
+            orders["aliases"].as_array().is_some_and(|a| a.iter().any(|x| x == alias)),
+            "alias {alias}: {orders:#}"
+        );
+    }
+    for t in ["orders", "shipments"] {
+        let table = m["tables"]
+            .as_array()
+            .and_then(|v| v.iter().find(|x| x["name"] == t))
+            .unwrap_or_else(|| panic!("table {t}"));
+        assert_eq!(table["declared_owner"], "orders", "{table:#}");
+    }
+}

@@ -1,0 +1,1 @@
+COPY events FROM STDIN; COPY (SELECT * FROM x) TO STDOUT; SELECT * FROM generate_series(1,3) g, unnest($1::int[]) u(x)

@@ -1,0 +1,1 @@
+WITH RECURSIVE tree AS (SELECT id FROM categories WHERE id = $1 UNION ALL SELECT c.id FROM categories c JOIN tree t ON c.parent = t.id), moved AS (DELETE FROM queue RETURNING *) INSERT INTO archive SELECT * FROM moved, tree

@@ -1,0 +1,1 @@
+MATCH (u:User {id: $id})-[:FOLLOWS]->(f:User:`Active One`) OPTIONAL MATCH (f)-->(p:Post) RETURN f, p

@@ -1,0 +1,1 @@
+SELECT __nova_hole_0__ FROM __nova_hole_1___events e JOIN user___nova_hole_2__ u ON true ORDER BY __nova_hole_3__ __nova_hole_4__

@@ -1,0 +1,1 @@
+INSERT INTO likes (u, v) VALUES ($1, $2) ON CONFLICT (u, v) DO UPDATE SET n = likes.n + 1 RETURNING id

@@ -1,0 +1,1 @@
+MERGE INTO stock t USING (SELECT * FROM staged) d ON t.item = d.item WHEN MATCHED AND d.qty = 0 THEN DELETE WHEN MATCHED THEN UPDATE SET qty = t.qty + d.qty WHEN NOT MATCHED THEN INSERT (item, qty) VALUES (d.item, d.qty)

@@ -1,0 +1,1 @@
+INSERT INTO likes (u, v) VALUES (?, ?) ON DUPLICATE KEY UPDATE n = n + 1; REPLACE INTO s VALUES (?)

@@ -1,0 +1,1 @@
+SELECT * FROM t WHERE a = ? AND b = :name AND c = @p1 AND d = $1 AND e = E'x\'y' AND f::int = 1

@@ -1,0 +1,1 @@
+SELECT a.x FROM a JOIN public.b ON a.id = b.id WHERE a.x IN (SELECT EXTRACT(year FROM ts) FROM c

@@ -1,0 +1,1 @@
+UPDATE orders o SET total = s.total FROM order_sums s WHERE s.id = o.id; DELETE FROM comments c USING posts p WHERE c.post_id = p.id; TRUNCATE a, public.b RESTART IDENTITY

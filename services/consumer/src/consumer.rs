@@ -1,0 +1,425 @@
+//! The consumer loop: decode, dedupe, apply, commit the transaction, then the offset.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::FutureExt;
+use nova_events::{Event, headers};
+use rdkafka::consumer::{CommitMode, Consumer as _, StreamConsumer};
+use rdkafka::message::{Header, Headers, Message, OwnedHeaders, OwnedMessage};
+use rdkafka::producer::{FutureProducer, FutureRecord};
+use rdkafka::{ClientConfig, Offset, TopicPartitionList};
+use sqlx::PgPool;
+use tracing::{Instrument, debug, error, info, info_span, warn};
+
+use crate::metrics::ConsumerMetrics;
+use crate::{ConsumerConfig, ConsumerError, Handler, HandlerError, UnsupportedPolicy};
+
+const RECORD_PROCESSED: &str = "\
+INSERT INTO nova_processed_events (consumer_group, event_id, event_type, topic, kafka_partition, kafka_offset)
+VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT DO NOTHING";
+
+/// What happened to one message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The effect was applied and committed.
+    Applied,
+    /// The event id was already processed; nothing was done.
+    Duplicate,
+    /// Skipped by policy (unknown type or newer version).
+    Skipped,
+    /// Sent to the dead-letter topic, with this reason code.
+    DeadLettered(&'static str),
+}
+
+type CommitHook = Arc<dyn Fn(&Event) + Send + Sync>;
+
+/// An idempotent consumer running `H` for each event.
+pub struct Consumer<H> {
+    pool: PgPool,
+    config: ConsumerConfig,
+    handler: H,
+    consumer: StreamConsumer,
+    dlq: FutureProducer,
+    metrics: Arc<ConsumerMetrics>,
+    after_commit: Option<CommitHook>,
+}
+
+impl<H> std::fmt::Debug for Consumer<H> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Consumer")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why applying failed: the handler (counts toward `max_attempts`) or the
+/// consumer's own database work (retried without limit: an outage is not poison).
+enum ApplyError {
+    Handler(HandlerError),
+    Database(sqlx::Error),
+}
+
+impl<H: Handler> Consumer<H> {
+    /// Creates the Kafka consumer (subscribed) and the dead-letter producer.
+    pub fn new(pool: PgPool, config: ConsumerConfig, handler: H) -> Result<Self, ConsumerError> {
+        if config.topics.is_empty() {
+            return Err(ConsumerError::Config("no topics to consume".into()));
+        }
+        if config.max_attempts == 0 {
+            return Err(ConsumerError::Config("max_attempts must be at least 1".into()));
+        }
+        let mut cc = ClientConfig::new();
+        cc.set("bootstrap.servers", &config.bootstrap_servers)
+            .set("group.id", &config.group_id)
+            .set("enable.auto.commit", "false")
+            .set("enable.auto.offset.store", "false")
+            .set("auto.offset.reset", "earliest")
+            .set("enable.partition.eof", "false")
+            .set(
+                "session.timeout.ms",
+                config.session_timeout.as_millis().to_string(),
+            )
+            .set("client.id", "nova-consumer");
+        for (k, v) in &config.consumer_properties {
+            cc.set(k, v);
+        }
+        let consumer: StreamConsumer = cc.create()?;
+        let topics: Vec<&str> = config.topics.iter().map(String::as_str).collect();
+        consumer.subscribe(&topics)?;
+        let dlq: FutureProducer = ClientConfig::new()
+            .set("bootstrap.servers", &config.bootstrap_servers)
+            .set("enable.idempotence", "true")
+            .set("acks", "all")
+            .set("message.timeout.ms", "30000")
+            .set("client.id", "nova-consumer-dlq")
+            .create()?;
+        Ok(Self {
+            pool,
+            config,
+            handler,
+            consumer,
+            dlq,
+            metrics: Arc::new(ConsumerMetrics::default()),
+            after_commit: None,
+        })
+    }
+
+    /// The consumer's metrics (shared; keeps updating while it runs).
+    pub fn metrics(&self) -> Arc<ConsumerMetrics> {
+        Arc::clone(&self.metrics)
+    }
+
+    /// Calls `hook` after each event's transaction committed, before its offset is
+    /// stored (for observability, and for crash tests that stop the process there).
+    #[must_use]
+    pub fn on_committed(mut self, hook: impl Fn(&Event) + Send + Sync + 'static) -> Self {
+        self.after_commit = Some(Arc::new(hook));
+        self
+    }
+
+    /// Consumes until `shutdown` completes, then commits the processed offsets.
+    pub async fn run<F>(self, shutdown: F) -> Result<(), ConsumerError>
+    where
+        F: Future<Output = ()> + Send,
+    {
+        let mut shutdown = Box::pin(shutdown.fuse());
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let cleaner = tokio::spawn(clean_periodically(
+            self.pool.clone(),
+            self.config.clone(),
+            Arc::clone(&self.metrics),
+            stop_rx,
+        ));
+        info!(group = %self.config.group_id, topics = ?self.config.topics, "consumer: started");
+        let mut pending: BTreeMap<(String, i32), i64> = BTreeMap::new();
+        let mut last_commit = Instant::now();
+        let result = loop {
+            let msg = tokio::select! {
+                () = &mut shutdown => break Ok(()),
+                m = self.consumer.recv() => m.map(|m| m.detach()),
+            };
+            let msg = match msg {
+                Ok(m) => m,
+                Err(e) => {
+                    warn!(error = %e, "consumer: receive failed");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    continue;
+                }
+            };
+            let processed = {
+                let work = self.process(&msg);
+                tokio::pin!(work);
+                tokio::select! {
+                    r = &mut work => Some(r),
+                    // Abandon the message on shutdown: its offset is not committed,
+                    // so it is delivered again (and deduplicated) later.
+                    () = &mut shutdown => None,
+                }
+            };
+            if processed.is_none() {
+                break Ok(());
+            }
+            pending.insert((msg.topic().to_owned(), msg.partition()), msg.offset() + 1);
+            if last_commit.elapsed() >= self.config.commit_interval {
+                self.commit(&mut pending, CommitMode::Async);
+                last_commit = Instant::now();
+            }
+        };
+        self.commit(&mut pending, CommitMode::Sync);
+        let _ = stop_tx.send(true);
+        let _ = cleaner.await;
+        info!(group = %self.config.group_id, "consumer: stopped");
+        result
+    }
+
+    fn commit(&self, pending: &mut BTreeMap<(String, i32), i64>, mode: CommitMode) {
+        if pending.is_empty() {
+            return;
+        }
+        let mut tpl = TopicPartitionList::new();
+        for ((topic, partition), offset) in pending.iter() {
+            if let Err(e) = tpl.add_partition_offset(topic, *partition, Offset::Offset(*offset)) {
+                warn!(error = %e, "consumer: bad offset");
+            }
+        }
+        match self.consumer.commit(&tpl, mode) {
+            Ok(()) => pending.clear(),
+            Err(e) => warn!(error = %e, "consumer: offset commit failed; will retry"),
+        }
+    }
+
+    /// Processes one message to completion: applied, duplicate, skipped or
+    /// dead-lettered. Returns only once the message may be committed.
+    pub async fn process(&self, msg: &OwnedMessage) -> Outcome {
+        let span = info_span!(
+            "consumer.message",
+            topic = msg.topic(),
+            partition = msg.partition(),
+            offset = msg.offset(),
+            event_id = tracing::field::Empty,
+            event_type = tracing::field::Empty,
+        );
+        self.process_inner(msg, &span).instrument(span.clone()).await
+    }
+
+    async fn process_inner(&self, msg: &OwnedMessage, span: &tracing::Span) -> Outcome {
+        let event = match Event::decode(msg.payload().unwrap_or_default()) {
+            Ok(e) => e,
+            Err(e) => {
+                return self
+                    .dead_letter(msg, "undecodable", &format!("cannot decode envelope: {e}"), 0)
+                    .await;
+            }
+        };
+        span.record("event_id", tracing::field::display(event.id));
+        span.record("event_type", event.event_type.as_str());
+        match self.handler.supports(&event.event_type) {
+            None => {
+                return self
+                    .unsupported(msg, self.config.unknown_type, "unknown-type", &format!(
+                        "no handler for event type {:?}",
+                        event.event_type
+                    ))
+                    .await;
+            }
+            Some(max) if event.schema_version > max => {
+                return self
+                    .unsupported(msg, self.config.newer_version, "newer-version", &format!(
+                        "{} schema version {} is newer than the supported {max}",
+                        event.event_type, event.schema_version
+                    ))
+                    .await;
+            }
+            Some(_) => {}
+        }
+        let mut attempt = 0u32;
+        let mut db_failures = 0u32;
+        loop {
+            match self.apply(msg, &event).await {
+                Ok(outcome) => return outcome,
+                Err(ApplyError::Database(e)) => {
+                    db_failures += 1;
+                    let wait = self.config.backoff(db_failures);
+                    warn!(error = %e, ?wait, "consumer: database unavailable; retrying");
+                    tokio::time::sleep(wait).await;
+                }
+                Err(ApplyError::Handler(e)) => {
+                    attempt += 1;
+                    if e.is_permanent() || attempt >= self.config.max_attempts {
+                        return self
+                            .dead_letter(msg, "handler-failed", &e.to_string(), attempt)
+                            .await;
+                    }
+                    ConsumerMetrics::inc(&self.metrics.retries);
+                    let wait = self.config.backoff(attempt);
+                    warn!(error = %e, attempt, ?wait, "consumer: handler failed; retrying");
+                    tokio::time::sleep(wait).await;
+                }
+            }
+        }
+    }
+
+    async fn unsupported(
+        &self,
+        msg: &OwnedMessage,
+        policy: UnsupportedPolicy,
+        reason: &'static str,
+        detail: &str,
+    ) -> Outcome {
+        match policy {
+            UnsupportedPolicy::Skip => {
+                let counter = if reason == "unknown-type" {
+                    &self.metrics.skipped_unknown_type
+                } else {
+                    &self.metrics.skipped_newer_version
+                };
+                ConsumerMetrics::inc(counter);
+                debug!(reason, detail, "consumer: skipped");
+                Outcome::Skipped
+            }
+            UnsupportedPolicy::DeadLetter => self.dead_letter(msg, reason, detail, 0).await,
+        }
+    }
+
+    /// One attempt: record the id (unless already there), run the handler, commit.
+    async fn apply(&self, msg: &OwnedMessage, event: &Event) -> Result<Outcome, ApplyError> {
+        let mut tx = self.pool.begin().await.map_err(ApplyError::Database)?;
+        if self.config.deduplicate {
+            let inserted = sqlx::query(RECORD_PROCESSED)
+                .bind(&self.config.group_id)
+                .bind(event.id)
+                .bind(&event.event_type)
+                .bind(msg.topic())
+                .bind(msg.partition())
+                .bind(msg.offset())
+                .execute(&mut *tx)
+                .await
+                .map_err(ApplyError::Database)?
+                .rows_affected();
+            if inserted == 0 {
+                drop(tx);
+                ConsumerMetrics::inc(&self.metrics.duplicates);
+                debug!("consumer: duplicate skipped");
+                return Ok(Outcome::Duplicate);
+            }
+        }
+        self.handler
+            .handle(&mut tx, event)
+            .await
+            .map_err(ApplyError::Handler)?;
+        tx.commit().await.map_err(ApplyError::Database)?;
+        ConsumerMetrics::inc(&self.metrics.applied);
+        if let Some(hook) = &self.after_commit {
+            hook(event);
+        }
+        Ok(Outcome::Applied)
+    }
+
+    /// Publishes `msg` to `<topic><dlq_suffix>` with the error in headers. Retries
+    /// until the dead-letter topic takes it: a message is never dropped silently.
+    async fn dead_letter(
+        &self,
+        msg: &OwnedMessage,
+        reason: &'static str,
+        error_text: &str,
+        attempts: u32,
+    ) -> Outcome {
+        let topic = format!("{}{}", msg.topic(), self.config.dlq_suffix);
+        let partition = msg.partition().to_string();
+        let offset = msg.offset().to_string();
+        let attempts_text = attempts.to_string();
+        let mut failures = 0u32;
+        loop {
+            let mut hdrs = OwnedHeaders::new();
+            if let Some(original) = msg.headers() {
+                for h in original.iter() {
+                    hdrs = hdrs.insert(Header {
+                        key: h.key,
+                        value: h.value,
+                    });
+                }
+            }
+            for (key, value) in [
+                (headers::DLQ_REASON, reason),
+                (headers::DLQ_ERROR, error_text),
+                (headers::DLQ_ATTEMPTS, attempts_text.as_str()),
+                (headers::DLQ_ORIGINAL_TOPIC, msg.topic()),
+                (headers::DLQ_ORIGINAL_PARTITION, partition.as_str()),
+                (headers::DLQ_ORIGINAL_OFFSET, offset.as_str()),
+                (headers::DLQ_CONSUMER_GROUP, self.config.group_id.as_str()),
+            ] {
+                hdrs = hdrs.insert(Header {
+                    key,
+                    value: Some(value.as_bytes()),
+                });
+            }
+            let mut record = FutureRecord::<[u8], [u8]>::to(&topic).headers(hdrs);
+            if let Some(key) = msg.key() {
+                record = record.key(key);
+            }
+            if let Some(payload) = msg.payload() {
+                record = record.payload(payload);
+            }
+            match self.dlq.send(record, Duration::from_secs(5)).await {
+                Ok(_) => {
+                    ConsumerMetrics::inc(&self.metrics.dead_lettered);
+                    warn!(reason, error = error_text, dlq = %topic, "consumer: dead-lettered");
+                    return Outcome::DeadLettered(reason);
+                }
+                Err((e, _)) => {
+                    failures += 1;
+                    let wait = self.config.backoff(failures);
+                    error!(error = %e, dlq = %topic, ?wait, "consumer: dead-letter publish failed; retrying");
+                    tokio::time::sleep(wait).await;
+                }
+            }
+        }
+    }
+}
+
+/// Deletes processed-event rows older than `retention`; returns how many.
+pub(crate) async fn clean(pool: &PgPool, retention: Duration) -> Result<u64, sqlx::Error> {
+    let mut total = 0;
+    loop {
+        let n = sqlx::query(
+            "DELETE FROM nova_processed_events WHERE ctid IN (
+                SELECT ctid FROM nova_processed_events
+                WHERE processed_at < now() - make_interval(secs => $1)
+                LIMIT 5000)",
+        )
+        .bind(retention.as_secs_f64())
+        .execute(pool)
+        .await?
+        .rows_affected();
+        total += n;
+        if n < 5000 {
+            return Ok(total);
+        }
+    }
+}
+
+async fn clean_periodically(
+    pool: PgPool,
+    config: ConsumerConfig,
+    metrics: Arc<ConsumerMetrics>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    loop {
+        match clean(&pool, config.retention).await {
+            Ok(n) => {
+                metrics
+                    .cleaned
+                    .fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+            }
+            Err(e) => warn!(error = %e, "consumer: processed-events clean-up failed"),
+        }
+        tokio::select! {
+            _ = stop.changed() => return,
+            () = tokio::time::sleep(config.cleanup_interval) => {}
+        }
+    }
+}

@@ -1,0 +1,552 @@
+//! The relay: publishes committed outbox rows to Kafka, in order per aggregate.
+//!
+//! One batch is one PostgreSQL transaction:
+//!
+//! 1. claim up to `batch_size` unpublished rows in id order with
+//!    `FOR UPDATE SKIP LOCKED`, taking a transaction-scoped advisory lock per
+//!    aggregate (`pg_try_advisory_xact_lock`), so two relays never publish rows of
+//!    the same aggregate at the same time, and skipping aggregates whose earliest
+//!    unpublished row is in retry backoff;
+//! 2. produce every claimed row (key = aggregate id, envelope metadata in headers)
+//!    with an idempotent producer (`acks=all`); once a row of an aggregate fails,
+//!    later rows of that aggregate in the batch are not produced;
+//! 3. wait for the delivery reports, mark delivered rows published and give failed
+//!    rows a retry time with exponential backoff, then commit.
+//!
+//! Rows are selected by state, never by a high-water mark, so a row whose
+//! transaction committed after a later row's is still published. A crash between
+//! delivery and commit re-publishes the batch: delivery is at-least-once and the
+//! consumer deduplicates on the event id.
+
+use std::collections::{BTreeMap, HashSet};
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures::FutureExt;
+use nova_events::headers;
+use rdkafka::ClientConfig;
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use rdkafka::message::{Header, OwnedHeaders};
+use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
+use sqlx::postgres::PgListener;
+use sqlx::{PgPool, Row};
+use tracing::{Instrument, debug, error, field, info, info_span, warn};
+
+use crate::migration::NOTIFY_CHANNEL;
+use crate::{RelayError, RelayMetrics};
+
+/// Advisory-lock class the relay takes per aggregate while publishing it.
+const RELAY_LOCK_CLASS: i32 = 0x6e6f_7662;
+
+const CLAIM: &str = "\
+SELECT id, event_id, topic, event_type, schema_version, aggregate_type, aggregate_id,
+       occurred_at, traceparent, tracestate, envelope
+FROM nova_outbox o
+WHERE o.published_at IS NULL
+  AND o.key_hash <> ALL (ARRAY(
+        SELECT h.key_hash FROM nova_outbox h
+        WHERE h.published_at IS NULL AND h.attempts > 0 AND h.next_attempt_at > now()))
+  AND pg_try_advisory_xact_lock($2, o.key_hash)
+ORDER BY o.id
+LIMIT $1
+FOR UPDATE SKIP LOCKED";
+
+const MARK_PUBLISHED: &str = "UPDATE nova_outbox SET published_at = now() WHERE id = ANY($1)";
+
+const MARK_FAILED: &str = "\
+UPDATE nova_outbox o
+SET attempts = o.attempts + 1,
+    last_error = f.err,
+    next_attempt_at = now() + least($3::float8, $2::float8 * power(2, o.attempts)) * interval '1 millisecond'
+FROM unnest($1::bigint[], $4::text[]) AS f(id, err)
+WHERE o.id = f.id";
+
+/// Relay settings. [`RelayConfig::new`] gives production defaults.
+#[derive(Debug, Clone)]
+pub struct RelayConfig {
+    /// Kafka `bootstrap.servers`.
+    pub bootstrap_servers: String,
+    /// Rows claimed per batch.
+    pub batch_size: u32,
+    /// Polling fallback when no NOTIFY arrives.
+    pub poll_interval: Duration,
+    /// Published rows are deleted after this long.
+    pub retention: Duration,
+    /// How often published rows past retention are deleted.
+    pub cleanup_interval: Duration,
+    /// How often backlog and oldest-unpublished age are measured.
+    pub metrics_interval: Duration,
+    /// First retry delay of a failed row; doubles per attempt.
+    pub retry_backoff: Duration,
+    /// Longest retry delay.
+    pub retry_backoff_max: Duration,
+    /// On shutdown, how long the batch in flight may take to finish.
+    pub shutdown_grace: Duration,
+    /// Extra librdkafka producer properties (override the defaults).
+    pub producer_properties: BTreeMap<String, String>,
+}
+
+impl RelayConfig {
+    /// Defaults for a relay publishing to `bootstrap_servers`.
+    pub fn new(bootstrap_servers: impl Into<String>) -> Self {
+        Self {
+            bootstrap_servers: bootstrap_servers.into(),
+            batch_size: 500,
+            poll_interval: Duration::from_secs(1),
+            retention: Duration::from_secs(24 * 3600),
+            cleanup_interval: Duration::from_secs(60),
+            metrics_interval: Duration::from_secs(5),
+            retry_backoff: Duration::from_millis(200),
+            retry_backoff_max: Duration::from_secs(30),
+            shutdown_grace: Duration::from_secs(10),
+            producer_properties: BTreeMap::new(),
+        }
+    }
+
+    /// The librdkafka producer configuration.
+    ///
+    /// `message.timeout.ms=0` (no local timeout): a message is retried until the
+    /// broker takes it, so an outage never leaves a gap in a partition (librdkafka
+    /// fails timed-out messages individually, which would let a later message of
+    /// the same aggregate overtake an earlier one).
+    pub fn producer_config(&self) -> ClientConfig {
+        let mut config = ClientConfig::new();
+        config
+            .set("bootstrap.servers", &self.bootstrap_servers)
+            .set("enable.idempotence", "true")
+            .set("acks", "all")
+            .set("max.in.flight.requests.per.connection", "5")
+            .set("message.timeout.ms", "0")
+            .set("linger.ms", "2")
+            .set("partitioner", "murmur2_random")
+            .set("client.id", "nova-outbox-relay");
+        for (key, value) in &self.producer_properties {
+            config.set(key, value);
+        }
+        config
+    }
+}
+
+/// What one batch did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BatchOutcome {
+    /// Rows claimed.
+    pub claimed: usize,
+    /// Rows delivered and marked published.
+    pub published: usize,
+    /// Rows whose publish failed (now in retry backoff).
+    pub failed: usize,
+    /// Rows not produced because an earlier row of their aggregate failed.
+    pub held_back: usize,
+}
+
+/// A claimed outbox row.
+struct Claimed {
+    id: i64,
+    event_id: String,
+    topic: String,
+    event_type: String,
+    schema_version: String,
+    aggregate_type: String,
+    aggregate_id: String,
+    occurred_at: String,
+    traceparent: Option<String>,
+    tracestate: Option<String>,
+    envelope: Vec<u8>,
+}
+
+impl Claimed {
+    fn from_row(row: &sqlx::postgres::PgRow) -> Result<Self, sqlx::Error> {
+        let event_id: uuid::Uuid = row.try_get("event_id")?;
+        let schema_version: i32 = row.try_get("schema_version")?;
+        let occurred_at: chrono::DateTime<chrono::Utc> = row.try_get("occurred_at")?;
+        Ok(Self {
+            id: row.try_get("id")?,
+            event_id: event_id.to_string(),
+            topic: row.try_get("topic")?,
+            event_type: row.try_get("event_type")?,
+            schema_version: schema_version.to_string(),
+            aggregate_type: row.try_get("aggregate_type")?,
+            aggregate_id: row.try_get("aggregate_id")?,
+            occurred_at: occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            traceparent: row.try_get("traceparent")?,
+            tracestate: row.try_get("tracestate")?,
+            envelope: row.try_get("envelope")?,
+        })
+    }
+
+    fn headers(&self) -> OwnedHeaders {
+        let mut h = OwnedHeaders::new_with_capacity(8);
+        for (key, value) in [
+            (headers::EVENT_ID, Some(self.event_id.as_str())),
+            (headers::EVENT_TYPE, Some(self.event_type.as_str())),
+            (headers::SCHEMA_VERSION, Some(self.schema_version.as_str())),
+            (headers::AGGREGATE_TYPE, Some(self.aggregate_type.as_str())),
+            (headers::AGGREGATE_ID, Some(self.aggregate_id.as_str())),
+            (headers::OCCURRED_AT, Some(self.occurred_at.as_str())),
+            (headers::TRACEPARENT, self.traceparent.as_deref()),
+            (headers::TRACESTATE, self.tracestate.as_deref()),
+        ] {
+            if let Some(value) = value {
+                h = h.insert(Header {
+                    key,
+                    value: Some(value),
+                });
+            }
+        }
+        h
+    }
+
+    fn key(&self) -> (&str, &str) {
+        (&self.aggregate_type, &self.aggregate_id)
+    }
+}
+
+/// Publishes the outbox to Kafka. Several relays may run against one database.
+pub struct Relay {
+    pool: PgPool,
+    config: RelayConfig,
+    producer: Mutex<FutureProducer>,
+    metrics: Arc<RelayMetrics>,
+}
+
+impl std::fmt::Debug for Relay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Relay")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Relay {
+    /// A relay over `pool` (the database holding `nova_outbox`).
+    pub fn new(pool: PgPool, config: RelayConfig) -> Result<Self, RelayError> {
+        let producer: FutureProducer = config.producer_config().create()?;
+        Ok(Self {
+            pool,
+            config,
+            producer: Mutex::new(producer),
+            metrics: Arc::new(RelayMetrics::default()),
+        })
+    }
+
+    /// The relay's metrics (shared; keeps updating while the relay runs).
+    pub fn metrics(&self) -> Arc<RelayMetrics> {
+        Arc::clone(&self.metrics)
+    }
+
+    fn producer(&self) -> FutureProducer {
+        match self.producer.lock() {
+            Ok(p) => p.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Replaces the producer after a fatal (idempotence) error.
+    fn recreate_producer(&self, reason: &str) -> Result<(), RelayError> {
+        warn!(reason, "outbox relay: recreating the Kafka producer after a fatal error");
+        let fresh: FutureProducer = self.config.producer_config().create()?;
+        let mut guard = match self.producer.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *guard = fresh;
+        Ok(())
+    }
+
+    /// Claims, publishes and marks one batch. Returns what it did.
+    pub async fn publish_batch(&self) -> Result<BatchOutcome, RelayError> {
+        let span = info_span!(
+            "outbox.relay.batch",
+            claimed = field::Empty,
+            published = field::Empty,
+            failed = field::Empty
+        );
+        let outcome = self.publish_batch_inner().instrument(span.clone()).await?;
+        span.record("claimed", outcome.claimed);
+        span.record("published", outcome.published);
+        span.record("failed", outcome.failed);
+        Ok(outcome)
+    }
+
+    async fn publish_batch_inner(&self) -> Result<BatchOutcome, RelayError> {
+        let mut tx = self.pool.begin().await?;
+        // Keep the claim an ordered index scan: the per-aggregate lock in the
+        // WHERE clause must only be taken for rows the LIMIT actually returns.
+        sqlx::query(
+            "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_sort', 'off', true)",
+        )
+        .execute(&mut *tx)
+        .await?;
+        let rows = sqlx::query(CLAIM)
+            .bind(i64::from(self.config.batch_size))
+            .bind(RELAY_LOCK_CLASS)
+            .fetch_all(&mut *tx)
+            .await?;
+        if rows.is_empty() {
+            tx.commit().await?;
+            return Ok(BatchOutcome::default());
+        }
+        let claimed = rows
+            .iter()
+            .map(Claimed::from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+
+        let producer = self.producer();
+        let mut outcome = BatchOutcome {
+            claimed: claimed.len(),
+            ..BatchOutcome::default()
+        };
+        let mut failed_keys: HashSet<(&str, &str)> = HashSet::new();
+        let mut failures: Vec<(i64, String)> = Vec::new();
+        let mut in_flight = Vec::with_capacity(claimed.len());
+        for row in &claimed {
+            if failed_keys.contains(&row.key()) {
+                outcome.held_back += 1;
+                continue;
+            }
+            let mut record = FutureRecord::to(&row.topic)
+                .key(row.aggregate_id.as_str())
+                .payload(row.envelope.as_slice())
+                .headers(row.headers());
+            loop {
+                match producer.send_result(record) {
+                    Ok(delivery) => {
+                        in_flight.push((row, delivery));
+                        break;
+                    }
+                    Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), back)) => {
+                        record = back;
+                        tokio::time::sleep(Duration::from_millis(5)).await;
+                    }
+                    Err((e, _)) => {
+                        warn!(event_id = %row.event_id, error = %e, "outbox relay: produce failed");
+                        failures.push((row.id, e.to_string()));
+                        failed_keys.insert(row.key());
+                        break;
+                    }
+                }
+            }
+        }
+
+        let mut published = Vec::with_capacity(in_flight.len());
+        for (row, delivery) in in_flight {
+            match delivery.await {
+                Ok(Ok(_)) => {
+                    if failed_keys.contains(&row.key()) {
+                        RelayMetrics::add(&self.metrics.order_gaps, 1);
+                        warn!(event_id = %row.event_id, "outbox relay: delivered after an earlier row of its aggregate failed");
+                    }
+                    debug!(event_id = %row.event_id, topic = %row.topic, "outbox relay: delivered");
+                    published.push(row.id);
+                }
+                Ok(Err((e, _))) => {
+                    warn!(event_id = %row.event_id, error = %e, "outbox relay: delivery failed");
+                    failures.push((row.id, e.to_string()));
+                    failed_keys.insert(row.key());
+                }
+                Err(_canceled) => {
+                    failures.push((row.id, "producer dropped the message".to_owned()));
+                    failed_keys.insert(row.key());
+                }
+            }
+        }
+        outcome.published = published.len();
+        outcome.failed = failures.len();
+
+        if !published.is_empty() {
+            sqlx::query(MARK_PUBLISHED)
+                .bind(&published)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if !failures.is_empty() {
+            let (ids, errors): (Vec<i64>, Vec<String>) = failures.into_iter().unzip();
+            sqlx::query(MARK_FAILED)
+                .bind(&ids)
+                .bind(self.config.retry_backoff.as_secs_f64() * 1000.0)
+                .bind(self.config.retry_backoff_max.as_secs_f64() * 1000.0)
+                .bind(&errors)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+
+        RelayMetrics::add(&self.metrics.batches, 1);
+        RelayMetrics::add(&self.metrics.published, outcome.published as u64);
+        RelayMetrics::add(&self.metrics.failures, outcome.failed as u64);
+        if let Some((code, reason)) = producer.client().fatal_error() {
+            self.recreate_producer(&format!("{code:?}: {reason}"))?;
+        }
+        Ok(outcome)
+    }
+
+    /// Deletes published rows older than the retention period; returns how many.
+    pub async fn cleanup(&self) -> Result<u64, RelayError> {
+        cleanup(&self.pool, self.config.retention, &self.metrics).await
+    }
+
+    /// Measures backlog and oldest unpublished age into the metrics.
+    pub async fn measure(&self) -> Result<(), RelayError> {
+        measure(&self.pool, &self.metrics).await
+    }
+
+    /// Runs until `shutdown` completes: publishes whenever a NOTIFY arrives or the
+    /// poll interval passes, measures metrics and cleans up published rows.
+    ///
+    /// On shutdown the batch in flight is given `shutdown_grace` to finish; if it
+    /// does not, its transaction is rolled back and its rows are published again
+    /// by the next relay (the consumer deduplicates).
+    pub async fn run<F>(self, shutdown: F) -> Result<(), RelayError>
+    where
+        F: Future<Output = ()> + Send,
+    {
+        let mut shutdown = Box::pin(shutdown.fuse());
+        let mut stopping = false;
+        let mut listener = PgListener::connect_with(&self.pool).await?;
+        listener.listen(NOTIFY_CHANNEL).await?;
+
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let maintenance = tokio::spawn(maintain(
+            self.pool.clone(),
+            self.config.clone(),
+            Arc::clone(&self.metrics),
+            stop_rx,
+        ));
+        info!(batch_size = self.config.batch_size, "outbox relay: started");
+
+        let mut error_backoff = self.config.retry_backoff;
+        while !stopping {
+            let result = {
+                let batch = self.publish_batch();
+                tokio::pin!(batch);
+                tokio::select! {
+                    r = &mut batch => r,
+                    () = &mut shutdown => {
+                        stopping = true;
+                        match tokio::time::timeout(self.config.shutdown_grace, &mut batch).await {
+                            Ok(r) => r,
+                            Err(_) => {
+                                warn!("outbox relay: batch did not finish within the shutdown grace; rolled back");
+                                break;
+                            }
+                        }
+                    }
+                }
+            };
+            let wait = match result {
+                Ok(outcome) => {
+                    error_backoff = self.config.retry_backoff;
+                    if outcome.claimed >= self.config.batch_size as usize && outcome.failed == 0 {
+                        continue;
+                    }
+                    None
+                }
+                Err(e) => {
+                    error!(error = %e, "outbox relay: batch failed");
+                    RelayMetrics::add(&self.metrics.failures, 1);
+                    let wait = error_backoff;
+                    error_backoff = (error_backoff * 2).min(self.config.retry_backoff_max);
+                    Some(wait)
+                }
+            };
+            if stopping {
+                break;
+            }
+            // Drain notifications that arrived while publishing: they are covered.
+            while listener.next_buffered().is_some() {}
+            let pause = wait.unwrap_or(self.config.poll_interval);
+            tokio::select! {
+                () = &mut shutdown => stopping = true,
+                n = listener.recv(), if wait.is_none() => {
+                    if let Err(e) = n {
+                        warn!(error = %e, "outbox relay: LISTEN connection failed; polling");
+                        tokio::time::sleep(self.config.poll_interval.min(pause)).await;
+                    }
+                }
+                () = tokio::time::sleep(pause) => {}
+            }
+        }
+        let _ = stop_tx.send(true);
+        let _ = maintenance.await;
+        let producer = self.producer();
+        let _ = producer.flush(Duration::from_secs(1));
+        info!("outbox relay: stopped");
+        Ok(())
+    }
+}
+
+/// Background task: metrics every `metrics_interval`, clean-up every `cleanup_interval`.
+async fn maintain(
+    pool: PgPool,
+    config: RelayConfig,
+    metrics: Arc<RelayMetrics>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let mut last_cleanup = Instant::now();
+    let mut last_rate = (Instant::now(), metrics.published.load(std::sync::atomic::Ordering::Relaxed));
+    loop {
+        tokio::select! {
+            _ = stop.changed() => return,
+            () = tokio::time::sleep(config.metrics_interval) => {}
+        }
+        if let Err(e) = measure(&pool, &metrics).await {
+            warn!(error = %e, "outbox relay: measuring the backlog failed");
+        }
+        let now = Instant::now();
+        let total = metrics.published.load(std::sync::atomic::Ordering::Relaxed);
+        let secs = now.duration_since(last_rate.0).as_secs_f64();
+        if secs > 0.0 {
+            let rate = (total.saturating_sub(last_rate.1)) as f64 / secs;
+            RelayMetrics::set(&metrics.publish_rate_milli, (rate * 1000.0) as u64);
+        }
+        last_rate = (now, total);
+        if last_cleanup.elapsed() >= config.cleanup_interval {
+            last_cleanup = Instant::now();
+            if let Err(e) = cleanup(&pool, config.retention, &metrics).await {
+                warn!(error = %e, "outbox relay: clean-up failed");
+            }
+        }
+    }
+}
+
+async fn measure(pool: &PgPool, metrics: &RelayMetrics) -> Result<(), RelayError> {
+    let row = sqlx::query(
+        "SELECT count(*) AS backlog,
+                coalesce(extract(epoch FROM clock_timestamp() - min(created_at)) * 1000, 0)::float8 AS age_ms
+         FROM nova_outbox WHERE published_at IS NULL",
+    )
+    .fetch_one(pool)
+    .await?;
+    let backlog: i64 = row.try_get("backlog")?;
+    let age_ms: f64 = row.try_get("age_ms")?;
+    RelayMetrics::set(&metrics.backlog, u64::try_from(backlog).unwrap_or(0));
+    RelayMetrics::set(&metrics.oldest_unpublished_age_ms, age_ms.max(0.0) as u64);
+    Ok(())
+}
+
+async fn cleanup(pool: &PgPool, retention: Duration, metrics: &RelayMetrics) -> Result<u64, RelayError> {
+    let mut total = 0;
+    loop {
+        let done = sqlx::query(
+            "DELETE FROM nova_outbox WHERE id IN (
+                SELECT id FROM nova_outbox
+                WHERE published_at < now() - make_interval(secs => $1)
+                LIMIT 5000)",
+        )
+        .bind(retention.as_secs_f64())
+        .execute(pool)
+        .await?
+        .rows_affected();
+        total += done;
+        if done < 5000 {
+            break;
+        }
+    }
+    RelayMetrics::add(&metrics.cleaned, total);
+    if total > 0 {
+        debug!(deleted = total, "outbox relay: cleaned up published rows");
+    }
+    Ok(total)
+}
