@@ -178,3 +178,55 @@ fn main() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn parses_global_flags_after_subcommand() {
+        let cli = Cli::try_parse_from([
+            "nova",
+            "audit",
+            "repo",
+            "--format",
+            "sarif",
+            "--fail-on",
+            "warning",
+            "--config",
+            "x.toml",
+            "-q",
+            "--color",
+            "never",
+        ])
+        .unwrap();
+        assert!(cli.quiet);
+        assert_eq!(cli.color, ColorChoice::Never);
+        assert_eq!(cli.config.as_deref(), Some(std::path::Path::new("x.toml")));
+        match cli.command {
+            Command::Audit {
+                path,
+                format,
+                fail_on,
+                ..
+            } => {
+                assert_eq!(path, PathBuf::from("repo"));
+                assert_eq!(format, AuditFormat::Sarif);
+                assert_eq!(fail_on, FailOn::Warning);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn bad_format_is_a_usage_error() {
+        let e = Cli::try_parse_from(["nova", "graph", "--format", "png"]).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+    }
+}

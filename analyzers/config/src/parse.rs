@@ -47,7 +47,16 @@
 //! KAFKA_TOPIC_PREFIX = "nova"
 //! ```
 //!
-//! Known rule ids: see [`RULE_IDS`].
+//! Known rule ids ([`RULE_IDS`]): `multi-writer`, `foreign-write`,
+//! `foreign-read`, `unowned-table`, `unknown-table`, `sync-call`,
+//! `sync-cycle`, `startup-dependency`, `dual-write`,
+//! `consumer-without-dedupe`, `topic-without-consumer`,
+//! `topic-without-producer`.
+//!
+//! Error messages have the form `file:line:col: dotted.key: message`, e.g.
+//! `nova.toml:7:1: rules.multi-writr: unknown rule; expected one of …`.
+//! Entries of `[[allow]]`/`[[sync-calls]]` are addressed as `allow[0]`
+//! (0-based). All errors of a file are reported at once, sorted by position.
 
 use crate::{
     AllowEntry, Config, ConfigSpan, Level, ScanConfig, ServiceConfig, SyncCallRule, TableConfig,

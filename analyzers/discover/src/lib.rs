@@ -22,6 +22,7 @@ pub use classify::{FileKind, MigrationTool, classify, rust_module};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use nova_config::Config;
 use nova_model::{DiagCode, Diagnostic, Location, Severity};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// A Cargo package found in the tree.
@@ -221,12 +222,21 @@ pub fn discover(root: &Path, config: &Config) -> Result<Discovery, DiscoverError
         files.push((rel, entry.path().to_path_buf(), size));
     }
 
-    let (packages, mut diags) = workspace::resolve(root, manifests, config);
+    let (mut packages, mut diags) = workspace::resolve(root, manifests, config);
     diagnostics.append(&mut diags);
+    // Packages outside `include` only served dependency resolution.
+    if let Some(inc) = &include {
+        packages.retain(|p| inc.is_match(&p.manifest));
+    }
 
+    let by_dir: HashMap<&str, usize> = packages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.dir.as_str(), i))
+        .collect();
     let mut out_files = Vec::new();
     for (rel, abs, size) in files {
-        let package = owning_package(&packages, &rel);
+        let package = owning_package(&by_dir, &rel);
         let pkg_dir = package.map(|i| packages[i].dir.as_str());
         let Some(kind) = classify(&rel, pkg_dir) else {
             continue;
@@ -247,14 +257,17 @@ pub fn discover(root: &Path, config: &Config) -> Result<Discovery, DiscoverError
     })
 }
 
-/// Index of the deepest package whose directory contains `rel`.
-fn owning_package(packages: &[Package], rel: &str) -> Option<usize> {
-    packages
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.dir.is_empty() || rel.starts_with(&format!("{}/", p.dir)))
-        .max_by_key(|(_, p)| p.dir.len())
-        .map(|(i, _)| i)
+/// Index of the deepest package whose directory contains `rel`, looked up
+/// by walking `rel`'s ancestors in `by_dir`.
+fn owning_package(by_dir: &HashMap<&str, usize>, rel: &str) -> Option<usize> {
+    let mut dir = rel;
+    while let Some((parent, _)) = dir.rsplit_once('/') {
+        if let Some(&i) = by_dir.get(parent) {
+            return Some(i);
+        }
+        dir = parent;
+    }
+    by_dir.get("").copied()
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@
 use crate::hosts::hosts_in;
 use crate::lines::Lines;
 use crate::yaml::documents;
-use crate::{ConfigTopic, ConfigTopicRole, ConfigUrl, ManifestDiag, ManifestFacts, ManifestKind, ParseError};
+use crate::{
+    ConfigTopic, ConfigTopicRole, ConfigUrl, ManifestDiag, ManifestFacts, ManifestKind, ParseError,
+};
 
 /// A config value tree, independent of YAML/TOML.
 enum Node {
@@ -34,7 +36,9 @@ fn from_toml(v: &toml::Value) -> Node {
     match v {
         toml::Value::String(s) => Node::Str(s.clone()),
         toml::Value::Array(a) => Node::List(a.iter().map(from_toml).collect()),
-        toml::Value::Table(t) => Node::Map(t.iter().map(|(k, v)| (k.clone(), from_toml(v))).collect()),
+        toml::Value::Table(t) => {
+            Node::Map(t.iter().map(|(k, v)| (k.clone(), from_toml(v))).collect())
+        }
         _ => Node::Other,
     }
 }
@@ -47,27 +51,39 @@ fn role_of(key: &str) -> ConfigTopicRole {
         .filter(|w| !w.is_empty())
         .collect();
     let has = |needles: &[&str]| {
-        words
-            .iter()
-            .any(|w| needles.iter().any(|n| if n.len() <= 3 { w == n } else { w.starts_with(n) }))
+        words.iter().any(|w| {
+            needles.iter().any(|n| {
+                if n.len() <= 3 {
+                    w == n
+                } else {
+                    w.starts_with(n)
+                }
+            })
+        })
     };
     // camelCase keys: split on case changes too.
-    let camel = key
-        .chars()
-        .fold(String::new(), |mut s, c| {
-            if c.is_ascii_uppercase() {
-                s.push('_');
-            }
-            s.push(c.to_ascii_lowercase());
-            s
-        });
+    let camel = key.chars().fold(String::new(), |mut s, c| {
+        if c.is_ascii_uppercase() {
+            s.push('_');
+        }
+        s.push(c.to_ascii_lowercase());
+        s
+    });
     let cwords: Vec<&str> = camel
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
-    let chas = |needles: &[&str]| cwords.iter().any(|w| needles.iter().any(|n| w.starts_with(n)));
-    let consume = ["consum", "subscri", "input", "source", "listen", "in", "inbound", "incoming"];
-    let produce = ["produc", "publish", "output", "sink", "out", "outbound", "outgoing", "emit"];
+    let chas = |needles: &[&str]| {
+        cwords
+            .iter()
+            .any(|w| needles.iter().any(|n| w.starts_with(n)))
+    };
+    let consume = [
+        "consum", "subscri", "input", "source", "listen", "in", "inbound", "incoming",
+    ];
+    let produce = [
+        "produc", "publish", "output", "sink", "out", "outbound", "outgoing", "emit",
+    ];
     let c = has(&consume) || chas(&["consum", "subscri", "input", "source", "listen", "inbound"]);
     let p = has(&produce) || chas(&["produc", "publish", "output", "sink", "outbound", "emit"]);
     match (c, p) {
@@ -87,7 +103,11 @@ fn walk(node: &Node, key: &str, topicish: bool, out: &mut Vec<(String, String, b
         }
         Node::Map(m) => {
             for (k, v) in m {
-                let path = if key.is_empty() { k.clone() } else { format!("{key}.{k}") };
+                let path = if key.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{key}.{k}")
+                };
                 let t = topicish || k.to_ascii_lowercase().contains("topic");
                 walk(v, &path, t, out);
             }
@@ -96,7 +116,13 @@ fn walk(node: &Node, key: &str, topicish: bool, out: &mut Vec<(String, String, b
     }
 }
 
-fn facts_from(root: &Node, path: &str, kind: ManifestKind, lines: &Lines<'_>, f: &mut ManifestFacts) {
+fn facts_from(
+    root: &Node,
+    path: &str,
+    kind: ManifestKind,
+    lines: &Lines<'_>,
+    f: &mut ManifestFacts,
+) {
     let _ = path;
     let mut leaves = Vec::new();
     walk(root, "", false, &mut leaves);
@@ -146,12 +172,22 @@ pub(crate) fn parse_toml(path: &str, source: &str) -> Result<ManifestFacts, Pars
         }
     })?;
     let lines = Lines::new(source);
-    facts_from(&from_toml(&value), path, ManifestKind::ServiceConfig, &lines, &mut f);
+    facts_from(
+        &from_toml(&value),
+        path,
+        ManifestKind::ServiceConfig,
+        &lines,
+        &mut f,
+    );
     Ok(f)
 }
 
 /// Parse a YAML service config file or Helm values file.
-pub(crate) fn parse_yaml(path: &str, source: &str, kind: ManifestKind) -> Result<ManifestFacts, ParseError> {
+pub(crate) fn parse_yaml(
+    path: &str,
+    source: &str,
+    kind: ManifestKind,
+) -> Result<ManifestFacts, ParseError> {
     let mut f = ManifestFacts::new(path, kind);
     let (docs, failed) = documents(source, &mut f.diagnostics);
     if docs.is_empty() && failed > 0 && !source.contains("{{") {

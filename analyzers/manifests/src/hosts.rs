@@ -21,9 +21,7 @@ pub fn host_of(token: &str) -> Option<String> {
     if let Some(i) = t.find("://") {
         let rest = &t[i + 3..];
         let rest = rest.rsplit_once('@').map(|(_, r)| r).unwrap_or(rest);
-        let end = rest
-            .find(|c: char| c == '/' || c == ':' || c == '?' || c == '#' || c == ',')
-            .unwrap_or(rest.len());
+        let end = rest.find(['/', ':', '?', '#', ',']).unwrap_or(rest.len());
         let host = &rest[..end];
         return is_host(host).then(|| host.to_string());
     }
@@ -38,8 +36,18 @@ pub fn host_of(token: &str) -> Option<String> {
 }
 
 const HOST_TAKING: &[&str] = &[
-    "nc", "ncat", "netcat", "nslookup", "host", "dig", "ping", "telnet", "-h", "--host",
-    "pg_isready", "getent",
+    "nc",
+    "ncat",
+    "netcat",
+    "nslookup",
+    "host",
+    "dig",
+    "ping",
+    "telnet",
+    "-h",
+    "--host",
+    "pg_isready",
+    "getent",
 ];
 
 /// Every host named in `text` (deduplicated, in order of appearance).
@@ -51,7 +59,9 @@ pub fn hosts_in(text: &str) -> Vec<String> {
         }
     };
     let tokens: Vec<&str> = text
-        .split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')' | '"' | '\'' | '`' | ','))
+        .split(|c: char| {
+            c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')' | '"' | '\'' | '`' | ',')
+        })
         .filter(|t| !t.is_empty())
         .collect();
     let mut expect_host = false;
@@ -94,8 +104,14 @@ mod tests {
 
     #[test]
     fn urls_pairs_and_commands() {
-        assert_eq!(host_of("http://content-service:8080/posts"), Some("content-service".into()));
-        assert_eq!(host_of("postgres://u:p@postgres:5432/db"), Some("postgres".into()));
+        assert_eq!(
+            host_of("http://content-service:8080/posts"),
+            Some("content-service".into())
+        );
+        assert_eq!(
+            host_of("postgres://u:p@postgres:5432/db"),
+            Some("postgres".into())
+        );
         assert_eq!(host_of("kafka:9092"), Some("kafka".into()));
         assert_eq!(
             host_of("content-service.default.svc.cluster.local:50051"),

@@ -4,7 +4,9 @@
 use crate::hosts::hosts_in;
 use crate::lines::Lines;
 use crate::yaml::{Doc, documents, get, str_of, string_map};
-use crate::{EnvVar, K8sService, ManifestDiag, ManifestFacts, ManifestKind, ParseError, Wait, Workload};
+use crate::{
+    EnvVar, K8sService, ManifestDiag, ManifestFacts, ManifestKind, ParseError, Wait, Workload,
+};
 use serde_yaml::Value;
 
 const WORKLOAD_KINDS: &[&str] = &[
@@ -97,7 +99,17 @@ fn workload(kind: &str, doc: &Doc, lines: &Lines<'_>) -> Option<Workload> {
     let mut labels = string_map(get(&doc.value, &["metadata", "labels"]));
     let spec = pod_spec(kind, &doc.value);
     let tmpl_labels = match kind {
-        "CronJob" => get(&doc.value, &["spec", "jobTemplate", "spec", "template", "metadata", "labels"]),
+        "CronJob" => get(
+            &doc.value,
+            &[
+                "spec",
+                "jobTemplate",
+                "spec",
+                "template",
+                "metadata",
+                "labels",
+            ],
+        ),
         "Pod" => None,
         _ => get(&doc.value, &["spec", "template", "metadata", "labels"]),
     };
@@ -123,7 +135,10 @@ fn workload(kind: &str, doc: &Doc, lines: &Lines<'_>) -> Option<Workload> {
             w.images.push((img, l));
         }
         for e in seq(c.get("env")) {
-            let (Some(n), Some(v)) = (e.get("name").and_then(str_of), e.get("value").and_then(str_of)) else {
+            let (Some(n), Some(v)) = (
+                e.get("name").and_then(str_of),
+                e.get("value").and_then(str_of),
+            ) else {
                 continue;
             };
             let l = lines.find(&[n.as_str()], cline, cline);
@@ -186,20 +201,20 @@ fn objects(v: &Value, doc: &Doc, lines: &Lines<'_>, f: &mut ManifestFacts) {
                 line,
             });
         }
-    } else if kind == "ConfigMap" {
-        if let Some(Value::Mapping(m)) = v.get("data") {
-            for (k, val) in m {
-                let (Some(k), Some(val)) = (str_of(k), str_of(val)) else {
-                    continue;
-                };
-                if !crate::hosts::hosts_in(&val).is_empty() {
-                    let line = lines.find(&[k.as_str()], doc.start, doc.start);
-                    f.urls.push(crate::ConfigUrl {
-                        key: k,
-                        value: val,
-                        line,
-                    });
-                }
+    } else if kind == "ConfigMap"
+        && let Some(Value::Mapping(m)) = v.get("data")
+    {
+        for (k, val) in m {
+            let (Some(k), Some(val)) = (str_of(k), str_of(val)) else {
+                continue;
+            };
+            if !crate::hosts::hosts_in(&val).is_empty() {
+                let line = lines.find(&[k.as_str()], doc.start, doc.start);
+                f.urls.push(crate::ConfigUrl {
+                    key: k,
+                    value: val,
+                    line,
+                });
             }
         }
     }
@@ -219,7 +234,13 @@ pub(crate) fn parse_kustomization(path: &str, source: &str) -> Result<ManifestFa
     }
     let lines = Lines::new(source);
     for doc in &docs {
-        for key in ["resources", "bases", "components", "patchesStrategicMerge", "patches"] {
+        for key in [
+            "resources",
+            "bases",
+            "components",
+            "patchesStrategicMerge",
+            "patches",
+        ] {
             for item in seq(doc.value.get(key)) {
                 if let Some(s) = str_of(item) {
                     f.kustomize_files.push(s);
@@ -237,7 +258,11 @@ pub(crate) fn parse_kustomization(path: &str, source: &str) -> Result<ManifestFa
 /// An inline `patch: |-` of a kustomization: a strategic-merge document, or
 /// JSON6902 operations adding init containers to `target.name`.
 fn inline_patch(item: &Value, patch: &str, lines: &Lines<'_>, f: &mut ManifestFacts) {
-    let first_line = patch.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+    let first_line = patch
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
     let at = lines.find(&[first_line], 1, 1);
     let mut diags: Vec<ManifestDiag> = Vec::new();
     let (docs, _) = documents(patch, &mut diags);
@@ -252,7 +277,9 @@ fn inline_patch(item: &Value, patch: &str, lines: &Lines<'_>, f: &mut ManifestFa
             objects(&doc.value, &d, lines, f);
             continue;
         }
-        let Some(target) = target.clone() else { continue };
+        let Some(target) = target.clone() else {
+            continue;
+        };
         let mut waits = Vec::new();
         for op in seq(Some(&doc.value)) {
             let p = op.get("path").and_then(str_of).unwrap_or_default();
@@ -283,8 +310,9 @@ fn inline_patch(item: &Value, patch: &str, lines: &Lines<'_>, f: &mut ManifestFa
             });
         }
     }
-    f.diagnostics.extend(diags.into_iter().map(|d| ManifestDiag {
-        line: at,
-        message: format!("inline patch: {}", d.message),
-    }));
+    f.diagnostics
+        .extend(diags.into_iter().map(|d| ManifestDiag {
+            line: at,
+            message: format!("inline patch: {}", d.message),
+        }));
 }

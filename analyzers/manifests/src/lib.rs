@@ -226,7 +226,11 @@ pub fn is_manifest(path: &str) -> bool {
     if name.ends_with(".toml") {
         return !matches!(
             name,
-            "Cargo.toml" | "nova.toml" | "rust-toolchain.toml" | "rustfmt.toml" | "clippy.toml"
+            "Cargo.toml"
+                | "nova.toml"
+                | "rust-toolchain.toml"
+                | "rustfmt.toml"
+                | "clippy.toml"
                 | "deny.toml"
         ) && is_service_config(path);
     }

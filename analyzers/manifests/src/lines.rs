@@ -32,7 +32,13 @@ impl<'a> Lines<'a> {
     /// The first line at or after `from` that is the mapping entry `key:`
     /// (optionally `key: value`, quotes and a list dash allowed); falls back
     /// to [`Lines::find`] with both texts, then to `fallback`.
-    pub(crate) fn find_entry(&self, key: &str, value: Option<&str>, from: u32, fallback: u32) -> u32 {
+    pub(crate) fn find_entry(
+        &self,
+        key: &str,
+        value: Option<&str>,
+        from: u32,
+        fallback: u32,
+    ) -> u32 {
         let start = from.max(1) as usize - 1;
         for pass in [start, 0] {
             for (i, l) in self.lines.iter().enumerate().skip(pass) {
@@ -45,7 +51,9 @@ impl<'a> Lines<'a> {
                 else {
                     continue;
                 };
-                let Some(rest) = rest.strip_prefix(':') else { continue };
+                let Some(rest) = rest.strip_prefix(':') else {
+                    continue;
+                };
                 let rest = rest.trim().trim_matches(|c| c == '"' || c == '\'');
                 match value {
                     None => return i as u32 + 1,

@@ -89,7 +89,9 @@ fn tokenize(source: &str) -> Result<Vec<Token>, ParseError> {
             });
         } else if c.is_ascii_alphabetic() || c == '_' {
             let mut s = String::new();
-            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '_' || chars[i] == '.') {
+            while i < chars.len()
+                && (chars[i].is_ascii_alphanumeric() || chars[i] == '_' || chars[i] == '.')
+            {
                 s.push(chars[i]);
                 i += 1;
             }
@@ -97,7 +99,9 @@ fn tokenize(source: &str) -> Result<Vec<Token>, ParseError> {
                 tok: Tok::Ident(s),
                 line,
             });
-        } else if c.is_ascii_digit() || (c == '-' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit())) {
+        } else if c.is_ascii_digit()
+            || (c == '-' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit()))
+        {
             let mut s = String::new();
             s.push(c);
             i += 1;
@@ -105,12 +109,17 @@ fn tokenize(source: &str) -> Result<Vec<Token>, ParseError> {
                 s.push(chars[i]);
                 i += 1;
             }
-            out.push(Token { tok: Tok::Num(s), line });
+            out.push(Token {
+                tok: Tok::Num(s),
+                line,
+            });
         } else if c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_alphabetic()) {
             // Fully-qualified type `.foo.Bar`: keep as an identifier.
             let mut s = String::from(".");
             i += 1;
-            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '_' || chars[i] == '.') {
+            while i < chars.len()
+                && (chars[i].is_ascii_alphanumeric() || chars[i] == '_' || chars[i] == '.')
+            {
                 s.push(chars[i]);
                 i += 1;
             }
@@ -242,11 +251,11 @@ impl Parser<'_> {
         self.expect_punct('(')?;
         let mut streaming = false;
         let mut ty = self.ident()?;
-        if ty == "stream" {
-            if let Some(Tok::Ident(_)) = self.peek() {
-                streaming = true;
-                ty = self.ident()?;
-            }
+        if ty == "stream"
+            && let Some(Tok::Ident(_)) = self.peek()
+        {
+            streaming = true;
+            ty = self.ident()?;
         }
         self.expect_punct(')')?;
         Ok((ty, streaming))
@@ -371,17 +380,22 @@ service Health { rpc Check(Req) returns (Resp); }
 
     #[test]
     fn stream_as_type_name() {
-        let s = parse_proto("a.proto", "service S { rpc X(stream) returns (stream); }").expect("ok");
+        let s =
+            parse_proto("a.proto", "service S { rpc X(stream) returns (stream); }").expect("ok");
         assert_eq!(s[0].rpcs[0].request, "stream");
         assert!(!s[0].rpcs[0].client_streaming);
     }
 
     #[test]
     fn errors_have_lines() {
-        let e = parse_proto("a.proto", "syntax = \"proto3\";\nservice S {\n  rpc X(A) returns B;\n}")
-            .expect_err("bad rpc");
+        let e = parse_proto(
+            "a.proto",
+            "syntax = \"proto3\";\nservice S {\n  rpc X(A) returns B;\n}",
+        )
+        .expect_err("bad rpc");
         assert_eq!(e.line, 3);
-        let e = parse_proto("a.proto", "service S {\n rpc X(A) returns (B);\n").expect_err("unclosed");
+        let e =
+            parse_proto("a.proto", "service S {\n rpc X(A) returns (B);\n").expect_err("unclosed");
         assert!(e.message.contains("not closed"), "{}", e.message);
         let e = parse_proto("a.proto", "/* open").expect_err("comment");
         assert_eq!(e.line, 1);

@@ -1,6 +1,8 @@
 use super::*;
 
-fn waits(w: &Workload) -> Vec<(&str, &str, u32)> {
+type WaitRow<'a> = (&'a str, &'a str, u32);
+
+fn waits(w: &Workload) -> Vec<WaitRow<'_>> {
     w.waits
         .iter()
         .map(|x| (x.target.as_str(), x.note.as_str(), x.line))
@@ -79,11 +81,18 @@ fn kubernetes_deployment_and_service() {
     assert_eq!(w.labels.get("app").map(String::as_str), Some("feed"));
     assert_eq!(w.labels.get("tier").map(String::as_str), Some("backend"));
     assert_eq!(w.containers, vec!["feed-service".to_string()]);
-    assert_eq!(w.images, vec![("ghcr.io/nova/feed-service:1.0".to_string(), 25)]);
+    assert_eq!(
+        w.images,
+        vec![("ghcr.io/nova/feed-service:1.0".to_string(), 25)]
+    );
     assert_eq!(
         waits(w),
         vec![
-            ("content-service", "initContainers: wait-for-content-service", 17),
+            (
+                "content-service",
+                "initContainers: wait-for-content-service",
+                17
+            ),
             ("identity", "initContainers: wait-for-identity", 18),
             ("postgres", "initContainers: wait-db", 22),
         ]
@@ -160,7 +169,11 @@ patches:
     assert_eq!(f.workloads[0].name, "messaging-service");
     assert_eq!(
         waits(&f.workloads[0]),
-        vec![("identity-service", "initContainers: wait-for-identity-service", 18)]
+        vec![(
+            "identity-service",
+            "initContainers: wait-for-identity-service",
+            18
+        )]
     );
 
     let patch = r#"apiVersion: apps/v1
@@ -190,21 +203,40 @@ spec:
           image: busybox
           args: ["messaging-service:50051"]
 "#;
-    let f = parse("deploy/overlays/prod/service-init-containers-patch.yaml", patch).expect("parses");
-    let got: Vec<(&str, Vec<(&str, &str, u32)>)> =
-        f.workloads.iter().map(|w| (w.name.as_str(), waits(w))).collect();
+    let f = parse(
+        "deploy/overlays/prod/service-init-containers-patch.yaml",
+        patch,
+    )
+    .expect("parses");
+    let got: Vec<(&str, Vec<WaitRow<'_>>)> = f
+        .workloads
+        .iter()
+        .map(|w| (w.name.as_str(), waits(w)))
+        .collect();
     assert_eq!(
         got,
         vec![
             (
                 "feed-service",
-                vec![("content-service", "initContainers: wait-for-content-service", 11)]
+                vec![(
+                    "content-service",
+                    "initContainers: wait-for-content-service",
+                    11
+                )]
             ),
             (
                 "realtime-chat-service",
                 vec![
-                    ("identity-service", "initContainers: wait-for-identity-service", 23),
-                    ("messaging-service", "initContainers: wait-for-messaging-service", 26),
+                    (
+                        "identity-service",
+                        "initContainers: wait-for-identity-service",
+                        23
+                    ),
+                    (
+                        "messaging-service",
+                        "initContainers: wait-for-messaging-service",
+                        26
+                    ),
                 ]
             ),
         ]
@@ -294,10 +326,19 @@ services:
 "#;
     let f = parse("docker-compose.yml", c).expect("parses");
     assert_eq!(f.kind, ManifestKind::Compose);
-    let names: Vec<(&str, u32)> = f.workloads.iter().map(|w| (w.name.as_str(), w.line)).collect();
+    let names: Vec<(&str, u32)> = f
+        .workloads
+        .iter()
+        .map(|w| (w.name.as_str(), w.line))
+        .collect();
     assert_eq!(
         names,
-        vec![("postgres", 3), ("kafka", 5), ("content-service", 7), ("feed-service", 15)]
+        vec![
+            ("postgres", 3),
+            ("kafka", 5),
+            ("content-service", 7),
+            ("feed-service", 15)
+        ]
     );
     assert_eq!(f.workloads[0].images, vec![("postgres:16".to_string(), 4)]);
     assert_eq!(
@@ -306,7 +347,10 @@ services:
     );
     assert_eq!(
         waits(&f.workloads[3]),
-        vec![("content-service", "depends_on", 21), ("kafka", "depends_on", 23)]
+        vec![
+            ("content-service", "depends_on", 21),
+            ("kafka", "depends_on", 23)
+        ]
     );
     let env: Vec<(&str, &str, u32)> = f.workloads[3]
         .env
@@ -346,9 +390,24 @@ fn service_config_topics_yaml_and_toml() {
     assert_eq!(
         t,
         vec![
-            ("content-events", "kafka.consumer.topics", ConfigTopicRole::Consume, 6),
-            ("media-events", "kafka.consumer.topics", ConfigTopicRole::Consume, 7),
-            ("feed-events", "kafka.producer.topic", ConfigTopicRole::Produce, 9),
+            (
+                "content-events",
+                "kafka.consumer.topics",
+                ConfigTopicRole::Consume,
+                6
+            ),
+            (
+                "media-events",
+                "kafka.consumer.topics",
+                ConfigTopicRole::Consume,
+                7
+            ),
+            (
+                "feed-events",
+                "kafka.producer.topic",
+                ConfigTopicRole::Produce,
+                9
+            ),
             ("feed-dlq", "kafka.dlq_topic", ConfigTopicRole::Unknown, 10),
         ]
     );
@@ -363,8 +422,11 @@ subscribe_topics = ["user-events", "media-events"]
 publish_topic = "messaging-events"
 "#;
     let f = parse("services/messaging/settings.toml", t).expect("parses");
-    let got: Vec<(&str, ConfigTopicRole, u32)> =
-        f.topics.iter().map(|t| (t.name.as_str(), t.role, t.line)).collect();
+    let got: Vec<(&str, ConfigTopicRole, u32)> = f
+        .topics
+        .iter()
+        .map(|t| (t.name.as_str(), t.role, t.line))
+        .collect();
     assert_eq!(
         got,
         vec![
@@ -379,8 +441,11 @@ publish_topic = "messaging-events"
 
 #[test]
 fn proto_dispatch_and_error() {
-    let f = parse("proto/identity.proto", "package id;\nservice IdentityService { rpc VerifyUser(A) returns (B); }\n")
-        .expect("parses");
+    let f = parse(
+        "proto/identity.proto",
+        "package id;\nservice IdentityService { rpc VerifyUser(A) returns (B); }\n",
+    )
+    .expect("parses");
     assert_eq!(f.protos.len(), 1);
     assert_eq!(f.protos[0].location.file, "proto/identity.proto");
     assert_eq!(f.protos[0].location.line, 2);

@@ -1,11 +1,11 @@
 //! `nova audit` output: human text, JSON and SARIF 2.1.0.
 //!
 //! SARIF location policy: each result's primary location is its first
-//! location with a file; a whole-file location (line 0) is reported at line
-//! 1. A finding with no location at all is placed at the nearest file nova
-//! knows: for a table, the migration that creates (or last touches) it; for
-//! a service, its `Cargo.toml`; otherwise the root `Cargo.toml`, line 1.
-//! `startLine` is therefore always ≥ 1, as GitHub code scanning requires.
+//! location with a file; a whole-file location (line 0) is reported at
+//! line 1. A finding with no location at all is placed at the nearest file
+//! nova knows: for a table, the first migration that touches it; for a
+//! service, its `Cargo.toml`; otherwise the root `Cargo.toml`, line 1. So
+//! `startLine` is always at least 1, as GitHub code scanning requires.
 
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets::UTF8_FULL};
 use nova_model::{Diagnostic, Location, Model, Severity};
@@ -19,6 +19,9 @@ pub const AUDIT_JSON_VERSION: u32 = 1;
 
 /// Most locations shown per finding in the human output.
 const MAX_LOCATIONS: usize = 8;
+
+/// Most `relatedLocations` per SARIF result (keeps uploads small).
+const MAX_RELATED: usize = 25;
 
 /// `service → to`, `table users`, `topic t`, `fn f` joined by `, `.
 pub fn subject_text(s: &Subject) -> String {
@@ -271,10 +274,14 @@ fn physical(l: &Location) -> Value {
 
 /// The nearest file for a finding without locations (see module docs).
 fn fallback_location(model: &Model, f: &Finding) -> Location {
-    if let Some(t) = f.subject.table.as_deref().and_then(|t| model.table(t)) {
-        if let Some(e) = t.events.first() {
-            return e.location.clone();
-        }
+    if let Some(e) = f
+        .subject
+        .table
+        .as_deref()
+        .and_then(|t| model.table(t))
+        .and_then(|t| t.events.first())
+    {
+        return e.location.clone();
     }
     if let Some(s) = f.subject.service.as_deref().and_then(|s| model.service(s)) {
         let file = if s.dir.is_empty() {
@@ -331,6 +338,7 @@ pub fn sarif(model: &Model, outcome: &AuditOutcome) -> String {
             let related: Vec<Value> = with_file
                 .iter()
                 .skip(1)
+                .take(MAX_RELATED)
                 .enumerate()
                 .map(|(i, (l, label))| {
                     let mut v = physical(l);
@@ -493,5 +501,28 @@ mod tests {
             "content-service/migrations/0001_posts.sql"
         );
         assert_eq!(uri_encode("a b/ü#.rs"), "a%20b/%C3%BC%23.rs");
+    }
+
+    #[test]
+    fn sarif_fallbacks() {
+        let m = seed_model();
+        let mut f = nova_rules::audit(&m, &Config::default())[0].clone();
+        f.locations.clear();
+        f.subject = Subject {
+            service: Some("feed-service".into()),
+            ..Subject::default()
+        };
+        assert_eq!(
+            fallback_location(&m, &f).to_string(),
+            "feed-service/Cargo.toml:1"
+        );
+        f.subject = Subject::default();
+        assert_eq!(fallback_location(&m, &f).to_string(), "Cargo.toml:1");
+        let whole_file = physical(&Location::file("k8s/a b.yaml"));
+        assert_eq!(whole_file["physicalLocation"]["region"]["startLine"], 1);
+        assert_eq!(
+            whole_file["physicalLocation"]["artifactLocation"]["uri"],
+            "k8s/a%20b.yaml"
+        );
     }
 }

@@ -40,11 +40,20 @@ fn dot_quote(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
+/// `grpc: GetPost, ListPosts`; start-up manifests by file name only.
 fn edge_label(e: &GraphEdge) -> String {
-    if e.via.is_empty() {
+    let via: Vec<&str> = e
+        .via
+        .iter()
+        .map(|v| match e.kind {
+            EdgeKind::Startup => v.rsplit('/').next().unwrap_or(v),
+            _ => v.as_str(),
+        })
+        .collect();
+    if via.is_empty() {
         e.kind.to_string()
     } else {
-        format!("{}: {}", e.kind, e.via.join(", "))
+        format!("{}: {}", e.kind, via.join(", "))
     }
 }
 
@@ -110,13 +119,18 @@ pub fn dot(graph: &ServiceGraph) -> String {
                 format!("label={}", dot_quote(&n.name)),
                 format!("shape={shape}"),
             ];
+            let mut styles = Vec::new();
             if n.kind == NodeKind::External {
-                attrs.push("style=\"dashed\"".to_string());
+                styles.push("dashed");
             }
             if n.in_cycle {
+                styles.extend(["filled", "bold"]);
                 attrs.push(format!(
-                    "style=\"filled,bold\", fillcolor=\"{CYCLE_FILL}\", color=\"{SYNC_COLOR}\""
+                    "fillcolor=\"{CYCLE_FILL}\", color=\"{SYNC_COLOR}\""
                 ));
+            }
+            if !styles.is_empty() {
+                attrs.push(format!("style=\"{}\"", styles.join(",")));
             }
             let _ = writeln!(out, "    {} [{}];", dot_quote(&n.id), attrs.join(", "));
         }

@@ -6,7 +6,7 @@
 
 use crate::{csv_field, md_cell};
 use nova_model::{Model, Op, OpSet};
-use nova_rules::ownership::{Owner, cells, owner, writers};
+use nova_rules::ownership::{Owner, Ownership};
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -25,13 +25,12 @@ struct Row {
 }
 
 fn rows(model: &Model) -> Vec<Row> {
-    let mut names: BTreeSet<&str> = model.tables.iter().map(|t| t.name.as_str()).collect();
-    names.extend(model.accesses.iter().map(|a| a.table.as_str()));
-    names
-        .into_iter()
+    let index = Ownership::new(model);
+    index
+        .tables()
         .map(|t| {
             let mut libraries: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-            for a in model.accesses.iter().filter(|a| a.table == t) {
+            for a in index.accesses(t) {
                 if let Some(lib) = &a.via_library {
                     libraries
                         .entry(a.service.clone())
@@ -41,9 +40,9 @@ fn rows(model: &Model) -> Vec<Row> {
             }
             Row {
                 table: t.to_string(),
-                owner: owner(model, t),
-                cells: cells(model, t),
-                writers: writers(model, t).into_keys().collect(),
+                owner: index.owner(t).cloned(),
+                cells: index.cells(t),
+                writers: index.writers(t).into_keys().collect(),
                 libraries,
             }
         })
@@ -78,7 +77,7 @@ fn counts(model: &Model, rows: &[Row]) -> BTreeMap<String, Counts> {
                 .iter()
                 .filter(|r| {
                     r.cells.get(&s).is_some_and(|o| o.has_write())
-                        && !r.owner.as_ref().is_some_and(|o| o.service == s)
+                        && r.owner.as_ref().is_none_or(|o| o.service != s)
                 })
                 .count();
             (
@@ -192,16 +191,16 @@ pub fn markdown(model: &Model) -> String {
         }
         out.push('\n');
         for r in group {
-            if let Some(o) = &r.owner {
-                if o.basis != nova_rules::ownership::OwnerBasis::SingleWriter {
-                    let _ = writeln!(
-                        out,
-                        "- `{}`: owner {} ({}).",
-                        r.table,
-                        o.service,
-                        o.basis.describe()
-                    );
-                }
+            if let Some(o) = &r.owner
+                && o.basis != nova_rules::ownership::OwnerBasis::SingleWriter
+            {
+                let _ = writeln!(
+                    out,
+                    "- `{}`: owner {} ({}).",
+                    r.table,
+                    o.service,
+                    o.basis.describe()
+                );
             }
             if r.writers.len() > 1 {
                 let who: Vec<String> = r

@@ -43,7 +43,7 @@
 use nova_config::{Config, Level};
 use nova_graph::{GraphEdge, GraphOptions, NodeKind, ServiceGraph};
 use nova_model::{EdgeKind, Evidence, Model, Op, OpSet};
-use nova_rules::ownership::{owner, writers};
+use nova_rules::ownership::Ownership;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
@@ -260,10 +260,10 @@ fn pascal_stem(service: &str) -> String {
 /// `content-service` → `content`.
 fn stem(service: &str) -> String {
     for suffix in ["-service", "_service", "-svc", "_svc", "-server", "_server"] {
-        if let Some(s) = service.strip_suffix(suffix) {
-            if !s.is_empty() {
-                return s.to_string();
-            }
+        if let Some(s) = service.strip_suffix(suffix)
+            && !s.is_empty()
+        {
+            return s.to_string();
         }
     }
     service.to_string()
@@ -345,7 +345,7 @@ fn classify_http(via: &str, from: &str, to: &str) -> Replacement {
     }
     let segment = path
         .split(['/', '?'])
-        .filter(|s| {
+        .rfind(|s| {
             !s.is_empty()
                 && !s.starts_with('{')
                 && !s.starts_with(':')
@@ -354,7 +354,6 @@ fn classify_http(via: &str, from: &str, to: &str) -> Replacement {
                 && !s.contains("://")
                 && !s.contains('.')
         })
-        .next_back()
         .unwrap_or("");
     let entity = if segment.is_empty() {
         String::new()
@@ -413,16 +412,16 @@ fn wait_name(note: &str) -> Option<String> {
 }
 
 fn startup_text(s: &Startup) -> String {
-    let manifest = s
-        .manifests
+    let at = s
+        .evidence
         .first()
-        .cloned()
-        .or_else(|| s.evidence.first().map(|e| e.location.file.clone()))
+        .map(|e| e.location.to_string())
+        .or_else(|| s.manifests.first().cloned())
         .unwrap_or_default();
     match s.evidence.iter().find_map(|e| wait_name(&e.note)) {
-        Some(name) => format!("Remove the init container `{name}` from `{manifest}`"),
+        Some(name) => format!("Remove {}'s init container `{name}` (`{at}`)", s.from),
         None => format!(
-            "Remove {}'s start-up dependency on {} from `{manifest}`",
+            "Remove {}'s start-up dependency on {} (`{at}`)",
             s.from, s.to
         ),
     }
@@ -1035,14 +1034,13 @@ pub fn markdown(model: &Model, config: &Config) -> String {
 /// Phase 0 text: one entry per multi-writer table (empty when none).
 fn multi_writer_phase(model: &Model) -> String {
     let mut out = String::new();
-    let mut tables: BTreeSet<&str> = model.accesses.iter().map(|a| a.table.as_str()).collect();
-    tables.extend(model.tables.iter().map(|t| t.name.as_str()));
-    for t in tables {
-        let w = writers(model, t);
+    let index = Ownership::new(model);
+    for t in index.tables() {
+        let w = index.writers(t);
         if w.len() < 2 {
             continue;
         }
-        let (target, why) = match owner(model, t) {
+        let (target, why) = match index.owner(t) {
             Some(o) => (o.service.clone(), o.basis.describe().to_string()),
             None => {
                 let best = w
@@ -1064,10 +1062,10 @@ fn multi_writer_phase(model: &Model) -> String {
         );
         let _ = writeln!(out, "Checklist:\n");
         for (s, _) in w.iter().filter(|(s, _)| **s != target) {
-            for a in model
-                .accesses
+            for a in index
+                .accesses(t)
                 .iter()
-                .filter(|a| a.table == t && a.service == *s && a.op.is_write())
+                .filter(|a| a.service == *s && a.op.is_write())
             {
                 let via = match (&a.via_library, &a.call_site) {
                     (Some(lib), Some(site)) => format!(" (library {lib}, called at `{site}`)"),
@@ -1219,7 +1217,7 @@ mod tests {
         for line in [
             "- [ ] `nova scaffold jwt-verify --service messaging-service`",
             "- [ ] `nova scaffold jwt-verify --service realtime-chat-service`",
-            "- [ ] Remove the init container `wait-for-identity-service` from `k8s/messaging-service.yaml`",
+            "- [ ] Remove messaging-service's init container `wait-for-identity-service` (`k8s/messaging-service.yaml:19`)",
             "**Expected effect:** graphql-gateway moves from Layer 4 to Layer 3; messaging-service moves from Layer 2 to Layer 1; realtime-chat-service moves from Layer 3 to Layer 2.",
         ] {
             assert!(p1.lines().any(|l| l == line), "missing {line:?} in\n{p1}");
@@ -1232,7 +1230,7 @@ mod tests {
             "- [ ] `nova scaffold consumer --service feed-service --topic content-events --events PostCreated,PostUpdated,PostDeleted --read-model posts`",
             "- [ ] `nova scaffold outbox --service messaging-service --topic messaging-events --events MessageCreated,MessageUpdated,MessageDeleted`",
             "- [ ] `nova scaffold consumer --service realtime-chat-service --topic messaging-events --events MessageCreated,MessageUpdated,MessageDeleted --read-model messages`",
-            "- [ ] Remove the init container `wait-for-content-service` from `k8s/feed-service.yaml`",
+            "- [ ] Remove feed-service's init container `wait-for-content-service` (`k8s/feed-service.yaml:20`)",
             "**Expected effect:** feed-service moves from Layer 2 to Layer 1; realtime-chat-service moves from Layer 2 to Layer 1.",
         ] {
             assert!(p2.lines().any(|l| l == line), "missing {line:?} in\n{p2}");
@@ -1252,7 +1250,7 @@ mod tests {
             "- [ ] `nova scaffold outbox --service media-service --topic media-events --events MediaAttached`",
             "- [ ] `nova scaffold consumer --service content-service --topic media-events --events MediaAttached`",
             "- [ ] media-service publishes `MediaAttached` instead of calling `AttachMedia` on content-service",
-            "- [ ] Remove the init container `wait-for-content-service` from `k8s/media-service.yaml`",
+            "- [ ] Remove media-service's init container `wait-for-content-service` (`k8s/media-service.yaml:18`)",
             "**Expected effect:** graphql-gateway moves from Layer 3 to Layer 2; media-service moves from Layer 2 to Layer 1.",
         ] {
             assert!(p3.lines().any(|l| l == line), "missing {line:?} in\n{p3}");

@@ -1,7 +1,7 @@
 //! The rule implementations. Each produces findings at a placeholder
 //! severity; `evaluate` applies the configured level.
 
-use crate::ownership::{cells, owner, writers};
+use crate::ownership::Ownership;
 use crate::{Finding, Subject};
 use nova_graph::{GraphOptions, NodeKind, ServiceGraph};
 use nova_model::{Access, EdgeKind, Location, Model, Op, OpSet, Severity};
@@ -85,16 +85,20 @@ fn describe_ops(ops: &BTreeMap<String, OpSet>) -> String {
 
 fn tables(model: &Model, out: &mut Vec<Finding>) {
     let has_migrations = !model.migrations.is_empty();
-    let mut accessed: BTreeSet<&str> = model.accesses.iter().map(|a| a.table.as_str()).collect();
-    accessed.extend(model.tables.iter().map(|t| t.name.as_str()));
-    for table in accessed {
-        let accesses: Vec<&Access> = model.accesses.iter().filter(|a| a.table == table).collect();
+    let index = Ownership::new(model);
+    let catalog: BTreeMap<&str, bool> = model
+        .tables
+        .iter()
+        .map(|t| (t.name.as_str(), t.in_catalog))
+        .collect();
+    for table in index.tables() {
+        let accesses: &[&Access] = index.accesses(table);
         if accesses.is_empty() {
             continue;
         }
-        let w = writers(model, table);
-        let all = cells(model, table);
-        let own = owner(model, table);
+        let w = index.writers(table);
+        let all = index.cells(table);
+        let own = index.owner(table);
         if w.len() > 1 {
             let locations = accesses
                 .iter()
@@ -116,7 +120,7 @@ fn tables(model: &Model, out: &mut Vec<Finding>) {
                 locations,
             ));
         }
-        match &own {
+        match own {
             Some(o) => {
                 for (service, ops) in &all {
                     if *service == o.service {
@@ -186,7 +190,7 @@ fn tables(model: &Model, out: &mut Vec<Finding>) {
             }
             None => {}
         }
-        let in_catalog = model.table(table).is_some_and(|t| t.in_catalog);
+        let in_catalog = catalog.get(table).copied().unwrap_or(false);
         if has_migrations && !in_catalog {
             out.push(finding(
                 "unknown-table",

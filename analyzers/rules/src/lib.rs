@@ -272,13 +272,13 @@ fn name_matches(pattern: &str, name: Option<&str>) -> bool {
 /// for `sync-call` findings (first matching entry wins; `*` matches any
 /// service).
 fn finding_level(config: &Config, f: &Finding) -> Level {
-    if f.rule == "sync-call" {
-        if let Some(pair) = config.sync_calls.iter().find(|p| {
+    if f.rule == "sync-call"
+        && let Some(pair) = config.sync_calls.iter().find(|p| {
             name_matches(&p.from, f.subject.service.as_deref())
                 && name_matches(&p.to, f.subject.to.as_deref())
-        }) {
-            return pair.level;
-        }
+        })
+    {
+        return pair.level;
     }
     level(config, f.rule)
 }

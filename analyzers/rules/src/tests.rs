@@ -325,3 +325,58 @@ fn baseline_errors_name_the_file() {
         "{msg}"
     );
 }
+
+#[test]
+fn ownership_index_agrees_and_partitions_inherit() {
+    let mut m = seed_model();
+    let mut part = seed_model::table("posts_2024", None);
+    part.partition_of = Some("posts".into());
+    m.tables.push(part);
+    m.accesses.push(seed_model::access(
+        "feed-service",
+        "posts_2024",
+        nova_model::Op::Read,
+        "feed-service/src/feed.rs",
+        60,
+    ));
+    let index = ownership::Ownership::new(&m);
+    let names: Vec<&str> = index.tables().collect();
+    assert_eq!(
+        names,
+        vec![
+            "audit_log",
+            "feed_items",
+            "messages",
+            "posts",
+            "posts_2024",
+            "sessions",
+            "users"
+        ]
+    );
+    for t in names {
+        assert_eq!(index.owner(t).cloned(), ownership::owner(&m, t), "{t}");
+        assert_eq!(index.writers(t), ownership::writers(&m, t), "{t}");
+    }
+    assert_eq!(
+        index
+            .owner("posts_2024")
+            .map(|o| (o.service.as_str(), o.basis)),
+        Some(("content-service", ownership::OwnerBasis::PartitionParent))
+    );
+    let found = audit(&m, &Config::default());
+    assert!(found.iter().any(|f| f.fingerprint
+        == "foreign-read|service=feed-service|table=posts_2024|to=content-service"));
+    assert!(
+        !found
+            .iter()
+            .any(|f| f.fingerprint == "unowned-table|table=posts_2024")
+    );
+}
+
+#[test]
+fn no_migrations_no_unknown_table() {
+    let mut m = seed_model();
+    m.migrations.clear();
+    let found = audit(&m, &Config::default());
+    assert!(found.iter().all(|f| f.rule != "unknown-table"));
+}

@@ -213,9 +213,10 @@ pub fn attribute(crates: &[Crate]) -> Attribution {
                     continue;
                 }
                 if let Some(loc) = calls.get(&f.name)
-                    && best.as_ref().is_none_or(|(b, _)| loc < b) {
-                        best = Some((loc.clone(), f.name.clone()));
-                    }
+                    && best.as_ref().is_none_or(|(b, _)| loc < b)
+                {
+                    best = Some((loc.clone(), f.name.clone()));
+                }
             }
             if let Some((call_site, called)) = best {
                 found.push(ServiceUse {

@@ -24,10 +24,16 @@ pub enum StrExpr {
     /// [`TopicConst`]s.
     Const(Vec<String>),
     /// `format!(template, args..)`: one expression per `{}` hole.
-    Format { template: String, args: Vec<StrExpr> },
+    Format {
+        template: String,
+        args: Vec<StrExpr>,
+    },
     /// `std::env::var("NAME")` with its code default (`unwrap_or(..)`,
     /// `unwrap_or_else(|_| "..".into())`), if any.
-    Env { var: String, default: Option<Box<StrExpr>> },
+    Env {
+        var: String,
+        default: Option<Box<StrExpr>>,
+    },
     /// A field of a config value (`self.config.content_url`,
     /// `cfg.kafka.topic`): the last field name, resolved against the
     /// crate's [`FieldInit`]s.

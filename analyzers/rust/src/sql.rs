@@ -121,6 +121,12 @@ pub struct SqlSite {
     pub api: String,
     /// Set when the receiver/API says the store is not relational.
     pub store: Option<nova_model::StoreKind>,
+    /// True when the site was recognised only because a driver-style method
+    /// (`.query`, `.execute`...) got a string-like first argument, not
+    /// because the API itself is a SQL API (sqlx, `QueryBuilder`, neo4rs).
+    /// Such a site whose text cannot be resolved is probably not SQL.
+    #[serde(default)]
+    pub inferred: bool,
 }
 
 /// A named string definition usable by SQL sites elsewhere in the crate.

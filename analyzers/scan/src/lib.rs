@@ -20,7 +20,6 @@
 mod catalog;
 mod read;
 mod services;
-mod sql_interim;
 pub mod sql_pass;
 pub mod synth;
 
@@ -112,10 +111,8 @@ pub fn scan(root: &Path, config: &Config, options: &ScanOptions<'_>) -> Result<M
     let crates = services::crates(&discovery.packages, &built, parsed.rust, config);
 
     // 4. SQL pass.
-    let root_buf = root.to_path_buf();
-    let read_file =
-        move |rel: &str| -> Option<String> { std::fs::read_to_string(root_buf.join(rel)).ok() };
-    let sql = sql_interim::run(&crates, config, &read_file, &parsed.sqlx_queries);
+    let read_file = |rel: &str| -> Option<String> { std::fs::read_to_string(root.join(rel)).ok() };
+    let sql = sql_pass::sql_pass_with_offline(&crates, config, &read_file, &parsed.sqlx_queries);
     stats.sql_statements = sql.statements;
     let mut accesses = sql.accesses;
     if !include_tests {
@@ -230,7 +227,7 @@ pub fn sort_model(m: &mut Model) {
     m.edges
         .sort_by(|a, b| (&a.from, &a.to, a.kind).cmp(&(&b.from, &b.to, b.kind)));
     m.topics.sort_by(|a, b| a.name.cmp(&b.name));
-    m.infrastructure.sort_by(|a, b| a.kind.cmp(&b.kind));
+    m.infrastructure.sort_by_key(|a| a.kind);
     m.functions.sort_by(|a, b| {
         (&a.service, &a.function, &a.location).cmp(&(&b.service, &b.function, &b.location))
     });

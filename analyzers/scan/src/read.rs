@@ -37,9 +37,9 @@ pub(crate) struct Parsed {
 }
 
 enum Out {
-    Rust(usize, ParsedFile),
+    Rust(usize, Box<ParsedFile>),
     Migration(MigrationFile),
-    Manifest(nova_manifests::ManifestFacts, Vec<Diagnostic>),
+    Manifest(Box<nova_manifests::ManifestFacts>, Vec<Diagnostic>),
     Sqlx(String, String),
     Diag(Diagnostic),
 }
@@ -84,7 +84,7 @@ pub(crate) fn read_all(
             Out::Rust(pkg, pf) => {
                 out.stats.files += 1;
                 out.stats.rust_files += 1;
-                out.rust.push((pkg, pf));
+                out.rust.push((pkg, *pf));
             }
             Out::Migration(m) => {
                 out.stats.files += 1;
@@ -92,7 +92,7 @@ pub(crate) fn read_all(
             }
             Out::Manifest(m, diags) => {
                 out.stats.files += 1;
-                out.manifests.push(m);
+                out.manifests.push(*m);
                 out.diagnostics.extend(diags);
             }
             Out::Sqlx(p, t) => {
@@ -124,12 +124,12 @@ fn read_one(f: &SourceFile, sql_opts: &nova_sql::Options) -> (u64, Out) {
             match nova_rust::parse_file(&text, *in_test) {
                 Ok(facts) => Out::Rust(
                     pkg,
-                    ParsedFile {
+                    Box::new(ParsedFile {
                         path: f.path.clone(),
                         module: module.clone(),
                         in_test: *in_test,
                         facts,
-                    },
+                    }),
                 ),
                 Err(e) => Out::Diag(
                     Diagnostic::new(
@@ -158,7 +158,7 @@ fn read_one(f: &SourceFile, sql_opts: &nova_sql::Options) -> (u64, Out) {
                             .at(Location::new(f.path.clone(), d.line, 0))
                     })
                     .collect();
-                Out::Manifest(facts, diags)
+                Out::Manifest(Box::new(facts), diags)
             }
             Err(e) => Out::Diag(
                 Diagnostic::new(

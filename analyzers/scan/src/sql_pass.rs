@@ -30,7 +30,7 @@ use nova_model::{
 use nova_rust::attribution::{Attribution, attribute, full_fn_path};
 use nova_rust::offline::{normalize_sql, parse_offline};
 use nova_rust::resolve::{ConstTable, Origin, normalize_paths, resolve_with};
-use nova_rust::sql::{Orm, SqlSite};
+use nova_rust::sql::{Orm, SqlExpr, SqlSite};
 use nova_rust::unit::{Crate, ParsedFile};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -119,8 +119,11 @@ struct Pass<'a> {
     found: HashMap<String, HashSet<String>>,
     out: SqlPassOutput,
     accesses: BTreeMap<AccessKey, AccessVal>,
-    stores: BTreeSet<(String, StoreKind, Location, Option<String>, Vec<String>)>,
+    stores: BTreeSet<StoreKey>,
 }
+
+/// (service, store, location, via library, objects) of a store query.
+type StoreKey = (String, StoreKind, Location, Option<String>, Vec<String>);
 
 impl Pass<'_> {
     fn options(&self, c: &Crate) -> nova_sql::Options {
@@ -163,6 +166,11 @@ impl Pass<'_> {
             return;
         }
         let service_of_crate = c.service.clone();
+        if resolved.texts.is_empty() && site.inferred && matches!(expr, SqlExpr::Const(_)) {
+            // `.query(SOME_ID)` with a const that is not a string const of the
+            // scanned crates: not SQL.
+            return;
+        }
         if resolved.texts.is_empty() {
             let mut d = Diagnostic::new(
                 DiagCode::UnresolvedSql,
@@ -188,7 +196,12 @@ impl Pass<'_> {
         for text in &resolved.texts {
             let analysis = nova_sql::analyze(text, &opts);
             self.out.statements += analysis.statements as u64;
-            if let Some(err) = &analysis.error {
+            let not_sql = site.inferred
+                && site.store.is_none()
+                && analysis.store.is_none()
+                && analysis.accesses.is_empty()
+                && analysis.ddl.is_empty();
+            if let (Some(err), false) = (&analysis.error, not_sql) {
                 let mut d = Diagnostic::new(
                     DiagCode::SqlFallback,
                     Severity::Info,
@@ -613,7 +626,9 @@ mod tests {
                 &[],
                 false,
                 r#"
-async fn timeline(client: &Client, ch: &clickhouse::Client) {
+async fn timeline(client: &Client, ch: &clickhouse::Client, h: &Handle) {
+    h.query(HANDLE_KIND);
+    client.query("not sql at all", &[]).await;
     client.query("SELECT p.* FROM posts p JOIN users u ON u.id = p.author_id", &[]).await;
     client.execute("UPDATE posts SET seen = true", &[]).await;
     ch.query("SELECT count() FROM views").fetch_one::<u64>().await;

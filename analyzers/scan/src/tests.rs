@@ -54,6 +54,16 @@ fn repo() -> tempfile::TempDir {
     dir
 }
 
+/// (name, package, dir, kind, aliases, libraries) of a service.
+type ServiceRow<'a> = (
+    &'a str,
+    Option<&'a str>,
+    &'a str,
+    ServiceKind,
+    Vec<&'a str>,
+    Vec<&'a str>,
+);
+
 #[test]
 fn smoke() {
     let dir = repo();
@@ -73,7 +83,7 @@ fn smoke() {
     .unwrap();
     assert!(calls.load(Ordering::Relaxed) > 0);
 
-    let services: Vec<(&str, Option<&str>, &str, ServiceKind, Vec<&str>, Vec<&str>)> = model
+    let services: Vec<ServiceRow<'_>> = model
         .services
         .iter()
         .map(|s| {

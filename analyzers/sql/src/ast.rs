@@ -319,6 +319,10 @@ pub(crate) fn accesses(stmt: &Statement, opts: &Options, found: &mut Found) {
         let _ = stmt.visit(&mut c);
         return;
     }
+    if let Statement::Prepare { statement, .. } = stmt {
+        accesses(statement, opts, c.found);
+        return;
+    }
     // `CREATE TABLE … AS SELECT`, `CREATE VIEW … AS SELECT` read their query.
     let query = match stmt {
         Statement::CreateTable(ct) => ct.query.as_deref(),

@@ -73,7 +73,8 @@ pub struct Analysis {
     /// `format!` hole stands where a table name should be). Sorted,
     /// deduplicated. They produce no access.
     pub unresolved: Vec<String>,
-    /// The parser error, when the lexical fallback was used.
+    /// The first parser error, when the lexical fallback was used (prefixed
+    /// with `statement at line N: ` when the text has several statements).
     pub error: Option<String>,
     /// Number of statements in the text.
     pub statements: usize,
@@ -173,7 +174,13 @@ pub fn analyze(sql: &str, opts: &Options) -> Analysis {
             }
             Err(e) => {
                 low = true;
-                out.error.get_or_insert(e);
+                if out.error.is_none() {
+                    out.error = Some(if stmts.len() > 1 {
+                        format!("statement at line {}: {e}", s.line)
+                    } else {
+                        e
+                    });
+                }
                 if !fallback::ddl(sql, st, s.line, opts, &mut out.ddl) {
                     fallback::accesses(sql, st, opts, &mut found);
                 }

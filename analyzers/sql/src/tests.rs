@@ -565,7 +565,18 @@ fn one_bad_statement_does_not_hide_the_others() {
     assert_eq!(a.statements, 3);
     assert_eq!(matrix(&a), s(&["a:C", "c:D"]));
     assert_eq!(a.confidence, Confidence::Low);
-    assert!(a.error.is_some());
+    assert!(
+        a.error
+            .as_deref()
+            .is_some_and(|e| e.starts_with("statement at line 1: ")),
+        "{:?}",
+        a.error
+    );
+}
+
+#[test]
+fn prepared_statements_are_analysed() {
+    assert_eq!(pg("PREPARE q (int) AS SELECT * FROM t WHERE id = $1"), s(&["t:R"]));
 }
 
 // ---- stores -------------------------------------------------------------

@@ -27,14 +27,23 @@ fn example_fails_on_the_multi_writer_table() {
         .lines()
         .position(|l| l.contains("multi-writer") && l.contains("users"))
         .unwrap_or_else(|| panic!("a multi-writer line about users\n{}", describe(&args, &o)));
-    let block: String = out.lines().skip(line).take(25).collect::<Vec<_>>().join("\n");
+    let block: String = out
+        .lines()
+        .skip(line)
+        .take(25)
+        .collect::<Vec<_>>()
+        .join("\n");
     for needle in [
         "identity-service",
         "messaging-service",
         "services/identity-service/src/repo.rs:",
         "crates/db-common/src/lib.rs:33",
     ] {
-        assert!(block.contains(needle), "missing {needle:?} in\n{block}\n\n{}", describe(&args, &o));
+        assert!(
+            block.contains(needle),
+            "missing {needle:?} in\n{block}\n\n{}",
+            describe(&args, &o)
+        );
     }
 }
 
@@ -61,7 +70,10 @@ fn example_json_report() {
         .filter(|f| f["rule"] == "sync-call")
         .map(|f| {
             (
-                f["subject"]["service"].as_str().unwrap_or_default().to_string(),
+                f["subject"]["service"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
                 f["subject"]["to"].as_str().unwrap_or_default().to_string(),
             )
         })
@@ -92,7 +104,11 @@ fn example_sarif_report() {
     let o = run_expect(&args, 1);
     let sarif = json_of(&args, &o);
     assert_eq!(sarif["version"], "2.1.0");
-    assert!(sarif["$schema"].as_str().is_some_and(|s| s.contains("sarif")));
+    assert!(
+        sarif["$schema"]
+            .as_str()
+            .is_some_and(|s| s.contains("sarif"))
+    );
     let run = &sarif["runs"][0];
     assert_eq!(run["tool"]["driver"]["name"], "nova");
     let rule_ids: Vec<&str> = run["tool"]["driver"]["rules"]
@@ -107,21 +123,23 @@ fn example_sarif_report() {
         assert!(r["message"]["text"].as_str().is_some(), "{r:#}");
         let phys = &r["locations"][0]["physicalLocation"];
         let uri = phys["artifactLocation"]["uri"].as_str().unwrap_or_default();
-        assert!(!uri.is_empty() && !uri.starts_with('/'), "relative uri: {r:#}");
+        assert!(
+            !uri.is_empty() && !uri.starts_with('/'),
+            "relative uri: {r:#}"
+        );
     }
     let multi = results
         .iter()
         .find(|r| r["ruleId"] == "multi-writer")
         .expect("multi-writer result");
     assert_eq!(multi["level"], "error");
-    let uris: Vec<&str> = multi["locations"]
-        .as_array()
-        .map(|l| {
-            l.iter()
-                .filter_map(|x| x["physicalLocation"]["artifactLocation"]["uri"].as_str())
-                .collect()
-        })
-        .unwrap_or_default();
+    // The primary location and the related ones (each writer's SQL).
+    let uris: Vec<&str> = ["locations", "relatedLocations"]
+        .iter()
+        .filter_map(|k| multi[*k].as_array())
+        .flatten()
+        .filter_map(|x| x["physicalLocation"]["artifactLocation"]["uri"].as_str())
+        .collect();
     assert!(uris.contains(&"crates/db-common/src/lib.rs"), "{uris:?}");
 }
 
@@ -138,12 +156,21 @@ fn baseline_round_trip_and_stale_entries() {
     let mut doc: Value = serde_json::from_str(&text).expect("baseline is JSON");
     assert_eq!(doc["version"], 1);
     let entries = doc["entries"].as_array().cloned().unwrap_or_default();
-    assert!(entries.iter().any(|e| e["rule"] == "multi-writer"), "{doc:#}");
+    assert!(
+        entries.iter().any(|e| e["rule"] == "multi-writer"),
+        "{doc:#}"
+    );
 
     // Everything is baselined: clean.
     let args = ["audit", p.as_str(), "--baseline", b.as_str()];
     run_expect(&args, 0);
-    let args = ["audit", p.as_str(), "--baseline", b.as_str(), "--strict-baseline"];
+    let args = [
+        "audit",
+        p.as_str(),
+        "--baseline",
+        b.as_str(),
+        "--strict-baseline",
+    ];
     run_expect(&args, 0);
 
     // A fixed finding leaves a stale entry: reported, fatal only when strict.
@@ -158,21 +185,51 @@ fn baseline_round_trip_and_stale_entries() {
     let args = ["audit", p.as_str(), "--baseline", b.as_str()];
     let o = run_expect(&args, 0);
     let all = format!("{}{}", stdout(&o), stderr(&o));
-    assert!(all.contains("stale"), "stale entry reported\n{}", describe(&args, &o));
-    let args = ["audit", p.as_str(), "--baseline", b.as_str(), "--format", "json"];
+    assert!(
+        all.contains("stale"),
+        "stale entry reported\n{}",
+        describe(&args, &o)
+    );
+    let args = [
+        "audit",
+        p.as_str(),
+        "--baseline",
+        b.as_str(),
+        "--format",
+        "json",
+    ];
     let o = run_expect(&args, 0);
     let report = json_of(&args, &o);
-    assert_eq!(report["stale"].as_array().map(Vec::len), Some(1), "{report:#}");
-    let args = ["audit", p.as_str(), "--baseline", b.as_str(), "--strict-baseline"];
+    assert_eq!(
+        report["stale"].as_array().map(Vec::len),
+        Some(1),
+        "{report:#}"
+    );
+    let args = [
+        "audit",
+        p.as_str(),
+        "--baseline",
+        b.as_str(),
+        "--strict-baseline",
+    ];
     run_expect(&args, 1);
 }
 
 #[test]
 fn missing_baseline_file_is_an_error() {
     let p = ex();
-    let args = ["audit", p.as_str(), "--baseline", "/nonexistent/baseline.json"];
+    let args = [
+        "audit",
+        p.as_str(),
+        "--baseline",
+        "/nonexistent/baseline.json",
+    ];
     let o = run_expect(&args, 2);
-    assert!(stderr(&o).contains("/nonexistent/baseline.json"), "{}", describe(&args, &o));
+    assert!(
+        stderr(&o).contains("/nonexistent/baseline.json"),
+        "{}",
+        describe(&args, &o)
+    );
 }
 
 #[test]
@@ -188,7 +245,10 @@ fn allow_entries_accept_findings_with_a_reason() {
         .map(|f| {
             (
                 f["rule"].as_str().unwrap_or_default().to_string(),
-                f["subject"]["table"].as_str().unwrap_or_default().to_string(),
+                f["subject"]["table"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
             )
         })
         .collect();
@@ -198,10 +258,12 @@ fn allow_entries_accept_findings_with_a_reason() {
     );
     let allowed = report["allowed"].as_array().cloned().unwrap_or_default();
     assert!(
-        allowed.iter().any(|a| a["finding"]["rule"] == "multi-writer"
-            && a["reason"]
-                .as_str()
-                .is_some_and(|r| r.contains("backfills shipments"))),
+        allowed
+            .iter()
+            .any(|a| a["finding"]["rule"] == "multi-writer"
+                && a["reason"]
+                    .as_str()
+                    .is_some_and(|r| r.contains("backfills shipments"))),
         "{report:#}"
     );
     // shipping-worker still writes a table declared as owned by `orders`.

@@ -17,7 +17,12 @@ fn bad_files_are_diagnosed_and_the_rest_is_scanned() {
 
     let fallback = diags(&m, "sql-fallback");
     assert_eq!(fallback.len(), 1, "{fallback:#?}");
-    assert_eq!(diag_at(fallback[0]), "src/weird_sql.rs:4", "{:#}", fallback[0]);
+    assert_eq!(
+        diag_at(fallback[0]),
+        "src/weird_sql.rs:4",
+        "{:#}",
+        fallback[0]
+    );
 
     // The good file and the lexical fallback still give results; nothing
     // comes out of the file that does not parse.
@@ -30,7 +35,10 @@ fn bad_files_are_diagnosed_and_the_rest_is_scanned() {
     );
     let low = accesses_of(&m, "sturdy-svc", "fallback_table");
     assert_eq!(low[0]["confidence"], "low", "{:#}", low[0]);
-    assert_eq!(accesses_of(&m, "sturdy-svc", "good_table")[0]["confidence"], "high");
+    assert_eq!(
+        accesses_of(&m, "sturdy-svc", "good_table")[0]["confidence"],
+        "high"
+    );
 }
 
 #[test]
@@ -43,7 +51,11 @@ fn bad_input_diagnostics_are_shown_by_audit() {
     assert_ne!(o.status.code(), Some(2), "{}", describe(&args, &o));
     let all = format!("{}{}", stdout(&o), stderr(&o));
     for at in ["src/broken.rs:3", "src/latin1.rs", "src/weird_sql.rs:4"] {
-        assert!(all.contains(at), "audit output names {at}\n{}", describe(&args, &o));
+        assert!(
+            all.contains(at),
+            "audit output names {at}\n{}",
+            describe(&args, &o)
+        );
     }
 }
 
@@ -56,7 +68,11 @@ fn unknown_config_key_is_an_error_with_line_and_key() {
     let err = stderr(&o);
     assert!(err.contains("nova.toml:3"), "{}", describe(&args, &o));
     assert!(err.contains("exclud"), "{}", describe(&args, &o));
-    assert!(o.stdout.is_empty(), "no model on a config error\n{}", describe(&args, &o));
+    assert!(
+        o.stdout.is_empty(),
+        "no model on a config error\n{}",
+        describe(&args, &o)
+    );
 }
 
 #[test]
@@ -66,7 +82,11 @@ fn config_errors_exit_2_for_every_command() {
     for cmd in ["audit", "ownership-matrix", "graph", "plan"] {
         let args = [cmd, p.as_ref()];
         let o = run_expect(&args, 2);
-        assert!(stderr(&o).contains("nova.toml:3"), "{}", describe(&args, &o));
+        assert!(
+            stderr(&o).contains("nova.toml:3"),
+            "{}",
+            describe(&args, &o)
+        );
     }
 }
 
@@ -77,7 +97,14 @@ fn config_error(text: &str) -> String {
     let cfg = cfg.to_string_lossy().into_owned();
     let p = fixture("sqlx-functions");
     let p = p.to_string_lossy();
-    let args = ["scan", p.as_ref(), "--config", cfg.as_str(), "--format", "json"];
+    let args = [
+        "scan",
+        p.as_ref(),
+        "--config",
+        cfg.as_str(),
+        "--format",
+        "json",
+    ];
     let o = run_expect(&args, 2);
     let err = stderr(&o);
     assert!(err.contains("nova.toml:"), "{}", describe(&args, &o));
@@ -101,7 +128,10 @@ fn bad_level_is_named() {
 #[test]
 fn allow_without_reason_is_an_error() {
     let err = config_error("\n[[allow]]\nrule = \"multi-writer\"\ntable = \"users\"\n");
-    assert!(err.contains("nova.toml:2") || err.contains("nova.toml:3"), "{err}");
+    assert!(
+        err.contains("nova.toml:2") || err.contains("nova.toml:3"),
+        "{err}"
+    );
     assert!(err.contains("reason"), "{err}");
 }
 
@@ -117,14 +147,22 @@ fn missing_config_file_is_an_error() {
     let p = p.to_string_lossy();
     let args = ["scan", p.as_ref(), "--config", "/nonexistent/nova.toml"];
     let o = run_expect(&args, 2);
-    assert!(stderr(&o).contains("/nonexistent/nova.toml"), "{}", describe(&args, &o));
+    assert!(
+        stderr(&o).contains("/nonexistent/nova.toml"),
+        "{}",
+        describe(&args, &o)
+    );
 }
 
 #[test]
 fn missing_path_is_an_error_not_a_panic() {
     let args = ["scan", "/nonexistent/repo", "--format", "json"];
     let o = run_expect(&args, 2);
-    assert!(stderr(&o).contains("/nonexistent/repo"), "{}", describe(&args, &o));
+    assert!(
+        stderr(&o).contains("/nonexistent/repo"),
+        "{}",
+        describe(&args, &o)
+    );
 }
 
 #[test]

@@ -36,7 +36,12 @@ fn csv_is_exact() {
     let o = run_expect(&args, 0);
     let out = stdout(&o);
     let mut lines = out.lines();
-    assert_eq!(lines.next(), Some("service,table,ops"), "{}", describe(&args, &o));
+    assert_eq!(
+        lines.next(),
+        Some("service,table,ops"),
+        "{}",
+        describe(&args, &o)
+    );
     let rows: std::collections::BTreeSet<&str> = lines.filter(|l| !l.is_empty()).collect();
     let expected: std::collections::BTreeSet<&str> = EXPECTED_CSV_ROWS.into_iter().collect();
     assert_eq!(rows, expected);
@@ -54,16 +59,25 @@ fn output_file_matches_stdout() {
     let f = file.to_string_lossy().into_owned();
     let p = ex();
     let to_stdout = run_expect(&["ownership-matrix", p.as_str(), "--format", "csv"], 0);
-    run_expect(&["ownership-matrix", p.as_str(), "--format", "csv", "--output", f.as_str()], 0);
+    run_expect(
+        &[
+            "ownership-matrix",
+            p.as_str(),
+            "--format",
+            "csv",
+            "--output",
+            f.as_str(),
+        ],
+        0,
+    );
     let written = std::fs::read_to_string(&file).expect("matrix written");
     assert_eq!(written, stdout(&to_stdout));
 }
 
 #[test]
 fn markdown_has_owner_cells_and_totals() {
-    let p = ex();
-    let args = ["ownership-matrix", p.as_str()];
-    let o = run_expect(&args, 0);
+    let args = ["ownership-matrix", "examples/coupled-monorepo"];
+    let o = run_in_repo_root(&args, 0);
     let md = stdout(&o);
     // users: identity-service is the owner (bold), messaging-service a second writer.
     let users = md
@@ -79,7 +93,10 @@ fn markdown_has_owner_cells_and_totals() {
     assert!(sessions.contains("**CRD**"), "{sessions}");
     let lower = md.to_lowercase();
     assert!(lower.contains("total"), "totals section\n{md}");
-    assert!(lower.contains("multi-writer"), "multi-writer tables are listed\n{md}");
+    assert!(
+        lower.contains("multi-writer"),
+        "multi-writer tables are listed\n{md}"
+    );
     for svc in [
         "identity-service",
         "content-service",

@@ -31,6 +31,26 @@ pub fn nova() -> Command {
     cmd
 }
 
+/// Run `nova` from the repository root (so that paths in the output are
+/// relative and stable, e.g. `examples/coupled-monorepo`), no panic,
+/// exit code `code`.
+pub fn run_in_repo_root(args: &[&str], code: i32) -> Output {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let o = nova()
+        .args(args)
+        .current_dir(root)
+        .output()
+        .expect("nova runs");
+    assert_no_panic(args, &o);
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "unexpected exit code\n{}",
+        describe(args, &o)
+    );
+    o
+}
+
 /// Run `nova` with `args` and return the raw output (no exit-code check).
 pub fn run(args: &[&str]) -> Output {
     nova().args(args).output().expect("nova runs")
@@ -59,7 +79,12 @@ pub fn describe(args: &[&str], o: &Output) -> String {
 
 /// Assert that nova did not panic (exit 101 / "panicked" in stderr).
 pub fn assert_no_panic(args: &[&str], o: &Output) {
-    assert_ne!(o.status.code(), Some(101), "nova panicked:\n{}", describe(args, o));
+    assert_ne!(
+        o.status.code(),
+        Some(101),
+        "nova panicked:\n{}",
+        describe(args, o)
+    );
     assert!(
         !stderr(o).contains("panicked"),
         "nova panicked:\n{}",

@@ -381,8 +381,9 @@ impl<H: Handler> Consumer<H> {
     }
 }
 
-/// Deletes processed-event rows older than `retention`; returns how many.
-pub(crate) async fn clean(pool: &PgPool, retention: Duration) -> Result<u64, sqlx::Error> {
+/// Deletes processed-event rows older than `retention` (all groups); returns how
+/// many. A running [`Consumer`] does this every `cleanup_interval`.
+pub async fn clean_processed_events(pool: &PgPool, retention: Duration) -> Result<u64, sqlx::Error> {
     let mut total = 0;
     loop {
         let n = sqlx::query(
@@ -409,7 +410,7 @@ async fn clean_periodically(
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
     loop {
-        match clean(&pool, config.retention).await {
+        match clean_processed_events(&pool, config.retention).await {
             Ok(n) => {
                 metrics
                     .cleaned

@@ -16,7 +16,7 @@ mod metrics;
 mod migration;
 
 pub use config::{ConsumerConfig, UnsupportedPolicy};
-pub use consumer::{Consumer, Outcome};
+pub use consumer::{Consumer, Outcome, clean_processed_events};
 pub use error::{ConsumerError, HandlerError};
 pub use handler::Handler;
 pub use metrics::{ConsumerMetrics, ConsumerMetricsSnapshot};

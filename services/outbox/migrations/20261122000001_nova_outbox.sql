@@ -27,6 +27,9 @@ CREATE TABLE IF NOT EXISTS nova_outbox (
 -- The relay's work queue: unpublished rows in id order.
 CREATE INDEX IF NOT EXISTS nova_outbox_pending
     ON nova_outbox (id) WHERE published_at IS NULL;
+-- Head of each aggregate's unpublished rows (the relay checks it starts there).
+CREATE INDEX IF NOT EXISTS nova_outbox_pending_key
+    ON nova_outbox (key_hash, id) WHERE published_at IS NULL;
 -- Rows in retry backoff (usually none).
 CREATE INDEX IF NOT EXISTS nova_outbox_held
     ON nova_outbox (next_attempt_at) WHERE published_at IS NULL AND attempts > 0;

@@ -41,7 +41,7 @@ const RELAY_LOCK_CLASS: i32 = 0x6e6f_7662;
 
 const CLAIM: &str = "\
 SELECT id, event_id, topic, event_type, schema_version, aggregate_type, aggregate_id,
-       occurred_at, traceparent, tracestate, envelope
+       key_hash, occurred_at, traceparent, tracestate, envelope
 FROM nova_outbox o
 WHERE o.published_at IS NULL
   AND o.key_hash <> ALL (ARRAY(
@@ -52,13 +52,21 @@ ORDER BY o.id
 LIMIT $1
 FOR UPDATE SKIP LOCKED";
 
-const MARK_PUBLISHED: &str = "UPDATE nova_outbox SET published_at = now() WHERE id = ANY($1)";
+/// The first unpublished row of each of the given aggregates, in a fresh snapshot.
+const HEADS: &str = "\
+SELECT DISTINCT ON (o.key_hash, o.aggregate_type, o.aggregate_id)
+       o.aggregate_type, o.aggregate_id, o.id
+FROM nova_outbox o
+WHERE o.published_at IS NULL AND o.key_hash = ANY($1)
+ORDER BY o.key_hash, o.aggregate_type, o.aggregate_id, o.id";
+
+const MARK_PUBLISHED: &str = "UPDATE nova_outbox SET published_at = clock_timestamp() WHERE id = ANY($1)";
 
 const MARK_FAILED: &str = "\
 UPDATE nova_outbox o
 SET attempts = o.attempts + 1,
     last_error = f.err,
-    next_attempt_at = now() + least($3::float8, $2::float8 * power(2, o.attempts)) * interval '1 millisecond'
+    next_attempt_at = clock_timestamp() + least($3::float8, $2::float8 * power(2, o.attempts)) * interval '1 millisecond'
 FROM unnest($1::bigint[], $4::text[]) AS f(id, err)
 WHERE o.id = f.id";
 
@@ -139,6 +147,9 @@ pub struct BatchOutcome {
     pub failed: usize,
     /// Rows not produced because an earlier row of their aggregate failed.
     pub held_back: usize,
+    /// Rows left for a later batch because an earlier unpublished row of their
+    /// aggregate was not in this batch (claimed by another relay a moment ago).
+    pub deferred: usize,
 }
 
 /// A claimed outbox row.
@@ -288,14 +299,20 @@ impl Relay {
             tx.commit().await?;
             return Ok(BatchOutcome::default());
         }
-        let claimed = rows
+        let mut claimed = rows
             .iter()
             .map(Claimed::from_row)
             .collect::<Result<Vec<_>, _>>()?;
+        let key_hashes: Vec<i32> = rows
+            .iter()
+            .map(|r| r.try_get::<i32, _>("key_hash"))
+            .collect::<Result<_, _>>()?;
+        let deferred = self.start_at_heads(&mut tx, &mut claimed, key_hashes).await?;
 
         let producer = self.producer();
         let mut outcome = BatchOutcome {
-            claimed: claimed.len(),
+            claimed: claimed.len() + deferred,
+            deferred,
             ..BatchOutcome::default()
         };
         let mut failed_keys: HashSet<(&str, &str)> = HashSet::new();
@@ -380,6 +397,55 @@ impl Relay {
             self.recreate_producer(&format!("{code:?}: {reason}"))?;
         }
         Ok(outcome)
+    }
+
+    /// Keeps, per aggregate, only claimed rows that start at the aggregate's first
+    /// unpublished row. The claim takes the aggregate's lock on the first row of it
+    /// the scan reaches; when the scan skipped an earlier row (another relay still
+    /// held the lock at that moment and released it mid-scan), publishing the later
+    /// rows now would overtake it. Holding the lock, a fresh snapshot tells the truth.
+    /// Returns how many rows were deferred.
+    async fn start_at_heads(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+        claimed: &mut Vec<Claimed>,
+        mut key_hashes: Vec<i32>,
+    ) -> Result<usize, RelayError> {
+        key_hashes.sort_unstable();
+        key_hashes.dedup();
+        let heads = sqlx::query(HEADS)
+            .bind(&key_hashes)
+            .fetch_all(&mut **tx)
+            .await?;
+        let mut head_of: std::collections::HashMap<(String, String), i64> =
+            std::collections::HashMap::with_capacity(heads.len());
+        for h in &heads {
+            head_of.insert(
+                (h.try_get("aggregate_type")?, h.try_get("aggregate_id")?),
+                h.try_get("id")?,
+            );
+        }
+        let mut first_claimed: std::collections::HashMap<(&str, &str), i64> =
+            std::collections::HashMap::new();
+        for row in claimed.iter() {
+            first_claimed.entry(row.key()).or_insert(row.id);
+        }
+        let blocked: HashSet<(String, String)> = first_claimed
+            .into_iter()
+            .map(|((t, a), first)| ((t.to_owned(), a.to_owned()), first))
+            .filter(|(key, first)| head_of.get(key) != Some(first))
+            .map(|(key, _)| key)
+            .collect();
+        if blocked.is_empty() {
+            return Ok(0);
+        }
+        let before = claimed.len();
+        claimed.retain(|row| {
+            !blocked.contains(&(row.aggregate_type.clone(), row.aggregate_id.clone()))
+        });
+        let deferred = before - claimed.len();
+        debug!(deferred, "outbox relay: deferred rows behind another relay's");
+        Ok(deferred)
     }
 
     /// Deletes published rows older than the retention period; returns how many.

@@ -7,8 +7,8 @@
 
 use super::{
     ClientShape, EnvRead, FieldInit, GraphFacts, GraphFn, GrpcClient, GrpcServer, HttpCall,
-    InfraHint, RpcCall, ServerShape, StrCall, StrExpr, TopicApi, TopicConst, TopicParam,
-    TopicRole, TopicSite, snake_to_pascal,
+    InfraHint, RpcCall, ServerShape, StrCall, StrExpr, TopicApi, TopicConst, TopicParam, TopicRole,
+    TopicSite, snake_to_pascal,
 };
 use nova_model::InfraKind;
 use quote::ToTokens;
@@ -47,9 +47,11 @@ pub fn collect(file: &syn::File, in_test_file: bool, out: &mut GraphFacts) {
 }
 
 fn finish(out: &mut GraphFacts) {
-    out.grpc_servers.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
+    out.grpc_servers
+        .sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
     out.grpc_servers.dedup();
-    out.grpc_clients.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
+    out.grpc_clients
+        .sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
     out.grpc_clients.dedup();
     out.rpc_calls.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
     out.rpc_calls.dedup();
@@ -57,7 +59,8 @@ fn finish(out: &mut GraphFacts) {
     out.http_calls.dedup();
     out.topics.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
     out.topics.dedup();
-    out.topic_params.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
+    out.topic_params
+        .sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
     out.topic_params.dedup();
     out.str_calls.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
     out.str_calls.dedup();
@@ -180,7 +183,11 @@ fn server_service(segs: &[String], imported: &BTreeSet<String>) -> Option<String
 
 /// The client service named by a type, looking through references, `Option`,
 /// `Arc`, `Mutex` and the like.
-fn type_client(ty: &Type, imported: &BTreeSet<String>, aliases: &BTreeMap<String, String>) -> Option<String> {
+fn type_client(
+    ty: &Type,
+    imported: &BTreeSet<String>,
+    aliases: &BTreeMap<String, String>,
+) -> Option<String> {
     match ty {
         Type::Reference(r) => type_client(&r.elem, imported, aliases),
         Type::Paren(p) => type_client(&p.elem, imported, aliases),
@@ -223,8 +230,17 @@ fn strip_wrappers(mut e: &Expr) -> &Expr {
             Expr::MethodCall(m)
                 if matches!(
                     m.method.to_string().as_str(),
-                    "clone" | "lock" | "read" | "write" | "as_ref" | "as_mut" | "borrow"
-                        | "borrow_mut" | "unwrap" | "expect" | "deref"
+                    "clone"
+                        | "lock"
+                        | "read"
+                        | "write"
+                        | "as_ref"
+                        | "as_mut"
+                        | "borrow"
+                        | "borrow_mut"
+                        | "unwrap"
+                        | "expect"
+                        | "deref"
                 ) =>
             {
                 e = &m.receiver
@@ -312,7 +328,9 @@ fn infra_for_path(segs: &[String]) -> Option<InfraKind> {
         last
     };
     match owner {
-        "PgPool" | "PgPoolOptions" | "PgConnection" | "PgConnectOptions" => Some(InfraKind::Postgres),
+        "PgPool" | "PgPoolOptions" | "PgConnection" | "PgConnectOptions" => {
+            Some(InfraKind::Postgres)
+        }
         "MySqlPool" | "MySqlPoolOptions" => Some(InfraKind::Mysql),
         "FutureProducer" | "StreamConsumer" | "BaseConsumer" | "BaseProducer" => {
             Some(InfraKind::Kafka)
@@ -375,7 +393,9 @@ fn macro_args(mac: &syn::Macro) -> Option<Vec<Expr>> {
 
 fn is_env_fn(segs: &[String]) -> bool {
     match segs {
-        [.., a, b] => (a == "env" || a == "dotenv" || a == "dotenvy") && (b == "var" || b == "var_os"),
+        [.., a, b] => {
+            (a == "env" || a == "dotenv" || a == "dotenvy") && (b == "var" || b == "var_os")
+        }
         [b] => b == "var",
         _ => false,
     }
@@ -419,7 +439,9 @@ fn looks_like_url(e: &StrExpr) -> bool {
         StrExpr::List(v) => v.iter().any(looks_like_url),
         StrExpr::Unknown(t) => {
             let t = t.to_ascii_lowercase();
-            ["url", "uri", "endpoint", "addr"].iter().any(|k| t.contains(k))
+            ["url", "uri", "endpoint", "addr"]
+                .iter()
+                .any(|k| t.contains(k))
         }
     }
 }
@@ -454,15 +476,22 @@ impl PrePass {
                 self.use_tree(&p.tree, prefix);
                 prefix.pop();
             }
-            syn::UseTree::Name(n) => self.imported(prefix, n.ident.to_string(), n.ident.to_string()),
-            syn::UseTree::Rename(r) => self.imported(prefix, r.ident.to_string(), r.rename.to_string()),
+            syn::UseTree::Name(n) => {
+                self.imported(prefix, n.ident.to_string(), n.ident.to_string())
+            }
+            syn::UseTree::Rename(r) => {
+                self.imported(prefix, r.ident.to_string(), r.rename.to_string())
+            }
             syn::UseTree::Group(g) => {
                 for t in &g.items {
                     self.use_tree(t, prefix);
                 }
             }
             syn::UseTree::Glob(_) => {
-                if prefix.iter().any(|p| p == "tonic" || p.ends_with("_client")) {
+                if prefix
+                    .iter()
+                    .any(|p| p == "tonic" || p.ends_with("_client"))
+                {
                     self.grpc_hint = true;
                 }
             }
@@ -538,18 +567,18 @@ impl PrePass {
     }
 
     fn sig(&mut self, sig: &syn::Signature, block: &syn::Block) {
-        if let syn::ReturnType::Type(_, ty) = &sig.output {
-            if let Some(s) = type_client(ty, &self.client_imports, &self.aliases) {
-                self.grpc_hint = true;
-                self.getters.insert(sig.ident.to_string(), s);
-            }
+        if let syn::ReturnType::Type(_, ty) = &sig.output
+            && let Some(s) = type_client(ty, &self.client_imports, &self.aliases)
+        {
+            self.grpc_hint = true;
+            self.getters.insert(sig.ident.to_string(), s);
         }
-        if sig.inputs.is_empty() && block.stmts.len() == 1 {
-            if let syn::Stmt::Expr(e, None) = &block.stmts[0] {
-                if let StrExpr::Lit(l) = simple_str(e) {
-                    self.literal_fns.insert(sig.ident.to_string(), l);
-                }
-            }
+        if sig.inputs.is_empty()
+            && block.stmts.len() == 1
+            && let syn::Stmt::Expr(e, None) = &block.stmts[0]
+            && let StrExpr::Lit(l) = simple_str(e)
+        {
+            self.literal_fns.insert(sig.ident.to_string(), l);
         }
     }
 }
@@ -673,9 +702,9 @@ fn str_expr(e: &Expr, scope: &Scope<'_>, depth: u32) -> StrExpr {
             match method.as_str() {
                 "to_string" | "to_owned" | "into" | "clone" | "as_str" | "as_ref" | "unwrap"
                 | "expect" | "ok" | "trim" | "iter" | "into_iter" | "collect" | "cloned"
-                | "copied" | "to_vec" | "borrow" | "as_slice" | "unwrap_or_default"
-                | "context" | "with_context" | "map_err" | "map" | "deref" | "parse"
-                | "ok_or" | "ok_or_else" => str_expr(&m.receiver, scope, d),
+                | "copied" | "to_vec" | "borrow" | "as_slice" | "unwrap_or_default" | "context"
+                | "with_context" | "map_err" | "map" | "deref" | "parse" | "ok_or"
+                | "ok_or_else" => str_expr(&m.receiver, scope, d),
                 "unwrap_or" | "unwrap_or_else" | "or" | "or_else" => {
                     let base = str_expr(&m.receiver, scope, d);
                     let default = m.args.first().map(|a| str_expr(a, scope, d));
@@ -812,7 +841,9 @@ fn find_topic(e: &Expr, scope: &Scope<'_>, depth: u32) -> Option<StrExpr> {
             None
         }
         Expr::Field(f) => match &f.member {
-            syn::Member::Named(id) if id.to_string().contains("topic") => Some(str_expr(e, scope, d)),
+            syn::Member::Named(id) if id.to_string().contains("topic") => {
+                Some(str_expr(e, scope, d))
+            }
             _ => None,
         },
         Expr::Struct(s) => s.fields.iter().find_map(|f| match &f.member {
@@ -834,8 +865,6 @@ fn find_topic(e: &Expr, scope: &Scope<'_>, depth: u32) -> Option<StrExpr> {
 }
 
 // ---------------------------------------------------------------- walker
-
-
 
 struct Walker<'ast, 'o> {
     pre: PrePass,
@@ -1054,7 +1083,14 @@ impl<'ast> Walker<'ast, '_> {
         }
     }
 
-    fn topic_site(&mut self, role: TopicRole, api: TopicApi, topic: StrExpr, call: &str, line: u32) {
+    fn topic_site(
+        &mut self,
+        role: TopicRole,
+        api: TopicApi,
+        topic: StrExpr,
+        call: &str,
+        line: u32,
+    ) {
         // A parameter of the enclosing function: calls to it name the topic.
         let params: Vec<usize> = {
             let scope = self.scope();
@@ -1119,7 +1155,10 @@ impl<'ast> Walker<'ast, '_> {
             .map(|a| {
                 let s = str_expr(a, scope, 0);
                 match &s {
-                    StrExpr::Lit(_) | StrExpr::Const(_) | StrExpr::Env { .. } | StrExpr::Format { .. } => {
+                    StrExpr::Lit(_)
+                    | StrExpr::Const(_)
+                    | StrExpr::Env { .. }
+                    | StrExpr::Format { .. } => {
                         useful = true;
                         s
                     }
@@ -1128,7 +1167,9 @@ impl<'ast> Walker<'ast, '_> {
                         s
                     }
                     StrExpr::List(items)
-                        if items.iter().any(|i| matches!(i, StrExpr::Lit(_) | StrExpr::Const(_))) =>
+                        if items
+                            .iter()
+                            .any(|i| matches!(i, StrExpr::Lit(_) | StrExpr::Const(_))) =>
                     {
                         useful = true;
                         s
@@ -1273,20 +1314,21 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                 .is_some_and(|l| segs.len() == 1 && self.pre.server_imports.contains(l));
             let tonic_attr = imp.attrs.iter().any(|a| {
                 let p = path_segments(a.path());
-                p.first().is_some_and(|f| f == "tonic") && p.last().is_some_and(|l| l == "async_trait")
+                p.first().is_some_and(|f| f == "tonic")
+                    && p.last().is_some_and(|l| l == "async_trait")
             });
-            if from_server_mod || imported || tonic_attr {
-                if let Some(last) = segs.last() {
-                    let in_test = self.in_test() || has_test_attr(&imp.attrs);
-                    self.out.grpc_servers.push(GrpcServer {
-                        service: last.clone(),
-                        shape: ServerShape::Impl,
-                        impl_type: Some(self_ty.clone()),
-                        line: line_of(trait_path),
-                        function: None,
-                        in_test,
-                    });
-                }
+            if (from_server_mod || imported || tonic_attr)
+                && let Some(last) = segs.last()
+            {
+                let in_test = self.in_test() || has_test_attr(&imp.attrs);
+                self.out.grpc_servers.push(GrpcServer {
+                    service: last.clone(),
+                    shape: ServerShape::Impl,
+                    impl_type: Some(self_ty.clone()),
+                    line: line_of(trait_path),
+                    function: None,
+                    in_test,
+                });
             }
         }
         let test = has_test_attr(&imp.attrs);
@@ -1410,7 +1452,8 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
         }
         // envy/serde config structs: field `content_url` <- env `CONTENT_URL`.
         let derives_de = s.attrs.iter().any(|a| {
-            a.path().is_ident("derive") && a.meta.to_token_stream().to_string().contains("Deserialize")
+            a.path().is_ident("derive")
+                && a.meta.to_token_stream().to_string().contains("Deserialize")
         });
         let lname = sname.to_ascii_lowercase();
         let configish = ["config", "settings", "env", "conf", "options"]
@@ -1420,7 +1463,10 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
             for f in &s.fields {
                 let Some(id) = &f.ident else { continue };
                 let ty = text(&f.ty);
-                if !(ty == "String" || ty.contains("Option<String>") || ty.contains("Option < String >")) {
+                if !(ty == "String"
+                    || ty.contains("Option<String>")
+                    || ty.contains("Option < String >"))
+                {
                     continue;
                 }
                 let default = f.attrs.iter().find_map(|a| {
@@ -1460,7 +1506,8 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
             _ => (None, None),
         };
         if let Some(name) = ident {
-            let mut svc = ty.and_then(|t| type_client(t, &self.pre.client_imports, &self.pre.aliases));
+            let mut svc =
+                ty.and_then(|t| type_client(t, &self.pre.client_imports, &self.pre.aliases));
             if let Some(t) = ty
                 && type_segments_contain(t, &["StreamConsumer", "BaseConsumer"])
             {
@@ -1493,7 +1540,9 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
 
     fn visit_expr_struct(&mut self, s: &'ast syn::ExprStruct) {
         for f in &s.fields {
-            let syn::Member::Named(id) = &f.member else { continue };
+            let syn::Member::Named(id) = &f.member else {
+                continue;
+            };
             let field = id.to_string();
             let value = str_expr(&f.expr, self.scope(), 0);
             let lf = field.to_ascii_lowercase();
@@ -1502,7 +1551,9 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                 .any(|k| lf.contains(k));
             let keep = match &value {
                 StrExpr::Env { .. } => true,
-                StrExpr::Lit(_) | StrExpr::Format { .. } | StrExpr::List(_) | StrExpr::Const(_) => hinted,
+                StrExpr::Lit(_) | StrExpr::Format { .. } | StrExpr::List(_) | StrExpr::Const(_) => {
+                    hinted
+                }
                 _ => false,
             };
             if keep {
@@ -1591,7 +1642,8 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                 let owner_last = owner.last().map(String::as_str).unwrap_or("");
                 let produce = matches!(
                     (owner_last, last.as_str()),
-                    ("FutureRecord" | "BaseRecord", "to") | ("Record", "from_value" | "from_key_value")
+                    ("FutureRecord" | "BaseRecord", "to")
+                        | ("Record", "from_value" | "from_key_value")
                 );
                 if produce && let Some(a) = args.first() {
                     let topic = str_expr(a, self.scope(), 0);
@@ -1618,8 +1670,26 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                         in_test,
                     });
                 }
-                let outbox_path = segs.iter().any(|s| s.to_ascii_lowercase().contains("outbox"));
-                if outbox_path && (OUTBOX_METHODS.contains(&last.as_str()) || last.contains("outbox")) {
+                let outbox_path = segs
+                    .iter()
+                    .any(|s| s.to_ascii_lowercase().contains("outbox"));
+                let owner_is_outbox = owner_last.ends_with("Outbox");
+                if owner_is_outbox && matches!(last.as_str(), "new" | "with_topic" | "for_topic") {
+                    // nova-outbox: `Outbox::new(topic)`; `enqueue` calls on
+                    // it carry no topic.
+                    let scope = self.scope();
+                    if let Some(topic) = args.iter().find_map(|a| find_topic(a, scope, 0)) {
+                        self.topic_site(
+                            TopicRole::Produce,
+                            TopicApi::Outbox,
+                            topic,
+                            &format!("{owner_last}::{last}"),
+                            line,
+                        );
+                    }
+                } else if outbox_path
+                    && (OUTBOX_METHODS.contains(&last.as_str()) || last.contains("outbox"))
+                {
                     self.outbox_site(&args, &segs.join("::"), line);
                 } else if last.contains("outbox") && !last.starts_with("new") {
                     self.outbox_site(&args, &last, line);
@@ -1627,10 +1697,12 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                 if let Some(kind) = infra_for_path(&segs) {
                     self.infra(kind, segs.join("::"), line);
                 }
-                if segs.iter().any(|s| s == "nova_consumer" || s == "IdempotentConsumer") {
-                    if let Some(s) = self.fns.last_mut() {
-                        s.dedupes = true;
-                    }
+                if segs
+                    .iter()
+                    .any(|s| s == "nova_consumer" || s == "IdempotentConsumer")
+                    && let Some(s) = self.fns.last_mut()
+                {
+                    s.dedupes = true;
                 }
             } else if last.contains("outbox") {
                 self.outbox_site(&args, &last, line);
@@ -1672,7 +1744,13 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                 if plausible {
                     let topic = str_expr(a, self.scope(), 0);
                     self.mark_consumer();
-                    self.topic_site(TopicRole::Consume, TopicApi::Direct, topic, "subscribe", line);
+                    self.topic_site(
+                        TopicRole::Consume,
+                        TopicApi::Direct,
+                        topic,
+                        "subscribe",
+                        line,
+                    );
                 }
             }
             "recv" | "stream" | "poll" | "start" if recv_text.contains("consumer") => {
@@ -1762,7 +1840,9 @@ impl<'ast> Walker<'ast, '_> {
                     return None;
                 }
                 Expr::Call(c) => {
-                    let Expr::Path(fp) = &*c.func else { return None };
+                    let Expr::Path(fp) = &*c.func else {
+                        return None;
+                    };
                     let segs = path_segments(&fp.path);
                     if segs.len() >= 2 {
                         let owner = &segs[..segs.len() - 1];

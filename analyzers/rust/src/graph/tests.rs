@@ -133,7 +133,11 @@ impl AppState {
             (ClientShape::WithInterceptor, None, 8),
         ]
     );
-    assert!(f.grpc_clients.iter().all(|c| c.service == "IdentityService"));
+    assert!(
+        f.grpc_clients
+            .iter()
+            .all(|c| c.service == "IdentityService")
+    );
     assert_eq!(f.grpc_clients[1].owner.as_deref(), Some("AppState"));
     assert_eq!(rpcs(&f), vec![(Some("IdentityService"), "VerifyUser", 12)]);
     assert_eq!(f.rpc_calls[0].function.as_deref(), Some("AppState::verify"));
@@ -350,7 +354,12 @@ async fn handle(m: Msg) {}
                 &StrExpr::List(vec![lit("content-events"), c("TOPIC")]),
                 12
             ),
-            (TopicRole::Consume, TopicApi::Direct, &StrExpr::List(vec![lit("a")]), 14),
+            (
+                TopicRole::Consume,
+                TopicApi::Direct,
+                &StrExpr::List(vec![lit("a")]),
+                14
+            ),
             (TopicRole::Consume, TopicApi::Direct, &c("TOPICS"), 15),
             (
                 TopicRole::Consume,
@@ -360,7 +369,11 @@ async fn handle(m: Msg) {}
             ),
         ]
     );
-    let consts: Vec<(&str, &StrExpr)> = f.consts.iter().map(|c| (c.name.as_str(), &c.value)).collect();
+    let consts: Vec<(&str, &StrExpr)> = f
+        .consts
+        .iter()
+        .map(|c| (c.name.as_str(), &c.value))
+        .collect();
     assert_eq!(
         consts,
         vec![
@@ -379,7 +392,10 @@ async fn handle(m: Msg) {}
         .iter()
         .map(|g| (g.path.as_str(), g.consumer_handler))
         .collect();
-    assert_eq!(handlers, vec![("consume", true), ("handle", false), ("produce", false)]);
+    assert_eq!(
+        handlers,
+        vec![("consume", true), ("handle", false), ("produce", false)]
+    );
     assert!(f.functions[0].calls.contains(&("handle".to_string(), 17)));
 }
 
@@ -407,14 +423,24 @@ async fn caller(bus: &Bus) { bus.publish("user-events", b"x").await; }
     assert_eq!(
         topics(&f),
         vec![
-            (TopicRole::Produce, TopicApi::Outbox, &lit("content-events"), 5),
+            (
+                TopicRole::Produce,
+                TopicApi::Outbox,
+                &lit("content-events"),
+                5
+            ),
             (
                 TopicRole::Produce,
                 TopicApi::Outbox,
                 &StrExpr::Const(vec!["events".into(), "CONTENT_EVENTS".into()]),
                 6
             ),
-            (TopicRole::Produce, TopicApi::Outbox, &lit("media-events"), 8),
+            (
+                TopicRole::Produce,
+                TopicApi::Outbox,
+                &lit("media-events"),
+                8
+            ),
             (
                 TopicRole::Produce,
                 TopicApi::Outbox,
@@ -470,11 +496,45 @@ mod tests {
             (nova_model::InfraKind::Nats, 5),
         ]
     );
-    let dd: Vec<(&str, bool)> = f.functions.iter().map(|g| (g.path.as_str(), g.dedupes)).collect();
-    assert_eq!(dd, vec![("on_event", true), ("setup", false), ("tests::t", false)]);
+    let dd: Vec<(&str, bool)> = f
+        .functions
+        .iter()
+        .map(|g| (g.path.as_str(), g.dedupes))
+        .collect();
+    assert_eq!(
+        dd,
+        vec![("on_event", true), ("setup", false), ("tests::t", false)]
+    );
     assert_eq!(f.grpc_clients.len(), 1);
     assert!(f.grpc_clients[0].in_test);
     assert!(f.functions[2].in_test);
 }
 
 type InfraKindRef = nova_model::InfraKind;
+
+#[test]
+fn nova_outbox_topic_at_construction() {
+    let f = facts(
+        r#"
+fn build() -> Outbox { nova_outbox::Outbox::new(CONTENT_EVENTS).unwrap() }
+async fn create(o: &Outbox, tx: &mut Tx, e: &Event) { o.outbox.enqueue(tx, e).await?; }
+"#,
+    );
+    assert_eq!(
+        topics(&f),
+        vec![
+            (
+                TopicRole::Produce,
+                TopicApi::Outbox,
+                &StrExpr::Const(vec!["CONTENT_EVENTS".into()]),
+                2
+            ),
+            (
+                TopicRole::Produce,
+                TopicApi::Outbox,
+                &StrExpr::Unknown("tx, e".into()),
+                3
+            ),
+        ]
+    );
+}

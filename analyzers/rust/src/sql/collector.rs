@@ -337,18 +337,20 @@ fn concat(parts: Vec<SqlExpr>) -> SqlExpr {
         }
     }
     if flat.len() == 1
-        && let Some(SqlExpr::Lit(_)) = flat.first() {
-            return flat.pop().unwrap_or(SqlExpr::Concat(Vec::new()));
-        }
+        && let Some(SqlExpr::Lit(_)) = flat.first()
+    {
+        return flat.pop().unwrap_or(SqlExpr::Concat(Vec::new()));
+    }
     SqlExpr::Concat(flat)
 }
 
 fn push_merged(flat: &mut Vec<SqlExpr>, e: SqlExpr) {
     if let SqlExpr::Lit(b) = &e
-        && let Some(SqlExpr::Lit(a)) = flat.last_mut() {
-            a.push_str(b);
-            return;
-        }
+        && let Some(SqlExpr::Lit(a)) = flat.last_mut()
+    {
+        a.push_str(b);
+        return;
+    }
     flat.push(e);
 }
 
@@ -491,6 +493,7 @@ impl Collector<'_> {
             in_test: self.in_test(),
             api,
             store,
+            inferred: false,
         });
     }
 
@@ -498,9 +501,10 @@ impl Collector<'_> {
         let line = line_col(span).0;
         if let Some(ctx) = self.fns.last_mut()
             && ctx.seen.insert(name.clone())
-                && let Some(info) = self.out.functions.get_mut(ctx.info) {
-                    info.calls.push((name, line));
-                }
+            && let Some(info) = self.out.functions.get_mut(ctx.info)
+        {
+            info.calls.push((name, line));
+        }
     }
 
     fn item_path(&self, name: &str) -> String {
@@ -610,10 +614,11 @@ impl Collector<'_> {
                 }
                 diesel_derive = true;
             } else if path.is_ident("sea_orm")
-                && let Some(t) = attr_string_value(&toks, "table_name") {
-                    seaorm_table = Some(t);
-                    seaorm_derive = true;
-                }
+                && let Some(t) = attr_string_value(&toks, "table_name")
+            {
+                seaorm_table = Some(t);
+                seaorm_derive = true;
+            }
         }
         if seaorm_derive {
             self.out.orm.push(OrmUse {
@@ -757,6 +762,8 @@ impl Collector<'_> {
             | (None, "Borrowed" | "Owned") => self.eval_at(c.args.first()?, d),
             (Some("String"), "new" | "with_capacity") => Some(SqlExpr::Concat(Vec::new())),
             (Some("Lazy" | "LazyLock" | "LazyCell"), "new") => self.eval_at(c.args.first()?, d),
+            // sqlx 0.9 `AssertSqlSafe(..)` wrapper.
+            (_, "AssertSqlSafe") if c.args.len() == 1 => self.eval_at(c.args.first()?, d),
             _ => None,
         }
     }
@@ -826,10 +833,11 @@ impl Collector<'_> {
         for a in rest {
             if let Expr::Assign(asg) = a
                 && let Expr::Path(p) = &*asg.left
-                    && let Some(id) = p.path.get_ident() {
-                        named.insert(id.to_string(), &asg.right);
-                        continue;
-                    }
+                && let Some(id) = p.path.get_ident()
+            {
+                named.insert(id.to_string(), &asg.right);
+                continue;
+            }
             positional.push(a);
         }
         let mut next = 0usize;
@@ -980,10 +988,12 @@ impl Collector<'_> {
         if let (Some(sep_text), false, false) = (&sep, first, unseparated) {
             parts.insert(0, SqlExpr::Lit(sep_text.clone()));
         }
-        if sep.is_some() && !unseparated
-            && let Some(Binding::Builder { first, .. }) = self.lookup_mut(&ident.to_string()) {
-                *first = false;
-            }
+        if sep.is_some()
+            && !unseparated
+            && let Some(Binding::Builder { first, .. }) = self.lookup_mut(&ident.to_string())
+        {
+            *first = false;
+        }
         if let Some(s) = self.out.sql_sites.get_mut(site) {
             let old = std::mem::replace(&mut s.expr, SqlExpr::Concat(Vec::new()));
             let mut all = vec![old];
@@ -1056,6 +1066,9 @@ impl Collector<'_> {
             (format!("{}::{method}", self.imports.relational_api()), None)
         };
         self.push_site(expr, m.method.span(), api, store);
+        if let Some(site) = self.out.sql_sites.last_mut() {
+            site.inferred = true;
+        }
     }
 }
 
@@ -1342,20 +1355,21 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         }
         if (method == "push_str" || method == "push")
             && let Expr::Path(p) = strip_refs(&m.receiver)
-                && let Some(ident) = p.path.get_ident() {
-                    let value = m.args.first().map(|a| match a {
-                        Expr::Lit(syn::ExprLit {
-                            lit: Lit::Char(ch), ..
-                        }) => SqlExpr::Lit(ch.value().to_string()),
-                        other => self.eval_or_unknown(other),
-                    });
-                    if let (Some(Binding::Str { expr, .. }), Some(v)) =
-                        (self.lookup_mut(&ident.to_string()), value)
-                    {
-                        let old = std::mem::replace(expr, SqlExpr::Concat(Vec::new()));
-                        *expr = concat(vec![old, v]);
-                    }
-                }
+            && let Some(ident) = p.path.get_ident()
+        {
+            let value = m.args.first().map(|a| match a {
+                Expr::Lit(syn::ExprLit {
+                    lit: Lit::Char(ch), ..
+                }) => SqlExpr::Lit(ch.value().to_string()),
+                other => self.eval_or_unknown(other),
+            });
+            if let (Some(Binding::Str { expr, .. }), Some(v)) =
+                (self.lookup_mut(&ident.to_string()), value)
+            {
+                let old = std::mem::replace(expr, SqlExpr::Concat(Vec::new()));
+                *expr = concat(vec![old, v]);
+            }
+        }
         if SQL_METHODS.contains(&method.as_str()) {
             self.sql_method(m, &method);
         }
@@ -1385,18 +1399,19 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         if matches!(name.as_str(), "write" | "writeln") {
             if let Some(args) = parse_args(mac) {
                 if let Some(Expr::Path(p)) = args.first().map(strip_refs)
-                    && let Some(ident) = p.path.get_ident() {
-                        let mut v = self.eval_format(&args[1..], false, 0);
-                        if name == "writeln" {
-                            v = v.map(|e| concat(vec![e, SqlExpr::Lit("\n".into())]));
-                        }
-                        if let (Some(Binding::Str { expr, .. }), Some(v)) =
-                            (self.lookup_mut(&ident.to_string()), v)
-                        {
-                            let old = std::mem::replace(expr, SqlExpr::Concat(Vec::new()));
-                            *expr = concat(vec![old, v]);
-                        }
+                    && let Some(ident) = p.path.get_ident()
+                {
+                    let mut v = self.eval_format(&args[1..], false, 0);
+                    if name == "writeln" {
+                        v = v.map(|e| concat(vec![e, SqlExpr::Lit("\n".into())]));
                     }
+                    if let (Some(Binding::Str { expr, .. }), Some(v)) =
+                        (self.lookup_mut(&ident.to_string()), v)
+                    {
+                        let old = std::mem::replace(expr, SqlExpr::Concat(Vec::new()));
+                        *expr = concat(vec![old, v]);
+                    }
+                }
                 for a in &args {
                     self.visit_expr(a);
                 }

@@ -112,6 +112,7 @@ async fn f(pool: &PgPool) {
     sqlx::query_scalar("SELECT 1 FROM d");
     sqlx::query_with("SELECT * FROM e", args);
     sqlx::raw_sql("TRUNCATE f");
+    sqlx::query(AssertSqlSafe(format!("SELECT * FROM {}", t)));
 }
 "#;
     assert_eq!(
@@ -128,6 +129,14 @@ async fn f(pool: &PgPool) {
             (lit("SELECT 1 FROM d"), 10, "sqlx::query_scalar".to_string()),
             (lit("SELECT * FROM e"), 11, "sqlx::query_with".to_string()),
             (lit("TRUNCATE f"), 12, "sqlx::raw_sql".to_string()),
+            (
+                SqlExpr::Format {
+                    template: "SELECT * FROM {}".into(),
+                    args: vec![unk("t")]
+                },
+                13,
+                "sqlx::query".to_string()
+            ),
         ]
     );
     // `.execute(pool)` on the sqlx query object is never a site.
@@ -227,6 +236,11 @@ async fn f(client: &Client, pool: &PgPool, sql: &str) {
         ]
     );
     assert_eq!(s[0].2, "db::query");
+    let inferred: Vec<bool> = facts(src).sql_sites.iter().map(|s| s.inferred).collect();
+    assert_eq!(
+        inferred,
+        vec![true, true, true, true, true, true, true, true, false, true]
+    );
     let src2 =
         "use tokio_postgres::Client;\nfn g(c: &Client) { c.execute(\"DELETE FROM x\", &[]); }";
     assert_eq!(sites(src2)[0].2, "tokio_postgres::execute");

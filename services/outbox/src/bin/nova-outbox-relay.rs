@@ -4,7 +4,7 @@
 //! `DATABASE_URL` (required), `KAFKA_BOOTSTRAP` (required),
 //! `NOVA_OUTBOX_BATCH_SIZE` (500), `NOVA_OUTBOX_POLL_MS` (1000),
 //! `NOVA_OUTBOX_RETENTION_SECS` (86400), `NOVA_OUTBOX_CLEANUP_SECS` (60),
-//! `NOVA_OUTBOX_METRICS_SECS` (5), `NOVA_OUTBOX_MIGRATE` (`1` runs the migration first),
+//! `NOVA_OUTBOX_METRICS_SECS` (5), `NOVA_OUTBOX_LINGER_MS` (producer `linger.ms`, 2), `NOVA_OUTBOX_MIGRATE` (`1` runs the migration first),
 //! `RUST_LOG` (tracing filter, default `info`). Stops gracefully on SIGINT/SIGTERM.
 
 use std::time::Duration;
@@ -39,6 +39,10 @@ async fn main() -> Result<()> {
     config.poll_interval = Duration::from_millis(env_u64("NOVA_OUTBOX_POLL_MS", 1000)?);
     config.retention = Duration::from_secs(env_u64("NOVA_OUTBOX_RETENTION_SECS", 86_400)?);
     config.cleanup_interval = Duration::from_secs(env_u64("NOVA_OUTBOX_CLEANUP_SECS", 60)?);
+    if let Ok(v) = std::env::var("NOVA_OUTBOX_LINGER_MS") {
+        let ms: u64 = v.parse().context("NOVA_OUTBOX_LINGER_MS")?;
+        config.producer_properties.insert("linger.ms".into(), ms.to_string());
+    }
     config.metrics_interval = Duration::from_secs(env_u64("NOVA_OUTBOX_METRICS_SECS", 5)?.max(1));
 
     let pool = PgPoolOptions::new()

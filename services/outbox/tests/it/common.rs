@@ -260,6 +260,9 @@ pub async fn assert_topic_in_order(bootstrap: &str, topic: &str, expected: &[Uui
         assert_eq!(key, event.aggregate_id, "key is the aggregate id");
         if seen.insert(event.id) {
             let post: PostUpdated = event.payload_as().expect("payload");
+            if std::env::var("NOVA_IT_DEBUG").is_ok() && key == "post-0" {
+                eprintln!("post-0 rev {} at {}:{}", post.revision, m.partition(), m.offset());
+            }
             per_key.entry(key).or_default().push(post.revision);
         }
     }

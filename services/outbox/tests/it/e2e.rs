@@ -57,7 +57,8 @@ async fn messages_carry_key_and_envelope_headers() {
             claimed: 1,
             published: 1,
             failed: 0,
-            held_back: 0
+            held_back: 0,
+            deferred: 0
         }
     );
     let messages = read_messages(&env.bootstrap, &env.topic, 1, Duration::from_secs(20))
@@ -119,7 +120,7 @@ async fn rolled_back_transactions_publish_nothing_and_retention_cleans_up() {
     tx.commit().await.expect("commit");
 
     let mut config = env.relay_config();
-    config.retention = Duration::from_millis(300);
+    config.retention = Duration::from_millis(1000);
     let relay = nova_outbox::Relay::new(env.pool().clone(), config).expect("relay");
     let outcome = relay.publish_batch().await.expect("batch");
     assert_eq!((outcome.claimed, outcome.published), (1, 1));
@@ -127,7 +128,7 @@ async fn rolled_back_transactions_publish_nothing_and_retention_cleans_up() {
     assert_eq!(relay.metrics().snapshot().backlog, 0);
     // Not yet past retention.
     assert_eq!(relay.cleanup().await.expect("cleanup"), 0);
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
     assert_eq!(relay.cleanup().await.expect("cleanup"), 1);
     assert_eq!(count(env.pool(), "SELECT count(*) FROM nova_outbox").await, 0);
     assert_topic_in_order(&env.bootstrap, &env.topic, &[kept.id]).await;

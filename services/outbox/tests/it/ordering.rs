@@ -78,9 +78,10 @@ async fn two_relays_at_once_apply_each_event_exactly_once() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     let a = relay_a.metrics.snapshot().published_total;
     let b = relay_b.metrics.snapshot().published_total;
+    eprintln!("relay a: {:?}\nrelay b: {:?}", relay_a.metrics.snapshot(), relay_b.metrics.snapshot());
+    let (read, _) = assert_topic_in_order(&env.bootstrap, &env.topic, &ids).await;
     assert_eq!(a + b, ids.len() as u64, "each row published by exactly one relay");
     assert_effects_exactly_once(env.pool(), &ids).await;
-    let (read, _) = assert_topic_in_order(&env.bootstrap, &env.topic, &ids).await;
     assert_eq!(read, ids.len(), "no row published twice");
     relay_a.stop().await;
     relay_b.stop().await;

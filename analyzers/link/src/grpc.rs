@@ -1,0 +1,256 @@
+//! gRPC: clients of proto services linked to the services implementing them.
+
+use crate::follow::attribute;
+use crate::{Ctx, live_files};
+use nova_manifests::hosts::hosts_in;
+use nova_model::{DiagCode, EdgeKind, Evidence, ProtoService, Severity};
+use nova_rust::graph::{ClientShape, StrExpr};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One use of a client by a service.
+struct Use {
+    caller: String,
+    package: String,
+    proto: String,
+    rpc: Option<String>,
+    evidence: Evidence,
+    target: Option<StrExpr>,
+}
+
+fn shape_note(service: &str, shape: ClientShape, name: Option<&str>) -> String {
+    let client = format!("{service}Client");
+    match shape {
+        ClientShape::Connect => format!("{client}::connect"),
+        ClientShape::New => format!("{client}::new"),
+        ClientShape::WithInterceptor => format!("{client}::with_interceptor"),
+        ClientShape::Field => format!("field `{}`: {client}", name.unwrap_or("?")),
+        ClientShape::Alias => format!("type `{}` = {client}", name.unwrap_or("?")),
+        ClientShape::ReturnType => format!("fn `{}` returns {client}", name.unwrap_or("?")),
+        ClientShape::Param => format!("parameter `{}`: {client}", name.unwrap_or("?")),
+    }
+}
+
+/// Link gRPC clients to servers; returns the proto services with
+/// `implemented_by` filled.
+pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
+    let input = ctx.input;
+    // Protos, merged by location.
+    let mut protos: Vec<ProtoService> = input
+        .protos
+        .iter()
+        .chain(input.manifests.iter().flat_map(|m| m.protos.iter()))
+        .cloned()
+        .collect();
+    protos.sort_by(|a, b| {
+        (&a.location, &a.package, &a.name).cmp(&(&b.location, &b.package, &b.name))
+    });
+    protos.dedup_by(|a, b| a.location == b.location && a.name == b.name && a.package == b.package);
+    let mut rpcs_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for p in &protos {
+        rpcs_of
+            .entry(p.name.clone())
+            .or_default()
+            .extend(p.rpcs.iter().map(|r| r.name.clone()));
+    }
+
+    // Servers.
+    let mut implementers: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for c in input.crates {
+        for f in live_files(c) {
+            for s in f.facts.graph.grpc_servers.iter().filter(|s| !s.in_test) {
+                for a in attribute(
+                    &ctx.follow,
+                    c,
+                    &f.path,
+                    &f.module,
+                    s.function.as_deref(),
+                    s.line,
+                ) {
+                    implementers
+                        .entry(s.service.clone())
+                        .or_default()
+                        .insert(a.service);
+                }
+                if c.service.is_none() && s.function.is_none() {
+                    // `impl Foo for X` in a library: the services that depend
+                    // on it and register a `FooServer` are found by their own
+                    // Router facts; nothing to attribute here.
+                }
+            }
+        }
+    }
+
+    // Client getters, for `pool.content().get_post(..)` across crates.
+    let mut getters: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for c in input.crates {
+        for f in live_files(c) {
+            for g in f
+                .facts
+                .graph
+                .grpc_clients
+                .iter()
+                .filter(|g| g.shape == ClientShape::ReturnType)
+            {
+                if let Some(n) = &g.name {
+                    getters
+                        .entry(n.clone())
+                        .or_default()
+                        .push((c.package.clone(), g.service.clone()));
+                }
+            }
+        }
+    }
+
+    // Uses.
+    let mut uses: Vec<Use> = Vec::new();
+    for c in input.crates {
+        for f in live_files(c) {
+            let g = &f.facts.graph;
+            for cl in g.grpc_clients.iter().filter(|x| !x.in_test) {
+                let note = shape_note(&cl.service, cl.shape, cl.name.as_deref());
+                for a in attribute(
+                    &ctx.follow,
+                    c,
+                    &f.path,
+                    &f.module,
+                    cl.function.as_deref(),
+                    cl.line,
+                ) {
+                    uses.push(Use {
+                        evidence: ctx.evidence(&a, &note, &c.package),
+                        caller: a.service,
+                        package: c.package.clone(),
+                        proto: cl.service.clone(),
+                        rpc: None,
+                        target: cl.target.clone(),
+                    });
+                }
+            }
+            for r in g.rpc_calls.iter().filter(|x| !x.in_test) {
+                let proto = match &r.service {
+                    Some(s) => Some(s.clone()),
+                    None => {
+                        let by_getter = r
+                            .via_getter
+                            .as_ref()
+                            .and_then(|n| getters.get(n))
+                            .and_then(|v| {
+                                let seen: BTreeSet<&String> = v
+                                    .iter()
+                                    .filter(|(p, _)| ctx.sees(&c.package, p))
+                                    .map(|(_, s)| s)
+                                    .collect();
+                                (seen.len() == 1)
+                                    .then(|| seen.into_iter().next().cloned())
+                                    .flatten()
+                            });
+                        by_getter.or_else(|| {
+                            let with: Vec<&String> = rpcs_of
+                                .iter()
+                                .filter(|(_, rs)| rs.contains(&r.rpc))
+                                .map(|(n, _)| n)
+                                .collect();
+                            (with.len() == 1).then(|| with[0].clone())
+                        })
+                    }
+                };
+                let Some(proto) = proto else { continue };
+                // With protos known, only real RPCs count.
+                if let Some(rs) = rpcs_of.get(&proto)
+                    && !rs.contains(&r.rpc)
+                {
+                    continue;
+                }
+                if r.service.is_none() && !rpcs_of.contains_key(&proto) {
+                    continue;
+                }
+                let note = format!("{}.{}() -> {proto}/{}", r.receiver, r.method, r.rpc);
+                for a in attribute(
+                    &ctx.follow,
+                    c,
+                    &f.path,
+                    &f.module,
+                    r.function.as_deref(),
+                    r.line,
+                ) {
+                    uses.push(Use {
+                        evidence: ctx.evidence(&a, &note, &c.package),
+                        caller: a.service,
+                        package: c.package.clone(),
+                        proto: proto.clone(),
+                        rpc: Some(r.rpc.clone()),
+                        target: None,
+                    });
+                }
+            }
+        }
+    }
+
+    // Targets.
+    let mut unresolved: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut fallback_targets: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    for u in &uses {
+        let key = (u.caller.clone(), u.proto.clone());
+        let targets: Vec<String> = if let Some(t) = implementers.get(&u.proto) {
+            t.iter().cloned().collect()
+        } else if let Some(t) = ctx.names.resolve_proto(&u.proto) {
+            vec![t]
+        } else if let Some(t) = fallback_targets.get(&key) {
+            t.clone()
+        } else {
+            let mut t = Vec::new();
+            if let Some(target) = &u.target {
+                for p in ctx.values.resolve(&u.package, Some(&u.caller), target) {
+                    for h in hosts_in(&p.text) {
+                        t.extend(ctx.names.resolve_host(&h));
+                    }
+                    for v in &p.env {
+                        t.extend(ctx.names.resolve_env(v));
+                    }
+                }
+            }
+            t.sort();
+            t.dedup();
+            if !t.is_empty() {
+                fallback_targets.insert(key.clone(), t.clone());
+            }
+            t
+        };
+        if targets.is_empty() {
+            if unresolved.insert(key) {
+                ctx.diag(
+                    DiagCode::UnresolvedTarget,
+                    Severity::Warning,
+                    format!(
+                        "gRPC client of `{}` in `{}`: no service implements it and no service name matches",
+                        u.proto, u.caller
+                    ),
+                    Some(u.evidence.location.clone()),
+                    Some(u.evidence.note.clone()),
+                    Some(&u.caller),
+                );
+            }
+            continue;
+        }
+        for t in targets {
+            ctx.edges.add(
+                &u.caller,
+                &t,
+                EdgeKind::Grpc,
+                u.rpc.as_deref(),
+                u.evidence.clone(),
+            );
+        }
+    }
+
+    for p in &mut protos {
+        p.implemented_by = implementers
+            .get(&p.name)
+            .map(|s| s.iter().cloned().collect())
+            .unwrap_or_default();
+    }
+    protos.sort_by(|a, b| {
+        (&a.package, &a.name, &a.location).cmp(&(&b.package, &b.name, &b.location))
+    });
+    protos
+}

@@ -1,0 +1,89 @@
+//! HTTP: requests whose URL (or base URL env var) names another service.
+
+use crate::follow::attribute;
+use crate::{Ctx, live_files};
+use nova_manifests::hosts::hosts_in;
+use nova_model::{DiagCode, EdgeKind, Evidence, Severity};
+
+/// True for hosts that look internal to the deployment (no public domain).
+fn internal_host(h: &str) -> bool {
+    !h.contains('.')
+        || h.ends_with(".svc.cluster.local")
+        || h.ends_with(".svc")
+        || h.split('.').count() == 2
+}
+
+pub(crate) fn link(ctx: &mut Ctx<'_>) {
+    let input = ctx.input;
+    for c in input.crates {
+        for f in live_files(c) {
+            for h in f.facts.graph.http_calls.iter().filter(|h| !h.in_test) {
+                for a in attribute(
+                    &ctx.follow,
+                    c,
+                    &f.path,
+                    &f.module,
+                    h.function.as_deref(),
+                    h.line,
+                ) {
+                    let pieces = ctx.values.resolve(&c.package, Some(&a.service), &h.url);
+                    for p in pieces {
+                        let hosts = hosts_in(&p.text);
+                        let mut target = None;
+                        let mut infra = None;
+                        for host in &hosts {
+                            if let Some(t) = ctx.names.resolve_host(host) {
+                                target = Some(t);
+                                break;
+                            }
+                            if let Some(k) = ctx.names.infra(host) {
+                                infra = Some(k);
+                            }
+                        }
+                        if target.is_none() {
+                            target = p.env.iter().find_map(|v| ctx.names.resolve_env(v));
+                        }
+                        let via = p.env.first().cloned().unwrap_or_else(|| p.text.clone());
+                        let note = format!("{} {}", h.api, p.text);
+                        match (target, infra) {
+                            (Some(t), _) => {
+                                let ev = ctx.evidence(&a, &note, &c.package);
+                                ctx.edges
+                                    .add(&a.service, &t, EdgeKind::Http, Some(&via), ev);
+                            }
+                            (None, Some(k)) => {
+                                let ev = ctx.evidence(&a, &note, &c.package);
+                                ctx.infra.add(k, Some(&a.service), ev);
+                            }
+                            (None, None) => {
+                                // Paths relative to a client's base URL and
+                                // public APIs are not dependencies between
+                                // services: say nothing about them.
+                                let relative = p.text.starts_with('/');
+                                let internal = hosts.iter().any(|h| internal_host(h));
+                                let dangling = hosts.is_empty() && p.unresolved;
+                                if relative || (!internal && !dangling && p.env.is_empty()) {
+                                    continue;
+                                }
+                                let ev: Evidence = ctx.evidence(&a, &note, &c.package);
+                                let what = if hosts.is_empty() && p.env.is_empty() {
+                                    "URL not resolvable statically".to_string()
+                                } else {
+                                    format!("`{via}` names no known service")
+                                };
+                                ctx.diag(
+                                    DiagCode::UnresolvedTarget,
+                                    Severity::Info,
+                                    format!("HTTP call in `{}`: {what}", a.service),
+                                    Some(ev.location),
+                                    Some(p.text.clone()),
+                                    Some(&a.service),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,616 @@
+//! Kafka: topics with their producers and consumers (code, outbox, config
+//! files), producer -> consumer edges, and per-function facts.
+
+use crate::follow::{Attributed, attribute};
+use crate::{Ctx, live_files};
+use nova_manifests::{ConfigTopicRole, ManifestKind};
+use nova_model::{
+    DiagCode, EdgeKind, Evidence, FunctionFacts, InfraKind, Location, Severity, Topic,
+    TopicEndpoint, TopicVia,
+};
+use nova_rust::graph::{StrExpr, TopicApi, TopicRole, TopicSite};
+use nova_rust::sql::SqlExpr;
+use nova_rust::unit::{Crate, ParsedFile};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// Tables whose access means "this consumer deduplicates".
+fn dedupe_table(t: &str) -> bool {
+    let t = t.to_ascii_lowercase();
+    t.contains("processed_event")
+        || t.contains("processed_message")
+        || t.contains("inbox")
+        || t.contains("dedup")
+        || t.contains("idempot")
+}
+
+#[derive(Default)]
+struct FnBuild {
+    location: Option<Location>,
+    produces_direct: BTreeSet<String>,
+    produces_outbox: BTreeSet<String>,
+    consumer_handler: bool,
+    dedupes: bool,
+}
+
+#[derive(Default)]
+struct TopicBuild {
+    producers: BTreeSet<TopicEndpoint>,
+    consumers: BTreeSet<TopicEndpoint>,
+}
+
+struct State {
+    topics: BTreeMap<String, TopicBuild>,
+    fns: BTreeMap<(String, String), FnBuild>,
+    /// Services with topics in their config files, per role.
+    config_roles: BTreeSet<(String, TopicRole)>,
+}
+
+fn expr_text(e: &StrExpr) -> String {
+    match e {
+        StrExpr::Lit(s) => format!("{s:?}"),
+        StrExpr::Const(p) => p.join("::"),
+        StrExpr::Format { template, args } => format!(
+            "format!({template:?}, {})",
+            args.iter().map(expr_text).collect::<Vec<_>>().join(", ")
+        ),
+        StrExpr::Env { var, default } => match default {
+            Some(d) => format!("env::var({var:?}).unwrap_or({})", expr_text(d)),
+            None => format!("env::var({var:?})"),
+        },
+        StrExpr::Field(f) => format!("<config>.{f}"),
+        StrExpr::List(items) => format!(
+            "[{}]",
+            items.iter().map(expr_text).collect::<Vec<_>>().join(", ")
+        ),
+        StrExpr::Unknown(t) => t.clone(),
+    }
+}
+
+/// Split an SQL tuple `a, 'b, c', $1` at top-level commas.
+fn split_tuple(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut depth = 0i32;
+    let mut quote = false;
+    for ch in s.chars() {
+        match ch {
+            '\'' => {
+                quote = !quote;
+                cur.push(ch);
+            }
+            '(' if !quote => {
+                depth += 1;
+                cur.push(ch);
+            }
+            ')' if !quote => {
+                depth -= 1;
+                cur.push(ch);
+            }
+            ',' if !quote && depth == 0 => {
+                out.push(cur.trim().to_string());
+                cur.clear();
+            }
+            _ => cur.push(ch),
+        }
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur.trim().to_string());
+    }
+    out
+}
+
+/// The topic of an outbox `INSERT`: `Ok(Some(topic))` for a literal,
+/// `Ok(None)` when the statement is not an outbox insert with a topic
+/// column, `Err(value)` when the topic is bound at run time.
+pub(crate) fn outbox_insert_topic(sql: &str) -> Result<Option<String>, String> {
+    let lower = sql.to_ascii_lowercase();
+    let Some(i) = lower.find("insert into") else {
+        return Ok(None);
+    };
+    let rest = &sql[i + "insert into".len()..];
+    let rest_l = &lower[i + "insert into".len()..];
+    let Some(open) = rest.find('(') else {
+        return Ok(None);
+    };
+    let table = rest_l[..open].trim();
+    if !table.contains("outbox") {
+        return Ok(None);
+    }
+    let Some(close) = rest[open..].find(')') else {
+        return Ok(None);
+    };
+    let cols: Vec<String> = split_tuple(&rest[open + 1..open + close])
+        .into_iter()
+        .map(|c| c.trim_matches('"').to_ascii_lowercase())
+        .collect();
+    let Some(idx) = cols.iter().position(|c| {
+        matches!(
+            c.as_str(),
+            "topic" | "topic_name" | "kafka_topic" | "destination"
+        )
+    }) else {
+        return Ok(None);
+    };
+    let after = &rest[open + close + 1..];
+    let after_l = after.to_ascii_lowercase();
+    let Some(v) = after_l.find("values") else {
+        return Ok(None);
+    };
+    let vals = &after[v + "values".len()..];
+    let Some(vo) = vals.find('(') else {
+        return Ok(None);
+    };
+    let mut depth = 0i32;
+    let mut end = None;
+    let mut quote = false;
+    for (k, ch) in vals[vo..].char_indices() {
+        match ch {
+            '\'' => quote = !quote,
+            '(' if !quote => depth += 1,
+            ')' if !quote => {
+                depth -= 1;
+                if depth == 0 {
+                    end = Some(vo + k);
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let Some(end) = end else { return Ok(None) };
+    let values = split_tuple(&vals[vo + 1..end]);
+    match values.get(idx) {
+        Some(val) if val.starts_with('\'') && val.ends_with('\'') && val.len() >= 2 => {
+            Ok(Some(val[1..val.len() - 1].to_string()))
+        }
+        Some(val) => Err(val.clone()),
+        None => Ok(None),
+    }
+}
+
+impl State {
+    fn endpoint(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        topic: &str,
+        role: TopicRole,
+        via: TopicVia,
+        a: &Attributed,
+        package: &str,
+    ) {
+        let ep = TopicEndpoint {
+            service: a.service.clone(),
+            via,
+            location: a.location.clone(),
+        };
+        let t = self.topics.entry(topic.to_string()).or_default();
+        match role {
+            TopicRole::Produce => t.producers.insert(ep),
+            TopicRole::Consume => t.consumers.insert(ep),
+        };
+        let note = match role {
+            TopicRole::Produce => format!("produces `{topic}`"),
+            TopicRole::Consume => format!("consumes `{topic}`"),
+        };
+        let ev = ctx.evidence(a, &note, package);
+        ctx.infra.add(InfraKind::Kafka, Some(&a.service), ev);
+        if role == TopicRole::Produce
+            && let Some(f) = &a.function
+        {
+            let b = self.fns.entry((a.service.clone(), f.clone())).or_default();
+            if b.location.is_none() {
+                b.location = Some(a.location.clone());
+            }
+            match via {
+                TopicVia::Outbox => b.produces_outbox.insert(topic.to_string()),
+                _ => b.produces_direct.insert(topic.to_string()),
+            };
+        }
+    }
+
+    fn site(&mut self, ctx: &mut Ctx<'_>, c: &Crate, f: &ParsedFile, s: &TopicSite) {
+        let via = match s.api {
+            TopicApi::Direct => TopicVia::Direct,
+            TopicApi::Outbox => TopicVia::Outbox,
+        };
+        for a in attribute(
+            &ctx.follow,
+            c,
+            &f.path,
+            &f.module,
+            s.function.as_deref(),
+            s.line,
+        ) {
+            let pieces = ctx.values.resolve(&c.package, Some(&a.service), &s.topic);
+            for p in pieces {
+                if p.unresolved {
+                    // A config field whose value sits in the service's config
+                    // file: the YAML/TOML topics stand for it.
+                    let from_config = matches!(&s.topic, StrExpr::Field(_))
+                        || matches!(&s.topic, StrExpr::List(v) if v.iter().any(|x| matches!(x, StrExpr::Field(_))));
+                    if from_config && self.config_roles.contains(&(a.service.clone(), s.role)) {
+                        continue;
+                    }
+                    let ev = ctx.evidence(&a, &s.call, &c.package);
+                    ctx.diag(
+                        DiagCode::UnresolvedTopic,
+                        Severity::Warning,
+                        format!(
+                            "{} topic in `{}` could not be resolved statically (`{}`)",
+                            match s.role {
+                                TopicRole::Produce => "produced",
+                                TopicRole::Consume => "consumed",
+                            },
+                            a.service,
+                            p.text
+                        ),
+                        Some(ev.location),
+                        Some(expr_text(&s.topic)),
+                        Some(&a.service),
+                    );
+                    continue;
+                }
+                self.endpoint(ctx, &p.text, s.role, via, &a, &c.package);
+            }
+        }
+    }
+}
+
+/// Sites from calls to functions that forward a parameter to a topic API.
+fn forwarded_sites(ctx: &Ctx<'_>) -> Vec<(usize, usize, TopicSite)> {
+    let crates = ctx.input.crates;
+    let mut params = Vec::new();
+    for c in crates {
+        for f in live_files(c) {
+            for p in &f.facts.graph.topic_params {
+                params.push((c.package.as_str(), p));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if params.is_empty() {
+        return out;
+    }
+    for (ci, c) in crates.iter().enumerate() {
+        for (fi, f) in c.files.iter().enumerate() {
+            if f.in_test {
+                continue;
+            }
+            for call in f.facts.graph.str_calls.iter().filter(|s| !s.in_test) {
+                for (pkg, p) in &params {
+                    if p.name != call.callee || !ctx.sees(&c.package, pkg) {
+                        continue;
+                    }
+                    // The forwarding function itself, recursing.
+                    if call.function.as_deref() == Some(p.path.as_str()) {
+                        continue;
+                    }
+                    let Some(arg) = call.args.get(p.index) else {
+                        continue;
+                    };
+                    if matches!(arg, StrExpr::Unknown(_)) {
+                        continue;
+                    }
+                    out.push((
+                        ci,
+                        fi,
+                        TopicSite {
+                            role: p.role,
+                            api: p.api,
+                            topic: arg.clone(),
+                            call: format!("{}(..) -> {}", call.callee, p.path),
+                            line: call.line,
+                            function: call.function.clone(),
+                            in_test: false,
+                        },
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The service whose directory contains `path` (longest match).
+fn service_at<'s>(ctx: &'s Ctx<'_>, path: &str) -> Option<&'s str> {
+    ctx.input
+        .services
+        .iter()
+        .filter(|s| s.dir.is_empty() || path.starts_with(&format!("{}/", s.dir)))
+        .max_by_key(|s| s.dir.len())
+        .map(|s| s.name.as_str())
+}
+
+/// Topics, kafka edges and function facts.
+pub(crate) fn link(ctx: &mut Ctx<'_>) -> (Vec<Topic>, Vec<FunctionFacts>) {
+    let input = ctx.input;
+    let mut st = State {
+        topics: BTreeMap::new(),
+        fns: BTreeMap::new(),
+        config_roles: BTreeSet::new(),
+    };
+
+    // Topics only in config files.
+    for m in input.manifests {
+        if !matches!(
+            m.kind,
+            ManifestKind::ServiceConfig | ManifestKind::HelmValues
+        ) {
+            continue;
+        }
+        let owner = service_at(ctx, &m.path).map(str::to_string).or_else(|| {
+            // `config/feed.yaml`, `charts/feed/values.yaml`.
+            let segs: Vec<&str> = m.path.split('/').collect();
+            let stem = segs.last().and_then(|n| n.split('.').next()).unwrap_or("");
+            ctx.names.resolve(stem).or_else(|| {
+                segs.len()
+                    .checked_sub(2)
+                    .and_then(|i| ctx.names.resolve(segs[i]))
+            })
+        });
+        let Some(owner) = owner else { continue };
+        for t in &m.topics {
+            let role = match t.role {
+                ConfigTopicRole::Produce => TopicRole::Produce,
+                ConfigTopicRole::Consume => TopicRole::Consume,
+                ConfigTopicRole::Unknown => continue,
+            };
+            st.config_roles.insert((owner.clone(), role));
+            let a = Attributed {
+                service: owner.clone(),
+                location: Location::new(m.path.clone(), t.line, 0),
+                function: None,
+                via: None,
+            };
+            st.endpoint(ctx, &t.name, role, TopicVia::Config, &a, "");
+        }
+    }
+
+    // Code sites.
+    for c in input.crates {
+        for f in live_files(c) {
+            for s in f.facts.graph.topics.iter().filter(|s| !s.in_test) {
+                st.site(ctx, c, f, s);
+            }
+            // Outbox inserts written as SQL.
+            for q in f.facts.sql_sites.iter().filter(|q| !q.in_test) {
+                let texts: Vec<String> = match &q.expr {
+                    SqlExpr::Lit(s) => vec![s.clone()],
+                    SqlExpr::Choice(v) => v
+                        .iter()
+                        .filter_map(|x| match x {
+                            SqlExpr::Lit(s) => Some(s.clone()),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                for text in texts {
+                    match outbox_insert_topic(&text) {
+                        Ok(None) => {}
+                        Ok(Some(topic)) => {
+                            let site = TopicSite {
+                                role: TopicRole::Produce,
+                                api: TopicApi::Outbox,
+                                topic: StrExpr::Lit(topic),
+                                call: "INSERT INTO outbox".into(),
+                                line: q.line,
+                                function: q.function.clone(),
+                                in_test: false,
+                            };
+                            st.site(ctx, c, f, &site);
+                        }
+                        Err(bound) => {
+                            for a in attribute(
+                                &ctx.follow,
+                                c,
+                                &f.path,
+                                &f.module,
+                                q.function.as_deref(),
+                                q.line,
+                            ) {
+                                let ev = ctx.evidence(&a, "INSERT INTO outbox", &c.package);
+                                ctx.diag(
+                                    DiagCode::UnresolvedTopic,
+                                    Severity::Info,
+                                    format!(
+                                        "outbox insert in `{}` binds its topic at run time (`{bound}`)",
+                                        a.service
+                                    ),
+                                    Some(ev.location),
+                                    Some(text.clone()),
+                                    Some(&a.service),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for (ci, fi, site) in forwarded_sites(ctx) {
+        let c = &input.crates[ci];
+        let f = &c.files[fi];
+        st.site(ctx, c, f, &site);
+    }
+
+    // Edges: one per producer -> consumer pair, via the topics.
+    for (name, t) in &st.topics {
+        for p in &t.producers {
+            for c in &t.consumers {
+                if p.service == c.service {
+                    continue;
+                }
+                ctx.edges.add(
+                    &p.service,
+                    &c.service,
+                    EdgeKind::Kafka,
+                    Some(name),
+                    Evidence {
+                        location: p.location.clone(),
+                        note: format!("produces `{name}`"),
+                    },
+                );
+                ctx.edges.add(
+                    &p.service,
+                    &c.service,
+                    EdgeKind::Kafka,
+                    Some(name),
+                    Evidence {
+                        location: c.location.clone(),
+                        note: format!("consumes `{name}`"),
+                    },
+                );
+            }
+        }
+    }
+
+    // Consumer handlers, dedupe.
+    handlers_and_dedupe(ctx, &mut st);
+    let functions = function_facts(ctx, st.fns);
+
+    let topics = st
+        .topics
+        .into_iter()
+        .map(|(name, t)| Topic {
+            name,
+            producers: t.producers.into_iter().collect(),
+            consumers: t.consumers.into_iter().collect(),
+        })
+        .collect();
+    (topics, functions)
+}
+
+fn handlers_and_dedupe(ctx: &mut Ctx<'_>, st: &mut State) {
+    let input = ctx.input;
+    for c in input.crates {
+        // Name -> (file, fn) of this crate.
+        let mut by_name: BTreeMap<&str, Vec<(&ParsedFile, &nova_rust::graph::GraphFn)>> =
+            BTreeMap::new();
+        for f in live_files(c) {
+            for g in f.facts.graph.functions.iter().filter(|g| !g.in_test) {
+                by_name.entry(g.name.as_str()).or_default().push((f, g));
+            }
+        }
+        // Handlers and what they call, by name, in the same crate (3 levels).
+        let mut handler: BTreeSet<(String, String)> = BTreeSet::new();
+        let mut q: VecDeque<(&ParsedFile, &nova_rust::graph::GraphFn, u32)> = VecDeque::new();
+        for f in live_files(c) {
+            for g in f
+                .facts
+                .graph
+                .functions
+                .iter()
+                .filter(|g| !g.in_test && g.consumer_handler)
+            {
+                q.push_back((f, g, 0));
+            }
+        }
+        while let Some((f, g, depth)) = q.pop_front() {
+            if !handler.insert((f.path.clone(), g.path.clone())) {
+                continue;
+            }
+            if depth >= 3 {
+                continue;
+            }
+            for (callee, _) in &g.calls {
+                if nova_rust::attribution::IGNORED_NAMES.contains(&callee.as_str()) {
+                    continue;
+                }
+                if let Some(v) = by_name.get(callee.as_str()) {
+                    for (ff, gg) in v {
+                        q.push_back((ff, gg, depth + 1));
+                    }
+                }
+            }
+        }
+        for f in live_files(c) {
+            for g in f.facts.graph.functions.iter().filter(|g| !g.in_test) {
+                let is_handler = handler.contains(&(f.path.clone(), g.path.clone()));
+                if !is_handler && !g.dedupes {
+                    continue;
+                }
+                for a in attribute(&ctx.follow, c, &f.path, &f.module, Some(&g.path), g.line) {
+                    let Some(func) = a.function.clone() else {
+                        continue;
+                    };
+                    let b = st.fns.entry((a.service.clone(), func)).or_default();
+                    b.location
+                        .get_or_insert_with(|| Location::new(f.path.clone(), g.line, 0));
+                    b.consumer_handler |= is_handler;
+                    b.dedupes |= g.dedupes;
+                }
+            }
+        }
+    }
+    // Dedupe through table access.
+    for acc in input.accesses {
+        let Some(func) = &acc.function else { continue };
+        if dedupe_table(&acc.table)
+            && let Some(b) = st.fns.get_mut(&(acc.service.clone(), func.clone()))
+        {
+            b.dedupes = true;
+        }
+    }
+}
+
+fn function_facts(ctx: &Ctx<'_>, fns: BTreeMap<(String, String), FnBuild>) -> Vec<FunctionFacts> {
+    let mut writes: BTreeMap<(&str, &str), BTreeSet<&str>> = BTreeMap::new();
+    for a in ctx.input.accesses {
+        if let Some(f) = &a.function
+            && a.op.is_write()
+        {
+            writes
+                .entry((a.service.as_str(), f.as_str()))
+                .or_default()
+                .insert(a.table.as_str());
+        }
+    }
+    fns.into_iter()
+        .filter(|(_, b)| {
+            !b.produces_direct.is_empty()
+                || !b.produces_outbox.is_empty()
+                || b.consumer_handler
+                || b.dedupes
+        })
+        .map(|((service, function), b)| FunctionFacts {
+            writes: writes
+                .get(&(service.as_str(), function.as_str()))
+                .map(|s| s.iter().map(|t| t.to_string()).collect())
+                .unwrap_or_default(),
+            location: b.location.unwrap_or_else(|| Location::file("")),
+            service,
+            function,
+            produces_direct: b.produces_direct.into_iter().collect(),
+            produces_outbox: b.produces_outbox.into_iter().collect(),
+            consumer_handler: b.consumer_handler,
+            dedupes: b.dedupes,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outbox_sql() {
+        assert_eq!(
+            outbox_insert_topic(
+                "INSERT INTO outbox_events (id, topic, key, payload) VALUES ($1, 'content-events', $2, $3)"
+            ),
+            Ok(Some("content-events".into()))
+        );
+        assert_eq!(
+            outbox_insert_topic(
+                "insert into outbox (topic, payload) values ($1, jsonb_build_object('a', 1))"
+            ),
+            Err("$1".into())
+        );
+        assert_eq!(
+            outbox_insert_topic("INSERT INTO posts (id, topic) VALUES ($1, 'x')"),
+            Ok(None)
+        );
+        assert_eq!(outbox_insert_topic("SELECT 1"), Ok(None));
+    }
+}

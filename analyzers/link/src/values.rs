@@ -1,0 +1,382 @@
+//! Resolve [`StrExpr`]s (topics, URLs) with the facts of a whole crate:
+//! constants (in the crate and the local crates it depends on), config
+//! struct fields, env vars (`nova.toml` `[env]`, then the service's
+//! manifests, then the code default).
+
+use nova_rust::graph::StrExpr;
+use nova_rust::sql::SqlExpr;
+use nova_rust::unit::Crate;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// At most this many texts per expression (cartesian products of lists).
+const MAX_TEXTS: usize = 16;
+
+/// One possible value of an expression.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Piece {
+    /// The text; unresolved parts appear as `{expr}`.
+    pub text: String,
+    /// Env vars the value came through (in order).
+    pub env: Vec<String>,
+    /// Some part could not be resolved.
+    pub unresolved: bool,
+}
+
+impl Piece {
+    fn lit(s: &str) -> Self {
+        Piece {
+            text: s.to_string(),
+            env: Vec::new(),
+            unresolved: false,
+        }
+    }
+    fn unknown(t: &str) -> Self {
+        Piece {
+            text: format!("{{{t}}}"),
+            env: Vec::new(),
+            unresolved: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct ConstVal {
+    /// File module path + inline module path.
+    module: Vec<String>,
+    value: StrExpr,
+    package: String,
+}
+
+/// Constants and config fields of every crate, and env values.
+#[derive(Debug, Default)]
+pub struct Values {
+    /// const name -> definitions.
+    consts: BTreeMap<String, Vec<ConstVal>>,
+    /// (package, field) -> values.
+    fields: BTreeMap<(String, String), Vec<StrExpr>>,
+    /// package -> itself and the local packages it depends on.
+    scope: BTreeMap<String, BTreeSet<String>>,
+    /// `nova.toml` `[env]`.
+    env: BTreeMap<String, String>,
+    /// service -> env var -> value (from its manifests).
+    service_env: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+fn from_sql(e: &SqlExpr) -> StrExpr {
+    match e {
+        SqlExpr::Lit(s) => StrExpr::Lit(s.clone()),
+        SqlExpr::Const(p) => StrExpr::Const(p.clone()),
+        SqlExpr::Format { template, args } => StrExpr::Format {
+            template: template.clone(),
+            args: args.iter().map(from_sql).collect(),
+        },
+        SqlExpr::Concat(parts) => {
+            let texts: Option<String> = parts
+                .iter()
+                .map(|p| match p {
+                    SqlExpr::Lit(s) => Some(s.as_str()),
+                    _ => None,
+                })
+                .collect();
+            match texts {
+                Some(t) => StrExpr::Lit(t),
+                None => StrExpr::Unknown("concat".into()),
+            }
+        }
+        SqlExpr::Choice(c) => StrExpr::List(c.iter().map(from_sql).collect()),
+        SqlExpr::Unknown(t) => StrExpr::Unknown(t.clone()),
+        other => StrExpr::Unknown(format!("{other:?}")),
+    }
+}
+
+impl Values {
+    /// Index the crates.
+    pub fn new(
+        crates: &[Crate],
+        closure: &BTreeMap<String, BTreeSet<String>>,
+        env: &BTreeMap<String, String>,
+        service_env: BTreeMap<String, BTreeMap<String, String>>,
+    ) -> Self {
+        let mut v = Values {
+            env: env.clone(),
+            service_env,
+            ..Values::default()
+        };
+        for c in crates {
+            let mut s: BTreeSet<String> = closure.get(&c.package).cloned().unwrap_or_default();
+            s.insert(c.package.clone());
+            v.scope.insert(c.package.clone(), s);
+            for f in &c.files {
+                let mut seen: BTreeSet<(Vec<String>, String)> = BTreeSet::new();
+                for k in &f.facts.graph.consts {
+                    let mut module = f.module.clone();
+                    module.extend(k.module.iter().cloned());
+                    seen.insert((module.clone(), k.name.clone()));
+                    v.consts.entry(k.name.clone()).or_default().push(ConstVal {
+                        module,
+                        value: k.value.clone(),
+                        package: c.package.clone(),
+                    });
+                }
+                // The SQL collector's consts cover shapes ours may not.
+                for k in &f.facts.consts {
+                    let mut module = f.module.clone();
+                    module.extend(k.module.iter().cloned());
+                    if seen.contains(&(module.clone(), k.name.clone())) {
+                        continue;
+                    }
+                    v.consts.entry(k.name.clone()).or_default().push(ConstVal {
+                        module,
+                        value: from_sql(&k.value),
+                        package: c.package.clone(),
+                    });
+                }
+                for fi in &f.facts.graph.fields {
+                    v.fields
+                        .entry((c.package.clone(), fi.field.clone()))
+                        .or_default()
+                        .push(fi.value.clone());
+                }
+            }
+        }
+        v
+    }
+
+    /// Every possible value of `e` seen from `package` (run by `service`).
+    pub fn resolve(&self, package: &str, service: Option<&str>, e: &StrExpr) -> Vec<Piece> {
+        let mut out = self.eval(package, service, e, 0);
+        out.sort();
+        out.dedup();
+        out.truncate(MAX_TEXTS);
+        out
+    }
+
+    fn eval(&self, package: &str, service: Option<&str>, e: &StrExpr, depth: u32) -> Vec<Piece> {
+        if depth > 8 {
+            return vec![Piece::unknown("...")];
+        }
+        let d = depth + 1;
+        match e {
+            StrExpr::Lit(s) => vec![Piece::lit(s)],
+            StrExpr::Unknown(t) => vec![Piece::unknown(t)],
+            StrExpr::List(items) => {
+                let mut out = Vec::new();
+                for i in items {
+                    out.extend(self.eval(package, service, i, d));
+                    if out.len() >= MAX_TEXTS {
+                        break;
+                    }
+                }
+                out
+            }
+            StrExpr::Env { var, default } => {
+                let value = self.env.get(var).or_else(|| {
+                    service
+                        .and_then(|s| self.service_env.get(s))
+                        .and_then(|m| m.get(var))
+                });
+                let mut pieces = match (value, default) {
+                    (Some(v), _) => vec![Piece::lit(v)],
+                    (None, Some(def)) => self.eval(package, service, def, d),
+                    (None, None) => vec![Piece {
+                        text: format!("${{{var}}}"),
+                        env: Vec::new(),
+                        unresolved: true,
+                    }],
+                };
+                for p in &mut pieces {
+                    p.env.insert(0, var.clone());
+                }
+                pieces
+            }
+            StrExpr::Const(path) => {
+                let Some(name) = path.last() else {
+                    return vec![Piece::unknown("")];
+                };
+                let in_scope = |c: &&ConstVal| {
+                    self.scope
+                        .get(package)
+                        .is_some_and(|s| s.contains(&c.package))
+                };
+                let defs: Vec<&ConstVal> = self
+                    .consts
+                    .get(name)
+                    .map(|v| v.iter().filter(in_scope).collect())
+                    .unwrap_or_default();
+                let prefix: Vec<&String> = path[..path.len() - 1]
+                    .iter()
+                    .filter(|s| !matches!(s.as_str(), "crate" | "self" | "super" | "Self"))
+                    .collect();
+                // Prefer definitions whose module path ends with the written prefix.
+                let matching: Vec<&ConstVal> = defs
+                    .iter()
+                    .copied()
+                    .filter(|c| {
+                        prefix.len() <= c.module.len()
+                            && c.module[c.module.len() - prefix.len()..]
+                                .iter()
+                                .zip(prefix.iter())
+                                .all(|(a, b)| a == *b)
+                    })
+                    .collect();
+                let chosen = if matching.is_empty() { defs } else { matching };
+                // Prefer the package itself over its dependencies.
+                let own: Vec<&ConstVal> = chosen
+                    .iter()
+                    .copied()
+                    .filter(|c| c.package == package)
+                    .collect();
+                let chosen = if own.is_empty() { chosen } else { own };
+                if chosen.is_empty() {
+                    return vec![Piece::unknown(&path.join("::"))];
+                }
+                let mut out = Vec::new();
+                for c in chosen {
+                    out.extend(self.eval(&c.package, service, &c.value, d));
+                }
+                out
+            }
+            StrExpr::Field(name) => {
+                let scope = self.scope.get(package);
+                let mut values: Vec<(&String, &StrExpr)> = Vec::new();
+                if let Some(scope) = scope {
+                    for p in scope {
+                        if let Some(vs) = self.fields.get(&(p.clone(), name.clone())) {
+                            values.extend(vs.iter().map(|v| (p, v)));
+                        }
+                    }
+                }
+                if values.is_empty() {
+                    return vec![Piece::unknown(name)];
+                }
+                let mut out = Vec::new();
+                for (p, v) in values {
+                    out.extend(self.eval(p, service, v, d));
+                }
+                out
+            }
+            StrExpr::Format { template, args } => {
+                let parts: Vec<&str> = template.split("{}").collect();
+                let mut acc = vec![Piece::lit(parts.first().copied().unwrap_or(""))];
+                for (i, part) in parts.iter().enumerate().skip(1) {
+                    let arg = args
+                        .get(i - 1)
+                        .map(|a| self.eval(package, service, a, d))
+                        .unwrap_or_else(|| vec![Piece::unknown("")]);
+                    let mut next = Vec::new();
+                    'outer: for a in &acc {
+                        for b in &arg {
+                            let mut env = a.env.clone();
+                            env.extend(b.env.iter().cloned());
+                            next.push(Piece {
+                                text: format!("{}{}{}", a.text, b.text, part),
+                                env,
+                                unresolved: a.unresolved || b.unresolved,
+                            });
+                            if next.len() >= MAX_TEXTS {
+                                break 'outer;
+                            }
+                        }
+                    }
+                    acc = next;
+                }
+                acc
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nova_rust::FileFacts;
+    use nova_rust::graph::{FieldInit, TopicConst};
+    use nova_rust::unit::ParsedFile;
+
+    fn krate(package: &str, deps: &[&str], module: &[&str], facts: FileFacts) -> Crate {
+        Crate {
+            package: package.into(),
+            dir: package.into(),
+            service: None,
+            local_deps: deps.iter().map(|d| d.to_string()).collect(),
+            external_deps: Vec::new(),
+            dialect: Default::default(),
+            files: vec![ParsedFile {
+                path: format!("{package}/src/x.rs"),
+                module: module.iter().map(|m| m.to_string()).collect(),
+                in_test: false,
+                facts,
+            }],
+        }
+    }
+
+    #[test]
+    fn consts_fields_env_formats() {
+        let mut lib = FileFacts::default();
+        lib.graph.consts.push(TopicConst {
+            name: "CONTENT_EVENTS".into(),
+            module: vec![],
+            value: StrExpr::Lit("content-events".into()),
+            line: 1,
+        });
+        let mut svc = FileFacts::default();
+        svc.graph.fields.push(FieldInit {
+            field: "content_url".into(),
+            value: StrExpr::Env {
+                var: "CONTENT_SERVICE_URL".into(),
+                default: Some(Box::new(StrExpr::Lit("http://content:8080".into()))),
+            },
+            line: 3,
+        });
+        let crates = vec![
+            krate("events", &[], &["topics"], lib),
+            krate("feed", &["events"], &[], svc),
+        ];
+        let mut closure = BTreeMap::new();
+        closure.insert("feed".to_string(), BTreeSet::from(["events".to_string()]));
+        let mut env = BTreeMap::new();
+        env.insert("KAFKA_TOPIC_PREFIX".to_string(), "prod".to_string());
+        let v = Values::new(&crates, &closure, &env, BTreeMap::new());
+        let texts = |e: &StrExpr| -> Vec<(String, bool)> {
+            v.resolve("feed", Some("feed"), e)
+                .into_iter()
+                .map(|p| (p.text, p.unresolved))
+                .collect()
+        };
+        assert_eq!(
+            texts(&StrExpr::Const(vec![
+                "topics".into(),
+                "CONTENT_EVENTS".into()
+            ])),
+            vec![("content-events".to_string(), false)]
+        );
+        assert_eq!(
+            texts(&StrExpr::Const(vec!["OTHER".into()])),
+            vec![("{OTHER}".to_string(), true)]
+        );
+        let url = v.resolve(
+            "feed",
+            Some("feed"),
+            &StrExpr::Format {
+                template: "{}/posts".into(),
+                args: vec![StrExpr::Field("content_url".into())],
+            },
+        );
+        assert_eq!(url.len(), 1);
+        assert_eq!(url[0].text, "http://content:8080/posts");
+        assert_eq!(url[0].env, vec!["CONTENT_SERVICE_URL".to_string()]);
+        let prefixed = StrExpr::Format {
+            template: "{}.content.events".into(),
+            args: vec![StrExpr::Env {
+                var: "KAFKA_TOPIC_PREFIX".into(),
+                default: Some(Box::new(StrExpr::Lit("nova".into()))),
+            }],
+        };
+        assert_eq!(
+            texts(&prefixed),
+            vec![("prod.content.events".to_string(), false)]
+        );
+        // The library cannot see the service's fields.
+        assert!(v.resolve("events", None, &StrExpr::Field("content_url".into()))[0].unresolved);
+    }
+}
