@@ -39,6 +39,9 @@ struct TopicBuild {
 }
 
 struct State {
+    /// Unresolved outbox topics, reported only for services with no
+    /// resolved outbox topic (`Outbox::new(topic)` names it elsewhere).
+    outbox_pending: Vec<(String, nova_model::Diagnostic)>,
     topics: BTreeMap<String, TopicBuild>,
     fns: BTreeMap<(String, String), FnBuild>,
     /// Services with topics in their config files, per role.
@@ -232,7 +235,7 @@ impl State {
                         continue;
                     }
                     let ev = ctx.evidence(&a, &s.call, &c.package);
-                    ctx.diag(
+                    let d = nova_model::Diagnostic::new(
                         DiagCode::UnresolvedTopic,
                         Severity::Warning,
                         format!(
@@ -244,10 +247,15 @@ impl State {
                             a.service,
                             p.text
                         ),
-                        Some(ev.location),
-                        Some(expr_text(&s.topic)),
-                        Some(&a.service),
-                    );
+                    )
+                    .at(ev.location)
+                    .with_snippet(expr_text(&s.topic))
+                    .for_service(a.service.clone());
+                    if s.api == TopicApi::Outbox {
+                        self.outbox_pending.push((a.service.clone(), d));
+                    } else {
+                        ctx.diags.push(d);
+                    }
                     continue;
                 }
                 self.endpoint(ctx, &p.text, s.role, via, &a, &c.package);
@@ -325,6 +333,7 @@ fn service_at<'s>(ctx: &'s Ctx<'_>, path: &str) -> Option<&'s str> {
 pub(crate) fn link(ctx: &mut Ctx<'_>) -> (Vec<Topic>, Vec<FunctionFacts>) {
     let input = ctx.input;
     let mut st = State {
+        outbox_pending: Vec::new(),
         topics: BTreeMap::new(),
         fns: BTreeMap::new(),
         config_roles: BTreeSet::new(),
@@ -410,17 +419,18 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> (Vec<Topic>, Vec<FunctionFacts>) {
                                 q.line,
                             ) {
                                 let ev = ctx.evidence(&a, "INSERT INTO outbox", &c.package);
-                                ctx.diag(
+                                let d = nova_model::Diagnostic::new(
                                     DiagCode::UnresolvedTopic,
                                     Severity::Info,
                                     format!(
                                         "outbox insert in `{}` binds its topic at run time (`{bound}`)",
                                         a.service
                                     ),
-                                    Some(ev.location),
-                                    Some(text.clone()),
-                                    Some(&a.service),
-                                );
+                                )
+                                .at(ev.location)
+                                .with_snippet(text.clone())
+                                .for_service(a.service.clone());
+                                st.outbox_pending.push((a.service.clone(), d));
                             }
                         }
                     }
@@ -432,6 +442,19 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> (Vec<Topic>, Vec<FunctionFacts>) {
         let c = &input.crates[ci];
         let f = &c.files[fi];
         st.site(ctx, c, f, &site);
+    }
+
+    let with_outbox: BTreeSet<&str> = st
+        .topics
+        .values()
+        .flat_map(|t| t.producers.iter())
+        .filter(|p| p.via == TopicVia::Outbox)
+        .map(|p| p.service.as_str())
+        .collect();
+    for (service, d) in std::mem::take(&mut st.outbox_pending) {
+        if !with_outbox.contains(service.as_str()) {
+            ctx.diags.push(d);
+        }
     }
 
     // Edges: one per producer -> consumer pair, via the topics.

@@ -85,7 +85,10 @@ fn is_clickhouse(src: &str, toks: &[Token]) -> bool {
         {
             return true;
         }
+        // `COPY … (FORMAT csv)` is PostgreSQL: the ClickHouse clause never
+        // follows `(` or `,`.
         if lw("format")
+            && !(i > 0 && (toks[i - 1].is_punct(b'(') || toks[i - 1].is_punct(b',')))
             && let Some(n) = toks.get(i + 1)
             && n.kind == Kind::Word
         {

@@ -576,7 +576,10 @@ fn one_bad_statement_does_not_hide_the_others() {
 
 #[test]
 fn prepared_statements_are_analysed() {
-    assert_eq!(pg("PREPARE q (int) AS SELECT * FROM t WHERE id = $1"), s(&["t:R"]));
+    assert_eq!(
+        pg("PREPARE q (int) AS SELECT * FROM t WHERE id = $1"),
+        s(&["t:R"])
+    );
 }
 
 // ---- stores -------------------------------------------------------------
@@ -625,6 +628,8 @@ fn clickhouse_is_kept_apart() {
         "SELECT final FROM scores",
         "SELECT format('%s', a) FROM t",
         "CREATE TABLE t (a int) ENGINE=InnoDB",
+        "COPY t TO STDOUT WITH (FORMAT csv, HEADER)",
+        "SELECT * FROM posts WHERE MATCH (title) AGAINST (?)",
     ] {
         assert_eq!(analyze(sql, &with(Dialect::Mysql)).store, None, "{sql}");
     }
@@ -829,4 +834,37 @@ fn never_panics_on_garbage() {
     assert!(a.accesses.is_empty());
     let deep = format!("SELECT * FROM t WHERE {}", "NOT ".repeat(5000));
     let _ = analyze(&deep, &Options::default());
+}
+
+/// Throughput on 10k mixed statements (run with
+/// `cargo test --release -p nova-sql perf_10k -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn perf_10k() {
+    let shapes = [
+        "SELECT v.id, v.title, u.name FROM videos v JOIN users u ON u.id = v.author WHERE v.id = $1",
+        "INSERT INTO likes (user_id, video_id) VALUES ($1, $2) ON CONFLICT (user_id, video_id) DO NOTHING",
+        "UPDATE videos SET views = views + 1 WHERE id = $1 RETURNING views",
+        "WITH t AS (SELECT * FROM feed WHERE uid = $1) SELECT * FROM t JOIN posts p ON p.id = t.pid ORDER BY p.ts DESC LIMIT 50",
+        "DELETE FROM sessions WHERE expires_at < now()",
+        "SELECT * FROM __nova_hole_0__ WHERE id = $1 ORDER BY __nova_hole_1__ __nova_hole_2__",
+        "MERGE INTO stock t USING deliveries d ON t.item = d.item WHEN MATCHED THEN UPDATE SET qty = 1",
+    ];
+    let opts = Options::default();
+    let start = std::time::Instant::now();
+    let mut n = 0usize;
+    for i in 0..10_000 {
+        n += analyze(shapes[i % shapes.len()], &opts).accesses.len();
+    }
+    let el = start.elapsed();
+    let mig = "CREATE TABLE a (id int);\nALTER TABLE a ADD COLUMN b int;\nDO $$ BEGIN END $$;\n".repeat(100);
+    let start2 = std::time::Instant::now();
+    for _ in 0..100 {
+        n += catalog(&mig, &opts).changes.len();
+    }
+    println!(
+        "analyze: 10k statements in {el:?} ({:.1} us each); catalog: 100 files x 300 statements in {:?}; {n}",
+        el.as_secs_f64() * 1e2,
+        start2.elapsed()
+    );
 }

@@ -92,9 +92,101 @@ fn example_json_report() {
         all.iter().all(|f| f["rule"] != "sync-cycle"),
         "the example has no cycle"
     );
-    let dual: Vec<_> = all.iter().filter(|f| f["rule"] == "dual-write").collect();
-    assert_eq!(dual.len(), 1, "{dual:#?}");
-    assert_eq!(dual[0]["subject"]["service"], "messaging-service");
+}
+
+/// Every finding on the example, as `(rule, service, table, to)`; see
+/// `examples/coupled-monorepo/EXPECTED.md`.
+#[test]
+fn example_findings_are_exact() {
+    let p = ex();
+    let args = ["audit", p.as_str(), "--format", "json"];
+    let o = run_expect(&args, 1);
+    let report = json_of(&args, &o);
+    let field = |f: &Value, k: &str| f["subject"][k].as_str().unwrap_or("-").to_string();
+    let got: std::collections::BTreeSet<(String, String, String, String)> = findings(&report)
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or_default().to_string(),
+                field(f, "service"),
+                field(f, "table"),
+                field(f, "to"),
+            )
+        })
+        .collect();
+    let expected: std::collections::BTreeSet<(String, String, String, String)> = [
+        ("consumer-without-dedupe", "search-service", "-", "-"),
+        // send_message inserts the message (store::insert_message), then
+        // produces `messaging-events` (events::publish): no outbox.
+        ("dual-write", "messaging-service", "-", "-"),
+        (
+            "foreign-read",
+            "content-service",
+            "users",
+            "identity-service",
+        ),
+        ("foreign-read", "feed-service", "posts", "content-service"),
+        ("foreign-read", "feed-service", "users", "identity-service"),
+        ("foreign-read", "media-service", "posts", "content-service"),
+        (
+            "foreign-read",
+            "search-service",
+            "comments",
+            "content-service",
+        ),
+        (
+            "foreign-read",
+            "search-service",
+            "messages",
+            "messaging-service",
+        ),
+        ("foreign-read", "search-service", "posts", "content-service"),
+        (
+            "foreign-write",
+            "messaging-service",
+            "users",
+            "identity-service",
+        ),
+        ("multi-writer", "-", "users", "-"),
+        ("startup-dependency", "feed-service", "-", "content-service"),
+        (
+            "startup-dependency",
+            "media-service",
+            "-",
+            "content-service",
+        ),
+        (
+            "startup-dependency",
+            "messaging-service",
+            "-",
+            "identity-service",
+        ),
+        (
+            "startup-dependency",
+            "realtime-chat-service",
+            "-",
+            "identity-service",
+        ),
+        ("sync-call", "feed-service", "-", "content-service"),
+        ("sync-call", "media-service", "-", "content-service"),
+        ("sync-call", "messaging-service", "-", "identity-service"),
+        (
+            "sync-call",
+            "realtime-chat-service",
+            "-",
+            "identity-service",
+        ),
+        (
+            "sync-call",
+            "realtime-chat-service",
+            "-",
+            "messaging-service",
+        ),
+    ]
+    .iter()
+    .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string()))
+    .collect();
+    assert_eq!(got, expected);
 }
 
 #[test]

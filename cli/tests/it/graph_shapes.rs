@@ -147,6 +147,27 @@ fn kafka_topic_shapes() {
 }
 
 #[test]
+fn env_values_from_config_override_code_defaults() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cfg = dir.path().join("nova.toml");
+    std::fs::write(&cfg, "[env]\nKAFKA_TOPIC_PREFIX = \"prod\"\n").expect("write config");
+    let cfg = cfg.to_string_lossy().into_owned();
+    let m = scan(&fixture("kafka-topics"), &["--config", &cfg]);
+    assert_eq!(
+        topic_set(&m),
+        triples(&[
+            // The YAML still says `dev.`: with the prod prefix nobody consumes
+            // the produced topic and nobody produces the consumed one.
+            ("dev.payments.events", "", "payments-svc"),
+            ("orders.cancelled", "orders-svc", "notify-svc"),
+            ("orders.created", "orders-svc", "notify-svc"),
+            ("orders.shipped", "orders-svc", "payments-svc"),
+            ("prod.payments.events", "orders-svc", ""),
+        ])
+    );
+}
+
+#[test]
 fn manifest_startup_and_url_edges() {
     let m = scan(&fixture("manifests"), &[]);
     let services = names(&m, "services");

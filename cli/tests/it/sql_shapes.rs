@@ -496,3 +496,20 @@ fn nova_toml_renames_services_and_declares_owners() {
         assert_eq!(table["declared_owner"], "orders", "{table:#}");
     }
 }
+
+#[test]
+fn aliases_tie_deployments_to_services() {
+    let m = scan(&fixture("nova-config"), &[]);
+    assert_eq!(
+        edge_set(&m),
+        [(
+            "orders",
+            "shipping-worker",
+            "startup",
+            "k8s/order-service.yaml"
+        )]
+        .iter()
+        .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string()))
+        .collect()
+    );
+}

@@ -16,7 +16,7 @@ fn demo(env: &Env, group: &str, crash_after: Option<u32>) -> std::process::Child
         .env("RUST_LOG", "warn")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::null());
+        .stderr(if std::env::var("NOVA_IT_DEBUG").is_ok() { Stdio::inherit() } else { Stdio::null() });
     if let Some(n) = crash_after {
         cmd.env("NOVA_CONSUMER_CRASH_AFTER", n.to_string());
     }
