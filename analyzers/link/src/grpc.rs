@@ -101,6 +101,43 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
         }
     }
 
+    // Client-typed struct fields, for `state.identity.verify_user(..)` in
+    // a file that does not see the field's type.
+    let mut client_fields: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for c in input.crates {
+        for f in live_files(c) {
+            for g in f
+                .facts
+                .graph
+                .grpc_clients
+                .iter()
+                .filter(|g| g.shape == ClientShape::Field)
+            {
+                if let Some(n) = &g.name {
+                    client_fields
+                        .entry(n.clone())
+                        .or_default()
+                        .push((c.package.clone(), g.service.clone()));
+                }
+            }
+        }
+    }
+    let unique_in_scope =
+        |map: &BTreeMap<String, Vec<(String, String)>>, name: &str, package: &str| {
+            let seen: BTreeSet<&String> = map
+                .get(name)
+                .map(|v| {
+                    v.iter()
+                        .filter(|(p, _)| ctx.sees(package, p))
+                        .map(|(_, s)| s)
+                        .collect()
+                })
+                .unwrap_or_default();
+            (seen.len() == 1)
+                .then(|| seen.into_iter().next().cloned())
+                .flatten()
+        };
+
     // Uses.
     let mut uses: Vec<Use> = Vec::new();
     for c in input.crates {
@@ -127,32 +164,20 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
                 }
             }
             for r in g.rpc_calls.iter().filter(|x| !x.in_test) {
-                let proto = match &r.service {
-                    Some(s) => Some(s.clone()),
-                    None => {
-                        let by_getter = r
-                            .via_getter
-                            .as_ref()
-                            .and_then(|n| getters.get(n))
-                            .and_then(|v| {
-                                let seen: BTreeSet<&String> = v
-                                    .iter()
-                                    .filter(|(p, _)| ctx.sees(&c.package, p))
-                                    .map(|(_, s)| s)
-                                    .collect();
-                                (seen.len() == 1)
-                                    .then(|| seen.into_iter().next().cloned())
-                                    .flatten()
-                            });
-                        by_getter.or_else(|| {
+                let proto = match (&r.service, &r.via_field, &r.via_getter) {
+                    (Some(s), _, _) => Some(s.clone()),
+                    (None, Some(field), _) => unique_in_scope(&client_fields, field, &c.package),
+                    (None, None, getter) => getter
+                        .as_ref()
+                        .and_then(|g| unique_in_scope(&getters, g, &c.package))
+                        .or_else(|| {
                             let with: Vec<&String> = rpcs_of
                                 .iter()
                                 .filter(|(_, rs)| rs.contains(&r.rpc))
                                 .map(|(n, _)| n)
                                 .collect();
                             (with.len() == 1).then(|| with[0].clone())
-                        })
-                    }
+                        }),
                 };
                 let Some(proto) = proto else { continue };
                 // With protos known, only real RPCs count.
@@ -161,7 +186,7 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
                 {
                     continue;
                 }
-                if r.service.is_none() && !rpcs_of.contains_key(&proto) {
+                if r.service.is_none() && r.via_field.is_none() && !rpcs_of.contains_key(&proto) {
                     continue;
                 }
                 let note = format!("{}.{}() -> {proto}/{}", r.receiver, r.method, r.rpc);

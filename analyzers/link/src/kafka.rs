@@ -490,6 +490,7 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> (Vec<Topic>, Vec<FunctionFacts>) {
 
     // Consumer handlers, dedupe.
     handlers_and_dedupe(ctx, &mut st);
+    direct_through_callees(ctx, &mut st);
     let functions = function_facts(ctx, st.fns);
 
     let topics = st
@@ -635,5 +636,79 @@ mod tests {
             Ok(None)
         );
         assert_eq!(outbox_insert_topic("SELECT 1"), Ok(None));
+    }
+}
+
+/// A function that writes tables and calls (by name, two levels deep, same
+/// crate) a function producing directly to Kafka produces directly too: the
+/// dual write spans the call (`repo.insert(..)?; publisher.publish(..)`).
+fn direct_through_callees(ctx: &Ctx<'_>, st: &mut State) {
+    let mut writers: BTreeSet<(&str, &str)> = BTreeSet::new();
+    for a in ctx.input.accesses {
+        if let Some(f) = &a.function
+            && a.op.is_write()
+        {
+            writers.insert((a.service.as_str(), f.as_str()));
+        }
+    }
+    for c in ctx.input.crates {
+        let Some(service) = &c.service else { continue };
+        let mut produced: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+        for ((s, f), b) in &st.fns {
+            if s == service && !b.produces_direct.is_empty() {
+                let name = f.rsplit("::").next().unwrap_or(f);
+                produced
+                    .entry(name)
+                    .or_default()
+                    .extend(b.produces_direct.iter().cloned());
+            }
+        }
+        if produced.is_empty() {
+            continue;
+        }
+        let mut calls_of: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for f in live_files(c) {
+            for g in f.facts.graph.functions.iter().filter(|g| !g.in_test) {
+                calls_of
+                    .entry(g.name.as_str())
+                    .or_default()
+                    .extend(g.calls.iter().map(|(n, _)| n.as_str()));
+            }
+        }
+        let mut add: Vec<((String, String), Location, BTreeSet<String>)> = Vec::new();
+        for f in live_files(c) {
+            for g in f.facts.graph.functions.iter().filter(|g| !g.in_test) {
+                let full = nova_rust::attribution::full_fn_path(&f.module, &g.path);
+                if !writers.contains(&(service.as_str(), full.as_str())) {
+                    continue;
+                }
+                let mut topics = BTreeSet::new();
+                for (callee, _) in &g.calls {
+                    let mut names = vec![callee.as_str()];
+                    if let Some(next) = calls_of.get(callee.as_str()) {
+                        names.extend(next.iter().copied());
+                    }
+                    for n in names {
+                        if n != g.name
+                            && let Some(t) = produced.get(n)
+                        {
+                            topics.extend(t.iter().cloned());
+                        }
+                    }
+                }
+                if !topics.is_empty() {
+                    add.push((
+                        (service.clone(), full),
+                        Location::new(f.path.clone(), g.line, 0),
+                        topics,
+                    ));
+                }
+            }
+        }
+        for (key, loc, topics) in add {
+            let b = st.fns.entry(key).or_default();
+            b.location.get_or_insert(loc);
+            b.produces_direct.extend(topics);
+        }
     }
 }

@@ -7,7 +7,7 @@
 //! service, its `Cargo.toml`; otherwise the root `Cargo.toml`, line 1. So
 //! `startLine` is always at least 1, as GitHub code scanning requires.
 
-use comfy_table::{Cell, Color, ContentArrangement, Table, presets::UTF8_FULL};
+use comfy_table::{Cell, Color, ColumnConstraint, ContentArrangement, Table, presets::UTF8_FULL};
 use nova_model::{Diagnostic, Location, Model, Severity};
 use nova_rules::{AuditOutcome, Finding, RULES, Subject};
 use serde_json::{Value, json};
@@ -19,6 +19,8 @@ pub const AUDIT_JSON_VERSION: u32 = 1;
 
 /// Most locations shown per finding in the human output.
 const MAX_LOCATIONS: usize = 8;
+/// Diagnostics listed one by one in the human output.
+const MAX_DIAGNOSTICS: usize = 50;
 
 /// Most `relatedLocations` per SARIF result (keeps uploads small).
 const MAX_RELATED: usize = 25;
@@ -73,6 +75,11 @@ pub fn human(model: &Model, outcome: &AuditOutcome, color: bool) -> String {
             table.force_no_tty();
         }
         table.set_header(vec!["Rule", "Severity", "Subject", "Message", "Locations"]);
+        // `file:line` must stay on one line so terminals and editors can
+        // follow it: the locations column never wraps, the message does.
+        if let Some(col) = table.column_mut(4) {
+            col.set_constraint(ColumnConstraint::ContentWidth);
+        }
         for f in &outcome.findings {
             let mut sev = Cell::new(f.severity.to_string());
             if color {
@@ -169,19 +176,28 @@ fn diagnostics_summary(out: &mut String, diags: &[Diagnostic]) {
         diags.len(),
         counts.join(", ")
     );
-    let mut serious: Vec<&Diagnostic> = diags
-        .iter()
-        .filter(|d| d.severity >= Severity::Warning)
-        .collect();
-    serious
-        .sort_by(|a, b| (&a.location, a.code, &a.message).cmp(&(&b.location, b.code, &b.message)));
-    for d in serious {
+    // Most serious first, then by place; every diagnostic is listed up to a
+    // cap (the JSON output has them all).
+    let mut listed: Vec<&Diagnostic> = diags.iter().collect();
+    listed.sort_by(|a, b| {
+        (b.severity, &a.location, a.code, &a.message).cmp(&(
+            a.severity,
+            &b.location,
+            b.code,
+            &b.message,
+        ))
+    });
+    let hidden = listed.len().saturating_sub(MAX_DIAGNOSTICS);
+    for d in listed.into_iter().take(MAX_DIAGNOSTICS) {
         let at = d
             .location
             .as_ref()
             .map(|l| format!("{l}: "))
             .unwrap_or_default();
         let _ = writeln!(out, "  {at}{} {} {}", d.severity, d.code.id(), d.message);
+    }
+    if hidden > 0 {
+        let _ = writeln!(out, "  … {hidden} more (see `--format json`)");
     }
 }
 
@@ -412,7 +428,8 @@ mod tests {
         assert!(text.contains("libs/db-common/src/users.rs:12"));
         assert!(text.contains("Hints:\n  foreign-write: "));
         assert!(text.contains("Scan diagnostics (2): N004 ×1, N005 ×1\n  content-service/src/dyn.rs:12:5: warning N005 table name is a format! hole\n"));
-        assert!(!text.contains("feed-service/src/feed.rs:70"));
+        // Every diagnostic is listed, the most serious first.
+        assert!(text.contains("warning N005 table name is a format! hole\n  feed-service/src/feed.rs:70: info N004 lexical fallback\n"), "{text}");
         assert!(
             text.ends_with("\n2 errors, 18 warnings, 2 infos (0 baselined, 0 stale, 0 allowed)\n"),
             "{text}"

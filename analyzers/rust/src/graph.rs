@@ -119,6 +119,12 @@ pub struct RpcCall {
     /// When the receiver is itself a method call (`pool.content()`), that
     /// method's name: a client getter, possibly defined in a library.
     pub via_getter: Option<String>,
+    /// When the receiver is a field whose type this file does not know
+    /// (`state.identity`, or a local bound to `state.identity.clone()`):
+    /// the field name, matched in link against the crate's client fields.
+    /// Such calls are candidates only; link keeps them when the field is a
+    /// client and the method an RPC of its proto.
+    pub via_field: Option<String>,
     pub line: u32,
     pub function: Option<String>,
     pub in_test: bool,

@@ -21,6 +21,7 @@ use sqlparser::ast::{
     ObjectType, OnConflictAction, OnInsert, Query, RenameTableNameKind, Statement, TableFactor,
     TableObject, TableWithJoins, Visit, Visitor,
 };
+use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
 
 /// What the analysis of parsed statements found.
@@ -40,14 +41,23 @@ impl Found {
     }
 }
 
+/// Identity of an AST node (its address), for "is this the same node".
+fn addr<T>(node: &T) -> usize {
+    std::ptr::from_ref(node).addr()
+}
+
 /// The CTEs declared by one query.
 struct Scope {
     /// The query that declares them (identity only).
-    query: *const Query,
-    names: Vec<String>,
-    bodies: Vec<*const Query>,
+    query: usize,
+    /// CTE name -> its index in the `WITH` list (first one wins).
+    names: HashMap<String, usize>,
+    /// CTE body query (identity) -> its index.
+    bodies: HashMap<usize, usize>,
+    /// Number of CTEs.
+    len: usize,
     recursive: bool,
-    /// How many of `names` are visible right now.
+    /// CTEs with an index below this are visible right now.
     visible: usize,
 }
 
@@ -55,7 +65,7 @@ struct Collector<'a> {
     opts: &'a Options,
     found: &'a mut Found,
     /// Relations that are write targets or table functions (identity only).
-    skip: Vec<*const ObjectName>,
+    skip: HashSet<usize>,
     scopes: Vec<Scope>,
 }
 
@@ -70,11 +80,11 @@ impl Collector<'_> {
         let n = name::ident(id);
         self.scopes
             .iter()
-            .any(|s| s.names[..s.visible.min(s.names.len())].contains(&n))
+            .any(|s| s.names.get(&n).is_some_and(|&i| i < s.visible))
     }
 
     fn write(&mut self, name: &ObjectName, op: Op) {
-        self.skip.push(name);
+        self.skip.insert(addr(name));
         self.found.add(name::object_name(name, self.opts), op);
     }
 
@@ -186,7 +196,7 @@ impl Collector<'_> {
                                         == key
                                         || name == real;
                                     if matches {
-                                        self.skip.push(name);
+                                        self.skip.insert(addr(name));
                                     }
                                 }
                             }
@@ -196,7 +206,7 @@ impl Collector<'_> {
             }
             Statement::Merge(m) => {
                 if let TableFactor::Table { name, .. } = &m.table {
-                    self.skip.push(name);
+                    self.skip.insert(addr(name));
                     for c in &m.clauses {
                         let op = match c.action {
                             MergeAction::Insert(_) => Op::Create,
@@ -231,37 +241,39 @@ impl Visitor for Collector<'_> {
 
     fn pre_visit_query(&mut self, q: &Query) -> ControlFlow<()> {
         if let Some(top) = self.scopes.last_mut()
-            && let Some(i) = top.bodies.iter().position(|b| std::ptr::eq(*b, q))
+            && let Some(&i) = top.bodies.get(&addr(q))
         {
-            top.visible = if top.recursive { top.names.len() } else { i };
+            top.visible = if top.recursive { top.len } else { i };
         }
         let mut scope = Scope {
-            query: q,
-            names: Vec::new(),
-            bodies: Vec::new(),
+            query: addr(q),
+            names: HashMap::new(),
+            bodies: HashMap::new(),
+            len: 0,
             recursive: false,
             visible: 0,
         };
         if let Some(with) = &q.with {
             scope.recursive = with.recursive;
-            for cte in &with.cte_tables {
-                scope.names.push(name::ident(&cte.alias.name));
-                scope.bodies.push(&*cte.query);
+            scope.len = with.cte_tables.len();
+            for (i, cte) in with.cte_tables.iter().enumerate() {
+                scope.names.entry(name::ident(&cte.alias.name)).or_insert(i);
+                scope.bodies.insert(addr(&*cte.query), i);
             }
-            scope.visible = scope.names.len();
+            scope.visible = scope.len;
         }
         self.scopes.push(scope);
         ControlFlow::Continue(())
     }
 
     fn post_visit_query(&mut self, q: &Query) -> ControlFlow<()> {
-        if self.scopes.last().is_some_and(|s| std::ptr::eq(s.query, q)) {
+        if self.scopes.last().is_some_and(|s| s.query == addr(q)) {
             self.scopes.pop();
         }
         if let Some(top) = self.scopes.last_mut()
-            && top.bodies.iter().any(|b| std::ptr::eq(*b, q))
+            && top.bodies.contains_key(&addr(q))
         {
-            top.visible = top.names.len();
+            top.visible = top.len;
         }
         ControlFlow::Continue(())
     }
@@ -273,13 +285,13 @@ impl Visitor for Collector<'_> {
             ..
         } = tf
         {
-            self.skip.push(name);
+            self.skip.insert(addr(name));
         }
         ControlFlow::Continue(())
     }
 
     fn pre_visit_relation(&mut self, rel: &ObjectName) -> ControlFlow<()> {
-        if self.skip.iter().any(|s| std::ptr::eq(*s, rel)) || self.is_cte(rel) {
+        if self.skip.contains(&addr(rel)) || self.is_cte(rel) {
             return ControlFlow::Continue(());
         }
         self.found.add(name::object_name(rel, self.opts), Op::Read);
@@ -312,7 +324,7 @@ pub(crate) fn accesses(stmt: &Statement, opts: &Options, found: &mut Found) {
     let mut c = Collector {
         opts,
         found,
-        skip: Vec::new(),
+        skip: HashSet::new(),
         scopes: Vec::new(),
     };
     if is_dml(stmt) {

@@ -23,6 +23,7 @@ use crate::lex::{Kind, Token};
 use crate::name::{self, TableName};
 use crate::{CatalogChange, Options};
 use nova_model::{Op, TableEventKind};
+use std::collections::{HashMap, HashSet};
 
 /// Words that are never a table name or an alias in the positions the
 /// fallback looks at.
@@ -238,8 +239,8 @@ fn matching_parens(toks: &[Token]) -> Vec<Option<usize>> {
 }
 
 /// CTE names declared anywhere in the statement (normalised).
-fn cte_names(src: &str, toks: &[Token], close: &[Option<usize>]) -> Vec<String> {
-    let mut out = Vec::new();
+fn cte_names(src: &str, toks: &[Token], close: &[Option<usize>]) -> HashSet<String> {
+    let mut out = HashSet::new();
     for i in 1..toks.len() {
         let prev = toks[i - 1];
         if !(prev.is_kw(src, "with") || prev.is_kw(src, "recursive") || prev.is_punct(b',')) {
@@ -271,7 +272,7 @@ fn cte_names(src: &str, toks: &[Token], close: &[Option<usize>]) -> Vec<String> 
                 &[(t.text(src), t.kind == Kind::Quoted)],
                 &Options::default(),
             );
-            out.push(name.as_str().to_string());
+            out.insert(name.as_str().to_string());
         }
     }
     out
@@ -279,6 +280,7 @@ fn cte_names(src: &str, toks: &[Token], close: &[Option<usize>]) -> Vec<String> 
 
 /// Find the accesses of one statement lexically.
 pub(crate) fn accesses(src: &str, toks: &[Token], opts: &Options, found: &mut Found) {
+    let base = found.accesses.len();
     let close = matching_parens(toks);
     let ctes = cte_names(src, toks, &close);
     let mut frames = vec![Frame {
@@ -350,7 +352,7 @@ pub(crate) fn accesses(src: &str, toks: &[Token], opts: &Options, found: &mut Fo
                     continue;
                 }
                 let single = j == i + 1;
-                let is_cte = single && ctes.iter().any(|c| c == name.as_str());
+                let is_cte = single && ctes.contains(name.as_str());
                 let (alias, next) = if matches!(w, Want::Insert { .. } | Want::MultiDelete) {
                     (None, j)
                 } else {
@@ -462,18 +464,24 @@ pub(crate) fn accesses(src: &str, toks: &[Token], opts: &Options, found: &mut Fo
             found.add(target.clone(), op);
         }
     }
-    for target in multi_delete {
-        let real = aliases
-            .iter()
-            .find(|(a, _)| a == target.as_str())
-            .map(|(_, t)| t.clone())
-            .unwrap_or(target);
-        if let TableName::Resolved(r) = &real {
-            found
-                .accesses
-                .retain(|(t, op)| !(t == r && *op == Op::Read));
+    if !multi_delete.is_empty() {
+        // First alias wins (collected in reverse so earlier entries overwrite).
+        let aliases: HashMap<String, TableName> = aliases.into_iter().rev().collect();
+        let mut deleted = HashSet::new();
+        for target in multi_delete {
+            let real = aliases.get(target.as_str()).cloned().unwrap_or(target);
+            if let TableName::Resolved(r) = &real {
+                deleted.insert(r.clone());
+            }
+            found.add(real, Op::Delete);
         }
-        found.add(real, Op::Delete);
+        // The FROM occurrence of a deleted table is not a read (in this
+        // statement; `found` also holds the other statements' accesses).
+        let mine = found.accesses.split_off(base.min(found.accesses.len()));
+        found.accesses.extend(
+            mine.into_iter()
+                .filter(|(t, op)| !(*op == Op::Read && deleted.contains(t))),
+        );
     }
 }
 
@@ -515,20 +523,43 @@ const NOT_DML: &[&str] = &[
     "vacuum",
 ];
 
+/// Words that may stand between `CREATE` and `TABLE`.
+const CREATE_MODS: &[&str] = &[
+    "or",
+    "replace",
+    "global",
+    "local",
+    "temp",
+    "temporary",
+    "unlogged",
+    "external",
+];
+
+/// What kind of statement [`ddl`] saw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Class {
+    /// DML or a query: analyse its accesses.
+    Dml,
+    /// DDL or a session statement that does not concern a table.
+    Other,
+    /// CREATE/ALTER/DROP/RENAME TABLE.
+    Table,
+}
+
 /// If the statement is DDL or a session statement, push its catalog changes
-/// (CREATE/ALTER/DROP/RENAME TABLE) and return true.
+/// (CREATE/ALTER/DROP/RENAME TABLE) and say which kind it is.
 pub(crate) fn ddl(
     src: &str,
     toks: &[Token],
     line: u32,
     opts: &Options,
     out: &mut Vec<CatalogChange>,
-) -> bool {
+) -> Class {
     let Some(first) = toks.first() else {
-        return false;
+        return Class::Dml;
     };
     if first.kind != Kind::Word || !is_in(NOT_DML, first.text(src)) {
-        return false;
+        return Class::Dml;
     }
     let kw = |i: usize, k: &str| toks.get(i).is_some_and(|t| t.is_kw(src, k));
     let mut push = |table: &TableName, kind: TableEventKind, other: Option<String>| {
@@ -566,19 +597,15 @@ pub(crate) fn ddl(
         None
     };
     let word = first.text(src).to_ascii_lowercase();
+    let kind = match word.as_str() {
+        "create" if after_table(1, CREATE_MODS).is_some() => Class::Table,
+        "alter" | "drop" if after_table(1, &[]).is_some() => Class::Table,
+        "rename" if kw(1, "table") => Class::Table,
+        _ => Class::Other,
+    };
     match word.as_str() {
         "create" => {
-            let mods = [
-                "or",
-                "replace",
-                "global",
-                "local",
-                "temp",
-                "temporary",
-                "unlogged",
-                "external",
-            ];
-            if let Some(i) = after_table(1, &mods)
+            if let Some(i) = after_table(1, CREATE_MODS)
                 && let Some((table, j)) = read_name(src, toks, i, opts)
             {
                 if kw(j, "partition") && kw(j + 1, "of") {
@@ -656,5 +683,5 @@ pub(crate) fn ddl(
         }
         _ => {}
     }
-    true
+    kind
 }

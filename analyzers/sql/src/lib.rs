@@ -17,6 +17,7 @@ mod name;
 mod store;
 
 use ast::Found;
+use fallback::Class;
 use lex::{LexRules, Token};
 use nova_model::{Confidence, Dialect, Op, StoreKind, TableEventKind};
 use sqlparser::ast::Statement;
@@ -58,6 +59,7 @@ pub struct TableAccess {
     /// Normalised table name (unquoted parts lower-cased, default schema
     /// stripped).
     pub table: String,
+    /// The operation (C, R, U or D).
     pub op: Op,
 }
 
@@ -95,6 +97,7 @@ pub struct Analysis {
 pub struct CatalogChange {
     /// Normalised table name.
     pub table: String,
+    /// What happens to it.
     pub kind: TableEventKind,
     /// Partition parent (`CreatePartition`) or the other side of a rename.
     pub other: Option<String>,
@@ -107,8 +110,11 @@ pub struct CatalogChange {
 pub struct Catalog {
     /// Changes in file order.
     pub changes: Vec<CatalogChange>,
-    /// The first parser error (with its line), when a statement needed the
-    /// lexical fallback.
+    /// The first parser error (prefixed with `line N: `) of a table
+    /// statement (CREATE/ALTER/DROP/RENAME TABLE) that needed the lexical
+    /// fallback. Other statements `sqlparser` cannot read (`DO $$` blocks,
+    /// functions, vendor statements) do not concern the catalog and are
+    /// skipped silently.
     pub error: Option<String>,
 }
 
@@ -149,7 +155,7 @@ pub fn analyze(sql: &str, opts: &Options) -> Analysis {
                 let mut ddl = Vec::new();
                 for s in &stmts {
                     let st = stmt_tokens(&toks, s);
-                    if !fallback::ddl(sql, st, s.line, opts, &mut ddl) {
+                    if fallback::ddl(sql, st, s.line, opts, &mut ddl) == Class::Dml {
                         fallback::accesses(sql, st, opts, &mut found);
                     }
                 }
@@ -181,7 +187,7 @@ pub fn analyze(sql: &str, opts: &Options) -> Analysis {
                         e
                     });
                 }
-                if !fallback::ddl(sql, st, s.line, opts, &mut out.ddl) {
+                if fallback::ddl(sql, st, s.line, opts, &mut out.ddl) == Class::Dml {
                     fallback::accesses(sql, st, opts, &mut found);
                 }
             }
@@ -212,8 +218,8 @@ pub fn analyze(sql: &str, opts: &Options) -> Analysis {
 /// `RENAME TABLE a TO b` -> a rename.
 ///
 /// Never panics. Each statement is parsed on its own; statements `sqlparser`
-/// cannot read (`DO $$` blocks, vendor syntax…) go through the lexical
-/// fallback, and `error` holds the first parser error with its line.
+/// cannot read go through the lexical fallback, and `error` holds the first
+/// parser error of a table statement, with its line.
 pub fn catalog(sql: &str, opts: &Options) -> Catalog {
     let toks = lex::tokenize(sql, lex_rules(opts.dialect));
     let mut out = Catalog::default();
@@ -235,9 +241,10 @@ pub fn catalog(sql: &str, opts: &Options) -> Catalog {
                 }
             }
             Err(e) => {
-                out.error
-                    .get_or_insert_with(|| format!("line {}: {e}", s.line));
-                fallback::ddl(sql, st, s.line, opts, &mut out.changes);
+                let kind = fallback::ddl(sql, st, s.line, opts, &mut out.changes);
+                if kind == Class::Table && out.error.is_none() {
+                    out.error = Some(format!("line {}: {e}", s.line));
+                }
             }
         }
     }

@@ -540,6 +540,12 @@ fn fallback_mysql_multi_delete_and_duplicate_key() {
     let g = Dialect::Generic;
     let a = lexical("DELETE u FROM users u JOIN bans b ON b.uid = u.id", g);
     assert_eq!(matrix(&a), s(&["bans:R", "users:D"]));
+    // Another statement's read of the deleted table stays.
+    let a = lexical(
+        "SELECT * FROM users; DELETE u FROM users u JOIN bans b ON b.uid = u.id",
+        g,
+    );
+    assert_eq!(matrix(&a), s(&["bans:R", "users:RD"]));
     let a = lexical(
         "INSERT INTO t SET a = 1 ON DUPLICATE KEY UPDATE a = 2 ((",
         Dialect::Mysql,
@@ -571,6 +577,19 @@ fn one_bad_statement_does_not_hide_the_others() {
             .is_some_and(|e| e.starts_with("statement at line 1: ")),
         "{:?}",
         a.error
+    );
+}
+
+#[test]
+fn with_update_and_with_insert() {
+    assert_eq!(
+        pg("WITH s AS (SELECT id, sum(v) AS v FROM items GROUP BY id) \
+            UPDATE totals t SET v = s.v FROM s WHERE s.id = t.id"),
+        s(&["items:R", "totals:U"])
+    );
+    assert_eq!(
+        pg("WITH s AS (SELECT * FROM staging) INSERT INTO target SELECT * FROM s"),
+        s(&["staging:R", "target:C"])
     );
 }
 
@@ -728,10 +747,19 @@ CREATE UNLOGGED TABLE IF NOT EXISTS cache (k text);
         ]
     );
     assert!(
-        c.error.as_deref().is_some_and(|e| e.starts_with("line ")),
+        c.error
+            .as_deref()
+            .is_some_and(|e| e.starts_with("line 16: ")),
         "{:?}",
         c.error
     );
+    // A function body sqlparser cannot read is no catalog error.
+    let c = catalog(
+        "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql WEIRD;\nCREATE TABLE t (a int);",
+        &Options::default(),
+    );
+    assert_eq!(c.error, None);
+    assert_eq!(changes(&c), vec![("t".into(), Create, None, 2)]);
 }
 
 #[test]
@@ -857,7 +885,8 @@ fn perf_10k() {
         n += analyze(shapes[i % shapes.len()], &opts).accesses.len();
     }
     let el = start.elapsed();
-    let mig = "CREATE TABLE a (id int);\nALTER TABLE a ADD COLUMN b int;\nDO $$ BEGIN END $$;\n".repeat(100);
+    let mig = "CREATE TABLE a (id int);\nALTER TABLE a ADD COLUMN b int;\nDO $$ BEGIN END $$;\n"
+        .repeat(100);
     let start2 = std::time::Instant::now();
     for _ in 0..100 {
         n += catalog(&mig, &opts).changes.len();
@@ -867,4 +896,42 @@ fn perf_10k() {
         el.as_secs_f64() * 1e2,
         start2.elapsed()
     );
+}
+
+#[test]
+fn realistic_postgres_queries_parse() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            r#"SELECT id AS "id!", name AS "name?: String", tags FROM users WHERE email ILIKE $1 AND data @> $2::jsonb AND id = ANY($3) ORDER BY created_at DESC LIMIT $4 OFFSET $5"#,
+            &["users:R"],
+        ),
+        (
+            "SELECT DISTINCT ON (p.author) p.*, count(*) FILTER (WHERE c.spam) AS spam, \
+             array_agg(c.id ORDER BY c.ts) FROM posts p LEFT JOIN LATERAL \
+             (SELECT * FROM comments c WHERE c.post = p.id LIMIT 3) c ON true \
+             WHERE p.ts > now() - interval '7 days' GROUP BY p.id",
+            &["comments:R", "posts:R"],
+        ),
+        (
+            "INSERT INTO outbox (id, topic, payload) VALUES ($1, $2, $3) \
+             ON CONFLICT ON CONSTRAINT outbox_pkey DO UPDATE SET payload = EXCLUDED.payload",
+            &["outbox:CU"],
+        ),
+        (
+            "UPDATE outbox SET sent_at = now() WHERE id IN (SELECT id FROM outbox \
+             WHERE sent_at IS NULL ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED) RETURNING id, payload",
+            &["outbox:RU"],
+        ),
+        (
+            "SELECT x.n FROM unnest($1::text[]) WITH ORDINALITY AS x(n, i) JOIN tags t ON t.name = x.n",
+            &["tags:R"],
+        ),
+        (
+            "INSERT INTO processed_events (event_id, consumer) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            &["processed_events:C"],
+        ),
+    ];
+    for (sql, want) in cases {
+        assert_eq!(pg(sql), s(want), "{sql}");
+    }
 }

@@ -70,7 +70,9 @@ impl<H: Handler> Consumer<H> {
             return Err(ConsumerError::Config("no topics to consume".into()));
         }
         if config.max_attempts == 0 {
-            return Err(ConsumerError::Config("max_attempts must be at least 1".into()));
+            return Err(ConsumerError::Config(
+                "max_attempts must be at least 1".into(),
+            ));
         }
         let mut cc = ClientConfig::new();
         cc.set("bootstrap.servers", &config.bootstrap_servers)
@@ -203,7 +205,9 @@ impl<H: Handler> Consumer<H> {
             event_id = tracing::field::Empty,
             event_type = tracing::field::Empty,
         );
-        self.process_inner(msg, &span).instrument(span.clone()).await
+        self.process_inner(msg, &span)
+            .instrument(span.clone())
+            .await
     }
 
     async fn process_inner(&self, msg: &OwnedMessage, span: &tracing::Span) -> Outcome {
@@ -211,7 +215,12 @@ impl<H: Handler> Consumer<H> {
             Ok(e) => e,
             Err(e) => {
                 return self
-                    .dead_letter(msg, "undecodable", &format!("cannot decode envelope: {e}"), 0)
+                    .dead_letter(
+                        msg,
+                        "undecodable",
+                        &format!("cannot decode envelope: {e}"),
+                        0,
+                    )
                     .await;
             }
         };
@@ -220,18 +229,25 @@ impl<H: Handler> Consumer<H> {
         match self.handler.supports(&event.event_type) {
             None => {
                 return self
-                    .unsupported(msg, self.config.unknown_type, "unknown-type", &format!(
-                        "no handler for event type {:?}",
-                        event.event_type
-                    ))
+                    .unsupported(
+                        msg,
+                        self.config.unknown_type,
+                        "unknown-type",
+                        &format!("no handler for event type {:?}", event.event_type),
+                    )
                     .await;
             }
             Some(max) if event.schema_version > max => {
                 return self
-                    .unsupported(msg, self.config.newer_version, "newer-version", &format!(
-                        "{} schema version {} is newer than the supported {max}",
-                        event.event_type, event.schema_version
-                    ))
+                    .unsupported(
+                        msg,
+                        self.config.newer_version,
+                        "newer-version",
+                        &format!(
+                            "{} schema version {} is newer than the supported {max}",
+                            event.event_type, event.schema_version
+                        ),
+                    )
                     .await;
             }
             Some(_) => {}
@@ -383,7 +399,10 @@ impl<H: Handler> Consumer<H> {
 
 /// Deletes processed-event rows older than `retention` (all groups); returns how
 /// many. A running [`Consumer`] does this every `cleanup_interval`.
-pub async fn clean_processed_events(pool: &PgPool, retention: Duration) -> Result<u64, sqlx::Error> {
+pub async fn clean_processed_events(
+    pool: &PgPool,
+    retention: Duration,
+) -> Result<u64, sqlx::Error> {
     let mut total = 0;
     loop {
         let n = sqlx::query(

@@ -130,7 +130,8 @@ impl TryFrom<proto::Envelope> for Event {
             .occurred_at
             .ok_or(DecodeError::MissingField("occurred_at"))?;
         let nanos = u32::try_from(ts.nanos).map_err(|_| DecodeError::Timestamp)?;
-        let occurred_at = DateTime::from_timestamp(ts.seconds, nanos).ok_or(DecodeError::Timestamp)?;
+        let occurred_at =
+            DateTime::from_timestamp(ts.seconds, nanos).ok_or(DecodeError::Timestamp)?;
         Ok(Self {
             id,
             event_type: env.event_type,

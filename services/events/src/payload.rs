@@ -27,12 +27,36 @@ macro_rules! payload {
     };
 }
 
-payload!(UserRegistered, "identity.UserRegistered", 1, "user", user_id);
-payload!(UserProfileUpdated, "identity.UserProfileUpdated", 1, "user", user_id);
+payload!(
+    UserRegistered,
+    "identity.UserRegistered",
+    1,
+    "user",
+    user_id
+);
+payload!(
+    UserProfileUpdated,
+    "identity.UserProfileUpdated",
+    1,
+    "user",
+    user_id
+);
 payload!(UserDeleted, "identity.UserDeleted", 1, "user", user_id);
 payload!(PostCreated, "content.PostCreated", 1, "post", post_id);
 payload!(PostUpdated, "content.PostUpdated", 1, "post", post_id);
 payload!(PostDeleted, "content.PostDeleted", 1, "post", post_id);
 payload!(MediaUploaded, "media.MediaUploaded", 1, "media", media_id);
-payload!(MessageSent, "messaging.MessageSent", 1, "conversation", conversation_id);
-payload!(MessageRead, "messaging.MessageRead", 1, "conversation", conversation_id);
+payload!(
+    MessageSent,
+    "messaging.MessageSent",
+    1,
+    "conversation",
+    conversation_id
+);
+payload!(
+    MessageRead,
+    "messaging.MessageRead",
+    1,
+    "conversation",
+    conversation_id
+);

@@ -60,7 +60,8 @@ FROM nova_outbox o
 WHERE o.published_at IS NULL AND o.key_hash = ANY($1)
 ORDER BY o.key_hash, o.aggregate_type, o.aggregate_id, o.id";
 
-const MARK_PUBLISHED: &str = "UPDATE nova_outbox SET published_at = clock_timestamp() WHERE id = ANY($1)";
+const MARK_PUBLISHED: &str =
+    "UPDATE nova_outbox SET published_at = clock_timestamp() WHERE id = ANY($1)";
 
 const MARK_FAILED: &str = "\
 UPDATE nova_outbox o
@@ -256,7 +257,10 @@ impl Relay {
 
     /// Replaces the producer after a fatal (idempotence) error.
     fn recreate_producer(&self, reason: &str) -> Result<(), RelayError> {
-        warn!(reason, "outbox relay: recreating the Kafka producer after a fatal error");
+        warn!(
+            reason,
+            "outbox relay: recreating the Kafka producer after a fatal error"
+        );
         let fresh: FutureProducer = self.config.producer_config().create()?;
         let mut guard = match self.producer.lock() {
             Ok(g) => g,
@@ -285,8 +289,10 @@ impl Relay {
         let mut tx = self.pool.begin().await?;
         // Keep the claim an ordered index scan: the per-aggregate lock in the
         // WHERE clause must only be taken for rows the LIMIT actually returns.
+        // (JIT off: the inflated plan costs would otherwise trigger it.)
         sqlx::query(
-            "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_sort', 'off', true)",
+            "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_sort', 'off', true), \
+             set_config('jit', 'off', true)",
         )
         .execute(&mut *tx)
         .await?;
@@ -307,7 +313,9 @@ impl Relay {
             .iter()
             .map(|r| r.try_get::<i32, _>("key_hash"))
             .collect::<Result<_, _>>()?;
-        let deferred = self.start_at_heads(&mut tx, &mut claimed, key_hashes).await?;
+        let deferred = self
+            .start_at_heads(&mut tx, &mut claimed, key_hashes)
+            .await?;
 
         let producer = self.producer();
         let mut outcome = BatchOutcome {
@@ -444,7 +452,10 @@ impl Relay {
             !blocked.contains(&(row.aggregate_type.clone(), row.aggregate_id.clone()))
         });
         let deferred = before - claimed.len();
-        debug!(deferred, "outbox relay: deferred rows behind another relay's");
+        debug!(
+            deferred,
+            "outbox relay: deferred rows behind another relay's"
+        );
         Ok(deferred)
     }
 
@@ -537,7 +548,7 @@ impl Relay {
         let _ = stop_tx.send(true);
         let _ = maintenance.await;
         let producer = self.producer();
-        let _ = producer.flush(Duration::from_secs(1));
+        let _ = tokio::task::spawn_blocking(move || producer.flush(Duration::from_secs(1))).await;
         info!("outbox relay: stopped");
         Ok(())
     }
@@ -551,7 +562,10 @@ async fn maintain(
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
     let mut last_cleanup = Instant::now();
-    let mut last_rate = (Instant::now(), metrics.published.load(std::sync::atomic::Ordering::Relaxed));
+    let mut last_rate = (
+        Instant::now(),
+        metrics.published.load(std::sync::atomic::Ordering::Relaxed),
+    );
     loop {
         tokio::select! {
             _ = stop.changed() => return,
@@ -592,7 +606,11 @@ async fn measure(pool: &PgPool, metrics: &RelayMetrics) -> Result<(), RelayError
     Ok(())
 }
 
-async fn cleanup(pool: &PgPool, retention: Duration, metrics: &RelayMetrics) -> Result<u64, RelayError> {
+async fn cleanup(
+    pool: &PgPool,
+    retention: Duration,
+    metrics: &RelayMetrics,
+) -> Result<u64, RelayError> {
     let mut total = 0;
     loop {
         let done = sqlx::query(

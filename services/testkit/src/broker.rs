@@ -75,7 +75,13 @@ impl TansuBroker {
         let url = format!("tcp://127.0.0.1:{}", self.port);
         let child = Command::new(&self.binary)
             .current_dir(self.dir.path())
-            .args(["broker", "--cluster-id", "nova-test", "--listener-url", &url])
+            .args([
+                "broker",
+                "--cluster-id",
+                "nova-test",
+                "--listener-url",
+                &url,
+            ])
             .args(["--advertised-listener-url", &url])
             .args(["--storage-engine", "sqlite://tansu.db"])
             .stdin(Stdio::null())

@@ -866,6 +866,19 @@ fn find_topic(e: &Expr, scope: &Scope<'_>, depth: u32) -> Option<StrExpr> {
 
 // ---------------------------------------------------------------- walker
 
+/// What a method receiver says about a gRPC client.
+#[derive(Default)]
+struct RpcRecv {
+    /// Proto service, when the receiver's type is known in the file.
+    service: Option<String>,
+    /// `x.getter().rpc(..)`: the getter name.
+    getter: Option<String>,
+    /// `self.field.rpc(..)` with a field not typed in this file.
+    field: Option<String>,
+    /// The receiver is named like a client.
+    named: bool,
+}
+
 struct Walker<'ast, 'o> {
     pre: PrePass,
     out: &'o mut GraphFacts,
@@ -951,11 +964,6 @@ fn dedupe_name(name: &str) -> bool {
         || n.contains("inbox")
         || n == "nova_consumer"
         || n == "is_duplicate"
-}
-
-fn type_segments_contain(ty: &Type, names: &[&str]) -> bool {
-    let t = text(ty);
-    names.iter().any(|n| t.contains(n))
 }
 
 impl<'ast> Walker<'ast, '_> {
@@ -1215,24 +1223,41 @@ impl<'ast> Walker<'ast, '_> {
     }
 
     /// The gRPC client behind a receiver, if any: (service, getter, named).
-    fn rpc_receiver(&self, recv: &Expr) -> (Option<String>, Option<String>, bool) {
+    /// The gRPC client behind a receiver, if any.
+    fn rpc_receiver(&self, recv: &Expr) -> RpcRecv {
         let base = strip_wrappers(recv);
         match base {
             Expr::Path(p) if p.path.segments.len() == 1 => {
                 let n = p.path.segments[0].ident.to_string();
                 let svc = self.scope().client_vars.get(&n).cloned();
-                (svc, None, n.to_ascii_lowercase().contains("client"))
+                let named = n.to_ascii_lowercase().contains("client");
+                // `let mut identity = state.identity.clone();`
+                let field = match self.scope().locals.get(&n).map(|e| strip_wrappers(e)) {
+                    Some(Expr::Field(f)) if svc.is_none() => match &f.member {
+                        syn::Member::Named(id) => Some(id.to_string()),
+                        syn::Member::Unnamed(_) => None,
+                    },
+                    _ => None,
+                };
+                RpcRecv {
+                    service: svc,
+                    getter: None,
+                    field,
+                    named,
+                }
             }
             Expr::Field(f) => match &f.member {
                 syn::Member::Named(id) => {
                     let n = id.to_string();
-                    (
-                        self.pre.client_fields.get(&n).cloned(),
-                        None,
-                        n.to_ascii_lowercase().contains("client"),
-                    )
+                    let svc = self.pre.client_fields.get(&n).cloned();
+                    RpcRecv {
+                        field: svc.is_none().then(|| n.clone()),
+                        service: svc,
+                        getter: None,
+                        named: n.to_ascii_lowercase().contains("client"),
+                    }
                 }
-                syn::Member::Unnamed(_) => (None, None, false),
+                syn::Member::Unnamed(_) => RpcRecv::default(),
             },
             Expr::MethodCall(inner) => {
                 let g = inner.method.to_string();
@@ -1242,9 +1267,14 @@ impl<'ast> Walker<'ast, '_> {
                     .iter()
                     .any(|k| rt.contains(k));
                 if svc.is_some() || named {
-                    (svc, Some(g), named)
+                    RpcRecv {
+                        service: svc,
+                        getter: Some(g),
+                        field: None,
+                        named,
+                    }
                 } else {
-                    (None, None, false)
+                    RpcRecv::default()
                 }
             }
             Expr::Call(c) => {
@@ -1252,12 +1282,17 @@ impl<'ast> Walker<'ast, '_> {
                     let n = path_segments(&fp.path).last().cloned().unwrap_or_default();
                     let svc = self.pre.getters.get(&n).cloned();
                     if svc.is_some() {
-                        return (svc, Some(n), true);
+                        return RpcRecv {
+                            service: svc,
+                            getter: Some(n),
+                            field: None,
+                            named: true,
+                        };
                     }
                 }
-                (None, None, false)
+                RpcRecv::default()
             }
-            _ => (None, None, false),
+            _ => RpcRecv::default(),
         }
     }
 
@@ -1270,7 +1305,7 @@ impl<'ast> Walker<'ast, '_> {
         if t.contains("Client::") || t.contains("Client {") {
             return true;
         }
-        l.contains("client") && self.rpc_receiver(recv).0.is_none()
+        l.contains("client") && self.rpc_receiver(recv).service.is_none()
     }
 }
 
@@ -1508,11 +1543,6 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
         if let Some(name) = ident {
             let mut svc =
                 ty.and_then(|t| type_client(t, &self.pre.client_imports, &self.pre.aliases));
-            if let Some(t) = ty
-                && type_segments_contain(t, &["StreamConsumer", "BaseConsumer"])
-            {
-                self.mark_consumer();
-            }
             if let Some(init) = &l.init {
                 if svc.is_none() {
                     svc = self.expr_client(&init.expr);
@@ -1526,16 +1556,6 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
             }
         }
         visit::visit_local(self, l);
-    }
-
-    fn visit_type_path(&mut self, t: &'ast syn::TypePath) {
-        if let Some(last) = t.path.segments.last() {
-            let n = last.ident.to_string();
-            if (n == "StreamConsumer" || n == "BaseConsumer") && !self.fns.is_empty() {
-                self.mark_consumer();
-            }
-        }
-        visit::visit_type_path(self, t);
     }
 
     fn visit_expr_struct(&mut self, s: &'ast syn::ExprStruct) {
@@ -1787,17 +1807,20 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
         }
         // RPCs.
         if args.len() == 1 && !not_rpc(&method) {
-            let (svc, getter, named) = self.rpc_receiver(&m.receiver);
-            let plausible = svc.is_some() || (named && (self.pre.grpc_hint || getter.is_some()));
+            let r = self.rpc_receiver(&m.receiver);
+            let plausible = r.service.is_some()
+                || (r.named && (self.pre.grpc_hint || r.getter.is_some()))
+                || r.field.is_some();
             if plausible {
                 let function = self.function();
                 let in_test = self.in_test();
                 self.out.rpc_calls.push(RpcCall {
-                    service: svc,
+                    service: r.service,
                     receiver: text(&m.receiver),
                     rpc: snake_to_pascal(&method),
                     method: method.clone(),
-                    via_getter: getter,
+                    via_getter: r.getter,
+                    via_field: r.field,
                     line,
                     function,
                     in_test,

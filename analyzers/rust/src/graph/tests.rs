@@ -538,3 +538,30 @@ async fn create(o: &Outbox, tx: &mut Tx, e: &Event) { o.outbox.enqueue(tx, e).aw
         ]
     );
 }
+
+#[test]
+fn field_receivers_are_candidates() {
+    let f = facts(
+        r#"
+async fn ws(state: AppState, m: Msg) {
+    let mut identity = state.identity.clone();
+    identity.verify_user(VerifyUserRequest { t }).await;
+    state.messaging.clone().send_message(req).await;
+    let n = m.len();
+}
+"#,
+    );
+    let got: Vec<(Option<&str>, &str, u32)> = f
+        .rpc_calls
+        .iter()
+        .map(|r| (r.via_field.as_deref(), r.rpc.as_str(), r.line))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (Some("identity"), "VerifyUser", 4),
+            (Some("messaging"), "SendMessage", 5)
+        ]
+    );
+    assert!(f.rpc_calls.iter().all(|r| r.service.is_none()));
+}

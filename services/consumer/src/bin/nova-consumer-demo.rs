@@ -29,12 +29,14 @@ impl Handler for DemoHandler {
         if post.title == "poison" {
             return Err(HandlerError::transient("poison post"));
         }
-        sqlx::query("INSERT INTO demo_effects (event_id, aggregate_id, revision) VALUES ($1, $2, $3)")
-            .bind(event.id)
-            .bind(&event.aggregate_id)
-            .bind(i64::try_from(post.revision).unwrap_or(i64::MAX))
-            .execute(conn)
-            .await?;
+        sqlx::query(
+            "INSERT INTO demo_effects (event_id, aggregate_id, revision) VALUES ($1, $2, $3)",
+        )
+        .bind(event.id)
+        .bind(&event.aggregate_id)
+        .bind(i64::try_from(post.revision).unwrap_or(i64::MAX))
+        .execute(conn)
+        .await?;
         Ok(())
     }
 }
@@ -87,7 +89,10 @@ async fn main() -> Result<()> {
         let commits = AtomicU64::new(0);
         consumer = consumer.on_committed(move |event| {
             if commits.fetch_add(1, Ordering::SeqCst) + 1 >= n {
-                eprintln!("nova-consumer-demo: crashing after the commit of {}", event.id);
+                eprintln!(
+                    "nova-consumer-demo: crashing after the commit of {}",
+                    event.id
+                );
                 std::process::abort();
             }
         });

@@ -27,7 +27,9 @@ impl Env {
     pub async fn new() -> Env {
         let bootstrap = kafka_bootstrap().expect("Kafka for the tests");
         let db = TestDb::create(6).await.expect("PostgreSQL for the tests");
-        nova_consumer::migrate(db.pool()).await.expect("consumer migration");
+        nova_consumer::migrate(db.pool())
+            .await
+            .expect("consumer migration");
         sqlx::raw_sql(
             "CREATE TABLE effects (
                 seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -63,7 +65,8 @@ impl Env {
     }
 
     pub fn config(&self) -> ConsumerConfig {
-        let mut c = ConsumerConfig::new(&self.bootstrap, unique_name("group"), [self.topic.clone()]);
+        let mut c =
+            ConsumerConfig::new(&self.bootstrap, unique_name("group"), [self.topic.clone()]);
         c.session_timeout = Duration::from_secs(6);
         c.max_attempts = 3;
         c.retry_backoff = Duration::from_millis(20);
@@ -75,11 +78,17 @@ impl Env {
     pub async fn send_raw(&self, key: &str, payload: &[u8], headers: &[(&str, &str)]) {
         let mut h = OwnedHeaders::new();
         for (k, v) in headers {
-            h = h.insert(Header { key: k, value: Some(*v) });
+            h = h.insert(Header {
+                key: k,
+                value: Some(*v),
+            });
         }
         self.producer
             .send(
-                FutureRecord::to(&self.topic).key(key).payload(payload).headers(h),
+                FutureRecord::to(&self.topic)
+                    .key(key)
+                    .payload(payload)
+                    .headers(h),
                 Duration::from_secs(10),
             )
             .await
@@ -88,8 +97,12 @@ impl Env {
 
     /// Sends an event's envelope keyed by its aggregate id.
     pub async fn send(&self, event: &Event) {
-        self.send_raw(&event.aggregate_id, &event.encode(), &[("nova-event-id", &event.id.to_string())])
-            .await;
+        self.send_raw(
+            &event.aggregate_id,
+            &event.encode(),
+            &[("nova-event-id", &event.id.to_string())],
+        )
+        .await;
     }
 
     pub async fn cleanup(self) {
@@ -145,7 +158,11 @@ impl RunningConsumer {
         let task = tokio::spawn(consumer.run(async {
             let _ = rx.await;
         }));
-        RunningConsumer { metrics, stop, task }
+        RunningConsumer {
+            metrics,
+            stop,
+            task,
+        }
     }
 
     pub async fn stop(self) {

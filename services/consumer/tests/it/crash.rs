@@ -16,7 +16,11 @@ fn demo(env: &Env, group: &str, crash_after: Option<u32>) -> std::process::Child
         .env("RUST_LOG", "warn")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(if std::env::var("NOVA_IT_DEBUG").is_ok() { Stdio::inherit() } else { Stdio::null() });
+        .stderr(if std::env::var("NOVA_IT_DEBUG").is_ok() {
+            Stdio::inherit()
+        } else {
+            Stdio::null()
+        });
     if let Some(n) = crash_after {
         cmd.env("NOVA_CONSUMER_CRASH_AFTER", n.to_string());
     }
@@ -40,10 +44,19 @@ async fn killed_between_db_commit_and_offset_commit_applies_no_second_effect() {
         .expect("join")
         .expect("wait");
     assert!(!status.success(), "the demo consumer crashed as told");
-    assert_eq!(count(env.pool(), "SELECT count(*) FROM demo_effects").await, 25);
+    assert_eq!(
+        count(env.pool(), "SELECT count(*) FROM demo_effects").await,
+        25
+    );
 
     let mut second = demo(&env, &group, None);
-    wait_count(env.pool(), "SELECT count(*) FROM demo_effects", 60, Duration::from_secs(60)).await;
+    wait_count(
+        env.pool(),
+        "SELECT count(*) FROM demo_effects",
+        60,
+        Duration::from_secs(60),
+    )
+    .await;
     tokio::time::sleep(Duration::from_millis(800)).await;
     let _ = second.kill();
     let _ = second.wait();
@@ -52,6 +65,9 @@ async fn killed_between_db_commit_and_offset_commit_applies_no_second_effect() {
         sorted(events.iter().map(|e| e.id).collect()),
         "each event applied exactly once"
     );
-    assert_eq!(count(env.pool(), "SELECT count(*) FROM nova_processed_events").await, 60);
+    assert_eq!(
+        count(env.pool(), "SELECT count(*) FROM nova_processed_events").await,
+        60
+    );
     env.cleanup().await;
 }

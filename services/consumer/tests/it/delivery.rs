@@ -23,14 +23,25 @@ async fn duplicates_are_absorbed() {
         env.send(e).await;
     }
     let consumer = RunningConsumer::spawn(env.pool(), env.config());
-    wait_count(env.pool(), "SELECT count(*) FROM nova_processed_events", 120, Duration::from_secs(60)).await;
+    wait_count(
+        env.pool(),
+        "SELECT count(*) FROM nova_processed_events",
+        120,
+        Duration::from_secs(60),
+    )
+    .await;
     let metrics = consumer.metrics.clone();
     let pool = env.pool().clone();
-    nova_testkit::wait_for("duplicates seen", Duration::from_secs(30), Duration::from_millis(50), || {
-        let m = metrics.snapshot();
-        let _ = &pool;
-        async move { (m.duplicates_total >= 120).then_some(()) }
-    })
+    nova_testkit::wait_for(
+        "duplicates seen",
+        Duration::from_secs(30),
+        Duration::from_millis(50),
+        || {
+            let m = metrics.snapshot();
+            let _ = &pool;
+            async move { (m.duplicates_total >= 120).then_some(()) }
+        },
+    )
     .await
     .expect("all duplicates consumed");
     let snap = consumer.metrics.snapshot();
@@ -40,10 +51,11 @@ async fn duplicates_are_absorbed() {
         sorted(events.iter().map(|e| e.id).collect())
     );
     // Per aggregate, effects in revision order.
-    let rows: Vec<(String, i64)> = sqlx::query_as("SELECT aggregate_id, revision FROM effects ORDER BY seq")
-        .fetch_all(env.pool())
-        .await
-        .expect("effects");
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT aggregate_id, revision FROM effects ORDER BY seq")
+            .fetch_all(env.pool())
+            .await
+            .expect("effects");
     let mut per_key: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     for (k, r) in rows {
         per_key.entry(k).or_default().push(r);
@@ -70,7 +82,13 @@ async fn poison_is_dead_lettered_after_n_tries_and_later_messages_flow() {
         }
     }
     let consumer = RunningConsumer::spawn(env.pool(), env.config());
-    wait_count(env.pool(), "SELECT count(*) FROM effects", 9, Duration::from_secs(60)).await;
+    wait_count(
+        env.pool(),
+        "SELECT count(*) FROM effects",
+        9,
+        Duration::from_secs(60),
+    )
+    .await;
     let dlq = read_messages(&env.bootstrap, &env.dlq, 1, Duration::from_secs(20))
         .await
         .expect("read dlq");
@@ -82,18 +100,43 @@ async fn poison_is_dead_lettered_after_n_tries_and_later_messages_flow() {
         .headers()
         .expect("headers")
         .iter()
-        .map(|h| (h.key.to_owned(), String::from_utf8_lossy(h.value.unwrap_or_default()).into_owned()))
+        .map(|h| {
+            (
+                h.key.to_owned(),
+                String::from_utf8_lossy(h.value.unwrap_or_default()).into_owned(),
+            )
+        })
         .collect();
-    assert_eq!(h.get(headers::DLQ_REASON).map(String::as_str), Some("handler-failed"));
-    assert_eq!(h.get(headers::DLQ_ERROR).map(String::as_str), Some("poison post"));
+    assert_eq!(
+        h.get(headers::DLQ_REASON).map(String::as_str),
+        Some("handler-failed")
+    );
+    assert_eq!(
+        h.get(headers::DLQ_ERROR).map(String::as_str),
+        Some("poison post")
+    );
     assert_eq!(h.get(headers::DLQ_ATTEMPTS).map(String::as_str), Some("3"));
     assert_eq!(h.get(headers::DLQ_ORIGINAL_TOPIC), Some(&env.topic));
-    assert_eq!(h.get("nova-event-id"), Some(&poison.id.to_string()), "original headers kept");
+    assert_eq!(
+        h.get("nova-event-id"),
+        Some(&poison.id.to_string()),
+        "original headers kept"
+    );
     let snap = consumer.metrics.snapshot();
-    assert_eq!((snap.applied_total, snap.dead_lettered_total, snap.retries_total), (9, 1, 2));
+    assert_eq!(
+        (
+            snap.applied_total,
+            snap.dead_lettered_total,
+            snap.retries_total
+        ),
+        (9, 1, 2)
+    );
     assert_eq!(effect_ids(env.pool(), "effects").await, sorted(good));
     // The poison event left no processed-event record (its transaction rolled back).
-    assert_eq!(count(env.pool(), "SELECT count(*) FROM nova_processed_events").await, 9);
+    assert_eq!(
+        count(env.pool(), "SELECT count(*) FROM nova_processed_events").await,
+        9
+    );
     consumer.stop().await;
     env.cleanup().await;
 }
@@ -114,6 +157,9 @@ async fn processed_events_are_cleaned_after_retention() {
         .await
         .expect("clean");
     assert_eq!(deleted, 2);
-    assert_eq!(count(env.pool(), "SELECT count(*) FROM nova_processed_events").await, 1);
+    assert_eq!(
+        count(env.pool(), "SELECT count(*) FROM nova_processed_events").await,
+        1
+    );
     env.cleanup().await;
 }

@@ -30,10 +30,21 @@ async fn skip_policy_skips_with_metrics() {
     config.unknown_type = UnsupportedPolicy::Skip;
     config.newer_version = UnsupportedPolicy::Skip;
     let consumer = RunningConsumer::spawn(env.pool(), config);
-    wait_count(env.pool(), "SELECT count(*) FROM effects", 1, Duration::from_secs(60)).await;
+    wait_count(
+        env.pool(),
+        "SELECT count(*) FROM effects",
+        1,
+        Duration::from_secs(60),
+    )
+    .await;
     let snap = consumer.metrics.snapshot();
     assert_eq!(
-        (snap.applied_total, snap.skipped_unknown_type_total, snap.skipped_newer_version_total, snap.dead_lettered_total),
+        (
+            snap.applied_total,
+            snap.skipped_unknown_type_total,
+            snap.skipped_newer_version_total,
+            snap.dead_lettered_total
+        ),
         (1, 1, 1, 0)
     );
     assert_eq!(effect_ids(env.pool(), "effects").await, vec![last.id]);
@@ -54,7 +65,13 @@ async fn dead_letter_policy_and_undecodable_messages_go_to_the_dlq() {
     config.unknown_type = UnsupportedPolicy::DeadLetter;
     config.newer_version = UnsupportedPolicy::DeadLetter;
     let consumer = RunningConsumer::spawn(env.pool(), config);
-    wait_count(env.pool(), "SELECT count(*) FROM effects", 1, Duration::from_secs(60)).await;
+    wait_count(
+        env.pool(),
+        "SELECT count(*) FROM effects",
+        1,
+        Duration::from_secs(60),
+    )
+    .await;
     let dlq = read_messages(&env.bootstrap, &env.dlq, 3, Duration::from_secs(20))
         .await
         .expect("read dlq");
@@ -65,14 +82,22 @@ async fn dead_letter_policy_and_undecodable_messages_go_to_the_dlq() {
                 .headers()
                 .map(|h| {
                     h.iter()
-                        .map(|h| (h.key.to_owned(), String::from_utf8_lossy(h.value.unwrap_or_default()).into_owned()))
+                        .map(|h| {
+                            (
+                                h.key.to_owned(),
+                                String::from_utf8_lossy(h.value.unwrap_or_default()).into_owned(),
+                            )
+                        })
                         .collect()
                 })
                 .unwrap_or_default();
             h.get(headers::DLQ_REASON).cloned().unwrap_or_default()
         })
         .collect();
-    assert_eq!(reasons, vec!["unknown-type", "newer-version", "undecodable"]);
+    assert_eq!(
+        reasons,
+        vec!["unknown-type", "newer-version", "undecodable"]
+    );
     assert_eq!(consumer.metrics.snapshot().dead_lettered_total, 3);
     assert_eq!(effect_ids(env.pool(), "effects").await, vec![last.id]);
     consumer.stop().await;

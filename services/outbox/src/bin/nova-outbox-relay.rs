@@ -41,7 +41,9 @@ async fn main() -> Result<()> {
     config.cleanup_interval = Duration::from_secs(env_u64("NOVA_OUTBOX_CLEANUP_SECS", 60)?);
     if let Ok(v) = std::env::var("NOVA_OUTBOX_LINGER_MS") {
         let ms: u64 = v.parse().context("NOVA_OUTBOX_LINGER_MS")?;
-        config.producer_properties.insert("linger.ms".into(), ms.to_string());
+        config
+            .producer_properties
+            .insert("linger.ms".into(), ms.to_string());
     }
     config.metrics_interval = Duration::from_secs(env_u64("NOVA_OUTBOX_METRICS_SECS", 5)?.max(1));
 
@@ -51,7 +53,9 @@ async fn main() -> Result<()> {
         .await
         .context("connecting to PostgreSQL")?;
     if std::env::var("NOVA_OUTBOX_MIGRATE").is_ok_and(|v| v == "1") {
-        migrate(&pool).await.context("running the outbox migration")?;
+        migrate(&pool)
+            .await
+            .context("running the outbox migration")?;
     }
     let relay = Relay::new(pool, config).context("creating the relay")?;
     relay.run(shutdown_signal()).await.context("relay failed")?;

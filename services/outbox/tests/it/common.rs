@@ -30,8 +30,12 @@ impl Env {
             None => kafka_bootstrap().expect("Kafka for the tests"),
         };
         let db = TestDb::create(8).await.expect("PostgreSQL for the tests");
-        nova_outbox::migrate(db.pool()).await.expect("outbox migration");
-        nova_consumer::migrate(db.pool()).await.expect("consumer migration");
+        nova_outbox::migrate(db.pool())
+            .await
+            .expect("outbox migration");
+        nova_consumer::migrate(db.pool())
+            .await
+            .expect("consumer migration");
         sqlx::raw_sql(
             "CREATE TABLE effects (
                 seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -43,9 +47,13 @@ impl Env {
         .await
         .expect("effects table");
         let topic = unique_name("nova_it");
-        let topics = TestTopics::create(&bootstrap, &[topic.clone(), format!("{topic}.dlq")], partitions)
-            .await
-            .expect("test topics");
+        let topics = TestTopics::create(
+            &bootstrap,
+            &[topic.clone(), format!("{topic}.dlq")],
+            partitions,
+        )
+        .await
+        .expect("test topics");
         Env {
             db,
             topics,
@@ -170,7 +178,8 @@ pub struct RunningConsumer {
 
 impl RunningConsumer {
     pub fn spawn(env: &Env) -> RunningConsumer {
-        let mut config = ConsumerConfig::new(&env.bootstrap, unique_name("group"), [env.topic.clone()]);
+        let mut config =
+            ConsumerConfig::new(&env.bootstrap, unique_name("group"), [env.topic.clone()]);
         config.session_timeout = Duration::from_secs(6);
         let consumer = Consumer::new(env.pool().clone(), config, EffectsHandler).expect("consumer");
         let (stop, rx) = oneshot::channel();
@@ -197,13 +206,22 @@ pub async fn count(pool: &PgPool, sql: &str) -> i64 {
 /// Waits until every outbox row is published.
 pub async fn wait_published(pool: &PgPool, n: usize, timeout: Duration) {
     let pool = pool.clone();
-    wait_for("all outbox rows published", timeout, Duration::from_millis(100), || {
-        let pool = pool.clone();
-        async move {
-            let published = count(&pool, "SELECT count(*) FROM nova_outbox WHERE published_at IS NOT NULL").await;
-            (published as usize >= n).then_some(())
-        }
-    })
+    wait_for(
+        "all outbox rows published",
+        timeout,
+        Duration::from_millis(100),
+        || {
+            let pool = pool.clone();
+            async move {
+                let published = count(
+                    &pool,
+                    "SELECT count(*) FROM nova_outbox WHERE published_at IS NOT NULL",
+                )
+                .await;
+                (published as usize >= n).then_some(())
+            }
+        },
+    )
     .await
     .expect("outbox drained");
 }
@@ -211,10 +229,17 @@ pub async fn wait_published(pool: &PgPool, n: usize, timeout: Duration) {
 /// Waits until `n` effects exist.
 pub async fn wait_effects(pool: &PgPool, n: usize, timeout: Duration) {
     let pool = pool.clone();
-    wait_for("effects applied", timeout, Duration::from_millis(100), || {
-        let pool = pool.clone();
-        async move { (count(&pool, "SELECT count(*) FROM effects").await as usize >= n).then_some(()) }
-    })
+    wait_for(
+        "effects applied",
+        timeout,
+        Duration::from_millis(100),
+        || {
+            let pool = pool.clone();
+            async move {
+                (count(&pool, "SELECT count(*) FROM effects").await as usize >= n).then_some(())
+            }
+        },
+    )
     .await
     .expect("effects applied");
 }
@@ -248,7 +273,11 @@ pub async fn assert_effects_exactly_once(pool: &PgPool, expected: &[Uuid]) {
 
 /// Reads the topic and asserts: every expected event is there, and per key the
 /// first occurrences come in revision order. Returns (messages read, distinct events).
-pub async fn assert_topic_in_order(bootstrap: &str, topic: &str, expected: &[Uuid]) -> (usize, usize) {
+pub async fn assert_topic_in_order(
+    bootstrap: &str,
+    topic: &str,
+    expected: &[Uuid],
+) -> (usize, usize) {
     let messages = read_messages(bootstrap, topic, expected.len(), Duration::from_secs(30))
         .await
         .expect("read topic");
@@ -256,19 +285,30 @@ pub async fn assert_topic_in_order(bootstrap: &str, topic: &str, expected: &[Uui
     let mut per_key: BTreeMap<String, Vec<u64>> = BTreeMap::new();
     for m in &messages {
         let event = Event::decode(m.payload().unwrap_or_default()).expect("envelope");
-        let key = std::str::from_utf8(m.key().unwrap_or_default()).expect("key").to_owned();
+        let key = std::str::from_utf8(m.key().unwrap_or_default())
+            .expect("key")
+            .to_owned();
         assert_eq!(key, event.aggregate_id, "key is the aggregate id");
         if seen.insert(event.id) {
             let post: PostUpdated = event.payload_as().expect("payload");
             if std::env::var("NOVA_IT_DEBUG").is_ok() && key == "post-0" {
-                eprintln!("post-0 rev {} at {}:{}", post.revision, m.partition(), m.offset());
+                eprintln!(
+                    "post-0 rev {} at {}:{}",
+                    post.revision,
+                    m.partition(),
+                    m.offset()
+                );
             }
             per_key.entry(key).or_default().push(post.revision);
         }
     }
     let mut want: Vec<Uuid> = expected.to_vec();
     want.sort();
-    assert_eq!(seen.into_iter().collect::<Vec<_>>(), want, "published events");
+    assert_eq!(
+        seen.into_iter().collect::<Vec<_>>(),
+        want,
+        "published events"
+    );
     for (key, revisions) in &per_key {
         let mut sorted = revisions.clone();
         sorted.sort();

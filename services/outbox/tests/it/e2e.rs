@@ -22,7 +22,10 @@ async fn enqueued_events_are_published_in_order_and_applied_once() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_effects_exactly_once(env.pool(), &ids).await;
     let (read, distinct) = assert_topic_in_order(&env.bootstrap, &env.topic, &ids).await;
-    assert_eq!(read, distinct, "no duplicates on the topic without failures");
+    assert_eq!(
+        read, distinct,
+        "no duplicates on the topic without failures"
+    );
 
     // Metrics settle: everything published, nothing failed, backlog zero.
     let metrics = relay.metrics.clone();
@@ -46,7 +49,10 @@ async fn messages_carry_key_and_envelope_headers() {
         tracestate: "vendor=1".into(),
     });
     let mut tx = env.pool().begin().await.expect("begin");
-    env.outbox().enqueue(&mut tx, &event).await.expect("enqueue");
+    env.outbox()
+        .enqueue(&mut tx, &event)
+        .await
+        .expect("enqueue");
     tx.commit().await.expect("commit");
 
     let relay = nova_outbox::Relay::new(env.pool().clone(), env.relay_config()).expect("relay");
@@ -82,7 +88,10 @@ async fn messages_carry_key_and_envelope_headers() {
     got.sort();
     let mut want = vec![
         (headers::EVENT_ID.to_owned(), event.id.to_string()),
-        (headers::EVENT_TYPE.to_owned(), "content.PostUpdated".to_owned()),
+        (
+            headers::EVENT_TYPE.to_owned(),
+            "content.PostUpdated".to_owned(),
+        ),
         (headers::SCHEMA_VERSION.to_owned(), "1".to_owned()),
         (headers::AGGREGATE_TYPE.to_owned(), "post".to_owned()),
         (headers::AGGREGATE_ID.to_owned(), "post-7".to_owned()),
@@ -92,7 +101,10 @@ async fn messages_carry_key_and_envelope_headers() {
                 .occurred_at
                 .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
         ),
-        (headers::TRACEPARENT.to_owned(), "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".to_owned()),
+        (
+            headers::TRACEPARENT.to_owned(),
+            "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".to_owned(),
+        ),
         (headers::TRACESTATE.to_owned(), "vendor=1".to_owned()),
     ];
     want.sort();
@@ -101,7 +113,11 @@ async fn messages_carry_key_and_envelope_headers() {
     // A second batch finds nothing; the row is marked published.
     assert_eq!(relay.publish_batch().await.expect("batch").claimed, 0);
     assert_eq!(
-        count(env.pool(), "SELECT count(*) FROM nova_outbox WHERE published_at IS NOT NULL").await,
+        count(
+            env.pool(),
+            "SELECT count(*) FROM nova_outbox WHERE published_at IS NOT NULL"
+        )
+        .await,
         1
     );
     env.cleanup().await;
@@ -112,7 +128,10 @@ async fn rolled_back_transactions_publish_nothing_and_retention_cleans_up() {
     let env = Env::new(None, 1).await;
     let outbox = env.outbox();
     let mut tx = env.pool().begin().await.expect("begin");
-    outbox.enqueue(&mut tx, &post_event(1, 1)).await.expect("enqueue");
+    outbox
+        .enqueue(&mut tx, &post_event(1, 1))
+        .await
+        .expect("enqueue");
     tx.rollback().await.expect("rollback");
     let kept = post_event(1, 2);
     let mut tx = env.pool().begin().await.expect("begin");
@@ -130,7 +149,10 @@ async fn rolled_back_transactions_publish_nothing_and_retention_cleans_up() {
     assert_eq!(relay.cleanup().await.expect("cleanup"), 0);
     tokio::time::sleep(Duration::from_millis(1200)).await;
     assert_eq!(relay.cleanup().await.expect("cleanup"), 1);
-    assert_eq!(count(env.pool(), "SELECT count(*) FROM nova_outbox").await, 0);
+    assert_eq!(
+        count(env.pool(), "SELECT count(*) FROM nova_outbox").await,
+        0
+    );
     assert_topic_in_order(&env.bootstrap, &env.topic, &[kept.id]).await;
     env.cleanup().await;
 }

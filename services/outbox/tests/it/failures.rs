@@ -41,7 +41,11 @@ async fn relay_killed_mid_batch_loses_nothing() {
         || {
             let pool = pool.clone();
             async move {
-                let n = count(&pool, "SELECT count(*) FROM nova_outbox WHERE published_at IS NOT NULL").await;
+                let n = count(
+                    &pool,
+                    "SELECT count(*) FROM nova_outbox WHERE published_at IS NOT NULL",
+                )
+                .await;
                 (n >= 50).then_some(n)
             }
         },
@@ -51,7 +55,11 @@ async fn relay_killed_mid_batch_loses_nothing() {
     // SIGKILL: no shutdown path runs.
     first.kill().expect("kill relay");
     first.wait().expect("reap relay");
-    let after_kill = count(env.pool(), "SELECT count(*) FROM nova_outbox WHERE published_at IS NOT NULL").await;
+    let after_kill = count(
+        env.pool(),
+        "SELECT count(*) FROM nova_outbox WHERE published_at IS NOT NULL",
+    )
+    .await;
     assert!(
         (after_kill as usize) < ids.len(),
         "killed before the end (published {published_before_kill}..{after_kill} of {})",
@@ -89,9 +97,19 @@ async fn broker_outage_while_writing_loses_nothing_and_keeps_order() {
     ids.extend(enqueue(env.pool(), &outbox, 5, 40, 21).await); // 200 during the outage
     tokio::time::sleep(Duration::from_secs(1)).await;
     let backlog = relay.metrics.snapshot().backlog;
-    assert!(backlog > 0, "the backlog grows while the broker is down ({backlog})");
-    let published_during = count(env.pool(), "SELECT count(*) FROM nova_outbox WHERE published_at IS NOT NULL").await;
-    assert!((published_during as usize) < ids.len(), "nothing new is marked published without the broker");
+    assert!(
+        backlog > 0,
+        "the backlog grows while the broker is down ({backlog})"
+    );
+    let published_during = count(
+        env.pool(),
+        "SELECT count(*) FROM nova_outbox WHERE published_at IS NOT NULL",
+    )
+    .await;
+    assert!(
+        (published_during as usize) < ids.len(),
+        "nothing new is marked published without the broker"
+    );
 
     broker.restart().await.expect("broker restarts");
     ids.extend(enqueue(env.pool(), &outbox, 5, 10, 61).await); // 50 after it
@@ -124,7 +142,10 @@ async fn a_failing_row_holds_back_its_aggregate_only() {
     let mut tx = env.pool().begin().await.expect("begin");
     outbox.enqueue(&mut tx, &ok_1).await.expect("enqueue");
     outbox.enqueue(&mut tx, &poison).await.expect("enqueue");
-    outbox.enqueue(&mut tx, &after_poison).await.expect("enqueue");
+    outbox
+        .enqueue(&mut tx, &after_poison)
+        .await
+        .expect("enqueue");
     outbox.enqueue_all(&mut tx, &other).await.expect("enqueue");
     tx.commit().await.expect("commit");
 
@@ -151,7 +172,10 @@ async fn a_failing_row_holds_back_its_aggregate_only() {
         .await
         .expect("poison row");
     assert_eq!(row.get::<i32, _>("attempts"), 1);
-    assert!(row.get::<Option<String>, _>("last_error").is_some_and(|e| !e.is_empty()));
+    assert!(
+        row.get::<Option<String>, _>("last_error")
+            .is_some_and(|e| !e.is_empty())
+    );
     assert!(row.get::<bool, _>("waiting"));
 
     // In backoff the whole aggregate is skipped; nothing else is pending.
@@ -167,10 +191,12 @@ async fn a_failing_row_holds_back_its_aggregate_only() {
     let mut expected = vec![ok_1.id];
     expected.extend(other.iter().map(|e| e.id));
     assert_topic_in_order(&env.bootstrap, &env.topic, &expected).await;
-    let pending: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT event_id FROM nova_outbox WHERE published_at IS NULL ORDER BY id")
-        .fetch_all(env.pool())
-        .await
-        .expect("pending");
+    let pending: Vec<uuid::Uuid> = sqlx::query_scalar(
+        "SELECT event_id FROM nova_outbox WHERE published_at IS NULL ORDER BY id",
+    )
+    .fetch_all(env.pool())
+    .await
+    .expect("pending");
     assert_eq!(pending, vec![poison.id, after_poison.id]);
     env.cleanup().await;
 }

@@ -23,10 +23,18 @@ async fn a_row_committed_after_a_later_row_is_not_skipped() {
 
     let relay = Relay::new(env.pool().clone(), env.relay_config()).expect("relay");
     let first = relay.publish_batch().await.expect("batch 1");
-    assert_eq!((first.claimed, first.published), (1, 1), "only B is visible");
+    assert_eq!(
+        (first.claimed, first.published),
+        (1, 1),
+        "only B is visible"
+    );
     tx_a.commit().await.expect("commit a");
     let second = relay.publish_batch().await.expect("batch 2");
-    assert_eq!((second.claimed, second.published), (1, 1), "A is published after it commits");
+    assert_eq!(
+        (second.claimed, second.published),
+        (1, 1),
+        "A is published after it commits"
+    );
     assert_topic_in_order(&env.bootstrap, &env.topic, &[early.id, late.id]).await;
     env.cleanup().await;
 }
@@ -46,7 +54,10 @@ async fn writers_of_one_aggregate_commit_in_id_order() {
     let second_b = second.clone();
     let writer_b = tokio::spawn(async move {
         let mut tx_b = pool.begin().await.expect("begin b");
-        outbox_b.enqueue(&mut tx_b, &second_b).await.expect("enqueue b");
+        outbox_b
+            .enqueue(&mut tx_b, &second_b)
+            .await
+            .expect("enqueue b");
         tx_b.commit().await.expect("commit b");
     });
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -78,9 +89,17 @@ async fn two_relays_at_once_apply_each_event_exactly_once() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     let a = relay_a.metrics.snapshot().published_total;
     let b = relay_b.metrics.snapshot().published_total;
-    eprintln!("relay a: {:?}\nrelay b: {:?}", relay_a.metrics.snapshot(), relay_b.metrics.snapshot());
+    eprintln!(
+        "relay a: {:?}\nrelay b: {:?}",
+        relay_a.metrics.snapshot(),
+        relay_b.metrics.snapshot()
+    );
     let (read, _) = assert_topic_in_order(&env.bootstrap, &env.topic, &ids).await;
-    assert_eq!(a + b, ids.len() as u64, "each row published by exactly one relay");
+    assert_eq!(
+        a + b,
+        ids.len() as u64,
+        "each row published by exactly one relay"
+    );
     assert_effects_exactly_once(env.pool(), &ids).await;
     assert_eq!(read, ids.len(), "no row published twice");
     relay_a.stop().await;
