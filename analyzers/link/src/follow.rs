@@ -52,7 +52,8 @@ impl Follow {
                 }
             }
         }
-        let reach = |lib: &str, start: &str| -> BTreeSet<String> {
+        let mut reach_cache: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+        let reach_uncached = |lib: &str, start: &str| -> BTreeSet<String> {
             let mut seen = BTreeSet::new();
             let Some(g) = lib_graph.get(lib) else {
                 return seen;
@@ -92,7 +93,12 @@ impl Follow {
                             if !lib_graph.get(lib).is_some_and(|g| g.contains_key(name)) {
                                 continue;
                             }
-                            for reached in reach(lib, name) {
+                            let key = (lib.to_string(), name.clone());
+                            let reached_set = reach_cache
+                                .entry(key)
+                                .or_insert_with(|| reach_uncached(lib, name))
+                                .clone();
+                            for reached in reached_set {
                                 let entry = callers.entry((lib.to_string(), reached)).or_default();
                                 let cand = Caller {
                                     service: service.clone(),

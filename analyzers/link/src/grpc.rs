@@ -144,6 +144,16 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
         for f in live_files(c) {
             let g = &f.facts.graph;
             for cl in g.grpc_clients.iter().filter(|x| !x.in_test) {
+                // In a library, building a client (often in shared start-up
+                // code) is not a call; getters and RPCs are.
+                if c.service.is_none() && !matches!(cl.shape, ClientShape::ReturnType) {
+                    continue;
+                }
+                // With protos known, a `FooClient` of no proto service is
+                // not a gRPC client (a wrapper type, an HTTP client...).
+                if !rpcs_of.is_empty() && !rpcs_of.contains_key(&cl.service) {
+                    continue;
+                }
                 let note = shape_note(&cl.service, cl.shape, cl.name.as_deref());
                 for a in attribute(
                     &ctx.follow,
@@ -180,6 +190,9 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
                         }),
                 };
                 let Some(proto) = proto else { continue };
+                if !rpcs_of.is_empty() && !rpcs_of.contains_key(&proto) {
+                    continue;
+                }
                 // With protos known, only real RPCs count.
                 if let Some(rs) = rpcs_of.get(&proto)
                     && !rs.contains(&r.rpc)

@@ -26,6 +26,8 @@ fn dedupe_table(t: &str) -> bool {
 #[derive(Default)]
 struct FnBuild {
     location: Option<Location>,
+    /// Tables written by the functions it calls (dual writes across calls).
+    writes_via_calls: BTreeSet<String>,
     produces_direct: BTreeSet<String>,
     produces_outbox: BTreeSet<String>,
     consumer_handler: bool,
@@ -268,10 +270,13 @@ impl State {
 fn forwarded_sites(ctx: &Ctx<'_>) -> Vec<(usize, usize, TopicSite)> {
     let crates = ctx.input.crates;
     let mut params = Vec::new();
-    for c in crates {
-        for f in live_files(c) {
+    for (ci, c) in crates.iter().enumerate() {
+        for (fi, f) in c.files.iter().enumerate() {
+            if f.in_test || !live_files(c).any(|l| std::ptr::eq(l, f)) {
+                continue;
+            }
             for p in &f.facts.graph.topic_params {
-                params.push((c.package.as_str(), p));
+                params.push((c.package.as_str(), p, ci, fi));
             }
         }
     }
@@ -279,13 +284,14 @@ fn forwarded_sites(ctx: &Ctx<'_>) -> Vec<(usize, usize, TopicSite)> {
     if params.is_empty() {
         return out;
     }
+    let mut used: BTreeSet<usize> = BTreeSet::new();
     for (ci, c) in crates.iter().enumerate() {
         for (fi, f) in c.files.iter().enumerate() {
             if f.in_test {
                 continue;
             }
             for call in f.facts.graph.str_calls.iter().filter(|s| !s.in_test) {
-                for (pkg, p) in &params {
+                for (k, (pkg, p, _, _)) in params.iter().enumerate() {
                     if p.name != call.callee || !ctx.sees(&c.package, pkg) {
                         continue;
                     }
@@ -299,6 +305,7 @@ fn forwarded_sites(ctx: &Ctx<'_>) -> Vec<(usize, usize, TopicSite)> {
                     if matches!(arg, StrExpr::Unknown(_)) {
                         continue;
                     }
+                    used.insert(k);
                     out.push((
                         ci,
                         fi,
@@ -315,6 +322,29 @@ fn forwarded_sites(ctx: &Ctx<'_>) -> Vec<(usize, usize, TopicSite)> {
                 }
             }
         }
+    }
+    // Forwarders never called with a static value: the topic is unknown
+    // (reported at the forwarding call, for the services that run it).
+    for (k, (_, p, ci, fi)) in params.iter().enumerate() {
+        if used.contains(&k) {
+            continue;
+        }
+        out.push((
+            *ci,
+            *fi,
+            TopicSite {
+                role: p.role,
+                api: p.api,
+                topic: StrExpr::Unknown(format!(
+                    "parameter #{} of `{}`, never given a static value",
+                    p.index, p.path
+                )),
+                call: format!("{} parameter", p.path),
+                line: p.line,
+                function: Some(p.path.clone()),
+                in_test: false,
+            },
+        ));
     }
     out
 }
@@ -362,7 +392,20 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> (Vec<Topic>, Vec<FunctionFacts>) {
             let role = match t.role {
                 ConfigTopicRole::Produce => TopicRole::Produce,
                 ConfigTopicRole::Consume => TopicRole::Consume,
-                ConfigTopicRole::Unknown => continue,
+                ConfigTopicRole::Unknown => {
+                    ctx.diag(
+                        DiagCode::UnresolvedTopic,
+                        Severity::Info,
+                        format!(
+                            "topic `{}` under key `{}`: cannot tell whether `{owner}` produces or consumes it",
+                            t.name, t.key
+                        ),
+                        Some(Location::new(m.path.clone(), t.line, 0)),
+                        Some(format!("{}: {}", t.key, t.name)),
+                        Some(&owner),
+                    );
+                    continue;
+                }
             };
             st.config_roles.insert((owner.clone(), role));
             let a = Attributed {
@@ -534,11 +577,20 @@ fn handlers_and_dedupe(ctx: &mut Ctx<'_>, st: &mut State) {
             if !handler.insert((f.path.clone(), g.path.clone())) {
                 continue;
             }
-            if depth >= 3 {
+            // Only functions that read messages hand them on; `main` only to
+            // callees named like handlers (it also sets up logging, pools...).
+            let reads = g.reads_messages || depth > 0;
+            if depth >= 3 || !reads {
                 continue;
             }
             for (callee, _) in &g.calls {
                 if nova_rust::attribution::IGNORED_NAMES.contains(&callee.as_str()) {
+                    continue;
+                }
+                let handlerish = ["handle", "process", "on_", "apply", "consume", "dispatch"]
+                    .iter()
+                    .any(|k| callee.contains(k));
+                if g.name == "main" && !handlerish {
                     continue;
                 }
                 if let Some(v) = by_name.get(callee.as_str()) {
@@ -600,8 +652,13 @@ fn function_facts(ctx: &Ctx<'_>, fns: BTreeMap<(String, String), FnBuild>) -> Ve
         .map(|((service, function), b)| FunctionFacts {
             writes: writes
                 .get(&(service.as_str(), function.as_str()))
-                .map(|s| s.iter().map(|t| t.to_string()).collect())
-                .unwrap_or_default(),
+                .into_iter()
+                .flatten()
+                .map(|t| t.to_string())
+                .chain(b.writes_via_calls.iter().cloned())
+                .collect::<BTreeSet<String>>()
+                .into_iter()
+                .collect(),
             location: b.location.unwrap_or_else(|| Location::file("")),
             service,
             function,
@@ -611,6 +668,97 @@ fn function_facts(ctx: &Ctx<'_>, fns: BTreeMap<(String, String), FnBuild>) -> Ve
             dedupes: b.dedupes,
         })
         .collect()
+}
+
+/// (service, function), its location, topics produced, tables written.
+type DualWrite = (
+    (String, String),
+    Location,
+    BTreeSet<String>,
+    BTreeSet<String>,
+);
+
+/// A function that writes tables (itself or through the functions it calls
+/// directly, by name, in the same crate) and produces directly to
+/// Kafka (likewise) is a dual write spanning calls
+/// (`store::insert(..)?; publisher.publish(..)`): it gets both facts.
+fn direct_through_callees(ctx: &Ctx<'_>, st: &mut State) {
+    for c in ctx.input.crates {
+        let Some(service) = &c.service else { continue };
+        let mut produced: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+        for ((s, f), b) in &st.fns {
+            if s == service && !b.produces_direct.is_empty() {
+                let name = f.rsplit("::").next().unwrap_or(f);
+                produced
+                    .entry(name)
+                    .or_default()
+                    .extend(b.produces_direct.iter().cloned());
+            }
+        }
+        if produced.is_empty() {
+            continue;
+        }
+        // Callees that enqueue into an outbox are transactional units of
+        // their own: their writes do not make the caller a dual write.
+        let outboxed: BTreeSet<&str> = st
+            .fns
+            .iter()
+            .filter(|((s, _), b)| s == service && !b.produces_outbox.is_empty())
+            .map(|((_, f), _)| f.rsplit("::").next().unwrap_or(f))
+            .collect();
+        let mut written: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for a in ctx.input.accesses {
+            if a.service == *service
+                && a.op.is_write()
+                && let Some(f) = &a.function
+            {
+                let name = f.rsplit("::").next().unwrap_or(f);
+                if !outboxed.contains(name) {
+                    written.entry(name).or_default().insert(a.table.as_str());
+                }
+            }
+        }
+        let mut add: Vec<DualWrite> = Vec::new();
+        for f in live_files(c) {
+            for g in f.facts.graph.functions.iter().filter(|g| !g.in_test) {
+                let mut names: BTreeSet<&str> = BTreeSet::from([g.name.as_str()]);
+                for (callee, _) in &g.calls {
+                    if nova_rust::attribution::IGNORED_NAMES.contains(&callee.as_str()) {
+                        continue;
+                    }
+                    names.insert(callee.as_str());
+                }
+                let topics: BTreeSet<String> = names
+                    .iter()
+                    .filter_map(|n| produced.get(n))
+                    .flatten()
+                    .cloned()
+                    .collect();
+                let tables: BTreeSet<String> = names
+                    .iter()
+                    .filter_map(|n| written.get(n))
+                    .flatten()
+                    .map(|t| t.to_string())
+                    .collect();
+                if topics.is_empty() || tables.is_empty() {
+                    continue;
+                }
+                let full = nova_rust::attribution::full_fn_path(&f.module, &g.path);
+                add.push((
+                    (service.clone(), full),
+                    Location::new(f.path.clone(), g.line, 0),
+                    topics,
+                    tables,
+                ));
+            }
+        }
+        for (key, loc, topics, tables) in add {
+            let b = st.fns.entry(key).or_default();
+            b.location.get_or_insert(loc);
+            b.produces_direct.extend(topics);
+            b.writes_via_calls.extend(tables);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -636,79 +784,5 @@ mod tests {
             Ok(None)
         );
         assert_eq!(outbox_insert_topic("SELECT 1"), Ok(None));
-    }
-}
-
-/// A function that writes tables and calls (by name, two levels deep, same
-/// crate) a function producing directly to Kafka produces directly too: the
-/// dual write spans the call (`repo.insert(..)?; publisher.publish(..)`).
-fn direct_through_callees(ctx: &Ctx<'_>, st: &mut State) {
-    let mut writers: BTreeSet<(&str, &str)> = BTreeSet::new();
-    for a in ctx.input.accesses {
-        if let Some(f) = &a.function
-            && a.op.is_write()
-        {
-            writers.insert((a.service.as_str(), f.as_str()));
-        }
-    }
-    for c in ctx.input.crates {
-        let Some(service) = &c.service else { continue };
-        let mut produced: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
-        for ((s, f), b) in &st.fns {
-            if s == service && !b.produces_direct.is_empty() {
-                let name = f.rsplit("::").next().unwrap_or(f);
-                produced
-                    .entry(name)
-                    .or_default()
-                    .extend(b.produces_direct.iter().cloned());
-            }
-        }
-        if produced.is_empty() {
-            continue;
-        }
-        let mut calls_of: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-        for f in live_files(c) {
-            for g in f.facts.graph.functions.iter().filter(|g| !g.in_test) {
-                calls_of
-                    .entry(g.name.as_str())
-                    .or_default()
-                    .extend(g.calls.iter().map(|(n, _)| n.as_str()));
-            }
-        }
-        let mut add: Vec<((String, String), Location, BTreeSet<String>)> = Vec::new();
-        for f in live_files(c) {
-            for g in f.facts.graph.functions.iter().filter(|g| !g.in_test) {
-                let full = nova_rust::attribution::full_fn_path(&f.module, &g.path);
-                if !writers.contains(&(service.as_str(), full.as_str())) {
-                    continue;
-                }
-                let mut topics = BTreeSet::new();
-                for (callee, _) in &g.calls {
-                    let mut names = vec![callee.as_str()];
-                    if let Some(next) = calls_of.get(callee.as_str()) {
-                        names.extend(next.iter().copied());
-                    }
-                    for n in names {
-                        if n != g.name
-                            && let Some(t) = produced.get(n)
-                        {
-                            topics.extend(t.iter().cloned());
-                        }
-                    }
-                }
-                if !topics.is_empty() {
-                    add.push((
-                        (service.clone(), full),
-                        Location::new(f.path.clone(), g.line, 0),
-                        topics,
-                    ));
-                }
-            }
-        }
-        for (key, loc, topics) in add {
-            let b = st.fns.entry(key).or_default();
-            b.location.get_or_insert(loc);
-            b.produces_direct.extend(topics);
-        }
     }
 }

@@ -100,6 +100,12 @@ impl EdgeSet {
         e.1.insert(evidence);
     }
 
+    /// Is there already an edge `from -> to` of `kind`?
+    pub(crate) fn has(&self, from: &str, to: &str, kind: EdgeKind) -> bool {
+        self.edges
+            .contains_key(&(from.to_string(), to.to_string(), kind))
+    }
+
     fn into_edges(self) -> Vec<Edge> {
         self.edges
             .into_iter()
@@ -225,6 +231,7 @@ pub fn link(input: &LinkInput<'_>) -> LinkOutput {
     };
     let proto_services = grpc::link(&mut ctx);
     http::link(&mut ctx);
+    startup::manifest_urls(&mut ctx);
     let (topics, functions) = kafka::link(&mut ctx);
     startup::link(&mut ctx);
     let mut diagnostics = std::mem::take(&mut ctx.diags);

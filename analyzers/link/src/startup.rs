@@ -167,3 +167,63 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) {
         }
     }
 }
+
+/// URLs set in a service's manifests (workload env, Helm values, its config
+/// files) that name another service: an HTTP dependency, unless the code
+/// already shows a gRPC or HTTP edge for the pair (the URL is then that
+/// client's address).
+pub(crate) fn manifest_urls(ctx: &mut Ctx<'_>) {
+    let input = ctx.input;
+    let mut found: Vec<(String, String, String, Evidence)> = Vec::new();
+    for m in input.manifests {
+        let base = m.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        // Helm values: the chart directory names the service.
+        let owner = match m.kind {
+            nova_manifests::ManifestKind::HelmValues => {
+                ctx.names.resolve(base.rsplit('/').next().unwrap_or(base))
+            }
+            nova_manifests::ManifestKind::ServiceConfig => input
+                .services
+                .iter()
+                .filter(|s| !s.dir.is_empty() && m.path.starts_with(&format!("{}/", s.dir)))
+                .max_by_key(|s| s.dir.len())
+                .map(|s| s.name.clone()),
+            _ => None,
+        };
+        let mut entries: Vec<(Option<String>, String, String, u32)> = Vec::new();
+        for w in &m.workloads {
+            let from = ctx.names.resolve(&w.name);
+            for e in &w.env {
+                entries.push((from.clone(), e.name.clone(), e.value.clone(), e.line));
+            }
+        }
+        for u in &m.urls {
+            let key = u.key.rsplit('.').next().unwrap_or(&u.key).to_string();
+            entries.push((owner.clone(), key, u.value.clone(), u.line));
+        }
+        for (from, name, value, line) in entries {
+            let Some(from) = from else { continue };
+            for h in hosts_in(&value) {
+                if let Some(to) = ctx.names.resolve_host(&h)
+                    && to != from
+                {
+                    found.push((
+                        from.clone(),
+                        to,
+                        name.clone(),
+                        Evidence {
+                            location: Location::new(m.path.clone(), line, 0),
+                            note: format!("{name}={value}"),
+                        },
+                    ));
+                }
+            }
+        }
+    }
+    for (from, to, via, ev) in found {
+        if ctx.edges.has(&from, &to, EdgeKind::Grpc) {
+            continue;
+        }
+        ctx.edges.add(&from, &to, EdgeKind::Http, Some(&via), ev);
+    }
+}

@@ -661,7 +661,7 @@ async fn apply(m: Msg) {}
         )
         .manifest(
             "services/feed-service/config/default.yaml",
-            "kafka:\n  consumer:\n    topics:\n      - media-events\n",
+            "kafka:\n  consumer:\n    topics:\n      - media-events\n  dlq_topic: feed-dlq\n",
         )
 }
 
@@ -765,11 +765,18 @@ fn kafka_topics_prefix_outbox_yaml_only_and_unresolved() {
         .collect();
     assert_eq!(
         d,
-        vec![(
-            DiagCode::UnresolvedTopic,
-            "services/content-service/src/posts.rs:8".to_string(),
-            Some("topic_for(kind)".to_string())
-        )]
+        vec![
+            (
+                DiagCode::UnresolvedTopic,
+                "services/content-service/src/posts.rs:8".to_string(),
+                Some("topic_for(kind)".to_string())
+            ),
+            (
+                DiagCode::UnresolvedTopic,
+                "services/feed-service/config/default.yaml:5".to_string(),
+                Some("kafka.dlq_topic: feed-dlq".to_string())
+            ),
+        ]
     );
     let f: Vec<FnRow<'_>> = out
         .functions
@@ -974,6 +981,120 @@ spec:
         vec![(
             DiagCode::UnresolvedTarget,
             "deploy/overlays/prod/service-init-containers-patch.yaml:15".to_string()
+        )]
+    );
+}
+
+#[test]
+fn dual_write_across_calls() {
+    let mut repo = Repo::new().service(
+        "messaging",
+        &[],
+        &[
+            ("src/store.rs", "pub async fn insert_message(db: &PgPool) { sqlx::query(\"INSERT INTO messages (id) VALUES ($1)\").execute(db).await; }\n"),
+            (
+                "src/events.rs",
+                "impl Publisher { pub async fn publish(&self, m: &M) { self.p.send(FutureRecord::to(\"messaging-events\").payload(m), t).await; } }\n",
+            ),
+            (
+                "src/grpc.rs",
+                "impl Svc {\n    async fn send_message(&self, r: R) {\n        store::insert_message(&self.db).await;\n        self.publisher.publish(&m).await;\n    }\n    async fn list(&self) { store::list(&self.db).await; }\n}\n",
+            ),
+        ],
+    );
+    repo.accesses.push(Access {
+        service: "messaging".into(),
+        table: "messages".into(),
+        op: Op::Create,
+        location: Location::new("services/messaging/src/store.rs", 1, 0),
+        confidence: Confidence::High,
+        via_library: None,
+        call_site: None,
+        function: Some("store::insert_message".into()),
+        in_test: false,
+    });
+    let out = repo.run();
+    let f: Vec<FnRow<'_>> = out
+        .functions
+        .iter()
+        .map(|f| {
+            (
+                f.service.as_str(),
+                f.function.as_str(),
+                f.writes.clone(),
+                f.produces_direct.clone(),
+                f.produces_outbox.clone(),
+                f.consumer_handler,
+                f.dedupes,
+            )
+        })
+        .collect();
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        f,
+        vec![
+            (
+                "messaging",
+                "events::Publisher::publish",
+                s(&[]),
+                s(&["messaging-events"]),
+                s(&[]),
+                false,
+                false
+            ),
+            (
+                "messaging",
+                "grpc::Svc::send_message",
+                s(&["messages"]),
+                s(&["messaging-events"]),
+                s(&[]),
+                false,
+                false
+            ),
+        ]
+    );
+    assert_eq!(
+        out.functions[1].location,
+        Location::new("services/messaging/src/grpc.rs", 2, 0)
+    );
+}
+
+#[test]
+fn forwarded_topic_without_static_value_is_reported() {
+    let out = Repo::new()
+        .library(
+            "bus",
+            &[],
+            &[(
+                "src/lib.rs",
+                "impl Bus { pub async fn emit(&self, topic: &str, b: &[u8]) { self.p.send(FutureRecord::to(topic).payload(b), t).await; } }",
+            )],
+        )
+        .service(
+            "users",
+            &["bus"],
+            &[("src/main.rs", "async fn created(bus: &Bus, t: String) {\n    bus.emit(&t, b\"x\").await;\n}")],
+        )
+        .run();
+    assert!(out.topics.is_empty());
+    let d: Vec<(DiagCode, String)> = out
+        .diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d.code,
+                d.location
+                    .as_ref()
+                    .map(|l| l.to_string())
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        d,
+        vec![(
+            DiagCode::UnresolvedTopic,
+            "services/users/src/main.rs:2".to_string()
         )]
     );
 }

@@ -5,9 +5,7 @@
 use crate::hosts::hosts_in;
 use crate::lines::Lines;
 use crate::yaml::documents;
-use crate::{
-    ConfigTopic, ConfigTopicRole, ConfigUrl, ManifestDiag, ManifestFacts, ManifestKind, ParseError,
-};
+use crate::{ConfigTopic, ConfigTopicRole, ConfigUrl, ManifestFacts, ManifestKind, ParseError};
 
 /// A config value tree, independent of YAML/TOML.
 enum Node {
@@ -137,14 +135,6 @@ fn facts_from(
         if is_topic_key && !value.contains("://") && !value.contains(' ') && !value.is_empty() {
             let role = role_of(&key);
             for name in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-                if role == ConfigTopicRole::Unknown {
-                    f.diagnostics.push(ManifestDiag {
-                        line,
-                        message: format!(
-                            "topic `{name}` under key `{key}`: cannot tell whether it is produced or consumed"
-                        ),
-                    });
-                }
                 f.topics.push(ConfigTopic {
                     name: name.to_string(),
                     key: key.clone(),

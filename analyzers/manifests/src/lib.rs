@@ -104,7 +104,8 @@ pub struct K8sService {
 pub enum ConfigTopicRole {
     Produce,
     Consume,
-    /// The key says nothing about the direction.
+    /// The key says nothing about the direction (`nova-link` reports it as
+    /// an unresolved topic).
     Unknown,
 }
 

@@ -411,8 +411,7 @@ fn service_config_topics_yaml_and_toml() {
             ("feed-dlq", "kafka.dlq_topic", ConfigTopicRole::Unknown, 10),
         ]
     );
-    assert_eq!(f.diagnostics.len(), 1);
-    assert_eq!(f.diagnostics[0].line, 10);
+    assert!(f.diagnostics.is_empty(), "{:?}", f.diagnostics);
     assert_eq!(f.urls.len(), 1);
     assert_eq!(f.urls[0].key, "kafka.brokers");
 

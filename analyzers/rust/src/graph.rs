@@ -254,6 +254,10 @@ pub struct GraphFn {
     /// Calls `subscribe`, creates a `StreamConsumer`/`BaseConsumer`, or
     /// reads messages from a consumer (`recv()`, `stream()`).
     pub consumer_handler: bool,
+    /// Reads messages (`consumer.recv()`, `stream()`, a
+    /// `nova_consumer::Handler` method): the functions it calls handle them
+    /// too.
+    pub reads_messages: bool,
     /// Uses the idempotent-consumer API (`nova_consumer`, `Inbox`,
     /// `dedup`...).
     pub dedupes: bool,

@@ -531,8 +531,15 @@ impl Relay {
             if stopping {
                 break;
             }
-            // Drain notifications that arrived while publishing: they are covered.
-            while listener.next_buffered().is_some() {}
+            // Notifications that arrived while publishing may be for rows the
+            // batch did not see: drain them and go again at once.
+            let mut notified = false;
+            while listener.next_buffered().is_some() {
+                notified = true;
+            }
+            if notified && wait.is_none() {
+                continue;
+            }
             let pause = wait.unwrap_or(self.config.poll_interval);
             tokio::select! {
                 () = &mut shutdown => stopping = true,

@@ -38,6 +38,7 @@ pub fn collect(file: &syn::File, in_test_file: bool, out: &mut GraphFacts) {
         handled_env: HashSet::new(),
         seen_infra: HashSet::new(),
         empty: Scope::default(),
+        in_nova_handler: false,
     };
     v.visit_file(file);
     if v.pre.generated_parts {
@@ -158,6 +159,9 @@ fn client_service(segs: &[String], imported: &BTreeSet<String>) -> Option<String
     if stem.is_empty() {
         return None;
     }
+    // `pb::foo_client::FooClient` (a tonic module). A wrapper crate named
+    // `foo-client` looks the same; `nova-link` drops clients of services no
+    // `.proto` declares when protos are known.
     let from_module = segs.len() >= 2 && segs[segs.len() - 2].ends_with("_client");
     if from_module || imported.contains(last) || last.ends_with("ServiceClient") {
         Some(stem.to_string())
@@ -466,6 +470,8 @@ struct PrePass {
     grpc_hint: bool,
     /// Generated inline modules were skipped.
     generated_parts: bool,
+    /// `Handler` is imported from `nova_consumer`.
+    nova_handler: bool,
 }
 
 impl PrePass {
@@ -502,7 +508,11 @@ impl PrePass {
         if prefix.iter().any(|p| p == "tonic") {
             self.grpc_hint = true;
         }
-        if prefix.last().is_some_and(|p| p.ends_with("_client")) {
+        if prefix.first().is_some_and(|p| p == "nova_consumer") && name == "Handler" {
+            self.nova_handler = true;
+        }
+        let tonic_module = prefix.last().is_some_and(|p| p.ends_with("_client"));
+        if tonic_module {
             self.grpc_hint = true;
             if name.ends_with("Client") {
                 self.client_imports.insert(local.clone());
@@ -607,6 +617,7 @@ struct Scope<'ast> {
     /// Called names with the line of the first call.
     calls: BTreeMap<String, u32>,
     consumer_handler: bool,
+    reads_messages: bool,
     dedupes: bool,
 }
 
@@ -638,7 +649,18 @@ fn str_expr(e: &Expr, scope: &Scope<'_>, depth: u32) -> StrExpr {
             if segs.len() == 1 {
                 let name = &segs[0];
                 if let Some(init) = scope.locals.get(name) {
-                    return str_expr(init, scope, d);
+                    // Keep the local's name in what cannot be resolved.
+                    return match str_expr(init, scope, d) {
+                        // A bare name (a parameter, another local) stays
+                        // bare: topic parameters are detected by name.
+                        StrExpr::Unknown(t)
+                            if !t.starts_with(&format!("{name} = "))
+                                && !t.chars().all(|c| c.is_alphanumeric() || c == '_') =>
+                        {
+                            StrExpr::Unknown(format!("{name} = {t}"))
+                        }
+                        other => other,
+                    };
                 }
                 if is_const_name(name) {
                     return StrExpr::Const(segs);
@@ -891,6 +913,8 @@ struct Walker<'ast, 'o> {
     handled_env: HashSet<(usize, usize)>,
     seen_infra: HashSet<(InfraKind, String)>,
     empty: Scope<'ast>,
+    /// Inside `impl nova_consumer::Handler for X`.
+    in_nova_handler: bool,
     /// Macro bodies parsed as comma-separated expressions, by the position
     /// of the macro path.
     macros: &'ast HashMap<(usize, usize), Vec<Expr>>,
@@ -956,14 +980,71 @@ const HTTP_METHODS: &[&str] = &["get", "post", "put", "delete", "patch", "head"]
 
 const HTTP_CRATES: &[&str] = &["reqwest", "ureq", "surf", "isahc", "attohttpc", "minreq"];
 
+/// A called name that records or checks processed event ids.
 fn dedupe_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    n.contains("dedup")
+    // `Vec::dedup`, `dedup_by_key` are not about events.
+    let vec_dedup = n == "dedup" || n.starts_with("dedup_by");
+    (!vec_dedup && n.contains("dedup"))
         || n.contains("idempot")
-        || n.contains("processed")
+        || (n.contains("processed") && !n.contains("count") && !n.contains("len"))
         || n.contains("inbox")
-        || n == "nova_consumer"
         || n == "is_duplicate"
+        || n == "check_duplicate"
+}
+
+/// A function name that enqueues into an outbox
+/// (`insert_outbox_event`, `enqueue_outbox`, `outbox_publish`), not one that
+/// merely mentions it (`outbox_insert_topic`, `read_outbox`).
+fn outbox_fn_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    if !n.contains("outbox") {
+        return false;
+    }
+    const VERBS: &[&str] = &[
+        "enqueue", "publish", "insert", "add", "write", "save", "push", "emit", "send", "store",
+        "record", "append",
+    ];
+    VERBS.iter().any(|v| n.starts_with(v))
+        || n.strip_prefix("outbox_").is_some_and(|rest| {
+            VERBS
+                .iter()
+                .any(|v| rest == *v || rest.starts_with(&format!("{v}_event")))
+        })
+}
+
+/// A receiver that is an outbox (`outbox`, `self.outbox`, `event_outbox`,
+/// `self.outbox_repo`), not a collection named after one
+/// (`outbox_pending`).
+fn outbox_receiver(recv: &Expr) -> bool {
+    let name = match strip_wrappers(recv) {
+        Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        Expr::Field(f) => match &f.member {
+            syn::Member::Named(id) => Some(id.to_string()),
+            syn::Member::Unnamed(_) => None,
+        },
+        _ => None,
+    };
+    let Some(n) = name.map(|n| n.to_ascii_lowercase()) else {
+        return false;
+    };
+    n == "outbox"
+        || n.ends_with("outbox")
+        || n.strip_prefix("outbox_").is_some_and(|r| {
+            matches!(
+                r,
+                "repo"
+                    | "repository"
+                    | "store"
+                    | "writer"
+                    | "service"
+                    | "client"
+                    | "publisher"
+                    | "table"
+                    | "dao"
+                    | "tx"
+            )
+        })
 }
 
 impl<'ast> Walker<'ast, '_> {
@@ -999,6 +1080,11 @@ impl<'ast> Walker<'ast, '_> {
             name: name.clone(),
             line: line_of(&sig.ident),
             in_test: self.in_test(),
+            // Methods of a `nova_consumer::Handler` run inside the idempotent
+            // consumer: handlers that deduplicate.
+            consumer_handler: self.in_nova_handler,
+            reads_messages: self.in_nova_handler,
+            dedupes: self.in_nova_handler,
             ..Scope::default()
         };
         let mut idx = 0usize;
@@ -1052,6 +1138,7 @@ impl<'ast> Walker<'ast, '_> {
                 line: s.line,
                 in_test: s.in_test,
                 consumer_handler: s.consumer_handler,
+                reads_messages: s.reads_messages,
                 dedupes: s.dedupes,
                 calls: s.calls.into_iter().collect(),
             });
@@ -1370,9 +1457,17 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
         if test {
             self.test_depth += 1;
         }
+        let nova_handler = imp.trait_.as_ref().is_some_and(|(_, p, _)| {
+            let segs = path_segments(p);
+            segs.last().is_some_and(|l| l == "Handler")
+                && (segs.iter().any(|s| s == "nova_consumer")
+                    || (segs.len() == 1 && self.pre.nova_handler))
+        });
+        let saved_handler = std::mem::replace(&mut self.in_nova_handler, nova_handler);
         self.impl_type.push(self_ty);
         visit::visit_item_impl(self, imp);
         self.impl_type.pop();
+        self.in_nova_handler = saved_handler;
         if test {
             self.test_depth -= 1;
         }
@@ -1690,9 +1785,21 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                         in_test,
                     });
                 }
-                let outbox_path = segs
+                let outbox_path = owner
                     .iter()
                     .any(|s| s.to_ascii_lowercase().contains("outbox"));
+                if owner_last == "ConsumerConfig" && last == "new" && args.len() == 3 {
+                    // nova-consumer: `ConsumerConfig::new(brokers, group, topics)`.
+                    let topic = str_expr(args[2], self.scope(), 0);
+                    self.mark_consumer();
+                    self.topic_site(
+                        TopicRole::Consume,
+                        TopicApi::Direct,
+                        topic,
+                        "ConsumerConfig::new",
+                        line,
+                    );
+                }
                 let owner_is_outbox = owner_last.ends_with("Outbox");
                 if owner_is_outbox && matches!(last.as_str(), "new" | "with_topic" | "for_topic") {
                     // nova-outbox: `Outbox::new(topic)`; `enqueue` calls on
@@ -1708,10 +1815,10 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                         );
                     }
                 } else if outbox_path
-                    && (OUTBOX_METHODS.contains(&last.as_str()) || last.contains("outbox"))
+                    && (OUTBOX_METHODS.contains(&last.as_str()) || outbox_fn_name(&last))
                 {
                     self.outbox_site(&args, &segs.join("::"), line);
-                } else if last.contains("outbox") && !last.starts_with("new") {
+                } else if outbox_fn_name(&last) {
                     self.outbox_site(&args, &last, line);
                 }
                 if let Some(kind) = infra_for_path(&segs) {
@@ -1724,7 +1831,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                 {
                     s.dedupes = true;
                 }
-            } else if last.contains("outbox") {
+            } else if outbox_fn_name(&last) {
                 self.outbox_site(&args, &last, line);
             }
             self.note_call(&last, line);
@@ -1773,13 +1880,19 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                     );
                 }
             }
-            "recv" | "stream" | "poll" | "start" if recv_text.contains("consumer") => {
+            "recv" | "stream" | "poll" | "start" | "iter" | "message_stream"
+                if recv_text.contains("consumer") =>
+            {
                 self.mark_consumer();
+                if let Some(s) = self.fns.last_mut() {
+                    s.reads_messages = true;
+                }
             }
             _ => {}
         }
-        let outboxy = recv_text.contains("outbox");
-        if (outboxy && OUTBOX_METHODS.contains(&method.as_str())) || method.contains("outbox") {
+        if (outbox_receiver(&m.receiver) && OUTBOX_METHODS.contains(&method.as_str()))
+            || outbox_fn_name(&method)
+        {
             self.outbox_site(&args, &format!(".{method}"), line);
         }
         // HTTP requests.

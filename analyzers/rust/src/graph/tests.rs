@@ -565,3 +565,63 @@ async fn ws(state: AppState, m: Msg) {
     );
     assert!(f.rpc_calls.iter().all(|r| r.service.is_none()));
 }
+
+#[test]
+fn outbox_lookalikes_are_not_sites() {
+    let f = facts(
+        r#"
+fn link(st: &mut State, text: &str, v: &mut Vec<u8>) {
+    st.outbox_pending.push((a, d));
+    let t = outbox_insert_topic(&text);
+    v.dedup();
+    self.outbox_repo.insert(&mut tx, "x-events").await;
+    insert_outbox_event(&mut tx, "y-events").await;
+}
+"#,
+    );
+    let got: Vec<(&StrExpr, u32)> = f.topics.iter().map(|t| (&t.topic, t.line)).collect();
+    assert_eq!(got, vec![(&lit("x-events"), 6), (&lit("y-events"), 7)]);
+    assert!(!f.functions[0].dedupes);
+}
+
+#[test]
+fn nova_consumer_handler_and_config() {
+    let f = facts(
+        r#"
+use nova_consumer::{Consumer, ConsumerConfig, Handler};
+struct Feed;
+impl Handler for Feed {
+    fn supports(&self, t: &str) -> Option<u32> { Some(1) }
+    fn handle<'a>(&'a self, tx: &'a mut Tx, e: &'a Event) -> Fut<'a> { apply(tx, e) }
+}
+fn main() {
+    let cfg = ConsumerConfig::new(brokers, "feed", ["content-events", MEDIA]);
+}
+"#,
+    );
+    assert_eq!(
+        topics(&f),
+        vec![(
+            TopicRole::Consume,
+            TopicApi::Direct,
+            &StrExpr::List(vec![
+                lit("content-events"),
+                StrExpr::Const(vec!["MEDIA".into()])
+            ]),
+            9
+        )]
+    );
+    let fl: Vec<(&str, bool, bool)> = f
+        .functions
+        .iter()
+        .map(|g| (g.path.as_str(), g.consumer_handler, g.dedupes))
+        .collect();
+    assert_eq!(
+        fl,
+        vec![
+            ("Feed::handle", true, true),
+            ("Feed::supports", true, true),
+            ("main", true, false)
+        ]
+    );
+}
