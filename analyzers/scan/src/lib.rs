@@ -83,6 +83,16 @@ pub fn scan(root: &Path, config: &Config, options: &ScanOptions<'_>) -> Result<M
     };
     report(Phase::Discover, 0, 0);
     let include_tests = options.include_tests.unwrap_or(config.scan.include_tests);
+    // Every pass reads `config.scan.include_tests`: apply the override once.
+    let overridden;
+    let config = if include_tests == config.scan.include_tests {
+        config
+    } else {
+        let mut c = config.clone();
+        c.scan.include_tests = include_tests;
+        overridden = c;
+        &overridden
+    };
     let discovery = nova_discover::discover(root, config)?;
 
     let mut model = Model::new(root.display().to_string());

@@ -206,5 +206,36 @@ fn synthetic_repo_scans() {
         "{:?}",
         m.diagnostics
     );
-    let _ = Op::Read;
+}
+
+#[test]
+fn include_tests_override_reaches_the_sql_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path();
+    write(r, "Cargo.toml", &pkg("svc", ""));
+    write(
+        r,
+        "src/main.rs",
+        "fn main() {}\nasync fn get(p: &sqlx::PgPool) { sqlx::query(\"SELECT id FROM widgets\").execute(p).await; }\n",
+    );
+    write(
+        r,
+        "tests/it.rs",
+        "async fn t(p: &sqlx::PgPool) { sqlx::query(\"DELETE FROM widgets\").execute(p).await; }\n",
+    );
+    let ops = |m: &Model| m.ops("svc", "widgets").to_string();
+    let config = Config::default();
+    let off = scan(r, &config, &ScanOptions::default()).unwrap();
+    assert_eq!(ops(&off), "R");
+    let on = ScanOptions {
+        progress: None,
+        include_tests: Some(true),
+    };
+    let with = scan(r, &config, &on).unwrap();
+    assert_eq!(ops(&with), "RD");
+    assert!(
+        with.accesses
+            .iter()
+            .any(|a| a.in_test && a.op == Op::Delete)
+    );
 }
