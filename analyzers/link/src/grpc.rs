@@ -58,6 +58,11 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
     for c in input.crates {
         for f in live_files(c) {
             for s in f.facts.graph.grpc_servers.iter().filter(|s| !s.in_test) {
+                // With protos known, `NameServer::new` of no proto service is
+                // not a gRPC server (tonic's naming is common elsewhere).
+                if !rpcs_of.is_empty() && !rpcs_of.contains_key(&s.service) {
+                    continue;
+                }
                 for a in attribute(
                     &ctx.follow,
                     c,

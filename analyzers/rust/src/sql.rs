@@ -9,7 +9,8 @@
 //!   `.execute`, `.prepare`, `.batch_execute`...) whose first argument is
 //!   string-like, ClickHouse `.query(..)` and neo4rs `query(..)`;
 //! - [`ConstDef`]s: every string-like `const`/`static` (module level, inline
-//!   modules, `impl` associated consts, consts inside function bodies);
+//!   modules, `impl` associated consts); consts declared inside a function
+//!   body are only visible there and are inlined like locals;
 //! - [`FnInfo`]s: every function and method with the names it calls;
 //! - [`OrmUse`]s: diesel `table!`, diesel derives with `table_name`, sea-orm
 //!   `table_name`.

@@ -11,7 +11,8 @@
 //!   them and every migration with `sqlparser`.
 //!
 //! It reports files/s, MB/s, peak RSS and the ratio full scan / baseline
-//! (target <= 1.5). Under `cargo test` (no `--bench` argument) it runs one
+//! (target <= 1.5), both in wall time (median of 5 runs) and in CPU time
+//! (user + system, which is steadier on a loaded machine). Under `cargo test` (no `--bench` argument) it runs one
 //! tiny size as a smoke test.
 
 use std::path::Path;
@@ -32,13 +33,52 @@ fn vm_hwm_kb() -> u64 {
         .unwrap_or(0)
 }
 
-/// Child: run one mode on one directory and print `ms kb files bytes`.
+/// CPU time (user + system) of this process in ms, from `/proc/self/stat`
+/// (clock ticks of 10 ms).
+fn cpu_ms() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            // Fields after the `(comm)`: state is field 3; utime/stime are 14/15.
+            let rest = s.rsplit_once(')')?.1;
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            let ut: f64 = f.get(11)?.parse().ok()?;
+            let st: f64 = f.get(12)?.parse().ok()?;
+            Some((ut + st) * 10.0)
+        })
+        .unwrap_or(0.0)
+}
+
+/// Child: run one mode on one directory and print `ms kb files bytes cpu_ms`.
 fn child(mode: &str, dir: &Path) {
     let start = Instant::now();
     let (files, bytes) = match mode {
         "scan" => {
             let config = nova_config::Config::default();
-            match nova_scan::scan(dir, &config, &nova_scan::ScanOptions::default()) {
+            // Phase boundaries, for the breakdown on stderr.
+            let marks = std::sync::Mutex::new(Vec::<(nova_scan::Phase, f64)>::new());
+            let progress = |p: nova_scan::Progress| {
+                if let Ok(mut m) = marks.lock()
+                    && m.last().is_none_or(|(ph, _)| *ph != p.phase)
+                {
+                    m.push((p.phase, start.elapsed().as_secs_f64() * 1000.0));
+                }
+            };
+            let options = nova_scan::ScanOptions {
+                progress: Some(&progress),
+                include_tests: None,
+            };
+            let result = nova_scan::scan(dir, &config, &options);
+            if let Ok(m) = marks.lock() {
+                let end = start.elapsed().as_secs_f64() * 1000.0;
+                let mut line = String::new();
+                for (i, (ph, t)) in m.iter().enumerate() {
+                    let next = m.get(i + 1).map(|x| x.1).unwrap_or(end);
+                    line.push_str(&format!("{ph:?} {:.0} ms; ", next - t));
+                }
+                eprintln!("phases: {line}");
+            }
+            match result {
                 Ok(m) => (m.stats.files, m.stats.bytes),
                 Err(e) => {
                     eprintln!("scan failed: {e}");
@@ -49,7 +89,7 @@ fn child(mode: &str, dir: &Path) {
         _ => baseline(dir),
     };
     let ms = start.elapsed().as_secs_f64() * 1000.0;
-    println!("{ms:.3} {} {files} {bytes}", vm_hwm_kb());
+    println!("{ms:.3} {} {files} {bytes} {:.0}", vm_hwm_kb(), cpu_ms());
 }
 
 struct SqlLits(Vec<String>);
@@ -108,6 +148,7 @@ fn baseline(dir: &Path) -> (u64, u64) {
 
 struct Run {
     ms: f64,
+    cpu: f64,
     kb: u64,
     files: u64,
     bytes: u64,
@@ -126,6 +167,10 @@ fn run_child(mode: &str, dir: &Path) -> Option<Run> {
         );
         return None;
     }
+    let err = String::from_utf8_lossy(&out.stderr);
+    if let Some(line) = err.lines().find(|l| l.starts_with("phases:")) {
+        eprintln!("  {mode}: {line}");
+    }
     let text = String::from_utf8_lossy(&out.stdout);
     let mut it = text.split_whitespace();
     Some(Run {
@@ -133,6 +178,7 @@ fn run_child(mode: &str, dir: &Path) -> Option<Run> {
         kb: it.next()?.parse().ok()?,
         files: it.next()?.parse().ok()?,
         bytes: it.next()?.parse().ok()?,
+        cpu: it.next()?.parse().ok()?,
     })
 }
 
@@ -163,7 +209,7 @@ fn main() {
     };
     let iters = if bench { 5 } else { 1 };
     println!(
-        "{:<6} {:>7} {:>8} {:>9} {:>9} {:>8} {:>9} {:>9} {:>8} {:>6}",
+        "{:<6} {:>7} {:>6} {:>9} {:>8} {:>7} {:>8} {:>9} {:>8} {:>8} {:>9} {:>8}",
         "size",
         "files",
         "MB",
@@ -173,7 +219,9 @@ fn main() {
         "peak MB",
         "base ms",
         "base MB",
-        "ratio"
+        "ratio",
+        "cpu ratio",
+        "cpu ms"
     );
     for (label, services, per) in sizes {
         let Ok(dir) = tempfile::tempdir() else {
@@ -198,7 +246,7 @@ fn main() {
         let secs = scan.ms / 1000.0;
         let mb = scan.bytes as f64 / 1e6;
         println!(
-            "{:<6} {:>7} {:>8.1} {:>9.1} {:>9.0} {:>8.1} {:>9.1} {:>9.1} {:>8.1} {:>6.2}",
+            "{:<6} {:>7} {:>6.1} {:>9.1} {:>8.0} {:>7.2} {:>8.1} {:>9.1} {:>8.1} {:>8.2} {:>9.2} {:>8.0}",
             label,
             scan.files,
             mb,
@@ -208,7 +256,9 @@ fn main() {
             scan.kb as f64 / 1024.0,
             base.ms,
             base.kb as f64 / 1024.0,
-            scan.ms / base.ms
+            scan.ms / base.ms,
+            scan.cpu / base.cpu.max(1.0),
+            scan.cpu
         );
         let _ = (stats, base.files, base.bytes);
     }

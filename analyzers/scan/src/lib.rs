@@ -105,9 +105,32 @@ pub fn scan(root: &Path, config: &Config, options: &ScanOptions<'_>) -> Result<M
     model.diagnostics.extend(built.diagnostics.iter().cloned());
 
     // 2. read + parse in parallel.
-    let parsed = read::read_all(&discovery, include_tests, &|done, total| {
-        report(Phase::Parse, done, total)
-    });
+    // Migrations are read in their service's dialect.
+    let migration_opts: Vec<nova_sql::Options> = built
+        .service_of
+        .iter()
+        .map(|svc| nova_sql::Options {
+            dialect: svc
+                .as_ref()
+                .and_then(|n| built.services.iter().find(|s| &s.name == n))
+                .map(|s| s.dialect)
+                .unwrap_or(config.scan.dialect),
+            default_schemas: config.scan.default_schemas.clone(),
+        })
+        .collect();
+    let default_opts = nova_sql::Options {
+        dialect: config.scan.dialect,
+        default_schemas: config.scan.default_schemas.clone(),
+    };
+    let parsed = read::read_all(
+        &discovery,
+        include_tests,
+        &|pkg| {
+            pkg.and_then(|i| migration_opts.get(i))
+                .unwrap_or(&default_opts)
+        },
+        &|done, total| report(Phase::Parse, done, total),
+    );
     report(Phase::Resolve, parsed.stats.files, parsed.stats.files);
     model.diagnostics.extend(parsed.diagnostics);
     let mut stats = ScanStats {

@@ -52,11 +52,15 @@ fn wanted(f: &SourceFile, include_tests: bool) -> bool {
     }
 }
 
+/// SQL options for a migration of the package with this index.
+pub(crate) type SqlOptionsFor<'a> = dyn Fn(Option<usize>) -> &'a nova_sql::Options + Sync + 'a;
+
 /// Read and parse every file of `discovery`, calling `progress(done,
 /// total)` after each file.
-pub(crate) fn read_all(
+pub(crate) fn read_all<'a>(
     discovery: &Discovery,
     include_tests: bool,
+    sql_opts: &SqlOptionsFor<'a>,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Parsed {
     let files: Vec<&SourceFile> = discovery
@@ -66,11 +70,10 @@ pub(crate) fn read_all(
         .collect();
     let total = files.len() as u64;
     let done = AtomicU64::new(0);
-    let sql_opts = nova_sql::Options::default();
     let results: Vec<(u64, Out)> = files
         .par_iter()
         .map(|f| {
-            let r = read_one(f, &sql_opts);
+            let r = read_one(f, sql_opts(f.package));
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
             progress(n, total);
             r

@@ -571,6 +571,10 @@ impl Collector<'_> {
     }
 
     fn push_const(&mut self, name: &syn::Ident, expr: &Expr, extra_module: Option<&str>) {
+        if !self.fns.is_empty() && extra_module.is_none() {
+            // Function-local items are bound as locals (`bind_local_item`).
+            return;
+        }
         let saved = std::mem::take(&mut self.scopes);
         let value = self.eval(expr);
         self.scopes = saved;
@@ -585,6 +589,27 @@ impl Collector<'_> {
                 value,
                 line: line_col(name.span()).0,
             });
+        }
+    }
+
+    /// A `const`/`static` declared inside a function body is visible only
+    /// there: bind it like a local so that two functions each declaring
+    /// `const SQL` resolve to their own text.
+    fn bind_local_item(&mut self, name: &syn::Ident, expr: &Expr) {
+        if self.fns.is_empty() {
+            return;
+        }
+        let saved = std::mem::take(&mut self.scopes);
+        let value = self.eval(expr);
+        self.scopes = saved;
+        if let Some(expr) = value {
+            self.bind(
+                name.to_string(),
+                Binding::Str {
+                    expr,
+                    assigned: false,
+                },
+            );
         }
     }
 
@@ -704,21 +729,20 @@ impl Collector<'_> {
                 Some(choice(parts))
             }
             Expr::Match(m) => {
-                let mut parts = Vec::new();
-                let mut any = false;
-                for arm in &m.arms {
-                    if diverges(&arm.body) {
-                        continue;
-                    }
-                    match self.eval_at(&arm.body, d) {
-                        Some(v) => {
-                            any = true;
-                            parts.push(v);
-                        }
-                        None => parts.push(SqlExpr::Unknown(expr_text(&arm.body))),
-                    }
+                let arms: Vec<(&Expr, Option<SqlExpr>)> = m
+                    .arms
+                    .iter()
+                    .filter(|arm| !diverges(&arm.body))
+                    .map(|arm| (&*arm.body, self.eval_at(&arm.body, d)))
+                    .collect();
+                if arms.iter().all(|(_, v)| v.is_none()) {
+                    return None;
                 }
-                if any { Some(choice(parts)) } else { None }
+                let parts = arms
+                    .into_iter()
+                    .map(|(body, v)| v.unwrap_or_else(|| SqlExpr::Unknown(expr_text(body))))
+                    .collect();
+                Some(choice(parts))
             }
             Expr::Block(b) => self.eval_at(block_tail(&b.block)?, d),
             Expr::Unsafe(b) => self.eval_at(block_tail(&b.block)?, d),
@@ -1163,11 +1187,13 @@ impl<'ast> Visit<'ast> for Collector<'_> {
 
     fn visit_item_const(&mut self, c: &'ast syn::ItemConst) {
         self.push_const(&c.ident, &c.expr, None);
+        self.bind_local_item(&c.ident, &c.expr);
         visit::visit_item_const(self, c);
     }
 
     fn visit_item_static(&mut self, s: &'ast syn::ItemStatic) {
         self.push_const(&s.ident, &s.expr, None);
+        self.bind_local_item(&s.ident, &s.expr);
         visit::visit_item_static(self, s);
     }
 
@@ -1308,7 +1334,11 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 let first = segs.first().map(String::as_str).unwrap_or("");
                 let single = segs.len() == 1;
                 let neo4j = (first == "neo4rs" && (last == "query" || segs.len() == 3))
-                    || (single && last == "query" && self.imports.name_from("query", "neo4rs"))
+                    || (single
+                        && last == "query"
+                        && (self.imports.name_from("query", "neo4rs")
+                            || (self.imports.uses("neo4rs")
+                                && !self.imports.name_from("query", "sqlx"))))
                     || (segs.len() == 2
                         && segs[0] == "Query"
                         && last == "new"
