@@ -199,11 +199,19 @@ async fn consumer_rate(pool: &PgPool, bootstrap: &str, topic: &str, n: usize, de
     let task = tokio::spawn(consumer.run(async {
         let _ = stop_rx.await;
     }));
+    let joined = Instant::now();
     while metrics.snapshot().applied_total == 0 {
+        assert!(joined.elapsed() < Duration::from_secs(60), "consumer never started applying");
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
     let start = Instant::now();
+    let mut last_report = Instant::now();
     while (metrics.snapshot().applied_total as usize) < n {
+        assert!(start.elapsed() < Duration::from_secs(300), "consumer too slow: {:?}", metrics.snapshot());
+        if last_report.elapsed() > Duration::from_secs(5) {
+            eprintln!("  .. consumer (dedupe {dedupe}): {:?}", metrics.snapshot());
+            last_report = Instant::now();
+        }
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     let r = rate(n - 1, start.elapsed());
@@ -233,14 +241,18 @@ async fn main() {
     let events: Vec<Event> = (0..n).map(event).collect();
 
     let a = baseline_insert(&pool, &events).await;
+    eprintln!("A done: {a:.0}/s");
     let b = baseline_produce(&bootstrap, &names[0], &events).await;
+    eprintln!("B done: {b:.0}/s");
     let enqueue = enqueue_rate(&pool, &outbox, &(0..n).map(event).collect::<Vec<_>>()).await;
     let relay_n = n * 5;
     // The rows enqueued above are part of the relay's backlog too.
     prefill(&pool, &outbox, &(0..relay_n - n).map(event).collect::<Vec<_>>()).await;
     let relay = relay_rate(&pool, &bootstrap, relay_n).await;
+    eprintln!("relay done: {relay:.0}/s");
     sqlx::query("DELETE FROM nova_outbox").execute(&pool).await.expect("reset");
     let (p50, p99, offered, samples) = latency(&pool, &bootstrap, &outbox, a / 2.0, 5.0).await;
+    eprintln!("latency done: p50 {p50:.1} p99 {p99:.1}");
     let with_dedupe = consumer_rate(&pool, &bootstrap, &names[1], relay_n, true).await;
     let without_dedupe = consumer_rate(&pool, &bootstrap, &names[1], relay_n, false).await;
 
