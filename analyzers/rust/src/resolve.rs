@@ -101,6 +101,20 @@ impl ConstTable {
         &self.entries
     }
 
+    /// Every const named `name` in `package` and the local crates it
+    /// depends on (for `Self::NAME` in a trait's default method: any
+    /// implementor's).
+    pub fn all_named(&self, name: &str, package: &str) -> Vec<&ConstEntry> {
+        let deps = self.deps.get(package).cloned().unwrap_or_default();
+        self.by_name
+            .get(name)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.entries.get(i))
+            .filter(|e| e.package == package || deps.contains(&e.package))
+            .collect()
+    }
+
     /// Find the const a path designates (see the module docs).
     pub fn lookup(&self, path: &[String], from: &Origin<'_>) -> Option<&ConstEntry> {
         let (name, qualifier) = path.split_last()?;
@@ -315,6 +329,44 @@ impl Resolver<'_> {
                 Some(t) => vec![t],
                 None => self.hole(format!("file:{p}")),
             },
+            SqlExpr::Const(path) if path.len() == 2 && path[0] == "Self" => {
+                // A trait default method: one text per implementor.
+                let entries: Vec<ConstEntry> = self
+                    .consts
+                    .all_named(&path[1], pkg)
+                    .into_iter()
+                    .cloned()
+                    .collect();
+                if entries.is_empty() {
+                    return self.hole(path.join("::"));
+                }
+                let mut out: Vec<String> = Vec::new();
+                for entry in entries {
+                    let key = (
+                        entry.package.clone(),
+                        entry.module.clone(),
+                        entry.name.clone(),
+                    );
+                    if self.visiting.contains(&key) {
+                        continue;
+                    }
+                    self.visiting.push(key);
+                    for t in self.alts(&entry.value, &entry.package, &entry.module, depth + 1) {
+                        if out.len() >= MAX_TEXTS {
+                            self.truncated = true;
+                            break;
+                        }
+                        if !out.contains(&t) {
+                            out.push(t);
+                        }
+                    }
+                    self.visiting.pop();
+                }
+                if out.is_empty() {
+                    return self.hole(path.join("::"));
+                }
+                out
+            }
             SqlExpr::Const(path) => {
                 let origin = Origin {
                     package: pkg,
@@ -579,6 +631,33 @@ mod tests {
         let r = texts(&c(&["GET_USER"]), &table, "db-queries", &[]);
         assert!(r.texts.is_empty());
         assert_eq!(r.unknown, vec!["GET_USER"]);
+    }
+
+    #[test]
+    fn self_consts_in_impls_and_trait_defaults() {
+        let src = r#"
+trait Table {
+    const TABLE: &'static str;
+    fn all() { sqlx::query(&format!("SELECT * FROM {}", Self::TABLE)); }
+}
+struct Users;
+impl Table for Users { const TABLE: &'static str = "users"; }
+struct Posts;
+impl Table for Posts { const TABLE: &'static str = "posts"; }
+impl Posts { fn mine() { sqlx::query(&format!("DELETE FROM {}", Self::TABLE)); } }
+"#;
+        let app = krate("app", &[], vec![file("app/src/lib.rs", &[], src)]);
+        let sites: Vec<SqlExpr> = app.files[0]
+            .facts
+            .sql_sites
+            .iter()
+            .map(|s| s.expr.clone())
+            .collect();
+        let table = ConstTable::new(&[app]);
+        let r = texts(&sites[0], &table, "app", &[]);
+        assert_eq!(r.texts, vec!["SELECT * FROM posts", "SELECT * FROM users"]);
+        let r = texts(&sites[1], &table, "app", &[]);
+        assert_eq!(r.texts, vec!["DELETE FROM posts"]);
     }
 
     #[test]

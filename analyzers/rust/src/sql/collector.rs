@@ -127,6 +127,7 @@ pub(crate) fn collect(file: &syn::File, in_test_file: bool, out: &mut FileFacts)
         scopes: Vec::new(),
         pending_builder: None,
         trait_impl: Vec::new(),
+        trait_decl: Vec::new(),
     };
     c.visit_file(file);
 }
@@ -246,6 +247,8 @@ struct Collector<'o> {
     modules: Vec<String>,
     self_types: Vec<String>,
     trait_impl: Vec<bool>,
+    /// Parallel to `self_types`: true inside a `trait` declaration.
+    trait_decl: Vec<bool>,
     test_depth: usize,
     fns: Vec<FnCtx>,
     scopes: Vec<HashMap<String, Binding>>,
@@ -275,6 +278,7 @@ pub(crate) fn expr_text(e: &impl ToTokens) -> String {
         .replace("( ", "(")
         .replace(" )", ")")
         .replace(" ,", ",")
+        .replace(" !(", "!(")
 }
 
 fn path_segments(p: &syn::Path) -> Vec<String> {
@@ -760,7 +764,7 @@ impl Collector<'_> {
                         None => None,
                     }
                 } else if segs.last().is_some_and(|s| is_screaming(s)) {
-                    Some(SqlExpr::Const(segs))
+                    Some(SqlExpr::Const(self.replace_self(segs)))
                 } else {
                     None
                 }
@@ -769,6 +773,18 @@ impl Collector<'_> {
             Expr::Closure(c) => self.eval_at(&c.body, d),
             _ => None,
         }
+    }
+
+    /// `Self::X` inside `impl T` is `T::X`; inside a trait declaration
+    /// `Self` stays (any implementor).
+    fn replace_self(&self, mut segs: Vec<String>) -> Vec<String> {
+        if segs.first().is_some_and(|s| s == "Self")
+            && !self.trait_decl.last().copied().unwrap_or(false)
+            && let Some(t) = self.self_types.last()
+        {
+            segs[0] = t.clone();
+        }
+        segs
     }
 
     fn eval_call(&self, c: &syn::ExprCall, d: usize) -> Option<SqlExpr> {
@@ -1140,8 +1156,10 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         .unwrap_or_else(|| "_".to_string());
         self.self_types.push(name);
         self.trait_impl.push(i.trait_.is_some());
+        self.trait_decl.push(false);
         visit::visit_item_impl(self, i);
         self.trait_impl.pop();
+        self.trait_decl.pop();
         self.self_types.pop();
         if test {
             self.test_depth -= 1;
@@ -1151,8 +1169,10 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     fn visit_item_trait(&mut self, t: &'ast syn::ItemTrait) {
         self.self_types.push(t.ident.to_string());
         self.trait_impl.push(true);
+        self.trait_decl.push(true);
         visit::visit_item_trait(self, t);
         self.trait_impl.pop();
+        self.trait_decl.pop();
         self.self_types.pop();
     }
 

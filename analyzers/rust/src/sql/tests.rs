@@ -358,7 +358,7 @@ impl Repo {
     );
     assert_eq!(
         exprs(src),
-        vec![konst(&["Self", "FIND"]), konst(&["queries", "DEL"])]
+        vec![konst(&["Repo", "FIND"]), konst(&["queries", "DEL"])]
     );
     assert_eq!(f.sql_sites[0].function.as_deref(), Some("Repo::find"));
 }
