@@ -136,6 +136,9 @@ fn baseline(dir: &Path) -> (u64, u64) {
             } else if let Ok(file) = syn::parse_file(&text) {
                 let mut v = SqlLits(Vec::new());
                 syn::visit::visit_file(&mut v, &file);
+                drop(file);
+                // Same span bookkeeping as the scan (see read.rs).
+                proc_macro2::extra::invalidate_current_thread_spans();
                 for sql in v.0 {
                     let _ = sqlparser::parser::Parser::parse_sql(&d, &sql);
                 }
@@ -195,6 +198,18 @@ fn best(mode: &str, dir: &Path, iters: usize) -> Option<Run> {
 
 fn main() {
     if let Ok(spec) = std::env::var(CHILD_ENV) {
+        // `gen:DIR` writes a monorepo of `NOVA_BENCH_GEN=SERVICESxFILES`
+        // (default 200x50) into DIR and keeps it, for profiling.
+        if let Some(dir) = spec.strip_prefix("gen:") {
+            let shape = std::env::var("NOVA_BENCH_GEN").unwrap_or_else(|_| "200x50".into());
+            let (s, f) = shape.split_once('x').unwrap_or(("200", "50"));
+            let (s, f) = (s.parse().unwrap_or(200), f.parse().unwrap_or(50));
+            match nova_scan::synth::generate(Path::new(dir), s, f) {
+                Ok(st) => println!("{} files, {} bytes", st.files, st.bytes),
+                Err(e) => eprintln!("cannot generate: {e}"),
+            }
+            return;
+        }
         if let Some((mode, dir)) = spec.split_once(':') {
             child(mode, Path::new(dir));
         }
@@ -207,7 +222,20 @@ fn main() {
     } else {
         vec![("smoke", 2, 3)]
     };
-    let iters = if bench { 5 } else { 1 };
+    // `NOVA_BENCH_SIZES=10k` keeps only the named sizes; `NOVA_BENCH_ITERS`
+    // sets the runs per mode (default 5).
+    let sizes: Vec<(&str, usize, usize)> = match std::env::var("NOVA_BENCH_SIZES") {
+        Ok(only) => sizes
+            .into_iter()
+            .filter(|(l, _, _)| only.split(',').any(|o| o == *l))
+            .collect(),
+        Err(_) => sizes,
+    };
+    let default_iters = if bench { 5 } else { 1 };
+    let iters = std::env::var("NOVA_BENCH_ITERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default_iters);
     println!(
         "{:<6} {:>7} {:>6} {:>9} {:>8} {:>7} {:>8} {:>9} {:>8} {:>8} {:>9} {:>8}",
         "size",

@@ -124,7 +124,12 @@ fn read_one(f: &SourceFile, sql_opts: &nova_sql::Options) -> (u64, Out) {
             let Some(pkg) = f.package else {
                 return (bytes, Out::Diag(orphan(&f.path)));
             };
-            match nova_rust::parse_file(&text, *in_test) {
+            let parsed = nova_rust::parse_file(&text, *in_test);
+            // With `span-locations`, proc-macro2 keeps every parsed file in a
+            // thread-local source map forever; the facts hold plain
+            // line/column numbers, so free it (memory stays flat).
+            proc_macro2::extra::invalidate_current_thread_spans();
+            match parsed {
                 Ok(facts) => Out::Rust(
                     pkg,
                     Box::new(ParsedFile {
