@@ -110,6 +110,13 @@ pub struct SqlSite {
     pub line: u32,
     /// 1-based column of the same token.
     pub column: u32,
+    /// 1-based (line, column) of the SQL text in this file, when it is not
+    /// at the call: the string literal or `format!` argument (often on the
+    /// line after the call), or the initialiser of the local the call uses.
+    /// A const defined elsewhere or a `query_file!` file is located by
+    /// resolution ([`crate::resolve::Resolved::text_location`]) instead.
+    #[serde(default)]
+    pub text_at: Option<(u32, u32)>,
     /// Enclosing function path (`module::fn`, `Type::method`), relative to
     /// the file (see the module docs).
     pub function: Option<String>,

@@ -220,8 +220,13 @@ impl Imports {
 /// A local binding inside a function.
 #[derive(Debug, Clone)]
 enum Binding {
-    /// Bound to a string-like expression (`assigned`: set by `x = ..`).
-    Str { expr: SqlExpr, assigned: bool },
+    /// Bound to a string-like expression (`assigned`: set by `x = ..`;
+    /// `at`: line and column of the expression that gave the text).
+    Str {
+        expr: SqlExpr,
+        assigned: bool,
+        at: (u32, u32),
+    },
     /// A `QueryBuilder` recorded as site `site`.
     Builder {
         site: usize,
@@ -258,6 +263,17 @@ struct Collector<'o> {
 fn line_col(span: Span) -> (u32, u32) {
     let s = span.start();
     (s.line as u32, s.column as u32 + 1)
+}
+
+/// 1-based line and column of the first token of an expression.
+fn expr_at(e: &Expr) -> (u32, u32) {
+    let span = e
+        .to_token_stream()
+        .into_iter()
+        .next()
+        .map(|t| t.span())
+        .unwrap_or_else(Span::call_site);
+    line_col(span)
 }
 
 fn is_screaming(name: &str) -> bool {
@@ -486,12 +502,51 @@ impl Collector<'_> {
         self.fns.last().map(|f| f.path.clone())
     }
 
+    /// Where the text of a SQL argument is: the initialiser of the local it
+    /// names (through `&`, `.as_str()`...), else the argument itself.
+    fn text_at(&self, e: &Expr) -> (u32, u32) {
+        match strip_refs(e) {
+            Expr::MethodCall(m) if STR_WRAPPERS.contains(&m.method.to_string().as_str()) => {
+                self.text_at(&m.receiver)
+            }
+            Expr::Path(p) if p.qself.is_none() => match p
+                .path
+                .get_ident()
+                .and_then(|i| self.lookup(&i.to_string()))
+            {
+                Some(Binding::Str { at, .. }) => *at,
+                _ => expr_at(e),
+            },
+            _ => expr_at(e),
+        }
+    }
+
+    /// Record a site whose SQL text is the argument `arg` (see
+    /// [`SqlSite::text_at`]).
+    fn push_site_for(
+        &mut self,
+        expr: SqlExpr,
+        span: Span,
+        arg: &Expr,
+        api: String,
+        store: Option<StoreKind>,
+    ) {
+        let at = self.text_at(arg);
+        self.push_site(expr, span, api, store);
+        if let Some(site) = self.out.sql_sites.last_mut()
+            && at != (site.line, site.column)
+        {
+            site.text_at = Some(at);
+        }
+    }
+
     fn push_site(&mut self, expr: SqlExpr, span: Span, api: String, store: Option<StoreKind>) {
         let (line, column) = line_col(span);
         self.out.sql_sites.push(SqlSite {
             expr,
             line,
             column,
+            text_at: None,
             function: self.current_fn(),
             module: self.modules.clone(),
             in_test: self.in_test(),
@@ -603,6 +658,7 @@ impl Collector<'_> {
         if self.fns.is_empty() {
             return;
         }
+        let value_expr = expr;
         let saved = std::mem::take(&mut self.scopes);
         let value = self.eval(expr);
         self.scopes = saved;
@@ -612,6 +668,7 @@ impl Collector<'_> {
                 Binding::Str {
                     expr,
                     assigned: false,
+                    at: expr_at(value_expr),
                 },
             );
         }
@@ -961,7 +1018,16 @@ impl Collector<'_> {
             Some(a) => self.eval_or_unknown(a),
             None => SqlExpr::Unknown(mac.tokens.to_string()),
         };
-        self.push_site(expr, first_span(&mac.path), format!("sqlx::{name}!"), None);
+        match args.get(sql_idx) {
+            Some(a) => self.push_site_for(
+                expr,
+                first_span(&mac.path),
+                a,
+                format!("sqlx::{name}!"),
+                None,
+            ),
+            None => self.push_site(expr, first_span(&mac.path), format!("sqlx::{name}!"), None),
+        }
         for (i, a) in args.iter().enumerate() {
             if i != sql_idx {
                 self.visit_expr(a);
@@ -1105,7 +1171,7 @@ impl Collector<'_> {
         } else {
             (format!("{}::{method}", self.imports.relational_api()), None)
         };
-        self.push_site(expr, m.method.span(), api, store);
+        self.push_site_for(expr, m.method.span(), first, api, store);
         if let Some(site) = self.out.sql_sites.last_mut() {
             site.inferred = true;
         }
@@ -1277,6 +1343,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                         Some(expr) => Binding::Str {
                             expr,
                             assigned: false,
+                            at: self.text_at(&init.expr),
                         },
                         None => Binding::Other,
                     }
@@ -1306,6 +1373,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         };
         let name = ident.to_string();
         let value = self.eval(&a.right);
+        let value_at = self.text_at(&a.right);
         let Some(b) = self.lookup_mut(&name) else {
             return;
         };
@@ -1314,15 +1382,18 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 Binding::Str {
                     expr,
                     assigned: true,
+                    at,
                 },
                 Some(v),
             ) => Binding::Str {
                 expr: choice(vec![expr, v]),
                 assigned: true,
+                at,
             },
             (_, Some(v)) => Binding::Str {
                 expr: v,
                 assigned: true,
+                at: value_at,
             },
             (_, None) => Binding::Other,
         };
@@ -1370,20 +1441,40 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                         .map(|a| self.eval_or_unknown(a))
                         .unwrap_or(SqlExpr::Lit(String::new()));
                     self.pending_builder = Some(self.out.sql_sites.len());
-                    self.push_site(concat(vec![arg]), span, "sqlx::QueryBuilder".into(), None);
+                    match c.args.first() {
+                        Some(a) => self.push_site_for(
+                            concat(vec![arg]),
+                            span,
+                            a,
+                            "sqlx::QueryBuilder".into(),
+                            None,
+                        ),
+                        None => {
+                            self.push_site(concat(vec![arg]), span, "sqlx::QueryBuilder".into(), None)
+                        }
+                    }
                 } else if neo4j {
                     if let Some(a) = c.args.first() {
                         let e = self.eval_or_unknown(a);
-                        self.push_site(e, span, "neo4rs::query".into(), Some(StoreKind::Cypher));
+                        self.push_site_for(
+                            e,
+                            span,
+                            a,
+                            "neo4rs::query".into(),
+                            Some(StoreKind::Cypher),
+                        );
                     }
                 } else if SQLX_FNS.contains(&last.as_str()) && (single || first == "sqlx") {
                     let definitive = first == "sqlx" || self.imports.name_from(&last, "sqlx");
                     if let Some(a) = c.args.first() {
                         match self.eval(a) {
-                            Some(e) => self.push_site(e, span, format!("sqlx::{last}"), None),
-                            None if definitive => self.push_site(
+                            Some(e) => {
+                                self.push_site_for(e, span, a, format!("sqlx::{last}"), None)
+                            }
+                            None if definitive => self.push_site_for(
                                 SqlExpr::Unknown(expr_text(a)),
                                 span,
+                                a,
                                 format!("sqlx::{last}"),
                                 None,
                             ),
