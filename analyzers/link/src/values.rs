@@ -6,7 +6,7 @@
 use nova_rust::graph::StrExpr;
 use nova_rust::sql::SqlExpr;
 use nova_rust::unit::Crate;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// At most this many texts per expression (cartesian products of lists).
 const MAX_TEXTS: usize = 16;
@@ -48,14 +48,20 @@ struct ConstVal {
 }
 
 /// Constants and config fields of every crate, and env values.
+///
+/// Lookups are indexed (const name -> package, package -> field) so that
+/// resolving one expression costs O(definitions of that name in scope),
+/// not O(every definition in the repository).
 #[derive(Debug, Default)]
 pub struct Values {
-    /// const name -> definitions.
-    consts: BTreeMap<String, Vec<ConstVal>>,
-    /// (package, field) -> values.
-    fields: BTreeMap<(String, String), Vec<StrExpr>>,
+    /// Every const definition, in indexing order (crate, file, item).
+    consts: Vec<ConstVal>,
+    /// const name -> package -> indices into `consts` (ascending).
+    const_index: HashMap<String, HashMap<String, Vec<usize>>>,
+    /// package -> field -> values.
+    fields: HashMap<String, HashMap<String, Vec<StrExpr>>>,
     /// package -> itself and the local packages it depends on.
-    scope: BTreeMap<String, BTreeSet<String>>,
+    scope: HashMap<String, BTreeSet<String>>,
     /// `nova.toml` `[env]`.
     env: BTreeMap<String, String>,
     /// service -> env var -> value (from its manifests).
@@ -107,39 +113,105 @@ impl Values {
             s.insert(c.package.clone());
             v.scope.insert(c.package.clone(), s);
             for f in &c.files {
-                let mut seen: BTreeSet<(Vec<String>, String)> = BTreeSet::new();
+                let mut seen: BTreeSet<(Vec<String>, &str)> = BTreeSet::new();
                 for k in &f.facts.graph.consts {
                     let mut module = f.module.clone();
                     module.extend(k.module.iter().cloned());
-                    seen.insert((module.clone(), k.name.clone()));
-                    v.consts.entry(k.name.clone()).or_default().push(ConstVal {
-                        module,
-                        value: k.value.clone(),
-                        package: c.package.clone(),
-                    });
+                    seen.insert((module.clone(), k.name.as_str()));
+                    v.push_const(&k.name, &c.package, module, k.value.clone());
                 }
                 // The SQL collector's consts cover shapes ours may not.
                 for k in &f.facts.consts {
                     let mut module = f.module.clone();
                     module.extend(k.module.iter().cloned());
-                    if seen.contains(&(module.clone(), k.name.clone())) {
+                    if seen.contains(&(module.clone(), k.name.as_str())) {
                         continue;
                     }
-                    v.consts.entry(k.name.clone()).or_default().push(ConstVal {
-                        module,
-                        value: from_sql(&k.value),
-                        package: c.package.clone(),
-                    });
+                    v.push_const(&k.name, &c.package, module, from_sql(&k.value));
                 }
-                for fi in &f.facts.graph.fields {
-                    v.fields
-                        .entry((c.package.clone(), fi.field.clone()))
-                        .or_default()
-                        .push(fi.value.clone());
+                if !f.facts.graph.fields.is_empty() {
+                    let fields = v.fields.entry(c.package.clone()).or_default();
+                    for fi in &f.facts.graph.fields {
+                        fields
+                            .entry(fi.field.clone())
+                            .or_default()
+                            .push(fi.value.clone());
+                    }
                 }
             }
         }
         v
+    }
+
+    /// Record one const definition and index it by (name, package).
+    fn push_const(&mut self, name: &str, package: &str, module: Vec<String>, value: StrExpr) {
+        let i = self.consts.len();
+        self.consts.push(ConstVal {
+            module,
+            value,
+            package: package.to_string(),
+        });
+        let by_package = match self.const_index.get_mut(name) {
+            Some(m) => m,
+            None => self.const_index.entry(name.to_string()).or_default(),
+        };
+        match by_package.get_mut(package) {
+            Some(ix) => ix.push(i),
+            None => {
+                by_package.insert(package.to_string(), vec![i]);
+            }
+        }
+    }
+
+    /// The definitions a const path designates from `package`, in indexing
+    /// order: among the definitions in scope, those whose module path ends
+    /// with the written qualifier (else all of them), and of these the
+    /// package's own (else those of its dependencies).
+    fn const_defs(&self, package: &str, path: &[String]) -> Vec<&ConstVal> {
+        let Some((name, qualifier)) = path.split_last() else {
+            return Vec::new();
+        };
+        let (Some(scope), Some(by_package)) =
+            (self.scope.get(package), self.const_index.get(name.as_str()))
+        else {
+            return Vec::new();
+        };
+        let prefix: Vec<&String> = qualifier
+            .iter()
+            .filter(|s| !matches!(s.as_str(), "crate" | "self" | "super" | "Self"))
+            .collect();
+        let matches = |&i: &usize| {
+            let m = &self.consts[i].module;
+            prefix.len() <= m.len()
+                && m[m.len() - prefix.len()..]
+                    .iter()
+                    .zip(prefix.iter())
+                    .all(|(a, b)| a == *b)
+        };
+        // `scope` always holds `package` itself.
+        let own: &[usize] = by_package.get(package).map(Vec::as_slice).unwrap_or(&[]);
+        let own_matching: Vec<usize> = own.iter().copied().filter(matches).collect();
+        let chosen = if !own_matching.is_empty() {
+            own_matching
+        } else {
+            let mut others: Vec<usize> = scope
+                .iter()
+                .filter(|p| p.as_str() != package)
+                .filter_map(|p| by_package.get(p))
+                .flatten()
+                .copied()
+                .collect();
+            others.sort_unstable();
+            let others_matching: Vec<usize> = others.iter().copied().filter(matches).collect();
+            if !others_matching.is_empty() {
+                others_matching
+            } else if !own.is_empty() {
+                own.to_vec()
+            } else {
+                others
+            }
+        };
+        chosen.into_iter().map(|i| &self.consts[i]).collect()
     }
 
     /// Every possible value of `e` seen from `package` (run by `service`).
@@ -190,43 +262,10 @@ impl Values {
                 pieces
             }
             StrExpr::Const(path) => {
-                let Some(name) = path.last() else {
+                if path.is_empty() {
                     return vec![Piece::unknown("")];
-                };
-                let in_scope = |c: &&ConstVal| {
-                    self.scope
-                        .get(package)
-                        .is_some_and(|s| s.contains(&c.package))
-                };
-                let defs: Vec<&ConstVal> = self
-                    .consts
-                    .get(name)
-                    .map(|v| v.iter().filter(in_scope).collect())
-                    .unwrap_or_default();
-                let prefix: Vec<&String> = path[..path.len() - 1]
-                    .iter()
-                    .filter(|s| !matches!(s.as_str(), "crate" | "self" | "super" | "Self"))
-                    .collect();
-                // Prefer definitions whose module path ends with the written prefix.
-                let matching: Vec<&ConstVal> = defs
-                    .iter()
-                    .copied()
-                    .filter(|c| {
-                        prefix.len() <= c.module.len()
-                            && c.module[c.module.len() - prefix.len()..]
-                                .iter()
-                                .zip(prefix.iter())
-                                .all(|(a, b)| a == *b)
-                    })
-                    .collect();
-                let chosen = if matching.is_empty() { defs } else { matching };
-                // Prefer the package itself over its dependencies.
-                let own: Vec<&ConstVal> = chosen
-                    .iter()
-                    .copied()
-                    .filter(|c| c.package == package)
-                    .collect();
-                let chosen = if own.is_empty() { chosen } else { own };
+                }
+                let chosen = self.const_defs(package, path);
                 if chosen.is_empty() {
                     return vec![Piece::unknown(&path.join("::"))];
                 }
@@ -241,7 +280,7 @@ impl Values {
                 let mut values: Vec<(&String, &StrExpr)> = Vec::new();
                 if let Some(scope) = scope {
                     for p in scope {
-                        if let Some(vs) = self.fields.get(&(p.clone(), name.clone())) {
+                        if let Some(vs) = self.fields.get(p).and_then(|m| m.get(name)) {
                             values.extend(vs.iter().map(|v| (p, v)));
                         }
                     }

@@ -116,6 +116,7 @@ pub struct Access {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum StoreKind {
+    #[serde(rename = "clickhouse")]
     ClickHouse,
     Cypher,
     Other,

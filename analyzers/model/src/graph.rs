@@ -99,12 +99,15 @@ pub enum InfraKind {
     Mysql,
     Redis,
     Kafka,
+    #[serde(rename = "clickhouse")]
     ClickHouse,
     S3,
     Elasticsearch,
     Neo4j,
     Nats,
+    #[serde(rename = "rabbitmq")]
     RabbitMq,
+    #[serde(rename = "mongodb")]
     MongoDb,
 }
 

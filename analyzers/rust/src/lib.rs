@@ -70,23 +70,91 @@ pub fn parse_file(source: &str, in_test_file: bool) -> Result<FileFacts, ParseEr
     // syn and the collectors recurse on the tree: run them on a thread with
     // a large (lazily committed) stack so that long method chains or deep
     // expressions cannot overflow the caller's stack, and so that a bug in a
-    // collector becomes an error for this file instead of a crash.
-    let owned = source.to_string();
-    let worker = std::thread::Builder::new()
-        .name("nova-parse".into())
-        .stack_size(PARSE_STACK)
-        .spawn(move || parse_file_inner(&owned, in_test_file));
-    match worker {
-        Ok(handle) => handle.join().unwrap_or_else(|_| {
-            Err(ParseError {
-                line: 0,
-                column: 0,
-                message: "internal error while analysing this file".to_string(),
-            })
-        }),
+    // collector becomes an error for this file instead of a crash. Bracket
+    // depth alone does not bound the recursion (a chain of 3,000 calls or
+    // `a + b + ..` has depth 1), so every file goes there; the thread is
+    // kept per calling thread (spawning one per file cost 45% to 140% of
+    // the parse time in release builds).
+    let on_worker = PARSE_WORKER
+        .try_with(|slot| {
+            let mut slot = slot.try_borrow_mut().ok()?;
+            if slot.is_none() {
+                *slot = ParseWorker::spawn();
+            }
+            let done = slot.as_ref()?.parse(source, in_test_file);
+            if done.is_none() {
+                // The worker is gone: start a new one next time.
+                *slot = None;
+            }
+            done
+        })
+        .ok()
+        .flatten();
+    match on_worker {
+        Some(done) => done,
         // No thread available: parse on the current one.
-        Err(_) => parse_file_inner(source, in_test_file),
+        None => parse_file_inner(source, in_test_file),
     }
+}
+
+/// What a [`ParseWorker`] is asked: the source, `in_test_file`, and where to
+/// send the result.
+type ParseJob = (
+    String,
+    bool,
+    std::sync::mpsc::SyncSender<Result<FileFacts, ParseError>>,
+);
+
+/// A thread with a [`PARSE_STACK`] stack that parses the files of one
+/// calling thread; it ends when that thread does (its job sender is
+/// dropped).
+struct ParseWorker {
+    jobs: std::sync::mpsc::Sender<ParseJob>,
+}
+
+impl ParseWorker {
+    fn spawn() -> Option<ParseWorker> {
+        let (jobs, rx) = std::sync::mpsc::channel::<ParseJob>();
+        std::thread::Builder::new()
+            .name("nova-parse".into())
+            .stack_size(PARSE_STACK)
+            .spawn(move || {
+                for (source, in_test_file, reply) in rx {
+                    let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        parse_file_inner(&source, in_test_file)
+                    }))
+                    .unwrap_or_else(|_| {
+                        Err(ParseError {
+                            line: 0,
+                            column: 0,
+                            message: "internal error while analysing this file".to_string(),
+                        })
+                    });
+                    // With `span-locations`, proc-macro2 keeps every parsed
+                    // file in a thread-local source map; the facts hold plain
+                    // line/column numbers, so free it (memory stays flat).
+                    proc_macro2::extra::invalidate_current_thread_spans();
+                    let _ = reply.send(done);
+                }
+            })
+            .ok()?;
+        Some(ParseWorker { jobs })
+    }
+
+    /// Parse on the worker; `None` when the worker is gone.
+    fn parse(&self, source: &str, in_test_file: bool) -> Option<Result<FileFacts, ParseError>> {
+        let (reply, done) = std::sync::mpsc::sync_channel(1);
+        self.jobs
+            .send((source.to_string(), in_test_file, reply))
+            .ok()?;
+        done.recv().ok()
+    }
+}
+
+thread_local! {
+    /// The parse worker of the current thread, started on first use.
+    static PARSE_WORKER: std::cell::RefCell<Option<ParseWorker>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 /// Stack of the parsing thread.

@@ -51,7 +51,10 @@ pub struct ConstEntry {
 #[derive(Debug, Clone, Default)]
 pub struct ConstTable {
     entries: Vec<ConstEntry>,
-    by_name: HashMap<String, Vec<usize>>,
+    /// name -> package -> indices into `entries` (ascending).
+    by_package: HashMap<String, HashMap<String, Vec<usize>>>,
+    /// name -> (package, module) -> first index into `entries`.
+    by_module: HashMap<String, HashMap<(String, Vec<String>), usize>>,
     /// Package -> local packages it depends on, transitively, sorted.
     deps: BTreeMap<String, Vec<String>>,
 }
@@ -81,9 +84,21 @@ impl ConstTable {
             (&a.package, &a.module, &a.name, &a.file, a.line)
                 .cmp(&(&b.package, &b.module, &b.name, &b.file, b.line))
         });
-        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_package: HashMap<String, HashMap<String, Vec<usize>>> = HashMap::new();
+        let mut by_module: HashMap<String, HashMap<(String, Vec<String>), usize>> =
+            HashMap::new();
         for (i, e) in entries.iter().enumerate() {
-            by_name.entry(e.name.clone()).or_default().push(i);
+            by_package
+                .entry(e.name.clone())
+                .or_default()
+                .entry(e.package.clone())
+                .or_default()
+                .push(i);
+            by_module
+                .entry(e.name.clone())
+                .or_default()
+                .entry((e.package.clone(), e.module.clone()))
+                .or_insert(i);
         }
         let deps = crate::attribution::dependency_closure(crates)
             .into_iter()
@@ -91,7 +106,8 @@ impl ConstTable {
             .collect();
         ConstTable {
             entries,
-            by_name,
+            by_package,
+            by_module,
             deps,
         }
     }
@@ -105,21 +121,26 @@ impl ConstTable {
     /// depends on (for `Self::NAME` in a trait's default method: any
     /// implementor's).
     pub fn all_named(&self, name: &str, package: &str) -> Vec<&ConstEntry> {
-        let deps = self.deps.get(package).cloned().unwrap_or_default();
-        self.by_name
-            .get(name)
-            .into_iter()
+        let Some(by_package) = self.by_package.get(name) else {
+            return Vec::new();
+        };
+        let deps = self.deps.get(package).map(Vec::as_slice).unwrap_or(&[]);
+        let mut found: Vec<usize> = std::iter::once(package)
+            .chain(deps.iter().map(String::as_str).filter(|d| *d != package))
+            .filter_map(|p| by_package.get(p))
             .flatten()
-            .filter_map(|&i| self.entries.get(i))
-            .filter(|e| e.package == package || deps.contains(&e.package))
-            .collect()
+            .copied()
+            .collect();
+        found.sort_unstable();
+        found.iter().filter_map(|&i| self.entries.get(i)).collect()
     }
 
     /// Find the const a path designates (see the module docs).
     pub fn lookup(&self, path: &[String], from: &Origin<'_>) -> Option<&ConstEntry> {
         let (name, qualifier) = path.split_last()?;
-        let candidates = self.by_name.get(name)?;
-        let deps = self.deps.get(from.package).cloned().unwrap_or_default();
+        let by_package = self.by_package.get(name)?;
+        let by_module = self.by_module.get(name)?;
+        let deps = self.deps.get(from.package).map(Vec::as_slice).unwrap_or(&[]);
         let crate_name = |p: &str| p.replace('-', "_");
 
         // 1. Exact module paths.
@@ -153,12 +174,8 @@ impl ConstTable {
             }
             None => exact.push((from.package.to_string(), from.module.to_vec())),
         }
-        for (pkg, module) in &exact {
-            if let Some(&i) = candidates.iter().find(|&&i| {
-                self.entries
-                    .get(i)
-                    .is_some_and(|e| &e.package == pkg && &e.module == module)
-            }) {
+        for key in &exact {
+            if let Some(&i) = by_module.get(key) {
                 return self.entries.get(i);
             }
         }
@@ -182,17 +199,12 @@ impl ConstTable {
                 .count();
             (suffix, prefix)
         };
-        let mut packages = vec![from.package.to_string()];
-        packages.extend(deps.iter().cloned());
-        for pkg in &packages {
+        for pkg in std::iter::once(from.package).chain(deps.iter().map(String::as_str)) {
             let mut best: Option<(&ConstEntry, (bool, usize))> = None;
-            for &i in candidates {
+            for &i in by_package.get(pkg).into_iter().flatten() {
                 let Some(e) = self.entries.get(i) else {
                     continue;
                 };
-                if &e.package != pkg {
-                    continue;
-                }
                 let s = score(e);
                 if best.as_ref().is_none_or(|(_, bs)| s > *bs) {
                     best = Some((e, s));
@@ -230,6 +242,11 @@ pub struct Resolved {
     pub unknown: Vec<String>,
     /// True when choices were dropped because of [`MAX_TEXTS`].
     pub truncated: bool,
+    /// Where the text is, when the expression is (a chain of) consts or a
+    /// SQL file found elsewhere: the innermost const's definition (column
+    /// 0) or line 1 of the file read. `None` when the text is at the site
+    /// itself, or is built from several parts.
+    pub text_location: Option<nova_model::Location>,
 }
 
 /// Resolve `expr` without reading files ([`SqlExpr::File`] stays unknown).
@@ -253,6 +270,8 @@ pub fn resolve_with(
         unknown: Vec::new(),
         visiting: Vec::new(),
         truncated: false,
+        chain: true,
+        text_location: None,
     };
     let texts = r.alts(expr, from.package, from.module, 0);
     let holes_in_text = r.holes > 0;
@@ -262,6 +281,7 @@ pub fn resolve_with(
         holes_in_text,
         unknown: r.unknown,
         truncated: r.truncated,
+        text_location: r.text_location,
     };
     for t in texts {
         if holes_in_text && out.template.is_none() && t.contains(crate::HOLE_PREFIX) {
@@ -279,10 +299,22 @@ pub fn resolve_with(
 
 /// Remove every placeholder from a text.
 fn strip_holes(t: &str) -> String {
+    replace_holes(t, "")
+}
+
+/// A text as the user wrote it: every placeholder ([`crate::hole`]) shown
+/// as a `{}` hole (for diagnostics).
+pub fn holes_as_braces(t: &str) -> String {
+    replace_holes(t, "{}")
+}
+
+/// Replace every placeholder of a text with `with`.
+fn replace_holes(t: &str, with: &str) -> String {
     let mut out = String::new();
     let mut rest = t;
     while let Some(i) = rest.find(crate::HOLE_PREFIX) {
         out.push_str(&rest[..i]);
+        out.push_str(with);
         let after = &rest[i + crate::HOLE_PREFIX.len()..];
         let digits = after.chars().take_while(char::is_ascii_digit).count();
         rest = after[digits..]
@@ -301,6 +333,10 @@ struct Resolver<'a> {
     unknown: Vec<String>,
     visiting: Vec<(String, Vec<String>, String)>,
     truncated: bool,
+    /// True while the expression seen so far is a plain chain of consts
+    /// (the text is wholly where the last one points).
+    chain: bool,
+    text_location: Option<nova_model::Location>,
 }
 
 impl Resolver<'_> {
@@ -326,10 +362,17 @@ impl Resolver<'_> {
             SqlExpr::Unknown(t) => self.hole(t.clone()),
             SqlExpr::Include(p) => self.hole(format!("include_str!({p:?})")),
             SqlExpr::File(p) => match (self.read_file)(p) {
-                Some(t) => vec![t],
+                Some(t) => {
+                    if self.chain {
+                        self.text_location = Some(nova_model::Location::new(p.clone(), 1, 0));
+                    }
+                    vec![t]
+                }
                 None => self.hole(format!("file:{p}")),
             },
             SqlExpr::Const(path) if path.len() == 2 && path[0] == "Self" => {
+                // One text per implementor: no single location.
+                self.chain = false;
                 // A trait default method: one text per implementor.
                 let entries: Vec<ConstEntry> = self
                     .consts
@@ -384,6 +427,10 @@ impl Resolver<'_> {
                     return self.hole(path.join("::"));
                 }
                 self.visiting.push(key);
+                if self.chain {
+                    self.text_location =
+                        Some(nova_model::Location::new(entry.file.clone(), entry.line, 0));
+                }
                 let pkg = entry.package.clone();
                 let module = entry.module.clone();
                 let out = self.alts(&entry.value, &pkg, &module, depth + 1);
@@ -391,6 +438,7 @@ impl Resolver<'_> {
                 out
             }
             SqlExpr::Concat(parts) => {
+                self.chain = false;
                 let mut acc = vec![String::new()];
                 for p in parts {
                     let next = self.alts(p, pkg, module, depth + 1);
@@ -399,6 +447,7 @@ impl Resolver<'_> {
                 acc
             }
             SqlExpr::Choice(parts) => {
+                self.chain = false;
                 let mut out: Vec<String> = Vec::new();
                 for p in parts {
                     for t in self.alts(p, pkg, module, depth + 1) {
@@ -417,6 +466,7 @@ impl Resolver<'_> {
                 out
             }
             SqlExpr::Format { template, args } => {
+                self.chain = false;
                 let mut acc = vec![String::new()];
                 let mut i = 0usize;
                 for piece in parse_format_template(template) {
@@ -573,6 +623,69 @@ mod tests {
 
     fn c(path: &[&str]) -> SqlExpr {
         SqlExpr::Const(path.iter().map(|s| s.to_string()).collect())
+    }
+
+    #[test]
+    fn text_location_is_the_innermost_const_or_the_file() {
+        let app = krate(
+            "app",
+            &[],
+            vec![
+                file(
+                    "app/src/queries.rs",
+                    &["queries"],
+                    "\npub const LIST: &str = \"SELECT * FROM tags\";\npub const ALIAS: &str = LIST;",
+                ),
+                file(
+                    "app/src/main.rs",
+                    &[],
+                    "const FILE: &str = include_str!(\"q.sql\");",
+                ),
+            ],
+        );
+        let table = ConstTable::new(&[app]);
+        let at = |r: &Resolved| r.text_location.as_ref().map(|l| (l.file.clone(), l.line));
+        let loc = |f: &str, l: u32| Some((f.to_string(), l));
+        // A const, and a const naming another const: where the text is.
+        assert_eq!(
+            at(&texts(&c(&["queries", "LIST"]), &table, "app", &[])),
+            loc("app/src/queries.rs", 2)
+        );
+        assert_eq!(
+            at(&texts(&c(&["queries", "ALIAS"]), &table, "app", &[])),
+            loc("app/src/queries.rs", 2)
+        );
+        // Several parts: no single place.
+        let concat = SqlExpr::Concat(vec![c(&["queries", "LIST"]), SqlExpr::Lit(" x".into())]);
+        assert_eq!(at(&texts(&concat, &table, "app", &[])), None);
+        // A literal is at the site; a const not found has no location.
+        assert_eq!(
+            at(&texts(&SqlExpr::Lit("SELECT 1".into()), &table, "app", &[])),
+            None
+        );
+        assert_eq!(at(&texts(&c(&["NOPE"]), &table, "app", &[])), None);
+        // A file read: its first line; a file not read: none.
+        let read = |p: &str| (p == "app/src/q.sql").then(|| "SELECT * FROM q".to_string());
+        let origin = Origin {
+            package: "app",
+            module: &[],
+        };
+        let r = resolve_with(&c(&["FILE"]), &table, &origin, &read);
+        assert_eq!(r.texts, vec!["SELECT * FROM q".to_string()]);
+        assert_eq!(at(&r), loc("app/src/q.sql", 1));
+        let r = resolve_with(&SqlExpr::File("missing.sql".into()), &table, &origin, &read);
+        assert_eq!(at(&r), None);
+    }
+
+    #[test]
+    fn holes_are_shown_as_braces() {
+        let t = format!(
+            "SELECT * FROM {} WHERE id = $1 AND {}",
+            crate::hole(0),
+            crate::hole(12)
+        );
+        assert_eq!(holes_as_braces(&t), "SELECT * FROM {} WHERE id = $1 AND {}");
+        assert_eq!(strip_holes(&t), "SELECT * FROM  WHERE id = $1 AND ");
     }
 
     #[test]

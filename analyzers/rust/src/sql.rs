@@ -175,6 +175,9 @@ pub enum Orm {
 pub struct OrmUse {
     pub orm: Orm,
     pub table: Option<String>,
+    /// Line of the `table!` macro, else of the attribute naming the table
+    /// (`#[sea_orm(table_name = ..)]`, `#[diesel(table_name = ..)]`), else
+    /// of the struct/enum.
     pub line: u32,
 }
 

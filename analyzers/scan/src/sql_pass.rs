@@ -29,7 +29,7 @@ use nova_model::{
 };
 use nova_rust::attribution::{Attribution, attribute, full_fn_path};
 use nova_rust::offline::{normalize_sql, parse_offline};
-use nova_rust::resolve::{ConstTable, Origin, normalize_paths, resolve_with};
+use nova_rust::resolve::{ConstTable, Origin, holes_as_braces, normalize_paths, resolve_with};
 use nova_rust::sql::{Orm, SqlExpr, SqlSite};
 use nova_rust::unit::{Crate, ParsedFile};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -148,7 +148,10 @@ impl Pass<'_> {
 
     fn site(&mut self, c: &Crate, f: &ParsedFile, site: &SqlSite) {
         let in_test = site.in_test || f.in_test;
-        let location = Location::new(f.path.clone(), site.line, site.column);
+        // The call (for diagnostics about the call itself: SQL that cannot
+        // be resolved, library code no service calls); accesses and the
+        // diagnostics about the text are at `location`, where the text is.
+        let call = Location::new(f.path.clone(), site.line, site.column);
         let function = site.function.as_ref().map(|p| full_fn_path(&f.module, p));
         let mut module = f.module.clone();
         module.extend(site.module.iter().cloned());
@@ -158,6 +161,11 @@ impl Pass<'_> {
             module: &module,
         };
         let resolved = resolve_with(&expr, &self.consts, &origin, self.read_file);
+        let location = match (&resolved.text_location, site.text_at) {
+            (Some(at), _) => at.clone(),
+            (None, Some((line, column))) => Location::new(f.path.clone(), line, column),
+            (None, None) => call.clone(),
+        };
         let found = self.found.entry(c.package.clone()).or_default();
         for t in &resolved.texts {
             found.insert(normalize_sql(t));
@@ -181,7 +189,7 @@ impl Pass<'_> {
                     resolved.unknown.join(", ")
                 ),
             )
-            .at(location)
+            .at(call)
             .with_snippet(expr.display());
             if let Some(s) = service_of_crate {
                 d = d.for_service(s);
@@ -190,7 +198,7 @@ impl Pass<'_> {
             return;
         }
 
-        let targets = self.targets(c, function.as_deref(), &location);
+        let targets = self.targets(c, function.as_deref(), &call);
         let opts = self.options(c);
         let mut unresolved_tables: BTreeSet<String> = BTreeSet::new();
         for text in &resolved.texts {
@@ -269,8 +277,9 @@ impl Pass<'_> {
         for ident in unresolved_tables {
             let template = resolved
                 .template
-                .clone()
-                .or_else(|| resolved.texts.first().cloned())
+                .as_deref()
+                .or_else(|| resolved.texts.first().map(String::as_str))
+                .map(holes_as_braces)
                 .unwrap_or_default();
             let from = if resolved.unknown.is_empty() {
                 String::new()
@@ -280,7 +289,10 @@ impl Pass<'_> {
             let mut d = Diagnostic::new(
                 DiagCode::UnresolvedTable,
                 Severity::Warning,
-                format!("a table name is not known statically: `{ident}`{from}"),
+                format!(
+                    "a table name is not known statically: `{}`{from}",
+                    holes_as_braces(&ident)
+                ),
             )
             .at(location.clone())
             .with_snippet(template);
@@ -667,7 +679,11 @@ async fn timeline(client: &Client, ch: &clickhouse::Client, h: &Handle) {
         assert_eq!(lib.len(), 1);
         assert_eq!(lib[0].service, "identity");
         assert_eq!(lib[0].table, "users");
-        assert_eq!(lib[0].location, Location::new("shared-db/src/lib.rs", 4, 5));
+        // The location is where the SQL text is: the const's definition.
+        assert_eq!(
+            lib[0].location,
+            Location::new("shared-db/src/queries.rs", 1, 0)
+        );
         assert_eq!(
             lib[0].call_site,
             Some(Location::new("identity/src/main.rs", 10, 0))
@@ -695,8 +711,9 @@ async fn timeline(client: &Client, ch: &clickhouse::Client, h: &Handle) {
             codes,
             vec![
                 (
+                    // The `let q = format!(..)` line, where the text is.
                     DiagCode::UnresolvedTable,
-                    "identity/src/main.rs:7:5".to_string()
+                    "identity/src/main.rs:6:13".to_string()
                 ),
                 (
                     DiagCode::UnresolvedSql,
@@ -715,7 +732,7 @@ async fn timeline(client: &Client, ch: &clickhouse::Client, h: &Handle) {
         let unresolved_table = &out.diagnostics[0];
         assert_eq!(
             unresolved_table.snippet.as_deref(),
-            Some("DELETE FROM __nova_hole_0__ WHERE id = $1")
+            Some("DELETE FROM {} WHERE id = $1")
         );
         assert!(out.statements >= 7);
     }

@@ -281,7 +281,7 @@ fn non_relational_stores_stay_out_of_the_matrix() {
         .unwrap_or_default();
     assert_eq!(
         stores,
-        pairs(&[("click-house", "src/main.rs"), ("cypher", "src/main.rs")])
+        pairs(&[("clickhouse", "src/main.rs"), ("cypher", "src/main.rs")])
     );
     let tables: Vec<&str> = m["tables"]
         .as_array()

@@ -124,8 +124,10 @@ async fn relay_rate(pool: &PgPool, bootstrap: &str, n: usize) -> f64 {
     rate(n, start.elapsed())
 }
 
-/// Commit-to-published latency with a writer paced at `target_rate` events/s for
-/// `seconds`, and the relay running (NOTIFY-driven).
+/// Commit-to-published latency with `WRITERS` writer tasks (one connection each)
+/// together paced at `target_rate` events/s for `seconds`, and the relay running
+/// (NOTIFY-driven). Each writer has its own schedule (`target_rate / WRITERS`,
+/// staggered), so one slow commit does not hold back the others.
 async fn latency(
     pool: &PgPool,
     bootstrap: &str,
@@ -133,6 +135,7 @@ async fn latency(
     target_rate: f64,
     seconds: f64,
 ) -> (f64, f64, f64, usize) {
+    const WRITERS: usize = 4;
     let relay = Relay::new(pool.clone(), RelayConfig::new(bootstrap)).expect("relay");
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(relay.run(async {
@@ -140,20 +143,37 @@ async fn latency(
     }));
     tokio::time::sleep(Duration::from_millis(500)).await;
     let n = (target_rate * seconds) as usize;
-    let interval = Duration::from_secs_f64(1.0 / target_rate);
-    let mut committed: HashMap<uuid::Uuid, SystemTime> = HashMap::with_capacity(n);
+    let per_writer = n / WRITERS;
+    let n = per_writer * WRITERS;
+    let interval = Duration::from_secs_f64(WRITERS as f64 / target_rate);
     let start = Instant::now();
-    for i in 0..n {
-        let due = start + interval * i as u32;
-        let now = Instant::now();
-        if due > now {
-            tokio::time::sleep(due - now).await;
-        }
-        let e = event(i);
-        let mut tx = pool.begin().await.expect("begin");
-        outbox.enqueue(&mut tx, &e).await.expect("enqueue");
-        tx.commit().await.expect("commit");
-        committed.insert(e.id, SystemTime::now());
+    let mut writers = Vec::with_capacity(WRITERS);
+    for w in 0..WRITERS {
+        let pool = pool.clone();
+        let outbox = outbox.clone();
+        writers.push(tokio::spawn(async move {
+            let mut conn = pool.acquire().await.expect("conn");
+            let offset = interval.mul_f64(w as f64 / WRITERS as f64);
+            let mut committed = Vec::with_capacity(per_writer);
+            for k in 0..per_writer {
+                let due = start + offset + interval.mul_f64(k as f64);
+                let now = Instant::now();
+                if due > now {
+                    tokio::time::sleep(due - now).await;
+                }
+                // Aggregates are partitioned among the writers: no lock waits.
+                let e = event(k * WRITERS + w);
+                let mut tx = sqlx::Connection::begin(&mut *conn).await.expect("begin");
+                outbox.enqueue(&mut tx, &e).await.expect("enqueue");
+                tx.commit().await.expect("commit");
+                committed.push((e.id, SystemTime::now()));
+            }
+            committed
+        }));
+    }
+    let mut committed: HashMap<uuid::Uuid, SystemTime> = HashMap::with_capacity(n);
+    for w in writers {
+        committed.extend(w.await.expect("writer"));
     }
     let achieved = rate(n, start.elapsed());
     // Wait until everything is published.
@@ -212,14 +232,6 @@ async fn consumer_rate(pool: &PgPool, bootstrap: &str, topic: &str, n: usize, de
     let mut config = ConsumerConfig::new(bootstrap, unique_name("bench"), [topic.to_owned()]);
     config.session_timeout = Duration::from_secs(15);
     config.deduplicate = dedupe;
-    // Small fetches: tansu serves each request from one storage task, and a large
-    // fetch there delays the group heartbeats.
-    config
-        .consumer_properties
-        .insert("max.partition.fetch.bytes".into(), "131072".into());
-    config
-        .consumer_properties
-        .insert("fetch.max.bytes".into(), "1048576".into());
     let consumer = Consumer::new(pool.clone(), config, Effects).expect("consumer");
     let metrics = consumer.metrics();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
@@ -312,39 +324,57 @@ async fn main() {
     eprintln!("A done: {a:.0}/s");
     let b = baseline_produce(&bootstrap, &names[0], &events).await;
     eprintln!("B done: {b:.0}/s");
-    let enqueue = enqueue_rate(&pool, &outbox, &(0..n).map(event).collect::<Vec<_>>()).await;
+    // `NOVA_BENCH_ONLY=relay,consumer` runs only those parts (A and B always run).
+    let only = std::env::var("NOVA_BENCH_ONLY").unwrap_or_default();
+    let want = |part: &str| only.is_empty() || only.split(',').any(|p| p.trim() == part);
+    let skipped = (f64::NAN, f64::NAN, f64::NAN, 0);
+    let enqueue = if want("enqueue") {
+        enqueue_rate(&pool, &outbox, &(0..n).map(event).collect::<Vec<_>>()).await
+    } else {
+        f64::NAN
+    };
     eprintln!("enqueue done: {enqueue:.0}/s");
     let relay_n = n * 3;
-    // The rows enqueued above are part of the relay's backlog too.
-    prefill(
-        &pool,
-        &outbox,
-        &(0..relay_n - n).map(event).collect::<Vec<_>>(),
-    )
-    .await;
-    let relay = relay_rate(&pool, &bootstrap, relay_n).await;
+    let relay = if want("relay") {
+        sqlx::query("DELETE FROM nova_outbox")
+            .execute(&pool)
+            .await
+            .expect("reset");
+        prefill(&pool, &outbox, &(0..relay_n).map(event).collect::<Vec<_>>()).await;
+        relay_rate(&pool, &bootstrap, relay_n).await
+    } else {
+        f64::NAN
+    };
     eprintln!("relay done: {relay:.0}/s");
-    sqlx::query("DELETE FROM nova_outbox")
-        .execute(&pool)
-        .await
-        .expect("reset");
-    let half_a = latency(&pool, &bootstrap, &latency_outbox, a / 2.0, 3.0).await;
-    eprintln!("latency at A/2 done: {half_a:?}");
-    sqlx::query("DELETE FROM nova_outbox")
-        .execute(&pool)
-        .await
-        .expect("reset");
-    let half_b = latency(&pool, &bootstrap, &latency_outbox, b / 2.0, 3.0).await;
-    eprintln!("latency at B/2 done: {half_b:?}");
-    // The consumer reads B's topic: n envelopes.
-    let messages = nova_testkit::read_messages(&bootstrap, &names[0], n, Duration::from_secs(120))
-        .await
-        .expect("read");
-    let apply_on = apply_rate(&pool, &bootstrap, &names[0], &messages[..n], true).await;
-    let apply_off = apply_rate(&pool, &bootstrap, &names[0], &messages[..n], false).await;
-    eprintln!("apply done: {apply_on:.0} / {apply_off:.0}");
-    let with_dedupe = consumer_rate(&pool, &bootstrap, &names[0], n, true).await;
-    let without_dedupe = consumer_rate(&pool, &bootstrap, &names[0], n, false).await;
+    let mut half = [skipped, skipped];
+    if want("latency") {
+        for (slot, target) in half.iter_mut().zip([a / 2.0, b / 2.0]) {
+            sqlx::query("DELETE FROM nova_outbox")
+                .execute(&pool)
+                .await
+                .expect("reset");
+            *slot = latency(&pool, &bootstrap, &latency_outbox, target, 3.0).await;
+            eprintln!("latency at {target:.0}/s done: {slot:?}");
+        }
+    }
+    let [half_a, half_b] = half;
+    let (mut apply_on, mut apply_off) = (f64::NAN, f64::NAN);
+    if want("apply") {
+        // The consumer reads B's topic: n envelopes.
+        let messages =
+            nova_testkit::read_messages(&bootstrap, &names[0], n, Duration::from_secs(120))
+                .await
+                .expect("read");
+        apply_on = apply_rate(&pool, &bootstrap, &names[0], &messages[..n], true).await;
+        apply_off = apply_rate(&pool, &bootstrap, &names[0], &messages[..n], false).await;
+        eprintln!("apply done: {apply_on:.0} / {apply_off:.0}");
+    }
+    let (mut with_dedupe, mut without_dedupe) = (f64::NAN, f64::NAN);
+    if want("consumer") {
+        with_dedupe = consumer_rate(&pool, &bootstrap, &names[0], n, true).await;
+        eprintln!("consumer (dedupe) done: {with_dedupe:.0}/s");
+        without_dedupe = consumer_rate(&pool, &bootstrap, &names[0], n, false).await;
+    }
 
     println!("nova-outbox benchmarks (n = {n}; relay backlog {relay_n}; tansu 0.6 sqlite broker)");
     println!("  A  plain INSERT+COMMIT         {a:>10.0} rows/s");

@@ -39,6 +39,7 @@ pub fn collect(file: &syn::File, in_test_file: bool, out: &mut GraphFacts) {
         seen_infra: HashSet::new(),
         empty: Scope::default(),
         in_nova_handler: false,
+        chains: ChainCache::default(),
     };
     v.visit_file(file);
     if v.pre.generated_parts {
@@ -918,7 +919,130 @@ struct Walker<'ast, 'o> {
     /// Macro bodies parsed as comma-separated expressions, by the position
     /// of the macro path.
     macros: &'ast HashMap<(usize, usize), Vec<Expr>>,
+    /// What the receivers of method chains say, computed once per node.
+    chains: ChainCache<'ast>,
 }
+
+/// Lower-case words looked for in a receiver's source text.
+const RECV_WORDS: &[&str] = &[
+    "pool", "client", "grpc", "consumer", "reqwest", "http", "awc", "ureq",
+];
+
+/// What the source text of an expression contains: bit `i` for
+/// `RECV_WORDS[i]` (case-insensitive), plus [`CLIENT_PATH`].
+type Words = u16;
+
+/// The text contains `Client::` or `Client {` (case-sensitive).
+const CLIENT_PATH: Words = 1 << 15;
+
+/// The words of one piece of source text.
+fn words_of(t: &str) -> Words {
+    let l = t.to_ascii_lowercase();
+    let mut w: Words = 0;
+    for (i, k) in RECV_WORDS.iter().enumerate() {
+        if l.contains(k) {
+            w |= 1 << i;
+        }
+    }
+    if t.contains("Client::") || t.contains("Client {") {
+        w |= CLIENT_PATH;
+    }
+    w
+}
+
+/// True when `w` has the word `word` (one of [`RECV_WORDS`]).
+fn has_word(w: Words, word: &str) -> bool {
+    RECV_WORDS
+        .iter()
+        .position(|k| *k == word)
+        .is_some_and(|i| w & (1 << i) != 0)
+}
+
+/// Facts about a receiver expression, cached per node of a method chain.
+#[derive(Debug, Clone, Copy, Default)]
+struct ChainInfo {
+    /// Words of the whole expression's source text.
+    words: Words,
+    /// Method calls in the chain (`a.b().c()` -> 2).
+    depth: u32,
+}
+
+/// [`ChainInfo`] per expression node of the walked file, by address (only
+/// nodes borrowed for `'ast` are accepted, so an address is never reused
+/// during the walk). Each node of a chain is looked at once, so that a
+/// chain of `n` calls costs O(n) instead of rendering every receiver again
+/// (O(n²)).
+#[derive(Debug, Default)]
+struct ChainCache<'ast> {
+    info: std::cell::RefCell<HashMap<*const Expr, ChainInfo>>,
+    _ast: std::marker::PhantomData<&'ast Expr>,
+}
+
+impl<'ast> ChainCache<'ast> {
+    /// The facts of `e`, computing those of its receivers first (without
+    /// recursion: chains can be thousands of calls long).
+    fn get(&self, e: &'ast Expr) -> ChainInfo {
+        let key = |e: &Expr| e as *const Expr;
+        if let Some(i) = self.info.borrow().get(&key(e)) {
+            return *i;
+        }
+        // Walk down to a node already known or that is not part of a chain.
+        let mut pending: Vec<&'ast Expr> = Vec::new();
+        let mut cur = e;
+        let mut base = loop {
+            if let Some(i) = self.info.borrow().get(&key(cur)) {
+                break *i;
+            }
+            let next = match cur {
+                Expr::MethodCall(m) => &*m.receiver,
+                Expr::Await(a) => &*a.base,
+                Expr::Try(t) => &*t.expr,
+                Expr::Paren(p) => &*p.expr,
+                Expr::Group(g) => &*g.expr,
+                Expr::Reference(r) => &*r.expr,
+                Expr::Field(f) => &*f.base,
+                leaf => {
+                    break ChainInfo {
+                        words: words_of(&text(leaf)),
+                        depth: 0,
+                    };
+                }
+            };
+            pending.push(cur);
+            cur = next;
+        };
+        let mut info = self.info.borrow_mut();
+        info.insert(key(cur), base);
+        // Back up the chain: each node adds the words of its own tokens.
+        for node in pending.into_iter().rev() {
+            base = match node {
+                Expr::MethodCall(m) => {
+                    let mut w = base.words | words_of(&m.method.to_string());
+                    if let Some(t) = &m.turbofish {
+                        w |= words_of(&text(t));
+                    }
+                    for a in &m.args {
+                        w |= words_of(&text(a));
+                    }
+                    ChainInfo {
+                        words: w,
+                        depth: base.depth + 1,
+                    }
+                }
+                Expr::Field(f) => ChainInfo {
+                    words: base.words | words_of(&text(&f.member)),
+                    depth: base.depth,
+                },
+                _ => base,
+            };
+            info.insert(key(node), base);
+        }
+        base
+    }
+}
+
+/// Receivers rendered in full up to this many chained calls.
+const MAX_RECEIVER_CALLS: u32 = 16;
 
 type MacroKey = (usize, usize);
 
@@ -1311,7 +1435,7 @@ impl<'ast> Walker<'ast, '_> {
 
     /// The gRPC client behind a receiver, if any: (service, getter, named).
     /// The gRPC client behind a receiver, if any.
-    fn rpc_receiver(&self, recv: &Expr) -> RpcRecv {
+    fn rpc_receiver(&self, recv: &'ast Expr) -> RpcRecv {
         let base = strip_wrappers(recv);
         match base {
             Expr::Path(p) if p.path.segments.len() == 1 => {
@@ -1349,10 +1473,8 @@ impl<'ast> Walker<'ast, '_> {
             Expr::MethodCall(inner) => {
                 let g = inner.method.to_string();
                 let svc = self.pre.getters.get(&g).cloned();
-                let rt = text(&inner.receiver).to_ascii_lowercase();
-                let named = ["pool", "client", "grpc", "clients"]
-                    .iter()
-                    .any(|k| rt.contains(k));
+                let rt = self.chains.get(&inner.receiver).words;
+                let named = ["pool", "client", "grpc"].iter().any(|k| has_word(rt, k));
                 if svc.is_some() || named {
                     RpcRecv {
                         service: svc,
@@ -1383,16 +1505,30 @@ impl<'ast> Walker<'ast, '_> {
         }
     }
 
-    fn is_http_receiver(&self, recv: &Expr) -> bool {
-        let t = text(recv);
-        let l = t.to_ascii_lowercase();
-        if l.contains("reqwest") || l.contains("http") || l.contains("awc") || l.contains("ureq") {
+    fn is_http_receiver(&self, recv: &'ast Expr) -> bool {
+        let w = self.chains.get(recv).words;
+        if ["reqwest", "http", "awc", "ureq"]
+            .iter()
+            .any(|k| has_word(w, k))
+        {
             return true;
         }
-        if t.contains("Client::") || t.contains("Client {") {
+        if w & CLIENT_PATH != 0 {
             return true;
         }
-        l.contains("client") && self.rpc_receiver(recv).service.is_none()
+        has_word(w, "client") && self.rpc_receiver(recv).service.is_none()
+    }
+
+    /// A receiver's source text for display; the calls of a very long chain
+    /// before the last one are elided (`….last(x)`).
+    fn receiver_text(&self, recv: &'ast Expr) -> String {
+        match recv {
+            Expr::MethodCall(m) if self.chains.get(recv).depth > MAX_RECEIVER_CALLS => {
+                let args: Vec<String> = m.args.iter().map(text).collect();
+                format!("….{}({})", m.method, args.join(", "))
+            }
+            _ => text(recv),
+        }
     }
 }
 
@@ -1862,7 +1998,6 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                 self.env_read(c, default);
             }
         }
-        let recv_text = text(&m.receiver).to_ascii_lowercase();
         match method.as_str() {
             "subscribe" if args.len() == 1 => {
                 let a = args[0];
@@ -1881,7 +2016,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                 }
             }
             "recv" | "stream" | "poll" | "start" | "iter" | "message_stream"
-                if recv_text.contains("consumer") =>
+                if has_word(self.chains.get(&m.receiver).words, "consumer") =>
             {
                 self.mark_consumer();
                 if let Some(s) = self.fns.last_mut() {
@@ -1890,7 +2025,8 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
             }
             _ => {}
         }
-        if (outbox_receiver(&m.receiver) && OUTBOX_METHODS.contains(&method.as_str()))
+        // (The method name first: it is cheap, the receiver walk is not.)
+        if (OUTBOX_METHODS.contains(&method.as_str()) && outbox_receiver(&m.receiver))
             || outbox_fn_name(&method)
         {
             self.outbox_site(&args, &format!(".{method}"), line);
@@ -1929,7 +2065,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                 let in_test = self.in_test();
                 self.out.rpc_calls.push(RpcCall {
                     service: r.service,
-                    receiver: text(&m.receiver),
+                    receiver: self.receiver_text(&m.receiver),
                     rpc: snake_to_pascal(&method),
                     method: method.clone(),
                     via_getter: r.getter,

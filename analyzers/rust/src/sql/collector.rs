@@ -509,14 +509,12 @@ impl Collector<'_> {
             Expr::MethodCall(m) if STR_WRAPPERS.contains(&m.method.to_string().as_str()) => {
                 self.text_at(&m.receiver)
             }
-            Expr::Path(p) if p.qself.is_none() => match p
-                .path
-                .get_ident()
-                .and_then(|i| self.lookup(&i.to_string()))
-            {
-                Some(Binding::Str { at, .. }) => *at,
-                _ => expr_at(e),
-            },
+            Expr::Path(p) if p.qself.is_none() => {
+                match p.path.get_ident().and_then(|i| self.lookup(&i.to_string())) {
+                    Some(Binding::Str { at, .. }) => *at,
+                    _ => expr_at(e),
+                }
+            }
             _ => expr_at(e),
         }
     }
@@ -680,6 +678,10 @@ impl Collector<'_> {
         let mut seaorm_derive = false;
         let mut diesel_table = None;
         let mut seaorm_table = None;
+        // The line of the attribute naming the table, when there is one.
+        let attr_line = |attr: &Attribute| line_col(attr.pound_token.span).0;
+        let mut diesel_line = line;
+        let mut seaorm_line = line;
         for attr in attrs {
             let toks = attr.meta.to_token_stream().to_string();
             let path = attr.path();
@@ -697,12 +699,14 @@ impl Collector<'_> {
             } else if path.is_ident("diesel") || path.is_ident("table_name") {
                 if let Some(t) = attr_string_value(&toks, "table_name") {
                     diesel_table = Some(t);
+                    diesel_line = attr_line(attr);
                 }
                 diesel_derive = true;
             } else if path.is_ident("sea_orm")
                 && let Some(t) = attr_string_value(&toks, "table_name")
             {
                 seaorm_table = Some(t);
+                seaorm_line = attr_line(attr);
                 seaorm_derive = true;
             }
         }
@@ -710,13 +714,13 @@ impl Collector<'_> {
             self.out.orm.push(OrmUse {
                 orm: Orm::SeaOrm,
                 table: seaorm_table,
-                line,
+                line: seaorm_line,
             });
         } else if diesel_derive {
             self.out.orm.push(OrmUse {
                 orm: Orm::Diesel,
                 table: diesel_table,
-                line,
+                line: diesel_line,
             });
         }
     }
@@ -1449,9 +1453,12 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                             "sqlx::QueryBuilder".into(),
                             None,
                         ),
-                        None => {
-                            self.push_site(concat(vec![arg]), span, "sqlx::QueryBuilder".into(), None)
-                        }
+                        None => self.push_site(
+                            concat(vec![arg]),
+                            span,
+                            "sqlx::QueryBuilder".into(),
+                            None,
+                        ),
                     }
                 } else if neo4j {
                     if let Some(a) = c.args.first() {

@@ -478,8 +478,52 @@ struct Plain;
         vec![
             (Orm::Diesel, Some("users".into()), 3),
             (Orm::Diesel, Some("blog_posts".into()), 11),
-            (Orm::Diesel, Some("users".into()), 15),
-            (Orm::SeaOrm, Some("cake".into()), 18),
+            // The attribute naming the table, not the struct.
+            (Orm::Diesel, Some("users".into()), 14),
+            (Orm::SeaOrm, Some("cake".into()), 17),
+        ]
+    );
+}
+
+#[test]
+fn text_location_of_sites() {
+    let src = r#"
+async fn f(pool: &PgPool, client: &Client, t: &str) {
+    sqlx::query_as!(
+        Row,
+        "SELECT * FROM a"
+    );
+    sqlx::query("SELECT * FROM b");
+    let sql = format!("SELECT * FROM {} WHERE id = $1", t);
+    sqlx::query(&sql).fetch_all(pool).await;
+    client
+        .query_one(
+            "SELECT * FROM c",
+            &[],
+        );
+    let s = "SELECT * FROM d";
+    sqlx::query(s.as_str());
+    sqlx::query(queries::LIST);
+}
+"#;
+    let got: Vec<(u32, Option<(u32, u32)>)> = facts(src)
+        .sql_sites
+        .iter()
+        .map(|s| (s.line, s.text_at))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            // The literal on the line after the macro.
+            (3, Some((5, 9))),
+            // Same line as the call: the literal's column.
+            (7, Some((7, 17))),
+            // The local's initialiser.
+            (9, Some((8, 15))),
+            (11, Some((12, 13))),
+            (16, Some((15, 13))),
+            // A const: located by resolution; the path is the argument.
+            (17, Some((17, 17))),
         ]
     );
 }
