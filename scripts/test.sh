@@ -26,4 +26,11 @@ eval "$kafka_env"
 export KAFKA_BOOTSTRAP
 echo "test.sh: PostgreSQL at $NOVA_PG_URL, Kafka (tansu) at $KAFKA_BOOTSTRAP"
 
-cargo test --workspace --locked "$@"
+log="$(mktemp)"
+status=0
+cargo test --workspace --locked "$@" 2>&1 | tee "$log" || status=$?
+# One closing line for the whole run, summed over every test binary.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed;?$/) p += $(i-1); if ($(i) ~ /^failed;?$/) f += $(i-1) } }
+     END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
+rm -f "$log"
+exit "$status"

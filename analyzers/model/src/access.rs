@@ -81,7 +81,9 @@ impl fmt::Display for OpSet {
 }
 
 /// How sure nova is about an access.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Confidence {
     /// Parsed by `sqlparser` from fully resolved SQL text.

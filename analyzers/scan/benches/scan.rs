@@ -79,7 +79,18 @@ fn child(mode: &str, dir: &Path) {
                 eprintln!("phases: {line}");
             }
             match result {
-                Ok(m) => (m.stats.files, m.stats.bytes),
+                Ok(m) => {
+                    // `NOVA_BENCH_DUMP=FILE` writes the model, to check that
+                    // a speed-up left the output unchanged.
+                    if let Ok(out) = std::env::var("NOVA_BENCH_DUMP")
+                        && let Err(e) = serde_json::to_vec(&m)
+                            .map_err(std::io::Error::other)
+                            .and_then(|j| std::fs::write(&out, j))
+                    {
+                        eprintln!("cannot write {out}: {e}");
+                    }
+                    (m.stats.files, m.stats.bytes)
+                }
                 Err(e) => {
                     eprintln!("scan failed: {e}");
                     std::process::exit(1);

@@ -232,6 +232,15 @@ async fn consumer_rate(pool: &PgPool, bootstrap: &str, topic: &str, n: usize, de
     let mut config = ConsumerConfig::new(bootstrap, unique_name("bench"), [topic.to_owned()]);
     config.session_timeout = Duration::from_secs(15);
     config.deduplicate = dedupe;
+    // `NOVA_BENCH_CONSUMER_PROPS=k=v,k=v`: extra librdkafka properties to try.
+    for kv in std::env::var("NOVA_BENCH_CONSUMER_PROPS")
+        .unwrap_or_default()
+        .split(',')
+    {
+        if let Some((k, v)) = kv.split_once('=') {
+            config.consumer_properties.insert(k.into(), v.into());
+        }
+    }
     let consumer = Consumer::new(pool.clone(), config, Effects).expect("consumer");
     let metrics = consumer.metrics();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
@@ -248,14 +257,23 @@ async fn consumer_rate(pool: &PgPool, bootstrap: &str, topic: &str, n: usize, de
     }
     let start = Instant::now();
     let mut last_report = Instant::now();
+    let report_every = if std::env::var("NOVA_BENCH_TRACE").is_ok() {
+        Duration::from_millis(250)
+    } else {
+        Duration::from_secs(5)
+    };
     while (metrics.snapshot().applied_total as usize) < n {
         assert!(
             start.elapsed() < Duration::from_secs(120),
             "consumer too slow: {:?}",
             metrics.snapshot()
         );
-        if last_report.elapsed() > Duration::from_secs(5) {
-            eprintln!("  .. consumer (dedupe {dedupe}): {:?}", metrics.snapshot());
+        if last_report.elapsed() > report_every {
+            eprintln!(
+                "  .. {:>6} ms consumer (dedupe {dedupe}): {:?}",
+                start.elapsed().as_millis(),
+                metrics.snapshot()
+            );
             last_report = Instant::now();
         }
         tokio::time::sleep(Duration::from_millis(2)).await;
