@@ -7,5 +7,6 @@ mod bad_input;
 mod example;
 mod graph_shapes;
 mod matrix;
+mod reports;
 mod sql_shapes;
 mod support;

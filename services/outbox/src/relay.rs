@@ -286,6 +286,7 @@ impl Relay {
     }
 
     async fn publish_batch_inner(&self) -> Result<BatchOutcome, RelayError> {
+        let started = Instant::now();
         let mut tx = self.pool.begin().await?;
         // Keep the claim an ordered index scan: the per-aggregate lock in the
         // WHERE clause must only be taken for rows the LIMIT actually returns.
@@ -316,6 +317,7 @@ impl Relay {
         let deferred = self
             .start_at_heads(&mut tx, &mut claimed, key_hashes)
             .await?;
+        let claimed_at = Instant::now();
 
         let producer = self.producer();
         let mut outcome = BatchOutcome {
@@ -355,6 +357,7 @@ impl Relay {
             }
         }
 
+        let produced_at = Instant::now();
         let mut published = Vec::with_capacity(in_flight.len());
         for (row, delivery) in in_flight {
             match delivery.await {
@@ -379,6 +382,7 @@ impl Relay {
         }
         outcome.published = published.len();
         outcome.failed = failures.len();
+        let delivered_at = Instant::now();
 
         if !published.is_empty() {
             sqlx::query(MARK_PUBLISHED)
@@ -397,6 +401,15 @@ impl Relay {
                 .await?;
         }
         tx.commit().await?;
+        let done = Instant::now();
+        debug!(
+            rows = outcome.claimed,
+            claim_ms = claimed_at.duration_since(started).as_secs_f64() * 1e3,
+            produce_ms = produced_at.duration_since(claimed_at).as_secs_f64() * 1e3,
+            delivery_ms = delivered_at.duration_since(produced_at).as_secs_f64() * 1e3,
+            mark_commit_ms = done.duration_since(delivered_at).as_secs_f64() * 1e3,
+            "outbox relay: batch timings"
+        );
 
         RelayMetrics::add(&self.metrics.batches, 1);
         RelayMetrics::add(&self.metrics.published, outcome.published as u64);
