@@ -1152,8 +1152,27 @@ fn outbox_receiver(recv: &Expr) -> bool {
     let Some(n) = name.map(|n| n.to_ascii_lowercase()) else {
         return false;
     };
+    // `event_outbox`, `tx_outbox` are outboxes; `produces_outbox`,
+    // `pending_outbox` are collections named after one.
+    const QUALIFIERS: &[&str] = &[
+        "event",
+        "events",
+        "tx",
+        "transactional",
+        "domain",
+        "message",
+        "messages",
+        "integration",
+        "db",
+        "pg",
+        "shared",
+        "app",
+    ];
     n == "outbox"
-        || n.ends_with("outbox")
+        || n.strip_suffix("outbox").is_some_and(|q| {
+            let q = q.trim_end_matches('_');
+            QUALIFIERS.contains(&q)
+        })
         || n.strip_prefix("outbox_").is_some_and(|r| {
             matches!(
                 r,

@@ -576,11 +576,20 @@ fn link(st: &mut State, text: &str, v: &mut Vec<u8>) {
     v.dedup();
     self.outbox_repo.insert(&mut tx, "x-events").await;
     insert_outbox_event(&mut tx, "y-events").await;
+    facts.produces_outbox.insert("z-events");
+    self.event_outbox.enqueue(&mut tx, "w-events").await;
 }
 "#,
     );
     let got: Vec<(&StrExpr, u32)> = f.topics.iter().map(|t| (&t.topic, t.line)).collect();
-    assert_eq!(got, vec![(&lit("x-events"), 6), (&lit("y-events"), 7)]);
+    assert_eq!(
+        got,
+        vec![
+            (&lit("x-events"), 6),
+            (&lit("y-events"), 7),
+            (&lit("w-events"), 9)
+        ]
+    );
     assert!(!f.functions[0].dedupes);
 }
 
