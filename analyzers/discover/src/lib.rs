@@ -90,15 +90,25 @@ pub const SKIPPED_DIRS: &[&str] = &["target", "node_modules", "vendor", "third_p
 pub fn read_text(abs: &Path, rel: &str) -> Result<String, Diagnostic> {
     match std::fs::read(abs) {
         Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
+            let offset = e.utf8_error().valid_up_to();
+            let before = &e.as_bytes()[..offset];
+            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+            let column = offset
+                - before
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |i| i + 1)
+                + 1;
             Diagnostic::new(
                 DiagCode::NotUtf8,
                 Severity::Warning,
-                format!(
-                    "file is not valid UTF-8 (invalid byte at offset {}); skipped",
-                    e.utf8_error().valid_up_to()
-                ),
+                format!("file is not valid UTF-8 (invalid byte at offset {offset}); skipped"),
             )
-            .at(Location::file(rel))
+            .at(Location::new(
+                rel,
+                u32::try_from(line).unwrap_or(u32::MAX),
+                u32::try_from(column).unwrap_or(u32::MAX),
+            ))
         }),
         Err(e) => Err(Diagnostic::new(
             DiagCode::Io,

@@ -333,7 +333,11 @@ fn non_utf8_is_a_diagnostic() {
     fs::write(dir.path().join("x.rs"), [0xff, 0xfe, 0x00]).unwrap();
     let d = read_text(&dir.path().join("x.rs"), "x.rs").unwrap_err();
     assert_eq!(d.code, DiagCode::NotUtf8);
-    assert_eq!(d.location, Some(Location::file("x.rs")));
+    assert_eq!(d.location, Some(Location::new("x.rs", 1, 1)));
+    // The diagnostic points at the first invalid byte.
+    fs::write(dir.path().join("y.rs"), b"fn a() {}\n// caf\xe9\n").unwrap();
+    let d = read_text(&dir.path().join("y.rs"), "y.rs").unwrap_err();
+    assert_eq!(d.location, Some(Location::new("y.rs", 2, 7)));
     let d = read_text(&dir.path().join("missing.rs"), "missing.rs").unwrap_err();
     assert_eq!(d.code, DiagCode::Io);
 }

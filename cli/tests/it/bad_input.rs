@@ -10,6 +10,9 @@ fn bad_files_are_diagnosed_and_the_rest_is_scanned() {
     let not_utf8 = diags(&m, "not-utf8");
     assert_eq!(not_utf8.len(), 1, "{not_utf8:#?}");
     assert_eq!(not_utf8[0]["location"]["file"], "src/latin1.rs");
+    // The first invalid byte: line 1, column 9 (`é` in Latin-1).
+    assert_eq!(diag_at(not_utf8[0]), "src/latin1.rs:1", "{:#}", not_utf8[0]);
+    assert_eq!(not_utf8[0]["location"]["column"], 9);
 
     let syntax = diags(&m, "rust-syntax");
     assert_eq!(syntax.len(), 1, "{syntax:#?}");
@@ -50,7 +53,7 @@ fn bad_input_diagnostics_are_shown_by_audit() {
     assert_no_panic(&args, &o);
     assert_ne!(o.status.code(), Some(2), "{}", describe(&args, &o));
     let all = format!("{}{}", stdout(&o), stderr(&o));
-    for at in ["src/broken.rs:3", "src/latin1.rs", "src/weird_sql.rs:4"] {
+    for at in ["src/broken.rs:3", "src/latin1.rs:1:9", "src/weird_sql.rs:4"] {
         assert!(
             all.contains(at),
             "audit output names {at}\n{}",
