@@ -683,11 +683,24 @@ type DualWrite = (
 /// Kafka (likewise) is a dual write spanning calls
 /// (`store::insert(..)?; publisher.publish(..)`): it gets both facts.
 fn direct_through_callees(ctx: &Ctx<'_>, st: &mut State) {
+    // Written accesses per service, grouped once (not rescanned per crate).
+    let mut writes: BTreeMap<&str, Vec<&nova_model::Access>> = BTreeMap::new();
+    for a in ctx.input.accesses {
+        if a.op.is_write() && a.function.is_some() {
+            writes.entry(a.service.as_str()).or_default().push(a);
+        }
+    }
     for c in ctx.input.crates {
         let Some(service) = &c.service else { continue };
+        // The functions of this service: one range of `st.fns`.
+        let of_service = || {
+            st.fns
+                .range((service.clone(), String::new())..)
+                .take_while(|((s, _), _)| s == service)
+        };
         let mut produced: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
-        for ((s, f), b) in &st.fns {
-            if s == service && !b.produces_direct.is_empty() {
+        for ((_, f), b) in of_service() {
+            if !b.produces_direct.is_empty() {
                 let name = f.rsplit("::").next().unwrap_or(f);
                 produced
                     .entry(name)
@@ -700,18 +713,13 @@ fn direct_through_callees(ctx: &Ctx<'_>, st: &mut State) {
         }
         // Callees that enqueue into an outbox are transactional units of
         // their own: their writes do not make the caller a dual write.
-        let outboxed: BTreeSet<&str> = st
-            .fns
-            .iter()
-            .filter(|((s, _), b)| s == service && !b.produces_outbox.is_empty())
+        let outboxed: BTreeSet<&str> = of_service()
+            .filter(|(_, b)| !b.produces_outbox.is_empty())
             .map(|((_, f), _)| f.rsplit("::").next().unwrap_or(f))
             .collect();
         let mut written: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-        for a in ctx.input.accesses {
-            if a.service == *service
-                && a.op.is_write()
-                && let Some(f) = &a.function
-            {
+        for a in writes.get(service.as_str()).into_iter().flatten() {
+            if let Some(f) = &a.function {
                 let name = f.rsplit("::").next().unwrap_or(f);
                 if !outboxed.contains(name) {
                     written.entry(name).or_default().insert(a.table.as_str());

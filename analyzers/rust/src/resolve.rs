@@ -85,8 +85,7 @@ impl ConstTable {
                 .cmp(&(&b.package, &b.module, &b.name, &b.file, b.line))
         });
         let mut by_package: HashMap<String, HashMap<String, Vec<usize>>> = HashMap::new();
-        let mut by_module: HashMap<String, HashMap<(String, Vec<String>), usize>> =
-            HashMap::new();
+        let mut by_module: HashMap<String, HashMap<(String, Vec<String>), usize>> = HashMap::new();
         for (i, e) in entries.iter().enumerate() {
             by_package
                 .entry(e.name.clone())
@@ -140,7 +139,11 @@ impl ConstTable {
         let (name, qualifier) = path.split_last()?;
         let by_package = self.by_package.get(name)?;
         let by_module = self.by_module.get(name)?;
-        let deps = self.deps.get(from.package).map(Vec::as_slice).unwrap_or(&[]);
+        let deps = self
+            .deps
+            .get(from.package)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         let crate_name = |p: &str| p.replace('-', "_");
 
         // 1. Exact module paths.

@@ -2,12 +2,15 @@
 
 use std::collections::BTreeMap;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use futures::FutureExt;
 use nova_events::{Event, headers};
-use rdkafka::consumer::{CommitMode, Consumer as _, StreamConsumer};
+use rdkafka::client::ClientContext;
+use rdkafka::consumer::{
+    BaseConsumer, CommitMode, Consumer as _, ConsumerContext, Rebalance, StreamConsumer,
+};
 use rdkafka::message::{Header, Headers, Message, OwnedHeaders, OwnedMessage};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
@@ -37,12 +40,82 @@ pub enum Outcome {
 
 type CommitHook = Arc<dyn Fn(&Event) + Send + Sync>;
 
+/// Next offset to commit per (topic, partition): only offsets of messages whose
+/// database transaction has committed (or that were skipped/dead-lettered).
+#[derive(Debug, Default, Clone)]
+struct PendingOffsets(Arc<Mutex<BTreeMap<(String, i32), i64>>>);
+
+impl PendingOffsets {
+    fn lock(&self) -> MutexGuard<'_, BTreeMap<(String, i32), i64>> {
+        match self.0.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    /// Commits the pending offsets (those of `only` partitions, if given) and
+    /// forgets the committed ones; failures stay pending for the next attempt.
+    fn commit<C: ConsumerContext>(
+        &self,
+        consumer: &impl rdkafka::consumer::Consumer<C>,
+        only: Option<&TopicPartitionList>,
+        mode: CommitMode,
+    ) {
+        let mut pending = self.lock();
+        let mut tpl = TopicPartitionList::new();
+        for ((topic, partition), offset) in pending.iter() {
+            if only.is_some_and(|o| o.find_partition(topic, *partition).is_none()) {
+                continue;
+            }
+            if let Err(e) = tpl.add_partition_offset(topic, *partition, Offset::Offset(*offset)) {
+                warn!(error = %e, "consumer: bad offset");
+            }
+        }
+        if tpl.count() == 0 {
+            return;
+        }
+        match consumer.commit(&tpl, mode) {
+            Ok(()) => {
+                for e in tpl.elements() {
+                    pending.remove(&(e.topic().to_owned(), e.partition()));
+                }
+            }
+            Err(e) => warn!(error = %e, "consumer: offset commit failed; will retry"),
+        }
+    }
+}
+
+/// The Kafka consumer's context: before partitions are revoked in a rebalance,
+/// commits their processed offsets, so the next owner starts after them instead
+/// of redelivering (and deduplicating) what this consumer already applied.
+/// Rebalance callbacks run inside `recv`, i.e. between messages, so every
+/// pending offset belongs to a message whose transaction already committed.
+struct CommitOnRevoke {
+    pending: PendingOffsets,
+}
+
+impl ClientContext for CommitOnRevoke {}
+
+impl ConsumerContext for CommitOnRevoke {
+    fn pre_rebalance(&self, base_consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        if let Rebalance::Revoke(revoked) = rebalance {
+            debug!(
+                partitions = revoked.count(),
+                "consumer: partitions revoked; committing their offsets"
+            );
+            self.pending
+                .commit(base_consumer, Some(revoked), CommitMode::Sync);
+        }
+    }
+}
+
 /// An idempotent consumer running `H` for each event.
 pub struct Consumer<H> {
     pool: PgPool,
     config: ConsumerConfig,
     handler: H,
-    consumer: StreamConsumer,
+    consumer: StreamConsumer<CommitOnRevoke>,
+    pending: PendingOffsets,
     dlq: FutureProducer,
     metrics: Arc<ConsumerMetrics>,
     after_commit: Option<CommitHook>,
@@ -89,7 +162,11 @@ impl<H: Handler> Consumer<H> {
         for (k, v) in &config.consumer_properties {
             cc.set(k, v);
         }
-        let consumer: StreamConsumer = cc.create()?;
+        warn_small_fetch(&config.consumer_properties);
+        let pending = PendingOffsets::default();
+        let consumer: StreamConsumer<CommitOnRevoke> = cc.create_with_context(CommitOnRevoke {
+            pending: pending.clone(),
+        })?;
         let topics: Vec<&str> = config.topics.iter().map(String::as_str).collect();
         consumer.subscribe(&topics)?;
         let dlq: FutureProducer = ClientConfig::new()
@@ -104,6 +181,7 @@ impl<H: Handler> Consumer<H> {
             config,
             handler,
             consumer,
+            pending,
             dlq,
             metrics: Arc::new(ConsumerMetrics::default()),
             after_commit: None,
@@ -137,7 +215,6 @@ impl<H: Handler> Consumer<H> {
             stop_rx,
         ));
         info!(group = %self.config.group_id, topics = ?self.config.topics, "consumer: started");
-        let mut pending: BTreeMap<(String, i32), i64> = BTreeMap::new();
         let mut last_commit = Instant::now();
         let result = loop {
             let msg = tokio::select! {
@@ -165,33 +242,20 @@ impl<H: Handler> Consumer<H> {
             if processed.is_none() {
                 break Ok(());
             }
-            pending.insert((msg.topic().to_owned(), msg.partition()), msg.offset() + 1);
+            // The transaction has committed: only now may the offset move past it.
+            self.pending
+                .lock()
+                .insert((msg.topic().to_owned(), msg.partition()), msg.offset() + 1);
             if last_commit.elapsed() >= self.config.commit_interval {
-                self.commit(&mut pending, CommitMode::Async);
+                self.pending.commit(&self.consumer, None, CommitMode::Async);
                 last_commit = Instant::now();
             }
         };
-        self.commit(&mut pending, CommitMode::Sync);
+        self.pending.commit(&self.consumer, None, CommitMode::Sync);
         let _ = stop_tx.send(true);
         let _ = cleaner.await;
         info!(group = %self.config.group_id, "consumer: stopped");
         result
-    }
-
-    fn commit(&self, pending: &mut BTreeMap<(String, i32), i64>, mode: CommitMode) {
-        if pending.is_empty() {
-            return;
-        }
-        let mut tpl = TopicPartitionList::new();
-        for ((topic, partition), offset) in pending.iter() {
-            if let Err(e) = tpl.add_partition_offset(topic, *partition, Offset::Offset(*offset)) {
-                warn!(error = %e, "consumer: bad offset");
-            }
-        }
-        match self.consumer.commit(&tpl, mode) {
-            Ok(()) => pending.clear(),
-            Err(e) => warn!(error = %e, "consumer: offset commit failed; will retry"),
-        }
     }
 
     /// Processes one message to completion: applied, duplicate, skipped or
@@ -394,6 +458,24 @@ impl<H: Handler> Consumer<H> {
                 }
             }
         }
+    }
+}
+
+/// Smallest per-partition fetch size that is safe with every broker nova runs on.
+const MIN_SAFE_PARTITION_FETCH: u64 = 1_048_576;
+
+/// Warns about a `max.partition.fetch.bytes` below 1 MiB: some Kafka-compatible
+/// brokers (tansu 0.6) answer a fetch that starts inside a record batch larger
+/// than the limit with the same truncated batch again, so the consumer stops at
+/// that offset for good (seen as a consumer stuck at a round number of events).
+fn warn_small_fetch(properties: &BTreeMap<String, String>) {
+    if let Some(v) = properties.get("max.partition.fetch.bytes")
+        && v.parse::<u64>().is_ok_and(|b| b < MIN_SAFE_PARTITION_FETCH)
+    {
+        warn!(
+            max_partition_fetch_bytes = %v,
+            "consumer: max.partition.fetch.bytes below 1 MiB; a producer batch larger than this can stall the consumer on some brokers"
+        );
     }
 }
 

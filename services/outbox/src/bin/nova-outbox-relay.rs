@@ -2,7 +2,7 @@
 //!
 //! Configuration from the environment:
 //! `DATABASE_URL` (required), `KAFKA_BOOTSTRAP` (required),
-//! `NOVA_OUTBOX_BATCH_SIZE` (500), `NOVA_OUTBOX_POLL_MS` (1000),
+//! `NOVA_OUTBOX_BATCH_SIZE` (2000), `NOVA_OUTBOX_POLL_MS` (1000),
 //! `NOVA_OUTBOX_RETENTION_SECS` (86400), `NOVA_OUTBOX_CLEANUP_SECS` (60),
 //! `NOVA_OUTBOX_METRICS_SECS` (5), `NOVA_OUTBOX_LINGER_MS` (producer `linger.ms`, 2), `NOVA_OUTBOX_MIGRATE` (`1` runs the migration first),
 //! `RUST_LOG` (tracing filter, default `info`). Stops gracefully on SIGINT/SIGTERM.
@@ -34,7 +34,7 @@ async fn main() -> Result<()> {
     let database_url = std::env::var("DATABASE_URL").context("DATABASE_URL is not set")?;
     let bootstrap = std::env::var("KAFKA_BOOTSTRAP").context("KAFKA_BOOTSTRAP is not set")?;
     let mut config = RelayConfig::new(bootstrap);
-    config.batch_size = u32::try_from(env_u64("NOVA_OUTBOX_BATCH_SIZE", 500)?)
+    config.batch_size = u32::try_from(env_u64("NOVA_OUTBOX_BATCH_SIZE", 2000)?)
         .context("NOVA_OUTBOX_BATCH_SIZE is too large")?;
     config.poll_interval = Duration::from_millis(env_u64("NOVA_OUTBOX_POLL_MS", 1000)?);
     config.retention = Duration::from_secs(env_u64("NOVA_OUTBOX_RETENTION_SECS", 86_400)?);
