@@ -26,11 +26,9 @@ eval "$kafka_env"
 export KAFKA_BOOTSTRAP
 echo "test.sh: PostgreSQL at $NOVA_PG_URL, Kafka (tansu) at $KAFKA_BOOTSTRAP"
 
-log="$(mktemp)"
-status=0
-cargo test --workspace --locked "$@" 2>&1 | tee "$log" || status=$?
-# One closing line for the whole run, summed over every test binary.
-awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed;?$/) p += $(i-1); if ($(i) ~ /^failed;?$/) f += $(i-1) } }
-     END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
-rm -f "$log"
-exit "$status"
+# cargo-nextest is on this kind of machine; install it where it is not.
+if ! cargo nextest --version >/dev/null 2>&1; then
+  echo "test.sh: installing cargo-nextest" >&2
+  cargo install cargo-nextest --locked
+fi
+cargo nextest run --workspace --locked "$@"
