@@ -146,7 +146,10 @@ fn smoke() {
         diags,
         vec![
             (DiagCode::ConfigReference, "nova.toml:9".to_string()),
-            (DiagCode::NotUtf8, "services/content/src/bad.rs:1:1".to_string()),
+            (
+                DiagCode::NotUtf8,
+                "services/content/src/bad.rs:1:1".to_string()
+            ),
             (
                 DiagCode::RustSyntax,
                 "services/feed/src/broken.rs:1:12".to_string()
