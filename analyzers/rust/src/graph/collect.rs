@@ -37,7 +37,10 @@ pub fn collect(file: &syn::File, in_test_file: bool, out: &mut GraphFacts) {
         fns: Vec::new(),
         handled_env: HashSet::new(),
         seen_infra: HashSet::new(),
-        empty: Scope::default(),
+        empty: Scope {
+            macros: Some(&macros),
+            ..Scope::default()
+        },
         in_nova_handler: false,
         chains: ChainCache::default(),
     };
@@ -84,14 +87,63 @@ fn line_of<T: Spanned>(t: &T) -> u32 {
 }
 
 fn text<T: ToTokens>(t: &T) -> String {
-    let s = t.to_token_stream().to_string();
-    // `self . content . get_post` -> `self.content.get_post`
-    s.replace(" . ", ".")
-        .replace(" :: ", "::")
-        .replace("& ", "&")
-        .replace(" (", "(")
-        .replace("( ", "(")
-        .replace(" )", ")")
+    tidy(t.to_token_stream().to_string())
+}
+
+/// The spacing rules of [`text`], applied to rendered tokens: `self .
+/// content . get_post` -> `self.content.get_post`. Same result as the
+/// chain `.replace(" . ", ".").replace(" :: ", "::").replace("& ",
+/// "&").replace(" (", "(").replace("( ", "(").replace(" )", ")")`, but a
+/// text without spaces (a lone ident or literal) is returned as is and a
+/// rule whose pattern is absent costs no copy.
+fn tidy(s: String) -> String {
+    const RULES: [(&str, &str); 6] = [
+        (" . ", "."),
+        (" :: ", "::"),
+        ("& ", "&"),
+        (" (", "("),
+        ("( ", "("),
+        (" )", ")"),
+    ];
+    // Every pattern contains a space.
+    if !s.as_bytes().contains(&b' ') {
+        return s;
+    }
+    let mut cur = s;
+    let mut spare = String::new();
+    for (pat, rep) in RULES {
+        if !cur.contains(pat) {
+            continue;
+        }
+        spare.clear();
+        spare.reserve(cur.len());
+        let mut last = 0;
+        for (i, _) in cur.match_indices(pat) {
+            spare.push_str(&cur[last..i]);
+            spare.push_str(rep);
+            last = i + pat.len();
+        }
+        spare.push_str(&cur[last..]);
+        std::mem::swap(&mut cur, &mut spare);
+    }
+    cur
+}
+
+/// [`words_of`] the [`text`] of `t`, without building the tidied text when
+/// it cannot change the answer: the lower-case words are letters only, and
+/// the tidy rules only drop spaces next to punctuation, so they are found
+/// the same in the raw rendering; only `Client::`/`Client {` needs the
+/// tidied text, and only when `Client` occurs at all.
+fn words_of_tokens<T: ToTokens>(t: &T) -> Words {
+    let raw = t.to_token_stream().to_string();
+    let mut w = lower_words(&raw);
+    if raw.contains("Client") {
+        let t = tidy(raw);
+        if t.contains("Client::") || t.contains("Client {") {
+            w |= CLIENT_PATH;
+        }
+    }
+    w
 }
 
 fn path_segments(path: &syn::Path) -> Vec<String> {
@@ -620,29 +672,47 @@ struct Scope<'ast> {
     consumer_handler: bool,
     reads_messages: bool,
     dedupes: bool,
+    /// The file's macro bodies parsed once (see [`parse_macros`]), so that
+    /// [`macro_str`] does not parse them again; `None` outside a walk.
+    macros: Option<&'ast HashMap<MacroKey, Vec<Expr>>>,
 }
 
 /// Resolve an expression to a [`StrExpr`] through `scope`'s bindings.
 fn str_expr(e: &Expr, scope: &Scope<'_>, depth: u32) -> StrExpr {
+    str_expr_in(e, scope, depth, true)
+}
+
+/// The text of `t` for a [`StrExpr::Unknown`] when it is `need`ed, else an
+/// empty string (the caller drops a top-level `Unknown`).
+fn unknown<T: ToTokens>(t: &T, need: bool) -> StrExpr {
+    StrExpr::Unknown(if need { text(t) } else { String::new() })
+}
+
+/// [`str_expr`]; with `need == false` the caller drops the result when it
+/// is [`StrExpr::Unknown`], so its text is not built (everything that can
+/// end up inside a kept result is still resolved in full).
+fn str_expr_in(e: &Expr, scope: &Scope<'_>, depth: u32, need: bool) -> StrExpr {
     if depth > 8 {
-        return StrExpr::Unknown(text(e));
+        return unknown(e, need);
     }
     let d = depth + 1;
     match e {
         Expr::Lit(l) => match &l.lit {
             syn::Lit::Str(s) => StrExpr::Lit(s.value()),
-            _ => StrExpr::Unknown(text(e)),
+            _ => unknown(e, need),
         },
-        Expr::Reference(r) => str_expr(&r.expr, scope, d),
-        Expr::Paren(p) => str_expr(&p.expr, scope, d),
-        Expr::Group(g) => str_expr(&g.expr, scope, d),
-        Expr::Await(a) => str_expr(&a.base, scope, d),
-        Expr::Try(t) => str_expr(&t.expr, scope, d),
-        Expr::Cast(c) => str_expr(&c.expr, scope, d),
-        Expr::Closure(c) => str_expr(&c.body, scope, d),
+        Expr::Reference(r) => str_expr_in(&r.expr, scope, d, need),
+        Expr::Paren(p) => str_expr_in(&p.expr, scope, d, need),
+        Expr::Group(g) => str_expr_in(&g.expr, scope, d, need),
+        Expr::Await(a) => str_expr_in(&a.base, scope, d, need),
+        Expr::Try(t) => str_expr_in(&t.expr, scope, d, need),
+        Expr::Cast(c) => str_expr_in(&c.expr, scope, d, need),
+        Expr::Closure(c) => str_expr_in(&c.body, scope, d, need),
         Expr::Block(b) => match b.block.stmts.last() {
-            Some(syn::Stmt::Expr(x, None)) if b.block.stmts.len() == 1 => str_expr(x, scope, d),
-            _ => StrExpr::Unknown(text(e)),
+            Some(syn::Stmt::Expr(x, None)) if b.block.stmts.len() == 1 => {
+                str_expr_in(x, scope, d, need)
+            }
+            _ => unknown(e, need),
         },
         Expr::Array(a) => StrExpr::List(a.elems.iter().map(|x| str_expr(x, scope, d)).collect()),
         Expr::Path(p) => {
@@ -651,11 +721,13 @@ fn str_expr(e: &Expr, scope: &Scope<'_>, depth: u32) -> StrExpr {
                 let name = &segs[0];
                 if let Some(init) = scope.locals.get(name) {
                     // Keep the local's name in what cannot be resolved.
-                    return match str_expr(init, scope, d) {
+                    return match str_expr_in(init, scope, d, need) {
                         // A bare name (a parameter, another local) stays
                         // bare: topic parameters are detected by name.
                         StrExpr::Unknown(t)
-                            if !t.starts_with(&format!("{name} = "))
+                            if !t
+                                .strip_prefix(name.as_str())
+                                .is_some_and(|r| r.starts_with(" = "))
                                 && !t.chars().all(|c| c.is_alphanumeric() || c == '_') =>
                         {
                             StrExpr::Unknown(format!("{name} = {t}"))
@@ -666,7 +738,7 @@ fn str_expr(e: &Expr, scope: &Scope<'_>, depth: u32) -> StrExpr {
                 if is_const_name(name) {
                     return StrExpr::Const(segs);
                 }
-                return StrExpr::Unknown(name.clone());
+                return StrExpr::Unknown(if need { name.clone() } else { String::new() });
             }
             if segs.last().is_some_and(|l| is_const_name(l)) {
                 let segs: Vec<String> = segs
@@ -675,23 +747,25 @@ fn str_expr(e: &Expr, scope: &Scope<'_>, depth: u32) -> StrExpr {
                     .collect();
                 return StrExpr::Const(segs);
             }
-            StrExpr::Unknown(text(e))
+            unknown(e, need)
         }
         Expr::Field(f) => match &f.member {
             syn::Member::Named(id) => StrExpr::Field(id.to_string()),
-            syn::Member::Unnamed(_) => StrExpr::Unknown(text(e)),
+            syn::Member::Unnamed(_) => unknown(e, need),
         },
-        Expr::Macro(m) => macro_str(&m.mac, scope, d),
+        Expr::Macro(m) => macro_str(&m.mac, scope, d, need),
         Expr::Call(c) => {
             let Expr::Path(fp) = &*c.func else {
-                return StrExpr::Unknown(text(e));
+                return unknown(e, need);
             };
             let segs = path_segments(&fp.path);
             if is_env_fn(&segs) {
                 if let Some(var) = c.args.first().and_then(str_lit) {
                     return StrExpr::Env { var, default: None };
                 }
-                if let Some(StrExpr::Const(p)) = c.args.first().map(|a| str_expr(a, scope, d)) {
+                if let Some(StrExpr::Const(p)) =
+                    c.args.first().map(|a| str_expr_in(a, scope, d, false))
+                {
                     return StrExpr::Env {
                         var: p.join("::"),
                         default: None,
@@ -716,9 +790,9 @@ fn str_expr(e: &Expr, scope: &Scope<'_>, depth: u32) -> StrExpr {
                     | (_, "into")
             );
             if passthrough && c.args.len() == 1 {
-                return str_expr(&c.args[0], scope, d);
+                return str_expr_in(&c.args[0], scope, d, need);
             }
-            StrExpr::Unknown(text(e))
+            unknown(e, need)
         }
         Expr::MethodCall(m) => {
             let method = m.method.to_string();
@@ -727,9 +801,9 @@ fn str_expr(e: &Expr, scope: &Scope<'_>, depth: u32) -> StrExpr {
                 | "expect" | "ok" | "trim" | "iter" | "into_iter" | "collect" | "cloned"
                 | "copied" | "to_vec" | "borrow" | "as_slice" | "unwrap_or_default" | "context"
                 | "with_context" | "map_err" | "map" | "deref" | "parse" | "ok_or"
-                | "ok_or_else" => str_expr(&m.receiver, scope, d),
+                | "ok_or_else" => str_expr_in(&m.receiver, scope, d, need),
                 "unwrap_or" | "unwrap_or_else" | "or" | "or_else" => {
-                    let base = str_expr(&m.receiver, scope, d);
+                    let base = str_expr_in(&m.receiver, scope, d, need);
                     let default = m.args.first().map(|a| str_expr(a, scope, d));
                     match (base, default) {
                         (StrExpr::Env { var, default: None }, Some(def)) => StrExpr::Env {
@@ -742,27 +816,43 @@ fn str_expr(e: &Expr, scope: &Scope<'_>, depth: u32) -> StrExpr {
                         (b, _) => b,
                     }
                 }
-                _ => StrExpr::Unknown(text(e)),
+                _ => unknown(e, need),
             }
         }
-        _ => StrExpr::Unknown(text(e)),
+        _ => unknown(e, need),
     }
 }
 
-fn macro_str(mac: &syn::Macro, scope: &Scope<'_>, d: u32) -> StrExpr {
-    let name = mac
-        .path
-        .segments
-        .last()
-        .map(|s| s.ident.to_string())
-        .unwrap_or_default();
-    let Some(args) = macro_args(mac) else {
-        return StrExpr::Unknown(text(mac));
+fn macro_str(mac: &syn::Macro, scope: &Scope<'_>, d: u32, need: bool) -> StrExpr {
+    // Only these macros resolve; any other is `Unknown` whether or not its
+    // body parses, so it is not parsed.
+    let name = match mac.path.segments.last() {
+        Some(s) => ["format", "concat", "vec", "env", "option_env"]
+            .into_iter()
+            .find(|n| s.ident == n)
+            .unwrap_or(""),
+        None => "",
     };
-    match name.as_str() {
+    if name.is_empty() {
+        return unknown(mac, need);
+    }
+    // Parsed once per file by the walker; parsed here only outside a walk
+    // (or when the body did not parse, which fails again).
+    let parsed;
+    let args: &[Expr] = match scope.macros.and_then(|m| m.get(&macro_key(mac))) {
+        Some(v) => v,
+        None => match macro_args(mac) {
+            Some(v) => {
+                parsed = v;
+                &parsed
+            }
+            None => return unknown(mac, need),
+        },
+    };
+    match name {
         "format" => {
             let Some(tpl) = args.first().and_then(str_lit) else {
-                return StrExpr::Unknown(text(mac));
+                return unknown(mac, need);
             };
             let (template, holes) = parse_template(&tpl);
             let positional: Vec<&Expr> = args.iter().skip(1).collect();
@@ -808,7 +898,10 @@ fn macro_str(mac: &syn::Macro, scope: &Scope<'_>, d: u32) -> StrExpr {
             }
         }
         "concat" => {
-            let parts: Vec<StrExpr> = args.iter().map(|a| str_expr(a, scope, d)).collect();
+            let parts: Vec<StrExpr> = args
+                .iter()
+                .map(|a| str_expr_in(a, scope, d, false))
+                .collect();
             if parts.iter().all(|p| matches!(p, StrExpr::Lit(_))) {
                 StrExpr::Lit(
                     parts
@@ -820,15 +913,15 @@ fn macro_str(mac: &syn::Macro, scope: &Scope<'_>, d: u32) -> StrExpr {
                         .collect(),
                 )
             } else {
-                StrExpr::Unknown(text(mac))
+                unknown(mac, need)
             }
         }
         "vec" => StrExpr::List(args.iter().map(|a| str_expr(a, scope, d)).collect()),
         "env" | "option_env" => match args.first().and_then(str_lit) {
             Some(var) => StrExpr::Env { var, default: None },
-            None => StrExpr::Unknown(text(mac)),
+            None => unknown(mac, need),
         },
-        _ => StrExpr::Unknown(text(mac)),
+        _ => unknown(mac, need),
     }
 }
 
@@ -937,15 +1030,21 @@ const CLIENT_PATH: Words = 1 << 15;
 
 /// The words of one piece of source text.
 fn words_of(t: &str) -> Words {
+    let mut w = lower_words(t);
+    if t.contains("Client::") || t.contains("Client {") {
+        w |= CLIENT_PATH;
+    }
+    w
+}
+
+/// The [`RECV_WORDS`] bits of `t` (case-insensitive).
+fn lower_words(t: &str) -> Words {
     let l = t.to_ascii_lowercase();
     let mut w: Words = 0;
     for (i, k) in RECV_WORDS.iter().enumerate() {
         if l.contains(k) {
             w |= 1 << i;
         }
-    }
-    if t.contains("Client::") || t.contains("Client {") {
-        w |= CLIENT_PATH;
     }
     w
 }
@@ -1003,7 +1102,7 @@ impl<'ast> ChainCache<'ast> {
                 Expr::Field(f) => &*f.base,
                 leaf => {
                     break ChainInfo {
-                        words: words_of(&text(leaf)),
+                        words: words_of_tokens(leaf),
                         depth: 0,
                     };
                 }
@@ -1019,10 +1118,10 @@ impl<'ast> ChainCache<'ast> {
                 Expr::MethodCall(m) => {
                     let mut w = base.words | words_of(&m.method.to_string());
                     if let Some(t) = &m.turbofish {
-                        w |= words_of(&text(t));
+                        w |= words_of_tokens(t);
                     }
                     for a in &m.args {
-                        w |= words_of(&text(a));
+                        w |= words_of_tokens(a);
                     }
                     ChainInfo {
                         words: w,
@@ -1030,7 +1129,7 @@ impl<'ast> ChainCache<'ast> {
                     }
                 }
                 Expr::Field(f) => ChainInfo {
-                    words: base.words | words_of(&text(&f.member)),
+                    words: base.words | words_of_tokens(&f.member),
                     depth: base.depth,
                 },
                 _ => base,
@@ -1228,6 +1327,7 @@ impl<'ast> Walker<'ast, '_> {
             consumer_handler: self.in_nova_handler,
             reads_messages: self.in_nova_handler,
             dedupes: self.in_nova_handler,
+            macros: Some(self.macros),
             ..Scope::default()
         };
         let mut idx = 0usize;
@@ -1292,13 +1392,18 @@ impl<'ast> Walker<'ast, '_> {
     }
 
     fn note_call(&mut self, name: &str, line: u32) {
-        let dd = dedupe_name(name);
-        if let Some(s) = self.fns.last_mut() {
-            s.calls.entry(name.to_string()).or_insert(line);
-            if dd {
-                s.dedupes = true;
-            }
+        let Some(s) = self.fns.last_mut() else {
+            return;
+        };
+        // A name already noted keeps its first line, and its dedupe check
+        // was done then: nothing to copy or test again.
+        if s.calls.contains_key(name) {
+            return;
         }
+        if dedupe_name(name) {
+            s.dedupes = true;
+        }
+        s.calls.insert(name.to_string(), line);
     }
 
     fn mark_consumer(&mut self) {
@@ -1391,7 +1496,7 @@ impl<'ast> Walker<'ast, '_> {
         let exprs: Vec<StrExpr> = args
             .iter()
             .map(|a| {
-                let s = str_expr(a, scope, 0);
+                let s = str_expr_in(a, scope, 0, false);
                 match &s {
                     StrExpr::Lit(_)
                     | StrExpr::Const(_)
@@ -2150,5 +2255,71 @@ impl<'ast> Walker<'ast, '_> {
                 _ => return None,
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The spacing rules as they were written before [`tidy`].
+    fn tidy_by_replace(s: &str) -> String {
+        s.replace(" . ", ".")
+            .replace(" :: ", "::")
+            .replace("& ", "&")
+            .replace(" (", "(")
+            .replace("( ", "(")
+            .replace(" )", ")")
+    }
+
+    #[test]
+    fn tidy_matches_the_replace_chain() {
+        let samples = [
+            "self . content . get_post ( & id )",
+            "reqwest :: Client :: new ( )",
+            "f ( ( a ) )",
+            "x . . y",
+            "a  ::  b",
+            "& & x",
+            "(  )",
+            "no_spaces",
+            "",
+            " ",
+        ];
+        for s in samples {
+            assert_eq!(tidy(s.to_string()), tidy_by_replace(s), "{s:?}");
+        }
+        // Every string of up to 6 characters over the rule alphabet.
+        let alphabet = [' ', '.', ':', '&', '(', ')', 'a'];
+        let mut checked = 0usize;
+        for len in 0..=6u32 {
+            for mut n in 0..alphabet.len().pow(len) {
+                let mut s = String::new();
+                for _ in 0..len {
+                    s.push(alphabet[n % alphabet.len()]);
+                    n /= alphabet.len();
+                }
+                assert_eq!(tidy(s.clone()), tidy_by_replace(&s), "{s:?}");
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 137_257);
+    }
+
+    #[test]
+    fn token_words_match_the_words_of_the_text() {
+        let exprs: [Expr; 4] = [
+            syn::parse_quote!(reqwest::Client::new()),
+            syn::parse_quote!(self.pool.get().await),
+            syn::parse_quote!(GrpcClient { addr: "x" }),
+            syn::parse_quote!(foo("Client :: x")),
+        ];
+        for e in &exprs {
+            assert_eq!(words_of_tokens(e), words_of(&text(e)));
+        }
+        assert_eq!(
+            words_of_tokens(&exprs[0]),
+            CLIENT_PATH | 1 << 1 | 1 << 4 // "client", "reqwest"
+        );
     }
 }

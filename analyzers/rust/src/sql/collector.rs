@@ -285,16 +285,46 @@ fn is_screaming(name: &str) -> bool {
 
 /// Source text of an expression, tidied (`self . sql` -> `self.sql`).
 pub(crate) fn expr_text(e: &impl ToTokens) -> String {
-    let s = e.to_token_stream().to_string();
-    s.replace(" . ", ".")
-        .replace(" :: ", "::")
-        .replace(":: ", "::")
-        .replace("& ", "&")
-        .replace(" (", "(")
-        .replace("( ", "(")
-        .replace(" )", ")")
-        .replace(" ,", ",")
-        .replace(" !(", "!(")
+    tidy_text(e.to_token_stream().to_string())
+}
+
+/// The spacing rules of [`expr_text`] on rendered tokens.
+fn tidy_text(s: String) -> String {
+    // Applied in order, each to the result of the one before.
+    const RULES: [(&str, &str); 9] = [
+        (" . ", "."),
+        (" :: ", "::"),
+        (":: ", "::"),
+        ("& ", "&"),
+        (" (", "("),
+        ("( ", "("),
+        (" )", ")"),
+        (" ,", ","),
+        (" !(", "!("),
+    ];
+    let mut cur = s;
+    // Every pattern has a space: a lone ident or literal is kept as is, and
+    // a rule whose pattern is absent costs no copy.
+    if !cur.as_bytes().contains(&b' ') {
+        return cur;
+    }
+    let mut spare = String::new();
+    for (pat, rep) in RULES {
+        if !cur.contains(pat) {
+            continue;
+        }
+        spare.clear();
+        spare.reserve(cur.len());
+        let mut last = 0;
+        for (i, _) in cur.match_indices(pat) {
+            spare.push_str(&cur[last..i]);
+            spare.push_str(rep);
+            last = i + pat.len();
+        }
+        spare.push_str(&cur[last..]);
+        std::mem::swap(&mut cur, &mut spare);
+    }
+    cur
 }
 
 fn path_segments(p: &syn::Path) -> Vec<String> {
@@ -554,13 +584,15 @@ impl Collector<'_> {
         });
     }
 
-    fn record_call(&mut self, name: String, span: Span) {
-        let line = line_col(span).0;
+    fn record_call(&mut self, name: &str, span: Span) {
+        // Most calls repeat a name already seen: copy it only when new.
         if let Some(ctx) = self.fns.last_mut()
-            && ctx.seen.insert(name.clone())
-            && let Some(info) = self.out.functions.get_mut(ctx.info)
+            && !ctx.seen.contains(name)
         {
-            info.calls.push((name, line));
+            ctx.seen.insert(name.to_string());
+            if let Some(info) = self.out.functions.get_mut(ctx.info) {
+                info.calls.push((name.to_string(), line_col(span).0));
+            }
         }
     }
 
@@ -1425,7 +1457,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             let segs = path_segments(&p.path);
             let span = first_span(&p.path);
             if let Some(last) = segs.last().cloned() {
-                self.record_call(last.clone(), span);
+                self.record_call(&last, span);
                 let first = segs.first().map(String::as_str).unwrap_or("");
                 let single = segs.len() == 1;
                 let neo4j = (first == "neo4rs" && (last == "query" || segs.len() == 3))
@@ -1496,7 +1528,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
 
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
         let method = m.method.to_string();
-        self.record_call(method.clone(), m.method.span());
+        self.record_call(&method, m.method.span());
         visit::visit_expr_method_call(self, m);
         if BUILDER_METHODS.contains(&method.as_str()) {
             self.builder_method(m);
@@ -1592,5 +1624,42 @@ fn is_query_builder_new(c: &syn::ExprCall) -> bool {
             owner.ident == "QueryBuilder" && (last.ident == "new" || last.ident == "with_arguments")
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tidy_text_matches_the_replace_chain() {
+        let by_replace = |s: &str| {
+            s.replace(" . ", ".")
+                .replace(" :: ", "::")
+                .replace(":: ", "::")
+                .replace("& ", "&")
+                .replace(" (", "(")
+                .replace("( ", "(")
+                .replace(" )", ")")
+                .replace(" ,", ",")
+                .replace(" !(", "!(")
+        };
+        // Every string of up to 6 characters over the rule alphabet.
+        let alphabet = [' ', '.', ':', '&', '(', ')', ',', '!'];
+        let mut checked = 0usize;
+        for len in 0..=6u32 {
+            for mut n in 0..alphabet.len().pow(len) {
+                let mut s = String::new();
+                for _ in 0..len {
+                    s.push(alphabet[n % alphabet.len()]);
+                    n /= alphabet.len();
+                }
+                assert_eq!(tidy_text(s.clone()), by_replace(&s), "{s:?}");
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 299_593);
+        let e: Expr = syn::parse_quote!(sqlx::query!("x", a.b, &c).fetch(&*pool));
+        assert_eq!(expr_text(&e), by_replace(&e.to_token_stream().to_string()));
     }
 }
