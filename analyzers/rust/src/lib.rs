@@ -13,6 +13,7 @@ pub mod graph;
 pub mod offline;
 pub mod resolve;
 pub mod sql;
+mod tidy;
 pub mod unit;
 
 /// Prefix of the placeholder identifier that stands for a `format!` hole in

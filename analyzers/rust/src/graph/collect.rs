@@ -105,28 +105,7 @@ fn tidy(s: String) -> String {
         ("( ", "("),
         (" )", ")"),
     ];
-    // Every pattern contains a space.
-    if !s.as_bytes().contains(&b' ') {
-        return s;
-    }
-    let mut cur = s;
-    let mut spare = String::new();
-    for (pat, rep) in RULES {
-        if !cur.contains(pat) {
-            continue;
-        }
-        spare.clear();
-        spare.reserve(cur.len());
-        let mut last = 0;
-        for (i, _) in cur.match_indices(pat) {
-            spare.push_str(&cur[last..i]);
-            spare.push_str(rep);
-            last = i + pat.len();
-        }
-        spare.push_str(&cur[last..]);
-        std::mem::swap(&mut cur, &mut spare);
-    }
-    cur
+    crate::tidy::replace_all(s, &RULES)
 }
 
 /// [`words_of`] the [`text`] of `t`, without building the tidied text when

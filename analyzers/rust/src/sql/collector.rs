@@ -290,7 +290,6 @@ pub(crate) fn expr_text(e: &impl ToTokens) -> String {
 
 /// The spacing rules of [`expr_text`] on rendered tokens.
 fn tidy_text(s: String) -> String {
-    // Applied in order, each to the result of the one before.
     const RULES: [(&str, &str); 9] = [
         (" . ", "."),
         (" :: ", "::"),
@@ -302,29 +301,7 @@ fn tidy_text(s: String) -> String {
         (" ,", ","),
         (" !(", "!("),
     ];
-    let mut cur = s;
-    // Every pattern has a space: a lone ident or literal is kept as is, and
-    // a rule whose pattern is absent costs no copy.
-    if !cur.as_bytes().contains(&b' ') {
-        return cur;
-    }
-    let mut spare = String::new();
-    for (pat, rep) in RULES {
-        if !cur.contains(pat) {
-            continue;
-        }
-        spare.clear();
-        spare.reserve(cur.len());
-        let mut last = 0;
-        for (i, _) in cur.match_indices(pat) {
-            spare.push_str(&cur[last..i]);
-            spare.push_str(rep);
-            last = i + pat.len();
-        }
-        spare.push_str(&cur[last..]);
-        std::mem::swap(&mut cur, &mut spare);
-    }
-    cur
+    crate::tidy::replace_all(s, &RULES)
 }
 
 fn path_segments(p: &syn::Path) -> Vec<String> {
