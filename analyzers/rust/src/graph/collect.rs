@@ -1269,6 +1269,25 @@ fn outbox_receiver(recv: &Expr) -> bool {
 }
 
 impl<'ast> Walker<'ast, '_> {
+    /// Record a string-like `const`/`static` (module path, plus the `impl`
+    /// type for consts) for topic resolution.
+    fn record_const(&mut self, ident: &syn::Ident, expr: &syn::Expr, in_impl_scope: bool) {
+        let value = simple_str(expr);
+        if matches!(value, StrExpr::Unknown(_)) {
+            return;
+        }
+        let mut module = self.mods.clone();
+        if in_impl_scope {
+            module.extend(self.impl_type.last().cloned());
+        }
+        self.out.consts.push(TopicConst {
+            name: ident.to_string(),
+            module,
+            value,
+            line: line_of(ident),
+        });
+    }
+
     fn scope(&self) -> &Scope<'ast> {
         self.fns.last().unwrap_or(&self.empty)
     }
@@ -1742,45 +1761,17 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
     }
 
     fn visit_item_const(&mut self, c: &'ast syn::ItemConst) {
-        let value = simple_str(&c.expr);
-        if !matches!(value, StrExpr::Unknown(_)) {
-            let mut module = self.mods.clone();
-            module.extend(self.impl_type.last().cloned());
-            self.out.consts.push(TopicConst {
-                name: c.ident.to_string(),
-                module,
-                value,
-                line: line_of(&c.ident),
-            });
-        }
+        self.record_const(&c.ident, &c.expr, true);
         visit::visit_item_const(self, c);
     }
 
     fn visit_impl_item_const(&mut self, c: &'ast syn::ImplItemConst) {
-        let value = simple_str(&c.expr);
-        if !matches!(value, StrExpr::Unknown(_)) {
-            let mut module = self.mods.clone();
-            module.extend(self.impl_type.last().cloned());
-            self.out.consts.push(TopicConst {
-                name: c.ident.to_string(),
-                module,
-                value,
-                line: line_of(&c.ident),
-            });
-        }
+        self.record_const(&c.ident, &c.expr, true);
         visit::visit_impl_item_const(self, c);
     }
 
     fn visit_item_static(&mut self, c: &'ast syn::ItemStatic) {
-        let value = simple_str(&c.expr);
-        if !matches!(value, StrExpr::Unknown(_)) {
-            self.out.consts.push(TopicConst {
-                name: c.ident.to_string(),
-                module: self.mods.clone(),
-                value,
-                line: line_of(&c.ident),
-            });
-        }
+        self.record_const(&c.ident, &c.expr, false);
         visit::visit_item_static(self, c);
     }
 
