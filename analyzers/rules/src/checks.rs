@@ -126,49 +126,38 @@ fn tables(model: &Model, out: &mut Vec<Finding>) {
                     if *service == o.service {
                         continue;
                     }
-                    let mine: Vec<&&Access> =
-                        accesses.iter().filter(|a| a.service == *service).collect();
+                    let subject = Subject {
+                        service: Some(service.clone()),
+                        table: Some(table.to_string()),
+                        to: Some(o.service.clone()),
+                        ..Subject::default()
+                    };
+                    // The locations of this service's accesses of one kind.
+                    let locations = |write: bool| {
+                        accesses
+                            .iter()
+                            .filter(|a| a.service == *service && a.op.is_write() == write)
+                            .flat_map(|a| access_locations(a))
+                            .collect()
+                    };
+                    let owner = format!("owned by {} ({})", o.service, o.basis.describe());
                     if ops.has_write() {
                         let write_ops: OpSet = ops.iter().filter(|op| op.is_write()).collect();
                         out.push(finding(
                             "foreign-write",
-                            Subject {
-                                service: Some(service.clone()),
-                                table: Some(table.to_string()),
-                                to: Some(o.service.clone()),
-                                ..Subject::default()
-                            },
+                            subject.clone(),
                             None,
-                            format!(
-                                "{service} writes `{table}` ({write_ops}), owned by {} ({})",
-                                o.service,
-                                o.basis.describe()
-                            ),
-                            mine.iter()
-                                .filter(|a| a.op.is_write())
-                                .flat_map(|a| access_locations(a))
-                                .collect(),
+                            format!("{service} writes `{table}` ({write_ops}), {owner}"),
+                            locations(true),
                         ));
                     }
                     if ops.contains(Op::Read) {
                         out.push(finding(
                             "foreign-read",
-                            Subject {
-                                service: Some(service.clone()),
-                                table: Some(table.to_string()),
-                                to: Some(o.service.clone()),
-                                ..Subject::default()
-                            },
+                            subject,
                             None,
-                            format!(
-                                "{service} reads `{table}`, owned by {} ({})",
-                                o.service,
-                                o.basis.describe()
-                            ),
-                            mine.iter()
-                                .filter(|a| a.op == Op::Read)
-                                .flat_map(|a| access_locations(a))
-                                .collect(),
+                            format!("{service} reads `{table}`, {owner}"),
+                            locations(false),
                         ));
                     }
                 }
