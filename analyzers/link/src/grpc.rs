@@ -85,48 +85,11 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
         }
     }
 
-    // Client getters, for `pool.content().get_post(..)` across crates.
-    let mut getters: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    for c in input.crates {
-        for f in live_files(c) {
-            for g in f
-                .facts
-                .graph
-                .grpc_clients
-                .iter()
-                .filter(|g| g.shape == ClientShape::ReturnType)
-            {
-                if let Some(n) = &g.name {
-                    getters
-                        .entry(n.clone())
-                        .or_default()
-                        .push((c.package.clone(), g.service.clone()));
-                }
-            }
-        }
-    }
-
-    // Client-typed struct fields, for `state.identity.verify_user(..)` in
-    // a file that does not see the field's type.
-    let mut client_fields: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    for c in input.crates {
-        for f in live_files(c) {
-            for g in f
-                .facts
-                .graph
-                .grpc_clients
-                .iter()
-                .filter(|g| g.shape == ClientShape::Field)
-            {
-                if let Some(n) = &g.name {
-                    client_fields
-                        .entry(n.clone())
-                        .or_default()
-                        .push((c.package.clone(), g.service.clone()));
-                }
-            }
-        }
-    }
+    // Client getters, for `pool.content().get_post(..)` across crates, and
+    // client-typed struct fields, for `state.identity.verify_user(..)` in a
+    // file that does not see the field's type.
+    let getters = clients_by_name(input, ClientShape::ReturnType);
+    let client_fields = clients_by_name(input, ClientShape::Field);
     let unique_in_scope =
         |map: &BTreeMap<String, Vec<(String, String)>>, name: &str, package: &str| {
             let seen: BTreeSet<&String> = map
@@ -296,4 +259,31 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
         (&a.package, &a.name, &a.location).cmp(&(&b.package, &b.name, &b.location))
     });
     protos
+}
+
+/// Client facts of one shape, by name (getter or field name) -> (package,
+/// proto service), over the live files of every crate.
+fn clients_by_name(
+    input: &crate::LinkInput<'_>,
+    shape: ClientShape,
+) -> BTreeMap<String, Vec<(String, String)>> {
+    let mut out: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for c in input.crates {
+        for f in live_files(c) {
+            for g in f
+                .facts
+                .graph
+                .grpc_clients
+                .iter()
+                .filter(|g| g.shape == shape)
+            {
+                if let Some(n) = &g.name {
+                    out.entry(n.clone())
+                        .or_default()
+                        .push((c.package.clone(), g.service.clone()));
+                }
+            }
+        }
+    }
+    out
 }
