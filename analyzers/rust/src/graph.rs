@@ -12,6 +12,7 @@ mod collect;
 mod tests;
 
 pub use collect::collect;
+pub(crate) use collect::collect_with;
 
 /// A string value as written in code (a topic, a URL, a host), before
 /// cross-file resolution.

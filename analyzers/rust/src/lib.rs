@@ -10,6 +10,7 @@
 
 pub mod attribution;
 pub mod graph;
+mod macros;
 pub mod offline;
 pub mod resolve;
 pub mod sql;
@@ -199,7 +200,9 @@ fn parse_file_inner(source: &str, in_test_file: bool) -> Result<FileFacts, Parse
         }
     })?;
     let mut facts = FileFacts::default();
-    sql::collect(&file, in_test_file, &mut facts);
-    graph::collect(&file, in_test_file, &mut facts.graph);
+    // Macro bodies are parsed once, for both collectors.
+    let macros = macros::MacroArgs::of_file(&file);
+    sql::collector::collect(&file, &macros, in_test_file, &mut facts);
+    graph::collect_with(&file, &macros, in_test_file, &mut facts.graph);
     Ok(facts)
 }

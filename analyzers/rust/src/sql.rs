@@ -27,7 +27,7 @@
 
 use serde::{Deserialize, Serialize};
 
-mod collector;
+pub(crate) mod collector;
 mod format;
 mod orm;
 #[cfg(test)]
@@ -183,5 +183,6 @@ pub struct OrmUse {
 
 /// Walk `file` and push SQL sites, consts, functions and ORM uses.
 pub fn collect(file: &syn::File, in_test_file: bool, out: &mut super::FileFacts) {
-    collector::collect(file, in_test_file, out);
+    let macros = crate::macros::MacroArgs::of_file(file);
+    collector::collect(file, &macros, in_test_file, out);
 }

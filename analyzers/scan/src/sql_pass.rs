@@ -25,11 +25,14 @@
 
 use nova_config::Config;
 use nova_model::{
-    Access, Confidence, DiagCode, Diagnostic, Location, Op, Severity, StoreKind, StoreQuery,
+    Access, Confidence, DiagCode, Diagnostic, Dialect, Location, Op, Severity, StoreKind,
+    StoreQuery,
 };
 use nova_rust::attribution::{Attribution, attribute, full_fn_path};
 use nova_rust::offline::{normalize_sql, parse_offline};
-use nova_rust::resolve::{ConstTable, Origin, holes_as_braces, normalize_paths, resolve_with};
+use nova_rust::resolve::{
+    ConstTable, Origin, Resolved, holes_as_braces, normalize_paths, resolve_with,
+};
 use nova_rust::sql::{Orm, SqlExpr, SqlSite};
 use nova_rust::unit::{Crate, ParsedFile};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -76,18 +79,65 @@ pub fn sql_pass_with_offline(
     };
     let mut order: Vec<&Crate> = crates.iter().collect();
     order.sort_by(|a, b| a.package.cmp(&b.package));
+    // 1. Resolve every site to texts and targets (sequential: consts,
+    //    attribution and file reads are shared state).
+    let mut pending = Vec::new();
     for c in &order {
         for f in &c.files {
             for site in &f.facts.sql_sites {
-                pass.site(c, f, site);
+                if let Some(p) = pass.resolve_site(c, f, site) {
+                    pending.push(p);
+                }
             }
             pass.orm(c, f);
         }
+    }
+    // 2. Analyse every distinct (dialect, text) once, on all cores.
+    let analyses = analyze_all(&pending, &config.scan.default_schemas);
+    // 3. Turn the analyses into accesses, store queries and diagnostics.
+    for p in &pending {
+        pass.record(p, &analyses);
     }
     for (path, json) in sqlx_files {
         pass.offline(&order, path, json);
     }
     pass.finish()
+}
+
+/// A site resolved to texts, waiting for their analysis.
+struct Pending<'c> {
+    dialect: Dialect,
+    site: &'c SqlSite,
+    in_test: bool,
+    function: Option<String>,
+    /// Where the text is (accesses and text diagnostics point here).
+    location: Location,
+    resolved: Resolved,
+    service_of_crate: Option<String>,
+    targets: Vec<Target>,
+}
+
+/// The analysis of every distinct (dialect, text) of the pending sites.
+type Analyses<'p> = HashMap<(Dialect, &'p str), nova_sql::Analysis>;
+
+/// Analyse every distinct text of `pending` once, in parallel (rayon).
+fn analyze_all<'p>(pending: &'p [Pending<'_>], default_schemas: &[String]) -> Analyses<'p> {
+    use rayon::prelude::*;
+    let mut jobs: Vec<(Dialect, &str)> = pending
+        .iter()
+        .flat_map(|p| p.resolved.texts.iter().map(|t| (p.dialect, t.as_str())))
+        .collect();
+    jobs.sort_unstable();
+    jobs.dedup();
+    jobs.into_par_iter()
+        .map(|(dialect, text)| {
+            let opts = nova_sql::Options {
+                dialect,
+                default_schemas: default_schemas.to_vec(),
+            };
+            ((dialect, text), nova_sql::analyze(text, &opts))
+        })
+        .collect()
 }
 
 /// Where an access goes: a service, and the library hop if any.
@@ -146,7 +196,14 @@ impl Pass<'_> {
         self.out.diagnostics.push(d);
     }
 
-    fn site(&mut self, c: &Crate, f: &ParsedFile, site: &SqlSite) {
+    /// Resolve one site: `None` when there is nothing to analyse (test code,
+    /// not SQL, or unresolvable, which gets its diagnostic here).
+    fn resolve_site<'c>(
+        &mut self,
+        c: &'c Crate,
+        f: &ParsedFile,
+        site: &'c SqlSite,
+    ) -> Option<Pending<'c>> {
         let in_test = site.in_test || f.in_test;
         // The call (for diagnostics about the call itself: SQL that cannot
         // be resolved, library code no service calls); accesses and the
@@ -171,13 +228,13 @@ impl Pass<'_> {
             found.insert(normalize_sql(t));
         }
         if in_test && !self.config.scan.include_tests {
-            return;
+            return None;
         }
         let service_of_crate = c.service.clone();
         if resolved.texts.is_empty() && site.inferred && matches!(expr, SqlExpr::Const(_)) {
             // `.query(SOME_ID)` with a const that is not a string const of the
             // scanned crates: not SQL.
-            return;
+            return None;
         }
         if resolved.texts.is_empty() {
             let mut d = Diagnostic::new(
@@ -195,14 +252,39 @@ impl Pass<'_> {
                 d = d.for_service(s);
             }
             self.diag(d);
-            return;
+            return None;
         }
-
         let targets = self.targets(c, function.as_deref(), &call);
-        let opts = self.options(c);
+        Some(Pending {
+            dialect: c.dialect,
+            site,
+            in_test,
+            function,
+            location,
+            resolved,
+            service_of_crate,
+            targets,
+        })
+    }
+
+    /// Record the accesses, store queries and diagnostics of a resolved site.
+    fn record(&mut self, p: &Pending<'_>, analyses: &Analyses<'_>) {
+        let Pending {
+            dialect,
+            site,
+            in_test,
+            function,
+            location,
+            resolved,
+            service_of_crate,
+            targets,
+        } = p;
+        let in_test = *in_test;
         let mut unresolved_tables: BTreeSet<String> = BTreeSet::new();
         for text in &resolved.texts {
-            let analysis = nova_sql::analyze(text, &opts);
+            let Some(analysis) = analyses.get(&(*dialect, text.as_str())) else {
+                continue;
+            };
             self.out.statements += analysis.statements as u64;
             let not_sql = site.inferred
                 && site.store.is_none()
@@ -232,7 +314,7 @@ impl Pass<'_> {
                 };
                 objects.sort();
                 objects.dedup();
-                for t in &targets {
+                for t in targets {
                     self.stores.insert((
                         t.service.clone(),
                         store,
@@ -253,7 +335,7 @@ impl Pass<'_> {
                 if self.ignored(&a.table) {
                     continue;
                 }
-                for t in &targets {
+                for t in targets {
                     let key = (
                         t.service.clone(),
                         a.table.clone(),

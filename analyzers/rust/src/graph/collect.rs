@@ -5,6 +5,7 @@
 //! aliases, getters), then the main pass records sites with their enclosing
 //! function and resolves string expressions through `let` bindings.
 
+use crate::macros::{Args, MacroArgs, parse_args};
 use super::{
     ClientShape, EnvRead, FieldInit, GraphFacts, GraphFn, GrpcClient, GrpcServer, HttpCall,
     InfraHint, RpcCall, ServerShape, StrCall, StrExpr, TopicApi, TopicConst, TopicParam, TopicRole,
@@ -23,12 +24,25 @@ pub fn collect(file: &syn::File, in_test_file: bool, out: &mut GraphFacts) {
         out.generated = true;
         return;
     }
+    collect_with(file, &MacroArgs::of_file(file), in_test_file, out);
+}
+
+/// [`collect`], with the file's macro bodies already parsed.
+pub(crate) fn collect_with(
+    file: &syn::File,
+    macros: &MacroArgs,
+    in_test_file: bool,
+    out: &mut GraphFacts,
+) {
+    if file_is_generated(&file.items) {
+        out.generated = true;
+        return;
+    }
     let mut pre = PrePass::default();
     pre.items(&file.items);
-    let macros = parse_macros(file);
     let mut v = Walker {
         pre,
-        macros: &macros,
+        macros,
         out,
         in_test_file,
         test_depth: 0,
@@ -38,7 +52,7 @@ pub fn collect(file: &syn::File, in_test_file: bool, out: &mut GraphFacts) {
         handled_env: HashSet::new(),
         seen_infra: HashSet::new(),
         empty: Scope {
-            macros: Some(&macros),
+            macros: Some(macros),
             ..Scope::default()
         },
         in_nova_handler: false,
@@ -417,16 +431,6 @@ fn parse_template(t: &str) -> (String, Vec<Option<String>>) {
     (out, holes)
 }
 
-fn macro_args(mac: &syn::Macro) -> Option<Vec<Expr>> {
-    use syn::parse::Parser;
-    use syn::punctuated::Punctuated;
-    let parser = Punctuated::<Expr, syn::Token![,]>::parse_terminated;
-    parser
-        .parse2(mac.tokens.clone())
-        .ok()
-        .map(|p| p.into_iter().collect())
-}
-
 fn is_env_fn(segs: &[String]) -> bool {
     match segs {
         [.., a, b] => {
@@ -651,9 +655,9 @@ struct Scope<'ast> {
     consumer_handler: bool,
     reads_messages: bool,
     dedupes: bool,
-    /// The file's macro bodies parsed once (see [`parse_macros`]), so that
-    /// [`macro_str`] does not parse them again; `None` outside a walk.
-    macros: Option<&'ast HashMap<MacroKey, Vec<Expr>>>,
+    /// The file's macro bodies parsed once, so that [`macro_str`] does not
+    /// parse them again; `None` outside a walk.
+    macros: Option<&'ast MacroArgs>,
 }
 
 /// Resolve an expression to a [`StrExpr`] through `scope`'s bindings.
@@ -815,18 +819,13 @@ fn macro_str(mac: &syn::Macro, scope: &Scope<'_>, d: u32, need: bool) -> StrExpr
     if name.is_empty() {
         return unknown(mac, need);
     }
-    // Parsed once per file by the walker; parsed here only outside a walk
-    // (or when the body did not parse, which fails again).
-    let parsed;
-    let args: &[Expr] = match scope.macros.and_then(|m| m.get(&macro_key(mac))) {
-        Some(v) => v,
-        None => match macro_args(mac) {
-            Some(v) => {
-                parsed = v;
-                &parsed
-            }
-            None => return unknown(mac, need),
-        },
+    // Parsed once per file by the walker; parsed here only outside a walk.
+    let args = match scope.macros {
+        Some(m) => m.args(mac),
+        None => parse_args(mac).map(Args::Own),
+    };
+    let Some(args) = args else {
+        return unknown(mac, need);
     };
     match name {
         "format" => {
@@ -988,9 +987,8 @@ struct Walker<'ast, 'o> {
     empty: Scope<'ast>,
     /// Inside `impl nova_consumer::Handler for X`.
     in_nova_handler: bool,
-    /// Macro bodies parsed as comma-separated expressions, by the position
-    /// of the macro path.
-    macros: &'ast HashMap<(usize, usize), Vec<Expr>>,
+    /// The file's macro bodies, parsed once.
+    macros: &'ast MacroArgs,
     /// What the receivers of method chains say, computed once per node.
     chains: ChainCache<'ast>,
 }
@@ -1121,45 +1119,6 @@ impl<'ast> ChainCache<'ast> {
 
 /// Receivers rendered in full up to this many chained calls.
 const MAX_RECEIVER_CALLS: u32 = 16;
-
-type MacroKey = (usize, usize);
-
-fn macro_key(mac: &syn::Macro) -> MacroKey {
-    let p = mac.path.span().start();
-    (p.line, p.column)
-}
-
-/// Finds macros whose bodies parse as expressions.
-#[derive(Default)]
-struct MacroFinder {
-    out: Vec<(MacroKey, Vec<Expr>)>,
-}
-
-impl<'ast> Visit<'ast> for MacroFinder {
-    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        if let Some(args) = macro_args(mac) {
-            self.out.push((macro_key(mac), args));
-        }
-    }
-}
-
-/// Parse every macro body of `file` (recursively) once, so the walker can
-/// look into `tokio::join!(..)`, `info!(.., call())` and outbox macros.
-fn parse_macros(file: &syn::File) -> HashMap<MacroKey, Vec<Expr>> {
-    let mut finder = MacroFinder::default();
-    finder.visit_file(file);
-    let mut queue = finder.out;
-    let mut map = HashMap::new();
-    while let Some((k, exprs)) = queue.pop() {
-        let mut f = MacroFinder::default();
-        for e in &exprs {
-            f.visit_expr(e);
-        }
-        queue.extend(f.out);
-        map.insert(k, exprs);
-    }
-    map
-}
 
 const OUTBOX_METHODS: &[&str] = &[
     "enqueue",
@@ -1920,7 +1879,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
             .map(|s| s.ident.to_string())
             .unwrap_or_default();
         let macros = self.macros;
-        if let Some(args) = macros.get(&macro_key(mac)) {
+        if let Some(args) = macros.get(mac) {
             if name.to_ascii_lowercase().contains("outbox") {
                 let refs: Vec<&Expr> = args.iter().collect();
                 self.outbox_site(&refs, &format!("{name}!"), line_of(mac));

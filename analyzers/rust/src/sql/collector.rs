@@ -4,13 +4,13 @@ use super::format::{FormatPiece, escape, parse_format_template};
 use super::orm::{attr_string_value, diesel_tables};
 use super::{ConstDef, FnInfo, Orm, OrmUse, SqlExpr, SqlSite};
 use crate::FileFacts;
+use crate::macros::MacroArgs;
 use nova_model::StoreKind;
 use proc_macro2::Span;
 use quote::ToTokens;
 use std::collections::{HashMap, HashSet};
-use syn::punctuated::Punctuated;
 use syn::visit::{self, Visit};
-use syn::{Attribute, BinOp, Expr, Lit, Pat, Stmt, Token, UseTree};
+use syn::{Attribute, BinOp, Expr, Lit, Pat, Stmt, UseTree};
 
 /// sqlx query macros (`sqlx::query!` and friends).
 const SQLX_MACROS: &[&str] = &[
@@ -114,9 +114,15 @@ const CLICKHOUSE_CRATES: &[&str] = &["clickhouse", "clickhouse_rs", "klickhouse"
 /// Maximum recursion when evaluating an expression.
 const MAX_EVAL_DEPTH: usize = 48;
 
-pub(crate) fn collect(file: &syn::File, in_test_file: bool, out: &mut FileFacts) {
+pub(crate) fn collect(
+    file: &syn::File,
+    macros: &MacroArgs,
+    in_test_file: bool,
+    out: &mut FileFacts,
+) {
     let imports = Imports::from_file(file);
     let mut c = Collector {
+        macros,
         out,
         imports,
         in_test_file,
@@ -246,6 +252,8 @@ struct FnCtx {
 }
 
 struct Collector<'o> {
+    /// The file's macro bodies, parsed once (shared with the graph walk).
+    macros: &'o MacroArgs,
     out: &'o mut FileFacts,
     imports: Imports,
     in_test_file: bool,
@@ -429,12 +437,6 @@ fn block_tail(b: &syn::Block) -> Option<&Expr> {
         Stmt::Expr(e, None) => Some(e),
         _ => None,
     }
-}
-
-fn parse_args(mac: &syn::Macro) -> Option<Vec<Expr>> {
-    mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
-        .ok()
-        .map(|p| p.into_iter().collect())
 }
 
 fn pat_idents(p: &Pat, out: &mut Vec<String>) {
@@ -882,11 +884,11 @@ impl Collector<'_> {
         let name = mac.path.segments.last()?.ident.to_string();
         match name.as_str() {
             "format" | "formatcp" | "format_args" | "formatdoc" | "const_format" => {
-                let args = parse_args(mac)?;
+                let args = self.macros.args(mac)?;
                 self.eval_format(&args, name == "formatdoc", d)
             }
             "concat" | "concatcp" | "const_concat" => {
-                let args = parse_args(mac)?;
+                let args = self.macros.args(mac)?;
                 let parts = args
                     .iter()
                     .map(|a| match a {
@@ -906,7 +908,7 @@ impl Collector<'_> {
                 Some(concat(parts))
             }
             "include_str" => {
-                let args = parse_args(mac)?;
+                let args = self.macros.args(mac)?;
                 match args.first()? {
                     Expr::Lit(l) => match &l.lit {
                         Lit::Str(s) => Some(SqlExpr::Include(s.value())),
@@ -916,7 +918,7 @@ impl Collector<'_> {
                 }
             }
             "indoc" | "sql" => {
-                let args = parse_args(mac)?;
+                let args = self.macros.args(mac)?;
                 match self.eval_at(args.first()?, d)? {
                     SqlExpr::Lit(s) => Some(SqlExpr::Lit(dedent(&s))),
                     other => Some(other),
@@ -1013,7 +1015,7 @@ impl Collector<'_> {
     // ---- sites ----
 
     fn sqlx_macro(&mut self, mac: &syn::Macro, name: &str) {
-        let Some(args) = parse_args(mac) else {
+        let Some(args) = self.macros.args(mac) else {
             self.push_site(
                 SqlExpr::Unknown(mac.tokens.to_string()),
                 first_span(&mac.path),
@@ -1554,7 +1556,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             return;
         }
         if matches!(name.as_str(), "write" | "writeln") {
-            if let Some(args) = parse_args(mac) {
+            if let Some(args) = self.macros.args(mac) {
                 if let Some(Expr::Path(p)) = args.first().map(strip_refs)
                     && let Some(ident) = p.path.get_ident()
                 {
@@ -1569,7 +1571,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                         *expr = concat(vec![old, v]);
                     }
                 }
-                for a in &args {
+                for a in args.iter() {
                     self.visit_expr(a);
                 }
             }
@@ -1577,8 +1579,8 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         }
         // Any other macro whose body is a list of expressions (`format!`,
         // `tokio::join!`, `vec!`, `assert!`...): walk it for sites and calls.
-        if let Some(args) = parse_args(mac) {
-            for a in &args {
+        if let Some(args) = self.macros.args(mac) {
+            for a in args.iter() {
                 self.visit_expr(a);
             }
         } else if let Ok(block) = mac.parse_body_with(syn::Block::parse_within) {
