@@ -7,11 +7,11 @@
 //! the arguments of macros, and the collectors look the result up.
 
 use std::collections::HashMap;
+use syn::Expr;
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::Visit;
-use syn::Expr;
 
 /// A macro, by the line and column where its path starts.
 type MacroKey = (usize, usize);
@@ -61,9 +61,7 @@ impl MacroArgs {
     /// The arguments of `mac` when it was parsed with the file and its body is
     /// a list of expressions.
     pub(crate) fn get(&self, mac: &syn::Macro) -> Option<&[Expr]> {
-        self.parsed
-            .get(&macro_key(mac))
-            .and_then(|a| a.as_deref())
+        self.parsed.get(&macro_key(mac)).and_then(|a| a.as_deref())
     }
 
     /// The arguments of `mac`: looked up, or parsed now for a macro the file

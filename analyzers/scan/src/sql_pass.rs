@@ -6,8 +6,9 @@
 //!    other modules and of the local crates it depends on, `query_file!` /
 //!    `include_str!` files (read with `read_file`), `format!` holes as
 //!    placeholders;
-//! 2. every text is analysed by [`nova_sql::analyze`] with the crate's
-//!    dialect and `scan.default-schemas`;
+//! 2. every distinct text is analysed once, in parallel, by
+//!    [`nova_sql::analyze`] with the crate's dialect and
+//!    `scan.default-schemas`;
 //! 3. the (table, op) pairs become accesses of the service that runs them:
 //!    the crate itself when it is a service; for a library, every service
 //!    that calls the enclosing function (see [`nova_rust::attribution`]),

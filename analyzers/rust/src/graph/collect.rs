@@ -5,12 +5,12 @@
 //! aliases, getters), then the main pass records sites with their enclosing
 //! function and resolves string expressions through `let` bindings.
 
-use crate::macros::{Args, MacroArgs, parse_args};
 use super::{
     ClientShape, EnvRead, FieldInit, GraphFacts, GraphFn, GrpcClient, GrpcServer, HttpCall,
     InfraHint, RpcCall, ServerShape, StrCall, StrExpr, TopicApi, TopicConst, TopicParam, TopicRole,
     TopicSite, snake_to_pascal,
 };
+use crate::macros::{Args, MacroArgs, parse_args};
 use nova_model::InfraKind;
 use quote::ToTokens;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
