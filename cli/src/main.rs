@@ -16,6 +16,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+// A scan allocates millions of small AST nodes on every core; mimalloc does
+// that with about a quarter fewer instructions than the system allocator
+// (callgrind, `benches/scan.rs` of nova-scan, which uses it too).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Find the distributed monolith: who owns which table, who calls whom.
 #[derive(Debug, Parser)]
 #[command(name = "nova", version, about, propagate_version = true)]

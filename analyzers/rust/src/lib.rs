@@ -76,7 +76,11 @@ pub fn parse_file(source: &str, in_test_file: bool) -> Result<FileFacts, ParseEr
     // depth alone does not bound the recursion (a chain of 3,000 calls or
     // `a + b + ..` has depth 1), so every file goes there; the thread is
     // kept per calling thread (spawning one per file cost 45% to 140% of
-    // the parse time in release builds).
+    // the parse time in release builds). A thread that already has such a
+    // stack ([`mark_parse_stack`]) parses in place.
+    if HAS_PARSE_STACK.with(std::cell::Cell::get) {
+        return parse_guarded(source, in_test_file);
+    }
     let on_worker = PARSE_WORKER
         .try_with(|slot| {
             let mut slot = slot.try_borrow_mut().ok()?;
@@ -95,7 +99,7 @@ pub fn parse_file(source: &str, in_test_file: bool) -> Result<FileFacts, ParseEr
     match on_worker {
         Some(done) => done,
         // No thread available: parse on the current one.
-        None => parse_file_inner(source, in_test_file),
+        None => parse_guarded(source, in_test_file),
     }
 }
 
@@ -122,21 +126,7 @@ impl ParseWorker {
             .stack_size(PARSE_STACK)
             .spawn(move || {
                 for (source, in_test_file, reply) in rx {
-                    let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        parse_file_inner(&source, in_test_file)
-                    }))
-                    .unwrap_or_else(|_| {
-                        Err(ParseError {
-                            line: 0,
-                            column: 0,
-                            message: "internal error while analysing this file".to_string(),
-                        })
-                    });
-                    // With `span-locations`, proc-macro2 keeps every parsed
-                    // file in a thread-local source map; the facts hold plain
-                    // line/column numbers, so free it (memory stays flat).
-                    proc_macro2::extra::invalidate_current_thread_spans();
-                    let _ = reply.send(done);
+                    let _ = reply.send(parse_guarded(&source, in_test_file));
                 }
             })
             .ok()?;
@@ -159,8 +149,42 @@ thread_local! {
         const { std::cell::RefCell::new(None) };
 }
 
-/// Stack of the parsing thread.
-const PARSE_STACK: usize = 256 * 1024 * 1024;
+/// Stack of the parsing thread. A caller that runs many parses on its own
+/// threads (a thread pool) can give them this stack and call
+/// [`mark_parse_stack`] on each, so that [`parse_file`] parses in place
+/// instead of handing each file to a helper thread.
+pub const PARSE_STACK: usize = 256 * 1024 * 1024;
+
+thread_local! {
+    /// Set by [`mark_parse_stack`].
+    static HAS_PARSE_STACK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Declare that the current thread was started with a stack of at least
+/// [`PARSE_STACK`] bytes (e.g. from a thread pool's start handler).
+pub fn mark_parse_stack() {
+    HAS_PARSE_STACK.with(|f| f.set(true));
+}
+
+/// [`parse_file_inner`] with a panic turned into an error for this file, and
+/// the thread's span source map freed afterwards.
+fn parse_guarded(source: &str, in_test_file: bool) -> Result<FileFacts, ParseError> {
+    let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        parse_file_inner(source, in_test_file)
+    }))
+    .unwrap_or_else(|_| {
+        Err(ParseError {
+            line: 0,
+            column: 0,
+            message: "internal error while analysing this file".to_string(),
+        })
+    });
+    // With `span-locations`, proc-macro2 keeps every parsed file in a
+    // thread-local source map; the facts hold plain line/column numbers, so
+    // free it (memory stays flat).
+    proc_macro2::extra::invalidate_current_thread_spans();
+    done
+}
 
 /// Deepest bracket nesting accepted by [`parse_file`].
 pub const MAX_NESTING: usize = 512;

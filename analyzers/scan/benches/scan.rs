@@ -21,6 +21,9 @@ use std::time::Instant;
 
 const CHILD_ENV: &str = "NOVA_BENCH_CHILD";
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn vm_hwm_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()

@@ -70,15 +70,28 @@ pub(crate) fn read_all<'a>(
         .collect();
     let total = files.len() as u64;
     let done = AtomicU64::new(0);
-    let results: Vec<(u64, Out)> = files
-        .par_iter()
-        .map(|f| {
-            let r = read_one(f, sql_opts(f.package));
-            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-            progress(n, total);
-            r
-        })
-        .collect();
+    let work = || -> Vec<(u64, Out)> {
+        files
+            .par_iter()
+            .map(|f| {
+                let r = read_one(f, sql_opts(f.package));
+                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                progress(n, total);
+                r
+            })
+            .collect()
+    };
+    // Parse on threads with the parser's deep stack, so that each file is
+    // parsed in place (no hand-off to a helper thread per file).
+    let pool = rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("nova-read-{i}"))
+        .stack_size(nova_rust::PARSE_STACK)
+        .start_handler(|_| nova_rust::mark_parse_stack())
+        .build();
+    let results = match pool {
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
+    };
 
     let mut out = Parsed::default();
     for (bytes, r) in results {
