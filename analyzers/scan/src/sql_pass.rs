@@ -55,7 +55,7 @@ pub struct SqlPassOutput {
 pub fn sql_pass(
     crates: &[Crate],
     config: &Config,
-    read_file: &dyn Fn(&str) -> Option<String>,
+    read_file: &(dyn Fn(&str) -> Option<String> + Sync),
 ) -> SqlPassOutput {
     sql_pass_with_offline(crates, config, read_file, &[])
 }
@@ -65,7 +65,7 @@ pub fn sql_pass(
 pub fn sql_pass_with_offline(
     crates: &[Crate],
     config: &Config,
-    read_file: &dyn Fn(&str) -> Option<String>,
+    read_file: &(dyn Fn(&str) -> Option<String> + Sync),
     sqlx_files: &[(String, String)],
 ) -> SqlPassOutput {
     let mut pass = Pass {
@@ -80,18 +80,38 @@ pub fn sql_pass_with_offline(
     };
     let mut order: Vec<&Crate> = crates.iter().collect();
     order.sort_by(|a, b| a.package.cmp(&b.package));
-    // 1. Resolve every site to texts and targets (sequential: consts,
-    //    attribution and file reads are shared state).
+    // 1. Resolve every site to texts and targets, file by file on all
+    //    cores (consts and attribution are read-only by now).
+    let files: Vec<(&Crate, &ParsedFile)> = order
+        .iter()
+        .flat_map(|c| c.files.iter().map(move |f| (*c, f)))
+        .collect();
+    let per_file: Vec<(Vec<Pending>, Sink)> = {
+        use rayon::prelude::*;
+        let pass = &pass;
+        files
+            .par_iter()
+            .map(|(c, f)| {
+                let mut sink = Sink::default();
+                let pending = f
+                    .facts
+                    .sql_sites
+                    .iter()
+                    .filter_map(|site| pass.resolve_site(c, f, site, &mut sink))
+                    .collect();
+                (pending, sink)
+            })
+            .collect()
+    };
     let mut pending = Vec::new();
-    for c in &order {
-        for f in &c.files {
-            for site in &f.facts.sql_sites {
-                if let Some(p) = pass.resolve_site(c, f, site) {
-                    pending.push(p);
-                }
-            }
-            pass.orm(c, f);
-        }
+    for ((c, f), (p, sink)) in files.iter().zip(per_file) {
+        pending.extend(p);
+        pass.out.diagnostics.extend(sink.diagnostics);
+        pass.found
+            .entry(c.package.clone())
+            .or_default()
+            .extend(sink.found);
+        pass.orm(c, f);
     }
     // 2. Analyse every distinct (dialect, text) once, on all cores.
     let analyses = analyze_all(&pending, &config.scan.default_schemas);
@@ -103,6 +123,14 @@ pub fn sql_pass_with_offline(
         pass.offline(&order, path, json);
     }
     pass.finish()
+}
+
+/// What resolving the sites of one file adds besides [`Pending`] sites.
+#[derive(Default)]
+struct Sink {
+    diagnostics: Vec<Diagnostic>,
+    /// Normalised texts found (for `.sqlx` dedupe).
+    found: HashSet<String>,
 }
 
 /// A site resolved to texts, waiting for their analysis.
@@ -165,7 +193,7 @@ struct Pass<'a> {
     config: &'a Config,
     consts: ConstTable,
     attribution: Attribution,
-    read_file: &'a dyn Fn(&str) -> Option<String>,
+    read_file: &'a (dyn Fn(&str) -> Option<String> + Sync),
     /// Package -> normalised texts found in its source (for `.sqlx` dedupe).
     found: HashMap<String, HashSet<String>>,
     out: SqlPassOutput,
@@ -200,10 +228,11 @@ impl Pass<'_> {
     /// Resolve one site: `None` when there is nothing to analyse (test code,
     /// not SQL, or unresolvable, which gets its diagnostic here).
     fn resolve_site<'c>(
-        &mut self,
+        &self,
         c: &'c Crate,
         f: &ParsedFile,
         site: &'c SqlSite,
+        sink: &mut Sink,
     ) -> Option<Pending<'c>> {
         let in_test = site.in_test || f.in_test;
         // The call (for diagnostics about the call itself: SQL that cannot
@@ -224,9 +253,8 @@ impl Pass<'_> {
             (None, Some((line, column))) => Location::new(f.path.clone(), line, column),
             (None, None) => call.clone(),
         };
-        let found = self.found.entry(c.package.clone()).or_default();
         for t in &resolved.texts {
-            found.insert(normalize_sql(t));
+            sink.found.insert(normalize_sql(t));
         }
         if in_test && !self.config.scan.include_tests {
             return None;
@@ -252,10 +280,10 @@ impl Pass<'_> {
             if let Some(s) = service_of_crate {
                 d = d.for_service(s);
             }
-            self.diag(d);
+            sink.diagnostics.push(d);
             return None;
         }
-        let targets = self.targets(c, function.as_deref(), &call);
+        let targets = self.targets(c, function.as_deref(), &call, &mut sink.diagnostics);
         Some(Pending {
             dialect: c.dialect,
             site,
@@ -387,7 +415,13 @@ impl Pass<'_> {
     }
 
     /// The services running SQL found in crate `c`, function `function`.
-    fn targets(&mut self, c: &Crate, function: Option<&str>, location: &Location) -> Vec<Target> {
+    fn targets(
+        &self,
+        c: &Crate,
+        function: Option<&str>,
+        location: &Location,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Vec<Target> {
         if let Some(s) = &c.service {
             return vec![Target {
                 service: s.clone(),
@@ -411,7 +445,7 @@ impl Pass<'_> {
                 Some(f) => format!("function `{f}`"),
                 None => "code outside any function".to_string(),
             };
-            self.diag(
+            diagnostics.push(
                 Diagnostic::new(
                     DiagCode::UnresolvedTarget,
                     Severity::Info,
