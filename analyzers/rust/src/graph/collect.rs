@@ -431,6 +431,13 @@ fn parse_template(t: &str) -> (String, Vec<Option<String>>) {
     (out, holes)
 }
 
+/// Whether `s` is a legal Kafka topic name (1 to 249 of `[a-zA-Z0-9._-]`).
+fn could_be_topic(s: &str) -> bool {
+    (1..=249).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
 fn is_env_fn(segs: &[String]) -> bool {
     match segs {
         [.., a, b] => {
@@ -1455,10 +1462,14 @@ impl<'ast> Walker<'ast, '_> {
             .map(|a| {
                 let s = str_expr_in(a, scope, 0, false);
                 match &s {
-                    StrExpr::Lit(_)
-                    | StrExpr::Const(_)
-                    | StrExpr::Env { .. }
-                    | StrExpr::Format { .. } => {
+                    // Only a string that can name a topic is kept: SQL or
+                    // log text passed to other calls would be held for
+                    // nothing (and could never match a topic).
+                    StrExpr::Lit(v) if could_be_topic(v) => {
+                        useful = true;
+                        s
+                    }
+                    StrExpr::Const(_) | StrExpr::Env { .. } | StrExpr::Format { .. } => {
                         useful = true;
                         s
                     }
@@ -1467,9 +1478,11 @@ impl<'ast> Walker<'ast, '_> {
                         s
                     }
                     StrExpr::List(items)
-                        if items
-                            .iter()
-                            .any(|i| matches!(i, StrExpr::Lit(_) | StrExpr::Const(_))) =>
+                        if items.iter().any(|i| match i {
+                            StrExpr::Lit(v) => could_be_topic(v),
+                            StrExpr::Const(_) => true,
+                            _ => false,
+                        }) =>
                     {
                         useful = true;
                         s
