@@ -10,9 +10,12 @@
 //!   pull out string literals that look like SQL (a cheap visitor) and parse
 //!   them and every migration with `sqlparser`.
 //!
-//! It reports files/s, MB/s, peak RSS and the ratio full scan / baseline
-//! (target <= 1.5), both in wall time (median of 5 runs) and in CPU time
-//! (user + system, which is steadier on a loaded machine). Under `cargo test` (no `--bench` argument) it runs one
+//! It reports files/s, MB/s, peak RSS (median runs) and the ratio full scan
+//! / baseline (target <= 1.5), both in wall time and in CPU time (user +
+//! system, which is steadier on a loaded machine): the median of the ratios
+//! of 5 pairs of runs, scan then baseline, interleaved so that a change of
+//! machine load hits both alike. Both use mimalloc, as the `nova` binary
+//! does. Under `cargo test` (no `--bench` argument) it runs one
 //! tiny size as a smoke test.
 
 use std::path::Path;
@@ -199,15 +202,34 @@ fn run_child(mode: &str, dir: &Path) -> Option<Run> {
     })
 }
 
-fn best(mode: &str, dir: &Path, iters: usize) -> Option<Run> {
-    let mut runs: Vec<Run> = (0..iters).filter_map(|_| run_child(mode, dir)).collect();
-    runs.sort_by(|a, b| a.ms.total_cmp(&b.ms));
-    // Median of the runs.
-    let n = runs.len();
-    if n == 0 {
-        return None;
+/// Median of `v` (sorted in place); `None` when empty.
+fn median(v: &mut [f64]) -> Option<f64> {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied()
+}
+
+/// `iters` pairs of runs, scan then baseline, interleaved so that a change
+/// of machine load hits both alike. Returns the median scan run, the median
+/// baseline run, and the medians of the per-pair wall and CPU ratios.
+fn pairs(dir: &Path, iters: usize) -> Option<(Run, Run, f64, f64)> {
+    let mut scans = Vec::new();
+    let mut bases = Vec::new();
+    let mut wall = Vec::new();
+    let mut cpu = Vec::new();
+    for _ in 0..iters.max(1) {
+        let s = run_child("scan", dir)?;
+        let b = run_child("baseline", dir)?;
+        wall.push(s.ms / b.ms);
+        cpu.push(s.cpu / b.cpu.max(1.0));
+        scans.push(s);
+        bases.push(b);
     }
-    Some(runs.swap_remove(n / 2))
+    let mid = |mut runs: Vec<Run>| {
+        runs.sort_by(|a, b| a.ms.total_cmp(&b.ms));
+        let n = runs.len();
+        runs.swap_remove(n / 2)
+    };
+    Some((mid(scans), mid(bases), median(&mut wall)?, median(&mut cpu)?))
 }
 
 fn main() {
@@ -279,10 +301,7 @@ fn main() {
         };
         // Warm the page cache once.
         let _ = run_child("baseline", dir.path());
-        let (Some(scan), Some(base)) = (
-            best("scan", dir.path(), iters),
-            best("baseline", dir.path(), iters),
-        ) else {
+        let Some((scan, base, ratio, cpu_ratio)) = pairs(dir.path(), iters) else {
             std::process::exit(1);
         };
         let secs = scan.ms / 1000.0;
@@ -298,8 +317,8 @@ fn main() {
             scan.kb as f64 / 1024.0,
             base.ms,
             base.kb as f64 / 1024.0,
-            scan.ms / base.ms,
-            scan.cpu / base.cpu.max(1.0),
+            ratio,
+            cpu_ratio,
             scan.cpu
         );
         let _ = (stats, base.files, base.bytes);
