@@ -1,21 +1,15 @@
-//! Kafka header names carrying the envelope metadata.
+//! Kafka header names used by nova's runtime. Header values are UTF-8 text.
 //!
-//! The relay copies the envelope's metadata into these headers so that brokers,
-//! tools and routers can see it without decoding the protobuf value. Header
-//! values are UTF-8 text.
+//! The message value is the encoded envelope, which holds all the metadata. The
+//! relay adds the event id and type as headers (so that routers and tools can
+//! filter without decoding the value; `RelayConfig::routing_headers`) and the
+//! trace context; the aggregate id is the message key. The consumer adds the
+//! dead-letter headers when it sends a message to `<topic>.dlq`.
 
 /// Event id (UUID text).
 pub const EVENT_ID: &str = "nova-event-id";
 /// Event type, e.g. `content.PostCreated`.
 pub const EVENT_TYPE: &str = "nova-event-type";
-/// Payload schema version (decimal).
-pub const SCHEMA_VERSION: &str = "nova-schema-version";
-/// Aggregate type, e.g. `post`.
-pub const AGGREGATE_TYPE: &str = "nova-aggregate-type";
-/// Aggregate id (also the message key).
-pub const AGGREGATE_ID: &str = "nova-aggregate-id";
-/// Occurred-at, RFC 3339.
-pub const OCCURRED_AT: &str = "nova-occurred-at";
 /// W3C `traceparent`.
 pub const TRACEPARENT: &str = "traceparent";
 /// W3C `tracestate`.

@@ -66,8 +66,9 @@ type Prepared = (String, Vec<u8>, Vec<(&'static str, String)>);
 /// One warm-up message first (to another topic: the consumer benchmarks read
 /// this one), so connection set-up is not counted.
 ///
-/// With `with_headers`, each message carries the envelope metadata headers the
-/// relay attaches (B with headers: the relay's real Kafka-side work).
+/// With `with_headers`, each message carries the headers the relay attaches
+/// (`nova-event-id`, `nova-event-type`; B with headers: the relay's real
+/// Kafka-side work).
 async fn baseline_produce(
     bootstrap: &str,
     topic: &str,
@@ -92,14 +93,11 @@ async fn baseline_produce(
     let payloads: Vec<Prepared> = events
         .iter()
         .map(|e| {
-            let h = if with_headers {
+            let h = if with_headers && relay_config(bootstrap).routing_headers {
+                // What the relay sends for an event without trace context.
                 vec![
                     (headers::EVENT_ID, e.id.to_string()),
                     (headers::EVENT_TYPE, e.event_type.clone()),
-                    (headers::SCHEMA_VERSION, e.schema_version.to_string()),
-                    (headers::AGGREGATE_TYPE, e.aggregate_type.clone()),
-                    (headers::AGGREGATE_ID, e.aggregate_id.clone()),
-                    (headers::OCCURRED_AT, e.occurred_at.to_rfc3339()),
                 ]
             } else {
                 Vec::new()
@@ -160,7 +158,9 @@ async fn prefill(pool: &PgPool, outbox: &Outbox, events: &[Event]) {
 
 /// The relay configuration the benchmarks use: the defaults, plus
 /// `NOVA_BENCH_RELAY_PROPS=k=v,k=v` (producer properties) and
-/// `NOVA_BENCH_BATCH` (rows per batch) to try alternatives.
+/// `NOVA_BENCH_BATCH` (rows per batch), `NOVA_BENCH_IN_FLIGHT` (batches in
+/// flight in `Relay::run`) and `NOVA_BENCH_ROUTING_HEADERS=0` (no `nova-*`
+/// headers; Bh then has none either) to try alternatives.
 fn relay_config(bootstrap: &str) -> RelayConfig {
     let mut config = RelayConfig::new(bootstrap);
     for kv in std::env::var("NOVA_BENCH_RELAY_PROPS")
@@ -176,6 +176,15 @@ fn relay_config(bootstrap: &str) -> RelayConfig {
         .and_then(|v| v.parse().ok())
     {
         config.batch_size = b;
+    }
+    if std::env::var("NOVA_BENCH_ROUTING_HEADERS").is_ok_and(|v| v == "0") {
+        config.routing_headers = false;
+    }
+    if let Some(d) = std::env::var("NOVA_BENCH_IN_FLIGHT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        config.max_batches_in_flight = d;
     }
     config
 }

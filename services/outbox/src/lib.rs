@@ -5,7 +5,8 @@
 //! * [`Outbox::enqueue`] writes an [`Event`](nova_events::Event) in the caller's
 //!   transaction: the event exists if and only if the business change committed.
 //! * [`Relay`] publishes committed rows to Kafka with an idempotent producer
-//!   (`acks=all`), key = aggregate id, envelope metadata in headers, and marks a row
+//!   (`acks=all`), key = aggregate id, value = the encoded envelope, headers =
+//!   [`MESSAGE_HEADERS`] (event id and type, trace context), and marks a row
 //!   published only after its delivery report succeeded. Order per aggregate is kept,
 //!   also with several relays running and across failures. See `services/README.md`.
 
@@ -19,4 +20,4 @@ pub use error::{OutboxError, RelayError};
 pub use metrics::{RelayMetrics, RelayMetricsSnapshot};
 pub use migration::{MIGRATION, NOTIFY_CHANNEL, migrate};
 pub use outbox::Outbox;
-pub use relay::{BatchOutcome, Relay, RelayConfig};
+pub use relay::{BatchOutcome, MESSAGE_HEADERS, Relay, RelayConfig};

@@ -7,8 +7,8 @@
 //!    aggregate (`pg_try_advisory_xact_lock`), so two relays never publish rows of
 //!    the same aggregate at the same time, and skipping aggregates whose earliest
 //!    unpublished row is in retry backoff;
-//! 2. produce every claimed row (key = aggregate id, envelope metadata in headers)
-//!    with an idempotent producer (`acks=all`); once a row of an aggregate fails,
+//! 2. produce every claimed row (key = aggregate id, value = the encoded envelope,
+//!    headers = [`MESSAGE_HEADERS`]) with an idempotent producer (`acks=all`); once a row of an aggregate fails,
 //!    later rows of that aggregate in the batch are not produced;
 //! 3. wait for the delivery reports, mark delivered rows published and give failed
 //!    rows a retry time with exponential backoff, then commit.
@@ -23,7 +23,8 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use futures::FutureExt;
+use futures::stream::FuturesUnordered;
+use futures::{FutureExt, StreamExt};
 use nova_events::headers;
 use rdkafka::ClientConfig;
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
@@ -36,12 +37,29 @@ use tracing::{Instrument, debug, error, field, info, info_span, warn};
 use crate::migration::NOTIFY_CHANNEL;
 use crate::{RelayError, RelayMetrics};
 
+/// The Kafka headers the relay may put on a message: `nova-event-id` and
+/// `nova-event-type` (to route or filter without decoding the value; only with
+/// [`RelayConfig::routing_headers`], the default), and the W3C `traceparent` /
+/// `tracestate` when the event carries a trace context.
+///
+/// Everything else (schema version, aggregate type and id, occurred-at) is only in
+/// the message value, the encoded envelope, which also repeats the event id, type
+/// and trace context; the aggregate id is also the key. Headers are kept few on
+/// purpose: tansu 0.6 stores every header as its own SQLite row, so each one costs
+/// about as much as a record on produce (see `services/README.md`).
+pub const MESSAGE_HEADERS: [&str; 4] = [
+    headers::EVENT_ID,
+    headers::EVENT_TYPE,
+    headers::TRACEPARENT,
+    headers::TRACESTATE,
+];
+
 /// Advisory-lock class the relay takes per aggregate while publishing it.
 const RELAY_LOCK_CLASS: i32 = 0x6e6f_7662;
 
 const CLAIM: &str = "\
-SELECT id, event_id, topic, event_type, schema_version, aggregate_type, aggregate_id,
-       key_hash, occurred_at, traceparent, tracestate, envelope
+SELECT id, event_id, topic, event_type, aggregate_type, aggregate_id,
+       key_hash, traceparent, tracestate, envelope
 FROM nova_outbox o
 WHERE o.published_at IS NULL
   AND o.key_hash <> ALL (ARRAY(
@@ -51,6 +69,10 @@ WHERE o.published_at IS NULL
 ORDER BY o.id
 LIMIT $1
 FOR UPDATE SKIP LOCKED";
+
+/// Opens a batch's transaction, with planner settings local to it.
+const BEGIN_CLAIM: &str = "BEGIN; SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off; \
+                           SET LOCAL jit = off";
 
 /// The first unpublished row of each of the given aggregates, in a fresh snapshot.
 const HEADS: &str = "\
@@ -76,6 +98,21 @@ WHERE o.id = f.id";
 pub struct RelayConfig {
     /// Kafka `bootstrap.servers`.
     pub bootstrap_servers: String,
+    /// Whether messages carry the `nova-event-id` and `nova-event-type` headers
+    /// (default `true`). Consumers built on `nova-consumer` read everything from
+    /// the value and do not need them; they are for routers and tools that filter
+    /// without decoding. On tansu 0.6 they cost throughput and latency (see
+    /// `services/README.md`). Trace headers are sent either way.
+    pub routing_headers: bool,
+    /// Batches [`Relay::run`] keeps in flight at once (at least 1; default 1).
+    /// With more, a NOTIFY that arrives while a batch waits for its delivery
+    /// reports starts the next claim at once; that claim can only take rows of
+    /// aggregates not in flight (the per-aggregate locks keep batches disjoint),
+    /// so it helps when commits spread over many aggregates and the broker
+    /// handles produce requests in parallel. On tansu 0.6 (one SQLite writer)
+    /// with 100 busy aggregates it measured no better than 1 (`services/README.md`).
+    /// Each batch in flight holds one pool connection.
+    pub max_batches_in_flight: usize,
     /// Rows claimed per batch (at most). One batch waits for one round of
     /// delivery reports, so larger batches amortise the broker round trip and the
     /// claim/mark statements; under light load batches are small anyway.
@@ -104,6 +141,8 @@ impl RelayConfig {
         Self {
             bootstrap_servers: bootstrap_servers.into(),
             batch_size: 2000,
+            max_batches_in_flight: 1,
+            routing_headers: true,
             poll_interval: Duration::from_secs(1),
             retention: Duration::from_secs(24 * 3600),
             cleanup_interval: Duration::from_secs(60),
@@ -161,10 +200,8 @@ struct Claimed {
     event_id: String,
     topic: String,
     event_type: String,
-    schema_version: String,
     aggregate_type: String,
     aggregate_id: String,
-    occurred_at: String,
     traceparent: Option<String>,
     tracestate: Option<String>,
     envelope: Vec<u8>,
@@ -173,32 +210,28 @@ struct Claimed {
 impl Claimed {
     fn from_row(row: &sqlx::postgres::PgRow) -> Result<Self, sqlx::Error> {
         let event_id: uuid::Uuid = row.try_get("event_id")?;
-        let schema_version: i32 = row.try_get("schema_version")?;
-        let occurred_at: chrono::DateTime<chrono::Utc> = row.try_get("occurred_at")?;
         Ok(Self {
             id: row.try_get("id")?,
             event_id: event_id.to_string(),
             topic: row.try_get("topic")?,
             event_type: row.try_get("event_type")?,
-            schema_version: schema_version.to_string(),
             aggregate_type: row.try_get("aggregate_type")?,
             aggregate_id: row.try_get("aggregate_id")?,
-            occurred_at: occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
             traceparent: row.try_get("traceparent")?,
             tracestate: row.try_get("tracestate")?,
             envelope: row.try_get("envelope")?,
         })
     }
 
-    fn headers(&self) -> OwnedHeaders {
-        let mut h = OwnedHeaders::new_with_capacity(8);
+    /// The Kafka headers of the message: see [`MESSAGE_HEADERS`].
+    fn headers(&self, routing: bool) -> OwnedHeaders {
+        let mut h = OwnedHeaders::new_with_capacity(4);
         for (key, value) in [
-            (headers::EVENT_ID, Some(self.event_id.as_str())),
-            (headers::EVENT_TYPE, Some(self.event_type.as_str())),
-            (headers::SCHEMA_VERSION, Some(self.schema_version.as_str())),
-            (headers::AGGREGATE_TYPE, Some(self.aggregate_type.as_str())),
-            (headers::AGGREGATE_ID, Some(self.aggregate_id.as_str())),
-            (headers::OCCURRED_AT, Some(self.occurred_at.as_str())),
+            (headers::EVENT_ID, routing.then_some(self.event_id.as_str())),
+            (
+                headers::EVENT_TYPE,
+                routing.then_some(self.event_type.as_str()),
+            ),
             (headers::TRACEPARENT, self.traceparent.as_deref()),
             (headers::TRACESTATE, self.tracestate.as_deref()),
         ] {
@@ -289,16 +322,11 @@ impl Relay {
 
     async fn publish_batch_inner(&self) -> Result<BatchOutcome, RelayError> {
         let started = Instant::now();
-        let mut tx = self.pool.begin().await?;
         // Keep the claim an ordered index scan: the per-aggregate lock in the
         // WHERE clause must only be taken for rows the LIMIT actually returns.
-        // (JIT off: the inflated plan costs would otherwise trigger it.)
-        sqlx::query(
-            "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_sort', 'off', true), \
-             set_config('jit', 'off', true)",
-        )
-        .execute(&mut *tx)
-        .await?;
+        // (JIT off: the inflated plan costs would otherwise trigger it.) Sent with
+        // BEGIN, in one round trip.
+        let mut tx = self.pool.begin_with(BEGIN_CLAIM).await?;
         let rows = sqlx::query(CLAIM)
             .bind(i64::from(self.config.batch_size))
             .bind(RELAY_LOCK_CLASS)
@@ -338,7 +366,7 @@ impl Relay {
             let mut record = FutureRecord::to(&row.topic)
                 .key(row.aggregate_id.as_str())
                 .payload(row.envelope.as_slice())
-                .headers(row.headers());
+                .headers(row.headers(self.config.routing_headers));
             loop {
                 match producer.send_result(record) {
                     Ok(delivery) => {
@@ -487,15 +515,21 @@ impl Relay {
     /// Runs until `shutdown` completes: publishes whenever a NOTIFY arrives or the
     /// poll interval passes, measures metrics and cleans up published rows.
     ///
-    /// On shutdown the batch in flight is given `shutdown_grace` to finish; if it
-    /// does not, its transaction is rolled back and its rows are published again
-    /// by the next relay (the consumer deduplicates).
+    /// Up to `max_batches_in_flight` batches run at once, each in its own
+    /// transaction: a NOTIFY that arrives while a batch waits for its delivery
+    /// reports starts another claim at once. The claim's per-aggregate locks keep
+    /// the batches' aggregates disjoint (exactly as with several relays), so a
+    /// later batch only takes rows of aggregates that are not in flight; rows of
+    /// an aggregate in flight are claimed after that batch has committed.
+    ///
+    /// On shutdown the batches in flight are given `shutdown_grace` to finish; if
+    /// they do not, their transactions are rolled back and their rows are
+    /// published again by the next relay (the consumer deduplicates).
     pub async fn run<F>(self, shutdown: F) -> Result<(), RelayError>
     where
         F: Future<Output = ()> + Send,
     {
         let mut shutdown = Box::pin(shutdown.fuse());
-        let mut stopping = false;
         let mut listener = PgListener::connect_with(&self.pool).await?;
         listener.listen(NOTIFY_CHANNEL).await?;
 
@@ -506,67 +540,94 @@ impl Relay {
             Arc::clone(&self.metrics),
             stop_rx,
         ));
-        info!(batch_size = self.config.batch_size, "outbox relay: started");
+        let depth = self.config.max_batches_in_flight.max(1);
+        info!(
+            batch_size = self.config.batch_size,
+            max_batches_in_flight = depth,
+            "outbox relay: started"
+        );
 
+        let mut batches = FuturesUnordered::new();
+        // Whether there may be claimable rows: set by NOTIFY, the poll timer and a
+        // batch that claimed rows (later rows of its aggregates were skipped while
+        // it held them); cleared when a claim starts.
+        let mut wanted = true;
         let mut error_backoff = self.config.retry_backoff;
-        while !stopping {
-            let result = {
-                let batch = self.publish_batch();
-                tokio::pin!(batch);
-                tokio::select! {
-                    r = &mut batch => r,
-                    () = &mut shutdown => {
-                        stopping = true;
-                        match tokio::time::timeout(self.config.shutdown_grace, &mut batch).await {
-                            Ok(r) => r,
-                            Err(_) => {
-                                warn!("outbox relay: batch did not finish within the shutdown grace; rolled back");
-                                break;
-                            }
+        // No new batch before this (after a failed batch).
+        let mut not_before = Instant::now();
+        // The LISTEN connection is not used before this (after it failed).
+        let mut listen_after = Instant::now();
+        let mut next_poll = Instant::now() + self.config.poll_interval;
+        loop {
+            let now = Instant::now();
+            if wanted && batches.len() < depth && now >= not_before {
+                batches.push(self.publish_batch());
+                wanted = false;
+                next_poll = now + self.config.poll_interval;
+            }
+            // Waiting out an error backoff, or the poll interval (a batch
+            // finishing or a NOTIFY wakes the loop anyway).
+            let wake = if wanted && batches.len() < depth {
+                not_before
+            } else {
+                next_poll
+            };
+            tokio::select! {
+                biased;
+                () = &mut shutdown => break,
+                Some(result) = batches.next(), if !batches.is_empty() => match result {
+                    Ok(outcome) => {
+                        error_backoff = self.config.retry_backoff;
+                        if outcome.claimed > 0 {
+                            wanted = true;
                         }
                     }
-                }
-            };
-            let wait = match result {
-                Ok(outcome) => {
-                    error_backoff = self.config.retry_backoff;
-                    if outcome.claimed >= self.config.batch_size as usize && outcome.failed == 0 {
-                        continue;
+                    Err(e) => {
+                        error!(error = %e, "outbox relay: batch failed");
+                        RelayMetrics::add(&self.metrics.failures, 1);
+                        not_before = Instant::now() + error_backoff;
+                        error_backoff = (error_backoff * 2).min(self.config.retry_backoff_max);
+                        wanted = true;
                     }
-                    None
-                }
-                Err(e) => {
-                    error!(error = %e, "outbox relay: batch failed");
-                    RelayMetrics::add(&self.metrics.failures, 1);
-                    let wait = error_backoff;
-                    error_backoff = (error_backoff * 2).min(self.config.retry_backoff_max);
-                    Some(wait)
-                }
-            };
-            if stopping {
-                break;
-            }
-            // Notifications that arrived while publishing may be for rows the
-            // batch did not see: drain them and go again at once.
-            let mut notified = false;
-            while listener.next_buffered().is_some() {
-                notified = true;
-            }
-            if notified && wait.is_none() {
-                continue;
-            }
-            let pause = wait.unwrap_or(self.config.poll_interval);
-            tokio::select! {
-                () = &mut shutdown => stopping = true,
-                n = listener.recv(), if wait.is_none() => {
+                },
+                n = listener.recv(), if now >= listen_after => {
                     if let Err(e) = n {
                         warn!(error = %e, "outbox relay: LISTEN connection failed; polling");
-                        tokio::time::sleep(self.config.poll_interval.min(pause)).await;
+                        listen_after = Instant::now() + self.config.poll_interval;
+                    }
+                    // Several notifications arrive for one burst of commits: one
+                    // claim picks them all up.
+                    while listener.next_buffered().is_some() {}
+                    wanted = true;
+                }
+                () = tokio::time::sleep_until(wake.into()) => {
+                    let now = Instant::now();
+                    if now >= next_poll {
+                        wanted = true;
+                        next_poll = now + self.config.poll_interval;
                     }
                 }
-                () = tokio::time::sleep(pause) => {}
             }
         }
+        if !batches.is_empty() {
+            let drain = async {
+                while let Some(result) = batches.next().await {
+                    if let Err(e) = result {
+                        error!(error = %e, "outbox relay: batch failed");
+                        RelayMetrics::add(&self.metrics.failures, 1);
+                    }
+                }
+            };
+            if tokio::time::timeout(self.config.shutdown_grace, drain)
+                .await
+                .is_err()
+            {
+                warn!(
+                    "outbox relay: batches did not finish within the shutdown grace; rolled back"
+                );
+            }
+        }
+        drop(batches);
         let _ = stop_tx.send(true);
         let _ = maintenance.await;
         let producer = self.producer();

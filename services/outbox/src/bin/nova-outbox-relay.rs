@@ -2,7 +2,8 @@
 //!
 //! Configuration from the environment:
 //! `DATABASE_URL` (required), `KAFKA_BOOTSTRAP` (required),
-//! `NOVA_OUTBOX_BATCH_SIZE` (2000), `NOVA_OUTBOX_POLL_MS` (1000),
+//! `NOVA_OUTBOX_BATCH_SIZE` (2000), `NOVA_OUTBOX_BATCHES_IN_FLIGHT` (1),
+//! `NOVA_OUTBOX_ROUTING_HEADERS` (`1`; `0` drops `nova-event-id`/`nova-event-type`), `NOVA_OUTBOX_POLL_MS` (1000),
 //! `NOVA_OUTBOX_RETENTION_SECS` (86400), `NOVA_OUTBOX_CLEANUP_SECS` (60),
 //! `NOVA_OUTBOX_METRICS_SECS` (5), `NOVA_OUTBOX_LINGER_MS` (producer `linger.ms`, 2), `NOVA_OUTBOX_MIGRATE` (`1` runs the migration first),
 //! `RUST_LOG` (tracing filter, default `info`). Stops gracefully on SIGINT/SIGTERM.
@@ -36,6 +37,10 @@ async fn main() -> Result<()> {
     let mut config = RelayConfig::new(bootstrap);
     config.batch_size = u32::try_from(env_u64("NOVA_OUTBOX_BATCH_SIZE", 2000)?)
         .context("NOVA_OUTBOX_BATCH_SIZE is too large")?;
+    config.max_batches_in_flight =
+        usize::try_from(env_u64("NOVA_OUTBOX_BATCHES_IN_FLIGHT", 1)?.max(1))
+            .context("NOVA_OUTBOX_BATCHES_IN_FLIGHT is too large")?;
+    config.routing_headers = env_u64("NOVA_OUTBOX_ROUTING_HEADERS", 1)? != 0;
     config.poll_interval = Duration::from_millis(env_u64("NOVA_OUTBOX_POLL_MS", 1000)?);
     config.retention = Duration::from_secs(env_u64("NOVA_OUTBOX_RETENTION_SECS", 86_400)?);
     config.cleanup_interval = Duration::from_secs(env_u64("NOVA_OUTBOX_CLEANUP_SECS", 60)?);
