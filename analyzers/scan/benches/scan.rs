@@ -229,7 +229,12 @@ fn pairs(dir: &Path, iters: usize) -> Option<(Run, Run, f64, f64)> {
         let n = runs.len();
         runs.swap_remove(n / 2)
     };
-    Some((mid(scans), mid(bases), median(&mut wall)?, median(&mut cpu)?))
+    Some((
+        mid(scans),
+        mid(bases),
+        median(&mut wall)?,
+        median(&mut cpu)?,
+    ))
 }
 
 fn main() {

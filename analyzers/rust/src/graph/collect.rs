@@ -243,17 +243,18 @@ fn type_client(
         Type::Paren(p) => type_client(&p.elem, imported, aliases),
         Type::Group(g) => type_client(&g.elem, imported, aliases),
         Type::Path(tp) => {
-            let segs = path_segments(&tp.path);
-            if let Some(s) = client_service(&segs, imported) {
+            let seg = tp.path.segments.last()?;
+            let last = seg.ident.to_string();
+            // (The whole path only for a `…Client` type: most types are not.)
+            if last.ends_with("Client")
+                && let Some(s) = client_service(&path_segments(&tp.path), imported)
+            {
                 return Some(s);
             }
-            if let Some(last) = segs.last()
-                && let Some(s) = aliases.get(last)
-            {
+            if let Some(s) = aliases.get(&last) {
                 return Some(s.clone());
             }
             // Wrappers: Option<T>, Arc<T>, Mutex<T>, RwLock<T>, Box<T>.
-            let seg = tp.path.segments.last()?;
             if let syn::PathArguments::AngleBracketed(args) = &seg.arguments {
                 for a in &args.args {
                     if let syn::GenericArgument::Type(t) = a
