@@ -5,7 +5,7 @@ use crate::follow::{Attributed, attribute};
 use crate::{Ctx, live_files};
 use nova_manifests::{ConfigTopicRole, ManifestKind};
 use nova_model::{
-    DiagCode, EdgeKind, Evidence, FunctionFacts, InfraKind, Location, Severity, Topic,
+    Access, DiagCode, EdgeKind, Evidence, FunctionFacts, InfraKind, Location, Severity, Topic,
     TopicEndpoint, TopicVia,
 };
 use nova_rust::graph::{StrExpr, TopicApi, TopicRole, TopicSite};
@@ -40,7 +40,7 @@ struct TopicBuild {
     consumers: BTreeSet<TopicEndpoint>,
 }
 
-struct State {
+pub(crate) struct State {
     /// Unresolved outbox topics, reported only for services with no
     /// resolved outbox topic (`Outbox::new(topic)` names it elsewhere).
     outbox_pending: Vec<(String, nova_model::Diagnostic)>,
@@ -360,7 +360,9 @@ fn service_at<'s>(ctx: &'s Ctx<'_>, path: &str) -> Option<&'s str> {
 }
 
 /// Topics, kafka edges and function facts.
-pub(crate) fn link(ctx: &mut Ctx<'_>) -> (Vec<Topic>, Vec<FunctionFacts>) {
+/// Topic sites, endpoints and Kafka edges: everything that does not need the
+/// relational accesses ([`finish`] does the rest).
+pub(crate) fn sites(ctx: &mut Ctx<'_>) -> State {
     let input = ctx.input;
     let mut st = State {
         outbox_pending: Vec::new(),
@@ -531,10 +533,19 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> (Vec<Topic>, Vec<FunctionFacts>) {
         }
     }
 
-    // Consumer handlers, dedupe.
-    handlers_and_dedupe(ctx, &mut st);
-    direct_through_callees(ctx, &mut st);
-    let functions = function_facts(ctx, st.fns);
+    st
+}
+
+/// Consumer handlers, dedupe and dual writes (which need `accesses`), then the
+/// topics and function facts.
+pub(crate) fn finish(
+    ctx: &mut Ctx<'_>,
+    mut st: State,
+    accesses: &[Access],
+) -> (Vec<Topic>, Vec<FunctionFacts>) {
+    handlers_and_dedupe(ctx, &mut st, accesses);
+    direct_through_callees(ctx, &mut st, accesses);
+    let functions = function_facts(st.fns, accesses);
 
     let topics = st
         .topics
@@ -548,7 +559,7 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> (Vec<Topic>, Vec<FunctionFacts>) {
     (topics, functions)
 }
 
-fn handlers_and_dedupe(ctx: &mut Ctx<'_>, st: &mut State) {
+fn handlers_and_dedupe(ctx: &mut Ctx<'_>, st: &mut State, accesses: &[Access]) {
     let input = ctx.input;
     for c in input.crates {
         // Name -> (file, fn) of this crate.
@@ -620,7 +631,7 @@ fn handlers_and_dedupe(ctx: &mut Ctx<'_>, st: &mut State) {
         }
     }
     // Dedupe through table access.
-    for acc in input.accesses {
+    for acc in accesses {
         let Some(func) = &acc.function else { continue };
         if dedupe_table(&acc.table)
             && let Some(b) = st.fns.get_mut(&(acc.service.clone(), func.clone()))
@@ -630,9 +641,12 @@ fn handlers_and_dedupe(ctx: &mut Ctx<'_>, st: &mut State) {
     }
 }
 
-fn function_facts(ctx: &Ctx<'_>, fns: BTreeMap<(String, String), FnBuild>) -> Vec<FunctionFacts> {
+fn function_facts(
+    fns: BTreeMap<(String, String), FnBuild>,
+    accesses: &[Access],
+) -> Vec<FunctionFacts> {
     let mut writes: BTreeMap<(&str, &str), BTreeSet<&str>> = BTreeMap::new();
-    for a in ctx.input.accesses {
+    for a in accesses {
         if let Some(f) = &a.function
             && a.op.is_write()
         {
@@ -682,10 +696,10 @@ type DualWrite = (
 /// directly, by name, in the same crate) and produces directly to
 /// Kafka (likewise) is a dual write spanning calls
 /// (`store::insert(..)?; publisher.publish(..)`): it gets both facts.
-fn direct_through_callees(ctx: &Ctx<'_>, st: &mut State) {
+fn direct_through_callees(ctx: &Ctx<'_>, st: &mut State, accesses: &[Access]) {
     // Written accesses per service, grouped once (not rescanned per crate).
     let mut writes: BTreeMap<&str, Vec<&nova_model::Access>> = BTreeMap::new();
-    for a in ctx.input.accesses {
+    for a in accesses {
         if a.op.is_write() && a.function.is_some() {
             writes.entry(a.service.as_str()).or_default().push(a);
         }

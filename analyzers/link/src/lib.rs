@@ -49,7 +49,8 @@ pub struct LinkInput<'a> {
     /// Facts from manifests (k8s, compose, helm, service config, proto).
     /// Their `diagnostics` are NOT re-emitted here (the scan does that).
     pub manifests: &'a [nova_manifests::ManifestFacts],
-    /// Relational accesses (for dual-write and dedupe function facts).
+    /// Relational accesses (for dual-write and dedupe function facts), read by
+    /// [`link`]; [`link_sites`] ignores them ([`Linked::finish`] takes them).
     pub accesses: &'a [Access],
     pub config: &'a nova_config::Config,
 }
@@ -214,6 +215,21 @@ pub(crate) fn live_files(c: &Crate) -> impl Iterator<Item = &ParsedFile> {
 
 /// Resolve the raw facts of `input` into the graph part of the model.
 pub fn link(input: &LinkInput<'_>) -> LinkOutput {
+    link_sites(input).finish(input.accesses)
+}
+
+/// Linking done up to the point where the relational accesses are needed
+/// (consumer dedupe, dual writes): [`Linked::finish`] takes them. This lets a
+/// caller link while its SQL pass is still running.
+pub struct Linked<'a> {
+    ctx: Ctx<'a>,
+    kafka: kafka::State,
+    proto_services: Vec<ProtoService>,
+}
+
+/// The first part of [`link`]: every edge, topic and infrastructure fact.
+/// `input.accesses` is not read (see [`Linked::finish`]).
+pub fn link_sites<'a>(input: &'a LinkInput<'a>) -> Linked<'a> {
     let closure = nova_rust::attribution::dependency_closure(input.crates);
     let names = names::Resolver::new(input.services, input.manifests, input.config);
     let service_env = startup::service_env(&names, input.manifests);
@@ -232,25 +248,42 @@ pub fn link(input: &LinkInput<'_>) -> LinkOutput {
     let proto_services = grpc::link(&mut ctx);
     http::link(&mut ctx);
     startup::manifest_urls(&mut ctx);
-    let (topics, functions) = kafka::link(&mut ctx);
-    startup::link(&mut ctx);
-    let mut diagnostics = std::mem::take(&mut ctx.diags);
-    diagnostics.sort_by(|a, b| {
-        (&a.location, a.code, &a.message, &a.snippet).cmp(&(
-            &b.location,
-            b.code,
-            &b.message,
-            &b.snippet,
-        ))
-    });
-    diagnostics.dedup();
-    LinkOutput {
-        edges: ctx.edges.into_edges(),
-        topics,
-        infrastructure: ctx.infra.into_infra(),
-        functions,
+    let kafka = kafka::sites(&mut ctx);
+    Linked {
+        ctx,
+        kafka,
         proto_services,
-        diagnostics,
+    }
+}
+
+impl Linked<'_> {
+    /// The rest of [`link`], with the relational accesses of the scan.
+    pub fn finish(self, accesses: &[Access]) -> LinkOutput {
+        let Linked {
+            mut ctx,
+            kafka,
+            proto_services,
+        } = self;
+        let (topics, functions) = kafka::finish(&mut ctx, kafka, accesses);
+        startup::link(&mut ctx);
+        let mut diagnostics = std::mem::take(&mut ctx.diags);
+        diagnostics.sort_by(|a, b| {
+            (&a.location, a.code, &a.message, &a.snippet).cmp(&(
+                &b.location,
+                b.code,
+                &b.message,
+                &b.snippet,
+            ))
+        });
+        diagnostics.dedup();
+        LinkOutput {
+            edges: ctx.edges.into_edges(),
+            topics,
+            infrastructure: ctx.infra.into_infra(),
+            functions,
+            proto_services,
+            diagnostics,
+        }
     }
 }
 

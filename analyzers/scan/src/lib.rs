@@ -9,9 +9,11 @@
 //! 3. grouping parsed Rust files into [`nova_rust::unit::Crate`]s, and
 //!    building [`Service`]s (with aliases, dialect, kind, libraries) and
 //!    [`Library`]s;
-//! 4. the SQL pass (accesses, store queries);
+//! 4. the SQL pass (accesses, store queries), while linking
+//!    (`nova_link::link_sites`: edges, topics, infrastructure) runs beside it;
 //! 5. the table catalog (migrations + accessed tables + config owners);
-//! 6. linking (`nova_link::link`): edges, topics, infrastructure, functions;
+//! 6. the end of linking (`Linked::finish`: function facts, which need the
+//!    accesses);
 //! 7. deterministic sorting.
 //!
 //! Only a missing or unreadable root is an error ([`ScanError`]); every
@@ -143,9 +145,26 @@ pub fn scan(root: &Path, config: &Config, options: &ScanOptions<'_>) -> Result<M
     // 3. crates.
     let crates = services::crates(&discovery.packages, &built, parsed.rust, config);
 
-    // 4. SQL pass.
+    // 4. SQL pass and 6. linking, side by side: linking needs the accesses
+    //    only at its very end (`Linked::finish`).
+    let protos: Vec<nova_model::ProtoService> = parsed
+        .manifests
+        .iter()
+        .flat_map(|m| m.protos.iter().cloned())
+        .collect();
+    let link_input = nova_link::LinkInput {
+        crates: &crates,
+        services: &built.services,
+        protos: &protos,
+        manifests: &parsed.manifests,
+        accesses: &[],
+        config,
+    };
     let read_file = |rel: &str| -> Option<String> { std::fs::read_to_string(root.join(rel)).ok() };
-    let sql = sql_pass::sql_pass_with_offline(&crates, config, &read_file, &parsed.sqlx_queries);
+    let (sql, linked) = rayon::join(
+        || sql_pass::sql_pass_with_offline(&crates, config, &read_file, &parsed.sqlx_queries),
+        || nova_link::link_sites(&link_input),
+    );
     stats.sql_statements = sql.statements;
     let mut accesses = sql.accesses;
     if !include_tests {
@@ -162,20 +181,8 @@ pub fn scan(root: &Path, config: &Config, options: &ScanOptions<'_>) -> Result<M
     model.tables = cat.tables;
     model.diagnostics.extend(cat.diagnostics);
 
-    // 6. link.
-    let protos: Vec<nova_model::ProtoService> = parsed
-        .manifests
-        .iter()
-        .flat_map(|m| m.protos.iter().cloned())
-        .collect();
-    let link = nova_link::link(&nova_link::LinkInput {
-        crates: &crates,
-        services: &built.services,
-        protos: &protos,
-        manifests: &parsed.manifests,
-        accesses: &accesses,
-        config,
-    });
+    // 6. the rest of linking (function facts need the accesses).
+    let link = linked.finish(&accesses);
     model.edges = link.edges;
     model.topics = link.topics;
     model.infrastructure = link.infrastructure;
