@@ -743,13 +743,23 @@ fn direct_through_callees(ctx: &Ctx<'_>, st: &mut State, accesses: &[Access]) {
         let mut add: Vec<DualWrite> = Vec::new();
         for f in live_files(c) {
             for g in f.facts.graph.functions.iter().filter(|g| !g.in_test) {
-                let mut names: BTreeSet<&str> = BTreeSet::from([g.name.as_str()]);
-                for (callee, _) in &g.calls {
-                    if nova_rust::attribution::IGNORED_NAMES.contains(&callee.as_str()) {
-                        continue;
-                    }
-                    names.insert(callee.as_str());
+                // The function itself and what it calls.
+                let reach = || {
+                    std::iter::once(g.name.as_str()).chain(
+                        g.calls
+                            .iter()
+                            .map(|(callee, _)| callee.as_str())
+                            .filter(|c| !nova_rust::attribution::IGNORED_NAMES.contains(c)),
+                    )
+                };
+                // (Most functions neither produce nor write: decide that
+                // before building any set.)
+                if !reach().any(|n| produced.contains_key(n))
+                    || !reach().any(|n| written.contains_key(n))
+                {
+                    continue;
                 }
+                let names: BTreeSet<&str> = reach().collect();
                 let topics: BTreeSet<String> = names
                     .iter()
                     .filter_map(|n| produced.get(n))
