@@ -194,9 +194,11 @@ pub const MAX_NESTING: usize = 512;
 fn too_deep(source: &str) -> Option<ParseError> {
     let mut depth = 0usize;
     let mut line = 1u32;
-    for c in source.chars() {
+    // Bytes, not chars: brackets and newlines are ASCII, and no byte of a
+    // multi-byte UTF-8 character is.
+    for c in source.bytes() {
         match c {
-            '(' | '[' | '{' => {
+            b'(' | b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_NESTING {
                     return Some(ParseError {
@@ -206,8 +208,8 @@ fn too_deep(source: &str) -> Option<ParseError> {
                     });
                 }
             }
-            ')' | ']' | '}' => depth = depth.saturating_sub(1),
-            '\n' => line += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b'\n' => line += 1,
             _ => {}
         }
     }
