@@ -49,9 +49,6 @@ pub struct LinkInput<'a> {
     /// Facts from manifests (k8s, compose, helm, service config, proto).
     /// Their `diagnostics` are NOT re-emitted here (the scan does that).
     pub manifests: &'a [nova_manifests::ManifestFacts],
-    /// Relational accesses (for dual-write and dedupe function facts), read by
-    /// [`link`]; [`link_sites`] ignores them ([`Linked::finish`] takes them).
-    pub accesses: &'a [Access],
     pub config: &'a nova_config::Config,
 }
 
@@ -214,8 +211,10 @@ pub(crate) fn live_files(c: &Crate) -> impl Iterator<Item = &ParsedFile> {
 }
 
 /// Resolve the raw facts of `input` into the graph part of the model.
-pub fn link(input: &LinkInput<'_>) -> LinkOutput {
-    link_sites(input).finish(input.accesses)
+/// `accesses` are the scan's relational accesses (for the dual-write and
+/// dedupe function facts).
+pub fn link(input: &LinkInput<'_>, accesses: &[Access]) -> LinkOutput {
+    link_sites(input).finish(accesses)
 }
 
 /// Linking done up to the point where the relational accesses are needed
@@ -228,7 +227,6 @@ pub struct Linked<'a> {
 }
 
 /// The first part of [`link`]: every edge, topic and infrastructure fact.
-/// `input.accesses` is not read (see [`Linked::finish`]).
 pub fn link_sites<'a>(input: &'a LinkInput<'a>) -> Linked<'a> {
     let closure = nova_rust::attribution::dependency_closure(input.crates);
     let names = names::Resolver::new(input.services, input.manifests, input.config);

@@ -54,14 +54,16 @@ impl Repo {
     }
 
     fn run(&self) -> LinkOutput {
-        link(&LinkInput {
-            crates: &self.crates,
-            services: &self.services,
-            protos: &[],
-            manifests: &self.manifests,
-            accesses: &self.accesses,
-            config: &self.config,
-        })
+        link(
+            &LinkInput {
+                crates: &self.crates,
+                services: &self.services,
+                protos: &[],
+                manifests: &self.manifests,
+                config: &self.config,
+            },
+            &self.accesses,
+        )
     }
 }
 

@@ -157,7 +157,6 @@ pub fn scan(root: &Path, config: &Config, options: &ScanOptions<'_>) -> Result<M
         services: &built.services,
         protos: &protos,
         manifests: &parsed.manifests,
-        accesses: &[],
         config,
     };
     let read_file = |rel: &str| -> Option<String> { std::fs::read_to_string(root.join(rel)).ok() };

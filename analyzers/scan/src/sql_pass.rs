@@ -114,7 +114,7 @@ pub fn sql_pass_with_offline(
         pass.orm(c, f);
     }
     // 2. Analyse every distinct (dialect, text) once, on all cores.
-    let analyses = analyze_all(&pending, &config.scan.default_schemas);
+    let analyses = analyze_all(&pending, config);
     // 3. Turn the analyses into accesses, store queries and diagnostics.
     for p in &pending {
         pass.record(p, &analyses);
@@ -135,14 +135,14 @@ struct Sink {
 
 /// A site resolved to texts, waiting for their analysis.
 struct Pending<'c> {
-    dialect: Dialect,
+    /// The crate of the site (its dialect, and its service if it is one).
+    krate: &'c Crate,
     site: &'c SqlSite,
     in_test: bool,
     function: Option<String>,
     /// Where the text is (accesses and text diagnostics point here).
     location: Location,
     resolved: Resolved,
-    service_of_crate: Option<String>,
     targets: Vec<Target>,
 }
 
@@ -150,23 +150,33 @@ struct Pending<'c> {
 type Analyses<'p> = HashMap<(Dialect, &'p str), nova_sql::Analysis>;
 
 /// Analyse every distinct text of `pending` once, in parallel (rayon).
-fn analyze_all<'p>(pending: &'p [Pending<'_>], default_schemas: &[String]) -> Analyses<'p> {
+fn analyze_all<'p>(pending: &'p [Pending<'_>], config: &Config) -> Analyses<'p> {
     use rayon::prelude::*;
     let mut jobs: Vec<(Dialect, &str)> = pending
         .iter()
-        .flat_map(|p| p.resolved.texts.iter().map(|t| (p.dialect, t.as_str())))
+        .flat_map(|p| {
+            p.resolved
+                .texts
+                .iter()
+                .map(|t| (p.krate.dialect, t.as_str()))
+        })
         .collect();
     jobs.sort_unstable();
     jobs.dedup();
     jobs.into_par_iter()
         .map(|(dialect, text)| {
-            let opts = nova_sql::Options {
-                dialect,
-                default_schemas: default_schemas.to_vec(),
-            };
-            ((dialect, text), nova_sql::analyze(text, &opts))
+            let analysis = nova_sql::analyze(text, &sql_options(dialect, config));
+            ((dialect, text), analysis)
         })
         .collect()
+}
+
+/// How SQL of a crate with this dialect is read.
+fn sql_options(dialect: Dialect, config: &Config) -> nova_sql::Options {
+    nova_sql::Options {
+        dialect,
+        default_schemas: config.scan.default_schemas.clone(),
+    }
 }
 
 /// Where an access goes: a service, and the library hop if any.
@@ -205,13 +215,6 @@ struct Pass<'a> {
 type StoreKey = (String, StoreKind, Location, Option<String>, Vec<String>);
 
 impl Pass<'_> {
-    fn options(&self, c: &Crate) -> nova_sql::Options {
-        nova_sql::Options {
-            dialect: c.dialect,
-            default_schemas: self.config.scan.default_schemas.clone(),
-        }
-    }
-
     fn ignored(&self, table: &str) -> bool {
         let last = table.rsplit('.').next().unwrap_or(table);
         self.config
@@ -259,7 +262,6 @@ impl Pass<'_> {
         if in_test && !self.config.scan.include_tests {
             return None;
         }
-        let service_of_crate = c.service.clone();
         if resolved.texts.is_empty() && site.inferred && matches!(expr, SqlExpr::Const(_)) {
             // `.query(SOME_ID)` with a const that is not a string const of the
             // scanned crates: not SQL.
@@ -277,21 +279,20 @@ impl Pass<'_> {
             )
             .at(call)
             .with_snippet(expr.display());
-            if let Some(s) = service_of_crate {
-                d = d.for_service(s);
+            if let Some(s) = &c.service {
+                d = d.for_service(s.clone());
             }
             sink.diagnostics.push(d);
             return None;
         }
         let targets = self.targets(c, function.as_deref(), &call, &mut sink.diagnostics);
         Some(Pending {
-            dialect: c.dialect,
+            krate: c,
             site,
             in_test,
             function,
             location,
             resolved,
-            service_of_crate,
             targets,
         })
     }
@@ -299,19 +300,19 @@ impl Pass<'_> {
     /// Record the accesses, store queries and diagnostics of a resolved site.
     fn record(&mut self, p: &Pending<'_>, analyses: &Analyses<'_>) {
         let Pending {
-            dialect,
+            krate,
             site,
             in_test,
             function,
             location,
             resolved,
-            service_of_crate,
             targets,
         } = p;
         let in_test = *in_test;
+        let service_of_crate = &krate.service;
         let mut unresolved_tables: BTreeSet<String> = BTreeSet::new();
         for text in &resolved.texts {
-            let Some(analysis) = analyses.get(&(*dialect, text.as_str())) else {
+            let Some(analysis) = analyses.get(&(krate.dialect, text.as_str())) else {
                 continue;
             };
             self.out.statements += analysis.statements as u64;
@@ -555,7 +556,7 @@ impl Pass<'_> {
             );
             return;
         };
-        let analysis = nova_sql::analyze(&q.query, &self.options(c));
+        let analysis = nova_sql::analyze(&q.query, &sql_options(c.dialect, self.config));
         self.out.statements += analysis.statements as u64;
         if let Some(store) = analysis.store {
             self.stores

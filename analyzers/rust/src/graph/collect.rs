@@ -20,10 +20,6 @@ use syn::{Expr, Item, Type};
 
 /// Walk `file` and collect graph facts into `out`.
 pub fn collect(file: &syn::File, in_test_file: bool, out: &mut GraphFacts) {
-    if file_is_generated(&file.items) {
-        out.generated = true;
-        return;
-    }
     collect_with(file, &MacroArgs::of_file(file), in_test_file, out);
 }
 
