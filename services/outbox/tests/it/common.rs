@@ -96,18 +96,18 @@ pub fn post_event(aggregate: usize, revision: u64) -> Event {
     })
 }
 
-/// Enqueues `per_aggregate` events for each of `aggregates` aggregates, interleaved,
+/// Enqueues `per_aggregate` events for each aggregate of `aggregates`, interleaved,
 /// one transaction per event; revisions continue from `first_revision`.
 pub async fn enqueue(
     pool: &PgPool,
     outbox: &Outbox,
-    aggregates: usize,
+    aggregates: std::ops::Range<usize>,
     per_aggregate: u64,
     first_revision: u64,
 ) -> Vec<Uuid> {
     let mut ids = Vec::new();
     for r in first_revision..first_revision + per_aggregate {
-        for a in 0..aggregates {
+        for a in aggregates.clone() {
             let event = post_event(a, r);
             let mut tx = pool.begin().await.expect("begin");
             outbox.enqueue(&mut tx, &event).await.expect("enqueue");

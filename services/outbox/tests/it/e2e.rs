@@ -12,7 +12,7 @@ use crate::common::*;
 async fn enqueued_events_are_published_in_order_and_applied_once() {
     let env = Env::new(None, 3).await;
     let outbox = env.outbox();
-    let ids = enqueue(env.pool(), &outbox, 10, 30, 1).await; // 300 events
+    let ids = enqueue(env.pool(), &outbox, 0..10, 30, 1).await; // 300 events
     let consumer = RunningConsumer::spawn(&env);
     let relay = RunningRelay::spawn(env.pool(), env.relay_config());
 

@@ -30,7 +30,7 @@ fn spawn_relay_process(env: &Env, linger_ms: u32) -> std::process::Child {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn relay_killed_mid_batch_loses_nothing() {
     let env = Env::new(None, 3).await;
-    let ids = enqueue(env.pool(), &env.outbox(), 10, 40, 1).await; // 400 events
+    let ids = enqueue(env.pool(), &env.outbox(), 0..10, 40, 1).await; // 400 events
     // A long linger keeps each batch in flight ~150 ms, so the kill lands mid-batch.
     let mut first = spawn_relay_process(&env, 150);
     let pool = env.pool().clone();
@@ -89,12 +89,12 @@ async fn broker_outage_while_writing_loses_nothing_and_keeps_order() {
     let outbox = env.outbox();
     let relay = RunningRelay::spawn(env.pool(), env.relay_config());
 
-    let mut ids = enqueue(env.pool(), &outbox, 5, 20, 1).await; // 100 before the outage
+    let mut ids = enqueue(env.pool(), &outbox, 0..5, 20, 1).await; // 100 before the outage
     wait_published(env.pool(), ids.len(), Duration::from_secs(30)).await;
 
     broker.stop().await;
     // Writes go on while the broker is down.
-    ids.extend(enqueue(env.pool(), &outbox, 5, 40, 21).await); // 200 during the outage
+    ids.extend(enqueue(env.pool(), &outbox, 0..5, 40, 21).await); // 200 during the outage
     tokio::time::sleep(Duration::from_secs(1)).await;
     let backlog = relay.metrics.snapshot().backlog;
     assert!(
@@ -112,7 +112,7 @@ async fn broker_outage_while_writing_loses_nothing_and_keeps_order() {
     );
 
     broker.restart().await.expect("broker restarts");
-    ids.extend(enqueue(env.pool(), &outbox, 5, 10, 61).await); // 50 after it
+    ids.extend(enqueue(env.pool(), &outbox, 0..5, 10, 61).await); // 50 after it
     wait_published(env.pool(), ids.len(), Duration::from_secs(90)).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(relay.metrics.snapshot().backlog, 0, "backlog drained");

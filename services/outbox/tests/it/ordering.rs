@@ -83,7 +83,7 @@ async fn two_relays_at_once_apply_each_event_exactly_once() {
     let relay_a = RunningRelay::spawn(env.pool(), config.clone());
     let relay_b = RunningRelay::spawn(env.pool(), config);
     // Writes go on while both relays run.
-    let ids = enqueue(env.pool(), &outbox, 8, 40, 1).await; // 320 events
+    let ids = enqueue(env.pool(), &outbox, 0..8, 40, 1).await; // 320 events
     wait_published(env.pool(), ids.len(), Duration::from_secs(30)).await;
     wait_effects(env.pool(), ids.len(), Duration::from_secs(60)).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -124,17 +124,7 @@ async fn batches_in_flight_at_once_keep_order_per_aggregate() {
         let outbox = outbox.clone();
         writers.push(tokio::spawn(async move {
             // Each writer has its own 3 aggregates, revisions 1..=40 each.
-            let mut ids = Vec::new();
-            for r in 1..=40 {
-                for a in w * 3..w * 3 + 3 {
-                    let event = post_event(a, r);
-                    let mut tx = pool.begin().await.expect("begin");
-                    outbox.enqueue(&mut tx, &event).await.expect("enqueue");
-                    tx.commit().await.expect("commit");
-                    ids.push(event.id);
-                }
-            }
-            ids
+            enqueue(&pool, &outbox, w * 3..w * 3 + 3, 40, 1).await
         }));
     }
     let mut ids = Vec::new();
