@@ -11,6 +11,7 @@
 pub mod attribution;
 pub mod graph;
 mod macros;
+mod span;
 pub mod offline;
 pub mod resolve;
 pub mod sql;

@@ -10,14 +10,13 @@ use std::collections::HashMap;
 use syn::Expr;
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
-use syn::spanned::Spanned;
 use syn::visit::Visit;
 
 /// A macro, by the line and column where its path starts.
 type MacroKey = (usize, usize);
 
 fn macro_key(mac: &syn::Macro) -> MacroKey {
-    let p = mac.path.span().start();
+    let p = crate::span::macro_first(mac).start();
     (p.line, p.column)
 }
 

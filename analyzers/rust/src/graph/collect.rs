@@ -14,7 +14,7 @@ use crate::macros::{Args, MacroArgs, parse_args};
 use nova_model::InfraKind;
 use quote::ToTokens;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use syn::spanned::Spanned;
+use crate::span;
 use syn::visit::{self, Visit};
 use syn::{Expr, Item, Type};
 
@@ -92,8 +92,8 @@ fn finish(out: &mut GraphFacts) {
 
 // ---------------------------------------------------------------- helpers
 
-fn line_of<T: Spanned>(t: &T) -> u32 {
-    t.span().start().line as u32
+fn ident_line(i: &syn::Ident) -> u32 {
+    span::line(i.span())
 }
 
 fn text<T: ToTokens>(t: &T) -> String {
@@ -1247,7 +1247,7 @@ impl<'ast> Walker<'ast, '_> {
             name: ident.to_string(),
             module,
             value,
-            line: line_of(ident),
+            line: ident_line(ident),
         });
     }
 
@@ -1281,7 +1281,7 @@ impl<'ast> Walker<'ast, '_> {
         let mut scope = Scope {
             path: self.fn_path(&name),
             name: name.clone(),
-            line: line_of(&sig.ident),
+            line: ident_line(&sig.ident),
             in_test: self.in_test(),
             // Methods of a `nova_consumer::Handler` run inside the idempotent
             // consumer: handlers that deduplicate.
@@ -1307,7 +1307,7 @@ impl<'ast> Walker<'ast, '_> {
                             name: Some(pname),
                             owner: None,
                             target: None,
-                            line: line_of(&pi.ident),
+                            line: ident_line(&pi.ident),
                             function: Some(scope.path.clone()),
                             in_test: scope.in_test,
                         });
@@ -1325,7 +1325,7 @@ impl<'ast> Walker<'ast, '_> {
                 name: Some(name),
                 owner: self.impl_type.last().cloned(),
                 target: None,
-                line: line_of(&sig.ident),
+                line: ident_line(&sig.ident),
                 function: Some(scope.path.clone()),
                 in_test: scope.in_test,
             });
@@ -1502,7 +1502,7 @@ impl<'ast> Walker<'ast, '_> {
     }
 
     fn env_read(&mut self, call: &syn::ExprCall, default: Option<String>) {
-        let start = call.span().start();
+        let start = span::call_first(call).start();
         if !self.handled_env.insert((start.line, start.column)) {
             return;
         }
@@ -1674,7 +1674,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                     service: last.clone(),
                     shape: ServerShape::Impl,
                     impl_type: Some(self_ty.clone()),
-                    line: line_of(trait_path),
+                    line: span::line(span::path_first(trait_path)),
                     function: None,
                     in_test,
                 });
@@ -1753,7 +1753,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                 name: Some(t.ident.to_string()),
                 owner: None,
                 target: None,
-                line: line_of(&t.ident),
+                line: ident_line(&t.ident),
                 function: None,
                 in_test,
             });
@@ -1773,7 +1773,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                     name: Some(id.to_string()),
                     owner: Some(sname.clone()),
                     target: None,
-                    line: line_of(id),
+                    line: ident_line(id),
                     function: None,
                     in_test,
                 });
@@ -1818,7 +1818,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                         var: field.to_ascii_uppercase(),
                         default: default.map(|d| Box::new(StrExpr::Lit(d))),
                     },
-                    line: line_of(id),
+                    line: ident_line(id),
                 });
             }
         }
@@ -1874,7 +1874,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                 self.out.fields.push(FieldInit {
                     field,
                     value,
-                    line: line_of(id),
+                    line: ident_line(id),
                 });
             }
         }
@@ -1892,7 +1892,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
         if let Some(args) = macros.get(mac) {
             if name.to_ascii_lowercase().contains("outbox") {
                 let refs: Vec<&Expr> = args.iter().collect();
-                self.outbox_site(&refs, &format!("{name}!"), line_of(mac));
+                self.outbox_site(&refs, &format!("{name}!"), span::line(span::macro_first(mac)));
             }
             for a in args {
                 self.visit_expr(a);
@@ -1904,7 +1904,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
     fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
         if let Expr::Path(fp) = &*c.func {
             let segs = path_segments(&fp.path);
-            let line = line_of(c);
+            let line = span::line(span::call_first(c));
             let last = segs.last().cloned().unwrap_or_default();
             let args: Vec<&Expr> = c.args.iter().collect();
             if is_env_fn(&segs) && segs.len() >= 2 {
@@ -2041,7 +2041,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
 
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
         let method = m.method.to_string();
-        let line = line_of(&m.method);
+        let line = ident_line(&m.method);
         let args: Vec<&Expr> = m.args.iter().collect();
         // env::var(..).unwrap_or(default)
         if matches!(method.as_str(), "unwrap_or" | "unwrap_or_else") {

@@ -275,13 +275,7 @@ fn line_col(span: Span) -> (u32, u32) {
 
 /// 1-based line and column of the first token of an expression.
 fn expr_at(e: &Expr) -> (u32, u32) {
-    let span = e
-        .to_token_stream()
-        .into_iter()
-        .next()
-        .map(|t| t.span())
-        .unwrap_or_else(Span::call_site);
-    line_col(span)
+    line_col(crate::span::first_span(e))
 }
 
 fn is_screaming(name: &str) -> bool {
