@@ -115,7 +115,11 @@ serde = "1"
 }
 
 fn config() -> Config {
-    nova_config::parse("[services.tool]\nignore = true\n", "nova.toml").unwrap()
+    nova_config::parse(
+        "[services.tool]\nignore = true\n[services.db-api]\npackage = \"nova-db\"\n[services.shared]\nkind = \"external\"\n",
+        "nova.toml",
+    )
+    .unwrap()
 }
 
 /// (name, dir, bins, is_service, workspace) of a package.
@@ -142,7 +146,9 @@ fn packages_services_and_deps() {
     assert_eq!(
         summary,
         vec![
-            (s("nova-db"), s("libs/db"), vec![], false, Some(s(""))),
+            // A library named by `[services.db-api]`: a service.
+            (s("nova-db"), s("libs/db"), vec![], true, Some(s(""))),
+            // Named only by an external service: still a library.
             (s("shared"), s("libs/shared"), vec![], false, Some(s(""))),
             (
                 s("feed"),

@@ -4,8 +4,8 @@
 use crate::Package;
 use crate::cargo::{DepSpec, Manifest, WorkspaceDecl, parse_manifest};
 use globset::Glob;
-use nova_config::Config;
-use nova_model::{DiagCode, Diagnostic, Location, Severity};
+use nova_config::{Config, ServiceConfig};
+use nova_model::{DiagCode, Diagnostic, Location, ServiceKind, Severity};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -93,13 +93,26 @@ fn binaries(root: &Path, dir: &str, name: &str, m: &crate::cargo::PackageDecl) -
     bins.into_iter().collect()
 }
 
-fn is_ignored(config: &Config, name: &str, dir: &str) -> bool {
-    config.services.iter().any(|(key, s)| {
-        s.ignore
-            && (s.package.as_deref() == Some(name)
-                || (s.package.is_none() && s.path.is_none() && key == name)
-                || s.path.as_deref().map(|p| p.trim_end_matches('/')) == Some(dir))
-    })
+/// Is the package a service? One with a binary is, unless `nova.toml` says
+/// `ignore = true`; one without (a library whose binary lives elsewhere, as
+/// a server crate wired up by a separate CLI crate) is when a
+/// `[services.<key>]` entry names it (and is not `kind = "external"`).
+fn is_service(config: &Config, name: &str, dir: &str, has_bins: bool) -> bool {
+    let mut entries = config
+        .services
+        .iter()
+        .filter(|(key, s)| names_package(key, s, name, dir));
+    if has_bins {
+        !entries.any(|(_, s)| s.ignore)
+    } else {
+        entries.any(|(_, s)| !s.ignore && s.kind != Some(ServiceKind::External))
+    }
+}
+
+fn names_package(key: &str, s: &ServiceConfig, name: &str, dir: &str) -> bool {
+    s.package.as_deref() == Some(name)
+        || (s.package.is_none() && s.path.is_none() && key == name)
+        || s.path.as_deref().map(|p| p.trim_end_matches('/')) == Some(dir)
 }
 
 /// Read every manifest and build the packages, sorted by directory.
@@ -150,7 +163,7 @@ pub(crate) fn resolve(
             None => workspace_of(&workspaces, &dir),
         };
         let bins = binaries(root, &dir, &decl.name, decl);
-        let is_service = !bins.is_empty() && !is_ignored(config, &decl.name, &dir);
+        let is_service = is_service(config, &decl.name, &dir, !bins.is_empty());
         drafts.push(Draft {
             pkg: Package {
                 name: decl.name.clone(),

@@ -30,6 +30,7 @@ use serde::{Deserialize, Serialize};
 pub(crate) mod collector;
 mod format;
 mod orm;
+mod params;
 #[cfg(test)]
 mod tests;
 

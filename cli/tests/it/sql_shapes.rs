@@ -82,6 +82,8 @@ fn sqlx_functions() {
         access_set(&m),
         triples(&[
             ("fn-svc", "accounts", "CR"),
+            // a helper's parameter, given by its caller
+            ("fn-svc", "audit_log", "D"),
             ("fn-svc", "holds", "D"),
             ("fn-svc", "ledger_entries", "R"),
         ])
@@ -89,6 +91,7 @@ fn sqlx_functions() {
     let holds = accesses_of(&m, "fn-svc", "holds");
     assert_eq!(holds[0]["confidence"], "high");
     assert_eq!(accesses_of(&m, "fn-svc", "accounts").len(), 3);
+    assert!(diags(&m, "unresolved-sql").is_empty());
 }
 
 #[test]
@@ -110,13 +113,17 @@ fn tokio_postgres_client_calls() {
     assert_eq!(
         access_set(&m),
         triples(&[
+            // `query_raw(query, iter)` in a helper, `query` from the caller
+            ("pg-svc", "customers", "R"),
             ("pg-svc", "inventory", "RU"),
+            ("pg-svc", "orders", "R"),
             ("pg-svc", "prices", "R"),
             ("pg-svc", "products", "R"),
             ("pg-svc", "shipments", "C"),
             ("pg-svc", "stale_reservations", "D"),
         ])
     );
+    assert!(diags(&m, "unresolved-sql").is_empty());
 }
 
 #[test]
@@ -193,6 +200,22 @@ fn library_sql_runs_in_every_caller() {
     }
     let own = accesses_of(&m, "orders-api", "orders");
     assert!(own[0]["via_library"].is_null());
+}
+
+#[test]
+fn a_library_named_in_the_config_is_a_service() {
+    let dir = fixture("library-sql");
+    let cfg = dir.join("library-as-service.toml");
+    let m = scan(&dir, &["--config", &cfg.to_string_lossy()]);
+    assert_eq!(
+        names(&m, "services"),
+        set(&["billing-worker", "ghost-janitor", "orders-api"])
+    );
+    assert_eq!(names(&m, "libraries"), set(&["shared-db"]));
+    let own = accesses_of(&m, "ghost-janitor", "ghosts");
+    assert_eq!(own.len(), 1, "{m:#}");
+    assert!(own[0]["via_library"].is_null());
+    assert!(diags(&m, "config-reference").is_empty());
 }
 
 #[test]

@@ -122,6 +122,7 @@ pub(crate) fn collect(
 ) {
     let imports = Imports::from_file(file);
     let mut c = Collector {
+        param_sites: Vec::new(),
         macros,
         out,
         imports,
@@ -136,6 +137,9 @@ pub(crate) fn collect(
         trait_decl: Vec::new(),
     };
     c.visit_file(file);
+    if !c.param_sites.is_empty() {
+        super::params::resolve(file, &mut c);
+    }
 }
 
 /// What the file imports: crate roots and imported names.
@@ -249,23 +253,29 @@ struct FnCtx {
     info: usize,
     path: String,
     seen: HashSet<String>,
+    /// Parameter names, `self` excluded, in order.
+    params: Vec<String>,
+    has_self: bool,
 }
 
-struct Collector<'o> {
+pub(super) struct Collector<'o> {
     /// The file's macro bodies, parsed once (shared with the graph walk).
     macros: &'o MacroArgs,
-    out: &'o mut FileFacts,
+    pub(super) out: &'o mut FileFacts,
     imports: Imports,
     in_test_file: bool,
     modules: Vec<String>,
-    self_types: Vec<String>,
+    pub(super) self_types: Vec<String>,
     trait_impl: Vec<bool>,
     /// Parallel to `self_types`: true inside a `trait` declaration.
-    trait_decl: Vec<bool>,
+    pub(super) trait_decl: Vec<bool>,
     test_depth: usize,
     fns: Vec<FnCtx>,
     scopes: Vec<HashMap<String, Binding>>,
     pending_builder: Option<usize>,
+    /// Sites whose SQL is a parameter of their function, resolved from the
+    /// calls to it in the file once the walk is done (`super::params`).
+    pub(super) param_sites: Vec<super::params::ParamSite>,
 }
 
 fn line_col(span: Span) -> (u32, u32) {
@@ -333,7 +343,7 @@ fn is_test_attr(attr: &Attribute) -> bool {
     false
 }
 
-fn has_test_attr(attrs: &[Attribute]) -> bool {
+pub(super) fn has_test_attr(attrs: &[Attribute]) -> bool {
     attrs.iter().any(is_test_attr)
 }
 
@@ -383,7 +393,7 @@ fn push_merged(flat: &mut Vec<SqlExpr>, e: SqlExpr) {
     flat.push(e);
 }
 
-fn choice(parts: Vec<SqlExpr>) -> SqlExpr {
+pub(super) fn choice(parts: Vec<SqlExpr>) -> SqlExpr {
     let mut flat: Vec<SqlExpr> = Vec::new();
     for p in parts {
         match p {
@@ -533,7 +543,19 @@ impl Collector<'_> {
         store: Option<StoreKind>,
     ) {
         let at = self.text_at(arg);
+        let param = match &expr {
+            SqlExpr::Unknown(_) => self.param_of(arg),
+            _ => None,
+        };
         self.push_site(expr, span, api, store);
+        if let Some((function, index, has_self)) = param {
+            self.param_sites.push(super::params::ParamSite {
+                site: self.out.sql_sites.len() - 1,
+                function,
+                index,
+                has_self,
+            });
+        }
         if let Some(site) = self.out.sql_sites.last_mut()
             && at != (site.line, site.column)
         {
@@ -555,6 +577,30 @@ impl Collector<'_> {
             store,
             inferred: false,
         });
+    }
+
+    /// `(function name, parameter index, has self)` when `arg` names a
+    /// parameter of the current function (not shadowed by a local).
+    fn param_of(&self, arg: &Expr) -> Option<(String, usize, bool)> {
+        let ident = match strip_refs(arg) {
+            Expr::MethodCall(m) if STR_WRAPPERS.contains(&m.method.to_string().as_str()) => {
+                return self.param_of(&m.receiver);
+            }
+            Expr::Path(p) if p.qself.is_none() => p.path.get_ident()?.to_string(),
+            _ => return None,
+        };
+        if self.lookup(&ident).is_some() {
+            return None;
+        }
+        let ctx = self.fns.last()?;
+        let index = ctx.params.iter().position(|p| *p == ident)?;
+        let name = ctx
+            .path
+            .rsplit("::")
+            .next()
+            .unwrap_or(&ctx.path)
+            .to_string();
+        Some((name, index, ctx.has_self))
     }
 
     fn record_call(&mut self, name: &str, span: Span) {
@@ -598,12 +644,13 @@ impl Collector<'_> {
     /// Enter a function: fresh locals, a new [`FnInfo`].
     fn with_fn(
         &mut self,
-        name: &str,
+        sig: &syn::Signature,
         is_pub: bool,
         attrs: &[Attribute],
-        span: Span,
         body: impl FnOnce(&mut Self),
     ) {
+        let name = &sig.ident.to_string();
+        let span = sig.ident.span();
         let test = has_test_attr(attrs);
         if test {
             self.test_depth += 1;
@@ -618,10 +665,23 @@ impl Collector<'_> {
             is_pub,
             calls: Vec::new(),
         });
+        let mut params = Vec::new();
+        let mut has_self = false;
+        for input in &sig.inputs {
+            match input {
+                syn::FnArg::Receiver(_) => has_self = true,
+                syn::FnArg::Typed(t) => params.push(match &*t.pat {
+                    Pat::Ident(i) => i.ident.to_string(),
+                    _ => String::new(),
+                }),
+            }
+        }
         self.fns.push(FnCtx {
             info,
             path,
             seen: HashSet::new(),
+            params,
+            has_self,
         });
         let saved = std::mem::take(&mut self.scopes);
         body(self);
@@ -701,11 +761,13 @@ impl Collector<'_> {
                         _ => {}
                     }
                 }
-            } else if path.is_ident("diesel") || path.is_ident("table_name") {
-                if let Some(t) = attr_string_value(&toks, "table_name") {
-                    diesel_table = Some(t);
-                    diesel_line = attr_line(attr);
-                }
+            } else if (path.is_ident("diesel") || path.is_ident("table_name"))
+                && let Some(t) = attr_string_value(&toks, "table_name")
+            {
+                // Other `#[diesel(..)]` attributes (`postgres_type`,
+                // `sql_type`) describe custom SQL types, not models.
+                diesel_table = Some(t);
+                diesel_line = attr_line(attr);
                 diesel_derive = true;
             } else if path.is_ident("sea_orm")
                 && let Some(t) = attr_string_value(&toks, "table_name")
@@ -732,7 +794,7 @@ impl Collector<'_> {
 
     // ---- evaluation of string-like expressions ----
 
-    fn eval(&self, e: &Expr) -> Option<SqlExpr> {
+    pub(super) fn eval(&self, e: &Expr) -> Option<SqlExpr> {
         self.eval_at(e, 0)
     }
 
@@ -1168,7 +1230,11 @@ impl Collector<'_> {
                     matches!(strip_refs(a), Expr::Array(_))
                         || matches!(a, Expr::Reference(r) if matches!(&*r.expr, Expr::Array(_)))
                 });
-                if unbound && params && (name.contains("sql") || name.contains("query")) {
+                // A parameter of the function holding SQL is resolved from
+                // the calls to the function (`super::params`).
+                let param = self.param_of(first).is_some();
+                if unbound && (params || param) && (name.contains("sql") || name.contains("query"))
+                {
                     SqlExpr::Unknown(expr_text(first))
                 } else {
                     return;
@@ -1255,8 +1321,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         let is_pub = !matches!(f.vis, syn::Visibility::Inherited);
         // Free functions nested in an impl method are not methods.
         let saved_types = std::mem::take(&mut self.self_types);
-        let name = f.sig.ident.to_string();
-        self.with_fn(&name, is_pub, &f.attrs, f.sig.ident.span(), |c| {
+        self.with_fn(&f.sig, is_pub, &f.attrs, |c| {
             c.visit_block(&f.block);
         });
         self.self_types = saved_types;
@@ -1265,16 +1330,14 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
         let is_pub = !matches!(f.vis, syn::Visibility::Inherited)
             || self.trait_impl.last().copied().unwrap_or(false);
-        let name = f.sig.ident.to_string();
-        self.with_fn(&name, is_pub, &f.attrs, f.sig.ident.span(), |c| {
+        self.with_fn(&f.sig, is_pub, &f.attrs, |c| {
             c.visit_block(&f.block);
         });
     }
 
     fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
         if let Some(block) = &f.default {
-            let name = f.sig.ident.to_string();
-            self.with_fn(&name, true, &f.attrs, f.sig.ident.span(), |c| {
+            self.with_fn(&f.sig, true, &f.attrs, |c| {
                 c.visit_block(block);
             });
         }

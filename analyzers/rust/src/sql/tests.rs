@@ -247,6 +247,53 @@ async fn f(client: &Client, pool: &PgPool, sql: &str) {
 }
 
 #[test]
+fn sql_passed_to_a_helper_as_a_parameter() {
+    // The helper's site takes the texts its callers in the file pass, by
+    // position (`self` not counted; counted in a `Self::f(self, ..)` call).
+    // Callers in test code and arguments that are not static are ignored.
+    let src = r#"
+const STREAM: &str = "SELECT * FROM events";
+impl Store {
+    const ALL: &'static str = "SELECT * FROM aggregates";
+    async fn one(&self) { self.stream_query(STREAM, params).await }
+    async fn all(&self) { Self::stream_query(self, Self::ALL, params).await }
+    async fn dynamic(&self, q: &str) { self.stream_query(q, params).await }
+    async fn stream_query(&self, query: &str, params: Params<'_>) {
+        self.client.query_raw(query, slice_iter(params)).await
+    }
+}
+async fn run(pool: &PgPool, sql: &str) {
+    sqlx::query(sql).execute(pool).await;
+}
+async fn cleanup(pool: &PgPool) {
+    run(pool, "DELETE FROM sessions").await;
+    run(pool, &format!("DELETE FROM {}", "tokens")).await;
+}
+async fn unused(pool: &PgPool, sql: String) {
+    sqlx::query(&sql).execute(pool).await;
+}
+#[cfg(test)]
+mod tests {
+    async fn t(pool: &PgPool) { super::run(pool, "DELETE FROM fixtures").await; }
+}
+"#;
+    assert_eq!(
+        exprs(src),
+        vec![
+            SqlExpr::Choice(vec![konst(&["STREAM"]), konst(&["Store", "ALL"])]),
+            SqlExpr::Choice(vec![
+                lit("DELETE FROM sessions"),
+                SqlExpr::Format {
+                    template: "DELETE FROM {}".into(),
+                    args: vec![lit("tokens")]
+                },
+            ]),
+            unk("&sql"),
+        ]
+    );
+}
+
+#[test]
 fn lets_if_match_and_string_building() {
     let src = r#"
 fn f(active: bool, kind: Kind, extra: &str) {
@@ -466,6 +513,14 @@ pub struct User { id: i64 }
 pub struct Model { id: i32 }
 #[derive(Debug)]
 struct Plain;
+// Custom SQL types (diesel CLI's `sql_types` module, enum mappings) are
+// not models.
+#[derive(diesel::sql_types::SqlType)]
+#[diesel(postgres_type(name = "listing_type_enum"))]
+pub struct ListingTypeEnum;
+#[derive(AsExpression, FromSqlRow)]
+#[diesel(sql_type = Text)]
+enum Kind { A }
 "#;
     let f = facts(src);
     let got: Vec<(Orm, Option<String>, u32)> = f
