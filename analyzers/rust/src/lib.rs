@@ -30,6 +30,13 @@ pub fn hole(i: usize) -> String {
 
 use serde::{Deserialize, Serialize};
 
+/// Maps and sets private to one file's walk (names, node addresses): a
+/// fast, fixed hasher instead of SipHash; the keys come from the scanned
+/// code and nothing outlives the walk.
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+/// See [`FastMap`].
+pub(crate) type FastSet<T> = std::collections::HashSet<T, foldhash::fast::FixedState>;
+
 /// Everything nova extracts from one Rust file.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FileFacts {

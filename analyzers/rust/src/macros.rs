@@ -6,7 +6,7 @@
 //! [`MacroArgs::of_file`] parses every macro of a file once, recursively into
 //! the arguments of macros, and the collectors look the result up.
 
-use std::collections::HashMap;
+use crate::FastMap as HashMap;
 use syn::Expr;
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
@@ -43,7 +43,7 @@ impl MacroArgs {
         let mut finder = Finder::default();
         finder.visit_file(file);
         let mut queue = finder.found;
-        let mut parsed = HashMap::with_capacity(queue.len());
+        let mut parsed = HashMap::with_capacity_and_hasher(queue.len(), Default::default());
         while let Some((key, args)) = queue.pop() {
             if let Some(exprs) = &args {
                 let mut inner = Finder::default();

@@ -13,7 +13,8 @@ use super::{
 use crate::macros::{Args, MacroArgs, parse_args};
 use nova_model::InfraKind;
 use quote::ToTokens;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use crate::{FastMap as HashMap, FastSet as HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use crate::span;
 use syn::visit::{self, Visit};
 use syn::{Expr, Item, Type};
@@ -45,8 +46,8 @@ pub(crate) fn collect_with(
         mods: Vec::new(),
         impl_type: Vec::new(),
         fns: Vec::new(),
-        handled_env: HashSet::new(),
-        seen_infra: HashSet::new(),
+        handled_env: HashSet::default(),
+        seen_infra: HashSet::default(),
         empty: Scope {
             macros: Some(macros),
             ..Scope::default()
@@ -275,20 +276,21 @@ fn strip_wrappers(mut e: &Expr) -> &Expr {
             Expr::Await(a) => e = &a.base,
             Expr::Try(t) => e = &t.expr,
             Expr::MethodCall(m)
-                if matches!(
-                    m.method.to_string().as_str(),
-                    "clone"
-                        | "lock"
-                        | "read"
-                        | "write"
-                        | "as_ref"
-                        | "as_mut"
-                        | "borrow"
-                        | "borrow_mut"
-                        | "unwrap"
-                        | "expect"
-                        | "deref"
-                ) =>
+                if [
+                    "clone",
+                    "lock",
+                    "read",
+                    "write",
+                    "as_ref",
+                    "as_mut",
+                    "borrow",
+                    "borrow_mut",
+                    "unwrap",
+                    "expect",
+                    "deref",
+                ]
+                .iter()
+                .any(|n| m.method == n) =>
             {
                 e = &m.receiver
             }
@@ -433,6 +435,23 @@ fn could_be_topic(s: &str) -> bool {
     (1..=249).contains(&s.len())
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+/// A [`StrCall`] argument worth keeping: only a string that can name a
+/// topic (SQL or log text passed to other calls would be held for nothing,
+/// and could never match a topic).
+fn could_name_topic(s: &StrExpr) -> bool {
+    match s {
+        StrExpr::Lit(v) => could_be_topic(v),
+        StrExpr::Const(_) | StrExpr::Env { .. } | StrExpr::Format { .. } => true,
+        StrExpr::Field(f) => f.contains("topic"),
+        StrExpr::List(items) => items.iter().any(|i| match i {
+            StrExpr::Lit(v) => could_be_topic(v),
+            StrExpr::Const(_) => true,
+            _ => false,
+        }),
+        StrExpr::Unknown(_) => false,
+    }
 }
 
 fn is_env_fn(segs: &[String]) -> bool {
@@ -655,7 +674,7 @@ struct Scope<'ast> {
     /// Local variables/params that are gRPC clients -> service.
     client_vars: HashMap<String, String>,
     /// Called names with the line of the first call.
-    calls: BTreeMap<String, u32>,
+    calls: HashMap<String, u32>,
     consumer_handler: bool,
     reads_messages: bool,
     dedupes: bool,
@@ -703,10 +722,9 @@ fn str_expr_in(e: &Expr, scope: &Scope<'_>, depth: u32, need: bool) -> StrExpr {
         },
         Expr::Array(a) => StrExpr::List(a.elems.iter().map(|x| str_expr(x, scope, d)).collect()),
         Expr::Path(p) => {
-            let segs = path_segments(&p.path);
-            if segs.len() == 1 {
-                let name = &segs[0];
-                if let Some(init) = scope.locals.get(name) {
+            if p.path.segments.len() == 1 {
+                let name = p.path.segments[0].ident.to_string();
+                if let Some(init) = scope.locals.get(&name) {
                     // Keep the local's name in what cannot be resolved.
                     return match str_expr_in(init, scope, d, need) {
                         // A bare name (a parameter, another local) stays
@@ -722,11 +740,12 @@ fn str_expr_in(e: &Expr, scope: &Scope<'_>, depth: u32, need: bool) -> StrExpr {
                         other => other,
                     };
                 }
-                if is_const_name(name) {
-                    return StrExpr::Const(segs);
+                if is_const_name(&name) {
+                    return StrExpr::Const(vec![name]);
                 }
-                return StrExpr::Unknown(if need { name.clone() } else { String::new() });
+                return StrExpr::Unknown(if need { name } else { String::new() });
             }
+            let segs = path_segments(&p.path);
             if segs.last().is_some_and(|l| is_const_name(l)) {
                 let segs: Vec<String> = segs
                     .into_iter()
@@ -1145,27 +1164,40 @@ const HTTP_METHODS: &[&str] = &["get", "post", "put", "delete", "patch", "head"]
 
 const HTTP_CRATES: &[&str] = &["reqwest", "ureq", "surf", "isahc", "attohttpc", "minreq"];
 
+/// `hay` contains `needle` (lower-case ASCII), ignoring ASCII case.
+fn contains_ci(hay: &str, needle: &str) -> bool {
+    hay.len() >= needle.len()
+        && hay
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
 /// A called name that records or checks processed event ids.
 fn dedupe_name(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
+    let has = |k: &str| contains_ci(name, k);
     // `Vec::dedup`, `dedup_by_key` are not about events.
-    let vec_dedup = n == "dedup" || n.starts_with("dedup_by");
-    (!vec_dedup && n.contains("dedup"))
-        || n.contains("idempot")
-        || (n.contains("processed") && !n.contains("count") && !n.contains("len"))
-        || n.contains("inbox")
-        || n == "is_duplicate"
-        || n == "check_duplicate"
+    let vec_dedup = name.eq_ignore_ascii_case("dedup")
+        || name
+            .get(..8)
+            .is_some_and(|p| p.eq_ignore_ascii_case("dedup_by"));
+    (!vec_dedup && has("dedup"))
+        || has("idempot")
+        || (has("processed") && !has("count") && !has("len"))
+        || has("inbox")
+        || name.eq_ignore_ascii_case("is_duplicate")
+        || name.eq_ignore_ascii_case("check_duplicate")
 }
 
 /// A function name that enqueues into an outbox
 /// (`insert_outbox_event`, `enqueue_outbox`, `outbox_publish`), not one that
 /// merely mentions it (`outbox_insert_topic`, `read_outbox`).
 fn outbox_fn_name(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    if !n.contains("outbox") {
+    // (Almost no name mentions an outbox: test that before any copy.)
+    if !contains_ci(name, "outbox") {
         return false;
     }
+    let n = name.to_ascii_lowercase();
     const VERBS: &[&str] = &[
         "enqueue", "publish", "insert", "add", "write", "save", "push", "emit", "send", "store",
         "record", "append",
@@ -1344,7 +1376,11 @@ impl<'ast> Walker<'ast, '_> {
                 consumer_handler: s.consumer_handler,
                 reads_messages: s.reads_messages,
                 dedupes: s.dedupes,
-                calls: s.calls.into_iter().collect(),
+                calls: {
+                    let mut calls: Vec<(String, u32)> = s.calls.into_iter().collect();
+                    calls.sort_unstable();
+                    calls
+                },
             });
         }
         if has_test_attr(attrs) {
@@ -1453,42 +1489,21 @@ impl<'ast> Walker<'ast, '_> {
 
     fn str_call(&mut self, callee: &str, args: &[&Expr], line: u32) {
         let scope = self.scope();
-        let mut useful = false;
-        let exprs: Vec<StrExpr> = args
-            .iter()
-            .map(|a| {
-                let s = str_expr_in(a, scope, 0, false);
-                match &s {
-                    // Only a string that can name a topic is kept: SQL or
-                    // log text passed to other calls would be held for
-                    // nothing (and could never match a topic).
-                    StrExpr::Lit(v) if could_be_topic(v) => {
-                        useful = true;
-                        s
-                    }
-                    StrExpr::Const(_) | StrExpr::Env { .. } | StrExpr::Format { .. } => {
-                        useful = true;
-                        s
-                    }
-                    StrExpr::Field(f) if f.contains("topic") => {
-                        useful = true;
-                        s
-                    }
-                    StrExpr::List(items)
-                        if items.iter().any(|i| match i {
-                            StrExpr::Lit(v) => could_be_topic(v),
-                            StrExpr::Const(_) => true,
-                            _ => false,
-                        }) =>
-                    {
-                        useful = true;
-                        s
-                    }
-                    _ => StrExpr::Unknown(String::new()),
+        // Built only once an argument is kept: most calls keep none.
+        let mut exprs: Vec<StrExpr> = Vec::new();
+        for (i, a) in args.iter().enumerate() {
+            let s = str_expr_in(a, scope, 0, false);
+            if could_name_topic(&s) {
+                if exprs.is_empty() {
+                    exprs.reserve_exact(args.len());
+                    exprs.resize(i, StrExpr::Unknown(String::new()));
                 }
-            })
-            .collect();
-        if useful {
+                exprs.push(s);
+            } else if !exprs.is_empty() {
+                exprs.push(StrExpr::Unknown(String::new()));
+            }
+        }
+        if !exprs.is_empty() {
             let function = self.function();
             let in_test = self.in_test();
             self.out.str_calls.push(StrCall {
@@ -2156,11 +2171,14 @@ impl<'ast> Walker<'ast, '_> {
                 Expr::Paren(p) => e = &p.expr,
                 Expr::Reference(r) => e = &r.expr,
                 Expr::MethodCall(m) => {
-                    let n = m.method.to_string();
-                    if let Some(s) = self.pre.getters.get(&n) {
+                    // (Most files hand out no client: no name to copy then.)
+                    if !self.pre.getters.is_empty()
+                        && let Some(s) = self.pre.getters.get(&m.method.to_string())
+                    {
                         return Some(s.clone());
                     }
-                    if let Expr::Field(f) = &*m.receiver
+                    if !self.pre.client_fields.is_empty()
+                        && let Expr::Field(f) = &*m.receiver
                         && let syn::Member::Named(id) = &f.member
                         && let Some(s) = self.pre.client_fields.get(&id.to_string())
                     {
@@ -2169,7 +2187,9 @@ impl<'ast> Walker<'ast, '_> {
                     e = &m.receiver;
                 }
                 Expr::Field(f) => {
-                    if let syn::Member::Named(id) = &f.member {
+                    if let syn::Member::Named(id) = &f.member
+                        && !self.pre.client_fields.is_empty()
+                    {
                         return self.pre.client_fields.get(&id.to_string()).cloned();
                     }
                     return None;

@@ -8,7 +8,7 @@ use crate::macros::MacroArgs;
 use nova_model::StoreKind;
 use proc_macro2::Span;
 use quote::ToTokens;
-use std::collections::{HashMap, HashSet};
+use crate::{FastMap as HashMap, FastSet as HashSet};
 use syn::visit::{self, Visit};
 use syn::{Attribute, BinOp, Expr, Lit, Pat, Stmt, UseTree};
 
@@ -634,7 +634,7 @@ impl Collector<'_> {
 
     fn bind(&mut self, name: String, b: Binding) {
         if self.scopes.is_empty() {
-            self.scopes.push(HashMap::new());
+            self.scopes.push(HashMap::default());
         }
         if let Some(s) = self.scopes.last_mut() {
             s.insert(name, b);
@@ -679,7 +679,7 @@ impl Collector<'_> {
         self.fns.push(FnCtx {
             info,
             path,
-            seen: HashSet::new(),
+            seen: HashSet::default(),
             params,
             has_self,
         });
@@ -997,7 +997,7 @@ impl Collector<'_> {
             template
         };
         let mut positional = Vec::new();
-        let mut named: HashMap<String, &Expr> = HashMap::new();
+        let mut named: HashMap<String, &Expr> = HashMap::default();
         for a in rest {
             if let Expr::Assign(asg) = a
                 && let Expr::Path(p) = &*asg.left
@@ -1380,7 +1380,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     }
 
     fn visit_block(&mut self, b: &'ast syn::Block) {
-        self.scopes.push(HashMap::new());
+        self.scopes.push(HashMap::default());
         visit::visit_block(self, b);
         self.scopes.pop();
     }
@@ -1641,7 +1641,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 self.visit_expr(a);
             }
         } else if let Ok(block) = mac.parse_body_with(syn::Block::parse_within) {
-            self.scopes.push(HashMap::new());
+            self.scopes.push(HashMap::default());
             for s in &block {
                 self.visit_stmt(s);
             }
