@@ -42,8 +42,9 @@ impl Follow {
             let names: BTreeSet<String> = g.keys().cloned().collect();
             for f in c.files.iter().filter(|f| !f.in_test) {
                 for gf in f.facts.graph.functions.iter().filter(|g| !g.in_test) {
-                    let calls: BTreeSet<String> = gf
-                        .calls
+                    let calls: BTreeSet<String> = f
+                        .facts
+                        .calls_of(gf)
                         .iter()
                         .map(|(n, _)| n.clone())
                         .filter(|n| names.contains(n) && n != &gf.name)
@@ -85,7 +86,7 @@ impl Follow {
             }
             for f in c.files.iter().filter(|f| !f.in_test) {
                 for gf in f.facts.graph.functions.iter().filter(|g| !g.in_test) {
-                    for (name, line) in &gf.calls {
+                    for (name, line) in f.facts.calls_of(gf) {
                         if IGNORED_NAMES.contains(&name.as_str()) {
                             continue;
                         }

@@ -594,7 +594,7 @@ fn handlers_and_dedupe(ctx: &mut Ctx<'_>, st: &mut State, accesses: &[Access]) {
             if depth >= 3 || !reads {
                 continue;
             }
-            for (callee, _) in &g.calls {
+            for (callee, _) in f.facts.calls_of(g) {
                 if nova_rust::attribution::IGNORED_NAMES.contains(&callee.as_str()) {
                     continue;
                 }
@@ -746,7 +746,8 @@ fn direct_through_callees(ctx: &Ctx<'_>, st: &mut State, accesses: &[Access]) {
                 // The function itself and what it calls.
                 let reach = || {
                     std::iter::once(g.name.as_str()).chain(
-                        g.calls
+                        f.facts
+                            .calls_of(g)
                             .iter()
                             .map(|(callee, _)| callee.as_str())
                             .filter(|c| !nova_rust::attribution::IGNORED_NAMES.contains(c)),

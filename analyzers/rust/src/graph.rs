@@ -242,8 +242,10 @@ pub struct InfraHint {
     pub in_test: bool,
 }
 
-/// Per-function behaviour facts (consumer handler, dedupe) and the names it
-/// calls, for following handlers, pool getters and wrappers across files.
+/// Per-function behaviour facts (consumer handler, dedupe). The names it
+/// calls, for following handlers, pool getters and wrappers across files,
+/// are those of the same function's [`crate::sql::FnInfo`]:
+/// [`crate::FileFacts::calls_of`].
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct GraphFn {
     /// Inline modules, impl type and name joined with `::`
@@ -262,9 +264,9 @@ pub struct GraphFn {
     /// Uses the idempotent-consumer API (`nova_consumer`, `Inbox`,
     /// `dedup`...).
     pub dedupes: bool,
-    /// Called function/method names (last segment) with the line of the
-    /// first call, sorted by name.
-    pub calls: Vec<(String, u32)>,
+    /// Index of the same function in [`crate::FileFacts::functions`] (set
+    /// by [`crate::parse_file`]): one list of calls per function, not two.
+    pub info: Option<usize>,
 }
 
 /// gRPC/HTTP/Kafka facts from one file.

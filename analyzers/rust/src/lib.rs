@@ -11,9 +11,9 @@
 pub mod attribution;
 pub mod graph;
 mod macros;
-mod span;
 pub mod offline;
 pub mod resolve;
+mod span;
 pub mod sql;
 mod tidy;
 pub mod unit;
@@ -50,6 +50,31 @@ pub struct FileFacts {
     pub orm: Vec<sql::OrmUse>,
     /// gRPC, HTTP and Kafka facts.
     pub graph: graph::GraphFacts,
+}
+
+impl FileFacts {
+    /// The names `g` calls, with the line of the first call, sorted by
+    /// name: those of the same function's [`sql::FnInfo`] (both walks see
+    /// the same functions; empty if `g` has no match).
+    pub fn calls_of(&self, g: &graph::GraphFn) -> &[(String, u32)] {
+        g.info
+            .and_then(|i| self.functions.get(i))
+            .map(|f| f.calls.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// Tie each graph function to its [`sql::FnInfo`] by path and line.
+    fn tie_functions(&mut self) {
+        let index: FastMap<(&str, u32), usize> = self
+            .functions
+            .iter()
+            .enumerate()
+            .map(|(i, f)| ((f.path.as_str(), f.line), i))
+            .collect();
+        for g in &mut self.graph.functions {
+            g.info = index.get(&(g.path.as_str(), g.line)).copied();
+        }
+    }
 }
 
 /// A Rust file that does not parse.
@@ -238,5 +263,6 @@ fn parse_file_inner(source: &str, in_test_file: bool) -> Result<FileFacts, Parse
     let macros = macros::MacroArgs::of_file(&file);
     sql::collector::collect(&file, &macros, in_test_file, &mut facts);
     graph::collect_with(&file, &macros, in_test_file, &mut facts.graph);
+    facts.tie_functions();
     Ok(facts)
 }

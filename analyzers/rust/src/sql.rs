@@ -160,7 +160,8 @@ pub struct FnInfo {
     /// `pub`, `pub(crate)`..., or a method of a trait impl.
     pub is_pub: bool,
     /// Called function/method names (last path segment), with the line of
-    /// the first call, in order of first call.
+    /// the first call, sorted by name. The graph facts share this list
+    /// (see [`crate::FileFacts::calls_of`]).
     pub calls: Vec<(String, u32)>,
 }
 

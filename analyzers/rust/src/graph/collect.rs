@@ -11,11 +11,11 @@ use super::{
     TopicSite, snake_to_pascal,
 };
 use crate::macros::{Args, MacroArgs, parse_args};
+use crate::span;
+use crate::{FastMap as HashMap, FastSet as HashSet};
 use nova_model::InfraKind;
 use quote::ToTokens;
-use crate::{FastMap as HashMap, FastSet as HashSet};
 use std::collections::{BTreeMap, BTreeSet};
-use crate::span;
 use syn::visit::{self, Visit};
 use syn::{Expr, Item, Type};
 
@@ -673,8 +673,6 @@ struct Scope<'ast> {
     params: HashMap<String, usize>,
     /// Local variables/params that are gRPC clients -> service.
     client_vars: HashMap<String, String>,
-    /// Called names with the line of the first call.
-    calls: HashMap<String, u32>,
     consumer_handler: bool,
     reads_messages: bool,
     dedupes: bool,
@@ -1376,11 +1374,7 @@ impl<'ast> Walker<'ast, '_> {
                 consumer_handler: s.consumer_handler,
                 reads_messages: s.reads_messages,
                 dedupes: s.dedupes,
-                calls: {
-                    let mut calls: Vec<(String, u32)> = s.calls.into_iter().collect();
-                    calls.sort_unstable();
-                    calls
-                },
+                info: None,
             });
         }
         if has_test_attr(attrs) {
@@ -1388,19 +1382,16 @@ impl<'ast> Walker<'ast, '_> {
         }
     }
 
-    fn note_call(&mut self, name: &str, line: u32) {
-        let Some(s) = self.fns.last_mut() else {
-            return;
-        };
-        // A name already noted keeps its first line, and its dedupe check
-        // was done then: nothing to copy or test again.
-        if s.calls.contains_key(name) {
-            return;
-        }
-        if dedupe_name(name) {
+    /// A call in the current function: it deduplicates when the name says
+    /// so. (The calls themselves are kept once per function, by the SQL
+    /// walk: [`crate::FileFacts::calls_of`].)
+    fn note_call(&mut self, name: &str) {
+        if let Some(s) = self.fns.last_mut()
+            && !s.dedupes
+            && dedupe_name(name)
+        {
             s.dedupes = true;
         }
-        s.calls.insert(name.to_string(), line);
     }
 
     fn mark_consumer(&mut self) {
@@ -1907,7 +1898,11 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
         if let Some(args) = macros.get(mac) {
             if name.to_ascii_lowercase().contains("outbox") {
                 let refs: Vec<&Expr> = args.iter().collect();
-                self.outbox_site(&refs, &format!("{name}!"), span::line(span::macro_first(mac)));
+                self.outbox_site(
+                    &refs,
+                    &format!("{name}!"),
+                    span::line(span::macro_first(mac)),
+                );
             }
             for a in args {
                 self.visit_expr(a);
@@ -2048,7 +2043,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
             } else if outbox_fn_name(&last) {
                 self.outbox_site(&args, &last, line);
             }
-            self.note_call(&last, line);
+            self.note_call(&last);
             self.str_call(&last, &args, line);
         }
         visit::visit_expr_call(self, c);
@@ -2154,7 +2149,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                 });
             }
         }
-        self.note_call(&method, line);
+        self.note_call(&method);
         self.str_call(&method, &args, line);
         visit::visit_expr_method_call(self, m);
     }

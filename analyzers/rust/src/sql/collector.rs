@@ -5,10 +5,10 @@ use super::orm::{attr_string_value, diesel_tables};
 use super::{ConstDef, FnInfo, Orm, OrmUse, SqlExpr, SqlSite};
 use crate::FileFacts;
 use crate::macros::MacroArgs;
+use crate::{FastMap as HashMap, FastSet as HashSet};
 use nova_model::StoreKind;
 use proc_macro2::Span;
 use quote::ToTokens;
-use crate::{FastMap as HashMap, FastSet as HashSet};
 use syn::visit::{self, Visit};
 use syn::{Attribute, BinOp, Expr, Lit, Pat, Stmt, UseTree};
 
@@ -252,7 +252,9 @@ enum Binding {
 struct FnCtx {
     info: usize,
     path: String,
-    seen: HashSet<String>,
+    /// Called names with the line of the first call; sorted into the
+    /// function's [`FnInfo::calls`] when the walk leaves it.
+    calls: HashMap<String, u32>,
     /// Parameter names, `self` excluded, in order.
     params: Vec<String>,
     has_self: bool,
@@ -606,12 +608,9 @@ impl Collector<'_> {
     fn record_call(&mut self, name: &str, span: Span) {
         // Most calls repeat a name already seen: copy it only when new.
         if let Some(ctx) = self.fns.last_mut()
-            && !ctx.seen.contains(name)
+            && !ctx.calls.contains_key(name)
         {
-            ctx.seen.insert(name.to_string());
-            if let Some(info) = self.out.functions.get_mut(ctx.info) {
-                info.calls.push((name.to_string(), line_col(span).0));
-            }
+            ctx.calls.insert(name.to_string(), line_col(span).0);
         }
     }
 
@@ -679,14 +678,20 @@ impl Collector<'_> {
         self.fns.push(FnCtx {
             info,
             path,
-            seen: HashSet::default(),
+            calls: HashMap::default(),
             params,
             has_self,
         });
         let saved = std::mem::take(&mut self.scopes);
         body(self);
         self.scopes = saved;
-        self.fns.pop();
+        if let Some(ctx) = self.fns.pop()
+            && let Some(info) = self.out.functions.get_mut(ctx.info)
+        {
+            let mut calls: Vec<(String, u32)> = ctx.calls.into_iter().collect();
+            calls.sort_unstable();
+            info.calls = calls;
+        }
         if test {
             self.test_depth -= 1;
         }
