@@ -225,25 +225,33 @@ pub const MAX_NESTING: usize = 512;
 /// Reject sources whose bracket nesting exceeds [`MAX_NESTING`] (counted on
 /// raw characters, so brackets in strings count too).
 fn too_deep(source: &str) -> Option<ParseError> {
-    let mut depth = 0usize;
-    let mut line = 1u32;
     // Bytes, not chars: brackets and newlines are ASCII, and no byte of a
-    // multi-byte UTF-8 character is.
-    for c in source.bytes() {
-        match c {
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Some(ParseError {
-                        line,
-                        column: 0,
-                        message: format!("brackets nested deeper than {MAX_NESTING} levels"),
-                    });
-                }
-            }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            b'\n' => line += 1,
-            _ => {}
+    // multi-byte UTF-8 character is. One table lookup per byte (every file
+    // goes through here); the line is counted only for a file that fails.
+    const STEP: [i8; 256] = {
+        let mut t = [0i8; 256];
+        t[b'(' as usize] = 1;
+        t[b'[' as usize] = 1;
+        t[b'{' as usize] = 1;
+        t[b')' as usize] = -1;
+        t[b']' as usize] = -1;
+        t[b'}' as usize] = -1;
+        t
+    };
+    let mut depth = 0isize;
+    for (i, &c) in source.as_bytes().iter().enumerate() {
+        // (A closing bracket at depth 0 stays at 0.)
+        depth = (depth + STEP[c as usize] as isize).max(0);
+        if depth > MAX_NESTING as isize {
+            let line = 1 + source.as_bytes()[..i]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            return Some(ParseError {
+                line: line as u32,
+                column: 0,
+                message: format!("brackets nested deeper than {MAX_NESTING} levels"),
+            });
         }
     }
     None
@@ -265,4 +273,32 @@ fn parse_file_inner(source: &str, in_test_file: bool) -> Result<FileFacts, Parse
     graph::collect_with(&file, &macros, in_test_file, &mut facts.graph);
     facts.tie_functions();
     Ok(facts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_is_limited_and_reported_at_its_line() {
+        let at_limit = format!(
+            "fn f() {{}}\n{}{}",
+            "(".repeat(MAX_NESTING),
+            ")".repeat(MAX_NESTING)
+        );
+        assert!(too_deep(&at_limit).is_none());
+        // Closing brackets before any opening one do not buy depth.
+        let unbalanced = format!("{}\n{}", ")".repeat(100), "[".repeat(MAX_NESTING));
+        assert!(too_deep(&unbalanced).is_none());
+        let over = format!("// é\n\n let x = {};", "{".repeat(MAX_NESTING + 1));
+        let err = too_deep(&over).expect("too deep");
+        assert_eq!(err.line, 3);
+        assert!(
+            err.message.contains("nested deeper than 512"),
+            "{}",
+            err.message
+        );
+        // And `parse_file` says so instead of recursing.
+        assert_eq!(parse_file(&over, false).map(|_| ()).unwrap_err().line, 3);
+    }
 }

@@ -74,6 +74,8 @@ pub fn sql_pass_with_offline(
         attribution: attribute(crates),
         read_file,
         found: HashMap::new(),
+        // Only `.sqlx` files are checked against the texts found.
+        keep_found: !sqlx_files.is_empty(),
         out: SqlPassOutput::default(),
         accesses: BTreeMap::new(),
         stores: BTreeSet::new(),
@@ -206,6 +208,8 @@ struct Pass<'a> {
     read_file: &'a (dyn Fn(&str) -> Option<String> + Sync),
     /// Package -> normalised texts found in its source (for `.sqlx` dedupe).
     found: HashMap<String, HashSet<String>>,
+    /// Whether to fill `found` (there are `.sqlx` files).
+    keep_found: bool,
     out: SqlPassOutput,
     accesses: BTreeMap<AccessKey, AccessVal>,
     stores: BTreeSet<StoreKey>,
@@ -256,8 +260,10 @@ impl Pass<'_> {
             (None, Some((line, column))) => Location::new(f.path.clone(), line, column),
             (None, None) => call.clone(),
         };
-        for t in &resolved.texts {
-            sink.found.insert(normalize_sql(t));
+        if self.keep_found {
+            for t in &resolved.texts {
+                sink.found.insert(normalize_sql(t));
+            }
         }
         if in_test && !self.config.scan.include_tests {
             return None;

@@ -437,6 +437,14 @@ fn could_be_topic(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
+/// Whether a normalised `format!` template (holes are `{}`) can render a
+/// topic name: every character outside its holes is a topic character.
+fn could_be_topic_template(t: &str) -> bool {
+    t.replace("{}", "")
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
 /// A [`StrCall`] argument worth keeping: only a string that can name a
 /// topic (SQL or log text passed to other calls would be held for nothing,
 /// and could never match a topic).
@@ -854,6 +862,12 @@ fn macro_str(mac: &syn::Macro, scope: &Scope<'_>, d: u32, need: bool) -> StrExpr
                 return unknown(mac, need);
             };
             let (template, holes) = parse_template(&tpl);
+            // A caller that drops `Unknown` keeps a format only as a
+            // possible topic: with other text than topic characters around
+            // its holes (a message, SQL), its arguments need no look.
+            if !need && !could_be_topic_template(&template) {
+                return StrExpr::Unknown(String::new());
+            }
             let positional: Vec<&Expr> = args.iter().skip(1).collect();
             let mut next = 0usize;
             let mut out = Vec::new();

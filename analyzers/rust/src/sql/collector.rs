@@ -1577,6 +1577,10 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         if (method == "push_str" || method == "push")
             && let Expr::Path(p) = strip_refs(&m.receiver)
             && let Some(ident) = p.path.get_ident()
+            // (Mostly a `Vec::push`: look the receiver up before evaluating
+            // the argument, whose text an unknown value would render.)
+            && let name = ident.to_string()
+            && matches!(self.lookup(&name), Some(Binding::Str { .. }))
         {
             let value = m.args.first().map(|a| match a {
                 Expr::Lit(syn::ExprLit {
@@ -1584,9 +1588,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 }) => SqlExpr::Lit(ch.value().to_string()),
                 other => self.eval_or_unknown(other),
             });
-            if let (Some(Binding::Str { expr, .. }), Some(v)) =
-                (self.lookup_mut(&ident.to_string()), value)
-            {
+            if let (Some(Binding::Str { expr, .. }), Some(v)) = (self.lookup_mut(&name), value) {
                 let old = std::mem::replace(expr, SqlExpr::Concat(Vec::new()));
                 *expr = concat(vec![old, v]);
             }
