@@ -136,6 +136,49 @@ fn words_of_tokens<T: ToTokens>(t: &T) -> Words {
     w
 }
 
+/// [`words_of_tokens`] of an expression, without rendering a plain path
+/// (`pool`, `self`, `config::CLIENT`) or a reference to one: the words of
+/// its names, and `Client::` when a name before the last ends in `Client`.
+fn expr_words(e: &Expr) -> Words {
+    match e {
+        Expr::Path(p)
+            if p.attrs.is_empty()
+                && p.qself.is_none()
+                && p.path.segments.iter().all(|s| s.arguments.is_none()) =>
+        {
+            let n = p.path.segments.len();
+            let mut w: Words = 0;
+            for (i, s) in p.path.segments.iter().enumerate() {
+                let id = s.ident.to_string();
+                w |= lower_words(&id);
+                if i + 1 < n && id.ends_with("Client") {
+                    w |= CLIENT_PATH;
+                }
+            }
+            w
+        }
+        // The tokens around the parts (`&`, `mut`, `.`, `(`, `,`) have no
+        // words and cannot make `Client::` or `Client {`.
+        Expr::Reference(r) if r.attrs.is_empty() => expr_words(&r.expr),
+        Expr::Field(f) if f.attrs.is_empty() => {
+            expr_words(&f.base)
+                | match &f.member {
+                    syn::Member::Named(id) => words_of(&id.to_string()),
+                    syn::Member::Unnamed(_) => 0,
+                }
+        }
+        Expr::Call(c) if c.attrs.is_empty() => c
+            .args
+            .iter()
+            .fold(expr_words(&c.func), |w, a| w | expr_words(a)),
+        Expr::MethodCall(m) if m.attrs.is_empty() && m.turbofish.is_none() => m.args.iter().fold(
+            expr_words(&m.receiver) | words_of(&m.method.to_string()),
+            |w, a| w | expr_words(a),
+        ),
+        _ => words_of_tokens(e),
+    }
+}
+
 fn path_segments(path: &syn::Path) -> Vec<String> {
     path.segments.iter().map(|s| s.ident.to_string()).collect()
 }
@@ -1114,7 +1157,7 @@ impl<'ast> ChainCache<'ast> {
                 Expr::Field(f) => &*f.base,
                 leaf => {
                     break ChainInfo {
-                        words: words_of_tokens(leaf),
+                        words: expr_words(leaf),
                         depth: 0,
                     };
                 }
@@ -1133,7 +1176,7 @@ impl<'ast> ChainCache<'ast> {
                         w |= words_of_tokens(t);
                     }
                     for a in &m.args {
-                        w |= words_of_tokens(a);
+                        w |= expr_words(a);
                     }
                     ChainInfo {
                         words: w,
@@ -1141,7 +1184,12 @@ impl<'ast> ChainCache<'ast> {
                     }
                 }
                 Expr::Field(f) => ChainInfo {
-                    words: base.words | words_of_tokens(&f.member),
+                    // (A name renders as itself; an index has no words.)
+                    words: base.words
+                        | match &f.member {
+                            syn::Member::Named(id) => words_of(&id.to_string()),
+                            syn::Member::Unnamed(_) => 0,
+                        },
                     depth: base.depth,
                 },
                 _ => base,
@@ -2289,5 +2337,34 @@ mod tests {
             words_of_tokens(&exprs[0]),
             CLIENT_PATH | 1 << 1 | 1 << 4 // "client", "reqwest"
         );
+    }
+
+    #[test]
+    fn expression_words_match_the_rendering() {
+        let exprs: Vec<Expr> = vec![
+            syn::parse_quote!(pool),
+            syn::parse_quote!(self),
+            syn::parse_quote!(&grpc_pool),
+            syn::parse_quote!(&mut consumer),
+            syn::parse_quote!(ContentClient::CONNECT),
+            syn::parse_quote!(::reqwest::HttpClient),
+            syn::parse_quote!(a::MyClient::b::c),
+            syn::parse_quote!(Vec::<PoolClient>::new),
+            syn::parse_quote!(<ContentClient as X>::new),
+            syn::parse_quote!(r#Client),
+            syn::parse_quote!("http://x"),
+            syn::parse_quote!(awc.get(1)),
+            syn::parse_quote!(&self.pool),
+            syn::parse_quote!(self.0.http),
+            syn::parse_quote!(sqlx::query(SQL).bind(x.id).fetch_one(&mut *tx)),
+            syn::parse_quote!(grpc::ContentClient::connect(cfg.url.clone())),
+            syn::parse_quote!(make(GrpcClient { addr: "x" }, FooClient::new())),
+            syn::parse_quote!(a.b::<ConsumerClient>(c)),
+            syn::parse_quote!(f("Client :: x", y)),
+        ];
+        for e in &exprs {
+            assert_eq!(expr_words(e), words_of_tokens(e), "{}", text(e));
+        }
+        assert_eq!(expr_words(&exprs[4]), CLIENT_PATH | 1 << 1);
     }
 }
