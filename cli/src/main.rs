@@ -173,6 +173,7 @@ impl std::fmt::Display for Reported {
 impl std::error::Error for Reported {}
 
 fn main() -> ExitCode {
+    nova_scan::avoid_huge_pages();
     let cli = Cli::parse();
     match commands::run(&cli) {
         Ok(code) => code,

@@ -14,8 +14,8 @@
 //! / baseline (target <= 1.5), both in wall time and in CPU time (user +
 //! system, which is steadier on a loaded machine): the median of the ratios
 //! of 5 pairs of runs, scan then baseline, interleaved so that a change of
-//! machine load hits both alike. Both use mimalloc, as the `nova` binary
-//! does. Under `cargo test` (no `--bench` argument) it runs one
+//! machine load hits both alike. Both use mimalloc without transparent
+//! huge pages (`nova_scan::avoid_huge_pages`), as the `nova` binary does. Under `cargo test` (no `--bench` argument) it runs one
 //! tiny size as a smoke test.
 
 use std::path::Path;
@@ -238,6 +238,8 @@ fn pairs(dir: &Path, iters: usize) -> Option<(Run, Run, f64, f64)> {
 }
 
 fn main() {
+    // Scan and baseline alike, as the `nova` binary does.
+    nova_scan::avoid_huge_pages();
     if let Ok(spec) = std::env::var(CHILD_ENV) {
         // `gen:DIR` writes a monorepo of `NOVA_BENCH_GEN=SERVICESxFILES`
         // (default 200x50) into DIR and keeps it, for profiling.

@@ -207,6 +207,23 @@ pub fn scan(root: &Path, config: &Config, options: &ScanOptions<'_>) -> Result<M
     Ok(model)
 }
 
+/// Ask the kernel not to back this process's memory with transparent huge
+/// pages. The allocator (mimalloc) asks for them; a scan holds millions of
+/// small facts, and on a kernel whose THP mode is `madvise` the huge pages
+/// cost a 1k-file scan of about 500 ms between 15 and 320 ms of system time
+/// (page clearing and compaction stalls, varying from run to run) and
+/// doubled its peak memory (82 MB against 50 MB). Call it first thing in a
+/// binary that scans; it changes nothing but page sizes. A no-op off Linux.
+pub fn avoid_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: `prctl(PR_SET_THP_DISABLE, 1)` only sets a flag on this
+    // process's memory map; it takes no pointers. A failure (an old kernel)
+    // leaves huge pages on, which is harmless.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 /// The config file as shown in diagnostics: relative to `root` (with `/`)
 /// when it lies inside it, else as given.
 fn config_display(root: &Path, config: &Config) -> String {
