@@ -206,9 +206,25 @@ fn has_test_attr(attrs: &[syn::Attribute]) -> bool {
 /// A file whose top level says it is tonic-generated code.
 fn file_is_generated(items: &[Item]) -> bool {
     items.iter().any(|i| match i {
-        Item::Use(u) => text(&u.tree).starts_with("tonic::codegen"),
+        Item::Use(u) => use_is_codegen(&u.tree),
         _ => false,
     })
+}
+
+/// `use tonic::codegen…` (what the text of the tree starts with, read off
+/// the tree instead of rendering every `use`).
+fn use_is_codegen(t: &syn::UseTree) -> bool {
+    use syn::UseTree;
+    let UseTree::Path(p) = t else {
+        return false;
+    };
+    let next = match &*p.tree {
+        UseTree::Path(q) => &q.ident,
+        UseTree::Name(n) => &n.ident,
+        UseTree::Rename(r) => &r.ident,
+        _ => return false,
+    };
+    p.ident == "tonic" && next.to_string().starts_with("codegen")
 }
 
 /// An inline module that is tonic-generated (`pub mod foo_client { use
@@ -1094,8 +1110,17 @@ fn words_of(t: &str) -> Words {
 
 /// The [`RECV_WORDS`] bits of `t` (case-insensitive).
 fn lower_words(t: &str) -> Words {
-    let l = t.to_ascii_lowercase();
     let mut w: Words = 0;
+    if t.len() <= 32 {
+        // A name: no copy.
+        for (i, k) in RECV_WORDS.iter().enumerate() {
+            if contains_ci(t, k) {
+                w |= 1 << i;
+            }
+        }
+        return w;
+    }
+    let l = t.to_ascii_lowercase();
     for (i, k) in RECV_WORDS.iter().enumerate() {
         if l.contains(k) {
             w |= 1 << i;
@@ -1977,7 +2002,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
         if let Expr::Path(fp) = &*c.func {
             let segs = path_segments(&fp.path);
             let line = span::line(span::call_first(c));
-            let last = segs.last().cloned().unwrap_or_default();
+            let last: &str = segs.last().map(String::as_str).unwrap_or("");
             let args: Vec<&Expr> = c.args.iter().collect();
             if is_env_fn(&segs) && segs.len() >= 2 {
                 self.env_read(c, None);
@@ -1987,7 +2012,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                 if let Some(svc) = client_service(owner, &self.pre.client_imports)
                     .or_else(|| owner.last().and_then(|o| self.pre.aliases.get(o).cloned()))
                 {
-                    let shape = match last.as_str() {
+                    let shape = match last {
                         "connect" => Some(ClientShape::Connect),
                         "new" => Some(ClientShape::New),
                         "with_interceptor" | "with_origin" => Some(ClientShape::WithInterceptor),
@@ -2012,7 +2037,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                     }
                 }
                 if let Some(svc) = server_service(owner, &self.pre.server_imports)
-                    && matches!(last.as_str(), "new" | "with_interceptor" | "from_arc")
+                    && matches!(last, "new" | "with_interceptor" | "from_arc")
                 {
                     let function = self.function();
                     let in_test = self.in_test();
@@ -2027,7 +2052,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                 }
                 let owner_last = owner.last().map(String::as_str).unwrap_or("");
                 let produce = matches!(
-                    (owner_last, last.as_str()),
+                    (owner_last, last),
                     ("FutureRecord" | "BaseRecord", "to")
                         | ("Record", "from_value" | "from_key_value")
                 );
@@ -2042,7 +2067,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                     );
                 }
                 if HTTP_CRATES.contains(&segs[0].as_str())
-                    && HTTP_METHODS.contains(&last.as_str())
+                    && HTTP_METHODS.contains(&last)
                     && let Some(a) = args.first()
                 {
                     let url = str_expr(a, self.scope(), 0);
@@ -2072,7 +2097,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                     );
                 }
                 let owner_is_outbox = owner_last.ends_with("Outbox");
-                if owner_is_outbox && matches!(last.as_str(), "new" | "with_topic" | "for_topic") {
+                if owner_is_outbox && matches!(last, "new" | "with_topic" | "for_topic") {
                     // nova-outbox: `Outbox::new(topic)`; `enqueue` calls on
                     // it carry no topic.
                     let scope = self.scope();
@@ -2085,12 +2110,10 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                             line,
                         );
                     }
-                } else if outbox_path
-                    && (OUTBOX_METHODS.contains(&last.as_str()) || outbox_fn_name(&last))
-                {
+                } else if outbox_path && (OUTBOX_METHODS.contains(&last) || outbox_fn_name(last)) {
                     self.outbox_site(&args, &segs.join("::"), line);
-                } else if outbox_fn_name(&last) {
-                    self.outbox_site(&args, &last, line);
+                } else if outbox_fn_name(last) {
+                    self.outbox_site(&args, last, line);
                 }
                 if let Some(kind) = infra_for_path(&segs) {
                     self.infra(kind, segs.join("::"), line);
@@ -2102,11 +2125,11 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                 {
                     s.dedupes = true;
                 }
-            } else if outbox_fn_name(&last) {
-                self.outbox_site(&args, &last, line);
+            } else if outbox_fn_name(last) {
+                self.outbox_site(&args, last, line);
             }
-            self.note_call(&last);
-            self.str_call(&last, &args, line);
+            self.note_call(last);
+            self.str_call(last, &args, line);
         }
         visit::visit_expr_call(self, c);
     }
@@ -2337,6 +2360,50 @@ mod tests {
             words_of_tokens(&exprs[0]),
             CLIENT_PATH | 1 << 1 | 1 << 4 // "client", "reqwest"
         );
+    }
+
+    #[test]
+    fn codegen_use_is_read_off_the_tree() {
+        let uses: Vec<syn::ItemUse> = vec![
+            syn::parse_quote!(
+                use tonic::codegen::*;
+            ),
+            syn::parse_quote!(
+                use tonic::codegen::{http, Body};
+            ),
+            syn::parse_quote!(
+                use tonic::codegen;
+            ),
+            syn::parse_quote!(
+                use tonic::codegen as cg;
+            ),
+            syn::parse_quote!(
+                use tonic::codegen_x::Y;
+            ),
+            syn::parse_quote!(
+                use ::tonic::codegen::*;
+            ),
+            syn::parse_quote!(
+                use tonic::transport::Channel;
+            ),
+            syn::parse_quote!(
+                use {tonic::codegen::*};
+            ),
+            syn::parse_quote!(
+                use tonic::{codegen::*, Status};
+            ),
+            syn::parse_quote!(
+                use tonic;
+            ),
+        ];
+        for u in &uses {
+            assert_eq!(
+                use_is_codegen(&u.tree),
+                text(&u.tree).starts_with("tonic::codegen"),
+                "{}",
+                text(&u.tree)
+            );
+        }
     }
 
     #[test]

@@ -1497,8 +1497,8 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         if let Expr::Path(p) = &*c.func {
             let segs = path_segments(&p.path);
             let span = first_span(&p.path);
-            if let Some(last) = segs.last().cloned() {
-                self.record_call(&last, span);
+            if let Some(last) = segs.last().map(String::as_str) {
+                self.record_call(last, span);
                 let first = segs.first().map(String::as_str).unwrap_or("");
                 let single = segs.len() == 1;
                 let neo4j = (first == "neo4rs" && (last == "query" || segs.len() == 3))
@@ -1544,8 +1544,8 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                             Some(StoreKind::Cypher),
                         );
                     }
-                } else if SQLX_FNS.contains(&last.as_str()) && (single || first == "sqlx") {
-                    let definitive = first == "sqlx" || self.imports.name_from(&last, "sqlx");
+                } else if SQLX_FNS.contains(&last) && (single || first == "sqlx") {
+                    let definitive = first == "sqlx" || self.imports.name_from(last, "sqlx");
                     if let Some(a) = c.args.first() {
                         match self.eval(a) {
                             Some(e) => {
