@@ -52,6 +52,9 @@ pub enum DiagCode {
     UnresolvedTarget,
     /// N013: something in `nova.toml` refers to a thing the scan did not find.
     ConfigReference,
+    /// N014: the migrations of several services create a table of the same
+    /// name (nova keeps one table per name).
+    TableCreatedTwice,
 }
 
 impl DiagCode {
@@ -70,6 +73,7 @@ impl DiagCode {
             DiagCode::CargoManifest => "N011",
             DiagCode::UnresolvedTarget => "N012",
             DiagCode::ConfigReference => "N013",
+            DiagCode::TableCreatedTwice => "N014",
         }
     }
 }

@@ -27,6 +27,39 @@ fn empty_table(name: &str) -> Table {
     }
 }
 
+/// N014 when the migrations of two or more services create `t`: one table
+/// per name cannot tell a shared table from two databases that happen to
+/// use the same name, so say so, at the first creation by the second
+/// service.
+fn created_twice(t: &Table) -> Option<Diagnostic> {
+    let mut creators: Vec<(&str, &Location)> = Vec::new();
+    for e in &t.events {
+        if matches!(
+            e.kind,
+            TableEventKind::Create | TableEventKind::CreatePartition
+        ) && let Some(s) = &e.service
+            && !creators.iter().any(|(c, _)| c == s)
+        {
+            creators.push((s, &e.location));
+        }
+    }
+    let (first, _) = *creators.first()?;
+    let (_, at) = *creators.get(1)?;
+    let names: Vec<String> = creators.iter().map(|(s, _)| format!("`{s}`")).collect();
+    Some(
+        Diagnostic::new(
+            DiagCode::TableCreatedTwice,
+            Severity::Warning,
+            format!(
+                "table `{}` is created by the migrations of {}; nova counts their accesses as one table's, owned by `{first}` (the first migration) unless nova.toml declares an owner. With a database per service these are different tables: allow-list the findings with a reason",
+                t.name,
+                names.join(", ")
+            ),
+        )
+        .at(at.clone()),
+    )
+}
+
 /// Build the catalog. Migration files are applied in path order (sqlx and
 /// refinery names sort by version).
 pub(crate) fn build(
@@ -96,6 +129,11 @@ pub(crate) fn build(
         }
     }
     let has_migrations = !out.migrations.is_empty();
+    for t in tables.values() {
+        if let Some(d) = created_twice(t) {
+            out.diagnostics.push(d);
+        }
+    }
 
     let mut first_access: BTreeMap<&str, &Access> = BTreeMap::new();
     for a in accesses {

@@ -359,8 +359,14 @@ fn migrations_build_the_catalog() {
                 "migr-refinery",
                 "refinery"
             ),
+            (
+                "migr-refinery/migrations/V3__audit.sql",
+                "migr-refinery",
+                "refinery"
+            ),
             ("migr-sqlx/migrations/0001_init.sql", "migr-sqlx", "sqlx"),
             ("migr-sqlx/migrations/0002_rename.sql", "migr-sqlx", "sqlx"),
+            ("migr-sqlx/migrations/0003_audit.sql", "migr-sqlx", "sqlx"),
         ])
     );
 
@@ -413,6 +419,19 @@ fn migrations_build_the_catalog() {
         "{missing_tables:?}"
     );
     assert_eq!(diag_at(missing[0]), "migr-sqlx/src/main.rs:18");
+
+    // Two services' migrations create `audit_log`: said once, at the second
+    // service's migration, naming both.
+    let twice = diags(&m, "table-created-twice");
+    assert_eq!(twice.len(), 1, "{twice:#?}");
+    let text = diag_text(twice[0]);
+    assert!(
+        text.contains("`audit_log`")
+            && text.contains("`migr-refinery`, `migr-sqlx`")
+            && text.contains("owned by `migr-refinery`"),
+        "{text}"
+    );
+    assert_eq!(diag_at(twice[0]), "migr-sqlx/migrations/0003_audit.sql:3");
 }
 
 #[test]
