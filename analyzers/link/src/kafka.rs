@@ -562,14 +562,6 @@ pub(crate) fn finish(
 fn handlers_and_dedupe(ctx: &mut Ctx<'_>, st: &mut State, accesses: &[Access]) {
     let input = ctx.input;
     for c in input.crates {
-        // Name -> (file, fn) of this crate.
-        let mut by_name: BTreeMap<&str, Vec<(&ParsedFile, &nova_rust::graph::GraphFn)>> =
-            BTreeMap::new();
-        for f in live_files(c) {
-            for g in f.facts.graph.functions.iter().filter(|g| !g.in_test) {
-                by_name.entry(g.name.as_str()).or_default().push((f, g));
-            }
-        }
         // Handlers and what they call, by name, in the same crate (3 levels).
         let mut handler: BTreeSet<(String, String)> = BTreeSet::new();
         let mut q: VecDeque<(&ParsedFile, &nova_rust::graph::GraphFn, u32)> = VecDeque::new();
@@ -582,6 +574,17 @@ fn handlers_and_dedupe(ctx: &mut Ctx<'_>, st: &mut State, accesses: &[Access]) {
                 .filter(|g| !g.in_test && g.consumer_handler)
             {
                 q.push_back((f, g, 0));
+            }
+        }
+        // Name -> (file, fn) of this crate, for following calls (only in a
+        // crate with handlers: most have none).
+        let mut by_name: BTreeMap<&str, Vec<(&ParsedFile, &nova_rust::graph::GraphFn)>> =
+            BTreeMap::new();
+        if !q.is_empty() {
+            for f in live_files(c) {
+                for g in f.facts.graph.functions.iter().filter(|g| !g.in_test) {
+                    by_name.entry(g.name.as_str()).or_default().push((f, g));
+                }
             }
         }
         while let Some((f, g, depth)) = q.pop_front() {
@@ -613,7 +616,8 @@ fn handlers_and_dedupe(ctx: &mut Ctx<'_>, st: &mut State, accesses: &[Access]) {
         }
         for f in live_files(c) {
             for g in f.facts.graph.functions.iter().filter(|g| !g.in_test) {
-                let is_handler = handler.contains(&(f.path.clone(), g.path.clone()));
+                let is_handler =
+                    !handler.is_empty() && handler.contains(&(f.path.clone(), g.path.clone()));
                 if !is_handler && !g.dedupes {
                     continue;
                 }

@@ -174,14 +174,16 @@ pub fn scan(root: &Path, config: &Config, options: &ScanOptions<'_>) -> Result<M
     model.diagnostics.extend(sql.diagnostics);
     model.store_queries = sql.store_queries;
 
-    // 5. catalog.
-    let cat = catalog::build(&parsed.migrations, &built, &accesses, config);
+    // 5. catalog and 6. the rest of linking (function facts need the
+    //    accesses), side by side.
+    let (cat, link) = rayon::join(
+        || catalog::build(&parsed.migrations, &built, &accesses, config),
+        || linked.finish(&accesses),
+    );
     model.migrations = cat.migrations;
     model.tables = cat.tables;
     model.diagnostics.extend(cat.diagnostics);
 
-    // 6. the rest of linking (function facts need the accesses).
-    let link = linked.finish(&accesses);
     model.edges = link.edges;
     model.topics = link.topics;
     model.infrastructure = link.infrastructure;

@@ -68,10 +68,12 @@ pub fn sql_pass_with_offline(
     read_file: &(dyn Fn(&str) -> Option<String> + Sync),
     sqlx_files: &[(String, String)],
 ) -> SqlPassOutput {
+    // (Independent indexes: built side by side.)
+    let (consts, attribution) = rayon::join(|| ConstTable::new(crates), || attribute(crates));
     let mut pass = Pass {
         config,
-        consts: ConstTable::new(crates),
-        attribution: attribute(crates),
+        consts,
+        attribution,
         read_file,
         found: HashMap::new(),
         // Only `.sqlx` files are checked against the texts found.
