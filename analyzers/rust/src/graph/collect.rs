@@ -191,11 +191,12 @@ fn is_const_name(s: &str) -> bool {
 
 fn has_test_attr(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| {
-        let p = path_segments(a.path());
-        if p.last().is_some_and(|l| l == "test") {
+        // (Names compared in place: most attributes are not about tests.)
+        let p = &a.path().segments;
+        if p.last().is_some_and(|l| l.ident == "test") {
             return true;
         }
-        if p.len() == 1 && p[0] == "cfg" {
+        if p.len() == 1 && p[0].ident == "cfg" {
             let t = a.meta.to_token_stream().to_string();
             return t.contains("test") && !t.contains("not");
         }
@@ -1565,7 +1566,9 @@ impl<'ast> Walker<'ast, '_> {
         self.topic_site(TopicRole::Produce, TopicApi::Outbox, topic, call, line);
     }
 
-    fn str_call(&mut self, callee: &str, args: &[&Expr], line: u32) {
+    /// (`at`: where the call starts; its line is looked up only for a kept
+    /// call.)
+    fn str_call(&mut self, callee: &str, args: &[&Expr], at: proc_macro2::Span) {
         let scope = self.scope();
         // Built only once an argument is kept: most calls keep none.
         let mut exprs: Vec<StrExpr> = Vec::new();
@@ -1587,7 +1590,7 @@ impl<'ast> Walker<'ast, '_> {
             self.out.str_calls.push(StrCall {
                 callee: callee.to_string(),
                 args: exprs,
-                line,
+                line: span::line(at),
                 function,
                 in_test,
             });
@@ -2001,7 +2004,8 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
     fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
         if let Expr::Path(fp) = &*c.func {
             let segs = path_segments(&fp.path);
-            let line = span::line(span::call_first(c));
+            // (Looked up only when something is recorded.)
+            let line = || span::line(span::call_first(c));
             let last: &str = segs.last().map(String::as_str).unwrap_or("");
             let args: Vec<&Expr> = c.args.iter().collect();
             if is_env_fn(&segs) && segs.len() >= 2 {
@@ -2030,7 +2034,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                             name: None,
                             owner: None,
                             target,
-                            line,
+                            line: line(),
                             function,
                             in_test,
                         });
@@ -2045,7 +2049,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                         service: svc,
                         shape: ServerShape::Router,
                         impl_type: None,
-                        line,
+                        line: line(),
                         function,
                         in_test,
                     });
@@ -2063,7 +2067,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                         TopicApi::Direct,
                         topic,
                         &format!("{owner_last}::{last}"),
-                        line,
+                        line(),
                     );
                 }
                 if HTTP_CRATES.contains(&segs[0].as_str())
@@ -2076,7 +2080,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                     self.out.http_calls.push(HttpCall {
                         api: format!("{}::{}", segs[0], last),
                         url,
-                        line,
+                        line: line(),
                         function,
                         in_test,
                     });
@@ -2093,7 +2097,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                         TopicApi::Direct,
                         topic,
                         "ConsumerConfig::new",
-                        line,
+                        line(),
                     );
                 }
                 let owner_is_outbox = owner_last.ends_with("Outbox");
@@ -2107,16 +2111,16 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                             TopicApi::Outbox,
                             topic,
                             &format!("{owner_last}::{last}"),
-                            line,
+                            line(),
                         );
                     }
                 } else if outbox_path && (OUTBOX_METHODS.contains(&last) || outbox_fn_name(last)) {
-                    self.outbox_site(&args, &segs.join("::"), line);
+                    self.outbox_site(&args, &segs.join("::"), line());
                 } else if outbox_fn_name(last) {
-                    self.outbox_site(&args, last, line);
+                    self.outbox_site(&args, last, line());
                 }
                 if let Some(kind) = infra_for_path(&segs) {
-                    self.infra(kind, segs.join("::"), line);
+                    self.infra(kind, segs.join("::"), line());
                 }
                 if segs
                     .iter()
@@ -2126,17 +2130,19 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                     s.dedupes = true;
                 }
             } else if outbox_fn_name(last) {
-                self.outbox_site(&args, last, line);
+                self.outbox_site(&args, last, line());
             }
             self.note_call(last);
-            self.str_call(last, &args, line);
+            self.str_call(last, &args, span::call_first(c));
         }
         visit::visit_expr_call(self, c);
     }
 
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
         let method = m.method.to_string();
-        let line = ident_line(&m.method);
+        // (Looked up only when something is recorded: most calls record
+        // nothing.)
+        let line = || ident_line(&m.method);
         let args: Vec<&Expr> = m.args.iter().collect();
         // env::var(..).unwrap_or(default)
         if matches!(method.as_str(), "unwrap_or" | "unwrap_or_else") {
@@ -2169,7 +2175,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                         TopicApi::Direct,
                         topic,
                         "subscribe",
-                        line,
+                        line(),
                     );
                 }
             }
@@ -2187,7 +2193,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
         if (OUTBOX_METHODS.contains(&method.as_str()) && outbox_receiver(&m.receiver))
             || outbox_fn_name(&method)
         {
-            self.outbox_site(&args, &format!(".{method}"), line);
+            self.outbox_site(&args, &format!(".{method}"), line());
         }
         // HTTP requests.
         let http_url = match method.as_str() {
@@ -2206,7 +2212,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                 self.out.http_calls.push(HttpCall {
                     api: format!("http.{method}"),
                     url,
-                    line,
+                    line: line(),
                     function,
                     in_test,
                 });
@@ -2228,14 +2234,14 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                     method: method.clone(),
                     via_getter: r.getter,
                     via_field: r.field,
-                    line,
+                    line: line(),
                     function,
                     in_test,
                 });
             }
         }
         self.note_call(&method);
-        self.str_call(&method, &args, line);
+        self.str_call(&method, &args, m.method.span());
         visit::visit_expr_method_call(self, m);
     }
 }

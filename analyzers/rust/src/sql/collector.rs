@@ -331,8 +331,11 @@ fn first_span(p: &syn::Path) -> Span {
 
 fn is_test_attr(attr: &Attribute) -> bool {
     let path = attr.path();
-    let last = path.segments.last().map(|s| s.ident.to_string());
-    if matches!(last.as_deref(), Some("test") | Some("rstest")) {
+    if path
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == "test" || s.ident == "rstest")
+    {
         return true;
     }
     if path.is_ident("cfg") {
