@@ -77,6 +77,17 @@ impl FileFacts {
     }
 }
 
+/// The value of a string literal: `syn::LitStr::value`, without its
+/// character-by-character unescaping when the literal is a plain `"…"` with
+/// no escape and no carriage return (most SQL and names are).
+pub(crate) fn lit_value(s: &syn::LitStr) -> String {
+    let repr = s.token().to_string();
+    match repr.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+        Some(inner) if !inner.contains(['\\', '"', '\r']) => inner.to_string(),
+        _ => s.value(),
+    }
+}
+
 /// A Rust file that does not parse.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
@@ -278,6 +289,26 @@ fn parse_file_inner(source: &str, in_test_file: bool) -> Result<FileFacts, Parse
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn literal_values_match_syn() {
+        for src in [
+            r#""SELECT * FROM t""#,
+            r#""a \"b\" c""#,
+            r#""line\nbreak""#,
+            r#""tab\tand \u{e9}""#,
+            r##"r#"raw "quoted""#"##,
+            r#"r"raw""#,
+            r#""é and ü""#,
+            r#""suffixed"x"#,
+            r#""""#,
+            "\"multi\nline\"",
+            "\"crlf\r\nline\"",
+        ] {
+            let lit: syn::LitStr = syn::parse_str(src).expect("a string literal");
+            assert_eq!(lit_value(&lit), lit.value(), "{src}");
+        }
+    }
 
     #[test]
     fn nesting_is_limited_and_reported_at_its_line() {

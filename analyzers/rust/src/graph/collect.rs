@@ -535,7 +535,7 @@ fn is_env_fn(segs: &[String]) -> bool {
 fn str_lit(e: &Expr) -> Option<String> {
     match e {
         Expr::Lit(l) => match &l.lit {
-            syn::Lit::Str(s) => Some(s.value()),
+            syn::Lit::Str(s) => Some(crate::lit_value(s)),
             _ => None,
         },
         Expr::Group(g) => str_lit(&g.expr),
@@ -770,7 +770,7 @@ fn str_expr_in(e: &Expr, scope: &Scope<'_>, depth: u32, need: bool) -> StrExpr {
     let d = depth + 1;
     match e {
         Expr::Lit(l) => match &l.lit {
-            syn::Lit::Str(s) => StrExpr::Lit(s.value()),
+            syn::Lit::Str(s) => StrExpr::Lit(crate::lit_value(s)),
             _ => unknown(e, need),
         },
         Expr::Reference(r) => str_expr_in(&r.expr, scope, d, need),

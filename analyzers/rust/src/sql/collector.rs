@@ -818,7 +818,7 @@ impl Collector<'_> {
         let d = depth + 1;
         match e {
             Expr::Lit(l) => match &l.lit {
-                Lit::Str(s) => Some(SqlExpr::Lit(s.value())),
+                Lit::Str(s) => Some(SqlExpr::Lit(crate::lit_value(s))),
                 _ => None,
             },
             Expr::Reference(r) => self.eval_at(&r.expr, d),
@@ -957,7 +957,7 @@ impl Collector<'_> {
                     .iter()
                     .map(|a| match a {
                         Expr::Lit(l) => match &l.lit {
-                            Lit::Str(s) => SqlExpr::Lit(s.value()),
+                            Lit::Str(s) => SqlExpr::Lit(crate::lit_value(s)),
                             Lit::Int(i) => SqlExpr::Lit(i.base10_digits().to_string()),
                             Lit::Float(f) => SqlExpr::Lit(f.base10_digits().to_string()),
                             Lit::Bool(b) => SqlExpr::Lit(b.value.to_string()),
