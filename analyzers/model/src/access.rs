@@ -89,7 +89,8 @@ pub enum Confidence {
     /// Parsed by `sqlparser` from fully resolved SQL text.
     #[default]
     High,
-    /// Found by the lexical fallback, or SQL with unresolved parts.
+    /// Found by the lexical fallback, or SQL with unresolved parts, or made
+    /// by the body of a stored function/procedure the SQL calls.
     Low,
 }
 

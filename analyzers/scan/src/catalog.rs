@@ -1,12 +1,15 @@
 //! The table catalog: migrations, tables created/renamed/dropped by them,
-//! tables accessed by code and owners declared in the config.
+//! tables accessed by code and owners declared in the config; the stored
+//! functions the migrations define.
 
 use crate::read::MigrationFile;
 use crate::services::Built;
+use crate::sql_pass::StoredFunctions;
 use nova_config::Config;
 use nova_model::{
     Access, DiagCode, Diagnostic, Location, Migration, Severity, Table, TableEvent, TableEventKind,
 };
+use nova_sql::FunctionChangeKind;
 use std::collections::BTreeMap;
 
 /// What the catalog step produced.
@@ -58,6 +61,26 @@ fn created_twice(t: &Table) -> Option<Diagnostic> {
         )
         .at(at.clone()),
     )
+}
+
+/// The stored functions and procedures the migrations define, applied in
+/// path order (like the tables): a `CREATE` replaces an earlier one of the
+/// same name, a `DROP` removes it.
+pub(crate) fn stored_functions(migrations: &[MigrationFile]) -> StoredFunctions {
+    let mut files: Vec<&MigrationFile> = migrations.iter().collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut out = StoredFunctions::new();
+    for f in files.iter().flat_map(|m| &m.catalog.functions) {
+        match f.kind {
+            FunctionChangeKind::Create => {
+                out.insert(f.name.clone(), f.clone());
+            }
+            FunctionChangeKind::Drop => {
+                out.remove(&f.name);
+            }
+        }
+    }
+    out
 }
 
 /// Build the catalog. Migration files are applied in path order (sqlx and

@@ -9,7 +9,8 @@
 //! 3. grouping parsed Rust files into [`nova_rust::unit::Crate`]s, and
 //!    building [`Service`]s (with aliases, dialect, kind, libraries) and
 //!    [`Library`]s;
-//! 4. the SQL pass (accesses, store queries), while linking
+//! 4. the SQL pass (accesses, store queries; SQL calling a stored function
+//!    a migration defines gets the body's accesses), while linking
 //!    (`nova_link::link_sites`: edges, topics, infrastructure) runs beside it;
 //! 5. the table catalog (migrations + accessed tables + config owners);
 //! 6. the end of linking (`Linked::finish`: function facts, which need the
@@ -160,8 +161,17 @@ pub fn scan(root: &Path, config: &Config, options: &ScanOptions<'_>) -> Result<M
         config,
     };
     let read_file = |rel: &str| -> Option<String> { std::fs::read_to_string(root.join(rel)).ok() };
+    let functions = catalog::stored_functions(&parsed.migrations);
     let (sql, linked) = rayon::join(
-        || sql_pass::sql_pass_with_offline(&crates, config, &read_file, &parsed.sqlx_queries),
+        || {
+            sql_pass::sql_pass_with_offline(
+                &crates,
+                config,
+                &read_file,
+                &parsed.sqlx_queries,
+                &functions,
+            )
+        },
         || nova_link::link_sites(&link_input),
     );
     stats.sql_statements = sql.statements;

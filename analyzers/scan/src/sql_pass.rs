@@ -23,6 +23,13 @@
 //!
 //! `.sqlx/query-*.json` offline files add accesses only for query texts not
 //! already found in the source of the crate owning the `.sqlx` directory.
+//!
+//! SQL that calls a stored function or procedure a migration of the scan
+//! defines ([`StoredFunctions`]: `SELECT f($1)`, `SELECT * FROM f($1)`,
+//! `CALL p($1)`) also gets the accesses of its body (and of the bodies of
+//! the functions it calls, transitively), at the same location, with
+//! [`Confidence::Low`]. A direct access at the same place keeps its own
+//! confidence. Functions defined nowhere (built-ins) add nothing.
 
 use nova_config::Config;
 use nova_model::{
@@ -37,6 +44,11 @@ use nova_rust::resolve::{
 use nova_rust::sql::{Orm, SqlExpr, SqlSite};
 use nova_rust::unit::{Crate, ParsedFile};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+/// Stored functions and procedures defined by the migrations of the scan:
+/// normalised name -> its last `CREATE` (a later `DROP` removes it).
+/// Overloads share a name; the last definition wins.
+pub type StoredFunctions = HashMap<String, nova_sql::FunctionChange>;
 
 /// What the SQL pass produced.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -57,16 +69,18 @@ pub fn sql_pass(
     config: &Config,
     read_file: &(dyn Fn(&str) -> Option<String> + Sync),
 ) -> SqlPassOutput {
-    sql_pass_with_offline(crates, config, read_file, &[])
+    sql_pass_with_offline(crates, config, read_file, &[], &StoredFunctions::new())
 }
 
 /// [`sql_pass`], plus sqlx offline files: `(path relative to the root,
-/// JSON text)` of every `.sqlx/query-*.json`.
+/// JSON text)` of every `.sqlx/query-*.json`, and the stored functions the
+/// migrations define.
 pub fn sql_pass_with_offline(
     crates: &[Crate],
     config: &Config,
     read_file: &(dyn Fn(&str) -> Option<String> + Sync),
     sqlx_files: &[(String, String)],
+    functions: &StoredFunctions,
 ) -> SqlPassOutput {
     // (Independent indexes: built side by side.)
     let (consts, attribution) = rayon::join(|| ConstTable::new(crates), || attribute(crates));
@@ -80,7 +94,9 @@ pub fn sql_pass_with_offline(
         keep_found: !sqlx_files.is_empty(),
         out: SqlPassOutput::default(),
         accesses: BTreeMap::new(),
+        inferred: BTreeMap::new(),
         stores: BTreeSet::new(),
+        functions,
     };
     let mut order: Vec<&Crate> = crates.iter().collect();
     order.sort_by(|a, b| a.package.cmp(&b.package));
@@ -214,7 +230,11 @@ struct Pass<'a> {
     keep_found: bool,
     out: SqlPassOutput,
     accesses: BTreeMap<AccessKey, AccessVal>,
+    /// Accesses of the bodies of the stored functions the SQL calls; added
+    /// in `finish` where no direct access has the same key.
+    inferred: BTreeMap<AccessKey, AccessVal>,
     stores: BTreeSet<StoreKey>,
+    functions: &'a StoredFunctions,
 }
 
 /// (service, store, location, via library, objects) of a store query.
@@ -232,6 +252,61 @@ impl Pass<'_> {
 
     fn diag(&mut self, d: Diagnostic) {
         self.out.diagnostics.push(d);
+    }
+
+    /// The accesses of the stored functions `calls` names, and of the
+    /// functions their bodies call, transitively (each function once).
+    fn called_accesses(&self, calls: &[String]) -> BTreeSet<&nova_sql::TableAccess> {
+        let mut out = BTreeSet::new();
+        if self.functions.is_empty() {
+            return out;
+        }
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut todo: Vec<&str> = calls.iter().map(String::as_str).collect();
+        while let Some(name) = todo.pop() {
+            if !seen.insert(name) {
+                continue;
+            }
+            if let Some(f) = self.functions.get(name) {
+                out.extend(f.accesses.iter());
+                todo.extend(f.calls.iter().map(String::as_str));
+            }
+        }
+        out
+    }
+
+    /// Record the accesses of the stored functions `calls` names for each
+    /// target, at `location`, with low confidence.
+    fn record_calls(
+        &mut self,
+        calls: &[String],
+        targets: &[Target],
+        location: &Location,
+        function: &Option<String>,
+        in_test: bool,
+    ) {
+        let found: Vec<nova_sql::TableAccess> =
+            self.called_accesses(calls).into_iter().cloned().collect();
+        for a in found {
+            if self.ignored(&a.table) {
+                continue;
+            }
+            for t in targets {
+                let key = (
+                    t.service.clone(),
+                    a.table.clone(),
+                    a.op,
+                    location.clone(),
+                    t.via_library.clone(),
+                );
+                self.inferred.entry(key).or_insert(AccessVal {
+                    confidence: Confidence::Low,
+                    call_site: t.call_site.clone(),
+                    function: function.clone(),
+                    in_test,
+                });
+            }
+        }
     }
 
     /// Resolve one site: `None` when there is nothing to analyse (test code,
@@ -393,6 +468,7 @@ impl Pass<'_> {
                         .or_insert(val);
                 }
             }
+            self.record_calls(&analysis.calls, targets, location, function, in_test);
         }
         for ident in unresolved_tables {
             let template = resolved
@@ -601,9 +677,18 @@ impl Pass<'_> {
                 in_test: false,
             });
         }
+        let target = Target {
+            service,
+            via_library: None,
+            call_site: None,
+        };
+        self.record_calls(&analysis.calls, &[target], &location, &None, false);
     }
 
     fn finish(mut self) -> SqlPassOutput {
+        for (key, val) in std::mem::take(&mut self.inferred) {
+            self.accesses.entry(key).or_insert(val);
+        }
         self.out.accesses = self
             .accesses
             .into_iter()
@@ -899,7 +984,7 @@ async fn timeline(client: &Client, ch: &clickhouse::Client, h: &Handle) {
             ),
             ("identity/.sqlx/query-3.json".to_string(), "{".to_string()),
         ];
-        let out = sql_pass_with_offline(&crates, &config, &read, &files);
+        let out = sql_pass_with_offline(&crates, &config, &read, &files, &StoredFunctions::new());
         let offline: Vec<(String, String, Op, String)> = out
             .accesses
             .iter()
@@ -928,5 +1013,53 @@ async fn timeline(client: &Client, ch: &clickhouse::Client, h: &Handle) {
                 .any(|d| d.code == DiagCode::ManifestSyntax
                     && d.location == Some(Location::new("identity/.sqlx/query-3.json", 1, 0)))
         );
+    }
+
+    #[test]
+    fn stored_function_calls_add_the_body_accesses_with_low_confidence() {
+        let cat = nova_sql::catalog(
+            "CREATE FUNCTION touch(x int) RETURNS void AS $$ BEGIN UPDATE users SET seen = now(); \
+             PERFORM log_it(x); END $$ LANGUAGE plpgsql;\n\
+             CREATE FUNCTION log_it(x int) RETURNS void AS $$ INSERT INTO audit_log VALUES (x) $$ LANGUAGE sql;",
+            &nova_sql::Options::default(),
+        );
+        let functions: StoredFunctions = cat
+            .functions
+            .into_iter()
+            .map(|f| (f.name.clone(), f))
+            .collect();
+        let crates = vec![krate(
+            "svc",
+            Some("svc"),
+            &[],
+            vec![file(
+                "svc/src/main.rs",
+                &[],
+                false,
+                r#"
+async fn f(pool: &PgPool) {
+    sqlx::query("UPDATE users SET name = $1 WHERE touch($2) IS NULL").execute(pool).await;
+    sqlx::query("SELECT upper($1), missing_fn($1)").execute(pool).await;
+}
+"#,
+            )],
+        )];
+        let out = sql_pass_with_offline(&crates, &Config::default(), &read, &[], &functions);
+        assert_eq!(
+            triples(&out),
+            vec![t("svc", "audit_log", "C"), t("svc", "users", "U")]
+        );
+        let conf = |table: &str| {
+            out.accesses
+                .iter()
+                .find(|a| a.table == table)
+                .map(|a| (a.confidence, a.location.line))
+        };
+        // The direct update keeps its confidence; the body's insert is low.
+        assert_eq!(conf("users"), Some((Confidence::High, 3)));
+        assert_eq!(conf("audit_log"), Some((Confidence::Low, 3)));
+        // Without the catalog, the call adds nothing.
+        let out = sql_pass(&crates, &Config::default(), &read);
+        assert_eq!(triples(&out), vec![t("svc", "users", "U")]);
     }
 }

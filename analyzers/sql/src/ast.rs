@@ -17,7 +17,7 @@ use crate::name::{self, TableName};
 use crate::{CatalogChange, Options};
 use nova_model::{Op, TableEventKind};
 use sqlparser::ast::{
-    AlterTableOperation, AssignmentTarget, CopySource, FromTable, MergeAction, ObjectName,
+    AlterTableOperation, AssignmentTarget, CopySource, Expr, FromTable, MergeAction, ObjectName,
     ObjectType, OnConflictAction, OnInsert, Query, RenameTableNameKind, Statement, TableFactor,
     TableObject, TableWithJoins, Visit, Visitor,
 };
@@ -29,6 +29,8 @@ use std::ops::ControlFlow;
 pub(crate) struct Found {
     pub accesses: Vec<(String, Op)>,
     pub unresolved: Vec<String>,
+    /// Names of the functions called (normalised like table names).
+    pub calls: Vec<String>,
 }
 
 impl Found {
@@ -37,6 +39,15 @@ impl Found {
             TableName::Resolved(s) if !s.is_empty() => self.accesses.push((s, op)),
             TableName::Resolved(_) => {}
             TableName::Unresolved(s) => self.unresolved.push(s),
+        }
+    }
+
+    /// Record a call of the function `name` (unresolved names are dropped).
+    pub fn call(&mut self, name: TableName) {
+        if let TableName::Resolved(s) = name
+            && !s.is_empty()
+        {
+            self.calls.push(s);
         }
     }
 }
@@ -279,13 +290,26 @@ impl Visitor for Collector<'_> {
     }
 
     fn pre_visit_table_factor(&mut self, tf: &TableFactor) -> ControlFlow<()> {
-        if let TableFactor::Table {
-            name,
-            args: Some(_),
-            ..
-        } = tf
-        {
-            self.skip.insert(addr(name));
+        match tf {
+            TableFactor::Table {
+                name,
+                args: Some(_),
+                ..
+            } => {
+                self.skip.insert(addr(name));
+                self.found.call(name::object_name(name, self.opts));
+            }
+            TableFactor::Function { name, .. } => {
+                self.found.call(name::object_name(name, self.opts));
+            }
+            _ => {}
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_expr(&mut self, e: &Expr) -> ControlFlow<()> {
+        if let Expr::Function(f) = e {
+            self.found.call(name::object_name(&f.name, self.opts));
         }
         ControlFlow::Continue(())
     }
@@ -304,12 +328,14 @@ impl Visitor for Collector<'_> {
     }
 }
 
-/// The statements whose tables are accessed (DML and queries). DDL is
-/// reported separately; session statements (`SET`, `BEGIN`…) touch nothing.
-fn is_dml(stmt: &Statement) -> bool {
+/// The statements whose tables are accessed (DML and queries, and `CALL`,
+/// whose procedure may). DDL is reported separately; session statements
+/// (`SET`, `BEGIN`…) touch nothing.
+pub(crate) fn is_dml(stmt: &Statement) -> bool {
     matches!(
         stmt,
         Statement::Query(_)
+            | Statement::Call(_)
             | Statement::Insert(_)
             | Statement::Update(_)
             | Statement::Delete(_)
@@ -327,6 +353,9 @@ pub(crate) fn accesses(stmt: &Statement, opts: &Options, found: &mut Found) {
         skip: HashSet::new(),
         scopes: Vec::new(),
     };
+    if let Statement::Call(f) = stmt {
+        c.found.call(name::object_name(&f.name, opts));
+    }
     if is_dml(stmt) {
         let _ = stmt.visit(&mut c);
         return;

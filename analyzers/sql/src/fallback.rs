@@ -13,7 +13,11 @@
 //! - CTE names (`WITH x AS (`, `, y (cols) AS (`) are not tables; a name
 //!   followed by `(` in a read position is a table function; `FROM` inside a
 //!   function call (`EXTRACT(year FROM ts)`) or after `IS DISTINCT` is not a
-//!   table clause.
+//!   table clause;
+//! - `THEN INSERT/UPDATE/DELETE` is a MERGE clause only after `MERGE INTO
+//!   t` (in PL/pgSQL, `IF … THEN UPDATE t` is a plain update);
+//! - `name(` and `schema.name(` outside a table position are function
+//!   calls ([`Found::calls`]).
 //!
 //! DDL and session statements (CREATE/ALTER/DROP, SET, BEGIN…) produce no
 //! access; CREATE/ALTER/DROP/RENAME TABLE are turned into catalog changes.
@@ -166,7 +170,12 @@ fn name_start(src: &str, t: &Token) -> bool {
 }
 
 /// Read a possibly qualified name starting at `i`: `(name, next index)`.
-fn read_name(src: &str, toks: &[Token], i: usize, opts: &Options) -> Option<(TableName, usize)> {
+pub(crate) fn read_name(
+    src: &str,
+    toks: &[Token],
+    i: usize,
+    opts: &Options,
+) -> Option<(TableName, usize)> {
     let first = toks.get(i)?;
     if !name_start(src, first) {
         return None;
@@ -348,6 +357,7 @@ pub(crate) fn accesses(src: &str, toks: &[Token], opts: &Options, found: &mut Fo
                 want = None;
                 let is_func = toks.get(j).is_some_and(|t| t.is_punct(b'('));
                 if w == Want::Read && is_func {
+                    found.call(name);
                     i = j;
                     continue;
                 }
@@ -377,6 +387,18 @@ pub(crate) fn accesses(src: &str, toks: &[Token], opts: &Options, found: &mut Fo
             }
         }
         want = None;
+        // A function call: `name(` or `schema.name(` (not `ON CONFLICT (`,
+        // `FILTER (`).
+        let next = toks.get(i + 1);
+        if next.is_some_and(|n| n.is_punct(b'(') || n.is_punct(b'.'))
+            && let Some((name, j)) = read_name(src, toks, i, opts)
+            && toks.get(j).is_some_and(|t| t.is_punct(b'('))
+            && !(j == i + 1 && (t.is_kw(src, "conflict") || t.is_kw(src, "filter")))
+        {
+            found.call(name);
+            i = j;
+            continue;
+        }
         if t.kind != Kind::Word {
             i += 1;
             continue;
@@ -400,7 +422,7 @@ pub(crate) fn accesses(src: &str, toks: &[Token], opts: &Options, found: &mut Fo
                 want = Some(Want::Read);
             }
             "insert" => {
-                if prev_kw(i, "then") {
+                if prev_kw(i, "then") && merge_target.is_some() {
                     merge_ops.push(Op::Create);
                 } else {
                     want = Some(Want::Insert { upsert: false });
@@ -410,7 +432,7 @@ pub(crate) fn accesses(src: &str, toks: &[Token], opts: &Options, found: &mut Fo
             "update" => {
                 if prev_kw(i, "do") || (prev_kw(i, "key") && i >= 2 && kw(i - 2, "duplicate")) {
                     upsert = true;
-                } else if prev_kw(i, "then") {
+                } else if prev_kw(i, "then") && merge_target.is_some() {
                     merge_ops.push(Op::Update);
                 } else if !(prev_kw(i, "for") || prev_kw(i, "key") || prev_kw(i, "on")) {
                     frames[top].list = Some(Want::Write(Op::Update));
@@ -418,7 +440,7 @@ pub(crate) fn accesses(src: &str, toks: &[Token], opts: &Options, found: &mut Fo
                 }
             }
             "delete" => {
-                if prev_kw(i, "then") {
+                if prev_kw(i, "then") && merge_target.is_some() {
                     merge_ops.push(Op::Delete);
                 } else if prev_kw(i, "on") {
                     // ON DELETE CASCADE

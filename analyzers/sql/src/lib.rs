@@ -12,6 +12,7 @@
 
 mod ast;
 mod fallback;
+mod func;
 mod lex;
 mod name;
 mod store;
@@ -90,6 +91,10 @@ pub struct Analysis {
     /// DDL found in the text (CREATE/ALTER/DROP TABLE...). It produces no
     /// CRUD access. Lines are 1-based within the text.
     pub ddl: Vec<CatalogChange>,
+    /// Functions the text calls (in expressions, as table functions in FROM,
+    /// `CALL` targets), normalised like table names. Built-ins are included;
+    /// only names a migration defines matter. Sorted, deduplicated.
+    pub calls: Vec<String>,
 }
 
 /// One change a migration makes to the table catalog.
@@ -105,11 +110,39 @@ pub struct CatalogChange {
     pub line: u32,
 }
 
+/// Whether a stored function/procedure is created or dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FunctionChangeKind {
+    /// `CREATE [OR REPLACE] FUNCTION|PROCEDURE`.
+    Create,
+    /// `DROP FUNCTION|PROCEDURE`.
+    Drop,
+}
+
+/// One stored function or procedure a migration creates or drops.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FunctionChange {
+    /// Normalised name (like a table name: lower-cased unless quoted,
+    /// default schema stripped). Overloads share it.
+    pub name: String,
+    /// Created or dropped.
+    pub kind: FunctionChangeKind,
+    /// The (table, op) accesses of the body (empty for a drop, and for a
+    /// body in a language other than SQL and PL/pgSQL). Sorted.
+    pub accesses: Vec<TableAccess>,
+    /// Functions the body calls (itself excluded). Sorted.
+    pub calls: Vec<String>,
+    /// 1-based line of the statement within the text.
+    pub line: u32,
+}
+
 /// What one migration file does to the table catalog.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Catalog {
     /// Changes in file order.
     pub changes: Vec<CatalogChange>,
+    /// Stored functions and procedures created or dropped, in file order.
+    pub functions: Vec<FunctionChange>,
     /// The first parser error (prefixed with `line N: `) of a table
     /// statement (CREATE/ALTER/DROP/RENAME TABLE) that needed the lexical
     /// fallback. Other statements `sqlparser` cannot read (`DO $$` blocks,
@@ -203,6 +236,9 @@ pub fn analyze(sql: &str, opts: &Options) -> Analysis {
     out.unresolved = found.unresolved;
     out.unresolved.sort();
     out.unresolved.dedup();
+    out.calls = found.calls;
+    out.calls.sort();
+    out.calls.dedup();
     if low || !out.unresolved.is_empty() {
         out.confidence = Confidence::Low;
     }
@@ -215,7 +251,9 @@ pub fn analyze(sql: &str, opts: &Options) -> Analysis {
 /// PARTITION OF p` -> `CreatePartition` (other = `p`); `ALTER TABLE a RENAME
 /// TO b` -> `RenameTo` on `a` (other = `b`) and `RenameFrom` on `b`; other
 /// `ALTER TABLE` -> `Alter`; `DROP TABLE a, b` -> `Drop` on each; MySQL
-/// `RENAME TABLE a TO b` -> a rename.
+/// `RENAME TABLE a TO b` -> a rename. `CREATE [OR REPLACE]
+/// FUNCTION|PROCEDURE` and `DROP FUNCTION|PROCEDURE` go to
+/// [`Catalog::functions`], the body's accesses with them.
 ///
 /// Never panics. Each statement is parsed on its own; statements `sqlparser`
 /// cannot read go through the lexical fallback, and `error` holds the first
@@ -232,6 +270,9 @@ pub fn catalog(sql: &str, opts: &Options) -> Catalog {
                 .any(|k| t.is_kw(sql, k))
         });
         if !relevant {
+            continue;
+        }
+        if func::change(sql, st, s.line, opts, &mut out.functions) {
             continue;
         }
         match parse(sql, &s, st, opts.dialect) {

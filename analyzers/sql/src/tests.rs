@@ -935,3 +935,119 @@ fn realistic_postgres_queries_parse() {
         assert_eq!(pg(sql), s(want), "{sql}");
     }
 }
+
+// ---- stored functions ---------------------------------------------------
+
+/// `name kind line: table:OPS… -> calls` per function change.
+fn functions(c: &Catalog) -> Vec<String> {
+    c.functions
+        .iter()
+        .map(|f| {
+            let a = Analysis {
+                accesses: f.accesses.clone(),
+                ..Analysis::default()
+            };
+            format!(
+                "{} {:?} {}: {} -> {}",
+                f.name,
+                f.kind,
+                f.line,
+                matrix(&a).join(" "),
+                f.calls.join(" ")
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn catalog_records_functions_procedures_and_drops() {
+    let sql = r#"CREATE TABLE mq_msgs (id uuid primary key, payload text);
+CREATE OR REPLACE FUNCTION public.mq_insert(new_id uuid, p text DEFAULT 'x') RETURNS VOID AS $$
+DECLARE
+    n int;
+BEGIN
+    INSERT INTO mq_msgs (id, payload) VALUES (new_id, p)
+        ON CONFLICT (id) DO UPDATE SET payload = EXCLUDED.payload;
+    IF NOT EXISTS (SELECT 1 FROM mq_payloads WHERE id = new_id) THEN
+        UPDATE mq_stats SET inserted = inserted + 1;
+    END IF;
+    PERFORM pg_notify('mq', new_id::text);
+    PERFORM mq_touch(new_id);
+END;
+$$ LANGUAGE plpgsql;
+CREATE FUNCTION "Count_Msgs"() RETURNS bigint
+    LANGUAGE sql STABLE
+    AS 'SELECT count(*) FROM mq_msgs WHERE payload <> ''done''';
+CREATE FUNCTION mq_poll(n int) RETURNS SETOF mq_msgs AS $body$
+    DELETE FROM mq_msgs WHERE id IN (SELECT id FROM mq_msgs LIMIT n) RETURNING *;
+$body$ LANGUAGE sql;
+CREATE PROCEDURE archive_orders(cutoff date)
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    INSERT INTO orders_archive SELECT * FROM orders WHERE placed < cutoff;
+    DELETE FROM orders WHERE placed < cutoff;
+    CALL archive_orders(cutoff);
+END;
+$$;
+CREATE FUNCTION py_fn() RETURNS int AS $$ return 1 $$ LANGUAGE plpython3u;
+DROP FUNCTION IF EXISTS mq_poll(int), public.py_fn CASCADE;
+DROP PROCEDURE archive_orders;
+CREATE TABLE after_functions (id int);
+"#;
+    let c = catalog(sql, &Options::default());
+    assert_eq!(c.error, None);
+    assert_eq!(
+        functions(&c),
+        vec![
+            "mq_insert Create 2: mq_msgs:CU mq_payloads:R mq_stats:U -> mq_touch pg_notify",
+            "Count_Msgs Create 15: mq_msgs:R -> count",
+            "mq_poll Create 18: mq_msgs:RD -> ",
+            "archive_orders Create 21: orders:RD orders_archive:C -> ",
+            "py_fn Create 30:  -> ",
+            "mq_poll Drop 31:  -> ",
+            "py_fn Drop 31:  -> ",
+            "archive_orders Drop 32:  -> ",
+        ]
+    );
+    // Table changes are unaffected, before and after the functions.
+    assert_eq!(
+        changes(&c),
+        vec![
+            ("mq_msgs".into(), TableEventKind::Create, None, 1),
+            ("after_functions".into(), TableEventKind::Create, None, 33),
+        ]
+    );
+}
+
+#[test]
+fn analyze_reports_called_functions() {
+    let calls = |sql: &str| analyze(sql, &Options::default()).calls;
+    assert_eq!(calls("SELECT mq_insert($1, $2)"), s(&["mq_insert"]));
+    assert_eq!(
+        calls("SELECT * FROM public.mq_poll($1, 1) p JOIN users u ON u.id = p.uid"),
+        s(&["mq_poll"])
+    );
+    assert_eq!(calls("CALL archive_orders($1)"), s(&["archive_orders"]));
+    assert_eq!(
+        calls("SELECT count(*), lower(name) FROM users WHERE id = ANY(app.ids($1))"),
+        s(&["app.ids", "count", "lower"])
+    );
+    assert_eq!(
+        calls("INSERT INTO users (id, name) VALUES ($1, gen_name($2))"),
+        s(&["gen_name"])
+    );
+    assert!(calls("SELECT id FROM users").is_empty());
+    // The lexical fallback finds calls too (not the INSERT target's columns).
+    let a = analyze(
+        "INSERT INTO users (id) VALUES (mq_insert($1)) ON CONFLICT DO NOTHING ^^",
+        &Options::default(),
+    );
+    assert!(a.error.is_some());
+    assert_eq!(a.calls, s(&["mq_insert"]));
+    assert_eq!(matrix(&a), s(&["users:C"]));
+    let a = analyze("SELECT * FROM Other.Poll($1) ^^", &Options::default());
+    assert!(a.error.is_some());
+    assert_eq!(a.calls, s(&["other.poll"]));
+    assert!(a.accesses.is_empty());
+}

@@ -555,3 +555,58 @@ fn aliases_tie_deployments_to_services() {
         .collect()
     );
 }
+
+/// SQL that calls stored functions and procedures a migration defines gets
+/// the accesses of their bodies (PL/pgSQL and SQL, transitively), at the
+/// calling SQL's location, with low confidence. A function the migrations
+/// drop again, and built-ins, add nothing.
+#[test]
+fn stored_functions_called_from_code() {
+    let m = scan(&fixture("stored-functions"), &[]);
+    assert_eq!(
+        access_set(&m),
+        triples(&[
+            // mq_insert (plpgsql) and mq_note, which it calls.
+            ("queue-svc", "mq_audit", "C"),
+            // mq_insert: C; mq_poll (sql): R; mq_purge (procedure): D.
+            ("queue-svc", "mq_msgs", "CRD"),
+        ])
+    );
+    let lines: std::collections::BTreeSet<(String, String, String, String)> = m["accesses"]
+        .as_array()
+        .map(|v| {
+            v.iter()
+                .map(|a| {
+                    (
+                        a["table"].as_str().unwrap_or_default().to_string(),
+                        a["op"].as_str().unwrap_or_default().to_string(),
+                        format!(
+                            "{}:{}",
+                            a["location"]["file"].as_str().unwrap_or_default(),
+                            a["location"]["line"]
+                        ),
+                        a["confidence"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let want: std::collections::BTreeSet<(String, String, String, String)> = [
+        ("mq_audit", "C", "src/main.rs:4"),
+        ("mq_msgs", "C", "src/main.rs:4"),
+        ("mq_msgs", "R", "src/main.rs:13"),
+        ("mq_msgs", "D", "src/main.rs:20"),
+    ]
+    .iter()
+    .map(|(t, o, at)| {
+        (
+            t.to_string(),
+            o.to_string(),
+            at.to_string(),
+            "low".to_string(),
+        )
+    })
+    .collect();
+    assert_eq!(lines, want);
+    assert!(diags(&m, "table-not-in-catalog").is_empty());
+}
