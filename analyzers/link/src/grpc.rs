@@ -52,6 +52,19 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
             .or_default()
             .extend(p.rpcs.iter().map(|r| r.name.clone()));
     }
+    // Services declared by checked-in tonic code (in any file, generated
+    // directories included) count as known beside the protos: a repo with
+    // some `.proto` files may hold other services' generated code only.
+    let generated: BTreeSet<&str> = input
+        .crates
+        .iter()
+        .flat_map(|c| c.files.iter())
+        .flat_map(|f| f.facts.graph.generated_services.iter())
+        .map(String::as_str)
+        .collect();
+    let undeclared = |name: &str| {
+        !rpcs_of.is_empty() && !rpcs_of.contains_key(name) && !generated.contains(name)
+    };
 
     // Servers.
     let mut implementers: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -59,8 +72,9 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
         for f in live_files(c) {
             for s in f.facts.graph.grpc_servers.iter().filter(|s| !s.in_test) {
                 // With protos known, `NameServer::new` of no proto service is
-                // not a gRPC server (tonic's naming is common elsewhere).
-                if !rpcs_of.is_empty() && !rpcs_of.contains_key(&s.service) {
+                // not a gRPC server (tonic's naming is common elsewhere), unless
+                // checked-in tonic code declares it.
+                if undeclared(&s.service) {
                     continue;
                 }
                 for a in attribute(
@@ -118,8 +132,9 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
                     continue;
                 }
                 // With protos known, a `FooClient` of no proto service is
-                // not a gRPC client (a wrapper type, an HTTP client...).
-                if !rpcs_of.is_empty() && !rpcs_of.contains_key(&cl.service) {
+                // not a gRPC client (a wrapper type, an HTTP client...), unless
+                // checked-in tonic code declares it.
+                if undeclared(&cl.service) {
                     continue;
                 }
                 let note = shape_note(&cl.service, cl.shape, cl.name.as_deref());
@@ -158,7 +173,7 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
                         }),
                 };
                 let Some(proto) = proto else { continue };
-                if !rpcs_of.is_empty() && !rpcs_of.contains_key(&proto) {
+                if undeclared(&proto) {
                     continue;
                 }
                 // With protos known, only real RPCs count.

@@ -276,6 +276,11 @@ pub struct GraphFacts {
     /// `pub mod foo_client { impl<T> FooClient<T> .. }`): nothing else is
     /// collected from it.
     pub generated: bool,
+    /// Services whose tonic client or server code is in this file
+    /// (`DaprClient` in a generated `dapr_client` module -> `Dapr`): they
+    /// are declared even when no `.proto` of them is in the tree.
+    #[serde(default)]
+    pub generated_services: Vec<String>,
     pub grpc_servers: Vec<GrpcServer>,
     pub grpc_clients: Vec<GrpcClient>,
     pub rpc_calls: Vec<RpcCall>,

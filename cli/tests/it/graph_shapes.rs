@@ -55,6 +55,29 @@ fn checked_in_generated_client_is_not_a_call() {
 }
 
 #[test]
+fn generated_code_declares_services_no_proto_names() {
+    // The repo has a `.proto` (ledger), but the sidecar's protocol exists
+    // only as checked-in tonic code; batch-svc imports one item from
+    // `tonic::codegen` by hand.
+    let m = scan(&fixture("generated-only"), &[]);
+    assert_eq!(
+        edge_set(&m),
+        [
+            ("app-svc", "sidecar-svc", "grpc", "GetState"),
+            ("batch-svc", "sidecar-svc", "grpc", "GetState"),
+        ]
+        .iter()
+        .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string()))
+        .collect()
+    );
+    assert!(
+        diags(&m, "unresolved-target").is_empty(),
+        "{:#}",
+        m["diagnostics"]
+    );
+}
+
+#[test]
 fn http_calls_by_env_default_and_literal_host() {
     let m = scan(&fixture("http-calls"), &[]);
     let http: BTreeSet<(String, String)> = edges_of_kind(&m, "http")

@@ -33,6 +33,8 @@ pub(crate) fn collect_with(
 ) {
     if file_is_generated(&file.items) {
         out.generated = true;
+        generated_services(&file.items, out);
+        finish(out);
         return;
     }
     let mut pre = PrePass::default();
@@ -89,6 +91,38 @@ fn finish(out: &mut GraphFacts) {
     out.infra.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
     out.infra.dedup();
     out.functions.sort();
+    out.generated_services.sort();
+    out.generated_services.dedup();
+}
+
+/// The services a generated module's `FooClient`/`FooServer` structs (and
+/// `impl<T> FooClient<T>` blocks) stand for.
+fn generated_services(items: &[Item], out: &mut GraphFacts) {
+    for item in items {
+        match item {
+            Item::Struct(s) => generated_service(&s.ident.to_string(), out),
+            Item::Impl(imp) if impl_is_generated(imp) => generated_impl(imp, out),
+            _ => {}
+        }
+    }
+}
+
+fn generated_impl(imp: &syn::ItemImpl, out: &mut GraphFacts) {
+    if let Type::Path(tp) = &*imp.self_ty
+        && let Some(seg) = tp.path.segments.last()
+    {
+        generated_service(&seg.ident.to_string(), out);
+    }
+}
+
+fn generated_service(name: &str, out: &mut GraphFacts) {
+    if let Some(stem) = name
+        .strip_suffix("Client")
+        .or_else(|| name.strip_suffix("Server"))
+        && !stem.is_empty()
+    {
+        out.generated_services.push(stem.to_string());
+    }
 }
 
 // ---------------------------------------------------------------- helpers
@@ -212,20 +246,18 @@ fn file_is_generated(items: &[Item]) -> bool {
     })
 }
 
-/// `use tonic::codegen…` (what the text of the tree starts with, read off
-/// the tree instead of rendering every `use`).
+/// `use tonic::codegen::*;`, which tonic-build writes into every client and
+/// server module it generates. Hand-written code importing one item from
+/// there (`use tonic::codegen::tokio_stream;`) is not generated.
 fn use_is_codegen(t: &syn::UseTree) -> bool {
     use syn::UseTree;
     let UseTree::Path(p) = t else {
         return false;
     };
-    let next = match &*p.tree {
-        UseTree::Path(q) => &q.ident,
-        UseTree::Name(n) => &n.ident,
-        UseTree::Rename(r) => &r.ident,
-        _ => return false,
+    let UseTree::Path(q) = &*p.tree else {
+        return false;
     };
-    p.ident == "tonic" && next.to_string().starts_with("codegen")
+    p.ident == "tonic" && q.ident == "codegen" && matches!(&*q.tree, UseTree::Glob(_))
 }
 
 /// An inline module that is tonic-generated (`pub mod foo_client { use
@@ -1723,6 +1755,9 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
     fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
         if mod_is_generated(m) {
             self.pre.generated_parts = true;
+            if let Some((_, items)) = &m.content {
+                generated_services(items, self.out);
+            }
             return;
         }
         let test = has_test_attr(&m.attrs);
@@ -1740,6 +1775,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
     fn visit_item_impl(&mut self, imp: &'ast syn::ItemImpl) {
         if impl_is_generated(imp) {
             self.pre.generated_parts = true;
+            generated_impl(imp, self.out);
             return;
         }
         let self_ty = match &*imp.self_ty {
@@ -2401,15 +2437,18 @@ mod tests {
             syn::parse_quote!(
                 use tonic;
             ),
+            syn::parse_quote!(
+                use tonic::codegen::tokio_stream;
+            ),
         ];
-        for u in &uses {
-            assert_eq!(
-                use_is_codegen(&u.tree),
-                text(&u.tree).starts_with("tonic::codegen"),
-                "{}",
-                text(&u.tree)
-            );
-        }
+        let got: Vec<String> = uses
+            .iter()
+            .filter(|u| use_is_codegen(&u.tree))
+            .map(|u| text(&u.tree))
+            .collect();
+        // Only the glob tonic-build writes (`tonic::…` and `::tonic::…`);
+        // one item imported from `tonic::codegen` by hand is not generated.
+        assert_eq!(got, ["tonic::codegen::*", "tonic::codegen::*"]);
     }
 
     #[test]

@@ -206,9 +206,28 @@ pub mod content_service_client {
     assert!(f.generated);
     assert!(f.grpc_clients.is_empty());
     assert!(f.rpc_calls.is_empty());
+    // The generated code declares the service it stands for.
+    assert_eq!(f.generated_services, ["ContentService"]);
     let top = facts("use tonic::codegen::*;\nfn x() { ContentServiceClient::connect(a); }");
     assert!(top.generated);
     assert!(top.grpc_clients.is_empty());
+    assert!(top.generated_services.is_empty());
+}
+
+#[test]
+fn one_item_from_tonic_codegen_is_not_generated_code() {
+    let f = facts(
+        "use tonic::codegen::tokio_stream;\nfn x() { pb::dapr_client::DaprClient::connect(a); }",
+    );
+    assert!(!f.generated);
+    assert_eq!(
+        f.grpc_clients
+            .iter()
+            .map(|c| c.service.as_str())
+            .collect::<Vec<_>>(),
+        ["Dapr"]
+    );
+    assert!(f.generated_services.is_empty());
 }
 
 #[test]
