@@ -219,6 +219,56 @@ struct AccessVal {
     in_test: bool,
 }
 
+/// Whether `config` ignores `table` (by full or last name, any case).
+fn ignored_table(config: &Config, table: &str) -> bool {
+    let last = table.rsplit('.').next().unwrap_or(table);
+    config
+        .scan
+        .ignore_tables
+        .iter()
+        .any(|t| t.eq_ignore_ascii_case(table) || t.eq_ignore_ascii_case(last))
+}
+
+/// Where one SQL text's accesses land.
+struct Site<'p> {
+    targets: &'p [Target],
+    location: &'p Location,
+    function: &'p Option<String>,
+    in_test: bool,
+}
+
+/// The keyed accesses of `accesses` (ignored tables left out) for each of
+/// the site's targets, with `confidence`; each caller merges them its way.
+fn keyed<'p>(
+    config: &'p Config,
+    accesses: &'p [nova_sql::TableAccess],
+    site: &'p Site<'p>,
+    confidence: Confidence,
+) -> impl Iterator<Item = (AccessKey, AccessVal)> + 'p {
+    accesses
+        .iter()
+        .filter(move |a| !ignored_table(config, &a.table))
+        .flat_map(move |a| {
+            site.targets.iter().map(move |t| {
+                (
+                    (
+                        t.service.clone(),
+                        a.table.clone(),
+                        a.op,
+                        site.location.clone(),
+                        t.via_library.clone(),
+                    ),
+                    AccessVal {
+                        confidence,
+                        call_site: t.call_site.clone(),
+                        function: site.function.clone(),
+                        in_test: site.in_test,
+                    },
+                )
+            })
+        })
+}
+
 struct Pass<'a> {
     config: &'a Config,
     consts: ConstTable,
@@ -241,15 +291,6 @@ struct Pass<'a> {
 type StoreKey = (String, StoreKind, Location, Option<String>, Vec<String>);
 
 impl Pass<'_> {
-    fn ignored(&self, table: &str) -> bool {
-        let last = table.rsplit('.').next().unwrap_or(table);
-        self.config
-            .scan
-            .ignore_tables
-            .iter()
-            .any(|t| t.eq_ignore_ascii_case(table) || t.eq_ignore_ascii_case(last))
-    }
-
     fn diag(&mut self, d: Diagnostic) {
         self.out.diagnostics.push(d);
     }
@@ -276,36 +317,12 @@ impl Pass<'_> {
     }
 
     /// Record the accesses of the stored functions `calls` names for each
-    /// target, at `location`, with low confidence.
-    fn record_calls(
-        &mut self,
-        calls: &[String],
-        targets: &[Target],
-        location: &Location,
-        function: &Option<String>,
-        in_test: bool,
-    ) {
+    /// of the site's targets, with low confidence.
+    fn record_calls(&mut self, calls: &[String], site: &Site<'_>) {
         let found: Vec<nova_sql::TableAccess> =
             self.called_accesses(calls).into_iter().cloned().collect();
-        for a in found {
-            if self.ignored(&a.table) {
-                continue;
-            }
-            for t in targets {
-                let key = (
-                    t.service.clone(),
-                    a.table.clone(),
-                    a.op,
-                    location.clone(),
-                    t.via_library.clone(),
-                );
-                self.inferred.entry(key).or_insert(AccessVal {
-                    confidence: Confidence::Low,
-                    call_site: t.call_site.clone(),
-                    function: function.clone(),
-                    in_test,
-                });
-            }
+        for (key, val) in keyed(self.config, &found, site, Confidence::Low) {
+            self.inferred.entry(key).or_insert(val);
         }
     }
 
@@ -444,31 +461,19 @@ impl Pass<'_> {
             } else {
                 Confidence::High
             };
-            for a in &analysis.accesses {
-                if self.ignored(&a.table) {
-                    continue;
-                }
-                for t in targets {
-                    let key = (
-                        t.service.clone(),
-                        a.table.clone(),
-                        a.op,
-                        location.clone(),
-                        t.via_library.clone(),
-                    );
-                    let val = AccessVal {
-                        confidence,
-                        call_site: t.call_site.clone(),
-                        function: function.clone(),
-                        in_test,
-                    };
-                    self.accesses
-                        .entry(key)
-                        .and_modify(|v| v.confidence = v.confidence.min(confidence))
-                        .or_insert(val);
-                }
+            let at = Site {
+                targets,
+                location,
+                function,
+                in_test,
+            };
+            for (key, val) in keyed(self.config, &analysis.accesses, &at, confidence) {
+                self.accesses
+                    .entry(key)
+                    .and_modify(|v| v.confidence = v.confidence.min(confidence))
+                    .or_insert(val);
             }
-            self.record_calls(&analysis.calls, targets, location, function, in_test);
+            self.record_calls(&analysis.calls, &at);
         }
         for ident in unresolved_tables {
             let template = resolved
@@ -659,30 +664,21 @@ impl Pass<'_> {
                 .for_service(service.clone()),
             );
         }
-        for a in &analysis.accesses {
-            if self.ignored(&a.table) {
-                continue;
-            }
-            let key = (
-                service.clone(),
-                a.table.clone(),
-                a.op,
-                location.clone(),
-                None,
-            );
-            self.accesses.entry(key).or_insert(AccessVal {
-                confidence: analysis.confidence,
-                call_site: None,
-                function: None,
-                in_test: false,
-            });
-        }
-        let target = Target {
+        let targets = [Target {
             service,
             via_library: None,
             call_site: None,
+        }];
+        let at = Site {
+            targets: &targets,
+            location: &location,
+            function: &None,
+            in_test: false,
         };
-        self.record_calls(&analysis.calls, &[target], &location, &None, false);
+        for (key, val) in keyed(self.config, &analysis.accesses, &at, analysis.confidence) {
+            self.accesses.entry(key).or_insert(val);
+        }
+        self.record_calls(&analysis.calls, &at);
     }
 
     fn finish(mut self) -> SqlPassOutput {
