@@ -522,19 +522,20 @@ fn parse_template(t: &str) -> (String, Vec<Option<String>>) {
     (out, holes)
 }
 
+/// A character a Kafka topic name may hold (`[a-zA-Z0-9._-]`).
+fn topic_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-')
+}
+
 /// Whether `s` is a legal Kafka topic name (1 to 249 of `[a-zA-Z0-9._-]`).
 fn could_be_topic(s: &str) -> bool {
-    (1..=249).contains(&s.len())
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+    (1..=249).contains(&s.len()) && s.bytes().all(topic_byte)
 }
 
 /// Whether a normalised `format!` template (holes are `{}`) can render a
 /// topic name: every character outside its holes is a topic character.
 fn could_be_topic_template(t: &str) -> bool {
-    t.replace("{}", "")
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+    t.replace("{}", "").bytes().all(topic_byte)
 }
 
 /// A [`StrCall`] argument worth keeping: only a string that can name a
@@ -776,6 +777,9 @@ struct Scope<'ast> {
     consumer_handler: bool,
     reads_messages: bool,
     dedupes: bool,
+    /// The function itself is marked as a test (`#[test]`, `#[cfg(test)]`):
+    /// leaving it ends that test context.
+    test_attr: bool,
     /// The file's macro bodies parsed once, so that [`macro_str`] does not
     /// parse them again; `None` outside a walk.
     macros: Option<&'ast MacroArgs>,
@@ -1439,6 +1443,7 @@ impl<'ast> Walker<'ast, '_> {
             reads_messages: self.in_nova_handler,
             dedupes: self.in_nova_handler,
             macros: Some(self.macros),
+            test_attr: test,
             ..Scope::default()
         };
         let mut idx = 0usize;
@@ -1481,11 +1486,13 @@ impl<'ast> Walker<'ast, '_> {
             });
         }
         self.fns.push(scope);
-        let _ = test;
     }
 
-    fn exit_fn(&mut self, attrs: &[syn::Attribute]) {
+    fn exit_fn(&mut self) {
         if let Some(s) = self.fns.pop() {
+            if s.test_attr {
+                self.test_depth = self.test_depth.saturating_sub(1);
+            }
             self.out.functions.push(GraphFn {
                 path: s.path,
                 name: s.name,
@@ -1496,9 +1503,6 @@ impl<'ast> Walker<'ast, '_> {
                 dedupes: s.dedupes,
                 info: None,
             });
-        }
-        if has_test_attr(attrs) {
-            self.test_depth = self.test_depth.saturating_sub(1);
         }
     }
 
@@ -1844,20 +1848,20 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
         self.enter_fn(&f.sig, &f.attrs);
         self.impl_type = saved;
         visit::visit_item_fn(self, f);
-        self.exit_fn(&f.attrs);
+        self.exit_fn();
     }
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
         self.enter_fn(&f.sig, &f.attrs);
         visit::visit_impl_item_fn(self, f);
-        self.exit_fn(&f.attrs);
+        self.exit_fn();
     }
 
     fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
         if f.default.is_some() {
             self.enter_fn(&f.sig, &f.attrs);
             visit::visit_trait_item_fn(self, f);
-            self.exit_fn(&f.attrs);
+            self.exit_fn();
         }
     }
 
