@@ -11,6 +11,9 @@ pub enum MigrationTool {
     Diesel,
     /// Any other `.sql` under a migrations-like or `schema` directory.
     Sql,
+    /// Rust code of a SeaORM migration (`Table::create().table(X::Table)`),
+    /// found by the scan in parsed Rust files, never by path.
+    SeaOrm,
 }
 
 impl MigrationTool {
@@ -21,6 +24,7 @@ impl MigrationTool {
             MigrationTool::Refinery => "refinery",
             MigrationTool::Diesel => "diesel",
             MigrationTool::Sql => "sql",
+            MigrationTool::SeaOrm => "sea-orm",
         }
     }
 }

@@ -680,6 +680,8 @@ fn kafka_topics_prefix_outbox_yaml_only_and_unresolved() {
         call_site: None,
         function: Some("posts::create_post".into()),
         in_test: false,
+        source: Default::default(),
+        orm_call: None,
     });
     repo.accesses.push(Access {
         service: "feed-service".into(),
@@ -691,6 +693,8 @@ fn kafka_topics_prefix_outbox_yaml_only_and_unresolved() {
         call_site: None,
         function: Some("consumer::apply".into()),
         in_test: false,
+        source: Default::default(),
+        orm_call: None,
     });
     let out = repo.run();
     assert_eq!(
@@ -1014,6 +1018,8 @@ fn dual_write_across_calls() {
         call_site: None,
         function: Some("store::insert_message".into()),
         in_test: false,
+        source: Default::default(),
+        orm_call: None,
     });
     let out = repo.run();
     let f: Vec<FnRow<'_>> = out

@@ -94,6 +94,33 @@ pub enum Confidence {
     Low,
 }
 
+/// How an access was found: SQL text (sqlx, tokio-postgres, diesel
+/// `sql_query`...) or an ORM's query builder.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum AccessSource {
+    /// SQL text parsed by `sqlparser`.
+    #[default]
+    Sql,
+    /// A diesel query (`insert_into(users::table)`, `users::table.filter(..)`).
+    Diesel,
+    /// A SeaORM query (`Entity::find()`, `active_model.insert(db)`).
+    SeaOrm,
+}
+
+impl AccessSource {
+    /// Its name in the JSON model and in messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessSource::Sql => "sql",
+            AccessSource::Diesel => "diesel",
+            AccessSource::SeaOrm => "sea-orm",
+        }
+    }
+}
+
 /// One service performing one operation on one table, at one place.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -101,7 +128,8 @@ pub struct Access {
     pub service: String,
     pub table: String,
     pub op: Op,
-    /// Where the SQL text is (for SQL in a library: in the library).
+    /// Where the SQL text is (for SQL in a library: in the library); for an
+    /// ORM query, where the call or the table reference is.
     pub location: Location,
     pub confidence: Confidence,
     /// The library crate the SQL lives in, when it is not the service's own code.
@@ -113,6 +141,14 @@ pub struct Access {
     /// True when the SQL came from test/bench/example code (only present
     /// when the scan was asked to include tests).
     pub in_test: bool,
+    /// SQL text, or the ORM whose query builder made the access (`sql` when
+    /// absent, as in JSON written before schema 2).
+    #[serde(default)]
+    pub source: AccessSource,
+    /// For an ORM access, the call that makes it (`diesel::insert_into`,
+    /// `ActiveModel::save (insert or update)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orm_call: Option<String>,
 }
 
 /// Non-relational stores nova recognises and keeps out of the matrix.

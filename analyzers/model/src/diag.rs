@@ -38,7 +38,8 @@ pub enum DiagCode {
     UnresolvedTable,
     /// N006: a SQL expression could not be resolved to text at all.
     UnresolvedSql,
-    /// N007: an ORM (diesel, sea-orm) is used; it is not analysed yet.
+    /// N007: a diesel or SeaORM call whose table cannot be told statically
+    /// (the message names the call).
     OrmNotAnalysed,
     /// N008: a table is accessed but created by no migration.
     TableNotInCatalog,
@@ -55,6 +56,9 @@ pub enum DiagCode {
     /// N014: the migrations of several services create a table of the same
     /// name (nova keeps one table per name).
     TableCreatedTwice,
+    /// N020: a diesel `table!` or a SeaORM entity declares a table that no
+    /// migration creates (the ORM schema and the migrations have drifted).
+    OrmSchemaDrift,
 }
 
 impl DiagCode {
@@ -74,6 +78,7 @@ impl DiagCode {
             DiagCode::UnresolvedTarget => "N012",
             DiagCode::ConfigReference => "N013",
             DiagCode::TableCreatedTwice => "N014",
+            DiagCode::OrmSchemaDrift => "N020",
         }
     }
 }

@@ -20,7 +20,7 @@ mod location;
 mod service;
 mod table;
 
-pub use access::{Access, Confidence, Op, OpSet, StoreKind, StoreQuery};
+pub use access::{Access, AccessSource, Confidence, Op, OpSet, StoreKind, StoreQuery};
 pub use diag::{DiagCode, Diagnostic, Severity};
 pub use graph::{
     Edge, EdgeKind, Evidence, FunctionFacts, Infra, InfraKind, ProtoRpc, ProtoService, Topic,
@@ -33,7 +33,7 @@ pub use table::{Migration, Table, TableEvent, TableEventKind};
 use serde::{Deserialize, Serialize};
 
 /// Version of the JSON shape of [`Model`].
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Everything one scan of a repository found.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

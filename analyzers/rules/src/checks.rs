@@ -4,7 +4,7 @@
 use crate::ownership::Ownership;
 use crate::{Finding, Subject};
 use nova_graph::{GraphOptions, NodeKind, ServiceGraph};
-use nova_model::{Access, EdgeKind, Location, Model, Op, OpSet, Severity};
+use nova_model::{Access, AccessSource, EdgeKind, Location, Model, Op, OpSet, Severity};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Build a finding; the fingerprint is the rule id plus every subject field
@@ -65,9 +65,15 @@ pub(crate) fn all(model: &Model) -> Vec<Finding> {
 /// Evidence for one access: its location, plus the call site for SQL in a
 /// library.
 fn access_locations(a: &Access) -> Vec<(Location, String)> {
-    let label = match &a.via_library {
-        Some(lib) => format!("{} {} (SQL in library {lib})", a.service, a.op.letter()),
-        None => format!("{} {}", a.service, a.op.letter()),
+    let what = match a.source {
+        AccessSource::Sql => "SQL",
+        AccessSource::Diesel => "diesel query",
+        AccessSource::SeaOrm => "SeaORM query",
+    };
+    let label = match (&a.via_library, a.source) {
+        (Some(lib), _) => format!("{} {} ({what} in library {lib})", a.service, a.op.letter()),
+        (None, AccessSource::Sql) => format!("{} {}", a.service, a.op.letter()),
+        (None, _) => format!("{} {} ({what})", a.service, a.op.letter()),
     };
     let mut v = vec![(a.location.clone(), label)];
     if let (Some(site), Some(lib)) = (&a.call_site, &a.via_library) {

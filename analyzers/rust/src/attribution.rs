@@ -2,7 +2,7 @@
 //! that calls it.
 //!
 //! For each library function that contains SQL (a [`SqlSite`] whose
-//! enclosing function it is) — or that calls, transitively, a library
+//! enclosing function it is, or a diesel / SeaORM query) — or that calls, transitively, a library
 //! function that does — [`attribute`] finds the services that
 //! (a) depend on the library, directly or through other local crates, and
 //! (b) call that function in non-test code. Each service gets the first call
@@ -136,10 +136,13 @@ pub fn attribute(crates: &[Crate]) -> Attribution {
                     calls: info.calls.iter().map(|(n, _)| n.clone()).collect(),
                 });
             }
-            for s in f.facts.sql_sites.iter().filter(|s| !s.in_test) {
-                if let Some(func) = &s.function {
-                    sql_fns.insert((c.package.clone(), full_fn_path(&f.module, func)));
-                }
+            let orm = f.facts.orm.queries.iter().filter(|q| !q.in_test);
+            let sql = f.facts.sql_sites.iter().filter(|s| !s.in_test);
+            let functions = sql
+                .filter_map(|s| s.function.as_ref())
+                .chain(orm.filter_map(|q| q.function.as_ref()));
+            for func in functions {
+                sql_fns.insert((c.package.clone(), full_fn_path(&f.module, func)));
             }
         }
     }

@@ -46,8 +46,9 @@ pub struct FileFacts {
     pub consts: Vec<sql::ConstDef>,
     /// Functions and the names they call (for library attribution).
     pub functions: Vec<sql::FnInfo>,
-    /// diesel `table!` / sea-orm `table_name` uses (not analysed yet).
-    pub orm: Vec<sql::OrmUse>,
+    /// diesel and SeaORM schema facts and queries (`nova_orm`), for files
+    /// that mention an ORM.
+    pub orm: nova_orm::FileOrm,
     /// gRPC, HTTP and Kafka facts.
     pub graph: graph::GraphFacts,
 }
@@ -282,6 +283,9 @@ fn parse_file_inner(source: &str, in_test_file: bool) -> Result<FileFacts, Parse
     let macros = macros::MacroArgs::of_file(&file);
     sql::collector::collect(&file, &macros, in_test_file, &mut facts);
     graph::collect_with(&file, &macros, in_test_file, &mut facts.graph);
+    if nova_orm::mentions_orm(source) {
+        facts.orm = nova_orm::collect(&file, in_test_file);
+    }
     facts.tie_functions();
     Ok(facts)
 }

@@ -11,9 +11,11 @@
 //! - [`ConstDef`]s: every string-like `const`/`static` (module level, inline
 //!   modules, `impl` associated consts); consts declared inside a function
 //!   body are only visible there and are inlined like locals;
-//! - [`FnInfo`]s: every function and method with the names it calls;
-//! - [`OrmUse`]s: diesel `table!`, diesel derives with `table_name`, sea-orm
-//!   `table_name`.
+//! - [`FnInfo`]s: every function and method with the names it calls.
+//!
+//! diesel and SeaORM are read by `nova_orm` (see [`crate::FileFacts::orm`]);
+//! their raw SQL (`diesel::sql_query`, SeaORM `Statement::from_string`,
+//! `execute_unprepared`) is a SQL site here.
 //!
 //! The SQL argument is kept as an unresolved [`SqlExpr`]: locals bound to
 //! string expressions in the same function are inlined, everything else
@@ -29,7 +31,6 @@ use serde::{Deserialize, Serialize};
 
 pub(crate) mod collector;
 mod format;
-mod orm;
 mod params;
 #[cfg(test)]
 mod tests;
@@ -165,25 +166,7 @@ pub struct FnInfo {
     pub calls: Vec<(String, u32)>,
 }
 
-/// ORM kinds nova detects but does not analyse yet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Orm {
-    Diesel,
-    SeaOrm,
-}
-
-/// A diesel `table!` or sea-orm `table_name` use.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrmUse {
-    pub orm: Orm,
-    pub table: Option<String>,
-    /// Line of the `table!` macro, else of the attribute naming the table
-    /// (`#[sea_orm(table_name = ..)]`, `#[diesel(table_name = ..)]`), else
-    /// of the struct/enum.
-    pub line: u32,
-}
-
-/// Walk `file` and push SQL sites, consts, functions and ORM uses.
+/// Walk `file` and push SQL sites, consts and functions.
 pub fn collect(file: &syn::File, in_test_file: bool, out: &mut super::FileFacts) {
     let macros = crate::macros::MacroArgs::of_file(file);
     collector::collect(file, &macros, in_test_file, out);

@@ -12,7 +12,8 @@
 //! 4. the SQL pass (accesses, store queries; SQL calling a stored function
 //!    a migration defines gets the body's accesses), while linking
 //!    (`nova_link::link_sites`: edges, topics, infrastructure) runs beside it;
-//! 5. the table catalog (migrations + accessed tables + config owners);
+//! 5. the table catalog (migrations, SeaORM's in Rust included, + accessed
+//!    tables + config owners; ORM-declared tables no migration creates);
 //! 6. the end of linking (`Linked::finish`: function facts, which need the
 //!    accesses);
 //! 7. deterministic sorting.
@@ -21,6 +22,7 @@
 //! other problem is a [`nova_model::Diagnostic`] in the model.
 
 mod catalog;
+mod orm_catalog;
 mod read;
 mod services;
 pub mod sql_pass;
@@ -145,6 +147,11 @@ pub fn scan(root: &Path, config: &Config, options: &ScanOptions<'_>) -> Result<M
 
     // 3. crates.
     let crates = services::crates(&discovery.packages, &built, parsed.rust, config);
+    // SeaORM migrations are Rust: they join the SQL ones.
+    let mut migrations = parsed.migrations;
+    let (orm_migrations, orm_diagnostics) = orm_catalog::migrations(&crates, config);
+    migrations.extend(orm_migrations);
+    model.diagnostics.extend(orm_diagnostics);
 
     // 4. SQL pass and 6. linking, side by side: linking needs the accesses
     //    only at its very end (`Linked::finish`).
@@ -161,7 +168,7 @@ pub fn scan(root: &Path, config: &Config, options: &ScanOptions<'_>) -> Result<M
         config,
     };
     let read_file = |rel: &str| -> Option<String> { std::fs::read_to_string(root.join(rel)).ok() };
-    let functions = catalog::stored_functions(&parsed.migrations);
+    let functions = catalog::stored_functions(&migrations);
     let (sql, linked) = rayon::join(
         || {
             sql_pass::sql_pass_with_offline(
@@ -187,9 +194,16 @@ pub fn scan(root: &Path, config: &Config, options: &ScanOptions<'_>) -> Result<M
     // 5. catalog and 6. the rest of linking (function facts need the
     //    accesses), side by side.
     let (cat, link) = rayon::join(
-        || catalog::build(&parsed.migrations, &built, &accesses, config),
+        || catalog::build(&migrations, &built, &accesses, config),
         || linked.finish(&accesses),
     );
+    let has_migrations = !cat.migrations.is_empty();
+    model.diagnostics.extend(orm_catalog::drift(
+        &crates,
+        &cat.tables,
+        has_migrations,
+        config,
+    ));
     model.migrations = cat.migrations;
     model.tables = cat.tables;
     model.diagnostics.extend(cat.diagnostics);

@@ -30,20 +30,26 @@
 //! the functions it calls, transitively), at the same location, with
 //! [`Confidence::Low`]. A direct access at the same place keeps its own
 //! confidence. Functions defined nowhere (built-ins) add nothing.
+//!
+//! diesel and SeaORM queries (`nova_orm`) become accesses the same way, at
+//! the call, marked with their source ([`orm`]).
 
 use nova_config::Config;
 use nova_model::{
-    Access, Confidence, DiagCode, Diagnostic, Dialect, Location, Op, Severity, StoreKind,
-    StoreQuery,
+    Access, AccessSource, Confidence, DiagCode, Diagnostic, Dialect, Location, Op, Severity,
+    StoreKind, StoreQuery,
 };
 use nova_rust::attribution::{Attribution, attribute, full_fn_path};
 use nova_rust::offline::{normalize_sql, parse_offline};
 use nova_rust::resolve::{
     ConstTable, Origin, Resolved, holes_as_braces, normalize_paths, resolve_with,
 };
-use nova_rust::sql::{Orm, SqlExpr, SqlSite};
+use nova_rust::sql::{SqlExpr, SqlSite};
 use nova_rust::unit::{Crate, ParsedFile};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+mod orm;
+pub(crate) use orm::schema as orm_schema;
 
 /// Stored functions and procedures defined by the migrations of the scan:
 /// normalised name -> its last `CREATE` (a later `DROP` removes it).
@@ -124,14 +130,13 @@ pub fn sql_pass_with_offline(
             .collect()
     };
     let mut pending = Vec::new();
-    for ((c, f), (p, sink)) in files.iter().zip(per_file) {
+    for ((c, _), (p, sink)) in files.iter().zip(per_file) {
         pending.extend(p);
         pass.out.diagnostics.extend(sink.diagnostics);
         pass.found
             .entry(c.package.clone())
             .or_default()
             .extend(sink.found);
-        pass.orm(c, f);
     }
     // 2. Analyse every distinct (dialect, text) once, on all cores.
     let analyses = analyze_all(&pending, config);
@@ -142,6 +147,7 @@ pub fn sql_pass_with_offline(
     for (path, json) in sqlx_files {
         pass.offline(&order, path, json);
     }
+    orm::record(&mut pass, crates);
     pass.finish()
 }
 
@@ -217,6 +223,8 @@ struct AccessVal {
     call_site: Option<Location>,
     function: Option<String>,
     in_test: bool,
+    source: AccessSource,
+    orm_call: Option<String>,
 }
 
 /// Whether `config` ignores `table` (by full or last name, any case).
@@ -263,6 +271,8 @@ fn keyed<'p>(
                         call_site: t.call_site.clone(),
                         function: site.function.clone(),
                         in_test: site.in_test,
+                        source: AccessSource::Sql,
+                        orm_call: None,
                     },
                 )
             })
@@ -550,35 +560,6 @@ impl Pass<'_> {
         targets
     }
 
-    fn orm(&mut self, c: &Crate, f: &ParsedFile) {
-        if f.in_test && !self.config.scan.include_tests {
-            return;
-        }
-        for o in &f.facts.orm {
-            let orm = match o.orm {
-                Orm::Diesel => "diesel",
-                Orm::SeaOrm => "sea-orm",
-            };
-            let what = match &o.table {
-                Some(t) => format!("{orm} table `{t}`"),
-                None => format!("a {orm} model"),
-            };
-            let mut d = Diagnostic::new(
-                DiagCode::OrmNotAnalysed,
-                Severity::Warning,
-                format!("{what} is used; {orm} queries are not analysed yet, so its accesses are missing"),
-            )
-            .at(Location::new(f.path.clone(), o.line, 0));
-            if let Some(t) = &o.table {
-                d = d.with_snippet(t.clone());
-            }
-            if let Some(s) = &c.service {
-                d = d.for_service(s.clone());
-            }
-            self.diag(d);
-        }
-    }
-
     fn offline(&mut self, crates: &[&Crate], path: &str, json: &str) {
         let location = Location::new(path.to_string(), 1, 0);
         let q = match parse_offline(json) {
@@ -698,6 +679,8 @@ impl Pass<'_> {
                 call_site: v.call_site,
                 function: v.function,
                 in_test: v.in_test,
+                source: v.source,
+                orm_call: v.orm_call,
             })
             .collect();
         self.out.store_queries = self
@@ -925,10 +908,6 @@ async fn timeline(client: &Client, ch: &clickhouse::Client, h: &Handle) {
                 (
                     DiagCode::UnresolvedSql,
                     "identity/src/main.rs:8:5".to_string()
-                ),
-                (
-                    DiagCode::OrmNotAnalysed,
-                    "identity/src/schema.rs:1".to_string()
                 ),
                 (
                     DiagCode::UnresolvedTarget,

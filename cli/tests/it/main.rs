@@ -4,9 +4,11 @@
 
 mod audit;
 mod bad_input;
+mod diesel_example;
 mod example;
 mod graph_shapes;
 mod matrix;
+mod orm_shapes;
 mod reports;
 mod sql_shapes;
 mod support;

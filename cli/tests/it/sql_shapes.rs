@@ -234,21 +234,6 @@ fn sqlx_offline_metadata_adds_nothing_twice() {
 }
 
 #[test]
-fn orms_are_detected_not_analysed() {
-    let m = scan(&fixture("orm"), &[]);
-    assert_eq!(access_set(&m), triples(&[("orm-svc", "flags", "R")]));
-    let orm = diags(&m, "orm-not-analysed");
-    let at: std::collections::BTreeSet<String> = orm.iter().map(|d| diag_at(d)).collect();
-    assert_eq!(at, set(&["src/cake.rs:4", "src/schema.rs:4"]), "{orm:#?}");
-    let text: String = orm.iter().map(|d| diag_text(d)).collect();
-    assert!(text.to_lowercase().contains("diesel"), "{text}");
-    assert!(
-        text.to_lowercase().contains("sea-orm") || text.contains("sea_orm"),
-        "{text}"
-    );
-}
-
-#[test]
 fn test_code_is_excluded_by_default() {
     let m = scan(&fixture("test-code"), &[]);
     assert_eq!(access_set(&m), triples(&[("tested-svc", "widgets", "R")]));

@@ -34,6 +34,8 @@ pub fn access(service: &str, table: &str, op: Op, file: &str, line: u32) -> Acce
         call_site: None,
         function: None,
         in_test: false,
+        source: Default::default(),
+        orm_call: None,
     }
 }
 

@@ -1,8 +1,7 @@
 //! The `syn::visit` walk behind [`super::collect`].
 
 use super::format::{FormatPiece, escape, parse_format_template};
-use super::orm::{attr_string_value, diesel_tables};
-use super::{ConstDef, FnInfo, Orm, OrmUse, SqlExpr, SqlSite};
+use super::{ConstDef, FnInfo, SqlExpr, SqlSite};
 use crate::FileFacts;
 use crate::macros::MacroArgs;
 use crate::{FastMap as HashMap, FastSet as HashSet};
@@ -67,6 +66,8 @@ const SQL_METHODS: &[&str] = &[
     "exec_drop",
     "exec_first",
     "exec_iter",
+    // SeaORM
+    "execute_unprepared",
 ];
 
 /// Methods that keep a string's text (`.to_string()`, `.as_str()`...).
@@ -107,6 +108,9 @@ const RELATIONAL_CRATES: &[&str] = &[
     "mysql_async",
     "mysql",
     "sqlx",
+    "diesel",
+    "diesel_async",
+    "sea_orm",
 ];
 
 const CLICKHOUSE_CRATES: &[&str] = &["clickhouse", "clickhouse_rs", "klickhouse"];
@@ -745,61 +749,6 @@ impl Collector<'_> {
         }
     }
 
-    fn orm_attrs(&mut self, attrs: &[Attribute], span: Span) {
-        let line = line_col(span).0;
-        let mut diesel_derive = false;
-        let mut seaorm_derive = false;
-        let mut diesel_table = None;
-        let mut seaorm_table = None;
-        // The line of the attribute naming the table, when there is one.
-        let attr_line = |attr: &Attribute| line_col(attr.pound_token.span).0;
-        let mut diesel_line = line;
-        let mut seaorm_line = line;
-        for attr in attrs {
-            let toks = attr.meta.to_token_stream().to_string();
-            let path = attr.path();
-            if path.is_ident("derive") {
-                for w in toks.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
-                    match w {
-                        "Queryable" | "Insertable" | "AsChangeset" | "Selectable"
-                        | "Identifiable" | "QueryableByName" | "Associations" => {
-                            diesel_derive = true
-                        }
-                        "DeriveEntityModel" => seaorm_derive = true,
-                        _ => {}
-                    }
-                }
-            } else if (path.is_ident("diesel") || path.is_ident("table_name"))
-                && let Some(t) = attr_string_value(&toks, "table_name")
-            {
-                // Other `#[diesel(..)]` attributes (`postgres_type`,
-                // `sql_type`) describe custom SQL types, not models.
-                diesel_table = Some(t);
-                diesel_line = attr_line(attr);
-                diesel_derive = true;
-            } else if path.is_ident("sea_orm")
-                && let Some(t) = attr_string_value(&toks, "table_name")
-            {
-                seaorm_table = Some(t);
-                seaorm_line = attr_line(attr);
-                seaorm_derive = true;
-            }
-        }
-        if seaorm_derive {
-            self.out.orm.push(OrmUse {
-                orm: Orm::SeaOrm,
-                table: seaorm_table,
-                line: seaorm_line,
-            });
-        } else if diesel_derive {
-            self.out.orm.push(OrmUse {
-                orm: Orm::Diesel,
-                table: diesel_table,
-                line: diesel_line,
-            });
-        }
-    }
-
     // ---- evaluation of string-like expressions ----
 
     pub(super) fn eval(&self, e: &Expr) -> Option<SqlExpr> {
@@ -1213,6 +1162,28 @@ impl Collector<'_> {
         })
     }
 
+    /// The API and SQL argument of an ORM's raw-SQL call: diesel
+    /// `sql_query(sql)`, SeaORM `Statement::from_string(backend, sql)` /
+    /// `Statement::from_sql_and_values(backend, sql, values)`.
+    fn orm_raw_sql<'c>(
+        &self,
+        segs: &[String],
+        c: &'c syn::ExprCall,
+    ) -> Option<(&'static str, &'c Expr)> {
+        match segs {
+            [.., last] if last == "sql_query" => {
+                let diesel = segs[0] == "diesel" || self.imports.name_from("sql_query", "diesel");
+                diesel.then(|| c.args.first().map(|a| ("diesel::sql_query", a)))?
+            }
+            [.., ty, f]
+                if ty == "Statement" && (f == "from_string" || f == "from_sql_and_values") =>
+            {
+                c.args.iter().nth(1).map(|a| ("sea_orm::Statement", a))
+            }
+            _ => None,
+        }
+    }
+
     fn sql_method(&mut self, m: &syn::ExprMethodCall, method: &str) {
         let Some(first) = m.args.first() else { return };
         let recv = receiver_name(&m.receiver);
@@ -1377,16 +1348,6 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         visit::visit_trait_item_const(self, c);
     }
 
-    fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
-        self.orm_attrs(&s.attrs, s.ident.span());
-        visit::visit_item_struct(self, s);
-    }
-
-    fn visit_item_enum(&mut self, e: &'ast syn::ItemEnum) {
-        self.orm_attrs(&e.attrs, e.ident.span());
-        visit::visit_item_enum(self, e);
-    }
-
     fn visit_block(&mut self, b: &'ast syn::Block) {
         self.scopes.push(HashMap::default());
         visit::visit_block(self, b);
@@ -1547,6 +1508,10 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                             Some(StoreKind::Cypher),
                         );
                     }
+                } else if let Some((api, arg)) = self.orm_raw_sql(&segs, c) {
+                    // diesel `sql_query("..")`, SeaORM `Statement::from_string(b, "..")`.
+                    let e = self.eval_or_unknown(arg);
+                    self.push_site_for(e, span, arg, api.into(), None);
                 } else if SQLX_FNS.contains(&last) && (single || first == "sqlx") {
                     let definitive = first == "sqlx" || self.imports.name_from(last, "sqlx");
                     if let Some(a) = c.args.first() {
@@ -1613,13 +1578,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             return;
         }
         if name == "table" && (single || first == "diesel") {
-            for (table, line) in diesel_tables(&mac.tokens) {
-                self.out.orm.push(OrmUse {
-                    orm: Orm::Diesel,
-                    table: Some(table),
-                    line,
-                });
-            }
+            // A diesel schema (read by `nova_orm`), not expressions.
             return;
         }
         if matches!(name.as_str(), "write" | "writeln") {

@@ -492,52 +492,39 @@ async fn f(graph: &Graph, state: &State, client: &Client) {
 }
 
 #[test]
-fn orm_detection() {
+fn orm_raw_sql_is_a_site() {
     let src = r#"
-diesel::table! {
-    users (id) {
-        id -> Int8,
-        name -> Text,
-    }
+use diesel::prelude::*;
+use diesel::sql_query;
+fn a(conn: &mut PgConnection) {
+    sql_query("SELECT * FROM users WHERE id = $1").load::<User>(conn);
+    diesel::sql_query("DELETE FROM sessions").execute(conn);
 }
-table! {
-    /// Doc.
-    #[sql_name = "blog_posts"]
-    posts (id) { id -> Int8, }
+async fn b(db: &DatabaseConnection) {
+    let st = Statement::from_sql_and_values(DbBackend::Postgres, "SELECT * FROM cake", []);
+    sea_orm::Statement::from_string(db.get_database_backend(), "UPDATE cake SET n = 1");
+    db.execute_unprepared("TRUNCATE fruit").await;
 }
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = crate::schema::users)]
-pub struct User { id: i64 }
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "cake")]
-pub struct Model { id: i32 }
-#[derive(Debug)]
-struct Plain;
-// Custom SQL types (diesel CLI's `sql_types` module, enum mappings) are
-// not models.
-#[derive(diesel::sql_types::SqlType)]
-#[diesel(postgres_type(name = "listing_type_enum"))]
-pub struct ListingTypeEnum;
-#[derive(AsExpression, FromSqlRow)]
-#[diesel(sql_type = Text)]
-enum Kind { A }
+fn c() {
+    sql_query("not diesel");
+}
 "#;
-    let f = facts(src);
-    let got: Vec<(Orm, Option<String>, u32)> = f
-        .orm
-        .iter()
-        .map(|o| (o.orm, o.table.clone(), o.line))
-        .collect();
+    let s = sites(src);
+    let got: Vec<(u32, &str)> = s.iter().map(|(_, l, api)| (*l, api.as_str())).collect();
     assert_eq!(
         got,
         vec![
-            (Orm::Diesel, Some("users".into()), 3),
-            (Orm::Diesel, Some("blog_posts".into()), 11),
-            // The attribute naming the table, not the struct.
-            (Orm::Diesel, Some("users".into()), 14),
-            (Orm::SeaOrm, Some("cake".into()), 17),
+            (5, "diesel::sql_query"),
+            (6, "diesel::sql_query"),
+            (9, "sea_orm::Statement"),
+            (10, "sea_orm::Statement"),
+            (11, "diesel::execute_unprepared"),
         ]
     );
+    assert_eq!(s[2].0, lit("SELECT * FROM cake"));
+    // The ORM facts are nova_orm's: none here but the file is read.
+    let f = facts(src);
+    assert!(f.orm.queries.is_empty());
 }
 
 #[test]
