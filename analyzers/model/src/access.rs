@@ -90,7 +90,8 @@ pub enum Confidence {
     #[default]
     High,
     /// Found by the lexical fallback, or SQL with unresolved parts, or made
-    /// by the body of a stored function/procedure the SQL calls.
+    /// by the body of a stored function/procedure the SQL calls, or a
+    /// SeaORM `save` (an insert or an update: recorded as both).
     Low,
 }
 

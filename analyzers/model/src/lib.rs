@@ -53,8 +53,9 @@ pub struct Model {
     pub tables: Vec<Table>,
     /// Migration files found anywhere in the tree. Sorted by path.
     pub migrations: Vec<Migration>,
-    /// Every (service, table, operation) found in relational SQL, one per
-    /// location. Sorted by (service, table, op, location).
+    /// Every (service, table, operation) found in relational SQL or in a
+    /// diesel / SeaORM query, one per location. Sorted by (service, table,
+    /// op, location).
     pub accesses: Vec<Access>,
     /// Queries to non-relational stores (ClickHouse, Cypher...), kept apart
     /// from the ownership matrix.

@@ -591,3 +591,166 @@ enum BakeryChef {
     assert_eq!(tables, vec!["post", "chefs", "audit_log"]);
     assert!(failed.is_empty());
 }
+
+#[test]
+fn sea_relations_links_and_loaders() {
+    let link = r#"
+use sea_orm::entity::prelude::*;
+pub struct CakeToFruit;
+impl Linked for CakeToFruit {
+    type FromEntity = super::cake::Entity;
+    type ToEntity = super::fruit::Entity;
+    fn link(&self) -> Vec<RelationDef> {
+        vec![super::cake::Relation::Fruit.def()]
+    }
+}
+"#;
+    let code = r#"
+use sea_orm::*;
+use crate::entities::{cake, fruit, links, prelude::*};
+
+async fn reads(db: &DatabaseConnection, c: cake::Model) -> Result<(), DbErr> {
+    c.find_related(Fruit).all(db).await?;
+    Cake::find().find_linked(links::CakeToFruit).all(db).await?;
+    let cakes = Cake::find().all(db).await?;
+    cakes.load_many(Fruit, db).await?;
+    Fruit::find()
+        .join_rev(JoinType::InnerJoin, cake::Relation::Fruit.def())
+        .all(db)
+        .await?;
+    Cake::find().join(JoinType::LeftJoin, <cake::Entity as Related<fruit::Entity>>::to()).all(db).await?;
+    Ok(())
+}
+"#;
+    let mut files = sea_files(code);
+    files.push(("src/entities/links.rs", &["entities", "links"], link));
+    let (got, errors) = resolve_all(&files);
+    assert_eq!(got, ops(&[("cake", "R"), ("fruit", "R")]));
+    assert!(errors.is_empty(), "{errors:#?}");
+    let f = facts(link);
+    assert_eq!(f.links.len(), 1);
+    // ToEntity, then both ends of the relation.
+    assert_eq!(f.links[0].targets.len(), 3, "{:#?}", f.links);
+}
+
+#[test]
+fn sea_upserts_and_unknown_entities() {
+    let code = r#"
+use sea_orm::{sea_query::OnConflict, *};
+use crate::entities::{cake, prelude::*};
+
+async fn upsert(db: &DbConn, am: cake::ActiveModel) -> Result<(), DbErr> {
+    Cake::insert(am)
+        .on_conflict(OnConflict::column(cake::Column::Id).update_column(cake::Column::Name).to_owned())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+async fn ignore(db: &DbConn, am: cake::ActiveModel) -> Result<(), DbErr> {
+    Cake::insert(am)
+        .on_conflict(OnConflict::column(cake::Column::Id).do_nothing().to_owned())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+async fn not_an_entity(db: &DbConn) {
+    other::Entity::find().all(db).await;
+}
+"#;
+    let (got, errors) = resolve_all(&sea_files(code));
+    assert_eq!(got, ops(&[("cake", "CU")]));
+    // `other::Entity` is an entity by its shape but none the scan found.
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(errors[0].contains("other::Entity"), "{errors:#?}");
+}
+
+#[test]
+fn sea_migration_forms() {
+    let code = r#"
+use sea_orm_migration::prelude::*;
+use sea_orm::Schema;
+pub struct Migration;
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let schema = Schema::new(manager.get_database_backend());
+        manager.create_table(schema.create_table_from_entity(crate::entities::cake::Entity)).await?;
+        manager.rename_table(Table::rename().table(Old::Table, Alias::new("new_name")).to_owned()).await?;
+        manager.alter_table(Table::alter().table(Post::Table).add_column(ColumnDef::new(Post::Slug).string()).to_owned()).await
+    }
+}
+#[derive(DeriveIden)]
+enum Old {
+    #[sea_orm(iden = "legacy_posts")]
+    Table,
+}
+#[derive(DeriveIden)]
+enum Post { Table, Slug }
+"#;
+    let mut files = sea_files("");
+    files.push(("migration/src/m1.rs", &["m1"], code));
+    let parsed: Vec<(Vec<String>, FileOrm)> = files
+        .iter()
+        .map(|(_, m, src)| (m.iter().map(|s| s.to_string()).collect(), facts(src)))
+        .collect();
+    let schema = Schema::new(
+        files
+            .iter()
+            .zip(&parsed)
+            .map(|((p, _, _), (m, o))| SchemaFile {
+                package: "app",
+                path: p,
+                module: m,
+                orm: o,
+            }),
+        &[],
+    );
+    let (m1_module, m1) = parsed.last().expect("m1");
+    let file = SchemaFile {
+        package: "app",
+        path: "migration/src/m1.rs",
+        module: m1_module,
+        orm: m1,
+    };
+    let (changes, failed) = schema.migrations(&file, &|_| true);
+    let got: Vec<(TableEventKind, String, Option<String>)> = changes
+        .into_iter()
+        .map(|c| (c.kind, c.table, c.other))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (TableEventKind::Create, "cake".into(), None),
+            (
+                TableEventKind::RenameTo,
+                "legacy_posts".into(),
+                Some("new_name".into())
+            ),
+            (TableEventKind::Alter, "post".into(), None),
+        ]
+    );
+    assert!(failed.is_empty(), "{failed:#?}");
+}
+
+#[test]
+fn custom_sql_types_are_not_models() {
+    let code = r#"
+#[derive(diesel::sql_types::SqlType)]
+#[diesel(postgres_type(name = "listing_type_enum"))]
+pub struct ListingTypeEnum;
+#[derive(AsExpression, FromSqlRow)]
+#[diesel(sql_type = Text)]
+enum Kind { A }
+#[derive(Debug)]
+struct Plain;
+"#;
+    let f = facts(code);
+    assert!(f.is_empty(), "{f:#?}");
+}
+
+#[test]
+fn only_files_that_name_an_orm_are_walked() {
+    assert!(mentions_orm("use diesel::prelude::*;"));
+    assert!(mentions_orm("pub use super::cake::Entity as Cake;"));
+    assert!(mentions_orm("table! { users (id) { id -> Int4, } }"));
+    assert!(!mentions_orm("fn main() { sqlx::query(\"SELECT 1\"); }"));
+}

@@ -1172,7 +1172,11 @@ impl Collector<'_> {
     ) -> Option<(&'static str, &'c Expr)> {
         match segs {
             [.., last] if last == "sql_query" => {
-                let diesel = segs[0] == "diesel" || self.imports.name_from("sql_query", "diesel");
+                let diesel = match segs {
+                    [_] => self.imports.name_from("sql_query", "diesel"),
+                    [first, ..] => first == "diesel",
+                    [] => false,
+                };
                 diesel.then(|| c.args.first().map(|a| ("diesel::sql_query", a)))?
             }
             [.., ty, f]

@@ -506,7 +506,7 @@ async fn b(db: &DatabaseConnection) {
     db.execute_unprepared("TRUNCATE fruit").await;
 }
 fn c() {
-    sql_query("not diesel");
+    reports::sql_query("not diesel's");
 }
 "#;
     let s = sites(src);
