@@ -43,6 +43,7 @@ use nova_model::{Op, TableEventKind};
 use serde::{Deserialize, Serialize};
 
 pub use resolve::{Declared, Resolved, Schema, SchemaFile, Site, TableChange};
+pub use walk::IsTest;
 
 /// Which ORM a fact belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -275,9 +276,11 @@ pub fn mentions_orm(source: &str) -> bool {
 }
 
 /// Walk one parsed file and collect its ORM facts. `in_test_file` is true
-/// for files under `tests/`, `benches/`, `examples/`.
-pub fn collect(file: &syn::File, in_test_file: bool) -> FileOrm {
+/// for files under `tests/`, `benches/`, `examples/`; `is_test` tells
+/// whether an item's attributes make it test code (`#[cfg(test)]`,
+/// `#[test]`: the caller's rule, so that SQL and ORM queries agree).
+pub fn collect(file: &syn::File, in_test_file: bool, is_test: IsTest) -> FileOrm {
     let mut out = FileOrm::default();
-    walk::Walk::run(file, in_test_file, &mut out);
+    walk::Walk::run(file, in_test_file, is_test, &mut out);
     out
 }

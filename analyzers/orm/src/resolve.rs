@@ -129,6 +129,16 @@ impl<T> Decl<T> {
             value,
         }
     }
+
+    /// Where the declaration is, to resolve the names it holds.
+    fn site<'a>(&'a self, visible: &'a dyn Fn(&str) -> bool) -> Site<'a> {
+        Site {
+            package: &self.package,
+            file: &self.file,
+            module: &self.module,
+            visible,
+        }
+    }
 }
 
 /// The best declaration for a written module path `module` (absolute or
@@ -286,12 +296,7 @@ impl Schema {
         let name = path.last().ok_or("empty path")?;
         let d = best(self.models.get(name), &path[..path.len() - 1], from)
             .ok_or_else(|| format!("`{name}` is not a diesel model the scan found"))?;
-        let at = Site {
-            package: &d.package,
-            file: &d.file,
-            module: &d.module,
-            visible: from.visible,
-        };
+        let at = d.site(from.visible);
         self.diesel_table(&d.value, &at)
     }
 
@@ -341,12 +346,7 @@ impl Schema {
         }
         // An alias: `Cake` of `use super::cake::Entity as Cake`.
         let d = best(self.aliases.get(last), module, from).ok_or_else(not_found)?;
-        let at = Site {
-            package: &d.package,
-            file: &d.file,
-            module: &d.module,
-            visible: from.visible,
-        };
+        let at = d.site(from.visible);
         self.entity(&d.value, &at, depth + 1)
     }
 
@@ -375,12 +375,7 @@ impl Schema {
                 path.join("::")
             )
         })?;
-        let at = Site {
-            package: &d.package,
-            file: &d.file,
-            module: &d.module,
-            visible: from.visible,
-        };
+        let at = d.site(from.visible);
         self.entity(&d.value, &at, 0)
     }
 
@@ -388,12 +383,7 @@ impl Schema {
         let name = path.last().ok_or("empty path")?;
         let d = best(self.links.get(name), &path[..path.len() - 1], from)
             .ok_or_else(|| format!("`{name}` is not a SeaORM `Linked` the scan found"))?;
-        let at = Site {
-            package: &d.package,
-            file: &d.file,
-            module: &d.module,
-            visible: from.visible,
-        };
+        let at = d.site(from.visible);
         let mut out = Vec::new();
         for t in &d.value {
             out.extend(self.resolve(Orm::SeaOrm, t, &at)?);

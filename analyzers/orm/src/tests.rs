@@ -4,9 +4,20 @@
 use crate::*;
 use std::collections::BTreeSet;
 
+/// `#[test]` and `#[cfg(test)]` (`nova-rust` gives its own rule).
+fn is_test(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        a.path().is_ident("test")
+            || (a.path().is_ident("cfg")
+                && quote::ToTokens::to_token_stream(&a.meta)
+                    .to_string()
+                    .contains("test"))
+    })
+}
+
 fn facts(src: &str) -> FileOrm {
     let file = syn::parse_file(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
-    collect(&file, false)
+    collect(&file, false, is_test)
 }
 
 /// Files of one package: (path, module, source).

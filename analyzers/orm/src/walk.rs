@@ -22,6 +22,7 @@ pub(crate) struct Evidence {
 pub(crate) struct Walk<'o> {
     pub out: &'o mut FileOrm,
     in_test_file: bool,
+    is_test: IsTest,
     test_depth: usize,
     /// Inline `mod` names, outermost first.
     pub modules: Vec<String>,
@@ -45,35 +46,16 @@ pub(crate) struct Walk<'o> {
     pub local_types: HashSet<String>,
 }
 
-/// Whether an attribute marks test code (`#[test]`, `#[tokio::test]`,
-/// `#[rstest]`, `#[cfg(test)]` but not `#[cfg(not(test))]`), as `nova-rust`
-/// reads it.
-fn is_test_attr(attr: &Attribute) -> bool {
-    let path = attr.path();
-    if path
-        .segments
-        .last()
-        .is_some_and(|s| s.ident == "test" || s.ident == "rstest")
-    {
-        return true;
-    }
-    if !path.is_ident("cfg") {
-        return false;
-    }
-    let toks = attr.meta.to_token_stream().to_string();
-    let words = toks.split(|c: char| !(c.is_alphanumeric() || c == '_'));
-    words.clone().any(|w| w == "test") && !toks.replace(' ', "").contains("not(test")
-}
-
-fn has_test_attr(attrs: &[Attribute]) -> bool {
-    attrs.iter().any(is_test_attr)
-}
+/// Whether attributes mark test code (`#[test]`, `#[cfg(test)]`...): the
+/// caller's rule, so that ORM queries and SQL agree on what is a test.
+pub type IsTest = fn(&[Attribute]) -> bool;
 
 impl<'o> Walk<'o> {
-    pub fn run(file: &syn::File, in_test_file: bool, out: &'o mut FileOrm) {
+    pub fn run(file: &syn::File, in_test_file: bool, is_test: IsTest, out: &'o mut FileOrm) {
         let mut w = Walk {
             out,
             in_test_file,
+            is_test,
             test_depth: 0,
             modules: Vec::new(),
             self_types: Vec::new(),
@@ -293,7 +275,7 @@ impl<'o> Walk<'o> {
         let name = sig.ident.to_string();
         parts.push(&name);
         let path = parts.join("::");
-        self.with_test(has_test_attr(attrs), |w| {
+        self.with_test((self.is_test)(attrs), |w| {
             w.fns.push(path);
             w.scopes.push(Scope::new(ScopeKind::Fn));
             for input in &sig.inputs {
@@ -387,7 +369,7 @@ fn evidence(s: &Scope) -> Evidence {
 
 impl<'ast> Visit<'ast> for Walk<'_> {
     fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
-        let test = has_test_attr(&m.attrs) || m.ident == "tests";
+        let test = (self.is_test)(&m.attrs) || m.ident == "tests";
         let Some((_, items)) = &m.content else {
             return;
         };
@@ -415,7 +397,7 @@ impl<'ast> Visit<'ast> for Walk<'_> {
         }
         .or_else(|| Some(vec!["_".to_string()]));
         crate::schema::item_impl(self, i);
-        self.with_test(has_test_attr(&i.attrs), |w| {
+        self.with_test((self.is_test)(&i.attrs), |w| {
             w.self_types.push(ty);
             visit::visit_item_impl(w, i);
             w.self_types.pop();

@@ -22,6 +22,8 @@ struct Row {
     writers: Vec<String>,
     /// service -> libraries its SQL on this table goes through.
     libraries: BTreeMap<String, BTreeSet<String>>,
+    /// service -> how its accesses were found (`sql`, `diesel`, `sea-orm`).
+    sources: BTreeMap<String, BTreeSet<&'static str>>,
 }
 
 fn rows(model: &Model) -> Vec<Row> {
@@ -30,7 +32,12 @@ fn rows(model: &Model) -> Vec<Row> {
         .tables()
         .map(|t| {
             let mut libraries: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+            let mut sources: BTreeMap<String, BTreeSet<&'static str>> = BTreeMap::new();
             for a in index.accesses(t) {
+                sources
+                    .entry(a.service.clone())
+                    .or_default()
+                    .insert(a.source.as_str());
                 if let Some(lib) = &a.via_library {
                     libraries
                         .entry(a.service.clone())
@@ -44,6 +51,7 @@ fn rows(model: &Model) -> Vec<Row> {
                 cells: index.cells(t),
                 writers: index.writers(t).into_keys().collect(),
                 libraries,
+                sources,
             }
         })
         .collect()
@@ -358,6 +366,7 @@ pub fn json(model: &Model) -> String {
                 "multi_writer": r.writers.len() > 1,
                 "cells": cells,
                 "via_library": via,
+                "sources": r.sources,
             })
         })
         .collect();
@@ -468,5 +477,22 @@ mod tests {
         );
         assert_eq!(v["totals"]["multi_writer"], 1);
         assert_eq!(v["totals"]["tables"], 6);
+        assert_eq!(
+            users["sources"],
+            json!({"identity-service": ["sql"], "messaging-service": ["sql"]})
+        );
+    }
+
+    #[test]
+    fn json_marks_orm_sources() {
+        let mut m = seed_model();
+        let mut a = access("messaging-service", "users", Op::Update, "m.rs", 9);
+        a.source = nova_model::AccessSource::Diesel;
+        m.accesses.push(a);
+        let v: Value = serde_json::from_str(&json(&m)).unwrap_or_default();
+        assert_eq!(
+            v["tables"][5]["sources"]["messaging-service"],
+            json!(["diesel", "sql"])
+        );
     }
 }

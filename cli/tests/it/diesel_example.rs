@@ -98,15 +98,8 @@ fn schema_drift_and_catalog() {
     assert!(diag_text(drift[0]).contains("audit_log"));
     assert!(diags(&m, "orm-not-analysed").is_empty());
     assert!(diags(&m, "table-not-in-catalog").is_empty());
-    let in_catalog: BTreeSet<String> = m["tables"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|t| t["in_catalog"] == true)
-        .filter_map(|t| t["name"].as_str().map(str::to_string))
-        .collect();
     assert_eq!(
-        in_catalog,
+        catalog(&m),
         set(&[
             "invoices",
             "order_items",

@@ -6,28 +6,6 @@ use crate::support::*;
 use serde_json::Value;
 use std::collections::BTreeSet;
 
-/// `(table, op, file:line, source)` of every access of `service`.
-fn located(m: &Value, service: &str) -> BTreeSet<(String, String, String, String)> {
-    m["accesses"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|a| a["service"] == service)
-        .map(|a| {
-            (
-                a["table"].as_str().unwrap_or_default().to_string(),
-                a["op"].as_str().unwrap_or_default().to_string(),
-                format!(
-                    "{}:{}",
-                    a["location"]["file"].as_str().unwrap_or_default(),
-                    a["location"]["line"]
-                ),
-                a["source"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect()
-}
-
 fn row(t: &str, op: &str, at: &str, source: &str) -> (String, String, String, String) {
     (t.into(), op.into(), at.into(), source.into())
 }
@@ -80,7 +58,7 @@ fn diesel_shapes_are_read_exactly() {
     ]
     .into_iter()
     .collect();
-    assert_eq!(located(&m, "diesel-svc"), want);
+    assert_eq!(located(&m, "diesel-svc", "source"), want);
     // Exactly one call nova cannot resolve, named with its place.
     let orm = diags(&m, "orm-not-analysed");
     assert_eq!(orm.len(), 1, "{orm:#?}");
@@ -166,7 +144,7 @@ fn sea_orm_shapes_are_read_exactly() {
     ]
     .into_iter()
     .collect();
-    assert_eq!(located(&m, "shop-api"), want);
+    assert_eq!(located(&m, "shop-api", "source"), want);
     // `save` is marked: low confidence, the call says what it may be.
     for a in accesses_of(&m, "shop-api", "fruit")
         .into_iter()
@@ -215,15 +193,8 @@ fn sea_orm_migrations_build_the_catalog() {
     );
     // Every table is created (and not dropped: `down` undoes, it is not
     // part of the schema), `review` included though nothing queries it.
-    let tables: BTreeSet<String> = m["tables"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|t| t["in_catalog"] == true)
-        .filter_map(|t| t["name"].as_str().map(str::to_string))
-        .collect();
     assert_eq!(
-        tables,
+        catalog(&m),
         set(&["cake", "cake_filling", "filling", "fruit", "review"])
     );
     let cake = m["tables"]

@@ -294,3 +294,33 @@ pub fn write(root: &Path, rel: &str, text: &str) {
     }
     std::fs::write(p, text).expect("write file");
 }
+
+/// `(table, op, file:line, <field>)` of every access of `service`, where
+/// `field` is an access field shown as a string (`source`, `confidence`).
+pub fn located(
+    model: &Value,
+    service: &str,
+    field: &str,
+) -> BTreeSet<(String, String, String, String)> {
+    arr(model, "accesses")
+        .iter()
+        .filter(|a| s(a, "service") == service)
+        .map(|a| {
+            let at = format!(
+                "{}:{}",
+                s(&a["location"], "file"),
+                a["location"]["line"].as_u64().unwrap_or(0)
+            );
+            (s(a, "table"), s(a, "op"), at, s(a, field))
+        })
+        .collect()
+}
+
+/// Names of the tables a migration creates (and none drops).
+pub fn catalog(model: &Value) -> BTreeSet<String> {
+    arr(model, "tables")
+        .iter()
+        .filter(|t| t["in_catalog"] == true)
+        .map(|t| s(t, "name"))
+        .collect()
+}

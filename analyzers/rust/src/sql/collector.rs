@@ -352,7 +352,7 @@ fn is_test_attr(attr: &Attribute) -> bool {
     false
 }
 
-pub(super) fn has_test_attr(attrs: &[Attribute]) -> bool {
+pub(crate) fn has_test_attr(attrs: &[Attribute]) -> bool {
     attrs.iter().any(is_test_attr)
 }
 
