@@ -17,7 +17,7 @@
 
 use crate::names::{call_path, chain_root, segments, strip, text_of};
 use crate::types::type_of;
-use crate::walk::{Walk, path_at};
+use crate::walk::{Hit, Walk, path_at};
 use crate::{Orm, Target};
 use nova_model::Op;
 use syn::Expr;
@@ -71,13 +71,15 @@ pub(crate) fn table_read(w: &mut Walk<'_>, p: &syn::ExprPath) {
     if let Some(t) = table_ref(w, &p.path) {
         let strict = w.evidence.diesel;
         w.query(
-            Orm::Diesel,
-            Op::Read,
-            Target::DieselTable(t),
-            "table reference",
-            path_at(&p.path),
+            Hit {
+                orm: Orm::Diesel,
+                op: Op::Read,
+                target: Target::DieselTable(t),
+                call: "table reference",
+                at: path_at(&p.path),
+                strict,
+            },
             text_of(p),
-            strict,
         );
     }
 }
@@ -145,9 +147,29 @@ pub(crate) fn call(w: &mut Walk<'_>, c: &syn::ExprCall) -> bool {
             let text = text_of(c);
             if upsert {
                 let t = target.clone();
-                w.query(Orm::Diesel, Op::Update, t, &api, at, text.clone(), true);
+                w.query(
+                    Hit {
+                        orm: Orm::Diesel,
+                        op: Op::Update,
+                        target: t,
+                        call: &api,
+                        at,
+                        strict: true,
+                    },
+                    text.clone(),
+                );
             }
-            w.query(Orm::Diesel, op, target, &api, at, text, true);
+            w.query(
+                Hit {
+                    orm: Orm::Diesel,
+                    op,
+                    target,
+                    call: &api,
+                    at,
+                    strict: true,
+                },
+                text,
+            );
             true
         }
         None if from_diesel => {
@@ -181,13 +203,15 @@ fn belonging_to(w: &mut Walk<'_>, c: &syn::ExprCall, segs: &[String]) {
     let at = call_path(c).map(path_at).unwrap_or((0, 0));
     let strict = w.evidence.diesel;
     w.query(
-        Orm::Diesel,
-        Op::Read,
-        target,
-        "BelongingToDsl::belonging_to",
-        at,
+        Hit {
+            orm: Orm::Diesel,
+            op: Op::Read,
+            target,
+            call: "BelongingToDsl::belonging_to",
+            at,
+            strict,
+        },
         text_of(c),
-        strict,
     );
 }
 
@@ -209,13 +233,15 @@ pub(crate) fn method(w: &mut Walk<'_>, m: &syn::ExprMethodCall) {
                 Some(t) => {
                     let text = text_of(m);
                     w.query(
-                        Orm::Diesel,
-                        Op::Update,
-                        t,
-                        "SaveChangesDsl::save_changes",
-                        at,
+                        Hit {
+                            orm: Orm::Diesel,
+                            op: Op::Update,
+                            target: t,
+                            call: "SaveChangesDsl::save_changes",
+                            at,
+                            strict: true,
+                        },
                         text,
-                        true,
                     )
                 }
                 None if w.evidence.diesel => {
@@ -247,13 +273,15 @@ pub(crate) fn method(w: &mut Walk<'_>, m: &syn::ExprMethodCall) {
             if let Some(t) = target {
                 let text = text_of(m);
                 w.query(
-                    Orm::Diesel,
-                    Op::Update,
-                    t,
-                    "diesel::insert_into(..).on_conflict(..).do_update()",
-                    at,
+                    Hit {
+                        orm: Orm::Diesel,
+                        op: Op::Update,
+                        target: t,
+                        call: "diesel::insert_into(..).on_conflict(..).do_update()",
+                        at,
+                        strict: true,
+                    },
                     text,
-                    true,
                 );
             }
         }

@@ -19,7 +19,7 @@
 
 use crate::names::{call_path, chain_root, is_type_name, line_col, segments, strip, text_of};
 use crate::types::type_of;
-use crate::walk::{Walk, path_at};
+use crate::walk::{Hit, Walk, path_at};
 use crate::{MigrationStep, Orm, Target};
 use nova_model::{Op, TableEventKind};
 use quote::ToTokens;
@@ -94,13 +94,15 @@ pub(crate) fn call(w: &mut Walk<'_>, c: &syn::ExprCall) -> bool {
     };
     let call = format!("Entity::{name}");
     w.query(
-        Orm::SeaOrm,
-        op,
-        Target::Type(entity),
-        &call,
-        path_at(path),
+        Hit {
+            orm: Orm::SeaOrm,
+            op,
+            target: Target::Type(entity),
+            call: &call,
+            at: path_at(path),
+            strict,
+        },
         text_of(c),
-        strict,
     );
     true
 }
@@ -205,7 +207,17 @@ pub(crate) fn method(w: &mut Walk<'_>, m: &syn::ExprMethodCall) {
     let call = format!("{name}(..)");
     for (target, strict) in reads {
         let text = text_of(m);
-        w.query(Orm::SeaOrm, Op::Read, target, &call, at, text, strict);
+        w.query(
+            Hit {
+                orm: Orm::SeaOrm,
+                op: Op::Read,
+                target,
+                call: &call,
+                at,
+                strict,
+            },
+            text,
+        );
     }
 }
 
@@ -241,13 +253,15 @@ fn model_method(w: &mut Walk<'_>, m: &syn::ExprMethodCall, name: &str, at: (u32,
     let call = format!("ActiveModel::{name}");
     for &op in ops {
         w.query(
-            Orm::SeaOrm,
-            op,
-            Target::Type(path.clone()),
-            &call,
-            at,
+            Hit {
+                orm: Orm::SeaOrm,
+                op,
+                target: Target::Type(path.clone()),
+                call: &call,
+                at,
+                strict,
+            },
             text.clone(),
-            strict,
         );
         if name == "save"
             && let Some(q) = w.out.queries.last_mut()
@@ -281,13 +295,15 @@ fn upsert(w: &mut Walk<'_>, m: &syn::ExprMethodCall, arg: &Expr, at: (u32, u32))
     if updates {
         let text = text_of(m);
         w.query(
-            Orm::SeaOrm,
-            Op::Update,
-            Target::Type(entity),
-            "Entity::insert(..).on_conflict(..)",
-            at,
+            Hit {
+                orm: Orm::SeaOrm,
+                op: Op::Update,
+                target: Target::Type(entity),
+                call: "Entity::insert(..).on_conflict(..)",
+                at,
+                strict,
+            },
             text,
-            strict,
         );
     }
 }

@@ -19,6 +19,19 @@ pub(crate) struct Evidence {
     pub sea: bool,
 }
 
+/// What a recognised query is, before the walk adds where it is.
+pub(crate) struct Hit<'a> {
+    pub orm: Orm,
+    pub op: Op,
+    pub target: Target,
+    /// The API (see [`Query::call`]).
+    pub call: &'a str,
+    /// Line and column of the call or table reference.
+    pub at: (u32, u32),
+    /// See [`Query::strict`].
+    pub strict: bool,
+}
+
 pub(crate) struct Walk<'o> {
     pub out: &'o mut FileOrm,
     in_test_file: bool,
@@ -67,7 +80,7 @@ impl<'o> Walk<'o> {
             returns: HashMap::new(),
             local_types: HashSet::new(),
         };
-        w.prepass(&file.items, None);
+        w.prepass(&file.items);
         w.scopes.push(module_scope(&file.items));
         w.evidence = evidence(&w.scopes[0]);
         for item in &file.items {
@@ -76,7 +89,7 @@ impl<'o> Walk<'o> {
     }
 
     /// Function return types and local type names, over every item.
-    fn prepass(&mut self, items: &[Item], self_ty: Option<&[String]>) {
+    fn prepass(&mut self, items: &[Item]) {
         for item in items {
             match item {
                 Item::Fn(f) => self.record_return(&f.sig, None),
@@ -93,7 +106,7 @@ impl<'o> Walk<'o> {
                 }
                 Item::Mod(m) => {
                     if let Some((_, items)) = &m.content {
-                        self.prepass(items, self_ty);
+                        self.prepass(items);
                     }
                 }
                 Item::Struct(s) => {
@@ -214,29 +227,20 @@ impl<'o> Walk<'o> {
         }
     }
 
-    /// Record a query at `span`.
-    pub fn query(
-        &mut self,
-        orm: Orm,
-        op: Op,
-        target: Target,
-        call: &str,
-        at: (u32, u32),
-        text: String,
-        strict: bool,
-    ) {
+    /// Record a query; `text` is the call as written.
+    pub fn query(&mut self, hit: Hit<'_>, text: String) {
         self.out.queries.push(Query {
-            orm,
-            op,
-            target,
-            call: call.to_string(),
-            line: at.0,
-            column: at.1,
+            orm: hit.orm,
+            op: hit.op,
+            target: hit.target,
+            call: hit.call.to_string(),
+            line: hit.at.0,
+            column: hit.at.1,
             function: self.function(),
             module: self.modules.clone(),
             in_test: self.in_test(),
             either: false,
-            strict,
+            strict: hit.strict,
             text,
         });
     }
