@@ -15,7 +15,7 @@
 //! - `value.save_changes(conn)` updates the value's model's table;
 //! - `Post::belonging_to(&user)` reads `Post`'s table.
 
-use crate::names::{call_path, chain_root, segments, strip, text_of};
+use crate::names::{call_path, chain_root, segments, text_of};
 use crate::types::type_of;
 use crate::walk::{Hit, Walk, path_at};
 use crate::{Orm, Target};
@@ -230,20 +230,7 @@ pub(crate) fn method(w: &mut Walk<'_>, m: &syn::ExprMethodCall) {
                 .map(|p| Target::Type(w.expand(&p)))
             });
             match target {
-                Some(t) => {
-                    let text = text_of(m);
-                    w.query(
-                        Hit {
-                            orm: Orm::Diesel,
-                            op: Op::Update,
-                            target: t,
-                            call: "SaveChangesDsl::save_changes",
-                            at,
-                            strict: true,
-                        },
-                        text,
-                    )
-                }
+                Some(t) => update(w, m, t, "SaveChangesDsl::save_changes", at),
                 None if w.evidence.diesel => {
                     let why = format!(
                         "`save_changes` updates the table of `{}`, whose model is not known statically",
@@ -264,27 +251,24 @@ pub(crate) fn method(w: &mut Walk<'_>, m: &syn::ExprMethodCall) {
             if !insert || c.args.len() != 1 {
                 return;
             }
-            let root = chain_root(&c.args[0]);
-            let target = match strip(root) {
-                Expr::Path(p) => table_ref(w, &p.path).map(Target::DieselTable),
-                _ => None,
-            }
-            .or_else(|| type_of(w, root));
-            if let Some(t) = target {
-                let text = text_of(m);
-                w.query(
-                    Hit {
-                        orm: Orm::Diesel,
-                        op: Op::Update,
-                        target: t,
-                        call: "diesel::insert_into(..).on_conflict(..).do_update()",
-                        at,
-                        strict: true,
-                    },
-                    text,
-                );
+            if let Some(t) = write_target(w, &c.args[0], true) {
+                let call = "diesel::insert_into(..).on_conflict(..).do_update()";
+                update(w, m, t, call, at);
             }
         }
         _ => {}
     }
+}
+
+/// Record an update made by method call `m`.
+fn update(w: &mut Walk<'_>, m: &syn::ExprMethodCall, target: Target, call: &str, at: (u32, u32)) {
+    let hit = Hit {
+        orm: Orm::Diesel,
+        op: Op::Update,
+        target,
+        call,
+        at,
+        strict: true,
+    };
+    w.query(hit, text_of(m));
 }
