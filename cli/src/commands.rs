@@ -67,7 +67,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
                 let mut all = outcome.findings.clone();
                 all.extend(outcome.baselined.iter().cloned());
                 let b = nova_rules::Baseline::from_findings(&all);
-                output::write_atomic(p, b.to_json().as_bytes())?;
+                output::write_file(p, b.to_json().as_bytes())?;
                 if !cli.quiet {
                     eprintln!(
                         "wrote baseline with {} entries to {}",
@@ -149,7 +149,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
                 GraphFormat::Svg => {
                     let svg = dot_to_svg(&nova_report::graph::dot(&graph))?;
                     match output {
-                        Some(p) => output::write_atomic(p, &svg)?,
+                        Some(p) => output::write_file(p, &svg)?,
                         None => {
                             use std::io::Write;
                             let mut out = std::io::stdout().lock();
