@@ -11,6 +11,7 @@ mod commands;
 mod config_errors;
 mod output;
 mod progress;
+mod summary;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -72,7 +73,7 @@ pub enum ColorChoice {
 pub enum Command {
     /// Scan a repository and print the model.
     Scan {
-        /// Root of the repository to scan (default: the current directory).
+        /// Root of the repository to scan.
         #[arg(default_value = ".")]
         path: PathBuf,
         /// Output format.
@@ -86,7 +87,7 @@ pub enum Command {
     /// Check the rules; fail the build on findings.
     #[command(after_help = AUDIT_EXIT_CODES)]
     Audit {
-        /// Root of the repository to scan (default: the current directory).
+        /// Root of the repository to scan.
         #[arg(default_value = ".")]
         path: PathBuf,
         /// Output format.
@@ -111,7 +112,7 @@ pub enum Command {
     },
     /// The data-ownership matrix: tables x services, CRUD per cell.
     OwnershipMatrix {
-        /// Root of the repository to scan (default: the current directory).
+        /// Root of the repository to scan.
         #[arg(default_value = ".")]
         path: PathBuf,
         /// Output format.
@@ -124,7 +125,7 @@ pub enum Command {
     },
     /// The service dependency graph.
     Graph {
-        /// Root of the repository to scan (default: the current directory).
+        /// Root of the repository to scan.
         #[arg(default_value = ".")]
         path: PathBuf,
         /// Output format.
@@ -143,7 +144,7 @@ pub enum Command {
     },
     /// The decoupling plan (Markdown).
     Plan {
-        /// Root of the repository to scan (default: the current directory).
+        /// Root of the repository to scan.
         #[arg(default_value = ".")]
         path: PathBuf,
         /// Write to FILE instead of stdout (atomically for a regular file;
@@ -227,7 +228,7 @@ impl std::error::Error for Reported {}
 fn main() -> ExitCode {
     nova_scan::avoid_huge_pages();
     let cli = Cli::parse();
-    match commands::run(&cli) {
+    let code = match commands::run(&cli) {
         Ok(code) => code,
         Err(e) => {
             if e.downcast_ref::<Reported>().is_none() {
@@ -235,7 +236,10 @@ fn main() -> ExitCode {
             }
             ExitCode::from(2)
         }
-    }
+    };
+    // Last on stderr: what the scan could not read.
+    summary::print();
+    code
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@ mod audit;
 mod bad_input;
 mod example;
 mod graph_shapes;
+mod hardening;
+mod hostile;
 mod matrix;
 mod reports;
 mod sql_shapes;
