@@ -1,0 +1,26 @@
+use tonic::{transport::Server, Request, Response, Status};
+
+pub mod pb {
+    tonic::include_proto!("content.v1");
+}
+
+use pb::content_service_server::ContentServiceServer;
+use pb::{GetPostRequest, Post};
+
+struct Content;
+
+#[tonic::async_trait]
+impl pb::content_service_server::ContentService for Content {
+    async fn get_post(&self, req: Request<GetPostRequest>) -> Result<Response<Post>, Status> {
+        Ok(Response::new(Post { id: req.into_inner().id, body: String::new() }))
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    Server::builder()
+        .add_service(ContentServiceServer::new(Content))
+        .serve("0.0.0.0:50051".parse()?)
+        .await?;
+    Ok(())
+}

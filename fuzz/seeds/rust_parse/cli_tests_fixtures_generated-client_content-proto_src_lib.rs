@@ -1,0 +1,4 @@
+//! Generated protobuf code, checked in so that builds need no protoc.
+
+#[path = "content.v1.rs"]
+pub mod content;
