@@ -53,7 +53,10 @@ fuzz_target!(|data: &[u8]| {
             }
             // syn (with a stack as large as nova's parser thread) must
             // reject the file too.
-            assert!(!syn_parses(source), "syn parses the file but nova refused it: {e}");
+            assert!(
+                !syn_parses(source),
+                "syn parses the file but nova refused it: {e}"
+            );
         }
     }
 });
