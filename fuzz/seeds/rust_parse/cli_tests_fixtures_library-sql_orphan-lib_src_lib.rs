@@ -1,8 +1,0 @@
-//! A library no service depends on.
-
-use sqlx::PgPool;
-
-pub async fn purge_ghosts(pool: &PgPool) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM ghosts").execute(pool).await?;
-    Ok(())
-}
