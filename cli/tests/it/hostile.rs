@@ -3,9 +3,10 @@
 //! comments, a huge generated file and a huge SQL literal, deep nesting, a
 //! long method chain, symbolic-link loops, garbage SQL in code and in
 //! migrations, broken YAML, compose, proto and Cargo manifests. Every
-//! command must exit 0, 1 or 2 without panicking and give the same output
-//! twice; every file nova cannot analyse gets exactly one diagnostic, and
-//! nothing from the files it can analyse is lost.
+//! command must exit 0, 1 or 2 without panicking, and the model and the
+//! SARIF must come out the same twice; every file nova cannot analyse gets
+//! exactly one diagnostic, and nothing from the files it can analyse is
+//! lost.
 
 use crate::support::*;
 use serde_json::Value;
@@ -16,7 +17,7 @@ use std::path::Path;
 const GENERATED: usize = 3_000;
 const GEN_TABLES: usize = 300;
 /// Rows in the one huge `INSERT` literal.
-const HUGE_ROWS: usize = 40_000;
+const HUGE_ROWS: usize = 25_000;
 /// Brackets in literals and comments (beyond the nesting guard's 512).
 const BRACKETS: usize = 700;
 
@@ -152,8 +153,8 @@ const WHOLE_FILE: &[&str] = &[
     "cargo-manifest",
 ];
 
-/// Run `args` twice: exit 0, 1 or 2, no panic, the same output both times.
-fn run_twice(args: &[&str]) -> std::process::Output {
+/// Run `args`: exit 0, 1 or 2, no panic.
+fn run_hostile(args: &[&str]) -> std::process::Output {
     let a = run(args);
     assert_no_panic(args, &a);
     assert!(
@@ -161,6 +162,12 @@ fn run_twice(args: &[&str]) -> std::process::Output {
         "exit code outside 0..=2\n{}",
         describe(args, &a)
     );
+    a
+}
+
+/// [`run_hostile`] twice, with the same output both times.
+fn run_twice(args: &[&str]) -> std::process::Output {
+    let a = run_hostile(args);
     let b = run(args);
     assert_eq!(a.status.code(), b.status.code(), "{}", describe(args, &b));
     assert!(
@@ -243,16 +250,26 @@ fn hostile_inputs_are_diagnosed_once_each_and_nothing_else_is_lost() {
 fn every_command_survives_hostile_inputs() {
     let dir = corpus();
     let p = dir.path().to_string_lossy().into_owned();
-    for cmd in [
-        &["audit", "--format", "json"][..],
-        &["audit", "--format", "sarif", "--fail-on", "info"],
-        &["ownership-matrix", "--format", "json"],
-        &["graph", "--format", "json"],
-        &["plan"],
+    // Each report is a pure function of the model (whose stability the
+    // test above checks): the SARIF that CI uploads is checked twice, the
+    // others once (each run of this corpus is seconds in a debug build).
+    for (twice, cmd) in [
+        (
+            true,
+            &["audit", "--format", "sarif", "--fail-on", "info"][..],
+        ),
+        (false, &["audit", "--format", "json"]),
+        (false, &["ownership-matrix", "--format", "json"]),
+        (false, &["graph", "--format", "json"]),
+        (false, &["plan"]),
     ] {
         let mut args = vec![cmd[0], p.as_str()];
         args.extend_from_slice(&cmd[1..]);
-        let o = run_twice(&args);
+        let o = if twice {
+            run_twice(&args)
+        } else {
+            run_hostile(&args)
+        };
         assert!(!o.stdout.is_empty(), "{}", describe(&args, &o));
         assert!(
             stderr(&o).contains("nova: 8 files not analysed"),
@@ -277,7 +294,7 @@ fn the_corpus_is_what_it_claims() {
         std::fs::metadata(r.join("svc/src/huge_literal.rs"))
             .expect("file")
             .len()
-            > 700_000
+            > 400_000
     );
     #[cfg(unix)]
     assert!(std::fs::metadata(r.join("svc/src/a.rs")).is_err(), "a loop");
