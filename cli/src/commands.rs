@@ -3,7 +3,7 @@
 use crate::progress::Bar;
 use crate::{
     AuditFormat, Cli, ColorChoice, Command, FailOn, GraphFormat, MatrixFormat, ScanFormat,
-    config_errors, output,
+    config_errors, output, summary,
 };
 use anyhow::{Context, Result, bail};
 use nova_config::Config;
@@ -31,8 +31,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             format,
             output,
         } => {
-            let human = *format == ScanFormat::Text;
-            let (model, _) = scan(cli, path, human)?;
+            let (model, _) = scan(cli, path)?;
             let text = match format {
                 ScanFormat::Json => {
                     let mut s = model.to_json();
@@ -54,7 +53,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             output,
         } => {
             let human = *format == AuditFormat::Human;
-            let (model, config) = scan(cli, path, human)?;
+            let (model, config) = scan(cli, path)?;
             let baseline = match baseline {
                 Some(p) => Some(
                     nova_rules::Baseline::read(p)
@@ -67,7 +66,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
                 let mut all = outcome.findings.clone();
                 all.extend(outcome.baselined.iter().cloned());
                 let b = nova_rules::Baseline::from_findings(&all);
-                output::write_atomic(p, b.to_json().as_bytes())?;
+                output::write_file(p, b.to_json().as_bytes())?;
                 if !cli.quiet {
                     eprintln!(
                         "wrote baseline with {} entries to {}",
@@ -106,11 +105,11 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             format,
             output,
         } => {
-            let (model, _) = scan(cli, path, *format == MatrixFormat::Markdown)?;
+            let (model, _) = scan(cli, path)?;
             let text = match format {
                 MatrixFormat::Markdown => nova_report::matrix::markdown(&model),
                 MatrixFormat::Csv => nova_report::matrix::csv(&model),
-                MatrixFormat::Json => nova_report::matrix::json(&model),
+                MatrixFormat::Json => with_diagnostics(nova_report::matrix::json(&model), &model)?,
             };
             output::emit(&text, output.as_deref())?;
             Ok(ExitCode::SUCCESS)
@@ -126,7 +125,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
                 // Fail before scanning when Graphviz is missing.
                 graphviz_available()?;
             }
-            let (model, _) = scan(cli, path, false)?;
+            let (model, _) = scan(cli, path)?;
             let opts = nova_graph::GraphOptions {
                 sync_only: *sync_only,
                 focus: service.clone(),
@@ -140,7 +139,10 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
                     output::emit(&nova_report::graph::mermaid(&graph), output.as_deref())?
                 }
                 GraphFormat::Json => output::emit(
-                    &nova_report::graph::json(&graph, nova_graph::DEFAULT_HOP_AVAILABILITY),
+                    &with_diagnostics(
+                        nova_report::graph::json(&graph, nova_graph::DEFAULT_HOP_AVAILABILITY),
+                        &model,
+                    )?,
                     output.as_deref(),
                 )?,
                 GraphFormat::Csv => {
@@ -149,7 +151,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
                 GraphFormat::Svg => {
                     let svg = dot_to_svg(&nova_report::graph::dot(&graph))?;
                     match output {
-                        Some(p) => output::write_atomic(p, &svg)?,
+                        Some(p) => output::write_file(p, &svg)?,
                         None => {
                             use std::io::Write;
                             let mut out = std::io::stdout().lock();
@@ -161,7 +163,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Plan { path, output } => {
-            let (model, config) = scan(cli, path, true)?;
+            let (model, config) = scan(cli, path)?;
             let text = nova_report::plan::markdown(&model, &config);
             output::emit(&text, output.as_deref())?;
             Ok(ExitCode::SUCCESS)
@@ -169,12 +171,13 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
     }
 }
 
-/// Load the config and scan `path`. `human`: the output is for a person
-/// (progress bar allowed).
-fn scan(cli: &Cli, path: &Path, human: bool) -> Result<(Model, Config)> {
+/// Load the config and scan `path` (with a progress bar on a terminal when
+/// the scan is slow); the summary of its diagnostics is printed when the
+/// command ends (`summary`).
+fn scan(cli: &Cli, path: &Path) -> Result<(Model, Config)> {
     let stderr_color = color_enabled(cli.color, std::io::stderr().is_terminal());
     let config = config_errors::load(cli.config.as_deref(), path, stderr_color)?;
-    let bar = Bar::new(human && !cli.quiet);
+    let bar = Bar::new(!cli.quiet);
     let progress = |p| bar.update(p);
     let options = nova_scan::ScanOptions {
         progress: Some(&progress),
@@ -183,7 +186,24 @@ fn scan(cli: &Cli, path: &Path, human: bool) -> Result<(Model, Config)> {
     let result = nova_scan::scan(path, &config, &options);
     bar.finish();
     let model = result?;
+    summary::remember(&model.diagnostics, cli.quiet);
     Ok((model, config))
+}
+
+/// A report's JSON object with the scan's diagnostics added under
+/// `diagnostics`, so no JSON output hides what the scan could not read.
+fn with_diagnostics(report: String, model: &Model) -> Result<String> {
+    let mut v: serde_json::Value =
+        serde_json::from_str(&report).context("internal error: a report is not JSON")?;
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert(
+            "diagnostics".to_string(),
+            serde_json::to_value(&model.diagnostics)?,
+        );
+    }
+    let mut s = serde_json::to_string_pretty(&v)?;
+    s.push('\n');
+    Ok(s)
 }
 
 fn graphviz_available() -> Result<()> {

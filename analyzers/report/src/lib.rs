@@ -15,6 +15,7 @@ pub mod audit;
 pub mod graph;
 pub mod matrix;
 pub mod plan;
+mod sarif_scan;
 
 /// Errors a renderer can report.
 #[derive(Debug, thiserror::Error)]

@@ -7,6 +7,8 @@ mod bad_input;
 mod diesel_example;
 mod example;
 mod graph_shapes;
+mod hardening;
+mod hostile;
 mod matrix;
 mod orm_shapes;
 mod reports;
