@@ -162,8 +162,8 @@ fn diagnostic_text(code: &str) -> (&'static str, &'static str) {
             "Pass SQL as a literal or a constant, or give environment values under [env] in nova.toml.",
         ),
         "N007" => (
-            "An ORM is used and not analysed.",
-            "Its tables are missing from the matrix; declare owners in nova.toml.",
+            "A diesel or SeaORM call whose table cannot be told statically; its accesses are missing.",
+            "Name the table or the model where the call is (a `t::table`, an entity, a typed value), or declare the owners of the tables it touches in nova.toml.",
         ),
         "N008" => (
             "A table is accessed but no migration creates it.",
@@ -192,6 +192,10 @@ fn diagnostic_text(code: &str) -> (&'static str, &'static str) {
         "N014" => (
             "The migrations of several services create a table of the same name.",
             "Declare the owner in nova.toml, or allow-list the findings with a reason.",
+        ),
+        "N020" => (
+            "A diesel table! or a SeaORM entity declares a table no migration creates.",
+            "Regenerate the ORM schema from the migrations, add the missing migration, or list the table under [scan] ignore-tables.",
         ),
         _ => (
             "A scan diagnostic.",
