@@ -268,11 +268,19 @@ impl FileOrm {
 /// Whether `source` may hold ORM facts, by its text: a cheap test that
 /// spares the walk to files that cannot have any. An ORM file names its
 /// crate (`use diesel::prelude::*`, `use sea_orm::..`, `sea_query`), the
-/// diesel schema (`crate::schema::..`, `table!`) or a SeaORM entity
-/// (`Entity`, as in the generated `prelude.rs`).
+/// diesel schema module in a path (`crate::schema::users`, `use
+/// schema::*`), a `table!`, or a SeaORM entity (`Entity`, as in the
+/// generated `prelude.rs`).
 pub fn mentions_orm(source: &str) -> bool {
-    const WORDS: [&str; 5] = ["diesel", "sea_orm", "sea_query", "schema", "Entity"];
-    WORDS.iter().any(|w| source.contains(w)) || source.contains("table!")
+    const WORDS: [&str; 6] = [
+        "diesel",
+        "sea_orm",
+        "sea_query",
+        "schema::",
+        "table!",
+        "Entity",
+    ];
+    WORDS.iter().any(|w| source.contains(w))
 }
 
 /// Walk one parsed file and collect its ORM facts. `in_test_file` is true

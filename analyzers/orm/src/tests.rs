@@ -763,5 +763,10 @@ fn only_files_that_name_an_orm_are_walked() {
     assert!(mentions_orm("use diesel::prelude::*;"));
     assert!(mentions_orm("pub use super::cake::Entity as Cake;"));
     assert!(mentions_orm("table! { users (id) { id -> Int4, } }"));
+    assert!(mentions_orm("use crate::schema::users;"));
     assert!(!mentions_orm("fn main() { sqlx::query(\"SELECT 1\"); }"));
+    // A word in prose is not a path.
+    assert!(!mentions_orm(
+        "/// Validates the JSON schema of the request."
+    ));
 }

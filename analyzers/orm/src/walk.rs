@@ -353,6 +353,39 @@ fn module_scope(items: &[Item]) -> Scope {
     s
 }
 
+/// Macros whose arguments are no ORM query: SQL text, formatting, logging.
+const NO_QUERY_MACROS: &[&str] = &[
+    "query",
+    "query_as",
+    "query_scalar",
+    "query_file",
+    "query_file_as",
+    "include_str",
+    "concat",
+    "stringify",
+    "env",
+    "format",
+    "format_args",
+    "print",
+    "println",
+    "eprint",
+    "eprintln",
+    "write",
+    "writeln",
+    "panic",
+    "unreachable",
+    "todo",
+    "unimplemented",
+    "trace",
+    "debug",
+    "info",
+    "warn",
+    "error",
+    "event",
+    "anyhow",
+    "bail",
+];
+
 /// What a file's top-level imports say about the ORMs it uses.
 fn evidence(s: &Scope) -> Evidence {
     let roots = s
@@ -553,11 +586,12 @@ impl<'ast> Visit<'ast> for Walk<'_> {
             return;
         }
         let name = mac.path.segments.last().map(|s| s.ident.to_string());
-        // SQL macros hold no ORM query; the rest may.
-        if matches!(
-            name.as_deref(),
-            Some("query" | "query_as" | "query_scalar" | "include_str" | "concat" | "stringify")
-        ) {
+        // SQL, formatting and logging macros hold no ORM query; the rest
+        // (`vec!`, `tokio::join!`, `assert!`...) may.
+        if name
+            .as_deref()
+            .is_some_and(|n| NO_QUERY_MACROS.contains(&n))
+        {
             return;
         }
         self.macro_body(mac);

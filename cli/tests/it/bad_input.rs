@@ -172,7 +172,7 @@ fn missing_path_is_an_error_not_a_panic() {
 fn empty_directory_scans_to_an_empty_model() {
     let dir = tempfile::tempdir().expect("temp dir");
     let m = scan(dir.path(), &[]);
-    assert_eq!(m["schema_version"], 1);
+    assert_eq!(m["schema_version"], 2);
     assert!(access_set(&m).is_empty());
     assert!(names(&m, "services").is_empty());
 }
