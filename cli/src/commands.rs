@@ -53,7 +53,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             strict_baseline,
             output,
         } => {
-            let human = *format == AuditFormat::Human;
+            let human = matches!(format, AuditFormat::Human | AuditFormat::Table);
             let (model, config) = scan(cli, path, human)?;
             let baseline = match baseline {
                 Some(p) => Some(
@@ -76,15 +76,6 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
                     );
                 }
             }
-            let color = human
-                && output.is_none()
-                && color_enabled(cli.color, std::io::stdout().is_terminal());
-            let text = match format {
-                AuditFormat::Human => nova_report::audit::human(&model, &outcome, color),
-                AuditFormat::Json => nova_report::audit::json(&model, &outcome),
-                AuditFormat::Sarif => nova_report::audit::sarif(&model, &outcome),
-            };
-            output::emit(&text, output.as_deref())?;
             let threshold = match fail_on {
                 FailOn::Error => Some(Severity::Error),
                 FailOn::Warning => Some(Severity::Warning),
@@ -95,6 +86,29 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             let failed = write_baseline.is_none()
                 && (threshold.is_some_and(|t| outcome.fails(t))
                     || (*strict_baseline && !outcome.stale.is_empty()));
+            let color = matches!(format, AuditFormat::Human | AuditFormat::Table)
+                && output.is_none()
+                && color_enabled(cli.color, std::io::stdout().is_terminal());
+            let text = match format {
+                AuditFormat::Human => {
+                    let sources = nova_report::source::Sources::load(
+                        path,
+                        nova_report::source::files_of(
+                            outcome.findings.iter().flat_map(|f| f.locations.iter().map(|(l, _)| l)),
+                        ),
+                    );
+                    let opts = nova_report::human::HumanOptions {
+                        width: crate::width::stdout_width(),
+                        color,
+                        exit_code: u8::from(failed),
+                    };
+                    nova_report::human::render(&model, &outcome, &sources, &opts)
+                }
+                AuditFormat::Table => nova_report::audit::table(&model, &outcome, color),
+                AuditFormat::Json => nova_report::audit::json(&model, &outcome),
+                AuditFormat::Sarif => nova_report::audit::sarif(&model, &outcome),
+            };
+            output::emit(&text, output.as_deref())?;
             Ok(if failed {
                 ExitCode::from(1)
             } else {

@@ -11,6 +11,7 @@ mod commands;
 mod config_errors;
 mod output;
 mod progress;
+mod width;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -128,7 +129,10 @@ pub enum ScanFormat {
 /// `nova audit --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum AuditFormat {
+    /// rustc-style: source excerpts, notes and the fix (`COLUMNS` wide).
     Human,
+    /// One table row per finding.
+    Table,
     Json,
     Sarif,
 }

@@ -54,12 +54,12 @@ fn severity_color(s: Severity) -> Color {
     }
 }
 
-/// Human-readable audit: a table of findings (rule, severity, subject,
+/// `nova audit --format table`: a table of findings (rule, severity, subject,
 /// message, locations one per line), the hints of the rules that fired,
 /// allowed/baselined/stale notes, a diagnostics summary (counts by code,
 /// then every warning-or-worse diagnostic with its file:line) and a summary
 /// line. `color` adds ANSI colours to the severity column.
-pub fn human(model: &Model, outcome: &AuditOutcome, color: bool) -> String {
+pub fn table(model: &Model, outcome: &AuditOutcome, color: bool) -> String {
     let mut out = String::new();
     if outcome.findings.is_empty() {
         let _ = writeln!(out, "No new findings.");
@@ -421,9 +421,9 @@ mod tests {
     }
 
     #[test]
-    fn human_lists_findings_diagnostics_summary() {
+    fn table_lists_findings_diagnostics_summary() {
         let (m, o) = outcome();
-        let text = human(&m, &o, false);
+        let text = table(&m, &o, false);
         assert!(text.contains("│ multi-writer"), "{text}");
         assert!(text.contains("libs/db-common/src/users.rs:12"));
         assert!(text.contains("Hints:\n  foreign-write: "));
@@ -435,7 +435,7 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains('\u{1b}'));
-        assert!(human(&m, &o, true).contains('\u{1b}'));
+        assert!(table(&m, &o, true).contains('\u{1b}'));
     }
 
     #[test]

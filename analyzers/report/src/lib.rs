@@ -6,15 +6,21 @@
 //!
 //! - [`matrix::markdown`], [`matrix::csv`], [`matrix::json`]: the data
 //!   ownership matrix (seed 004).
-//! - [`audit::human`], [`audit::json`], [`audit::sarif`]: `nova audit`.
+//! - [`human::render`] (rustc-style, with source excerpts from
+//!   [`source::Sources`] and the fixes of [`fix::fixes`]), [`audit::table`],
+//!   [`audit::json`], [`audit::sarif`]: `nova audit`.
 //! - [`graph::dot`], [`graph::mermaid`], [`graph::json`], [`graph::csv`]:
 //!   `nova graph`, from a [`nova_graph::ServiceGraph`].
 //! - [`plan::markdown`]: the decoupling plan (seed 000).
 
 pub mod audit;
+pub mod fix;
 pub mod graph;
+pub mod human;
 pub mod matrix;
 pub mod plan;
+pub mod source;
+mod text;
 
 /// Errors a renderer can report.
 #[derive(Debug, thiserror::Error)]

@@ -65,9 +65,15 @@ pub(crate) fn all(model: &Model) -> Vec<Finding> {
 /// Evidence for one access: its location, plus the call site for SQL in a
 /// library.
 fn access_locations(a: &Access) -> Vec<(Location, String)> {
+    let verb = match a.op {
+        Op::Create => "inserts",
+        Op::Read => "reads",
+        Op::Update => "updates",
+        Op::Delete => "deletes",
+    };
     let label = match &a.via_library {
-        Some(lib) => format!("{} {} (SQL in library {lib})", a.service, a.op.letter()),
-        None => format!("{} {}", a.service, a.op.letter()),
+        Some(lib) => format!("{} {verb} (SQL in library {lib})", a.service),
+        None => format!("{} {verb}", a.service),
     };
     let mut v = vec![(a.location.clone(), label)];
     if let (Some(site), Some(lib)) = (&a.call_site, &a.via_library) {
