@@ -232,7 +232,7 @@ fn finding(
     }
     // The header: "error[rule]: message", continuation lines indented.
     let head = text::width(&format!("{}[{}]: ", f.severity, f.rule));
-    let indent = " ".repeat(head.min(width / 3));
+    let indent = " ".repeat(if head <= width / 2 { head } else { 4 });
     let message = wrap_first(
         &f.message,
         width.saturating_sub(head).max(20),

@@ -89,6 +89,17 @@ pub(crate) fn wrap_command(cmd: &str, max: usize) -> Vec<String> {
             _ => groups.push(word.to_string()),
         }
     }
+    // A `--flag value` pair too wide for a line of its own is split.
+    let groups: Vec<String> = groups
+        .into_iter()
+        .flat_map(|g| {
+            if width(&g) + 4 > max && g.contains(' ') {
+                g.split(' ').map(str::to_string).collect()
+            } else {
+                vec![g]
+            }
+        })
+        .collect();
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for g in groups {
