@@ -5,7 +5,7 @@ use crate::{
     AuditFormat, Cli, ColorChoice, Command, FailOn, GraphFormat, MatrixFormat, ScanFormat,
     config_errors, output,
 };
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 use nova_config::Config;
 use nova_model::{Model, Severity};
 use std::io::IsTerminal;
@@ -136,10 +136,6 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             service,
             output,
         } => {
-            if *format == GraphFormat::Svg {
-                // Fail before scanning when Graphviz is missing.
-                graphviz_available()?;
-            }
             let (model, _) = scan(cli, path, false)?;
             let opts = nova_graph::GraphOptions {
                 sync_only: *sync_only,
@@ -161,15 +157,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
                     output::emit(&nova_report::graph::csv(&graph), output.as_deref())?
                 }
                 GraphFormat::Svg => {
-                    let svg = dot_to_svg(&nova_report::graph::dot(&graph))?;
-                    match output {
-                        Some(p) => output::write_atomic(p, &svg)?,
-                        None => {
-                            use std::io::Write;
-                            let mut out = std::io::stdout().lock();
-                            out.write_all(&svg).context("cannot write to stdout")?;
-                        }
-                    }
+                    output::emit(&nova_report::svg::svg(&graph), output.as_deref())?
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -198,46 +186,6 @@ fn scan(cli: &Cli, path: &Path, human: bool) -> Result<(Model, Config)> {
     bar.finish();
     let model = result?;
     Ok((model, config))
-}
-
-fn graphviz_available() -> Result<()> {
-    match std::process::Command::new("dot")
-        .arg("-V")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-    {
-        Ok(_) => Ok(()),
-        Err(_) => bail!("Graphviz `dot` not found; install the Debian package `graphviz`"),
-    }
-}
-
-/// Pipe DOT text through `dot -Tsvg`.
-fn dot_to_svg(dot: &str) -> Result<Vec<u8>> {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new("dot")
-        .arg("-Tsvg")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|_| {
-            anyhow::anyhow!("Graphviz `dot` not found; install the Debian package `graphviz`")
-        })?;
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin
-            .write_all(dot.as_bytes())
-            .context("cannot write to Graphviz `dot`")?;
-    }
-    let out = child.wait_with_output().context("Graphviz `dot` failed")?;
-    if !out.status.success() {
-        bail!(
-            "Graphviz `dot -Tsvg` failed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
-    }
-    Ok(out.stdout)
 }
 
 /// `nova scan --format text`: a short human summary of the model.

@@ -20,6 +20,7 @@ pub mod human;
 pub mod matrix;
 pub mod plan;
 pub mod source;
+pub mod svg;
 mod text;
 
 /// Errors a renderer can report.
