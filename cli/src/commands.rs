@@ -162,6 +162,28 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Report {
+            path,
+            baseline,
+            output,
+        } => {
+            let (model, config) = scan(cli, path, true)?;
+            let baseline = match baseline {
+                Some(p) => Some(
+                    nova_rules::Baseline::read(p)
+                        .map_err(|e| anyhow::anyhow!("cannot use baseline: {e}"))?,
+                ),
+                None => None,
+            };
+            let outcome = nova_rules::run(&model, &config, baseline.as_ref());
+            let sources = nova_report::source::Sources::load(
+                path,
+                nova_report::html::files_needed(&model, &outcome),
+            );
+            let html = nova_report::html::report(&model, &config, &outcome, &sources);
+            output::emit(&html, output.as_deref())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Plan { path, output } => {
             let (model, config) = scan(cli, path, true)?;
             let text = nova_report::plan::markdown(&model, &config);

@@ -110,6 +110,18 @@ pub enum Command {
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// One self-contained HTML report: summary, ownership matrix, graph,
+    /// findings with their source, and the plan (works offline).
+    Report {
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Accept the findings recorded in FILE (they are left out).
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Write to FILE (e.g. report.html) instead of stdout.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// The decoupling plan (Markdown).
     Plan {
         #[arg(default_value = ".")]

@@ -16,6 +16,7 @@
 pub mod audit;
 pub mod fix;
 pub mod graph;
+pub mod html;
 pub mod human;
 pub mod matrix;
 pub mod plan;
