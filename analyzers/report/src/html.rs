@@ -191,11 +191,11 @@ fn matrix(out: &mut String, model: &Model, sources: &Sources) {
     }
     let _ = writeln!(
         out,
-        "<section id=\"matrix-section\"><h2>Ownership matrix</h2><p>Tables × services: C(reate) R(ead) U(pdate) D(elete). The owner's cell is bold; ⚠ marks a table written by several services. Click a column to sort, a cell for its evidence. <input id=\"table-filter\" type=\"search\" placeholder=\"filter tables\"> <span id=\"matrix-count\" class=\"muted\"></span></p>"
+        "<section id=\"matrix-section\"><h2>Ownership matrix</h2><p>Tables × services: C(reate) R(ead) U(pdate) D(elete). The owner's cell is bold (hover the owner for why); ⚠ marks a table written by several services. Click a column to sort, a cell for its evidence. <input id=\"table-filter\" type=\"search\" placeholder=\"filter tables\"> <span id=\"matrix-count\" class=\"muted\"></span></p>"
     );
     let _ = write!(
         out,
-        "<table id=\"matrix\"><thead><tr><th>table</th><th>owner</th><th>writers</th>"
+        "<div class=\"scroll\"><table id=\"matrix\"><thead><tr><th>table</th><th>owner</th><th>writers</th>"
     );
     for c in &columns {
         let _ = write!(out, "<th data-service=\"{0}\">{0}</th>", esc(c));
@@ -216,7 +216,7 @@ fn matrix(out: &mut String, model: &Model, sources: &Sources) {
             esc(t),
             owner.map_or_else(
                 || "<span class=\"muted\">none</span>".to_string(),
-                |o| format!("{} <span class=\"muted\">({})</span>", esc(&o.service), esc(o.basis.describe()))
+                |o| format!("<span title=\"{}\">{}</span>", esc(o.basis.describe()), esc(&o.service))
             ),
             writers.len(),
             writers.len()
@@ -273,7 +273,7 @@ fn matrix(out: &mut String, model: &Model, sources: &Sources) {
     }
     let _ = writeln!(
         out,
-        "</tbody></table>\n<div id=\"evidence\" class=\"hidden\"></div>\n{templates}</section>"
+        "</tbody></table></div>\n<div id=\"evidence\" class=\"hidden\"></div>\n{templates}</section>"
     );
 }
 

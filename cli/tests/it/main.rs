@@ -4,9 +4,11 @@
 
 mod audit;
 mod bad_input;
+mod browser;
 mod example;
 mod graph_shapes;
 mod matrix;
+mod png;
 mod reports;
 mod sql_shapes;
 mod support;
