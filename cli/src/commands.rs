@@ -2,7 +2,8 @@
 
 use crate::progress::Bar;
 use crate::{
-    AuditFormat, Cli, ColorChoice, Command, FailOn, GraphFormat, MatrixFormat, ScanFormat,
+    AuditFormat, Cli, ColorChoice, Command, FailOn, GraphFormat, InventoryFormat, MatrixFormat,
+    ScanFormat,
     config_errors, output,
 };
 use anyhow::Result;
@@ -182,6 +183,19 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             );
             let html = nova_report::html::report(&model, &config, &outcome, &sources);
             output::emit(&html, output.as_deref())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Inventory {
+            path,
+            format,
+            output,
+        } => {
+            let (model, _) = scan(cli, path, *format == InventoryFormat::Markdown)?;
+            let text = match format {
+                InventoryFormat::Markdown => nova_report::inventory::markdown(&model),
+                InventoryFormat::Json => nova_report::inventory::json(&model),
+            };
+            output::emit(&text, output.as_deref())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Plan { path, output } => {

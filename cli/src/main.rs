@@ -122,6 +122,16 @@ pub enum Command {
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// The architecture inventory: per service its crate, RPCs, routes,
+    /// tables, topics, dependencies, deployments, size and tests.
+    Inventory {
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        #[arg(long, value_enum, default_value_t = InventoryFormat::Markdown)]
+        format: InventoryFormat,
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// The decoupling plan (Markdown).
     Plan {
         #[arg(default_value = ".")]
@@ -163,6 +173,13 @@ pub enum FailOn {
 pub enum MatrixFormat {
     Markdown,
     Csv,
+    Json,
+}
+
+/// `nova inventory --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InventoryFormat {
+    Markdown,
     Json,
 }
 

@@ -18,6 +18,7 @@ pub mod fix;
 pub mod graph;
 pub mod html;
 pub mod human;
+pub mod inventory;
 pub mod matrix;
 pub mod plan;
 pub mod source;

@@ -21,6 +21,7 @@
 //! other problem is a [`nova_model::Diagnostic`] in the model.
 
 mod catalog;
+mod code;
 mod read;
 mod services;
 pub mod sql_pass;
@@ -205,6 +206,12 @@ pub fn scan(root: &Path, config: &Config, options: &ScanOptions<'_>) -> Result<M
     };
     model.diagnostics.extend(link.diagnostics);
 
+    model.code = code::service_code(
+        &discovery,
+        &built.service_of,
+        &built.services,
+        &parsed.manifests,
+    );
     model.services = built.services;
     model.libraries = built.libraries;
     model.accesses = accesses;

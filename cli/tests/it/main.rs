@@ -7,6 +7,7 @@ mod bad_input;
 mod browser;
 mod example;
 mod graph_shapes;
+mod inventory;
 mod matrix;
 mod png;
 mod reports;

@@ -34,6 +34,7 @@ fn example_reports_are_current() {
     assert_current(&["graph", ex, "--format", "csv"], "graph.csv");
     assert_current(&["plan", ex], "plan.md");
     assert_current(&["report", ex, "-q"], "report.html");
+    assert_current(&["inventory", ex, "-q"], "inventory.md");
 }
 
 /// The screenshot shows the current report.html: its hash is recorded in
