@@ -5,6 +5,7 @@
 mod audit;
 mod bad_input;
 mod browser;
+mod ci;
 mod example;
 mod graph_shapes;
 mod inventory;
