@@ -3,8 +3,7 @@
 use crate::progress::Bar;
 use crate::{
     AuditFormat, Cli, ColorChoice, Command, FailOn, GraphFormat, InventoryFormat, MatrixFormat,
-    ScanFormat,
-    config_errors, output,
+    ScanFormat, config_errors, output,
 };
 use anyhow::Result;
 use nova_config::Config;
@@ -95,7 +94,10 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
                     let sources = nova_report::source::Sources::load(
                         path,
                         nova_report::source::files_of(
-                            outcome.findings.iter().flat_map(|f| f.locations.iter().map(|(l, _)| l)),
+                            outcome
+                                .findings
+                                .iter()
+                                .flat_map(|f| f.locations.iter().map(|(l, _)| l)),
                         ),
                     );
                     let opts = nova_report::human::HumanOptions {

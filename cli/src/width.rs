@@ -15,10 +15,10 @@ pub fn stdout_width() -> usize {
     {
         return n;
     }
-    if std::io::stdout().is_terminal() {
-        if let Some(n) = terminal_columns() {
-            return n;
-        }
+    if std::io::stdout().is_terminal()
+        && let Some(n) = terminal_columns()
+    {
+        return n;
     }
     DEFAULT_WIDTH
 }

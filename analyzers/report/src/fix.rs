@@ -4,8 +4,8 @@
 //! one finding, with the `nova scaffold` commands that implement them.
 
 use crate::plan::{
-    Replacement, classify_http, classify_rpc, crud_events, events_topic, pascal_stem,
-    plural_snake, singular, wait_name, words,
+    Replacement, classify_http, classify_rpc, crud_events, events_topic, pascal_stem, plural_snake,
+    singular, wait_name, words,
 };
 use nova_graph::ServiceGraph;
 use nova_model::{EdgeKind, Model, Op, OpSet};
@@ -221,12 +221,7 @@ fn multi_writer(model: &Model, table: &str) -> Vec<Fix> {
                 (Some(lib), None) => format!(" (library {lib})"),
                 _ => String::new(),
             };
-            format!(
-                "{}'s {} at `{}`{via}",
-                a.service,
-                verb(a.op),
-                a.location
-            )
+            format!("{}'s {} at `{}`{via}", a.service, verb(a.op), a.location)
         })
         .collect();
     let mut list = moves
@@ -268,7 +263,7 @@ fn sync_call(graph: &ServiceGraph, from: &str, to: &str) -> Vec<Fix> {
                 classify_http(name, from, to)
             };
             let call = if name.is_empty() {
-                format!("{to}")
+                to.to_string()
             } else {
                 format!("`{name}`")
             };

@@ -65,7 +65,11 @@ fn excerpt(sources: &Sources, loc: &Location) -> String {
     if loc.line == 0 {
         return String::new();
     }
-    let lines = sources.lines(&loc.file, loc.line.saturating_sub(CONTEXT).max(1), loc.line + CONTEXT);
+    let lines = sources.lines(
+        &loc.file,
+        loc.line.saturating_sub(CONTEXT).max(1),
+        loc.line + CONTEXT,
+    );
     if lines.is_empty() {
         return String::new();
     }
@@ -123,7 +127,10 @@ pub fn report(model: &Model, config: &Config, outcome: &AuditOutcome, sources: &
 
 fn summary(out: &mut String, model: &Model, outcome: &AuditOutcome, graph: Option<&ServiceGraph>) {
     let index = Ownership::new(model);
-    let multi = index.tables().filter(|t| index.writers(t).len() > 1).count();
+    let multi = index
+        .tables()
+        .filter(|t| index.writers(t).len() > 1)
+        .count();
     let sync = graph.map_or(0, |g| {
         g.sync_edges()
             .map(|e| (&e.from, &e.to))
@@ -137,7 +144,10 @@ fn summary(out: &mut String, model: &Model, outcome: &AuditOutcome, graph: Optio
         .count();
     let cycles = graph.map_or(0, |g| g.sync_cycles().len());
     let chain = graph.map(|g| g.longest_chain(nova_graph::DEFAULT_HOP_AVAILABILITY));
-    let _ = writeln!(out, "<section id=\"summary\"><h2>Summary</h2><div class=\"cards\">");
+    let _ = writeln!(
+        out,
+        "<section id=\"summary\"><h2>Summary</h2><div class=\"cards\">"
+    );
     let mut card = |n: usize, what: &str, bad: bool| {
         let class = if bad && n > 0 { "card bad" } else { "card" };
         let _ = write!(out, "<div class=\"{class}\"><b>{n}</b>{}</div>", esc(what));
@@ -170,7 +180,10 @@ fn summary(out: &mut String, model: &Model, outcome: &AuditOutcome, graph: Optio
         model.stats.files,
         model.stats.rust_files,
         model.stats.sql_statements,
-        esc(&crate::human::summary(outcome, u8::from(outcome.fails(Severity::Error))))
+        esc(&crate::human::summary(
+            outcome,
+            u8::from(outcome.fails(Severity::Error))
+        ))
     );
 }
 
@@ -207,7 +220,11 @@ fn matrix(out: &mut String, model: &Model, sources: &Sources) {
         let writers = index.writers(t);
         let owner = index.owner(t);
         let touched: Vec<&str> = cells.keys().map(String::as_str).collect();
-        let class = if writers.len() > 1 { " class=\"multi\"" } else { "" };
+        let class = if writers.len() > 1 {
+            " class=\"multi\""
+        } else {
+            ""
+        };
         let _ = write!(
             out,
             "<tr{class} data-table=\"{}\" data-services=\"{}\"><td>{}</td><td>{}</td><td data-sort=\"{}\">{}</td>",
@@ -216,7 +233,11 @@ fn matrix(out: &mut String, model: &Model, sources: &Sources) {
             esc(t),
             owner.map_or_else(
                 || "<span class=\"muted\">none</span>".to_string(),
-                |o| format!("<span title=\"{}\">{}</span>", esc(o.basis.describe()), esc(&o.service))
+                |o| format!(
+                    "<span title=\"{}\">{}</span>",
+                    esc(o.basis.describe()),
+                    esc(&o.service)
+                )
             ),
             writers.len(),
             writers.len()
@@ -246,12 +267,25 @@ fn matrix(out: &mut String, model: &Model, sources: &Sources) {
                 esc(c),
                 esc(t)
             );
-            for (i, a) in index.accesses(t).iter().filter(|a| &a.service == c).enumerate() {
-                let mut what = format!("{} at <span class=\"where\">{}</span>", op_word(a.op), esc(&a.location.to_string()));
+            for (i, a) in index
+                .accesses(t)
+                .iter()
+                .filter(|a| &a.service == c)
+                .enumerate()
+            {
+                let mut what = format!(
+                    "{} at <span class=\"where\">{}</span>",
+                    op_word(a.op),
+                    esc(&a.location.to_string())
+                );
                 if let Some(lib) = &a.via_library {
                     let _ = write!(what, " (SQL in library {}", esc(lib));
                     if let Some(site) = &a.call_site {
-                        let _ = write!(what, ", called at <span class=\"where\">{}</span>", esc(&site.to_string()));
+                        let _ = write!(
+                            what,
+                            ", called at <span class=\"where\">{}</span>",
+                            esc(&site.to_string())
+                        );
                     }
                     what.push(')');
                 }
@@ -292,7 +326,11 @@ fn graph_section(out: &mut String, graph: Option<&ServiceGraph>) {
             .iter()
             .map(|l| format!("Layer {}: {}", l.index, l.nodes.join(", ")))
             .collect();
-        let _ = writeln!(out, "</div><p class=\"muted\">{}</p></section>", esc(&layers.join(" · ")));
+        let _ = writeln!(
+            out,
+            "</div><p class=\"muted\">{}</p></section>",
+            esc(&layers.join(" · "))
+        );
     } else {
         let _ = writeln!(out, "</div></section>");
     }
@@ -305,14 +343,20 @@ fn finding_services(model: &Model, f: &Finding) -> BTreeSet<String> {
         .flatten()
         .cloned()
         .collect();
-    if let Some(t) = &f.subject.table {
-        if f.rule == "multi-writer" {
-            s.extend(Ownership::new(model).writers(t).into_keys());
-        }
+    if let Some(t) = &f.subject.table
+        && f.rule == "multi-writer"
+    {
+        s.extend(Ownership::new(model).writers(t).into_keys());
     }
     if let Some(t) = &f.subject.topic {
         for topic in model.topics.iter().filter(|x| &x.name == t) {
-            s.extend(topic.producers.iter().chain(&topic.consumers).map(|e| e.service.clone()));
+            s.extend(
+                topic
+                    .producers
+                    .iter()
+                    .chain(&topic.consumers)
+                    .map(|e| e.service.clone()),
+            );
         }
     }
     s
@@ -375,10 +419,18 @@ fn findings(
         }
         let fx = graph.map(|g| fixes(model, g, f)).unwrap_or_default();
         if fx.is_empty() {
-            let _ = write!(out, "<p class=\"help\"><b>help:</b> {}</p>", inline_code(&f.hint));
+            let _ = write!(
+                out,
+                "<p class=\"help\"><b>help:</b> {}</p>",
+                inline_code(&f.hint)
+            );
         }
         for x in fx {
-            let _ = write!(out, "<div class=\"help\"><b>help:</b> {}", inline_code(&x.text));
+            let _ = write!(
+                out,
+                "<div class=\"help\"><b>help:</b> {}",
+                inline_code(&x.text)
+            );
             for c in &x.commands {
                 let _ = write!(out, "<code class=\"cmd\">{}</code>", esc(c));
             }
@@ -444,7 +496,11 @@ fn diagnostics(out: &mut String, model: &Model) {
             "<tr><td>{}</td><td>{}</td><td class=\"where\">{}</td><td>{}</td></tr>",
             x.code.id(),
             x.severity,
-            esc(&x.location.as_ref().map(|l| l.to_string()).unwrap_or_default()),
+            esc(&x
+                .location
+                .as_ref()
+                .map(|l| l.to_string())
+                .unwrap_or_default()),
             esc(&x.message)
         );
     }
@@ -470,10 +526,17 @@ mod tests {
         m.root = "<repo>".into();
         let o = nova_rules::run(&m, &Config::default(), None);
         let mut s = Sources::new();
-        s.insert("libs/db-common/src/users.rs", "a\nb\nc\n\nx\ny\nz\n\n\n\nq\nsqlx::query(\"UPDATE users <b>\")\n");
+        s.insert(
+            "libs/db-common/src/users.rs",
+            "a\nb\nc\n\nx\ny\nz\n\n\n\nq\nsqlx::query(\"UPDATE users <b>\")\n",
+        );
         let html = report(&m, &Config::default(), &o, &s);
         assert!(html.starts_with("<!DOCTYPE html>"));
-        assert!(!html.contains("http://") || html.matches("http://").count() == html.matches("http://www.w3.org/2000/svg").count());
+        assert!(
+            !html.contains("http://")
+                || html.matches("http://").count()
+                    == html.matches("http://www.w3.org/2000/svg").count()
+        );
         assert!(!html.contains("https://"), "no network reference");
         assert!(!html.contains("<script src") && !html.contains("<link"));
         assert!(html.contains("nova report: &lt;repo&gt;"));
@@ -482,6 +545,10 @@ mod tests {
         for svc in &m.services {
             assert!(html.contains(&format!("data-id=\"service:{}\"", svc.name)));
         }
-        assert_eq!(report(&m, &Config::default(), &o, &s), html, "deterministic");
+        assert_eq!(
+            report(&m, &Config::default(), &o, &s),
+            html,
+            "deterministic"
+        );
     }
 }

@@ -112,6 +112,9 @@ pub fn summary(outcome: &AuditOutcome, exit_code: u8) -> String {
 
 // ---- one finding ---------------------------------------------------------
 
+/// A labelled place: (index among the shown locations, where, label).
+type Item<'a> = (usize, &'a Location, &'a str);
+
 /// A codespan diagnostic over the views it labels.
 struct Rendered {
     diagnostic: Diagnostic<usize>,
@@ -168,7 +171,7 @@ fn finding(
     let mut views = Views::default();
     let mut labels = Vec::new();
     let mut elsewhere = Vec::new();
-    let mut by_file: Vec<(&str, Vec<(usize, &Location, &str)>)> = Vec::new();
+    let mut by_file: Vec<(&str, Vec<Item>)> = Vec::new();
     let mut too_wide = Vec::new();
     for (i, (loc, label)) in shown.iter().enumerate() {
         if sources.line(&loc.file, loc.line).is_none() {
@@ -195,7 +198,11 @@ fn finding(
             } else {
                 Label::secondary(id, range)
             };
-            labels.push(if label.is_empty() { l } else { l.with_message(*label) });
+            labels.push(if label.is_empty() {
+                l
+            } else {
+                l.with_message(*label)
+            });
         }
     }
     let mut notes: Vec<String> = Vec::new();
@@ -365,7 +372,10 @@ fn accepted(out: &mut String, outcome: &AuditOutcome, width: usize) {
         for a in &outcome.allowed {
             push_wrapped(
                 out,
-                &format!("{}: {} (reason: {})", a.finding.rule, a.finding.message, a.reason),
+                &format!(
+                    "{}: {} (reason: {})",
+                    a.finding.rule, a.finding.message, a.reason
+                ),
                 width,
                 "  ",
                 "    ",
@@ -547,7 +557,7 @@ impl Views {
     fn add(
         &mut self,
         file: &str,
-        items: &[(usize, &Location, &str)],
+        items: &[Item],
         sources: &Sources,
         room: usize,
     ) -> (usize, Vec<Range<usize>>) {
@@ -579,14 +589,17 @@ impl Views {
             prev = Some(n);
             let raw = sources.line(file, n).unwrap_or_default();
             let chars = expand(raw.trim_end());
-            let here: Vec<&(usize, &Location, &str)> =
-                items.iter().filter(|(_, l, _)| l.line == n).collect();
+            let here: Vec<&Item> = items.iter().filter(|(_, l, _)| l.line == n).collect();
             let start = here
                 .iter()
                 .map(|(_, l, _)| label_start(raw, l.column, &chars))
                 .min()
                 .unwrap_or(0);
-            let msg = here.iter().map(|(_, _, m)| text::width(m)).max().unwrap_or(0);
+            let msg = here
+                .iter()
+                .map(|(_, _, m)| text::width(m))
+                .max()
+                .unwrap_or(0);
             // Keep the label start plus "^ message" inside the room.
             let need = cols(&chars[..start.min(chars.len())]) + 2 + msg;
             let left_cut = if need > room && start > 0 {
@@ -705,12 +718,19 @@ impl<'a> Files<'a> for Views {
     ) -> Result<usize, FilesError> {
         let v = self.views.get(id).ok_or(FilesError::FileMissing)?;
         let range = self.line_range(id, line_index)?;
-        let info = v.lines.get(line_index).copied().ok_or(FilesError::LineTooLarge {
-            given: line_index,
-            max: v.lines.len(),
-        })?;
+        let info = v
+            .lines
+            .get(line_index)
+            .copied()
+            .ok_or(FilesError::LineTooLarge {
+                given: line_index,
+                max: v.lines.len(),
+            })?;
         let end = byte_index.clamp(range.start, range.end);
-        let before = v.text.get(range.start..end).map_or(0, |s| s.chars().count());
+        let before = v
+            .text
+            .get(range.start..end)
+            .map_or(0, |s| s.chars().count());
         let shown_before = before.saturating_sub(usize::from(info.left_cut > 0));
         Ok(info.left_cut + shown_before + 1)
     }

@@ -104,7 +104,10 @@ pub struct Inventory {
 }
 
 fn sorted(it: impl IntoIterator<Item = String>) -> Vec<String> {
-    it.into_iter().collect::<BTreeSet<_>>().into_iter().collect()
+    it.into_iter()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
 }
 
 /// Compute the inventory of `model`.
@@ -114,7 +117,11 @@ pub fn inventory(model: &Model) -> Inventory {
     let empty = ServiceCode::default();
     let mut services = Vec::new();
     for s in &model.services {
-        let code = model.code.iter().find(|c| c.service == s.name).unwrap_or(&empty);
+        let code = model
+            .code
+            .iter()
+            .find(|c| c.service == s.name)
+            .unwrap_or(&empty);
         let grpc = model
             .proto_services
             .iter()
@@ -280,7 +287,11 @@ fn list(items: &[String]) -> String {
     if items.is_empty() {
         "—".to_string()
     } else {
-        items.iter().map(|i| md_cell(i)).collect::<Vec<_>>().join(", ")
+        items
+            .iter()
+            .map(|i| md_cell(i))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -307,8 +318,14 @@ pub fn markdown(model: &Model) -> String {
         ("tables", t.tables as u64),
         ("migrations", t.migrations as u64),
         ("Kafka topics", t.topics as u64),
-        ("synchronous dependencies (service pairs)", t.sync_dependencies as u64),
-        ("asynchronous dependencies (service pairs)", t.async_dependencies as u64),
+        (
+            "synchronous dependencies (service pairs)",
+            t.sync_dependencies as u64,
+        ),
+        (
+            "asynchronous dependencies (service pairs)",
+            t.async_dependencies as u64,
+        ),
         ("deployments", t.deployments as u64),
         ("init containers", t.init_containers as u64),
         ("lines of code", t.lines_of_code),
@@ -332,7 +349,10 @@ pub fn markdown(model: &Model) -> String {
             out,
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             md_cell(&s.name),
-            s.package.as_deref().map(md_cell).unwrap_or_else(|| "—".into()),
+            s.package
+                .as_deref()
+                .map(md_cell)
+                .unwrap_or_else(|| "—".into()),
             s.binaries.len(),
             s.grpc.iter().map(|g| g.methods.len()).sum::<usize>(),
             s.http_routes.len(),
@@ -348,11 +368,18 @@ pub fn markdown(model: &Model) -> String {
     }
     for s in &inv.services {
         let _ = writeln!(out, "\n### {}\n", s.name);
-        let dir = if s.dir.is_empty() { "." } else { s.dir.as_str() };
+        let dir = if s.dir.is_empty() {
+            "."
+        } else {
+            s.dir.as_str()
+        };
         let _ = writeln!(
             out,
             "- **Crate**: {} in `{dir}` ({}); binaries: {}",
-            s.package.as_deref().map(|p| format!("`{p}`")).unwrap_or_else(|| "none".into()),
+            s.package
+                .as_deref()
+                .map(|p| format!("`{p}`"))
+                .unwrap_or_else(|| "none".into()),
             s.kind,
             list(&s.binaries)
         );
@@ -362,7 +389,16 @@ pub fn markdown(model: &Model) -> String {
             .map(|g| format!("`{}` ({})", g.name, g.methods.join(", ")))
             .collect();
         let _ = writeln!(out, "- **Serves gRPC**: {}", list(&grpc));
-        let _ = writeln!(out, "- **HTTP routes**: {}", list(&s.http_routes.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>()));
+        let _ = writeln!(
+            out,
+            "- **HTTP routes**: {}",
+            list(
+                &s.http_routes
+                    .iter()
+                    .map(|r| format!("`{r}`"))
+                    .collect::<Vec<_>>()
+            )
+        );
         let _ = writeln!(
             out,
             "- **Tables**: owns {}; also writes {}; reads {}",
@@ -406,9 +442,18 @@ pub fn markdown(model: &Model) -> String {
     if inv.libraries.is_empty() {
         let _ = writeln!(out, "None.");
     } else {
-        let _ = writeln!(out, "| library | directory | used by |\n| --- | --- | --- |");
+        let _ = writeln!(
+            out,
+            "| library | directory | used by |\n| --- | --- | --- |"
+        );
         for l in &inv.libraries {
-            let _ = writeln!(out, "| {} | `{}` | {} |", md_cell(&l.name), l.dir, list(&l.used_by));
+            let _ = writeln!(
+                out,
+                "| {} | `{}` | {} |",
+                md_cell(&l.name),
+                l.dir,
+                list(&l.used_by)
+            );
         }
     }
     let _ = writeln!(out, "\n## Infrastructure\n");

@@ -115,7 +115,10 @@ mod tests {
     fn load_skips_missing_and_escaping_paths() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("x.rs"), b"fn x() {}\n\xff").unwrap();
-        let s = Sources::load(dir.path(), ["x.rs", "missing.rs", "../x.rs", "/etc/hostname"]);
+        let s = Sources::load(
+            dir.path(),
+            ["x.rs", "missing.rs", "../x.rs", "/etc/hostname"],
+        );
         assert_eq!(s.line("x.rs", 1), Some("fn x() {}"));
         assert_eq!(s.line("x.rs", 2), Some("\u{fffd}"));
         assert!(s.text("missing.rs").is_none());

@@ -270,14 +270,23 @@ fn rows(graph: &ServiceGraph, links: &[Link]) -> Recorder {
 }
 
 fn write_svg(graph: &ServiceGraph, links: &[Link], rec: &Recorder) -> String {
-    let (mut min, mut max) = (Point::new(f64::MAX, f64::MAX), Point::new(f64::MIN, f64::MIN));
+    let (mut min, mut max) = (
+        Point::new(f64::MAX, f64::MAX),
+        Point::new(f64::MIN, f64::MIN),
+    );
     let mut grow = |p: Point| {
         min = Point::new(min.x.min(p.x), min.y.min(p.y));
         max = Point::new(max.x.max(p.x), max.y.max(p.y));
     };
     for p in rec.nodes.values() {
-        grow(Point::new(p.center.x - p.size.x / 2.0, p.center.y - p.size.y / 2.0));
-        grow(Point::new(p.center.x + p.size.x / 2.0, p.center.y + p.size.y / 2.0));
+        grow(Point::new(
+            p.center.x - p.size.x / 2.0,
+            p.center.y - p.size.y / 2.0,
+        ));
+        grow(Point::new(
+            p.center.x + p.size.x / 2.0,
+            p.center.y + p.size.y / 2.0,
+        ));
     }
     for path in rec.edges.values() {
         for (a, b) in path {
@@ -390,13 +399,27 @@ mod tests {
         let m = seed_model();
         let g = ServiceGraph::build(&m, &GraphOptions::default()).unwrap_or_else(|e| panic!("{e}"));
         let a = svg(&g);
-        assert!(a.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""), "{a}");
+        assert!(
+            a.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
+            "{a}"
+        );
         for n in g.nodes() {
-            assert!(a.contains(&format!("data-id=\"{}\"", esc(&n.id))), "{} missing", n.id);
+            assert!(
+                a.contains(&format!("data-id=\"{}\"", esc(&n.id))),
+                "{} missing",
+                n.id
+            );
         }
-        let sync = g.edges().iter().filter(|e| e.kind != EdgeKind::Kafka).count();
+        let sync = g
+            .edges()
+            .iter()
+            .filter(|e| e.kind != EdgeKind::Kafka)
+            .count();
         assert_eq!(a.matches("class=\"edge sync").count(), sync);
-        assert_eq!(a.matches("class=\"edge async").count(), g.topic_links().len());
+        assert_eq!(
+            a.matches("class=\"edge async").count(),
+            g.topic_links().len()
+        );
         assert!(a.contains(" chain\""), "the longest chain is highlighted");
         // Same input, same bytes (the layout has no hidden randomness).
         for _ in 0..3 {

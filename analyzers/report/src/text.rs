@@ -133,7 +133,10 @@ mod tests {
         assert_eq!(wrap("a\nb c", 3), vec!["a", "b c"]);
         assert_eq!(wrap("", 10), vec![""]);
         assert_eq!(wrap("set `a = b` now", 9), vec!["set", "`a = b`", "now"]);
-        assert_eq!(wrap("x `a b c d e f g` y", 5), vec!["x `a", "b c d", "e f", "g` y"]);
+        assert_eq!(
+            wrap("x `a b c d e f g` y", 5),
+            vec!["x `a", "b c d", "e f", "g` y"]
+        );
         assert_eq!(wrap_first("aa bb cc dd", 2, 5), vec!["aa", "bb cc", "dd"]);
     }
 

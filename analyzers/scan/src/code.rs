@@ -190,10 +190,12 @@ pub(crate) fn service_code(
     let mut by_service: BTreeMap<String, ServiceCode> = BTreeMap::new();
     for (i, svc) in service_of.iter().enumerate() {
         if let Some(name) = svc {
-            let code = by_service.entry(name.clone()).or_insert_with(|| ServiceCode {
-                service: name.clone(),
-                ..ServiceCode::default()
-            });
+            let code = by_service
+                .entry(name.clone())
+                .or_insert_with(|| ServiceCode {
+                    service: name.clone(),
+                    ..ServiceCode::default()
+                });
             if let Some(p) = discovery.packages.get(i) {
                 code.binaries.extend(p.bins.iter().cloned());
             }

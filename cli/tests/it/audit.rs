@@ -424,10 +424,7 @@ fn human_output_at_80_columns() {
             );
         }
     }
-    assert!(
-        text.ends_with("2 errors, 18 warnings; exit 1\n"),
-        "{text}"
-    );
+    assert!(text.ends_with("2 errors, 18 warnings; exit 1\n"), "{text}");
     insta::assert_snapshot!("example_human_80_columns", text);
 }
 

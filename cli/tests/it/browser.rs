@@ -229,7 +229,11 @@ impl Drop for Browser {
 
 fn strings(v: &Value) -> Vec<String> {
     v.as_array()
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -238,7 +242,10 @@ fn html_report_in_headless_chromium() {
     let dir = tempfile::tempdir().expect("temp dir");
     let html = dir.path().join("report.html");
     let h = html.to_string_lossy().into_owned();
-    run_in_repo_root(&["report", "examples/coupled-monorepo", "-q", "--output", &h], 0);
+    run_in_repo_root(
+        &["report", "examples/coupled-monorepo", "-q", "--output", &h],
+        0,
+    );
 
     let mut b = Browser::launch();
     let target = b.call("Target.createTarget", json!({ "url": "about:blank" }));
@@ -247,7 +254,12 @@ fn html_report_in_headless_chromium() {
         json!({ "targetId": target["targetId"], "flatten": true }),
     );
     b.session = attached["sessionId"].as_str().map(String::from);
-    for domain in ["Page.enable", "Runtime.enable", "Log.enable", "Network.enable"] {
+    for domain in [
+        "Page.enable",
+        "Runtime.enable",
+        "Log.enable",
+        "Network.enable",
+    ] {
         b.call(domain, json!({}));
     }
     b.call(
@@ -266,16 +278,21 @@ fn html_report_in_headless_chromium() {
         .filter_map(|e| e["params"]["request"]["url"].as_str().map(String::from))
         .collect();
     assert!(
-        requests.iter().all(|u| u.starts_with("file://") || u.starts_with("data:")),
+        requests
+            .iter()
+            .all(|u| u.starts_with("file://") || u.starts_with("data:")),
         "network requests: {requests:?}"
     );
 
     // The matrix: one row per table, all visible.
-    let rows = b.eval("[...document.querySelectorAll('#matrix tbody tr')].map(r => r.dataset.table)");
+    let rows =
+        b.eval("[...document.querySelectorAll('#matrix tbody tr')].map(r => r.dataset.table)");
     assert_eq!(strings(&rows), TABLES.to_vec());
-    let visible = "[...document.querySelectorAll('#matrix tbody tr:not(.hidden)')].map(r => r.dataset.table)";
+    let visible =
+        "[...document.querySelectorAll('#matrix tbody tr:not(.hidden)')].map(r => r.dataset.table)";
     assert_eq!(strings(&b.eval(visible)).len(), TABLES.len());
-    let multi = b.eval("[...document.querySelectorAll('#matrix tr.multi')].map(r => r.dataset.table)");
+    let multi =
+        b.eval("[...document.querySelectorAll('#matrix tr.multi')].map(r => r.dataset.table)");
     assert_eq!(strings(&multi), vec!["users"]);
 
     // The graph holds every service node.
@@ -292,8 +309,14 @@ fn html_report_in_headless_chromium() {
 
     // A click on a service node filters to it.
     b.eval("document.querySelector('#graph-box g.node[data-name=\"media-service\"]').dispatchEvent(new MouseEvent('click', {bubbles: true}))");
-    assert_eq!(b.eval("document.getElementById('service-filter').value"), json!("media-service"));
-    assert_eq!(strings(&b.eval(visible)), vec!["posts", "upload_sessions", "videos"]);
+    assert_eq!(
+        b.eval("document.getElementById('service-filter').value"),
+        json!("media-service")
+    );
+    assert_eq!(
+        strings(&b.eval(visible)),
+        vec!["posts", "upload_sessions", "videos"]
+    );
 
     // A cell opens its evidence with the source line.
     b.eval("(() => { const s = document.getElementById('service-filter'); s.value = ''; s.dispatchEvent(new Event('change')); })()");
@@ -307,7 +330,11 @@ fn html_report_in_headless_chromium() {
     // Sorting by the writers column puts `users` (2 writers) last.
     b.eval("document.querySelectorAll('#matrix thead th')[2].click()");
     let sorted = strings(&b.eval(visible));
-    assert_eq!(sorted.last().map(String::as_str), Some("users"), "{sorted:?}");
+    assert_eq!(
+        sorted.last().map(String::as_str),
+        Some("users"),
+        "{sorted:?}"
+    );
     b.eval("document.querySelectorAll('#matrix thead th')[0].click()");
 
     // No console error, no uncaught exception, no error log entry.
@@ -332,14 +359,18 @@ fn html_report_in_headless_chromium() {
         json!({ "format": "png", "clip": { "x": 0, "y": 0, "width": 1280, "height": 1700, "scale": 1 } }),
     );
     let bytes = base64_decode(shot["data"].as_str().unwrap_or_default());
-    assert!(png::is_png(&bytes) && bytes.len() > 10_000, "a PNG screenshot");
+    assert!(
+        png::is_png(&bytes) && bytes.len() > 10_000,
+        "a PNG screenshot"
+    );
     std::fs::write(dir.path().join("report.png"), &bytes).expect("save screenshot");
     let _ = b.call("Browser.close", json!({}));
 
     if std::env::var_os("NOVA_UPDATE_REPORTS").is_some_and(|v| v == "1") {
         let report = std::fs::read(&html).expect("report");
         let tagged = png::with_text(&bytes, png::KEY, &png::fnv1a64(&report));
-        let dest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../reports/coupled-monorepo/report.png");
+        let dest =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../reports/coupled-monorepo/report.png");
         std::fs::write(&dest, tagged).expect("write reports/coupled-monorepo/report.png");
     }
 }

@@ -29,7 +29,10 @@ fn action_audit_step_writes_sarif_and_the_exit_code() {
     let text = std::fs::read_to_string(repo().join("action.yml")).expect("action.yml");
     let action: serde_yaml::Value = serde_yaml::from_str(&text).expect("action.yml is YAML");
     assert_eq!(action["runs"]["using"].as_str(), Some("composite"));
-    let steps = action["runs"]["steps"].as_sequence().cloned().unwrap_or_default();
+    let steps = action["runs"]["steps"]
+        .as_sequence()
+        .cloned()
+        .unwrap_or_default();
     let audit = steps
         .iter()
         .find(|s| s["id"].as_str() == Some("audit"))
@@ -63,10 +66,13 @@ fn action_audit_step_writes_sarif_and_the_exit_code() {
         std::fs::read_to_string(&out).unwrap_or_default().trim(),
         "exit-code=1"
     );
-    let v: Value =
-        serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif written")).expect("json");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif written"))
+        .expect("json");
     assert_eq!(v["version"], "2.1.0");
-    assert!(stdout(&o).contains("error[multi-writer]"), "the log shows the findings");
+    assert!(
+        stdout(&o).contains("error[multi-writer]"),
+        "the log shows the findings"
+    );
 }
 
 #[test]

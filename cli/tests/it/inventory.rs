@@ -6,8 +6,8 @@ use std::path::Path;
 
 #[test]
 fn example_inventory_matches_the_expected_one() {
-    let expected_path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../examples/coupled-monorepo/INVENTORY.md");
+    let expected_path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/coupled-monorepo/INVENTORY.md");
     let expected = std::fs::read_to_string(&expected_path).expect("INVENTORY.md");
     // The leading HTML comment says how it was checked.
     let expected = match expected.find("-->\n") {
@@ -56,7 +56,11 @@ fn example_inventory_json() {
         .unwrap_or_default();
     assert_eq!(
         feed["http_routes"],
-        serde_json::json!(["DELETE /v1/follows", "GET /v1/feed/:user_id", "POST /v1/follows"])
+        serde_json::json!([
+            "DELETE /v1/follows",
+            "GET /v1/feed/:user_id",
+            "POST /v1/follows"
+        ])
     );
     assert_eq!(feed["tables_read"], serde_json::json!(["posts", "users"]));
     assert_eq!(feed["binaries"], serde_json::json!(["feed-service"]));

@@ -22,7 +22,11 @@ fn crc32(bytes: &[u8]) -> u32 {
     for b in bytes {
         c ^= u32::from(*b);
         for _ in 0..8 {
-            c = if c & 1 == 1 { (c >> 1) ^ 0xedb8_8320 } else { c >> 1 };
+            c = if c & 1 == 1 {
+                (c >> 1) ^ 0xedb8_8320
+            } else {
+                c >> 1
+            };
         }
     }
     !c
@@ -67,7 +71,9 @@ pub fn text(png: &[u8], key: &str) -> Option<String> {
         if kind == b"tEXt" {
             let mut parts = data.splitn(2, |b| *b == 0);
             if parts.next() == Some(key.as_bytes()) {
-                return parts.next().map(|v| String::from_utf8_lossy(v).into_owned());
+                return parts
+                    .next()
+                    .map(|v| String::from_utf8_lossy(v).into_owned());
             }
         }
         at += 12 + len;

@@ -42,8 +42,10 @@ fn example_reports_are_current() {
 /// Chromium version, so they are not compared.
 #[test]
 fn example_screenshot_is_current() {
-    let png_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../reports/coupled-monorepo/report.png");
-    let bytes = std::fs::read(&png_path).unwrap_or_else(|e| panic!("read {}: {e}", png_path.display()));
+    let png_path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../reports/coupled-monorepo/report.png");
+    let bytes =
+        std::fs::read(&png_path).unwrap_or_else(|e| panic!("read {}: {e}", png_path.display()));
     assert!(crate::png::is_png(&bytes));
     let html = checked_in("report.html");
     assert_eq!(

@@ -209,7 +209,10 @@ fn no_identifier_is_broken_at_80_columns() {
             }
         }
         for n in &names {
-            assert!(text.contains(n.as_str()), "{n:?} is not whole at {width}:\n{text}");
+            assert!(
+                text.contains(n.as_str()),
+                "{n:?} is not whole at {width}:\n{text}"
+            );
         }
     }
 }
@@ -243,6 +246,9 @@ fn summary_line_and_colour() {
     o2.baselined = o.findings.clone();
     assert_eq!(
         summary(&o2, 0),
-        format!("0 errors, 0 warnings, {} baselined; exit 0", o.findings.len())
+        format!(
+            "0 errors, 0 warnings, {} baselined; exit 0",
+            o.findings.len()
+        )
     );
 }
