@@ -193,11 +193,19 @@ pub fn fixes(model: &Model, graph: &ServiceGraph, f: &Finding) -> Vec<Fix> {
                 .filter(|t| t.consumers.iter().any(|c| c.service == service))
                 .map(|t| t.name.as_str())
                 .collect();
+            let events = ["EVENTS".to_string()];
             vec![Fix {
-                text: "record each processed event id in the same transaction as the handler's writes (idempotent consumer), and skip events already recorded".to_string(),
+                text: format!(
+                    "record each processed event id in the same transaction as the handler's writes (idempotent consumer), and skip events already recorded{}",
+                    if topics.is_empty() {
+                        ""
+                    } else {
+                        "; EVENTS: the event types the handler applies"
+                    }
+                ),
                 commands: topics
                     .iter()
-                    .map(|t| scaffold_consumer(service, t, &[], None))
+                    .map(|t| scaffold_consumer(service, t, &events, None))
                     .collect(),
             }]
         }
