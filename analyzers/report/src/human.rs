@@ -67,7 +67,12 @@ pub fn render(
     let mut out = String::new();
     for f in &outcome.findings {
         let diag = finding(model, graph.as_ref(), &ownership, f, sources, width);
-        emit(&mut out, &diag, opts.color);
+        let text = emit(&diag, opts.color);
+        // codespan calls an informational diagnostic a note; nova says info.
+        match f.severity {
+            Severity::Info => out.push_str(&text.replacen("note[", "info[", 1)),
+            _ => out.push_str(&text),
+        }
     }
     accepted(&mut out, outcome, width);
     diagnostics(&mut out, &model.diagnostics, width);
@@ -327,7 +332,7 @@ fn context_notes(model: &Model, ownership: &Ownership, f: &Finding) -> Vec<Strin
     out
 }
 
-fn emit(out: &mut String, r: &Rendered, color: bool) {
+fn emit(r: &Rendered, color: bool) -> String {
     let config = term::Config::default();
     let text = if color {
         let mut w = termcolor::Ansi::new(Vec::new());
@@ -339,7 +344,7 @@ fn emit(out: &mut String, r: &Rendered, color: bool) {
         term::emit_into_string(&config, &r.views, &r.diagnostic)
             .unwrap_or_else(|_| plain_header(&r.diagnostic))
     };
-    out.push_str(&text);
+    text
 }
 
 /// Fallback when codespan cannot render (never expected: views are built

@@ -163,7 +163,7 @@ pub fn scan(root: &Path, config: &Config, options: &ScanOptions<'_>) -> Result<M
     };
     let read_file = |rel: &str| -> Option<String> { std::fs::read_to_string(root.join(rel)).ok() };
     let functions = catalog::stored_functions(&parsed.migrations);
-    let (sql, linked) = rayon::join(
+    let (sql, (linked, code)) = rayon::join(
         || {
             sql_pass::sql_pass_with_offline(
                 &crates,
@@ -173,7 +173,19 @@ pub fn scan(root: &Path, config: &Config, options: &ScanOptions<'_>) -> Result<M
                 &functions,
             )
         },
-        || nova_link::link_sites(&link_input),
+        || {
+            rayon::join(
+                || nova_link::link_sites(&link_input),
+                || {
+                    code::service_code(
+                        &discovery,
+                        &built.service_of,
+                        &built.services,
+                        &parsed.manifests,
+                    )
+                },
+            )
+        },
     );
     stats.sql_statements = sql.statements;
     let mut accesses = sql.accesses;
@@ -206,12 +218,7 @@ pub fn scan(root: &Path, config: &Config, options: &ScanOptions<'_>) -> Result<M
     };
     model.diagnostics.extend(link.diagnostics);
 
-    model.code = code::service_code(
-        &discovery,
-        &built.service_of,
-        &built.services,
-        &parsed.manifests,
-    );
+    model.code = code;
     model.services = built.services;
     model.libraries = built.libraries;
     model.accesses = accesses;
