@@ -334,7 +334,7 @@ fn context_notes(model: &Model, ownership: &Ownership, f: &Finding) -> Vec<Strin
 
 fn emit(r: &Rendered, color: bool) -> String {
     let config = term::Config::default();
-    let text = if color {
+    if color {
         let mut w = termcolor::Ansi::new(Vec::new());
         match term::emit_to_write_style(&mut w, &config, &r.views, &r.diagnostic) {
             Ok(()) => String::from_utf8_lossy(&w.into_inner()).into_owned(),
@@ -343,8 +343,7 @@ fn emit(r: &Rendered, color: bool) -> String {
     } else {
         term::emit_into_string(&config, &r.views, &r.diagnostic)
             .unwrap_or_else(|_| plain_header(&r.diagnostic))
-    };
-    text
+    }
 }
 
 /// Fallback when codespan cannot render (never expected: views are built

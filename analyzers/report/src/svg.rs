@@ -1,6 +1,12 @@
-//! The dependency graph as SVG, laid out in-process with `layout-rs` (a
-//! Sugiyama-style layered layout; no Graphviz needed). Used by
-//! `nova graph --format svg` and inlined in the HTML report.
+//! The dependency graph as SVG, laid out in-process (no Graphviz needed).
+//! Used by `nova graph --format svg` and inlined in the HTML report.
+//!
+//! Small graphs (up to [`LAYOUT_RS_MAX_NODES`] nodes and
+//! [`LAYOUT_RS_MAX_EDGES`] edges) are laid out by `layout-rs`, which routes
+//! edges around nodes; larger ones by [`layered`], our own layered layout:
+//! `layout-rs` took 16 s for 80 services with 154 calls and 110 s for 150
+//! with 295 (release build, this 2-core machine), and panics on some
+//! graphs (a panic falls back to [`layered`] too).
 //!
 //! Services are boxes (gateways with a thicker border, external services
 //! dashed), infrastructure and topics are ellipses. Synchronous edges are
@@ -31,6 +37,13 @@ const CHAIN_COLOR: &str = "#ff7f0e";
 const FONT_SIZE: usize = 14;
 const MARGIN: f64 = 20.0;
 
+/// Largest graph handed to `layout-rs` (see the module docs).
+pub const LAYOUT_RS_MAX_NODES: usize = 40;
+/// Largest number of drawn edges handed to `layout-rs`.
+pub const LAYOUT_RS_MAX_EDGES: usize = 80;
+
+mod layered;
+
 /// One edge to draw.
 struct Link {
     from: usize,
@@ -40,16 +53,59 @@ struct Link {
 }
 
 /// A shape the layout placed.
-struct Placed {
+pub(crate) struct Placed {
     center: Point,
     size: Point,
+}
+
+/// One cubic Bézier piece of an edge.
+#[derive(Clone, Copy)]
+pub(crate) struct Segment {
+    from: Point,
+    c1: Point,
+    c2: Point,
+    to: Point,
+}
+
+/// Where everything goes: nodes by index, edges by index.
+#[derive(Default)]
+pub(crate) struct Layout {
+    nodes: BTreeMap<usize, Placed>,
+    edges: BTreeMap<usize, Vec<Segment>>,
 }
 
 /// Collects where `layout-rs` puts nodes and edges.
 #[derive(Default)]
 struct Recorder {
-    nodes: BTreeMap<usize, Placed>,
-    edges: BTreeMap<usize, Vec<(Point, Point)>>,
+    layout: Layout,
+}
+
+/// `layout-rs`'s path (`M a C b, c, d S e, f …`) as Bézier segments.
+fn segments(path: &[(Point, Point)]) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::new();
+    if path.len() < 2 {
+        return out;
+    }
+    out.push(Segment {
+        from: path[0].0,
+        c1: path[0].1,
+        c2: path[1].0,
+        to: path[1].1,
+    });
+    for p in &path[2..] {
+        let Some(prev) = out.last().copied() else {
+            break;
+        };
+        // `S`: the first control point mirrors the previous second one.
+        let c1 = Point::new(2.0 * prev.to.x - prev.c2.x, 2.0 * prev.to.y - prev.c2.y);
+        out.push(Segment {
+            from: prev.to,
+            c1,
+            c2: p.0,
+            to: p.1,
+        });
+    }
+    out
 }
 
 fn index(props: &Option<String>, prefix: char) -> Option<usize> {
@@ -67,13 +123,13 @@ impl RenderBackend for Recorder {
     ) {
         if let Some(i) = index(&properties, 'n') {
             let center = Point::new(xy.x + size.x / 2.0, xy.y + size.y / 2.0);
-            self.nodes.insert(i, Placed { center, size });
+            self.layout.nodes.insert(i, Placed { center, size });
         }
     }
     fn draw_line(&mut self, _: Point, _: Point, _: &StyleAttr, _: Option<String>) {}
     fn draw_circle(&mut self, xy: Point, size: Point, _: &StyleAttr, properties: Option<String>) {
         if let Some(i) = index(&properties, 'n') {
-            self.nodes.insert(i, Placed { center: xy, size });
+            self.layout.nodes.insert(i, Placed { center: xy, size });
         }
     }
     fn draw_text(&mut self, _: Point, _: &str, _: &StyleAttr) {}
@@ -87,7 +143,7 @@ impl RenderBackend for Recorder {
         _text: &str,
     ) {
         if let Some(i) = index(&properties, 'e') {
-            self.edges.insert(i, path.to_vec());
+            self.layout.edges.insert(i, segments(path));
         }
     }
     fn create_clip(&mut self, _: Point, _: Point, _: usize) -> ClipHandle {
@@ -193,83 +249,74 @@ pub fn svg(graph: &ServiceGraph) -> String {
     write_svg(graph, &links, &placed)
 }
 
-/// Lay the graph out; on a layout failure, fall back to rows by layer.
-fn place(graph: &ServiceGraph, links: &[Link]) -> Recorder {
-    let run = || {
-        let mut vg = VisualGraph::new(Orientation::TopToBottom);
-        let mut handles = Vec::new();
-        for (i, n) in graph.nodes().iter().enumerate() {
-            let shape = match n.kind {
-                NodeKind::Infrastructure | NodeKind::Topic => ShapeKind::new_circle(&n.name),
-                _ => ShapeKind::new_box(&n.name),
-            };
-            let size = pad_shape_scalar(get_size_for_str(&n.name, FONT_SIZE), 16.0);
-            let size = match n.kind {
-                NodeKind::Infrastructure | NodeKind::Topic => Point::new(size.x + 10.0, size.y),
-                _ => size,
-            };
-            let look = StyleAttr::new(Color::fast("black"), 1, None, 0, FONT_SIZE);
-            let el = Element::create_with_properties(
-                shape,
-                look,
-                Orientation::LeftToRight,
-                size,
-                format!("n{i}"),
-            );
-            handles.push(vg.add_node(el));
-        }
-        for (i, l) in links.iter().enumerate() {
-            let mut arrow = Arrow::new(
-                LineEndKind::None,
-                LineEndKind::Arrow,
-                LineStyleKind::Normal,
-                "",
-                &StyleAttr::simple(),
-                &None,
-                &None,
-            );
-            arrow.properties = Some(format!("e{i}"));
-            vg.add_edge(arrow, handles[l.from], handles[l.to]);
-        }
-        let mut rec = Recorder::default();
-        vg.do_it(false, false, false, &mut rec);
-        rec
-    };
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
-        Ok(rec) if rec.nodes.len() == graph.nodes().len() => rec,
-        _ => rows(graph, links),
+/// A node's box: its name in the font, padded (ellipses a bit wider).
+fn node_size(n: &nova_graph::Node) -> Point {
+    let size = pad_shape_scalar(get_size_for_str(&n.name, FONT_SIZE), 16.0);
+    match n.kind {
+        NodeKind::Infrastructure | NodeKind::Topic => Point::new(size.x + 10.0, size.y),
+        _ => size,
     }
 }
 
-/// The fallback layout: one row per layer (top layer first), topics last,
-/// straight edges.
-fn rows(graph: &ServiceGraph, links: &[Link]) -> Recorder {
-    let mut rec = Recorder::default();
-    let mut by_row: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
-    for (i, n) in graph.nodes().iter().enumerate() {
-        let row = n.layer.map_or(i64::MAX, |l| -i64::from(l));
-        by_row.entry(row).or_default().push(i);
-    }
-    for (r, members) in by_row.values().enumerate() {
-        let mut x = MARGIN;
-        for &i in members {
-            let name = &graph.nodes()[i].name;
-            let size = pad_shape_scalar(get_size_for_str(name, FONT_SIZE), 16.0);
-            let center = Point::new(x + size.x / 2.0, MARGIN + 30.0 + 100.0 * r as f64);
-            rec.nodes.insert(i, Placed { center, size });
-            x += size.x + 30.0;
+/// Lay the graph out: `layout-rs` when small enough and it succeeds, else
+/// the layered layout.
+fn place(graph: &ServiceGraph, links: &[Link]) -> Layout {
+    let nodes = graph.nodes();
+    let sizes: Vec<Point> = nodes.iter().map(node_size).collect();
+    if nodes.len() <= LAYOUT_RS_MAX_NODES && links.len() <= LAYOUT_RS_MAX_EDGES {
+        let run = || {
+            let mut vg = VisualGraph::new(Orientation::TopToBottom);
+            let mut handles = Vec::new();
+            for (i, n) in nodes.iter().enumerate() {
+                let shape = match n.kind {
+                    NodeKind::Infrastructure | NodeKind::Topic => ShapeKind::new_circle(&n.name),
+                    _ => ShapeKind::new_box(&n.name),
+                };
+                let look = StyleAttr::new(Color::fast("black"), 1, None, 0, FONT_SIZE);
+                let el = Element::create_with_properties(
+                    shape,
+                    look,
+                    Orientation::LeftToRight,
+                    sizes[i],
+                    format!("n{i}"),
+                );
+                handles.push(vg.add_node(el));
+            }
+            for (i, l) in links.iter().enumerate() {
+                let mut arrow = Arrow::new(
+                    LineEndKind::None,
+                    LineEndKind::Arrow,
+                    LineStyleKind::Normal,
+                    "",
+                    &StyleAttr::simple(),
+                    &None,
+                    &None,
+                );
+                arrow.properties = Some(format!("e{i}"));
+                vg.add_edge(arrow, handles[l.from], handles[l.to]);
+            }
+            let mut rec = Recorder::default();
+            vg.do_it(false, false, false, &mut rec);
+            rec.layout
+        };
+        // layout-rs asserts on some inputs: keep its panic message off the
+        // terminal and use the layered layout instead.
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run));
+        std::panic::set_hook(hook);
+        if let Ok(l) = result
+            && l.nodes.len() == nodes.len()
+            && l.edges.len() == links.len()
+        {
+            return l;
         }
     }
-    for (i, l) in links.iter().enumerate() {
-        if let (Some(a), Some(b)) = (rec.nodes.get(&l.from), rec.nodes.get(&l.to)) {
-            let (a, b) = (a.center, b.center);
-            rec.edges.insert(i, vec![(a, a), (b, b)]);
-        }
-    }
-    rec
+    let edges: Vec<(usize, usize)> = links.iter().map(|l| (l.from, l.to)).collect();
+    layered::layout(&sizes, &edges)
 }
 
-fn write_svg(graph: &ServiceGraph, links: &[Link], rec: &Recorder) -> String {
+fn write_svg(graph: &ServiceGraph, links: &[Link], rec: &Layout) -> String {
     let (mut min, mut max) = (
         Point::new(f64::MAX, f64::MAX),
         Point::new(f64::MIN, f64::MIN),
@@ -289,9 +336,10 @@ fn write_svg(graph: &ServiceGraph, links: &[Link], rec: &Recorder) -> String {
         ));
     }
     for path in rec.edges.values() {
-        for (a, b) in path {
-            grow(*a);
-            grow(*b);
+        for s in path {
+            for p in [s.from, s.c1, s.c2, s.to] {
+                grow(p);
+            }
         }
     }
     if rec.nodes.is_empty() {
@@ -319,19 +367,13 @@ fn write_svg(graph: &ServiceGraph, links: &[Link], rec: &Recorder) -> String {
     );
     let nodes = graph.nodes();
     for (i, l) in links.iter().enumerate() {
-        let Some(path) = rec.edges.get(&i).filter(|p| p.len() >= 2) else {
+        let Some(path) = rec.edges.get(&i).filter(|p| !p.is_empty()) else {
             continue;
         };
         let p = |pt: Point| format!("{} {}", fmt(pt.x + ox), fmt(pt.y + oy));
-        let mut d = format!(
-            "M {} C {}, {}, {}",
-            p(path[0].0),
-            p(path[0].1),
-            p(path[1].0),
-            p(path[1].1)
-        );
-        for pt in path.iter().skip(2) {
-            d.push_str(&format!(" S {}, {}", p(pt.0), p(pt.1)));
+        let mut d = format!("M {}", p(path[0].from));
+        for s in path {
+            d.push_str(&format!(" C {}, {}, {}", p(s.c1), p(s.c2), p(s.to)));
         }
         let _ = writeln!(
             out,
@@ -450,4 +492,126 @@ mod tests {
     }
 
     use nova_model::Model;
+}
+
+#[cfg(test)]
+mod large {
+    use super::*;
+    use nova_graph::GraphOptions;
+    use nova_model::{Edge, Location, Model, Service, ServiceKind, Topic, TopicEndpoint, TopicVia};
+
+    /// A messy graph: `n` services, 2n random calls (cycles included), n/3
+    /// topics.
+    pub(super) fn messy(n: usize) -> Model {
+        let mut m = Model::new("x");
+        for i in 0..n {
+            m.services.push(Service {
+                name: format!("svc-{i:03}"),
+                package: None,
+                dir: String::new(),
+                aliases: vec![],
+                kind: ServiceKind::Service,
+                dialect: Default::default(),
+                libraries: vec![],
+            });
+        }
+        let mut seed = 7u64;
+        let mut rnd = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        for _ in 0..n * 2 {
+            let (a, b) = (rnd() % n, rnd() % n);
+            m.edges.push(Edge {
+                from: format!("svc-{a:03}"),
+                to: format!("svc-{b:03}"),
+                kind: EdgeKind::Grpc,
+                via: vec!["Get".into()],
+                evidence: vec![],
+            });
+        }
+        m.edges
+            .sort_by(|a, b| (&a.from, &a.to).cmp(&(&b.from, &b.to)));
+        m.edges.dedup_by(|a, b| a.from == b.from && a.to == b.to);
+        for t in 0..n / 3 {
+            let ep = |s: usize| TopicEndpoint {
+                service: format!("svc-{s:03}"),
+                via: TopicVia::Direct,
+                location: Location::new("a.rs", 1, 0),
+            };
+            m.topics.push(Topic {
+                name: format!("topic-{t}"),
+                producers: vec![ep(rnd() % n)],
+                consumers: vec![ep(rnd() % n), ep(rnd() % n)],
+            });
+        }
+        m
+    }
+
+    /// Node boxes (x, y, width, height) from the SVG.
+    fn boxes(svg: &str) -> Vec<(f64, f64, f64, f64)> {
+        svg.lines()
+            .filter(|l| l.contains("<rect x=\""))
+            .filter_map(|l| {
+                let num = |key: &str| -> Option<f64> {
+                    let at = l.find(&format!(" {key}=\""))? + key.len() + 3;
+                    l[at..].split('"').next()?.parse().ok()
+                };
+                Some((num("x")?, num("y")?, num("width")?, num("height")?))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn large_messy_graphs_use_the_layered_layout() {
+        for n in [60, 200] {
+            let g = ServiceGraph::build(&messy(n), &GraphOptions::default())
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert!(g.nodes().len() > LAYOUT_RS_MAX_NODES);
+            let s = svg(&g);
+            assert!(
+                !s.contains("NaN")
+                    && !s.contains("inf ")
+                    && !s.contains("inf,")
+                    && !s.contains("inf\""),
+                "finite coordinates"
+            );
+            for node in g.nodes() {
+                assert!(
+                    s.contains(&format!("data-id=\"{}\"", node.id)),
+                    "{}",
+                    node.id
+                );
+            }
+            assert_eq!(svg(&g), s, "deterministic");
+            // No two service boxes overlap.
+            let b = boxes(&s);
+            for (i, p) in b.iter().enumerate() {
+                for q in &b[i + 1..] {
+                    let apart = p.0 + p.2 <= q.0 + 0.1
+                        || q.0 + q.2 <= p.0 + 0.1
+                        || p.1 + p.3 <= q.1 + 0.1
+                        || q.1 + q.3 <= p.1 + 0.1;
+                    assert!(apart, "{p:?} overlaps {q:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn small_graphs_use_layout_rs_and_panics_fall_back() {
+        let g = ServiceGraph::build(&messy(12), &GraphOptions::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(g.nodes().len() <= LAYOUT_RS_MAX_NODES);
+        let s = svg(&g);
+        for node in g.nodes() {
+            assert!(
+                s.contains(&format!("data-id=\"{}\"", node.id)),
+                "{}",
+                node.id
+            );
+        }
+    }
 }
