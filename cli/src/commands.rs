@@ -55,13 +55,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         } => {
             let human = matches!(format, AuditFormat::Human | AuditFormat::Table);
             let (model, config) = scan(cli, path, human)?;
-            let baseline = match baseline {
-                Some(p) => Some(
-                    nova_rules::Baseline::read(p)
-                        .map_err(|e| anyhow::anyhow!("cannot use baseline: {e}"))?,
-                ),
-                None => None,
-            };
+            let baseline = read_baseline(baseline.as_deref())?;
             let outcome = nova_rules::run(&model, &config, baseline.as_ref());
             if let Some(p) = write_baseline {
                 let mut all = outcome.findings.clone();
@@ -171,13 +165,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             output,
         } => {
             let (model, config) = scan(cli, path, true)?;
-            let baseline = match baseline {
-                Some(p) => Some(
-                    nova_rules::Baseline::read(p)
-                        .map_err(|e| anyhow::anyhow!("cannot use baseline: {e}"))?,
-                ),
-                None => None,
-            };
+            let baseline = read_baseline(baseline.as_deref())?;
             let outcome = nova_rules::run(&model, &config, baseline.as_ref());
             let sources = nova_report::source::Sources::load(
                 path,
@@ -207,6 +195,14 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The baseline at `path`, if one is given.
+fn read_baseline(path: Option<&Path>) -> Result<Option<nova_rules::Baseline>> {
+    path.map(|p| {
+        nova_rules::Baseline::read(p).map_err(|e| anyhow::anyhow!("cannot use baseline: {e}"))
+    })
+    .transpose()
 }
 
 /// Load the config and scan `path`. `human`: the output is for a person

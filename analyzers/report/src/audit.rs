@@ -11,7 +11,6 @@ use comfy_table::{Cell, Color, ColumnConstraint, ContentArrangement, Table, pres
 use nova_model::{Diagnostic, Location, Model, Severity};
 use nova_rules::{AuditOutcome, Finding, RULES, Subject};
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// Version of the JSON shape of [`json`].
@@ -165,28 +164,15 @@ fn diagnostics_summary(out: &mut String, diags: &[Diagnostic]) {
     if diags.is_empty() {
         return;
     }
-    let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
-    for d in diags {
-        *by_code.entry(d.code.id()).or_default() += 1;
-    }
-    let counts: Vec<String> = by_code.iter().map(|(c, n)| format!("{c} ×{n}")).collect();
     let _ = writeln!(
         out,
         "\nScan diagnostics ({}): {}",
         diags.len(),
-        counts.join(", ")
+        crate::diagnostic_counts(diags)
     );
     // Most serious first, then by place; every diagnostic is listed up to a
     // cap (the JSON output has them all).
-    let mut listed: Vec<&Diagnostic> = diags.iter().collect();
-    listed.sort_by(|a, b| {
-        (b.severity, &a.location, a.code, &a.message).cmp(&(
-            a.severity,
-            &b.location,
-            b.code,
-            &b.message,
-        ))
-    });
+    let listed = crate::diagnostics_in_order(diags);
     let hidden = listed.len().saturating_sub(MAX_DIAGNOSTICS);
     for d in listed.into_iter().take(MAX_DIAGNOSTICS) {
         let at = d

@@ -15,7 +15,7 @@ use nova_graph::{GraphOptions, ServiceGraph};
 use nova_model::{EdgeKind, Location, Model, Op, Severity};
 use nova_rules::ownership::Ownership;
 use nova_rules::{AuditOutcome, Finding};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt::Write;
 
 const CSS: &str = include_str!("html/report.css");
@@ -480,17 +480,15 @@ fn diagnostics(out: &mut String, model: &Model) {
         let _ = writeln!(out, "<p>None: nova read everything it found.</p></section>");
         return;
     }
-    let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
-    for x in d {
-        *by_code.entry(x.code.id()).or_default() += 1;
-    }
-    let counts: Vec<String> = by_code.iter().map(|(c, n)| format!("{c} ×{n}")).collect();
     let _ = writeln!(
         out,
         "<p>{}</p><table><thead><tr><th>code</th><th>severity</th><th>where</th><th>message</th></tr></thead><tbody>",
-        esc(&counts.join(", "))
+        esc(&crate::diagnostic_counts(d))
     );
-    for x in d.iter().take(MAX_DIAGNOSTICS) {
+    for x in crate::diagnostics_in_order(d)
+        .into_iter()
+        .take(MAX_DIAGNOSTICS)
+    {
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td>{}</td><td class=\"where\">{}</td><td>{}</td></tr>",

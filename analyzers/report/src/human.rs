@@ -450,27 +450,18 @@ fn diagnostics(out: &mut String, diags: &[ScanDiagnostic], width: usize) {
     if diags.is_empty() {
         return;
     }
-    let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
-    for d in diags {
-        *by_code.entry(d.code.id()).or_default() += 1;
-    }
-    let counts: Vec<String> = by_code.iter().map(|(c, n)| format!("{c} ×{n}")).collect();
     push_wrapped(
         out,
-        &format!("scan diagnostics ({}): {}", diags.len(), counts.join(", ")),
+        &format!(
+            "scan diagnostics ({}): {}",
+            diags.len(),
+            crate::diagnostic_counts(diags)
+        ),
         width,
         "",
         "  ",
     );
-    let mut listed: Vec<&ScanDiagnostic> = diags.iter().collect();
-    listed.sort_by(|a, b| {
-        (b.severity, &a.location, a.code, &a.message).cmp(&(
-            a.severity,
-            &b.location,
-            b.code,
-            &b.message,
-        ))
-    });
+    let listed = crate::diagnostics_in_order(diags);
     let hidden = listed.len().saturating_sub(MAX_DIAGNOSTICS);
     for d in listed.into_iter().take(MAX_DIAGNOSTICS) {
         let at = d

@@ -43,6 +43,35 @@ pub(crate) fn csv_field(value: &str) -> String {
     }
 }
 
+/// `N004 ×2, N005 ×1`: scan diagnostics counted by code.
+pub(crate) fn diagnostic_counts(diags: &[nova_model::Diagnostic]) -> String {
+    let mut by_code: std::collections::BTreeMap<&str, usize> = Default::default();
+    for d in diags {
+        *by_code.entry(d.code.id()).or_default() += 1;
+    }
+    by_code
+        .iter()
+        .map(|(c, n)| format!("{c} ×{n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Scan diagnostics most serious first, then by place, code and message.
+pub(crate) fn diagnostics_in_order(
+    diags: &[nova_model::Diagnostic],
+) -> Vec<&nova_model::Diagnostic> {
+    let mut listed: Vec<&nova_model::Diagnostic> = diags.iter().collect();
+    listed.sort_by(|a, b| {
+        (b.severity, &a.location, a.code, &a.message).cmp(&(
+            a.severity,
+            &b.location,
+            b.code,
+            &b.message,
+        ))
+    });
+    listed
+}
+
 /// Escape `|` for a Markdown table cell.
 pub(crate) fn md_cell(value: &str) -> String {
     value.replace('|', "\\|").replace('\n', " ")

@@ -25,7 +25,7 @@ use layout::core::geometry::{Point, get_size_for_str, pad_shape_scalar};
 use layout::core::style::{LineStyleKind, StyleAttr};
 use layout::std_shapes::shapes::{Arrow, Element, LineEndKind, ShapeKind};
 use layout::topo::layout::VisualGraph;
-use nova_graph::{GraphEdge, LinkDirection, NodeKind, ServiceGraph};
+use nova_graph::{LinkDirection, NodeKind, ServiceGraph};
 use nova_model::EdgeKind;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -176,14 +176,6 @@ fn chain_pairs(graph: &ServiceGraph) -> BTreeSet<(String, String)> {
         .collect()
 }
 
-fn in_cycle(graph: &ServiceGraph, e: &GraphEdge) -> bool {
-    e.is_sync_between_services()
-        && graph
-            .sync_cycles()
-            .iter()
-            .any(|c| c.contains(&e.from) && c.contains(&e.to))
-}
-
 /// The graph as a standalone SVG document.
 pub fn svg(graph: &ServiceGraph) -> String {
     let nodes = graph.nodes();
@@ -204,7 +196,7 @@ pub fn svg(graph: &ServiceGraph) -> String {
             continue;
         };
         let mut class = format!("edge sync {}", e.kind);
-        if in_cycle(graph, e) {
+        if crate::graph::in_cycle_edge(graph, e) {
             class.push_str(" cycle");
         }
         if e.is_sync_between_services() && chain.contains(&(e.from.clone(), e.to.clone())) {

@@ -22,31 +22,6 @@ use std::time::{Duration, Instant};
 
 const TIMEOUT: Duration = Duration::from_secs(60);
 
-/// The example's tables (examples/coupled-monorepo/EXPECTED.md).
-const TABLES: [&str; 12] = [
-    "comments",
-    "conversations",
-    "follows",
-    "likes",
-    "messages",
-    "outbox_events",
-    "posts",
-    "search_documents",
-    "sessions",
-    "upload_sessions",
-    "users",
-    "videos",
-];
-const SERVICES: [&str; 7] = [
-    "content-service",
-    "feed-service",
-    "identity-service",
-    "media-service",
-    "messaging-service",
-    "realtime-chat-service",
-    "search-service",
-];
-
 fn chromium() -> PathBuf {
     if let Some(p) = std::env::var_os("NOVA_CHROMIUM") {
         return PathBuf::from(p);
@@ -287,17 +262,17 @@ fn html_report_in_headless_chromium() {
     // The matrix: one row per table, all visible.
     let rows =
         b.eval("[...document.querySelectorAll('#matrix tbody tr')].map(r => r.dataset.table)");
-    assert_eq!(strings(&rows), TABLES.to_vec());
+    assert_eq!(strings(&rows), EXAMPLE_TABLES.to_vec());
     let visible =
         "[...document.querySelectorAll('#matrix tbody tr:not(.hidden)')].map(r => r.dataset.table)";
-    assert_eq!(strings(&b.eval(visible)).len(), TABLES.len());
+    assert_eq!(strings(&b.eval(visible)).len(), EXAMPLE_TABLES.len());
     let multi =
         b.eval("[...document.querySelectorAll('#matrix tr.multi')].map(r => r.dataset.table)");
     assert_eq!(strings(&multi), vec!["users"]);
 
     // The graph holds every service node.
     let nodes = b.eval("[...document.querySelectorAll('#graph-box svg g.node[data-kind=service]')].map(n => n.dataset.name).sort()");
-    assert_eq!(strings(&nodes), SERVICES.to_vec());
+    assert_eq!(strings(&nodes), EXAMPLE_SERVICES.to_vec());
 
     // Filtering by a service hides the other services and their tables.
     b.eval("(() => { const s = document.getElementById('service-filter'); s.value = 'feed-service'; s.dispatchEvent(new Event('change')); })()");

@@ -421,15 +421,7 @@ fn example_graph_other_formats() {
         svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"),
         "{svg}"
     );
-    for s in [
-        "content-service",
-        "feed-service",
-        "identity-service",
-        "media-service",
-        "messaging-service",
-        "realtime-chat-service",
-        "search-service",
-    ] {
+    for s in EXAMPLE_SERVICES {
         assert!(
             svg.contains(&format!("data-id=\"service:{s}\"")),
             "{s} is a node"
