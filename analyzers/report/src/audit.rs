@@ -130,12 +130,7 @@ pub fn table(model: &Model, outcome: &AuditOutcome, color: bool) -> String {
             outcome.unused_allows.len()
         );
         for e in &outcome.unused_allows {
-            let at = if e.span.line > 0 {
-                format!("{}:{}: ", e.span.file, e.span.line)
-            } else {
-                String::new()
-            };
-            let _ = writeln!(out, "  {at}rule {} ({})", e.rule, e.reason);
+            let _ = writeln!(out, "  {}", crate::unused_allow_text(e));
         }
     }
     if !outcome.baselined.is_empty() {

@@ -394,18 +394,7 @@ fn accepted(out: &mut String, outcome: &AuditOutcome, width: usize) {
             outcome.unused_allows.len()
         );
         for e in &outcome.unused_allows {
-            let at = if e.span.line > 0 {
-                format!("{}:{}: ", e.span.file, e.span.line)
-            } else {
-                String::new()
-            };
-            push_wrapped(
-                out,
-                &format!("{at}rule {} ({})", e.rule, e.reason),
-                width,
-                "  ",
-                "    ",
-            );
+            push_wrapped(out, &crate::unused_allow_text(e), width, "  ", "    ");
         }
         out.push('\n');
     }

@@ -72,6 +72,17 @@ pub(crate) fn diagnostics_in_order(
     listed
 }
 
+/// `nova.toml:12: rule sync-call (reason)`: an `[[allow]]` entry that
+/// matched nothing.
+pub(crate) fn unused_allow_text(e: &nova_config::AllowEntry) -> String {
+    let at = if e.span.line > 0 {
+        format!("{}:{}: ", e.span.file, e.span.line)
+    } else {
+        String::new()
+    };
+    format!("{at}rule {} ({})", e.rule, e.reason)
+}
+
 /// Escape `|` for a Markdown table cell.
 pub(crate) fn md_cell(value: &str) -> String {
     value.replace('|', "\\|").replace('\n', " ")

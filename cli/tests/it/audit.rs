@@ -436,3 +436,18 @@ fn table_format_is_kept() {
     assert!(out.contains("│ multi-writer"), "{out}");
     assert!(out.contains("Hints:"), "{out}");
 }
+
+#[test]
+fn colour_follows_the_flag() {
+    let p = ex();
+    let coloured = stdout(&run_expect(&["audit", p.as_str(), "--color", "always"], 1));
+    assert!(
+        coloured.contains('\u{1b}'),
+        "ANSI colours with --color always"
+    );
+    // `nova()` sets NO_COLOR; auto on a pipe is plain anyway.
+    let plain = stdout(&run_expect(&["audit", p.as_str()], 1));
+    assert!(!plain.contains('\u{1b}'));
+    let never = stdout(&run_expect(&["audit", p.as_str(), "--color", "never"], 1));
+    assert_eq!(never, plain);
+}
