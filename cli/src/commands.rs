@@ -3,9 +3,9 @@
 use crate::progress::Bar;
 use crate::{
     AuditFormat, Cli, ColorChoice, Command, FailOn, GraphFormat, InventoryFormat, MatrixFormat,
-    ScanFormat, config_errors, output,
+    ScanFormat, config_errors, output, summary,
 };
-use anyhow::Result;
+use anyhow::{Context, Result};
 use nova_config::Config;
 use nova_model::{Model, Severity};
 use std::io::IsTerminal;
@@ -31,8 +31,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             format,
             output,
         } => {
-            let human = *format == ScanFormat::Text;
-            let (model, _) = scan(cli, path, human)?;
+            let (model, _) = scan(cli, path)?;
             let text = match format {
                 ScanFormat::Json => {
                     let mut s = model.to_json();
@@ -53,15 +52,14 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             strict_baseline,
             output,
         } => {
-            let human = matches!(format, AuditFormat::Human | AuditFormat::Table);
-            let (model, config) = scan(cli, path, human)?;
+            let (model, config) = scan(cli, path)?;
             let baseline = read_baseline(baseline.as_deref())?;
             let outcome = nova_rules::run(&model, &config, baseline.as_ref());
             if let Some(p) = write_baseline {
                 let mut all = outcome.findings.clone();
                 all.extend(outcome.baselined.iter().cloned());
                 let b = nova_rules::Baseline::from_findings(&all);
-                output::write_atomic(p, b.to_json().as_bytes())?;
+                output::write_file(p, b.to_json().as_bytes())?;
                 if !cli.quiet {
                     eprintln!(
                         "wrote baseline with {} entries to {}",
@@ -117,11 +115,11 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             format,
             output,
         } => {
-            let (model, _) = scan(cli, path, *format == MatrixFormat::Markdown)?;
+            let (model, _) = scan(cli, path)?;
             let text = match format {
                 MatrixFormat::Markdown => nova_report::matrix::markdown(&model),
                 MatrixFormat::Csv => nova_report::matrix::csv(&model),
-                MatrixFormat::Json => nova_report::matrix::json(&model),
+                MatrixFormat::Json => with_diagnostics(nova_report::matrix::json(&model), &model)?,
             };
             output::emit(&text, output.as_deref())?;
             Ok(ExitCode::SUCCESS)
@@ -133,7 +131,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             service,
             output,
         } => {
-            let (model, _) = scan(cli, path, false)?;
+            let (model, _) = scan(cli, path)?;
             let opts = nova_graph::GraphOptions {
                 sync_only: *sync_only,
                 focus: service.clone(),
@@ -147,7 +145,10 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
                     output::emit(&nova_report::graph::mermaid(&graph), output.as_deref())?
                 }
                 GraphFormat::Json => output::emit(
-                    &nova_report::graph::json(&graph, nova_graph::DEFAULT_HOP_AVAILABILITY),
+                    &with_diagnostics(
+                        nova_report::graph::json(&graph, nova_graph::DEFAULT_HOP_AVAILABILITY),
+                        &model,
+                    )?,
                     output.as_deref(),
                 )?,
                 GraphFormat::Csv => {
@@ -164,7 +165,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             baseline,
             output,
         } => {
-            let (model, config) = scan(cli, path, true)?;
+            let (model, config) = scan(cli, path)?;
             let baseline = read_baseline(baseline.as_deref())?;
             let outcome = nova_rules::run(&model, &config, baseline.as_ref());
             let sources = nova_report::source::Sources::load(
@@ -180,16 +181,18 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             format,
             output,
         } => {
-            let (model, _) = scan(cli, path, *format == InventoryFormat::Markdown)?;
+            let (model, _) = scan(cli, path)?;
             let text = match format {
                 InventoryFormat::Markdown => nova_report::inventory::markdown(&model),
-                InventoryFormat::Json => nova_report::inventory::json(&model),
+                InventoryFormat::Json => {
+                    with_diagnostics(nova_report::inventory::json(&model), &model)?
+                }
             };
             output::emit(&text, output.as_deref())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Plan { path, output } => {
-            let (model, config) = scan(cli, path, true)?;
+            let (model, config) = scan(cli, path)?;
             let text = nova_report::plan::markdown(&model, &config);
             output::emit(&text, output.as_deref())?;
             Ok(ExitCode::SUCCESS)
@@ -205,12 +208,13 @@ fn read_baseline(path: Option<&Path>) -> Result<Option<nova_rules::Baseline>> {
     .transpose()
 }
 
-/// Load the config and scan `path`. `human`: the output is for a person
-/// (progress bar allowed).
-fn scan(cli: &Cli, path: &Path, human: bool) -> Result<(Model, Config)> {
+/// Load the config and scan `path` (with a progress bar on a terminal when
+/// the scan is slow); the summary of its diagnostics is printed when the
+/// command ends (`summary`).
+fn scan(cli: &Cli, path: &Path) -> Result<(Model, Config)> {
     let stderr_color = color_enabled(cli.color, std::io::stderr().is_terminal());
     let config = config_errors::load(cli.config.as_deref(), path, stderr_color)?;
-    let bar = Bar::new(human && !cli.quiet);
+    let bar = Bar::new(!cli.quiet);
     let progress = |p| bar.update(p);
     let options = nova_scan::ScanOptions {
         progress: Some(&progress),
@@ -219,7 +223,24 @@ fn scan(cli: &Cli, path: &Path, human: bool) -> Result<(Model, Config)> {
     let result = nova_scan::scan(path, &config, &options);
     bar.finish();
     let model = result?;
+    summary::remember(&model.diagnostics, cli.quiet);
     Ok((model, config))
+}
+
+/// A report's JSON object with the scan's diagnostics added under
+/// `diagnostics`, so no JSON output hides what the scan could not read.
+fn with_diagnostics(report: String, model: &Model) -> Result<String> {
+    let mut v: serde_json::Value =
+        serde_json::from_str(&report).context("internal error: a report is not JSON")?;
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert(
+            "diagnostics".to_string(),
+            serde_json::to_value(&model.diagnostics)?,
+        );
+    }
+    let mut s = serde_json::to_string_pretty(&v)?;
+    s.push('\n');
+    Ok(s)
 }
 
 /// `nova scan --format text`: a short human summary of the model.

@@ -1,55 +1,65 @@
-//! The progress bar: on stderr, only for a human on a terminal, and only
-//! once the scan is slow (past ~300 ms) or big (more than 200 files).
+//! The progress bar: on stderr, only on a terminal, never with `-q`, and
+//! only once the scan has run for [`SHOW_AFTER`] (a quick scan leaves the
+//! terminal untouched). A timer shows it, so a long walk of the tree or a
+//! long linking phase, which report no per-file progress, shows it too;
+//! its spinner then keeps turning.
+//!
+//! `NOVA_PROGRESS_AFTER_MS` overrides the delay (the tests use 0).
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use nova_scan::{Phase, Progress};
 use std::io::IsTerminal;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::Duration;
 
-/// Files above which the bar shows at once.
-const MANY_FILES: u64 = 200;
-/// Time after which the bar shows anyway.
-const SLOW: Duration = Duration::from_millis(300);
+/// How long a scan runs before the bar shows.
+const SHOW_AFTER: Duration = Duration::from_millis(500);
 
 /// A progress bar that may stay invisible.
 pub struct Bar {
     bar: ProgressBar,
-    started: Instant,
-    shown: AtomicBool,
-    enabled: bool,
+    /// Dropped to stop the timer early.
+    stop: Option<mpsc::Sender<()>>,
+    timer: Option<JoinHandle<()>>,
 }
 
 impl Bar {
-    /// `wanted`: the output is for a human and `-q` was not given.
+    /// `wanted`: `-q` was not given. The bar also needs stderr to be a
+    /// terminal.
     pub fn new(wanted: bool) -> Bar {
-        let enabled = wanted && std::io::stderr().is_terminal();
         let bar = ProgressBar::hidden();
         if let Ok(style) =
             ProgressStyle::with_template("{spinner} {msg:>8} [{bar:30}] {pos}/{len} files")
         {
             bar.set_style(style.progress_chars("=> "));
         }
-        Bar {
+        bar.set_message("walking");
+        let mut this = Bar {
             bar,
-            started: Instant::now(),
-            shown: AtomicBool::new(false),
-            enabled,
+            stop: None,
+            timer: None,
+        };
+        if wanted && std::io::stderr().is_terminal() {
+            let (stop, stopped) = mpsc::channel::<()>();
+            let bar = this.bar.clone();
+            let after = delay();
+            this.stop = Some(stop);
+            this.timer = std::thread::Builder::new()
+                .name("nova-progress".into())
+                .spawn(move || {
+                    if let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(after) {
+                        bar.set_draw_target(ProgressDrawTarget::stderr_with_hz(10));
+                        bar.enable_steady_tick(Duration::from_millis(100));
+                    }
+                })
+                .ok();
         }
+        this
     }
 
-    /// The scan's progress callback.
+    /// The scan's progress callback (cheap while the bar is hidden).
     pub fn update(&self, p: Progress) {
-        if !self.enabled {
-            return;
-        }
-        if !self.shown.load(Ordering::Relaxed)
-            && (p.total > MANY_FILES || self.started.elapsed() > SLOW)
-            && !self.shown.swap(true, Ordering::Relaxed)
-        {
-            self.bar
-                .set_draw_target(ProgressDrawTarget::stderr_with_hz(10));
-        }
         match p.phase {
             Phase::Discover => self.bar.set_message("walking"),
             Phase::Parse => {
@@ -62,7 +72,19 @@ impl Bar {
     }
 
     /// Remove the bar before printing results.
-    pub fn finish(&self) {
+    pub fn finish(mut self) {
+        drop(self.stop.take());
+        if let Some(t) = self.timer.take() {
+            let _ = t.join();
+        }
         self.bar.finish_and_clear();
     }
+}
+
+/// [`SHOW_AFTER`], or `NOVA_PROGRESS_AFTER_MS`.
+fn delay() -> Duration {
+    std::env::var("NOVA_PROGRESS_AFTER_MS")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .map_or(SHOW_AFTER, Duration::from_millis)
 }

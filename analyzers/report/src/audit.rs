@@ -269,10 +269,9 @@ fn physical(l: &Location) -> Value {
     })
 }
 
-/// The nearest file for a finding without locations (see module docs).
-fn fallback_location(model: &Model, f: &Finding) -> Location {
-    if let Some(e) = f
-        .subject
+/// The nearest file for a subject without locations (see module docs).
+fn fallback_location(model: &Model, subject: &Subject) -> Location {
+    if let Some(e) = subject
         .table
         .as_deref()
         .and_then(|t| model.table(t))
@@ -280,7 +279,7 @@ fn fallback_location(model: &Model, f: &Finding) -> Location {
     {
         return e.location.clone();
     }
-    if let Some(s) = f.subject.service.as_deref().and_then(|s| model.service(s)) {
+    if let Some(s) = subject.service.as_deref().and_then(|s| model.service(s)) {
         let file = if s.dir.is_empty() {
             "Cargo.toml".to_string()
         } else {
@@ -291,11 +290,12 @@ fn fallback_location(model: &Model, f: &Finding) -> Location {
     Location::new("Cargo.toml", 1, 0)
 }
 
-/// Audit as SARIF 2.1.0 for GitHub code scanning. Only new (not
-/// baselined, not allowed) findings become results; every rule is listed
-/// in `tool.driver.rules` so `ruleIndex` is stable.
+/// Audit as SARIF 2.1.0 for GitHub code scanning. New (not baselined, not
+/// allowed) findings become results, and so do stale baseline entries and
+/// scan diagnostics (`sarif_scan`); every audit rule is listed in
+/// `tool.driver.rules` so their `ruleIndex` is stable.
 pub fn sarif(model: &Model, outcome: &AuditOutcome) -> String {
-    let rules: Vec<Value> = RULES
+    let mut rules: Vec<Value> = RULES
         .iter()
         .map(|r| {
             let level = match r.default_level.severity() {
@@ -314,7 +314,7 @@ pub fn sarif(model: &Model, outcome: &AuditOutcome) -> String {
             })
         })
         .collect();
-    let results: Vec<Value> = outcome
+    let mut results: Vec<Value> = outcome
         .findings
         .iter()
         .map(|f| {
@@ -331,7 +331,7 @@ pub fn sarif(model: &Model, outcome: &AuditOutcome) -> String {
             let primary = with_file
                 .first()
                 .map(|(l, _)| l.clone())
-                .unwrap_or_else(|| fallback_location(model, f));
+                .unwrap_or_else(|| fallback_location(model, &f.subject));
             let related: Vec<Value> = with_file
                 .iter()
                 .skip(1)
@@ -358,6 +358,15 @@ pub fn sarif(model: &Model, outcome: &AuditOutcome) -> String {
             r
         })
         .collect();
+    let scan = crate::sarif_scan::results(
+        model,
+        outcome,
+        rules.len(),
+        |s| fallback_location(model, s),
+        physical,
+    );
+    rules.extend(scan.rules);
+    results.extend(scan.results);
     let v = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -458,7 +467,10 @@ mod tests {
             .as_array()
             .cloned()
             .unwrap_or_default();
-        assert_eq!(rules.len(), RULES.len());
+        // The audit rules, then one rule per diagnostic code present.
+        assert_eq!(rules.len(), RULES.len() + 2);
+        assert_eq!(rules[RULES.len()]["id"], "N004");
+        assert_eq!(rules[RULES.len() + 1]["id"], "N005");
         for r in &rules {
             for k in [
                 "id",
@@ -471,7 +483,7 @@ mod tests {
             }
         }
         let results = run["results"].as_array().cloned().unwrap_or_default();
-        assert_eq!(results.len(), o.findings.len());
+        assert_eq!(results.len(), o.findings.len() + m.diagnostics.len());
         for r in &results {
             let idx = r["ruleIndex"].as_u64().unwrap_or(999) as usize;
             assert_eq!(rules[idx]["id"], r["ruleId"]);
@@ -493,12 +505,72 @@ mod tests {
             first["partialFingerprints"]["nova/v1"],
             "foreign-write|service=messaging-service|table=users|to=identity-service"
         );
-        let last = &results[results.len() - 1];
+        let last = &results[o.findings.len() - 1];
         assert_eq!(
             last["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
             "content-service/migrations/0001_posts.sql"
         );
         assert_eq!(uri_encode("a b/ü#.rs"), "a%20b/%C3%BC%23.rs");
+    }
+
+    /// A run that fails on stale entries says why; diagnostics are there.
+    #[test]
+    fn sarif_has_stale_entries_and_diagnostics() {
+        let (m, mut o) = outcome();
+        o.findings.clear();
+        o.stale = vec![nova_rules::BaselineEntry {
+            fingerprint: "multi-writer|table=posts".into(),
+            rule: "multi-writer".into(),
+            message: "table `posts` is written by 2 services".into(),
+        }];
+        let v: Value = serde_json::from_str(&sarif(&m, &o)).unwrap_or(Value::Null);
+        let run = &v["runs"][0];
+        let rules = run["tool"]["driver"]["rules"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let results = run["results"].as_array().cloned().unwrap_or_default();
+        let summary: Vec<(String, String, String)> = results
+            .iter()
+            .map(|r| {
+                let idx = r["ruleIndex"].as_u64().unwrap_or(999) as usize;
+                assert_eq!(rules[idx]["id"], r["ruleId"], "{r:#}");
+                for k in ["shortDescription", "fullDescription", "help"] {
+                    assert!(rules[idx][k]["text"].is_string(), "{k}");
+                }
+                let pl = &r["locations"][0]["physicalLocation"];
+                (
+                    r["ruleId"].as_str().unwrap_or("").to_string(),
+                    r["level"].as_str().unwrap_or("").to_string(),
+                    format!(
+                        "{}:{}",
+                        pl["artifactLocation"]["uri"].as_str().unwrap_or(""),
+                        pl["region"]["startLine"]
+                    ),
+                )
+            })
+            .collect();
+        let row = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+        assert_eq!(
+            summary,
+            vec![
+                // Placed at the migration that creates `posts`.
+                row(
+                    "stale-baseline-entry",
+                    "warning",
+                    "content-service/migrations/0001_posts.sql:1"
+                ),
+                row("N005", "warning", "content-service/src/dyn.rs:12"),
+                row("N004", "note", "feed-service/src/feed.rs:70"),
+            ]
+        );
+        assert!(
+            results[0]["message"]["text"]
+                .as_str()
+                .is_some_and(|t| t.contains("multi-writer|table=posts")),
+            "{:#}",
+            results[0]
+        );
     }
 
     #[test]
@@ -511,11 +583,14 @@ mod tests {
             ..Subject::default()
         };
         assert_eq!(
-            fallback_location(&m, &f).to_string(),
+            fallback_location(&m, &f.subject).to_string(),
             "feed-service/Cargo.toml:1"
         );
         f.subject = Subject::default();
-        assert_eq!(fallback_location(&m, &f).to_string(), "Cargo.toml:1");
+        assert_eq!(
+            fallback_location(&m, &f.subject).to_string(),
+            "Cargo.toml:1"
+        );
         let whole_file = physical(&Location::file("k8s/a b.yaml"));
         assert_eq!(whole_file["physicalLocation"]["region"]["startLine"], 1);
         assert_eq!(

@@ -21,6 +21,7 @@ pub mod human;
 pub mod inventory;
 pub mod matrix;
 pub mod plan;
+mod sarif_scan;
 pub mod source;
 pub mod svg;
 mod text;

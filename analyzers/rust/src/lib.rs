@@ -11,6 +11,7 @@
 pub mod attribution;
 pub mod graph;
 mod macros;
+mod nesting;
 pub mod offline;
 pub mod resolve;
 mod span;
@@ -110,7 +111,7 @@ impl std::error::Error for ParseError {}
 /// `examples/`; items under `#[cfg(test)]` or `#[test]` are marked as test
 /// code by the collectors themselves.
 pub fn parse_file(source: &str, in_test_file: bool) -> Result<FileFacts, ParseError> {
-    if let Some(err) = too_deep(source) {
+    if let Some(err) = nesting::too_deep(source) {
         return Err(err);
     }
     // syn and the collectors recurse on the tree: run them on a thread with
@@ -230,43 +231,9 @@ fn parse_guarded(source: &str, in_test_file: bool) -> Result<FileFacts, ParseErr
     done
 }
 
-/// Deepest bracket nesting accepted by [`parse_file`].
+/// Deepest token-tree nesting accepted by [`parse_file`] (brackets in
+/// literals and comments do not count: `nesting`).
 pub const MAX_NESTING: usize = 512;
-
-/// Reject sources whose bracket nesting exceeds [`MAX_NESTING`] (counted on
-/// raw characters, so brackets in strings count too).
-fn too_deep(source: &str) -> Option<ParseError> {
-    // Bytes, not chars: brackets and newlines are ASCII, and no byte of a
-    // multi-byte UTF-8 character is. One table lookup per byte (every file
-    // goes through here); the line is counted only for a file that fails.
-    const STEP: [i8; 256] = {
-        let mut t = [0i8; 256];
-        t[b'(' as usize] = 1;
-        t[b'[' as usize] = 1;
-        t[b'{' as usize] = 1;
-        t[b')' as usize] = -1;
-        t[b']' as usize] = -1;
-        t[b'}' as usize] = -1;
-        t
-    };
-    let mut depth = 0isize;
-    for (i, &c) in source.as_bytes().iter().enumerate() {
-        // (A closing bracket at depth 0 stays at 0.)
-        depth = (depth + STEP[c as usize] as isize).max(0);
-        if depth > MAX_NESTING as isize {
-            let line = 1 + source.as_bytes()[..i]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
-            return Some(ParseError {
-                line: line as u32,
-                column: 0,
-                message: format!("brackets nested deeper than {MAX_NESTING} levels"),
-            });
-        }
-    }
-    None
-}
 
 fn parse_file_inner(source: &str, in_test_file: bool) -> Result<FileFacts, ParseError> {
     let file = syn::parse_file(source).map_err(|e| {
@@ -308,28 +275,5 @@ mod tests {
             let lit: syn::LitStr = syn::parse_str(src).expect("a string literal");
             assert_eq!(lit_value(&lit), lit.value(), "{src}");
         }
-    }
-
-    #[test]
-    fn nesting_is_limited_and_reported_at_its_line() {
-        let at_limit = format!(
-            "fn f() {{}}\n{}{}",
-            "(".repeat(MAX_NESTING),
-            ")".repeat(MAX_NESTING)
-        );
-        assert!(too_deep(&at_limit).is_none());
-        // Closing brackets before any opening one do not buy depth.
-        let unbalanced = format!("{}\n{}", ")".repeat(100), "[".repeat(MAX_NESTING));
-        assert!(too_deep(&unbalanced).is_none());
-        let over = format!("// é\n\n let x = {};", "{".repeat(MAX_NESTING + 1));
-        let err = too_deep(&over).expect("too deep");
-        assert_eq!(err.line, 3);
-        assert!(
-            err.message.contains("nested deeper than 512"),
-            "{}",
-            err.message
-        );
-        // And `parse_file` says so instead of recursing.
-        assert_eq!(parse_file(&over, false).map(|_| ()).unwrap_err().line, 3);
     }
 }

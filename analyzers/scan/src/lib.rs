@@ -107,6 +107,11 @@ pub fn scan(root: &Path, config: &Config, options: &ScanOptions<'_>) -> Result<M
     // 1. services and libraries (needs only the packages).
     let built = services::build(&discovery.packages, config, &config_display(root, config));
     model.diagnostics.extend(built.diagnostics.iter().cloned());
+    model.diagnostics.extend(services::missing_paths(
+        root,
+        config,
+        &config_display(root, config),
+    ));
 
     // 2. read + parse in parallel.
     // Migrations are read in their service's dialect.

@@ -222,6 +222,36 @@ pub(crate) fn build(packages: &[Package], config: &Config, cfg_file: &str) -> Bu
     built
 }
 
+/// N013 for every `[services.X] path` that is not a directory under `root`
+/// (a typo there would otherwise silently leave the service without files).
+pub(crate) fn missing_paths(
+    root: &std::path::Path,
+    config: &Config,
+    cfg_file: &str,
+) -> Vec<Diagnostic> {
+    config
+        .services
+        .iter()
+        .filter_map(|(key, s)| {
+            let path = s.path.as_deref()?;
+            let dir = path.trim_end_matches('/');
+            let problem = match std::fs::metadata(root.join(dir)) {
+                Ok(m) if m.is_dir() => return None,
+                Ok(_) => "is not a directory",
+                Err(_) => "does not exist",
+            };
+            Some(
+                Diagnostic::new(
+                    DiagCode::ConfigReference,
+                    Severity::Warning,
+                    format!("services.{key}.path: `{path}` {problem} under the scanned root"),
+                )
+                .at(config_span(s, cfg_file)),
+            )
+        })
+        .collect()
+}
+
 /// Library packages `pkg` depends on, directly or transitively.
 fn libraries_of(pkg: usize, packages: &[Package], by_name: &BTreeMap<&str, usize>) -> Vec<String> {
     let mut seen = BTreeSet::new();

@@ -242,3 +242,46 @@ fn include_tests_override_reaches_the_sql_pass() {
             .any(|a| a.in_test && a.op == Op::Delete)
     );
 }
+
+#[test]
+fn a_declared_service_path_that_does_not_exist_is_n013() {
+    let dir = repo();
+    let r = dir.path();
+    write(r, "README.md", "# repo\n");
+    write(
+        r,
+        "nova.toml",
+        "[services.feed]\npackage = \"feed-service\"\npath = \"services/feed/\"\n\n\
+         [services.legacy]\npath = \"services/legacy\"\n\n\
+         [services.docs]\npath = \"README.md\"\nkind = \"external\"\n",
+    );
+    let config = nova_config::load(&r.join("nova.toml")).unwrap();
+    let model = scan(r, &config, &ScanOptions::default()).unwrap();
+    let n013: Vec<(String, &str)> = model
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == DiagCode::ConfigReference)
+        .map(|d| {
+            (
+                d.location
+                    .as_ref()
+                    .map(|l| l.to_string())
+                    .unwrap_or_default(),
+                d.message.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        n013,
+        vec![
+            (
+                "nova.toml:5".to_string(),
+                "services.legacy.path: `services/legacy` does not exist under the scanned root"
+            ),
+            (
+                "nova.toml:8".to_string(),
+                "services.docs.path: `README.md` is not a directory under the scanned root"
+            ),
+        ]
+    );
+}

@@ -8,6 +8,8 @@ mod browser;
 mod ci;
 mod example;
 mod graph_shapes;
+mod hardening;
+mod hostile;
 mod inventory;
 mod matrix;
 mod png;
