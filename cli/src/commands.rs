@@ -52,9 +52,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             strict_baseline,
             output,
         } => {
-            let (model, config) = scan(cli, path)?;
-            let baseline = read_baseline(baseline.as_deref())?;
-            let outcome = nova_rules::run(&model, &config, baseline.as_ref());
+            let (model, _, outcome) = audit(cli, path, baseline.as_deref())?;
             if let Some(p) = write_baseline {
                 let mut all = outcome.findings.clone();
                 all.extend(outcome.baselined.iter().cloned());
@@ -165,9 +163,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             baseline,
             output,
         } => {
-            let (model, config) = scan(cli, path)?;
-            let baseline = read_baseline(baseline.as_deref())?;
-            let outcome = nova_rules::run(&model, &config, baseline.as_ref());
+            let (model, config, outcome) = audit(cli, path, baseline.as_deref())?;
             let sources = nova_report::source::Sources::load(
                 path,
                 nova_report::html::files_needed(&model, &outcome),
@@ -200,12 +196,21 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
     }
 }
 
-/// The baseline at `path`, if one is given.
-fn read_baseline(path: Option<&Path>) -> Result<Option<nova_rules::Baseline>> {
-    path.map(|p| {
-        nova_rules::Baseline::read(p).map_err(|e| anyhow::anyhow!("cannot use baseline: {e}"))
-    })
-    .transpose()
+/// Scan `path` and run the rules, with the baseline at `baseline` if one
+/// is given.
+fn audit(
+    cli: &Cli,
+    path: &Path,
+    baseline: Option<&Path>,
+) -> Result<(Model, Config, nova_rules::AuditOutcome)> {
+    let (model, config) = scan(cli, path)?;
+    let baseline = baseline
+        .map(|p| {
+            nova_rules::Baseline::read(p).map_err(|e| anyhow::anyhow!("cannot use baseline: {e}"))
+        })
+        .transpose()?;
+    let outcome = nova_rules::run(&model, &config, baseline.as_ref());
+    Ok((model, config, outcome))
 }
 
 /// Load the config and scan `path` (with a progress bar on a terminal when
