@@ -5,7 +5,9 @@
 #   - PostgreSQL on 127.0.0.1:5432 (trust auth, user postgres): started if down;
 #   - the tansu Kafka-compatible broker: installed on first use (cached under
 #     ${NOVA_CACHE:-~/.cache/nova}, a cold build takes ~20 min), started on
-#     loopback for this run and stopped when the tests end.
+#     loopback for this run and stopped when the tests end;
+#   - headless Chromium (Debian's `chromium`) for the HTML report's browser
+#     test: installed with apt-get when missing.
 # Builds go to ${CARGO_TARGET_DIR:-~/.cache/nova/target}, outside the clone, so
 # repeated runs on the same machine reuse them.
 set -euo pipefail
@@ -18,6 +20,17 @@ mkdir -p "$NOVA_CACHE"
 
 scripts/postgres.sh ensure
 export NOVA_PG_URL="${NOVA_PG_URL:-postgres://postgres@127.0.0.1:5432}"
+
+# The browser test opens the HTML report in headless Chromium.
+if [[ -z "${NOVA_CHROMIUM:-}" ]] && ! command -v chromium >/dev/null 2>&1 \
+  && ! command -v chromium-browser >/dev/null 2>&1; then
+  echo "test.sh: installing chromium (apt-get)" >&2
+  sudo_cmd=()
+  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
+    chromium fonts-dejavu-core >/dev/null
+fi
 
 # Start the broker for this run; always stop it, whatever happens.
 kafka_env="$(scripts/kafka.sh start)"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerate the checked-in reports under reports/ with the current nova.
-# `cargo test -p nova-cli` fails when they are out of date.
+# `cargo test -p nova-cli` fails when they are out of date (report.png:
+# when the report.html it was taken from changed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 nova=(cargo run -q -p nova-cli --)
@@ -12,4 +13,9 @@ mkdir -p "$out"
 "${nova[@]}" graph "$ex" --format mermaid --output "$out/graph.mmd"
 "${nova[@]}" graph "$ex" --format csv --output "$out/graph.csv"
 "${nova[@]}" plan "$ex" --output "$out/plan.md"
+"${nova[@]}" report "$ex" --output "$out/report.html"
+"${nova[@]}" inventory "$ex" --format markdown --output "$out/inventory.md"
+# The screenshot of report.html, taken by the browser test in headless
+# Chromium; it records a hash of the report it shows (the stale check).
+NOVA_UPDATE_REPORTS=1 cargo test -q -p nova-cli --test it -- browser::html_report_in_headless_chromium
 echo "reports written to $out"

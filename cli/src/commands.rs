@@ -2,10 +2,10 @@
 
 use crate::progress::Bar;
 use crate::{
-    AuditFormat, Cli, ColorChoice, Command, FailOn, GraphFormat, MatrixFormat, ScanFormat,
-    config_errors, output, summary,
+    AuditFormat, Cli, ColorChoice, Command, FailOn, GraphFormat, InventoryFormat, MatrixFormat,
+    ScanFormat, config_errors, output, summary,
 };
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use nova_config::Config;
 use nova_model::{Model, Severity};
 use std::io::IsTerminal;
@@ -52,16 +52,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             strict_baseline,
             output,
         } => {
-            let human = *format == AuditFormat::Human;
-            let (model, config) = scan(cli, path)?;
-            let baseline = match baseline {
-                Some(p) => Some(
-                    nova_rules::Baseline::read(p)
-                        .map_err(|e| anyhow::anyhow!("cannot use baseline: {e}"))?,
-                ),
-                None => None,
-            };
-            let outcome = nova_rules::run(&model, &config, baseline.as_ref());
+            let (model, _, outcome) = audit(cli, path, baseline.as_deref())?;
             if let Some(p) = write_baseline {
                 let mut all = outcome.findings.clone();
                 all.extend(outcome.baselined.iter().cloned());
@@ -75,15 +66,6 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
                     );
                 }
             }
-            let color = human
-                && output.is_none()
-                && color_enabled(cli.color, std::io::stdout().is_terminal());
-            let text = match format {
-                AuditFormat::Human => nova_report::audit::human(&model, &outcome, color),
-                AuditFormat::Json => nova_report::audit::json(&model, &outcome),
-                AuditFormat::Sarif => nova_report::audit::sarif(&model, &outcome),
-            };
-            output::emit(&text, output.as_deref())?;
             let threshold = match fail_on {
                 FailOn::Error => Some(Severity::Error),
                 FailOn::Warning => Some(Severity::Warning),
@@ -94,6 +76,32 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             let failed = write_baseline.is_none()
                 && (threshold.is_some_and(|t| outcome.fails(t))
                     || (*strict_baseline && !outcome.stale.is_empty()));
+            let color = matches!(format, AuditFormat::Human | AuditFormat::Table)
+                && output.is_none()
+                && color_enabled(cli.color, std::io::stdout().is_terminal());
+            let text = match format {
+                AuditFormat::Human => {
+                    let sources = nova_report::source::Sources::load(
+                        path,
+                        nova_report::source::files_of(
+                            outcome
+                                .findings
+                                .iter()
+                                .flat_map(|f| f.locations.iter().map(|(l, _)| l)),
+                        ),
+                    );
+                    let opts = nova_report::human::HumanOptions {
+                        width: crate::width::stdout_width(),
+                        color,
+                        exit_code: u8::from(failed),
+                    };
+                    nova_report::human::render(&model, &outcome, &sources, &opts)
+                }
+                AuditFormat::Table => nova_report::audit::table(&model, &outcome, color),
+                AuditFormat::Json => nova_report::audit::json(&model, &outcome),
+                AuditFormat::Sarif => nova_report::audit::sarif(&model, &outcome),
+            };
+            output::emit(&text, output.as_deref())?;
             Ok(if failed {
                 ExitCode::from(1)
             } else {
@@ -121,10 +129,6 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             service,
             output,
         } => {
-            if *format == GraphFormat::Svg {
-                // Fail before scanning when Graphviz is missing.
-                graphviz_available()?;
-            }
             let (model, _) = scan(cli, path)?;
             let opts = nova_graph::GraphOptions {
                 sync_only: *sync_only,
@@ -149,17 +153,38 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
                     output::emit(&nova_report::graph::csv(&graph), output.as_deref())?
                 }
                 GraphFormat::Svg => {
-                    let svg = dot_to_svg(&nova_report::graph::dot(&graph))?;
-                    match output {
-                        Some(p) => output::write_file(p, &svg)?,
-                        None => {
-                            use std::io::Write;
-                            let mut out = std::io::stdout().lock();
-                            out.write_all(&svg).context("cannot write to stdout")?;
-                        }
-                    }
+                    output::emit(&nova_report::svg::svg(&graph), output.as_deref())?
                 }
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report {
+            path,
+            baseline,
+            output,
+        } => {
+            let (model, config, outcome) = audit(cli, path, baseline.as_deref())?;
+            let sources = nova_report::source::Sources::load(
+                path,
+                nova_report::html::files_needed(&model, &outcome),
+            );
+            let html = nova_report::html::report(&model, &config, &outcome, &sources);
+            output::emit(&html, output.as_deref())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Inventory {
+            path,
+            format,
+            output,
+        } => {
+            let (model, _) = scan(cli, path)?;
+            let text = match format {
+                InventoryFormat::Markdown => nova_report::inventory::markdown(&model),
+                InventoryFormat::Json => {
+                    with_diagnostics(nova_report::inventory::json(&model), &model)?
+                }
+            };
+            output::emit(&text, output.as_deref())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Plan { path, output } => {
@@ -169,6 +194,23 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Scan `path` and run the rules, with the baseline at `baseline` if one
+/// is given.
+fn audit(
+    cli: &Cli,
+    path: &Path,
+    baseline: Option<&Path>,
+) -> Result<(Model, Config, nova_rules::AuditOutcome)> {
+    let (model, config) = scan(cli, path)?;
+    let baseline = baseline
+        .map(|p| {
+            nova_rules::Baseline::read(p).map_err(|e| anyhow::anyhow!("cannot use baseline: {e}"))
+        })
+        .transpose()?;
+    let outcome = nova_rules::run(&model, &config, baseline.as_ref());
+    Ok((model, config, outcome))
 }
 
 /// Load the config and scan `path` (with a progress bar on a terminal when
@@ -204,46 +246,6 @@ fn with_diagnostics(report: String, model: &Model) -> Result<String> {
     let mut s = serde_json::to_string_pretty(&v)?;
     s.push('\n');
     Ok(s)
-}
-
-fn graphviz_available() -> Result<()> {
-    match std::process::Command::new("dot")
-        .arg("-V")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-    {
-        Ok(_) => Ok(()),
-        Err(_) => bail!("Graphviz `dot` not found; install the Debian package `graphviz`"),
-    }
-}
-
-/// Pipe DOT text through `dot -Tsvg`.
-fn dot_to_svg(dot: &str) -> Result<Vec<u8>> {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new("dot")
-        .arg("-Tsvg")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|_| {
-            anyhow::anyhow!("Graphviz `dot` not found; install the Debian package `graphviz`")
-        })?;
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin
-            .write_all(dot.as_bytes())
-            .context("cannot write to Graphviz `dot`")?;
-    }
-    let out = child.wait_with_output().context("Graphviz `dot` failed")?;
-    if !out.status.success() {
-        bail!(
-            "Graphviz `dot -Tsvg` failed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
-    }
-    Ok(out.stdout)
 }
 
 /// `nova scan --format text`: a short human summary of the model.

@@ -12,6 +12,7 @@ mod config_errors;
 mod output;
 mod progress;
 mod summary;
+mod width;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -142,6 +143,35 @@ pub enum Command {
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// One self-contained HTML report: summary, ownership matrix, graph,
+    /// findings with their source, and the plan (works offline).
+    Report {
+        /// Root of the repository to scan.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Accept the findings recorded in FILE (they are left out).
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Write to FILE (e.g. report.html) instead of stdout (atomically
+        /// for a regular file; through a symlink; straight into a device or
+        /// named pipe).
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// The architecture inventory: per service its crate, RPCs, routes,
+    /// tables, topics, dependencies, deployments, size and tests.
+    Inventory {
+        /// Root of the repository to scan.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = InventoryFormat::Markdown)]
+        format: InventoryFormat,
+        /// Write to FILE instead of stdout (atomically for a regular file;
+        /// through a symlink; straight into a device or named pipe).
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// The decoupling plan (Markdown).
     Plan {
         /// Root of the repository to scan.
@@ -166,8 +196,11 @@ pub enum ScanFormat {
 /// `nova audit --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum AuditFormat {
-    /// A table of findings with their places, hints and a summary.
+    /// rustc-style: each finding with its source lines, notes and the fix
+    /// (laid out for `COLUMNS` columns).
     Human,
+    /// A table of findings with their places, hints and a summary.
+    Table,
     /// Findings, baseline and diagnostics as JSON.
     Json,
     /// SARIF 2.1.0, for code scanning (findings, stale baseline entries, scan diagnostics).
@@ -195,6 +228,15 @@ pub enum MatrixFormat {
     /// Long form: `service,table,ops`.
     Csv,
     /// Tables, owners, cells, per-service counts, totals and scan diagnostics.
+    Json,
+}
+
+/// `nova inventory --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InventoryFormat {
+    /// Totals, a table of services, then one section per service.
+    Markdown,
+    /// The same facts as JSON, with the scan diagnostics.
     Json,
 }
 

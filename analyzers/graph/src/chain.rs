@@ -3,7 +3,7 @@
 use crate::layers::sync_graph;
 use crate::{CHAIN_SEARCH_BUDGET, ServiceGraph};
 use petgraph::algo::tarjan_scc;
-use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::graph::NodeIndex;
 use serde::Serialize;
 
 /// A chain of synchronous calls.
@@ -72,9 +72,20 @@ pub(crate) fn longest(graph: &ServiceGraph, per_hop: f64) -> Chain {
         }
         return Chain::new(overall, per_hop, true);
     }
+    let names: Vec<String> = g.node_indices().map(name).collect();
+    // Successors sorted by name, once.
+    let succs: Vec<Vec<NodeIndex>> = g
+        .node_indices()
+        .map(|ix| {
+            let mut v: Vec<NodeIndex> = g.neighbors(ix).collect();
+            v.sort_by(|a, b| names[a.index()].cmp(&names[b.index()]));
+            v.dedup();
+            v
+        })
+        .collect();
     let mut search = Search {
-        g,
-        names: g.node_indices().map(name).collect(),
+        names,
+        succs,
         best: Vec::new(),
         steps: 0,
     };
@@ -87,35 +98,43 @@ pub(crate) fn longest(graph: &ServiceGraph, per_hop: f64) -> Chain {
         search.dfs(&mut path, &mut on_path);
     }
     let exhaustive = search.steps <= CHAIN_SEARCH_BUDGET;
-    let best = search.best;
+    let best: Vec<String> = search
+        .best
+        .iter()
+        .map(|ix| search.names[ix.index()].clone())
+        .collect();
     Chain::new(best, per_hop, exhaustive)
 }
 
-struct Search<'a> {
-    g: &'a DiGraph<usize, ()>,
+struct Search {
     names: Vec<String>,
-    best: Vec<String>,
+    succs: Vec<Vec<NodeIndex>>,
+    /// The best path so far, as node indices (compared by name).
+    best: Vec<NodeIndex>,
     steps: usize,
 }
 
-impl Search<'_> {
+impl Search {
+    /// [`better`] on paths of node indices, without copying names.
+    fn better(&self, candidate: &[NodeIndex]) -> bool {
+        if candidate.len() != self.best.len() {
+            return candidate.len() > self.best.len();
+        }
+        let name = |ix: &NodeIndex| self.names[ix.index()].as_str();
+        candidate.iter().map(name).lt(self.best.iter().map(name))
+    }
+
     fn dfs(&mut self, path: &mut Vec<NodeIndex>, on_path: &mut [bool]) {
         self.steps += 1;
         if self.steps > CHAIN_SEARCH_BUDGET {
             return;
         }
-        let names: Vec<String> = path
-            .iter()
-            .map(|ix| self.names[ix.index()].clone())
-            .collect();
-        if better(&names, &self.best) {
-            self.best = names;
+        if self.better(path) {
+            self.best = path.clone();
         }
         let Some(&last) = path.last() else { return };
-        let mut succs: Vec<NodeIndex> = self.g.neighbors(last).collect();
-        succs.sort_by(|a, b| self.names[a.index()].cmp(&self.names[b.index()]));
-        succs.dedup();
-        for s in succs {
+        for i in 0..self.succs[last.index()].len() {
+            let s = self.succs[last.index()][i];
             if on_path[s.index()] {
                 continue;
             }

@@ -14,6 +14,7 @@
 //!   the same tree serialise byte-for-byte identically.
 
 mod access;
+mod code;
 mod diag;
 mod graph;
 mod location;
@@ -21,6 +22,7 @@ mod service;
 mod table;
 
 pub use access::{Access, AccessSource, Confidence, Op, OpSet, StoreKind, StoreQuery};
+pub use code::{Deployment, Route, ServiceCode};
 pub use diag::{DiagCode, Diagnostic, Severity};
 pub use graph::{
     Edge, EdgeKind, Evidence, FunctionFacts, Infra, InfraKind, ProtoRpc, ProtoService, Topic,
@@ -73,6 +75,10 @@ pub struct Model {
     /// Per-function facts the behavioural rules need (dual write, consumer
     /// without dedupe). Only functions with at least one relevant fact.
     pub functions: Vec<FunctionFacts>,
+    /// Per service: binaries, size, tests, HTTP routes, deployments
+    /// (the architecture inventory). Sorted by service.
+    #[serde(default)]
+    pub code: Vec<ServiceCode>,
     /// Everything nova could not analyse, or analysed with low confidence.
     pub diagnostics: Vec<Diagnostic>,
     /// Counters about the scan itself.

@@ -11,7 +11,6 @@ use comfy_table::{Cell, Color, ColumnConstraint, ContentArrangement, Table, pres
 use nova_model::{Diagnostic, Location, Model, Severity};
 use nova_rules::{AuditOutcome, Finding, RULES, Subject};
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// Version of the JSON shape of [`json`].
@@ -54,12 +53,12 @@ fn severity_color(s: Severity) -> Color {
     }
 }
 
-/// Human-readable audit: a table of findings (rule, severity, subject,
+/// `nova audit --format table`: a table of findings (rule, severity, subject,
 /// message, locations one per line), the hints of the rules that fired,
 /// allowed/baselined/stale notes, a diagnostics summary (counts by code,
 /// then every warning-or-worse diagnostic with its file:line) and a summary
 /// line. `color` adds ANSI colours to the severity column.
-pub fn human(model: &Model, outcome: &AuditOutcome, color: bool) -> String {
+pub fn table(model: &Model, outcome: &AuditOutcome, color: bool) -> String {
     let mut out = String::new();
     if outcome.findings.is_empty() {
         let _ = writeln!(out, "No new findings.");
@@ -131,12 +130,7 @@ pub fn human(model: &Model, outcome: &AuditOutcome, color: bool) -> String {
             outcome.unused_allows.len()
         );
         for e in &outcome.unused_allows {
-            let at = if e.span.line > 0 {
-                format!("{}:{}: ", e.span.file, e.span.line)
-            } else {
-                String::new()
-            };
-            let _ = writeln!(out, "  {at}rule {} ({})", e.rule, e.reason);
+            let _ = writeln!(out, "  {}", crate::unused_allow_text(e));
         }
     }
     if !outcome.baselined.is_empty() {
@@ -165,28 +159,15 @@ fn diagnostics_summary(out: &mut String, diags: &[Diagnostic]) {
     if diags.is_empty() {
         return;
     }
-    let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
-    for d in diags {
-        *by_code.entry(d.code.id()).or_default() += 1;
-    }
-    let counts: Vec<String> = by_code.iter().map(|(c, n)| format!("{c} ×{n}")).collect();
     let _ = writeln!(
         out,
         "\nScan diagnostics ({}): {}",
         diags.len(),
-        counts.join(", ")
+        crate::diagnostic_counts(diags)
     );
     // Most serious first, then by place; every diagnostic is listed up to a
     // cap (the JSON output has them all).
-    let mut listed: Vec<&Diagnostic> = diags.iter().collect();
-    listed.sort_by(|a, b| {
-        (b.severity, &a.location, a.code, &a.message).cmp(&(
-            a.severity,
-            &b.location,
-            b.code,
-            &b.message,
-        ))
-    });
+    let listed = crate::diagnostics_in_order(diags);
     let hidden = listed.len().saturating_sub(MAX_DIAGNOSTICS);
     for d in listed.into_iter().take(MAX_DIAGNOSTICS) {
         let at = d
@@ -430,9 +411,9 @@ mod tests {
     }
 
     #[test]
-    fn human_lists_findings_diagnostics_summary() {
+    fn table_lists_findings_diagnostics_summary() {
         let (m, o) = outcome();
-        let text = human(&m, &o, false);
+        let text = table(&m, &o, false);
         assert!(text.contains("│ multi-writer"), "{text}");
         assert!(text.contains("libs/db-common/src/users.rs:12"));
         assert!(text.contains("Hints:\n  foreign-write: "));
@@ -444,7 +425,7 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains('\u{1b}'));
-        assert!(human(&m, &o, true).contains('\u{1b}'));
+        assert!(table(&m, &o, true).contains('\u{1b}'));
     }
 
     #[test]

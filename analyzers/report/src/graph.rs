@@ -57,7 +57,7 @@ fn edge_label(e: &GraphEdge) -> String {
     }
 }
 
-fn in_cycle_edge(graph: &ServiceGraph, e: &GraphEdge) -> bool {
+pub(crate) fn in_cycle_edge(graph: &ServiceGraph, e: &GraphEdge) -> bool {
     e.is_sync_between_services()
         && graph
             .sync_cycles()

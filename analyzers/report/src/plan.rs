@@ -42,14 +42,14 @@
 
 use nova_config::{Config, Level};
 use nova_graph::{GraphEdge, GraphOptions, NodeKind, ServiceGraph};
-use nova_model::{EdgeKind, Evidence, Model, Op, OpSet};
+use nova_model::{EdgeKind, Evidence, Model, Op};
 use nova_rules::ownership::Ownership;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 /// How one synchronous call is replaced.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum Replacement {
+pub(crate) enum Replacement {
     /// Verify the token locally.
     Jwt,
     /// Keep a local read model of `entity`, fed by the callee's events.
@@ -134,7 +134,7 @@ struct Startup {
 }
 
 /// Split `GetPostsByIds` into `["Get", "Posts", "By", "Ids"]`.
-fn words(name: &str) -> Vec<String> {
+pub(crate) fn words(name: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let chars: Vec<char> = name.chars().collect();
     let mut cur = String::new();
@@ -171,7 +171,7 @@ fn words(name: &str) -> Vec<String> {
         .collect()
 }
 
-fn singular(word: &str) -> String {
+pub(crate) fn singular(word: &str) -> String {
     let lower = word.to_ascii_lowercase();
     if lower.ends_with("ies") && word.len() > 3 {
         format!("{}y", &word[..word.len() - 3])
@@ -200,7 +200,7 @@ fn snake(entity: &str) -> String {
         .join("_")
 }
 
-fn plural_snake(entity: &str) -> String {
+pub(crate) fn plural_snake(entity: &str) -> String {
     let s = snake(entity);
     if s.ends_with("ia") || s.ends_with("ta") || s.ends_with("info") {
         s
@@ -213,7 +213,7 @@ fn plural_snake(entity: &str) -> String {
     }
 }
 
-fn past(verb: &str) -> String {
+pub(crate) fn past(verb: &str) -> String {
     const IRREGULAR: [(&str, &str); 12] = [
         ("Send", "Sent"),
         ("Set", "Set"),
@@ -253,7 +253,7 @@ fn past(verb: &str) -> String {
     }
 }
 
-fn pascal_stem(service: &str) -> String {
+pub(crate) fn pascal_stem(service: &str) -> String {
     words(&stem(service).replace(['-', '_'], " ")).concat()
 }
 
@@ -270,7 +270,7 @@ fn stem(service: &str) -> String {
 }
 
 /// `<stem>-events`.
-fn events_topic(service: &str) -> String {
+pub(crate) fn events_topic(service: &str) -> String {
     format!("{}-events", stem(service))
 }
 
@@ -305,7 +305,7 @@ fn entity_of(rest: &[String], fallback: &str) -> String {
     }
 }
 
-fn classify_rpc(rpc: &str, from: &str, to: &str) -> Replacement {
+pub(crate) fn classify_rpc(rpc: &str, from: &str, to: &str) -> Replacement {
     let mut w = words(rpc);
     if w.first().is_some_and(|f| f == "Batch" || f == "Bulk") && w.len() > 1 {
         w.remove(0);
@@ -328,7 +328,7 @@ fn classify_rpc(rpc: &str, from: &str, to: &str) -> Replacement {
 }
 
 /// Classify an HTTP `via`: `GET /api/posts/{id}` → read model of `Post`.
-fn classify_http(via: &str, from: &str, to: &str) -> Replacement {
+pub(crate) fn classify_http(via: &str, from: &str, to: &str) -> Replacement {
     let mut parts = via.split_whitespace();
     let first = parts.next().unwrap_or("");
     let method = first.to_ascii_uppercase();
@@ -402,7 +402,7 @@ fn accepted(config: &Config, from: &str, to: &str) -> bool {
     })
 }
 
-fn wait_name(note: &str) -> Option<String> {
+pub(crate) fn wait_name(note: &str) -> Option<String> {
     let start = note.find("wait-for-")?;
     let name: String = note[start..]
         .chars()
@@ -448,7 +448,7 @@ fn call_text(c: &Call) -> String {
     }
 }
 
-fn crud_events(entity: &str) -> Vec<String> {
+pub(crate) fn crud_events(entity: &str) -> Vec<String> {
     ["Created", "Updated", "Deleted"]
         .iter()
         .map(|s| format!("{entity}{s}"))
@@ -1040,20 +1040,7 @@ fn multi_writer_phase(model: &Model) -> String {
         if w.len() < 2 {
             continue;
         }
-        let (target, why) = match index.owner(t) {
-            Some(o) => (o.service.clone(), o.basis.describe().to_string()),
-            None => {
-                let best = w
-                    .iter()
-                    .max_by(|a, b| {
-                        let n = |o: &OpSet| o.iter().filter(|x| x.is_write()).count();
-                        n(a.1).cmp(&n(b.1)).then_with(|| b.0.cmp(a.0))
-                    })
-                    .map(|(s, _)| s.clone())
-                    .unwrap_or_default();
-                (best, "it performs the most kinds of writes".to_string())
-            }
-        };
+        let (target, why) = crate::fix::proposed_writer(&index, t);
         let who: Vec<String> = w.iter().map(|(s, o)| format!("{s} ({o})")).collect();
         let _ = writeln!(
             out,

@@ -65,15 +65,21 @@ pub(crate) fn all(model: &Model) -> Vec<Finding> {
 /// Evidence for one access: its location, plus the call site for SQL in a
 /// library.
 fn access_locations(a: &Access) -> Vec<(Location, String)> {
+    let verb = match a.op {
+        Op::Create => "inserts",
+        Op::Read => "reads",
+        Op::Update => "updates",
+        Op::Delete => "deletes",
+    };
     let what = match a.source {
         AccessSource::Sql => "SQL",
         AccessSource::Diesel => "diesel query",
         AccessSource::SeaOrm => "SeaORM query",
     };
     let label = match (&a.via_library, a.source) {
-        (Some(lib), _) => format!("{} {} ({what} in library {lib})", a.service, a.op.letter()),
-        (None, AccessSource::Sql) => format!("{} {}", a.service, a.op.letter()),
-        (None, _) => format!("{} {} ({what})", a.service, a.op.letter()),
+        (Some(lib), _) => format!("{} {verb} ({what} in library {lib})", a.service),
+        (None, AccessSource::Sql) => format!("{} {verb}", a.service),
+        (None, _) => format!("{} {verb} ({what})", a.service),
     };
     let mut v = vec![(a.location.clone(), label)];
     if let (Some(site), Some(lib)) = (&a.call_site, &a.via_library) {

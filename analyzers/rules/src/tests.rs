@@ -116,19 +116,19 @@ fn multi_writer_message_and_locations() {
         vec![
             (
                 "identity-service/src/users.rs:10".to_string(),
-                "identity-service C"
+                "identity-service inserts"
             ),
             (
                 "identity-service/src/users.rs:12".to_string(),
-                "identity-service U"
+                "identity-service updates"
             ),
             (
                 "identity-service/src/users.rs:13".to_string(),
-                "identity-service D"
+                "identity-service deletes"
             ),
             (
                 "libs/db-common/src/users.rs:12".to_string(),
-                "messaging-service U (SQL in library db-common)"
+                "messaging-service updates (SQL in library db-common)"
             ),
             (
                 "messaging-service/src/main.rs:40".to_string(),

@@ -22,6 +22,7 @@
 //! other problem is a [`nova_model::Diagnostic`] in the model.
 
 mod catalog;
+mod code;
 mod orm_catalog;
 mod read;
 mod services;
@@ -174,7 +175,7 @@ pub fn scan(root: &Path, config: &Config, options: &ScanOptions<'_>) -> Result<M
     };
     let read_file = |rel: &str| -> Option<String> { std::fs::read_to_string(root.join(rel)).ok() };
     let functions = catalog::stored_functions(&migrations);
-    let (sql, linked) = rayon::join(
+    let (sql, (linked, code)) = rayon::join(
         || {
             sql_pass::sql_pass_with_offline(
                 &crates,
@@ -184,7 +185,19 @@ pub fn scan(root: &Path, config: &Config, options: &ScanOptions<'_>) -> Result<M
                 &functions,
             )
         },
-        || nova_link::link_sites(&link_input),
+        || {
+            rayon::join(
+                || nova_link::link_sites(&link_input),
+                || {
+                    code::service_code(
+                        &discovery,
+                        &built.service_of,
+                        &built.services,
+                        &parsed.manifests,
+                    )
+                },
+            )
+        },
     );
     stats.sql_statements = sql.statements;
     let mut accesses = sql.accesses;
@@ -224,6 +237,7 @@ pub fn scan(root: &Path, config: &Config, options: &ScanOptions<'_>) -> Result<M
     };
     model.diagnostics.extend(link.diagnostics);
 
+    model.code = code;
     model.services = built.services;
     model.libraries = built.libraries;
     model.accesses = accesses;

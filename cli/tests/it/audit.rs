@@ -382,3 +382,72 @@ fn fail_on_threshold() {
     let args = ["audit", q.as_ref(), "--fail-on", "warning"];
     run_expect(&args, 1);
 }
+
+/// The human output on the example at 80 columns: one snapshot (real
+/// source excerpts), nothing wider than 80 columns but a single word, and
+/// every location of every finding shown whole.
+#[test]
+fn human_output_at_80_columns() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let o = nova()
+        .args(["audit", "examples/coupled-monorepo"])
+        .env("COLUMNS", "80")
+        .current_dir(&root)
+        .output()
+        .expect("nova runs");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let text = stdout(&o);
+    for line in text.lines() {
+        let words = line
+            .trim_end_matches(" \\")
+            .split(['│', '=', ' '])
+            .filter(|w| !w.is_empty())
+            .count();
+        assert!(
+            line.chars().count() <= 80 || words == 1,
+            "wider than 80 columns: {line:?}"
+        );
+    }
+    let args = ["audit", "examples/coupled-monorepo", "--format", "json"];
+    let report = json_of(&args, &run_in_repo_root(&args, 1));
+    for f in findings(&report) {
+        for l in f["locations"].as_array().into_iter().flatten() {
+            let file = l["file"].as_str().unwrap_or_default();
+            let line = l["line"].as_u64().unwrap_or_default();
+            assert!(
+                text.contains(&format!("┌─ {file}:")) || text.contains(&format!("at {file}:")),
+                "{file} not shown whole\n{text}"
+            );
+            assert!(
+                text.contains(&format!("{line} │")) || text.contains(&format!("{file}:{line}")),
+                "{file}:{line} not shown\n{text}"
+            );
+        }
+    }
+    assert!(text.ends_with("2 errors, 18 warnings; exit 1\n"), "{text}");
+    insta::assert_snapshot!("example_human_80_columns", text);
+}
+
+#[test]
+fn table_format_is_kept() {
+    let p = ex();
+    let args = ["audit", p.as_str(), "--format", "table"];
+    let out = stdout(&run_expect(&args, 1));
+    assert!(out.contains("│ multi-writer"), "{out}");
+    assert!(out.contains("Hints:"), "{out}");
+}
+
+#[test]
+fn colour_follows_the_flag() {
+    let p = ex();
+    let coloured = stdout(&run_expect(&["audit", p.as_str(), "--color", "always"], 1));
+    assert!(
+        coloured.contains('\u{1b}'),
+        "ANSI colours with --color always"
+    );
+    // `nova()` sets NO_COLOR; auto on a pipe is plain anyway.
+    let plain = stdout(&run_expect(&["audit", p.as_str()], 1));
+    assert!(!plain.contains('\u{1b}'));
+    let never = stdout(&run_expect(&["audit", p.as_str(), "--color", "never"], 1));
+    assert_eq!(never, plain);
+}

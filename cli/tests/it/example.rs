@@ -3,16 +3,6 @@
 
 use crate::support::*;
 
-const SERVICES: [&str; 7] = [
-    "content-service",
-    "feed-service",
-    "identity-service",
-    "media-service",
-    "messaging-service",
-    "realtime-chat-service",
-    "search-service",
-];
-
 fn model() -> serde_json::Value {
     scan(&example(), &[])
 }
@@ -20,7 +10,7 @@ fn model() -> serde_json::Value {
 #[test]
 fn services_and_libraries() {
     let m = model();
-    assert_eq!(names(&m, "services"), set(&SERVICES));
+    assert_eq!(names(&m, "services"), set(&EXAMPLE_SERVICES));
     assert_eq!(names(&m, "libraries"), set(&["db-common"]));
 }
 
@@ -120,23 +110,7 @@ fn every_table_is_in_the_catalog() {
         .iter()
         .filter_map(|t| t["name"].as_str().map(str::to_string))
         .collect();
-    assert_eq!(
-        names,
-        set(&[
-            "comments",
-            "conversations",
-            "follows",
-            "likes",
-            "messages",
-            "outbox_events",
-            "posts",
-            "search_documents",
-            "sessions",
-            "upload_sessions",
-            "users",
-            "videos",
-        ])
-    );
+    assert_eq!(names, set(&EXAMPLE_TABLES));
     for t in tables {
         assert_eq!(t["in_catalog"], true, "{t:#}");
     }

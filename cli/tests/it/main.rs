@@ -4,13 +4,17 @@
 
 mod audit;
 mod bad_input;
+mod browser;
+mod ci;
 mod diesel_example;
 mod example;
 mod graph_shapes;
 mod hardening;
 mod hostile;
+mod inventory;
 mod matrix;
 mod orm_shapes;
+mod png;
 mod reports;
 mod sql_shapes;
 mod support;

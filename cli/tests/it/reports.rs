@@ -33,4 +33,24 @@ fn example_reports_are_current() {
     assert_current(&["graph", ex, "--format", "mermaid"], "graph.mmd");
     assert_current(&["graph", ex, "--format", "csv"], "graph.csv");
     assert_current(&["plan", ex], "plan.md");
+    assert_current(&["report", ex, "-q"], "report.html");
+    assert_current(&["inventory", ex, "-q"], "inventory.md");
+}
+
+/// The screenshot shows the current report.html: its hash is recorded in
+/// the PNG (see `png.rs`); pixels themselves depend on fonts and the
+/// Chromium version, so they are not compared.
+#[test]
+fn example_screenshot_is_current() {
+    let png_path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../reports/coupled-monorepo/report.png");
+    let bytes =
+        std::fs::read(&png_path).unwrap_or_else(|e| panic!("read {}: {e}", png_path.display()));
+    assert!(crate::png::is_png(&bytes));
+    let html = checked_in("report.html");
+    assert_eq!(
+        crate::png::text(&bytes, crate::png::KEY),
+        Some(crate::png::fnv1a64(html.as_bytes())),
+        "reports/coupled-monorepo/report.png was taken from another report.html: run scripts/update-reports.sh"
+    );
 }

@@ -7,6 +7,33 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
+/// The example's services (examples/coupled-monorepo/EXPECTED.md).
+pub const EXAMPLE_SERVICES: [&str; 7] = [
+    "content-service",
+    "feed-service",
+    "identity-service",
+    "media-service",
+    "messaging-service",
+    "realtime-chat-service",
+    "search-service",
+];
+
+/// The example's tables, sorted.
+pub const EXAMPLE_TABLES: [&str; 12] = [
+    "comments",
+    "conversations",
+    "follows",
+    "likes",
+    "messages",
+    "outbox_events",
+    "posts",
+    "search_documents",
+    "sessions",
+    "upload_sessions",
+    "users",
+    "videos",
+];
+
 /// `cli/tests/fixtures/<name>`.
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -91,3 +91,19 @@ pub async fn unfollow(
         .map_err(internal)?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_are_500() {
+        let (status, _) = internal("boom");
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[tokio::test]
+    async fn router_builds() {
+        assert!(std::mem::size_of::<FollowBody>() > 0);
+    }
+}

@@ -1,0 +1,304 @@
+//! Per-service code facts for the architecture inventory: binaries, lines
+//! of code, test functions, HTTP routes and the manifests that deploy the
+//! service. Counted lexically over the raw text (no parser), in parallel;
+//! test files are read too (only here), since tests are what is counted.
+//!
+//! Rules: a line of code is a line that is not blank and not only a
+//! comment (`//`, `/* … */` tracked across lines; a `/*` inside a string
+//! literal is taken for a comment). A test is an attribute line `#[test]`,
+//! `#[tokio::test…]`, `#[sqlx::test…]`, `#[rstest…]`, `#[test_case(…)]`
+//! (one per case), `#[async_std::test]`, `#[actix_rt::test]`,
+//! `#[actix_web::test]` or `#[test_log::test…]`. A route is an axum
+//! `.route("/path", get(h).post(h))` (one per method named in the call) or
+//! an actix-web / rocket attribute `#[get("/path")]` (`post`, `put`,
+//! `delete`, `patch`, `head`, also `actix_web::get` and `rocket::get`);
+//! `.nest` prefixes are not applied. A workload that several manifests
+//! name (a base and its patches) is one deployment, at the first path.
+
+use nova_discover::{Discovery, FileKind};
+use nova_model::{Deployment, Location, Route, Service, ServiceCode};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+
+const TEST_ATTRS: [&str; 9] = [
+    "test",
+    "tokio::test",
+    "sqlx::test",
+    "rstest",
+    "test_case",
+    "async_std::test",
+    "actix_rt::test",
+    "actix_web::test",
+    "test_log::test",
+];
+const METHODS: [&str; 8] = [
+    "get", "post", "put", "delete", "patch", "head", "options", "any",
+];
+
+/// What one file holds.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct FileCounts {
+    pub lines_of_code: u64,
+    pub tests: u64,
+    /// (method, path, line).
+    pub routes: Vec<(String, String, u32)>,
+}
+
+/// Count one Rust file.
+pub(crate) fn count(text: &str) -> FileCounts {
+    let mut c = FileCounts::default();
+    let mut in_block = false;
+    for (i, raw) in text.lines().enumerate() {
+        let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let mut rest = raw.trim();
+        let mut code = false;
+        loop {
+            if in_block {
+                match rest.find("*/") {
+                    Some(end) => {
+                        in_block = false;
+                        rest = rest[end + 2..].trim_start();
+                    }
+                    None => break,
+                }
+            }
+            if rest.is_empty() || rest.starts_with("//") {
+                break;
+            }
+            if let Some(after) = rest.strip_prefix("/*") {
+                in_block = true;
+                rest = after;
+                continue;
+            }
+            code = true;
+            if let Some(start) = rest.find("/*")
+                && !rest[..start].contains('"')
+            {
+                in_block = !rest[start..].contains("*/");
+            }
+            break;
+        }
+        if code {
+            c.lines_of_code += 1;
+        }
+        if let Some(attr) = rest.strip_prefix("#[") {
+            let path: String = attr
+                .chars()
+                .take_while(|ch| ch.is_alphanumeric() || *ch == '_' || *ch == ':')
+                .collect();
+            if TEST_ATTRS.contains(&path.as_str()) {
+                c.tests += 1;
+            }
+            let verb = path.rsplit("::").next().unwrap_or(&path);
+            let prefix_ok = !path.contains("::")
+                || path.starts_with("actix_web::")
+                || path.starts_with("rocket::");
+            if prefix_ok
+                && METHODS[..6].contains(&verb)
+                && let Some(p) = first_string(&attr[path.len()..])
+            {
+                c.routes.push((verb.to_ascii_uppercase(), p, line_no));
+            }
+        }
+    }
+    axum_routes(text, &mut c.routes);
+    c.routes.sort();
+    c.routes.dedup();
+    c
+}
+
+/// The first string literal of `s` when `s` starts with `(` then it.
+fn first_string(s: &str) -> Option<String> {
+    let s = s.trim_start().strip_prefix('(')?.trim_start();
+    let body = s.strip_prefix('"')?;
+    let end = body.find('"')?;
+    Some(body[..end].to_string())
+}
+
+/// `.route("/path", get(a).post(b))`: one route per method named.
+fn axum_routes(text: &str, out: &mut Vec<(String, String, u32)>) {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(pos) = text[from..].find(".route(") {
+        let at = from + pos;
+        from = at + 7;
+        let Some(path) = first_string(&text[at + 6..]) else {
+            continue;
+        };
+        // The call's arguments: up to the matching `)`.
+        let mut depth = 0i32;
+        let mut end = at + 6;
+        let mut in_str = false;
+        for (i, b) in bytes.iter().enumerate().skip(at + 6) {
+            match b {
+                b'"' if i == 0 || bytes[i - 1] != b'\\' => in_str = !in_str,
+                b'(' if !in_str => depth += 1,
+                b')' if !in_str => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = i;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let args = &text[at + 6..end.max(at + 6)];
+        let line = u32::try_from(text[..at].matches('\n').count() + 1).unwrap_or(u32::MAX);
+        let mut found = false;
+        for m in METHODS {
+            let needle = format!("{m}(");
+            let mut search = 0;
+            while let Some(p) = args[search..].find(&needle) {
+                let i = search + p;
+                search = i + needle.len();
+                let prev = args[..i].chars().next_back();
+                if prev.is_none_or(|c| !(c.is_alphanumeric() || c == '_')) {
+                    out.push((m.to_ascii_uppercase(), path.clone(), line));
+                    found = true;
+                    break;
+                }
+            }
+        }
+        if !found {
+            out.push(("ANY".to_string(), path, line));
+        }
+    }
+}
+
+/// The code facts of every service with a package.
+pub(crate) fn service_code(
+    discovery: &Discovery,
+    service_of: &[Option<String>],
+    services: &[Service],
+    manifests: &[nova_manifests::ManifestFacts],
+) -> Vec<ServiceCode> {
+    let per_file: Vec<(usize, bool, String, FileCounts)> = discovery
+        .files
+        .par_iter()
+        .filter_map(|f| {
+            let FileKind::Rust { in_test, .. } = &f.kind else {
+                return None;
+            };
+            let pkg = f.package?;
+            service_of.get(pkg)?.as_ref()?;
+            let bytes = std::fs::read(&f.abs).ok()?;
+            let text = String::from_utf8_lossy(&bytes);
+            Some((pkg, *in_test, f.path.clone(), count(&text)))
+        })
+        .collect();
+    let mut by_service: BTreeMap<String, ServiceCode> = BTreeMap::new();
+    for (i, svc) in service_of.iter().enumerate() {
+        if let Some(name) = svc {
+            let code = by_service
+                .entry(name.clone())
+                .or_insert_with(|| ServiceCode {
+                    service: name.clone(),
+                    ..ServiceCode::default()
+                });
+            if let Some(p) = discovery.packages.get(i) {
+                code.binaries.extend(p.bins.iter().cloned());
+            }
+        }
+    }
+    for (pkg, in_test, path, counts) in per_file {
+        let Some(Some(name)) = service_of.get(pkg) else {
+            continue;
+        };
+        let Some(code) = by_service.get_mut(name) else {
+            continue;
+        };
+        code.tests += counts.tests;
+        if !in_test {
+            code.rust_files += 1;
+            code.lines_of_code += counts.lines_of_code;
+            code.routes
+                .extend(counts.routes.into_iter().map(|(method, p, line)| Route {
+                    method,
+                    path: p,
+                    location: Location::new(path.clone(), line, 0),
+                }));
+        }
+    }
+    for m in manifests {
+        for w in &m.workloads {
+            if let Some(s) = services.iter().find(|s| s.is_named(&w.name))
+                && let Some(code) = by_service.get_mut(&s.name)
+            {
+                code.deployments.push(Deployment {
+                    kind: w.kind.clone(),
+                    name: w.name.clone(),
+                    location: Location::new(m.path.clone(), w.line, 0),
+                });
+            }
+        }
+    }
+    let mut out: Vec<ServiceCode> = by_service.into_values().collect();
+    for c in &mut out {
+        c.binaries.sort();
+        c.binaries.dedup();
+        c.routes.sort();
+        c.routes.dedup();
+        // A workload patched by an overlay is one deployment: keep the
+        // first manifest (by path) that names it.
+        c.deployments.sort();
+        c.deployments
+            .dedup_by(|b, a| a.kind == b.kind && a.name == b.name);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_code_tests_and_routes() {
+        let src = r#"
+// a comment
+/* a block
+   comment */
+use axum::{Router, routing::{get, post}};
+
+pub fn app() -> Router {
+    Router::new()
+        .route("/api/posts", get(list).post(create)) /* trailing */
+        .route(
+            "/api/posts/{id}",
+            get(show),
+        )
+        .route("/health", any_handler())
+}
+
+#[actix_web::get("/users/{id}")]
+async fn user() {}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a() {}
+    #[tokio::test(flavor = "multi_thread")]
+    async fn b() {}
+    #[test_case(1)]
+    #[test_case(2)]
+    fn c(_: u8) {}
+}
+"#;
+        let c = count(src);
+        assert_eq!(c.tests, 4);
+        assert_eq!(
+            c.routes,
+            vec![
+                ("ANY".to_string(), "/health".to_string(), 14),
+                ("GET".to_string(), "/api/posts".to_string(), 9),
+                ("GET".to_string(), "/api/posts/{id}".to_string(), 10),
+                ("GET".to_string(), "/users/{id}".to_string(), 17),
+                ("POST".to_string(), "/api/posts".to_string(), 9),
+            ]
+        );
+        // Blank lines and the 3 comment lines are not code.
+        let lines = src.lines().count() as u64;
+        let blank = src.lines().filter(|l| l.trim().is_empty()).count() as u64;
+        assert_eq!(c.lines_of_code, lines - blank - 3);
+    }
+}
