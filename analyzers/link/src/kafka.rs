@@ -48,6 +48,9 @@ pub(crate) struct State {
     fns: BTreeMap<(String, String), FnBuild>,
     /// Services with topics in their config files, per role.
     config_roles: BTreeSet<(String, TopicRole)>,
+    /// (topic, service, role) -> where the topic's value came from, for
+    /// values that went through fields and parameters (`file:line` hops).
+    hops: BTreeMap<(String, String, TopicRole), BTreeSet<String>>,
 }
 
 fn expr_text(e: &StrExpr) -> String {
@@ -67,6 +70,7 @@ fn expr_text(e: &StrExpr) -> String {
             "[{}]",
             items.iter().map(expr_text).collect::<Vec<_>>().join(", ")
         ),
+        StrExpr::Param(p) => format!("parameter #{} of `{}`", p.index, p.function),
         StrExpr::Unknown(t) => t.clone(),
     }
 }
@@ -260,6 +264,17 @@ impl State {
                     }
                     continue;
                 }
+                if !p.via.is_empty() {
+                    let mut hops = vec![a.location.to_string()];
+                    hops.extend(p.via.iter().cloned());
+                    self.hops
+                        .entry((p.text.clone(), a.service.clone(), s.role))
+                        .or_default()
+                        .insert(hops.join(" <- "));
+                }
+                if p.text.is_empty() {
+                    continue;
+                }
                 self.endpoint(ctx, &p.text, s.role, via, &a, &c.package);
             }
         }
@@ -369,6 +384,7 @@ pub(crate) fn sites(ctx: &mut Ctx<'_>) -> State {
         topics: BTreeMap::new(),
         fns: BTreeMap::new(),
         config_roles: BTreeSet::new(),
+        hops: BTreeMap::new(),
     };
 
     // Topics only in config files.
@@ -509,6 +525,15 @@ pub(crate) fn sites(ctx: &mut Ctx<'_>) -> State {
                 if p.service == c.service {
                     continue;
                 }
+                let through = |service: &str, role: TopicRole| {
+                    st.hops
+                        .get(&(name.clone(), service.to_string(), role))
+                        .map(|h| {
+                            let h: Vec<&str> = h.iter().map(String::as_str).collect();
+                            format!(" (value through {})", h.join("; "))
+                        })
+                        .unwrap_or_default()
+                };
                 ctx.edges.add(
                     &p.service,
                     &c.service,
@@ -516,7 +541,10 @@ pub(crate) fn sites(ctx: &mut Ctx<'_>) -> State {
                     Some(name),
                     Evidence {
                         location: p.location.clone(),
-                        note: format!("produces `{name}`"),
+                        note: format!(
+                            "produces `{name}`{}",
+                            through(&p.service, TopicRole::Produce)
+                        ),
                     },
                 );
                 ctx.edges.add(
@@ -526,7 +554,10 @@ pub(crate) fn sites(ctx: &mut Ctx<'_>) -> State {
                     Some(name),
                     Evidence {
                         location: c.location.clone(),
-                        note: format!("consumes `{name}`"),
+                        note: format!(
+                            "consumes `{name}`{}",
+                            through(&c.service, TopicRole::Consume)
+                        ),
                     },
                 );
             }

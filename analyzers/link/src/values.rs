@@ -1,9 +1,16 @@
 //! Resolve [`StrExpr`]s (topics, URLs) with the facts of a whole crate:
-//! constants (in the crate and the local crates it depends on), config
-//! struct fields, env vars (`nova.toml` `[env]`, then the service's
-//! manifests, then the code default).
+//! constants (in the crate and the local crates it depends on), struct
+//! fields (literals, `self.f = ..` in builder methods), function parameters
+//! (the arguments of the calls to the function, in the code the service
+//! runs), env vars (`nova.toml` `[env]`, then the service's manifests, then
+//! the code default).
+//!
+//! Resolution is demand-driven and bounded (depth 8, 16 texts): a value
+//! that comes through a field or a parameter keeps the hops it went through
+//! (`file:line` each) in [`Piece::via`], and one that cannot be resolved
+//! names the hop where the chain broke.
 
-use nova_rust::graph::StrExpr;
+use nova_rust::graph::{ParamRef, StrExpr};
 use nova_rust::sql::SqlExpr;
 use nova_rust::unit::Crate;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -20,6 +27,9 @@ pub struct Piece {
     pub env: Vec<String>,
     /// Some part could not be resolved.
     pub unresolved: bool,
+    /// Where the value went through, from the use back to its origin
+    /// (`file:line` of field writes and of the calls giving a parameter).
+    pub via: Vec<String>,
 }
 
 impl Piece {
@@ -28,6 +38,7 @@ impl Piece {
             text: s.to_string(),
             env: Vec::new(),
             unresolved: false,
+            via: Vec::new(),
         }
     }
     fn unknown(t: &str) -> Self {
@@ -35,8 +46,21 @@ impl Piece {
             text: format!("{{{t}}}"),
             env: Vec::new(),
             unresolved: true,
+            via: Vec::new(),
         }
     }
+}
+
+/// A call with string-like arguments ([`nova_rust::graph::StrCall`]).
+#[derive(Debug, Clone)]
+struct CallVal {
+    package: String,
+    owner: Option<String>,
+    args: Vec<StrExpr>,
+    /// `file:line` of the call.
+    at: String,
+    /// The calling function's path.
+    function: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -58,8 +82,12 @@ pub struct Values {
     consts: Vec<ConstVal>,
     /// const name -> package -> indices into `consts` (ascending).
     const_index: HashMap<String, HashMap<String, Vec<usize>>>,
-    /// package -> field -> values.
-    fields: HashMap<String, HashMap<String, Vec<StrExpr>>>,
+    /// package -> field -> values, with the `file:line` of each write.
+    fields: HashMap<String, HashMap<String, Vec<(StrExpr, String)>>>,
+    /// callee name -> the calls to it with a string-like argument.
+    calls: HashMap<String, Vec<CallVal>>,
+    /// service -> its packages.
+    service_packages: HashMap<String, Vec<String>>,
     /// package -> itself and the local packages it depends on.
     scope: HashMap<String, BTreeSet<String>>,
     /// `nova.toml` `[env]`.
@@ -112,6 +140,12 @@ impl Values {
             let mut s: BTreeSet<String> = closure.get(&c.package).cloned().unwrap_or_default();
             s.insert(c.package.clone());
             v.scope.insert(c.package.clone(), s);
+            if let Some(service) = &c.service {
+                v.service_packages
+                    .entry(service.clone())
+                    .or_default()
+                    .push(c.package.clone());
+            }
             for f in &c.files {
                 let mut seen: BTreeSet<(Vec<String>, &str)> = BTreeSet::new();
                 for k in &f.facts.graph.consts {
@@ -135,8 +169,23 @@ impl Values {
                         fields
                             .entry(fi.field.clone())
                             .or_default()
-                            .push(fi.value.clone());
+                            .push((fi.value.clone(), format!("{}:{}", f.path, fi.line)));
                     }
+                }
+                if f.in_test {
+                    continue;
+                }
+                for call in f.facts.graph.str_calls.iter().filter(|s| !s.in_test) {
+                    v.calls
+                        .entry(call.callee.clone())
+                        .or_default()
+                        .push(CallVal {
+                            package: c.package.clone(),
+                            owner: call.owner.clone(),
+                            args: call.args.clone(),
+                            at: format!("{}:{}", f.path, call.line),
+                            function: call.function.clone(),
+                        });
                 }
             }
         }
@@ -214,6 +263,73 @@ impl Values {
         chosen.into_iter().map(|i| &self.consts[i]).collect()
     }
 
+    /// The packages whose facts count for code of `package` run by
+    /// `service`: those `package` sees, and those the service's own
+    /// packages see (a library's field is set by the service using it).
+    fn visible<'s>(&'s self, package: &str, service: Option<&str>) -> BTreeSet<&'s String> {
+        let mut out: BTreeSet<&String> = self.scope.get(package).into_iter().flatten().collect();
+        if let Some(own) = service.and_then(|s| self.service_packages.get(s)) {
+            for p in own {
+                out.extend(self.scope.get(p).into_iter().flatten());
+            }
+        }
+        out
+    }
+
+    /// The values of parameter `p` of a function defined in `package`: the
+    /// arguments of the calls to it that the service runs (calls in the
+    /// packages it sees that can see `package`), each resolved where it is
+    /// made.
+    fn param(&self, package: &str, service: Option<&str>, p: &ParamRef, d: u32) -> Vec<Piece> {
+        let visible = self.visible(package, service);
+        let mut out = Vec::new();
+        let mut calls = 0usize;
+        for call in self.calls.get(&p.name).into_iter().flatten() {
+            let owner_ok = match (&p.owner, &call.owner) {
+                (Some(a), Some(b)) => a == b,
+                // A method called on a value of unknown type.
+                (_, None) => true,
+                (None, Some(_)) => false,
+            };
+            let sees = self
+                .scope
+                .get(&call.package)
+                .is_some_and(|s| s.contains(package));
+            if !owner_ok || !sees || !visible.contains(&call.package) {
+                continue;
+            }
+            // The function forwarding to itself.
+            if call.function.as_deref() == Some(p.function.as_str()) {
+                continue;
+            }
+            calls += 1;
+            match call.args.get(p.index) {
+                Some(StrExpr::Unknown(_)) | None => {}
+                Some(arg) => {
+                    for mut piece in self.eval(&call.package, service, arg, d) {
+                        piece.via.insert(0, call.at.clone());
+                        out.push(piece);
+                        if out.len() >= MAX_TEXTS {
+                            return out;
+                        }
+                    }
+                }
+            }
+        }
+        if out.is_empty() {
+            let why = if calls == 0 {
+                "no call to it is reached"
+            } else {
+                "no call gives it a static value"
+            };
+            return vec![Piece::unknown(&format!(
+                "parameter #{} of `{}` (line {}): {why}",
+                p.index, p.function, p.line
+            ))];
+        }
+        out
+    }
+
     /// Every possible value of `e` seen from `package` (run by `service`).
     pub fn resolve(&self, package: &str, service: Option<&str>, e: &StrExpr) -> Vec<Piece> {
         let mut out = self.eval(package, service, e, 0);
@@ -254,6 +370,7 @@ impl Values {
                         text: format!("${{{var}}}"),
                         env: Vec::new(),
                         unresolved: true,
+                        via: Vec::new(),
                     }],
                 };
                 for p in &mut pieces {
@@ -276,24 +393,31 @@ impl Values {
                 out
             }
             StrExpr::Field(name) => {
-                let scope = self.scope.get(package);
-                let mut values: Vec<(&String, &StrExpr)> = Vec::new();
-                if let Some(scope) = scope {
-                    for p in scope {
-                        if let Some(vs) = self.fields.get(p).and_then(|m| m.get(name)) {
-                            values.extend(vs.iter().map(|v| (p, v)));
-                        }
+                let mut values: Vec<(&String, &StrExpr, &String)> = Vec::new();
+                for p in self.visible(package, service) {
+                    if let Some(vs) = self.fields.get(p).and_then(|m| m.get(name)) {
+                        values.extend(vs.iter().map(|(v, at)| (p, v, at)));
                     }
                 }
                 if values.is_empty() {
                     return vec![Piece::unknown(name)];
                 }
                 let mut out = Vec::new();
-                for (p, v) in values {
-                    out.extend(self.eval(p, service, v, d));
+                for (p, v, at) in values {
+                    for mut piece in self.eval(p, service, v, d) {
+                        piece.via.insert(0, at.clone());
+                        out.push(piece);
+                    }
+                }
+                // A field also written from a value nova knows: the writes
+                // it cannot follow (`String::new()` in a builder's start)
+                // are the builder's defaults, not other topics.
+                if out.iter().any(|p| !p.unresolved) {
+                    out.retain(|p| !p.unresolved);
                 }
                 out
             }
+            StrExpr::Param(p) => self.param(package, service, p, d),
             StrExpr::Format { template, args } => {
                 let parts: Vec<&str> = template.split("{}").collect();
                 let mut acc = vec![Piece::lit(parts.first().copied().unwrap_or(""))];
@@ -307,10 +431,13 @@ impl Values {
                         for b in &arg {
                             let mut env = a.env.clone();
                             env.extend(b.env.iter().cloned());
+                            let mut via = a.via.clone();
+                            via.extend(b.via.iter().cloned());
                             next.push(Piece {
                                 text: format!("{}{}{}", a.text, b.text, part),
                                 env,
                                 unresolved: a.unresolved || b.unresolved,
+                                via,
                             });
                             if next.len() >= MAX_TEXTS {
                                 break 'outer;

@@ -41,8 +41,28 @@ pub enum StrExpr {
     Field(String),
     /// Several values (`&["a", "b"]`, `vec![..]`, a const array).
     List(Vec<StrExpr>),
+    /// A parameter of a function, stored where it is seen (a field set from
+    /// it, a call forwarding it): its values are the arguments of the calls
+    /// to that function, resolved across files by `nova-link`.
+    Param(Box<ParamRef>),
     /// Not resolvable statically: the source text of the expression.
     Unknown(String),
+}
+
+/// A function parameter a value comes from (see [`StrExpr::Param`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ParamRef {
+    /// The function's path (`Publisher::new`, `module::send`).
+    pub function: String,
+    /// Its name (last segment), what calls are matched by.
+    pub name: String,
+    /// The `impl` type of a method or associated function: a call written
+    /// `Type::name(..)` or on a chain rooted at `Type::..` must name it.
+    pub owner: Option<String>,
+    /// Parameter index, not counting `self`.
+    pub index: usize,
+    /// Line of the function.
+    pub line: u32,
 }
 
 /// How a gRPC client was seen.
@@ -152,7 +172,9 @@ pub enum TopicRole {
 /// How a topic is reached in code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum TopicApi {
-    /// rdkafka `FutureRecord::to`/`BaseRecord::to`, `subscribe`.
+    /// rdkafka `FutureRecord::to`/`BaseRecord::to`, `subscribe`; the
+    /// `kafka` crate (`Record::from_value`, `Consumer::..with_topic`);
+    /// rskafka (`partition_client`).
     Direct,
     /// An outbox enqueue/publish/macro.
     Outbox,
@@ -193,6 +215,11 @@ pub struct TopicParam {
 pub struct StrCall {
     /// Callee name (last segment).
     pub callee: String,
+    /// The type named before the callee (`Publisher` in
+    /// `Publisher::new(..)`, `Emitter` in `Emitter::builder().with_topic(..)`),
+    /// with `Self` replaced by the `impl` type; `None` when unknown.
+    #[serde(default)]
+    pub owner: Option<String>,
     /// One entry per argument (not counting a method receiver);
     /// [`StrExpr::Unknown`] for arguments that are not string-like.
     pub args: Vec<StrExpr>,

@@ -8,6 +8,7 @@ mod browser;
 mod ci;
 mod diesel_example;
 mod example;
+mod flow_shapes;
 mod graph_shapes;
 mod hardening;
 mod hostile;

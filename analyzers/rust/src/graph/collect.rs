@@ -7,8 +7,8 @@
 
 use super::{
     ClientShape, EnvRead, FieldInit, GraphFacts, GraphFn, GrpcClient, GrpcServer, HttpCall,
-    InfraHint, RpcCall, ServerShape, StrCall, StrExpr, TopicApi, TopicConst, TopicParam, TopicRole,
-    TopicSite, snake_to_pascal,
+    InfraHint, ParamRef, RpcCall, ServerShape, StrCall, StrExpr, TopicApi, TopicConst, TopicParam,
+    TopicRole, TopicSite, snake_to_pascal,
 };
 use crate::macros::{Args, MacroArgs, parse_args};
 use crate::span;
@@ -546,6 +546,7 @@ fn could_name_topic(s: &StrExpr) -> bool {
         StrExpr::Lit(v) => could_be_topic(v),
         StrExpr::Const(_) | StrExpr::Env { .. } | StrExpr::Format { .. } => true,
         StrExpr::Field(f) => f.contains("topic"),
+        StrExpr::Param(_) => true,
         StrExpr::List(items) => items.iter().any(|i| match i {
             StrExpr::Lit(v) => could_be_topic(v),
             StrExpr::Const(_) => true,
@@ -601,6 +602,7 @@ fn looks_like_url(e: &StrExpr) -> bool {
                 .any(|k| l.contains(k))
         }),
         StrExpr::List(v) => v.iter().any(looks_like_url),
+        StrExpr::Param(_) => false,
         StrExpr::Unknown(t) => {
             let t = t.to_ascii_lowercase();
             ["url", "uri", "endpoint", "addr"]
@@ -783,6 +785,14 @@ struct Scope<'ast> {
     /// The file's macro bodies parsed once, so that [`macro_str`] does not
     /// parse them again; `None` outside a walk.
     macros: Option<&'ast MacroArgs>,
+    /// The `impl` type of a method.
+    owner: Option<String>,
+    /// rskafka `partition_client(topic, ..)` calls: produced or consumed
+    /// depending on what the function does with the client.
+    partition_clients: Vec<(StrExpr, u32)>,
+    /// The function builds an rskafka `StreamConsumerBuilder` or fetches
+    /// records.
+    rskafka_consumes: bool,
 }
 
 /// Resolve an expression to a [`StrExpr`] through `scope`'s bindings.
@@ -1444,6 +1454,7 @@ impl<'ast> Walker<'ast, '_> {
             dedupes: self.in_nova_handler,
             macros: Some(self.macros),
             test_attr: test,
+            owner: self.impl_type.last().cloned(),
             ..Scope::default()
         };
         let mut idx = 0usize;
@@ -1489,6 +1500,25 @@ impl<'ast> Walker<'ast, '_> {
     }
 
     fn exit_fn(&mut self) {
+        // rskafka: a partition client is read from when the function builds
+        // a stream consumer or fetches records, else written to.
+        let pending = self
+            .fns
+            .last_mut()
+            .map(|s| (std::mem::take(&mut s.partition_clients), s.rskafka_consumes));
+        if let Some((sites, consumes)) = pending {
+            let role = if consumes {
+                TopicRole::Consume
+            } else {
+                TopicRole::Produce
+            };
+            if consumes {
+                self.mark_consumer();
+            }
+            for (topic, line) in sites {
+                self.topic_site(role, TopicApi::Direct, topic, "partition_client", line);
+            }
+        }
         if let Some(s) = self.fns.pop() {
             if s.test_attr {
                 self.test_depth = self.test_depth.saturating_sub(1);
@@ -1602,14 +1632,115 @@ impl<'ast> Walker<'ast, '_> {
         self.topic_site(TopicRole::Produce, TopicApi::Outbox, topic, call, line);
     }
 
+    /// The parameter of the current function `e` names (through `&`,
+    /// `.clone()`, `.to_string()`, `.into()`..), unless a local shadows it.
+    fn param_of(&self, e: &Expr) -> Option<StrExpr> {
+        let scope = self.fns.last()?;
+        let mut e = e;
+        loop {
+            match e {
+                Expr::Reference(r) => e = &r.expr,
+                Expr::Paren(p) => e = &p.expr,
+                Expr::MethodCall(m)
+                    if m.args.is_empty()
+                        && matches!(
+                            m.method.to_string().as_str(),
+                            "clone" | "to_string" | "to_owned" | "into" | "as_str" | "as_ref"
+                        ) =>
+                {
+                    e = &m.receiver
+                }
+                _ => break,
+            }
+        }
+        let Expr::Path(p) = e else { return None };
+        let id = p.path.get_ident()?.to_string();
+        if scope.locals.contains_key(&id) {
+            return None;
+        }
+        let index = *scope.params.get(&id)?;
+        Some(StrExpr::Param(Box::new(ParamRef {
+            function: scope.path.clone(),
+            name: scope.name.clone(),
+            owner: scope.owner.clone(),
+            index,
+            line: scope.line,
+        })))
+    }
+
+    /// `Self` as the current `impl` type.
+    fn type_name(&self, seg: &str) -> Option<String> {
+        if seg == "Self" {
+            return self.impl_type.last().cloned();
+        }
+        seg.starts_with(|c: char| c.is_ascii_uppercase())
+            .then(|| seg.to_string())
+    }
+
+    /// The type a method chain starts from: `Emitter` for
+    /// `Emitter::builder().with_topic(..)`.
+    fn chain_owner(&self, recv: &Expr) -> Option<String> {
+        let mut r = recv;
+        loop {
+            match r {
+                Expr::MethodCall(m) => r = &m.receiver,
+                Expr::Await(a) => r = &a.base,
+                Expr::Try(t) => r = &t.expr,
+                Expr::Paren(p) => r = &p.expr,
+                Expr::Call(c) => {
+                    let Expr::Path(fp) = &*c.func else {
+                        return None;
+                    };
+                    let n = fp.path.segments.len();
+                    return (n >= 2)
+                        .then(|| self.type_name(&fp.path.segments[n - 2].ident.to_string()))
+                        .flatten();
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// A string value assigned to a field (`Self { topic: topic.into() }`,
+    /// `self.topic = topic`): kept when it can name a topic or an address,
+    /// or when it comes from a parameter (resolved at the calls).
+    fn field_value(&mut self, field: String, e: &Expr, line: u32) {
+        let value = match self.param_of(e) {
+            Some(p) => p,
+            None => str_expr(e, self.scope(), 0),
+        };
+        let lf = field.to_ascii_lowercase();
+        let hinted = ["url", "uri", "addr", "host", "endpoint", "topic", "broker"]
+            .iter()
+            .any(|k| lf.contains(k));
+        let keep = match &value {
+            StrExpr::Env { .. } | StrExpr::Param(_) => true,
+            StrExpr::Lit(_) | StrExpr::Format { .. } | StrExpr::List(_) | StrExpr::Const(_) => {
+                hinted || could_name_topic(&value)
+            }
+            _ => false,
+        };
+        if keep {
+            self.out.fields.push(FieldInit { field, value, line });
+        }
+    }
+
     /// (`at`: where the call starts; its line is looked up only for a kept
     /// call.)
-    fn str_call(&mut self, callee: &str, args: &[&Expr], at: proc_macro2::Span) {
-        let scope = self.scope();
+    fn str_call(
+        &mut self,
+        callee: &str,
+        owner: Option<String>,
+        args: &[&Expr],
+        at: proc_macro2::Span,
+    ) {
         // Built only once an argument is kept: most calls keep none.
         let mut exprs: Vec<StrExpr> = Vec::new();
         for (i, a) in args.iter().enumerate() {
-            let s = str_expr_in(a, scope, 0, false);
+            let s = match self.param_of(a) {
+                Some(p) => p,
+                None => str_expr_in(a, self.scope(), 0, false),
+            };
             if could_name_topic(&s) {
                 if exprs.is_empty() {
                     exprs.reserve_exact(args.len());
@@ -1625,6 +1756,7 @@ impl<'ast> Walker<'ast, '_> {
             let in_test = self.in_test();
             self.out.str_calls.push(StrCall {
                 callee: callee.to_string(),
+                owner,
                 args: exprs,
                 line: span::line(at),
                 function,
@@ -1993,28 +2125,20 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
             let syn::Member::Named(id) = &f.member else {
                 continue;
             };
-            let field = id.to_string();
-            let value = str_expr(&f.expr, self.scope(), 0);
-            let lf = field.to_ascii_lowercase();
-            let hinted = ["url", "uri", "addr", "host", "endpoint", "topic", "broker"]
-                .iter()
-                .any(|k| lf.contains(k));
-            let keep = match &value {
-                StrExpr::Env { .. } => true,
-                StrExpr::Lit(_) | StrExpr::Format { .. } | StrExpr::List(_) | StrExpr::Const(_) => {
-                    hinted
-                }
-                _ => false,
-            };
-            if keep {
-                self.out.fields.push(FieldInit {
-                    field,
-                    value,
-                    line: ident_line(id),
-                });
-            }
+            self.field_value(id.to_string(), &f.expr, ident_line(id));
         }
         visit::visit_expr_struct(self, s);
+    }
+
+    fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
+        // `self.topic = topic.into()` in a builder method.
+        if let Expr::Field(f) = &*a.left
+            && let syn::Member::Named(id) = &f.member
+            && matches!(&*f.base, Expr::Path(p) if p.path.is_ident("self"))
+        {
+            self.field_value(id.to_string(), &a.right, ident_line(id));
+        }
+        visit::visit_expr_assign(self, a);
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
@@ -2050,6 +2174,12 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
             let args: Vec<&Expr> = c.args.iter().collect();
             if is_env_fn(&segs) && segs.len() >= 2 {
                 self.env_read(c, None);
+            }
+            if segs.len() >= 2
+                && segs[segs.len() - 2] == "StreamConsumerBuilder"
+                && let Some(s) = self.fns.last_mut()
+            {
+                s.rskafka_consumes = true;
             }
             if segs.len() >= 2 {
                 let owner = &segs[..segs.len() - 1];
@@ -2173,7 +2303,10 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                 self.outbox_site(&args, last, line());
             }
             self.note_call(last);
-            self.str_call(last, &args, span::call_first(c));
+            let owner = (segs.len() >= 2)
+                .then(|| self.type_name(&segs[segs.len() - 2]))
+                .flatten();
+            self.str_call(last, owner, &args, span::call_first(c));
         }
         visit::visit_expr_call(self, c);
     }
@@ -2217,6 +2350,33 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                         "subscribe",
                         line(),
                     );
+                }
+            }
+            // The `kafka` crate: `Consumer::from_hosts(..).with_topic(t)`.
+            "with_topic" | "with_topics" | "with_topic_partitions"
+                if !args.is_empty() && self.kafka_crate_consumer(&m.receiver) =>
+            {
+                let topic = str_expr(args[0], self.scope(), 0);
+                self.mark_consumer();
+                self.topic_site(
+                    TopicRole::Consume,
+                    TopicApi::Direct,
+                    topic,
+                    &format!("Consumer::{method}"),
+                    line(),
+                );
+            }
+            // rskafka: `client.partition_client(topic, partition, ..)`.
+            "partition_client" if args.len() == 3 => {
+                let topic = str_expr(args[0], self.scope(), 0);
+                let l = line();
+                if let Some(s) = self.fns.last_mut() {
+                    s.partition_clients.push((topic, l));
+                }
+            }
+            "fetch_records" => {
+                if let Some(s) = self.fns.last_mut() {
+                    s.rskafka_consumes = true;
                 }
             }
             "recv" | "stream" | "poll" | "start" | "iter" | "message_stream"
@@ -2281,12 +2441,36 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
             }
         }
         self.note_call(&method);
-        self.str_call(&method, &args, m.method.span());
+        let owner = self.chain_owner(&m.receiver);
+        self.str_call(&method, owner, &args, m.method.span());
         visit::visit_expr_method_call(self, m);
     }
 }
 
 impl<'ast> Walker<'ast, '_> {
+    /// Whether a method chain starts at the `kafka` crate's
+    /// `Consumer::from_hosts(..)` / `Consumer::from_client(..)`.
+    fn kafka_crate_consumer(&self, recv: &Expr) -> bool {
+        let mut r = recv;
+        loop {
+            match r {
+                Expr::MethodCall(m) => r = &m.receiver,
+                Expr::Paren(p) => r = &p.expr,
+                Expr::Call(c) => {
+                    let Expr::Path(fp) = &*c.func else {
+                        return false;
+                    };
+                    let segs = path_segments(&fp.path);
+                    return matches!(
+                        segs.as_slice(),
+                        [.., a, b] if a == "Consumer" && (b == "from_hosts" || b == "from_client")
+                    );
+                }
+                _ => return false,
+            }
+        }
+    }
+
     /// The client service an expression constructs or hands out.
     fn expr_client(&self, e: &Expr) -> Option<String> {
         let mut e = e;
