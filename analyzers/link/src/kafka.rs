@@ -75,108 +75,6 @@ fn expr_text(e: &StrExpr) -> String {
     }
 }
 
-/// Split an SQL tuple `a, 'b, c', $1` at top-level commas.
-fn split_tuple(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut depth = 0i32;
-    let mut quote = false;
-    for ch in s.chars() {
-        match ch {
-            '\'' => {
-                quote = !quote;
-                cur.push(ch);
-            }
-            '(' if !quote => {
-                depth += 1;
-                cur.push(ch);
-            }
-            ')' if !quote => {
-                depth -= 1;
-                cur.push(ch);
-            }
-            ',' if !quote && depth == 0 => {
-                out.push(cur.trim().to_string());
-                cur.clear();
-            }
-            _ => cur.push(ch),
-        }
-    }
-    if !cur.trim().is_empty() {
-        out.push(cur.trim().to_string());
-    }
-    out
-}
-
-/// The topic of an outbox `INSERT`: `Ok(Some(topic))` for a literal,
-/// `Ok(None)` when the statement is not an outbox insert with a topic
-/// column, `Err(value)` when the topic is bound at run time.
-pub(crate) fn outbox_insert_topic(sql: &str) -> Result<Option<String>, String> {
-    let lower = sql.to_ascii_lowercase();
-    let Some(i) = lower.find("insert into") else {
-        return Ok(None);
-    };
-    let rest = &sql[i + "insert into".len()..];
-    let rest_l = &lower[i + "insert into".len()..];
-    let Some(open) = rest.find('(') else {
-        return Ok(None);
-    };
-    let table = rest_l[..open].trim();
-    if !table.contains("outbox") {
-        return Ok(None);
-    }
-    let Some(close) = rest[open..].find(')') else {
-        return Ok(None);
-    };
-    let cols: Vec<String> = split_tuple(&rest[open + 1..open + close])
-        .into_iter()
-        .map(|c| c.trim_matches('"').to_ascii_lowercase())
-        .collect();
-    let Some(idx) = cols.iter().position(|c| {
-        matches!(
-            c.as_str(),
-            "topic" | "topic_name" | "kafka_topic" | "destination"
-        )
-    }) else {
-        return Ok(None);
-    };
-    let after = &rest[open + close + 1..];
-    let after_l = after.to_ascii_lowercase();
-    let Some(v) = after_l.find("values") else {
-        return Ok(None);
-    };
-    let vals = &after[v + "values".len()..];
-    let Some(vo) = vals.find('(') else {
-        return Ok(None);
-    };
-    let mut depth = 0i32;
-    let mut end = None;
-    let mut quote = false;
-    for (k, ch) in vals[vo..].char_indices() {
-        match ch {
-            '\'' => quote = !quote,
-            '(' if !quote => depth += 1,
-            ')' if !quote => {
-                depth -= 1;
-                if depth == 0 {
-                    end = Some(vo + k);
-                    break;
-                }
-            }
-            _ => {}
-        }
-    }
-    let Some(end) = end else { return Ok(None) };
-    let values = split_tuple(&vals[vo + 1..end]);
-    match values.get(idx) {
-        Some(val) if val.starts_with('\'') && val.ends_with('\'') && val.len() >= 2 => {
-            Ok(Some(val[1..val.len() - 1].to_string()))
-        }
-        Some(val) => Err(val.clone()),
-        None => Ok(None),
-    }
-}
-
 impl State {
     fn endpoint(
         &mut self,
@@ -217,7 +115,16 @@ impl State {
         }
     }
 
-    fn site(&mut self, ctx: &mut Ctx<'_>, c: &Crate, f: &ParsedFile, s: &TopicSite) {
+    /// Record a topic site; `relay`: where the outbox row it writes is
+    /// published (evidence).
+    fn site(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        c: &Crate,
+        f: &ParsedFile,
+        s: &TopicSite,
+        relay: Option<&str>,
+    ) {
         let via = match s.api {
             TopicApi::Direct => TopicVia::Direct,
             TopicApi::Outbox => TopicVia::Outbox,
@@ -264,13 +171,17 @@ impl State {
                     }
                     continue;
                 }
-                if !p.via.is_empty() {
+                if !p.via.is_empty() || relay.is_some() {
                     let mut hops = vec![a.location.to_string()];
                     hops.extend(p.via.iter().cloned());
+                    let mut text = hops.join(" <- ");
+                    if let Some(r) = relay {
+                        text = format!("{text}, relayed at {r}");
+                    }
                     self.hops
                         .entry((p.text.clone(), a.service.clone(), s.role))
                         .or_default()
-                        .insert(hops.join(" <- "));
+                        .insert(text);
                 }
                 if p.text.is_empty() {
                     continue;
@@ -437,63 +348,81 @@ pub(crate) fn sites(ctx: &mut Ctx<'_>) -> State {
     }
 
     // Code sites.
+    let relays = crate::outbox::relays(input.crates);
     for c in input.crates {
         for f in live_files(c) {
             for s in f.facts.graph.topics.iter().filter(|s| !s.in_test) {
-                st.site(ctx, c, f, s);
+                // A relay publishes the topics written to its table: those
+                // writes are the producers.
+                if relays.sites.contains(&(f.path.clone(), s.line)) {
+                    continue;
+                }
+                st.site(ctx, c, f, s, None);
             }
             // Outbox inserts written as SQL.
             for q in f.facts.sql_sites.iter().filter(|q| !q.in_test) {
-                let texts: Vec<String> = match &q.expr {
-                    SqlExpr::Lit(s) => vec![s.clone()],
-                    SqlExpr::Choice(v) => v
-                        .iter()
-                        .filter_map(|x| match x {
-                            SqlExpr::Lit(s) => Some(s.clone()),
-                            _ => None,
-                        })
-                        .collect(),
-                    _ => Vec::new(),
-                };
+                let mut texts: Vec<&str> = Vec::new();
+                match &q.expr {
+                    SqlExpr::Lit(s) => texts.push(s),
+                    SqlExpr::Choice(v) => texts.extend(v.iter().filter_map(|x| match x {
+                        SqlExpr::Lit(s) => Some(s.as_str()),
+                        _ => None,
+                    })),
+                    _ => {}
+                }
                 for text in texts {
-                    match outbox_insert_topic(&text) {
-                        Ok(None) => {}
-                        Ok(Some(topic)) => {
-                            let site = TopicSite {
-                                role: TopicRole::Produce,
-                                api: TopicApi::Outbox,
-                                topic: StrExpr::Lit(topic),
-                                call: "INSERT INTO outbox".into(),
-                                line: q.line,
-                                function: q.function.clone(),
-                                in_test: false,
-                            };
-                            st.site(ctx, c, f, &site);
-                        }
+                    let Some(insert) = crate::outbox::topic_insert(text) else {
+                        continue;
+                    };
+                    if !relays.is_outbox(&insert.table) {
+                        continue;
+                    }
+                    let call = match relays.relayed_at(&insert.table) {
+                        Some(at) => format!("INSERT INTO {} (relayed at {at})", insert.table),
+                        None => format!("INSERT INTO {}", insert.table),
+                    };
+                    let topic = match &insert.topic {
+                        Ok(lit) => Some(StrExpr::Lit(lit.clone())),
                         Err(bound) => {
-                            for a in attribute(
-                                &ctx.follow,
-                                c,
-                                &f.path,
-                                &f.module,
-                                q.function.as_deref(),
-                                q.line,
-                            ) {
-                                let ev = ctx.evidence(&a, "INSERT INTO outbox", &c.package);
-                                let d = nova_model::Diagnostic::new(
-                                    DiagCode::UnresolvedTopic,
-                                    Severity::Info,
-                                    format!(
-                                        "outbox insert in `{}` binds its topic at run time (`{bound}`)",
-                                        a.service
-                                    ),
-                                )
-                                .at(ev.location)
-                                .with_snippet(text.clone())
-                                .for_service(a.service.clone());
-                                st.outbox_pending.push((a.service.clone(), d));
-                            }
+                            crate::outbox::bound_arg(f, q, bound, insert.question_marks_before)
                         }
+                    };
+                    if let Some(topic) = topic {
+                        let site = TopicSite {
+                            role: TopicRole::Produce,
+                            api: TopicApi::Outbox,
+                            topic,
+                            call,
+                            line: q.line,
+                            function: q.function.clone(),
+                            in_test: false,
+                        };
+                        let relay = relays.relayed_at(&insert.table);
+                        st.site(ctx, c, f, &site, relay.as_deref());
+                        continue;
+                    }
+                    let bound = insert.topic.err().unwrap_or_default();
+                    for a in attribute(
+                        &ctx.follow,
+                        c,
+                        &f.path,
+                        &f.module,
+                        q.function.as_deref(),
+                        q.line,
+                    ) {
+                        let ev = ctx.evidence(&a, &call, &c.package);
+                        let d = nova_model::Diagnostic::new(
+                            DiagCode::UnresolvedTopic,
+                            Severity::Info,
+                            format!(
+                                "outbox insert in `{}` binds its topic at run time (`{bound}`)",
+                                a.service
+                            ),
+                        )
+                        .at(ev.location)
+                        .with_snippet(text.to_string())
+                        .for_service(a.service.clone());
+                        st.outbox_pending.push((a.service.clone(), d));
                     }
                 }
             }
@@ -502,7 +431,7 @@ pub(crate) fn sites(ctx: &mut Ctx<'_>) -> State {
     for (ci, fi, site) in forwarded_sites(ctx) {
         let c = &input.crates[ci];
         let f = &c.files[fi];
-        st.site(ctx, c, f, &site);
+        st.site(ctx, c, f, &site, None);
     }
 
     let with_outbox: BTreeSet<&str> = st
@@ -826,31 +755,5 @@ fn direct_through_callees(ctx: &Ctx<'_>, st: &mut State, accesses: &[Access]) {
             b.produces_direct.extend(topics);
             b.writes_via_calls.extend(tables);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn outbox_sql() {
-        assert_eq!(
-            outbox_insert_topic(
-                "INSERT INTO outbox_events (id, topic, key, payload) VALUES ($1, 'content-events', $2, $3)"
-            ),
-            Ok(Some("content-events".into()))
-        );
-        assert_eq!(
-            outbox_insert_topic(
-                "insert into outbox (topic, payload) values ($1, jsonb_build_object('a', 1))"
-            ),
-            Err("$1".into())
-        );
-        assert_eq!(
-            outbox_insert_topic("INSERT INTO posts (id, topic) VALUES ($1, 'x')"),
-            Ok(None)
-        );
-        assert_eq!(outbox_insert_topic("SELECT 1"), Ok(None));
     }
 }

@@ -26,6 +26,7 @@ mod grpc;
 mod http;
 mod kafka;
 pub mod names;
+mod outbox;
 mod startup;
 pub mod values;
 

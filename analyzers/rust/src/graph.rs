@@ -228,6 +228,21 @@ pub struct StrCall {
     pub in_test: bool,
 }
 
+/// The bound arguments of an SQL call (`sqlx::query!(sql, a, b)`,
+/// `sqlx::query(sql).bind(a).bind(b)`, `client.execute(sql, &[&a, &b])`),
+/// kept when one can name a topic: an outbox insert binding its topic
+/// column to `$n` takes argument `n` from here.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SqlArgs {
+    /// One entry per bound argument, in order ([`StrExpr::Unknown`] for
+    /// those that are not string-like).
+    pub args: Vec<StrExpr>,
+    /// Line of the SQL call, as in [`crate::sql::SqlSite::line`].
+    pub line: u32,
+    pub function: Option<String>,
+    pub in_test: bool,
+}
+
 /// A const/static holding a string or an array of strings.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct TopicConst {
@@ -317,6 +332,9 @@ pub struct GraphFacts {
     pub topic_params: Vec<TopicParam>,
     /// Calls with string-like arguments (see [`StrCall`]).
     pub str_calls: Vec<StrCall>,
+    /// Bound arguments of SQL calls (see [`SqlArgs`]).
+    #[serde(default)]
+    pub sql_args: Vec<SqlArgs>,
     pub consts: Vec<TopicConst>,
     pub fields: Vec<FieldInit>,
     pub env_reads: Vec<EnvRead>,

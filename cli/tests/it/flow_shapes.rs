@@ -53,3 +53,40 @@ fn a_topic_through_a_wrapper_names_each_hop() {
         assert!(evidence.contains(hop), "{hop} in {evidence}");
     }
 }
+
+#[test]
+fn outbox_written_by_services_and_relayed_by_a_shared_library() {
+    let m = scan(&fixture("outbox-flow"), &[]);
+    // `event_queue` is an outbox because the queue library relays its
+    // `destination` column; `alert_subscriptions` has a topic column but no
+    // relay. The relay's own publish of the row's topic is no topic of
+    // relay-svc.
+    assert_eq!(
+        topic_set(&m),
+        triples(&[
+            ("orders.placed", "orders-svc", "shipping-svc"),
+            ("payments.settled", "payments-svc", "shipping-svc"),
+        ]),
+        "{:#}",
+        m["topics"]
+    );
+    let vias: Vec<String> = m["topics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|t| t["producers"].as_array().cloned().unwrap_or_default())
+        .map(|p| p["via"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(vias, ["outbox", "outbox"]);
+    let unresolved = diags(&m, "unresolved-topic");
+    assert!(unresolved.is_empty(), "{unresolved:#?}");
+    // Evidence: the insert (sqlx macro, bind chain) and the relay.
+    let edges = m["edges"].to_string();
+    for at in [
+        "orders-svc/src/main.rs:9",
+        "payments-svc/src/main.rs:7",
+        "relayed at queue/src/lib.rs:36",
+    ] {
+        assert!(edges.contains(at), "{at} in {edges}");
+    }
+}

@@ -7,8 +7,8 @@
 
 use super::{
     ClientShape, EnvRead, FieldInit, GraphFacts, GraphFn, GrpcClient, GrpcServer, HttpCall,
-    InfraHint, ParamRef, RpcCall, ServerShape, StrCall, StrExpr, TopicApi, TopicConst, TopicParam,
-    TopicRole, TopicSite, snake_to_pascal,
+    InfraHint, ParamRef, RpcCall, ServerShape, SqlArgs, StrCall, StrExpr, TopicApi, TopicConst,
+    TopicParam, TopicRole, TopicSite, snake_to_pascal,
 };
 use crate::macros::{Args, MacroArgs, parse_args};
 use crate::span;
@@ -49,6 +49,7 @@ pub(crate) fn collect_with(
         impl_type: Vec::new(),
         fns: Vec::new(),
         handled_env: HashSet::default(),
+        handled_binds: HashSet::default(),
         seen_infra: HashSet::default(),
         empty: Scope {
             macros: Some(macros),
@@ -82,6 +83,8 @@ fn finish(out: &mut GraphFacts) {
     out.topic_params.dedup();
     out.str_calls.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
     out.str_calls.dedup();
+    out.sql_args.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
+    out.sql_args.dedup();
     out.consts.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
     out.consts.dedup();
     out.fields.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
@@ -1124,6 +1127,8 @@ struct Walker<'ast, 'o> {
     fns: Vec<Scope<'ast>>,
     /// `env::var` calls already recorded with their default (line, col).
     handled_env: HashSet<(usize, usize)>,
+    /// `query(..)` calls whose `bind` chain is recorded (line, col).
+    handled_binds: HashSet<(usize, usize)>,
     seen_infra: HashSet<(InfraKind, String)>,
     empty: Scope<'ast>,
     /// Inside `impl nova_consumer::Handler for X`.
@@ -1725,6 +1730,27 @@ impl<'ast> Walker<'ast, '_> {
         }
     }
 
+    /// Record the bound arguments of an SQL call when one can name a topic.
+    fn sql_args(&mut self, args: &[&Expr], line: u32) {
+        let values: Vec<StrExpr> = args
+            .iter()
+            .map(|a| match self.param_of(a) {
+                Some(p) => p,
+                None => str_expr_in(a, self.scope(), 0, false),
+            })
+            .collect();
+        if values.iter().any(could_name_topic) {
+            let function = self.function();
+            let in_test = self.in_test();
+            self.out.sql_args.push(SqlArgs {
+                args: values,
+                line,
+                function,
+                in_test,
+            });
+        }
+    }
+
     /// (`at`: where the call starts; its line is looked up only for a kept
     /// call.)
     fn str_call(
@@ -2150,6 +2176,16 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
             .unwrap_or_default();
         let macros = self.macros;
         if let Some(args) = macros.get(mac) {
+            // `sqlx::query!(sql, binds..)`, `query_as!(Type, sql, binds..)`.
+            let skip = match name.as_str() {
+                "query" | "query_scalar" | "query_unchecked" | "query_scalar_unchecked" => 1,
+                "query_as" | "query_as_unchecked" => 2,
+                _ => 0,
+            };
+            if skip > 0 && args.len() > skip {
+                let refs: Vec<&Expr> = args.iter().skip(skip).collect();
+                self.sql_args(&refs, span::line(span::macro_first(mac)));
+            }
             if name.to_ascii_lowercase().contains("outbox") {
                 let refs: Vec<&Expr> = args.iter().collect();
                 self.outbox_site(
@@ -2374,6 +2410,18 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                     s.partition_clients.push((topic, l));
                 }
             }
+            "bind" if args.len() == 1 => self.bind_chain(m),
+            "execute" | "query" | "query_one" | "query_opt" | "query_raw"
+                if args.len() == 2
+                    && matches!(args[1], Expr::Reference(r) if matches!(&*r.expr, Expr::Array(_))) =>
+            {
+                if let Expr::Reference(r) = args[1]
+                    && let Expr::Array(a) = &*r.expr
+                {
+                    let refs: Vec<&Expr> = a.elems.iter().collect();
+                    self.sql_args(&refs, line());
+                }
+            }
             "fetch_records" => {
                 if let Some(s) = self.fns.last_mut() {
                     s.rskafka_consumes = true;
@@ -2448,6 +2496,39 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
 }
 
 impl<'ast> Walker<'ast, '_> {
+    /// `query(sql).bind(a).bind(b)`: the binds of the whole chain, recorded
+    /// once, at its outermost `bind` (visited first).
+    fn bind_chain(&mut self, outer: &'ast syn::ExprMethodCall) {
+        let mut binds: Vec<&Expr> = Vec::new();
+        let mut cur = outer;
+        loop {
+            if cur.method == "bind" && cur.args.len() == 1 {
+                binds.push(&cur.args[0]);
+            }
+            match &*cur.receiver {
+                Expr::MethodCall(m) => cur = m,
+                _ => break,
+            }
+        }
+        let Expr::Call(root) = &*cur.receiver else {
+            return;
+        };
+        let Expr::Path(fp) = &*root.func else { return };
+        let last = fp.path.segments.last().map(|s| s.ident.to_string());
+        if !matches!(
+            last.as_deref(),
+            Some("query" | "query_as" | "query_scalar" | "query_with" | "query_as_with")
+        ) {
+            return;
+        }
+        let start = span::call_first(root).start();
+        if !self.handled_binds.insert((start.line, start.column)) {
+            return;
+        }
+        binds.reverse();
+        self.sql_args(&binds, start.line as u32);
+    }
+
     /// Whether a method chain starts at the `kafka` crate's
     /// `Consumer::from_hosts(..)` / `Consumer::from_client(..)`.
     fn kafka_crate_consumer(&self, recv: &Expr) -> bool {

@@ -1,0 +1,313 @@
+//! Transactional outboxes in others' code: a table with a topic column,
+//! written by services (raw SQL, `sqlx` macros, bind chains) and read by a
+//! relay that publishes each row's topic. The relay's own publish is not a
+//! topic of its service; each write with a resolvable topic is a producer
+//! edge of the writing service, its evidence naming the insert and the
+//! relay.
+
+use nova_model::Location;
+use nova_rust::graph::{StrExpr, TopicRole};
+use nova_rust::sql::{SqlExpr, SqlSite};
+use nova_rust::unit::{Crate, ParsedFile};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Column names that carry a message's topic.
+pub(crate) const TOPIC_COLUMNS: &[&str] = &["topic", "topic_name", "kafka_topic", "destination"];
+
+/// Split an SQL tuple `a, 'b, c', $1` at top-level commas.
+fn split_tuple(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut depth = 0i32;
+    let mut quote = false;
+    for ch in s.chars() {
+        match ch {
+            '\'' => {
+                quote = !quote;
+                cur.push(ch);
+            }
+            '(' if !quote => {
+                depth += 1;
+                cur.push(ch);
+            }
+            ')' if !quote => {
+                depth -= 1;
+                cur.push(ch);
+            }
+            ',' if !quote && depth == 0 => {
+                out.push(cur.trim().to_string());
+                cur.clear();
+            }
+            _ => cur.push(ch),
+        }
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur.trim().to_string());
+    }
+    out
+}
+
+/// An `INSERT` into a table with a topic column: the table and the topic's
+/// value, `Ok(literal)` or `Err(bound)` (`$1`, `?`, an expression).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TopicInsert {
+    pub table: String,
+    pub topic: Result<String, String>,
+    /// For a `?` placeholder: how many `?` come before it in the values.
+    pub question_marks_before: usize,
+}
+
+/// The topic of an outbox `INSERT`: `Ok(Some(topic))` for a literal,
+/// `Ok(None)` when the statement is not an outbox insert with a topic
+/// column, `Err(value)` when the topic is bound at run time.
+#[cfg(test)]
+pub(crate) fn outbox_insert_topic(sql: &str) -> Result<Option<String>, String> {
+    match topic_insert(sql) {
+        Some(i) if i.table.contains("outbox") => i.topic.map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// The table and topic value of an `INSERT` whose column list has a topic
+/// column ([`TOPIC_COLUMNS`]); `None` for any other statement.
+pub(crate) fn topic_insert(sql: &str) -> Option<TopicInsert> {
+    let lower = sql.to_ascii_lowercase();
+    let i = lower.find("insert into")?;
+    let rest = &sql[i + "insert into".len()..];
+    let rest_l = &lower[i + "insert into".len()..];
+    let open = rest.find('(')?;
+    let table = rest_l[..open]
+        .trim()
+        .trim_matches('"')
+        .rsplit('.')
+        .next()
+        .unwrap_or("")
+        .trim_matches('"')
+        .to_string();
+    let close = rest[open..].find(')')?;
+    let cols: Vec<String> = split_tuple(&rest[open + 1..open + close])
+        .into_iter()
+        .map(|c| c.trim_matches('"').to_ascii_lowercase())
+        .collect();
+    let idx = cols
+        .iter()
+        .position(|c| TOPIC_COLUMNS.contains(&c.as_str()))?;
+    let after = &rest[open + close + 1..];
+    let after_l = after.to_ascii_lowercase();
+    let v = after_l.find("values")?;
+    let vals = &after[v + "values".len()..];
+    let vo = vals.find('(')?;
+    let mut depth = 0i32;
+    let mut end = None;
+    let mut quote = false;
+    for (k, ch) in vals[vo..].char_indices() {
+        match ch {
+            '\'' => quote = !quote,
+            '(' if !quote => depth += 1,
+            ')' if !quote => {
+                depth -= 1;
+                if depth == 0 {
+                    end = Some(vo + k);
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let end = end?;
+    let values = split_tuple(&vals[vo + 1..end]);
+    let val = values.get(idx)?;
+    let topic = if val.starts_with('\'') && val.ends_with('\'') && val.len() >= 2 {
+        Ok(val[1..val.len() - 1].to_string())
+    } else {
+        Err(val.clone())
+    };
+    Some(TopicInsert {
+        table,
+        topic,
+        question_marks_before: values[..idx].iter().map(|v| v.matches('?').count()).sum(),
+    })
+}
+
+/// The relays of a repository: tables whose rows a relay publishes to the
+/// row's topic, and the relays' own publish sites.
+#[derive(Debug, Default)]
+pub(crate) struct Relays {
+    /// table -> where its rows are published.
+    pub tables: BTreeMap<String, BTreeSet<String>>,
+    /// (file, line) of the relays' publish calls.
+    pub sites: BTreeSet<(String, u32)>,
+}
+
+impl Relays {
+    /// Whether inserts into `table` go through an outbox: its name says
+    /// so, or a relay publishes its rows.
+    pub fn is_outbox(&self, table: &str) -> bool {
+        table.contains("outbox") || self.tables.contains_key(table)
+    }
+
+    /// Where the rows of `table` are relayed, for evidence.
+    pub fn relayed_at(&self, table: &str) -> Option<String> {
+        let at: Vec<&str> = self.tables.get(table)?.iter().map(String::as_str).collect();
+        Some(at.join(", "))
+    }
+}
+
+/// The topic column a produce site publishes, when its topic is a row's
+/// field (`FutureRecord::to(&row.topic)`).
+fn row_column(e: &StrExpr) -> Option<&str> {
+    match e {
+        StrExpr::Field(f) if TOPIC_COLUMNS.contains(&f.as_str()) => Some(f),
+        _ => None,
+    }
+}
+
+/// The string texts of a file's SQL: its sites' literals and its consts.
+fn file_sql_texts(f: &ParsedFile) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for q in &f.facts.sql_sites {
+        collect_lits(&q.expr, &mut out);
+    }
+    for k in &f.facts.consts {
+        collect_lits(&k.value, &mut out);
+    }
+    out
+}
+
+fn collect_lits<'a>(e: &'a SqlExpr, out: &mut Vec<&'a str>) {
+    match e {
+        SqlExpr::Lit(s) => out.push(s),
+        SqlExpr::Choice(v) => v.iter().for_each(|x| collect_lits(x, out)),
+        _ => {}
+    }
+}
+
+/// The tables a `SELECT` reading `column` reads from (`FROM t`).
+fn selected_from(sql: &str, column: &str) -> Vec<String> {
+    let lower: String = sql
+        .chars()
+        .map(|c| {
+            if c.is_whitespace() {
+                ' '
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect();
+    let is_word = |w: &str| {
+        lower
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .any(|x| x == w)
+    };
+    if !is_word("select") || !is_word(column) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut rest = lower.as_str();
+    while let Some(i) = rest.find(" from ") {
+        let after = rest[i + 6..].trim_start();
+        let name: String = after
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '"'))
+            .collect();
+        let name = name
+            .trim_matches('"')
+            .rsplit('.')
+            .next()
+            .unwrap_or("")
+            .trim_matches('"');
+        if !name.is_empty() && name != "unnest" {
+            out.push(name.to_string());
+        }
+        rest = &rest[i + 6..];
+    }
+    out
+}
+
+/// Find the relays: produce sites whose topic is a row's topic column in
+/// a file that selects that column from a table.
+pub(crate) fn relays(crates: &[Crate]) -> Relays {
+    let mut r = Relays::default();
+    for c in crates {
+        for f in crate::live_files(c) {
+            for s in f.facts.graph.topics.iter() {
+                if s.in_test || s.role != TopicRole::Produce {
+                    continue;
+                }
+                let Some(col) = row_column(&s.topic) else {
+                    continue;
+                };
+                let tables: BTreeSet<String> = file_sql_texts(f)
+                    .into_iter()
+                    .flat_map(|t| selected_from(t, col))
+                    .collect();
+                if tables.is_empty() {
+                    continue;
+                }
+                let at = Location::new(f.path.clone(), s.line, 0).to_string();
+                for t in tables {
+                    r.tables.entry(t).or_default().insert(at.clone());
+                }
+                r.sites.insert((f.path.clone(), s.line));
+            }
+        }
+    }
+    r
+}
+
+/// The value bound to `bound` (`$2`, `?`) of the SQL call `q` in `f`: from
+/// the call's bound arguments ([`nova_rust::graph::SqlArgs`]) on the same
+/// line, else the only SQL call with arguments in the same function.
+pub(crate) fn bound_arg(
+    f: &ParsedFile,
+    q: &SqlSite,
+    bound: &str,
+    question_marks_before: usize,
+) -> Option<StrExpr> {
+    let index = match bound.trim().strip_prefix('$') {
+        Some(n) => n.parse::<usize>().ok()?.checked_sub(1)?,
+        None if bound.trim() == "?" => question_marks_before,
+        None => return None,
+    };
+    let args = &f.facts.graph.sql_args;
+    let same_line = args
+        .iter()
+        .find(|a| a.line == q.line && a.function == q.function);
+    let chosen = same_line.or_else(|| {
+        let mut in_fn = args.iter().filter(|a| a.function == q.function);
+        match (in_fn.next(), in_fn.next()) {
+            (Some(one), None) => Some(one),
+            _ => None,
+        }
+    })?;
+    match chosen.args.get(index)? {
+        StrExpr::Unknown(_) => None,
+        v => Some(v.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outbox_sql() {
+        assert_eq!(
+            outbox_insert_topic(
+                "INSERT INTO outbox_events (id, topic, key, payload) VALUES ($1, 'content-events', $2, $3)"
+            ),
+            Ok(Some("content-events".into()))
+        );
+        assert_eq!(
+            outbox_insert_topic(
+                "insert into outbox (topic, payload) values ($1, jsonb_build_object('a', 1))"
+            ),
+            Err("$1".into())
+        );
+        assert_eq!(
+            outbox_insert_topic("INSERT INTO posts (id, topic) VALUES ($1, 'x')"),
+            Ok(None)
+        );
+        assert_eq!(outbox_insert_topic("SELECT 1"), Ok(None));
+    }
+}
