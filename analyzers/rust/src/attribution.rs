@@ -101,14 +101,7 @@ pub fn full_fn_path(file_module: &[String], path: &str) -> String {
     }
 }
 
-/// Package -> local packages it depends on, transitively (itself excluded).
-pub fn dependency_closure(crates: &[Crate]) -> BTreeMap<String, BTreeSet<String>> {
-    let deps: BTreeMap<String, Vec<String>> = crates
-        .iter()
-        .map(|c| (c.package.clone(), c.local_deps.clone()))
-        .collect();
-    crate::resolve::closure_of(&deps)
-}
+pub use crate::unit::dependency_closure;
 
 /// A non-test library function.
 struct LibFn {

@@ -248,7 +248,7 @@ fn parse_file_inner(source: &str, in_test_file: bool) -> Result<FileFacts, Parse
     let mut facts = FileFacts::default();
     // Macro bodies are parsed once, for both collectors.
     let macros = macros::MacroArgs::of_file(&file);
-    sql::collector::collect(&file, &macros, in_test_file, &mut facts);
+    sql::collect_with(&file, &macros, in_test_file, &mut facts);
     graph::collect_with(&file, &macros, in_test_file, &mut facts.graph);
     if nova_orm::mentions_orm(source) {
         facts.orm = nova_orm::collect(&file, in_test_file, sql::collector::has_test_attr);

@@ -23,7 +23,7 @@
 
 use crate::sql::{FormatPiece, SqlExpr, parse_format_template};
 use crate::unit::Crate;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 /// Maximum number of alternative texts produced for one expression.
 pub const MAX_TEXTS: usize = 16;
@@ -99,7 +99,7 @@ impl ConstTable {
                 .entry((e.package.clone(), e.module.clone()))
                 .or_insert(i);
         }
-        let deps = crate::attribution::dependency_closure(crates)
+        let deps = crate::unit::dependency_closure(crates)
             .into_iter()
             .map(|(k, v)| (k, v.into_iter().collect()))
             .collect();
@@ -559,30 +559,6 @@ pub fn join_path(base: &str, rel: &str) -> String {
         }
     }
     parts.join("/")
-}
-
-/// Package -> the set of local packages it depends on, transitively.
-pub(crate) fn closure_of(
-    deps: &BTreeMap<String, Vec<String>>,
-) -> BTreeMap<String, BTreeSet<String>> {
-    let mut out = BTreeMap::new();
-    for start in deps.keys() {
-        let mut seen = BTreeSet::new();
-        let mut stack: Vec<&String> = deps
-            .get(start)
-            .map(|d| d.iter().collect())
-            .unwrap_or_default();
-        while let Some(p) = stack.pop() {
-            if p == start || !seen.insert(p.clone()) {
-                continue;
-            }
-            if let Some(next) = deps.get(p) {
-                stack.extend(next.iter());
-            }
-        }
-        out.insert(start.clone(), seen);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -169,5 +169,21 @@ pub struct FnInfo {
 /// Walk `file` and push SQL sites, consts and functions.
 pub fn collect(file: &syn::File, in_test_file: bool, out: &mut super::FileFacts) {
     let macros = crate::macros::MacroArgs::of_file(file);
-    collector::collect(file, &macros, in_test_file, out);
+    collect_with(file, &macros, in_test_file, out);
+}
+
+/// [`collect`] with the file's macro bodies already parsed: the walk, then
+/// the sites whose SQL is a parameter, from the calls in the file.
+pub(crate) fn collect_with(
+    file: &syn::File,
+    macros: &crate::macros::MacroArgs,
+    in_test_file: bool,
+    out: &mut super::FileFacts,
+) {
+    use syn::visit::Visit;
+    let mut c = collector::collector(file, macros, in_test_file, out);
+    c.visit_file(file);
+    if !c.param_sites.is_empty() {
+        params::resolve(file, &mut c);
+    }
 }

@@ -3,6 +3,7 @@
 
 use crate::FileFacts;
 use nova_model::Dialect;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One parsed Rust file of a package.
 #[derive(Debug, Clone)]
@@ -35,4 +36,37 @@ pub struct Crate {
     pub external_deps: Vec<String>,
     pub dialect: Dialect,
     pub files: Vec<ParsedFile>,
+}
+
+/// Package -> local packages it depends on, transitively (itself excluded).
+pub fn dependency_closure(crates: &[Crate]) -> BTreeMap<String, BTreeSet<String>> {
+    let deps: BTreeMap<String, Vec<String>> = crates
+        .iter()
+        .map(|c| (c.package.clone(), c.local_deps.clone()))
+        .collect();
+    closure_of(&deps)
+}
+
+/// Package -> the set of local packages it depends on, transitively.
+pub(crate) fn closure_of(
+    deps: &BTreeMap<String, Vec<String>>,
+) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out = BTreeMap::new();
+    for start in deps.keys() {
+        let mut seen = BTreeSet::new();
+        let mut stack: Vec<&String> = deps
+            .get(start)
+            .map(|d| d.iter().collect())
+            .unwrap_or_default();
+        while let Some(p) = stack.pop() {
+            if p == start || !seen.insert(p.clone()) {
+                continue;
+            }
+            if let Some(next) = deps.get(p) {
+                stack.extend(next.iter());
+            }
+        }
+        out.insert(start.clone(), seen);
+    }
+    out
 }

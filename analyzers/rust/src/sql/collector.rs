@@ -118,14 +118,26 @@ const CLICKHOUSE_CRATES: &[&str] = &["clickhouse", "clickhouse_rs", "klickhouse"
 /// Maximum recursion when evaluating an expression.
 const MAX_EVAL_DEPTH: usize = 48;
 
-pub(crate) fn collect(
+/// A site whose SQL is parameter `index` (`self` not counted) of the
+/// function named `function` (last path segment), filled in after the walk
+/// by `params`.
+#[derive(Debug)]
+pub(super) struct ParamSite {
+    pub site: usize,
+    pub function: String,
+    pub index: usize,
+    pub has_self: bool,
+}
+
+/// A collector for `file`, before its walk.
+pub(super) fn collector<'o>(
     file: &syn::File,
-    macros: &MacroArgs,
+    macros: &'o MacroArgs,
     in_test_file: bool,
-    out: &mut FileFacts,
-) {
+    out: &'o mut FileFacts,
+) -> Collector<'o> {
     let imports = Imports::from_file(file);
-    let mut c = Collector {
+    Collector {
         param_sites: Vec::new(),
         macros,
         out,
@@ -139,10 +151,6 @@ pub(crate) fn collect(
         pending_builder: None,
         trait_impl: Vec::new(),
         trait_decl: Vec::new(),
-    };
-    c.visit_file(file);
-    if !c.param_sites.is_empty() {
-        super::params::resolve(file, &mut c);
     }
 }
 
@@ -281,7 +289,7 @@ pub(super) struct Collector<'o> {
     pending_builder: Option<usize>,
     /// Sites whose SQL is a parameter of their function, resolved from the
     /// calls to it in the file once the walk is done (`super::params`).
-    pub(super) param_sites: Vec<super::params::ParamSite>,
+    pub(super) param_sites: Vec<ParamSite>,
 }
 
 fn line_col(span: Span) -> (u32, u32) {
@@ -558,7 +566,7 @@ impl Collector<'_> {
         };
         self.push_site(expr, span, api, store);
         if let Some((function, index, has_self)) = param {
-            self.param_sites.push(super::params::ParamSite {
+            self.param_sites.push(ParamSite {
                 site: self.out.sql_sites.len() - 1,
                 function,
                 index,

@@ -16,19 +16,9 @@
 //! site stays unknown and is reported as such.
 
 use super::SqlExpr;
-use super::collector::{Collector, choice, has_test_attr};
+use super::collector::{Collector, ParamSite, choice, has_test_attr};
 use syn::Expr;
 use syn::visit::{self, Visit};
-
-/// A site whose SQL is parameter `index` (`self` not counted) of the
-/// function named `function` (last path segment).
-#[derive(Debug)]
-pub(super) struct ParamSite {
-    pub site: usize,
-    pub function: String,
-    pub index: usize,
-    pub has_self: bool,
-}
 
 /// Replace each [`ParamSite`]'s unknown SQL with the texts its callers in
 /// `file` pass. Runs after the walk, when no local is in scope.
