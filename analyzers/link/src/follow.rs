@@ -5,10 +5,13 @@
 //! a library is a dependency of every service that **calls** it, not of
 //! every service that depends on the library. Calls are matched by name (the
 //! last path segment), like the SQL attribution of `nova_rust::attribution`,
-//! including calls between functions of the same library.
+//! including calls between functions of the same library. A call made only
+//! behind a guard on a field (`if let Some(r) = &self.relay`) is followed
+//! for the services that switch that field on
+//! (`nova_rust::attribution::fields_set_by_services`).
 
 use nova_model::Location;
-use nova_rust::attribution::{IGNORED_NAMES, full_fn_path};
+use nova_rust::attribution::{IGNORED_NAMES, fields_set_by_services, full_fn_path};
 use nova_rust::unit::Crate;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -30,8 +33,10 @@ pub struct Follow {
 impl Follow {
     /// Index every service's calls into the libraries it depends on.
     pub fn new(crates: &[Crate], closure: &BTreeMap<String, BTreeSet<String>>) -> Self {
-        // Per library: fn name -> names of the same library it calls.
-        let mut lib_graph: BTreeMap<&str, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
+        // Per library: fn name -> names of the same library it calls, with
+        // the field guarding the call, if any.
+        let mut lib_graph: BTreeMap<&str, BTreeMap<String, BTreeMap<String, Option<String>>>> =
+            BTreeMap::new();
         for c in crates.iter().filter(|c| c.service.is_none()) {
             let g = lib_graph.entry(c.package.as_str()).or_default();
             for f in c.files.iter().filter(|f| !f.in_test) {
@@ -42,19 +47,39 @@ impl Follow {
             let names: BTreeSet<String> = g.keys().cloned().collect();
             for f in c.files.iter().filter(|f| !f.in_test) {
                 for gf in f.facts.graph.functions.iter().filter(|g| !g.in_test) {
-                    let calls: BTreeSet<String> = f
+                    let guard = |n: &str| {
+                        gf.guarded
+                            .iter()
+                            .find(|(callee, _)| callee == n)
+                            .map(|(_, field)| field.clone())
+                    };
+                    let calls: BTreeMap<String, Option<String>> = f
                         .facts
                         .calls_of(gf)
                         .iter()
-                        .map(|(n, _)| n.clone())
-                        .filter(|n| names.contains(n) && n != &gf.name)
+                        .filter(|(n, _)| names.contains(n) && n != &gf.name)
+                        .map(|(n, _)| (n.clone(), guard(n)))
                         .collect();
-                    g.entry(gf.name.clone()).or_default().extend(calls);
+                    let entry = g.entry(gf.name.clone()).or_default();
+                    for (callee, field) in calls {
+                        // Unguarded anywhere: unguarded.
+                        match entry.get(&callee) {
+                            Some(None) => {}
+                            _ => {
+                                entry.insert(callee, field);
+                            }
+                        }
+                    }
                 }
             }
         }
-        let mut reach_cache: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
-        let reach_uncached = |lib: &str, start: &str| -> BTreeSet<String> {
+        let services_set = fields_set_by_services(crates);
+        let no_fields = BTreeSet::new();
+        // (Keyed by the fields set too: services that set the same ones,
+        // usually none, share the walk.)
+        type Key = (String, String, BTreeSet<String>);
+        let mut reach_cache: BTreeMap<Key, BTreeSet<String>> = BTreeMap::new();
+        let reach_uncached = |lib: &str, start: &str, set: &BTreeSet<String>| -> BTreeSet<String> {
             let mut seen = BTreeSet::new();
             let Some(g) = lib_graph.get(lib) else {
                 return seen;
@@ -65,7 +90,11 @@ impl Follow {
                     continue;
                 }
                 if let Some(next) = g.get(&n) {
-                    q.extend(next.iter().cloned());
+                    q.extend(
+                        next.iter()
+                            .filter(|(_, guard)| guard.as_ref().is_none_or(|f| set.contains(f)))
+                            .map(|(callee, _)| callee.clone()),
+                    );
                 }
             }
             seen
@@ -84,6 +113,7 @@ impl Follow {
             if libs.is_empty() {
                 continue;
             }
+            let set = services_set.get(service).unwrap_or(&no_fields);
             for f in c.files.iter().filter(|f| !f.in_test) {
                 for gf in f.facts.graph.functions.iter().filter(|g| !g.in_test) {
                     for (name, line) in f.facts.calls_of(gf) {
@@ -94,10 +124,10 @@ impl Follow {
                             if !lib_graph.get(lib).is_some_and(|g| g.contains_key(name)) {
                                 continue;
                             }
-                            let key = (lib.to_string(), name.clone());
+                            let key = (lib.to_string(), name.clone(), set.clone());
                             let reached_set = reach_cache
                                 .entry(key)
-                                .or_insert_with(|| reach_uncached(lib, name))
+                                .or_insert_with(|| reach_uncached(lib, name, set))
                                 .clone();
                             for reached in reached_set {
                                 let entry = callers.entry((lib.to_string(), reached)).or_default();

@@ -22,6 +22,14 @@
 //! service never counts as a call; test functions of a library never carry
 //! SQL to callers.
 //!
+//! # Guards
+//!
+//! A library function called only behind a guard on a field of `self`
+//! (`if let Some(r) = &self.relay { relay(r) }`, `if self.audit { .. }`)
+//! runs for a service only when that service switches the field on: its own
+//! code sets it (`relay: Some(..)`), or it calls a function that does (a
+//! builder method `with_relay(..)` whose body sets `self.relay = Some(..)`).
+//!
 //! [`SqlSite`]: crate::sql::SqlSite
 
 use crate::unit::Crate;
@@ -109,6 +117,51 @@ struct LibFn {
     path: String,
     name: String,
     calls: BTreeSet<String>,
+    /// Callees called only behind a guard -> the guarding field.
+    guarded: BTreeMap<String, String>,
+}
+
+/// Per function of a file, the guards of its calls and the fields it
+/// switches on, from the graph facts of the same function.
+fn guards_of(f: &crate::unit::ParsedFile) -> Vec<Option<&crate::graph::GraphFn>> {
+    let mut out = vec![None; f.facts.functions.len()];
+    for g in &f.facts.graph.functions {
+        if let Some(slot) = g.info.and_then(|i| out.get_mut(i)) {
+            *slot = Some(g);
+        }
+    }
+    out
+}
+
+/// Fields each service switches on: set in its own code, or by a function
+/// it calls by name (a builder method). See the module docs on guards.
+pub fn fields_set_by_services(crates: &[Crate]) -> HashMap<String, BTreeSet<String>> {
+    let mut setters: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+    for c in crates {
+        for f in c.files.iter().filter(|f| !f.in_test) {
+            for g in f.facts.graph.functions.iter().filter(|g| !g.in_test) {
+                for field in &g.sets {
+                    setters.entry(g.name.as_str()).or_default().insert(field);
+                }
+            }
+        }
+    }
+    let mut out: HashMap<String, BTreeSet<String>> = HashMap::new();
+    for c in crates {
+        let Some(service) = &c.service else { continue };
+        let set = out.entry(service.clone()).or_default();
+        for f in c.files.iter().filter(|f| !f.in_test) {
+            for g in f.facts.graph.functions.iter().filter(|g| !g.in_test) {
+                set.extend(g.sets.iter().cloned());
+                for (name, _) in f.facts.calls_of(g) {
+                    if let Some(fields) = setters.get(name.as_str()) {
+                        set.extend(fields.iter().map(|s| s.to_string()));
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Compute, for every library function containing SQL, the services that
@@ -121,12 +174,23 @@ pub fn attribute(crates: &[Crate]) -> Attribution {
     let mut sql_fns: BTreeSet<(String, String)> = BTreeSet::new();
     for c in crates.iter().filter(|c| c.service.is_none()) {
         for f in c.files.iter().filter(|f| !f.in_test) {
-            for info in f.facts.functions.iter().filter(|i| !i.in_test) {
+            let graph_fns = guards_of(f);
+            for (k, info) in f.facts.functions.iter().enumerate() {
+                if info.in_test {
+                    continue;
+                }
+                let guarded = graph_fns
+                    .get(k)
+                    .copied()
+                    .flatten()
+                    .map(|g| g.guarded.iter().cloned().collect())
+                    .unwrap_or_default();
                 lib_fns.push(LibFn {
                     package: c.package.clone(),
                     path: full_fn_path(&f.module, &info.path),
                     name: info.name.clone(),
                     calls: info.calls.iter().map(|(n, _)| n.clone()).collect(),
+                    guarded,
                 });
             }
             let orm = f.facts.orm.queries.iter().filter(|q| !q.in_test);
@@ -169,6 +233,7 @@ pub fn attribute(crates: &[Crate]) -> Attribution {
     }
     service_calls.sort_by(|a, b| a.0.cmp(&b.0));
 
+    let services_set = fields_set_by_services(crates);
     let mut uses = BTreeMap::new();
     for (pkg, path) in &sql_fns {
         // Library functions reaching (pkg, path), the function included.
@@ -179,7 +244,10 @@ pub fn attribute(crates: &[Crate]) -> Attribution {
             uses.insert((pkg.clone(), path.clone()), Vec::new());
             continue;
         };
-        let mut reached: BTreeSet<usize> = BTreeSet::from([start]);
+        // Each reached function with the guards on the way (the smallest
+        // set found).
+        let mut reached: BTreeMap<usize, BTreeSet<String>> =
+            BTreeMap::from([(start, BTreeSet::new())]);
         let mut stack = vec![start];
         while let Some(r) = stack.pop() {
             let Some(target) = lib_fns.get(r) else {
@@ -188,11 +256,22 @@ pub fn attribute(crates: &[Crate]) -> Attribution {
             if IGNORED_NAMES.contains(&target.name.as_str()) {
                 continue;
             }
+            let needs = reached.get(&r).cloned().unwrap_or_default();
             for &g in callers_of.get(target.name.as_str()).into_iter().flatten() {
                 let Some(caller) = lib_fns.get(g) else {
                     continue;
                 };
-                if depends(&caller.package, &target.package) && reached.insert(g) {
+                if !depends(&caller.package, &target.package) {
+                    continue;
+                }
+                let mut via = needs.clone();
+                via.extend(caller.guarded.get(&target.name).cloned());
+                let better = match reached.get(&g) {
+                    None => true,
+                    Some(old) => via.is_subset(old) && via.len() < old.len(),
+                };
+                if better {
+                    reached.insert(g, via);
                     stack.push(g);
                 }
             }
@@ -200,9 +279,13 @@ pub fn attribute(crates: &[Crate]) -> Attribution {
         let mut found = Vec::new();
         for (service, svc_pkg, calls) in &service_calls {
             let mut best: Option<(Location, String)> = None;
-            for &r in &reached {
+            let set = services_set.get(service);
+            for (&r, needs) in &reached {
                 let Some(f) = lib_fns.get(r) else { continue };
                 if IGNORED_NAMES.contains(&f.name.as_str()) || !depends(svc_pkg, &f.package) {
+                    continue;
+                }
+                if !needs.iter().all(|n| set.is_some_and(|s| s.contains(n))) {
                     continue;
                 }
                 if svc_pkg == &f.package {

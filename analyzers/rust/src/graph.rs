@@ -309,6 +309,15 @@ pub struct GraphFn {
     /// Index of the same function in [`crate::FileFacts::functions`] (set
     /// by [`crate::parse_file`]): one list of calls per function, not two.
     pub info: Option<usize>,
+    /// Names called only behind a guard on a field of `self`
+    /// (`if let Some(r) = &self.relay { relay(r) }`, `if self.audit {..}`),
+    /// with that field: the callee runs only where the field is set.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub guarded: Vec<(String, String)>,
+    /// Fields this function switches on (`self.relay = Some(..)`,
+    /// `self.audit = true`, a struct literal's `relay: Some(..)`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sets: Vec<String>,
 }
 
 /// gRPC/HTTP/Kafka facts from one file.

@@ -90,3 +90,27 @@ fn outbox_written_by_services_and_relayed_by_a_shared_library() {
         assert!(edges.contains(at), "{at} in {edges}");
     }
 }
+
+#[test]
+fn library_code_behind_a_guard_counts_only_where_the_guard_is_set() {
+    let m = scan(&fixture("guarded-library"), &[]);
+    // `run` relays only `if let Some(..) = self.relay` (set by
+    // `with_relay`) and audits only `if self.audit` (set by `with_audit`).
+    assert_eq!(
+        access_set(&m),
+        triples(&[
+            ("alpha-svc", "health_checks", "R"),
+            ("alpha-svc", "outbox_messages", "R"),
+            ("beta-svc", "audit_log", "C"),
+            ("beta-svc", "health_checks", "R"),
+            ("gamma-svc", "health_checks", "R"),
+        ])
+    );
+    // The relay's topic too.
+    assert_eq!(
+        topic_set(&m),
+        triples(&[("kit.relayed", "alpha-svc", "")]),
+        "{:#}",
+        m["topics"]
+    );
+}

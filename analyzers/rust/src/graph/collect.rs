@@ -796,6 +796,13 @@ struct Scope<'ast> {
     /// The function builds an rskafka `StreamConsumerBuilder` or fetches
     /// records.
     rskafka_consumes: bool,
+    /// The `self` fields guarding the blocks the walk is in, innermost last.
+    guards: Vec<String>,
+    /// Names called behind a guard -> the guard (`None` once also seen
+    /// called outside one, after the first guarded call).
+    guarded: HashMap<String, Option<String>>,
+    /// Fields switched on (see [`GraphFn::sets`]).
+    sets: BTreeSet<String>,
 }
 
 /// Resolve an expression to a [`StrExpr`] through `scope`'s bindings.
@@ -1045,6 +1052,40 @@ fn macro_str(mac: &syn::Macro, scope: &Scope<'_>, d: u32, need: bool) -> StrExpr
         },
         _ => unknown(mac, need),
     }
+}
+
+/// The `self` field an `if` condition tests: `let Some(x) = &self.relay`,
+/// `self.audit`, `self.relay.is_some()`, `self.config.relay.as_ref()`.
+fn guard_field(cond: &Expr) -> Option<String> {
+    let mut e = match cond {
+        Expr::Let(l) => &*l.expr,
+        other => other,
+    };
+    loop {
+        match e {
+            Expr::Reference(r) => e = &r.expr,
+            Expr::Paren(p) => e = &p.expr,
+            Expr::MethodCall(m)
+                if m.args.is_empty()
+                    && matches!(
+                        m.method.to_string().as_str(),
+                        "as_ref" | "as_mut" | "as_deref" | "clone" | "is_some" | "take"
+                    ) =>
+            {
+                e = &m.receiver
+            }
+            _ => break,
+        }
+    }
+    let Expr::Field(f) = e else { return None };
+    let syn::Member::Named(id) = &f.member else {
+        return None;
+    };
+    let mut base = &*f.base;
+    while let Expr::Field(inner) = base {
+        base = &inner.base;
+    }
+    matches!(base, Expr::Path(p) if p.path.is_ident("self")).then(|| id.to_string())
 }
 
 /// Find a topic inside an outbox call argument: a literal, a const, a
@@ -1528,6 +1569,12 @@ impl<'ast> Walker<'ast, '_> {
             if s.test_attr {
                 self.test_depth = self.test_depth.saturating_sub(1);
             }
+            let mut guarded: Vec<(String, String)> = s
+                .guarded
+                .into_iter()
+                .filter_map(|(name, g)| Some((name, g?)))
+                .collect();
+            guarded.sort();
             self.out.functions.push(GraphFn {
                 path: s.path,
                 name: s.name,
@@ -1537,6 +1584,8 @@ impl<'ast> Walker<'ast, '_> {
                 reads_messages: s.reads_messages,
                 dedupes: s.dedupes,
                 info: None,
+                guarded,
+                sets: s.sets.into_iter().collect(),
             });
         }
     }
@@ -1545,11 +1594,36 @@ impl<'ast> Walker<'ast, '_> {
     /// so. (The calls themselves are kept once per function, by the SQL
     /// walk: [`crate::FileFacts::calls_of`].)
     fn note_call(&mut self, name: &str) {
-        if let Some(s) = self.fns.last_mut()
-            && !s.dedupes
-            && dedupe_name(name)
-        {
-            s.dedupes = true;
+        if let Some(s) = self.fns.last_mut() {
+            if !s.dedupes && dedupe_name(name) {
+                s.dedupes = true;
+            }
+            match s.guards.last() {
+                Some(g) => {
+                    if !s.guarded.contains_key(name) {
+                        s.guarded.insert(name.to_string(), Some(g.clone()));
+                    }
+                }
+                None => {
+                    if let Some(g) = s.guarded.get_mut(name) {
+                        *g = None;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Note that the current function switches field `field` on when
+    /// `value` is not an "off" value (`None`, `false`, a default).
+    fn note_set(&mut self, field: &str, value: &Expr) {
+        let off = match value {
+            Expr::Path(p) => p.path.is_ident("None"),
+            Expr::Lit(l) => matches!(&l.lit, syn::Lit::Bool(b) if !b.value),
+            Expr::Call(c) => c.args.is_empty(),
+            _ => false,
+        };
+        if !off && let Some(s) = self.fns.last_mut() {
+            s.sets.insert(field.to_string());
         }
     }
 
@@ -2152,8 +2226,27 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                 continue;
             };
             self.field_value(id.to_string(), &f.expr, ident_line(id));
+            self.note_set(&id.to_string(), &f.expr);
         }
         visit::visit_expr_struct(self, s);
+    }
+
+    fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
+        let Some(field) = guard_field(&i.cond).filter(|_| !self.fns.is_empty()) else {
+            visit::visit_expr_if(self, i);
+            return;
+        };
+        self.visit_expr(&i.cond);
+        if let Some(s) = self.fns.last_mut() {
+            s.guards.push(field);
+        }
+        self.visit_block(&i.then_branch);
+        if let Some(s) = self.fns.last_mut() {
+            s.guards.pop();
+        }
+        if let Some((_, e)) = &i.else_branch {
+            self.visit_expr(e);
+        }
     }
 
     fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
@@ -2163,6 +2256,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
             && matches!(&*f.base, Expr::Path(p) if p.path.is_ident("self"))
         {
             self.field_value(id.to_string(), &a.right, ident_line(id));
+            self.note_set(&id.to_string(), &a.right);
         }
         visit::visit_expr_assign(self, a);
     }
