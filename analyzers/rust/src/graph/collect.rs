@@ -1054,6 +1054,17 @@ fn macro_str(mac: &syn::Macro, scope: &Scope<'_>, d: u32, need: bool) -> StrExpr
     }
 }
 
+/// A field of a constant (`SHOP.orders`, `&topics::ALL.payments`): a
+/// static value worth keeping as a call argument.
+fn const_field(e: &Expr) -> bool {
+    let mut e = e;
+    while let Expr::Reference(r) = e {
+        e = &r.expr;
+    }
+    let Expr::Field(f) = e else { return false };
+    matches!(&*f.base, Expr::Path(p) if p.path.segments.last().is_some_and(|s| is_const_name(&s.ident.to_string())))
+}
+
 /// The `self` field an `if` condition tests: `let Some(x) = &self.relay`,
 /// `self.audit`, `self.relay.is_some()`, `self.config.relay.as_ref()`.
 fn guard_field(cond: &Expr) -> Option<String> {
@@ -1813,7 +1824,7 @@ impl<'ast> Walker<'ast, '_> {
                 None => str_expr_in(a, self.scope(), 0, false),
             })
             .collect();
-        if values.iter().any(could_name_topic) {
+        if values.iter().any(could_name_topic) || args.iter().any(|a| const_field(a)) {
             let function = self.function();
             let in_test = self.in_test();
             self.out.sql_args.push(SqlArgs {
@@ -1841,7 +1852,7 @@ impl<'ast> Walker<'ast, '_> {
                 Some(p) => p,
                 None => str_expr_in(a, self.scope(), 0, false),
             };
-            if could_name_topic(&s) {
+            if could_name_topic(&s) || const_field(a) {
                 if exprs.is_empty() {
                     exprs.reserve_exact(args.len());
                     exprs.resize(i, StrExpr::Unknown(String::new()));
