@@ -136,6 +136,25 @@ impl Values {
             service_env,
             ..Values::default()
         };
+        // Only calls to functions whose parameters a value comes from are
+        // kept (most calls name none).
+        let mut param_fns: BTreeSet<&str> = BTreeSet::new();
+        for c in crates {
+            for f in &c.files {
+                let g = &f.facts.graph;
+                let values = g
+                    .fields
+                    .iter()
+                    .map(|fi| &fi.value)
+                    .chain(g.str_calls.iter().flat_map(|s| s.args.iter()))
+                    .chain(g.sql_args.iter().flat_map(|s| s.args.iter()));
+                for v in values {
+                    if let StrExpr::Param(p) = v {
+                        param_fns.insert(p.name.as_str());
+                    }
+                }
+            }
+        }
         for c in crates {
             let mut s: BTreeSet<String> = closure.get(&c.package).cloned().unwrap_or_default();
             s.insert(c.package.clone());
@@ -175,7 +194,8 @@ impl Values {
                 if f.in_test {
                     continue;
                 }
-                for call in f.facts.graph.str_calls.iter().filter(|s| !s.in_test) {
+                let calls = f.facts.graph.str_calls.iter();
+                for call in calls.filter(|s| !s.in_test && param_fns.contains(s.callee.as_str())) {
                     v.calls
                         .entry(call.callee.clone())
                         .or_default()

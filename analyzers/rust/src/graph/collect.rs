@@ -777,6 +777,9 @@ struct Scope<'ast> {
     locals: HashMap<String, &'ast Expr>,
     /// Parameter names -> index (not counting self).
     params: HashMap<String, usize>,
+    /// Parameters of a string type (`&str`, `String`, `impl Into<String>`,
+    /// `Cow<str>`): the ones a topic or an address can come through.
+    str_params: HashSet<String>,
     /// Local variables/params that are gRPC clients -> service.
     client_vars: HashMap<String, String>,
     consumer_handler: bool,
@@ -1051,6 +1054,43 @@ fn macro_str(mac: &syn::Macro, scope: &Scope<'_>, d: u32, need: bool) -> StrExpr
             None => unknown(mac, need),
         },
         _ => unknown(mac, need),
+    }
+}
+
+/// Whether a parameter's type holds a string: `&str`, `String`, `&String`,
+/// `Cow<str>`, `Arc<str>`, `impl Into<String>` / `AsRef<str>`...
+fn stringish(ty: &Type) -> bool {
+    match ty {
+        Type::Reference(r) => stringish(&r.elem),
+        Type::Paren(p) => stringish(&p.elem),
+        Type::Path(p) => p.path.segments.last().is_some_and(|s| {
+            s.ident == "str"
+                || s.ident == "String"
+                || ((s.ident == "Cow" || s.ident == "Arc" || s.ident == "Rc" || s.ident == "Box")
+                    && matches!(&s.arguments, syn::PathArguments::AngleBracketed(a)
+                        if a.args.iter().any(|g| matches!(g, syn::GenericArgument::Type(t) if stringish(t)))))
+        }),
+        Type::ImplTrait(i) => i.bounds.iter().any(|b| match b {
+            syn::TypeParamBound::Trait(t) => t.path.segments.last().is_some_and(|s| {
+                (s.ident == "Into" || s.ident == "AsRef" || s.ident == "ToString")
+                    && !matches!(&s.arguments, syn::PathArguments::AngleBracketed(a)
+                        if a.args.iter().any(|g| matches!(g, syn::GenericArgument::Type(t) if !stringish(t))))
+            }),
+            _ => false,
+        }),
+        _ => false,
+    }
+}
+
+/// Whether an SQL argument can be an `INSERT` (a literal saying so, or any
+/// other expression): only inserts bind a topic column.
+fn maybe_insert(sql: &Expr) -> bool {
+    match str_lit(sql) {
+        Some(text) => text
+            .as_bytes()
+            .windows(6)
+            .any(|w| w.eq_ignore_ascii_case(b"insert")),
+        None => true,
     }
 }
 
@@ -1520,6 +1560,9 @@ impl<'ast> Walker<'ast, '_> {
                 if let syn::Pat::Ident(pi) = &*pt.pat {
                     let pname = pi.ident.to_string();
                     scope.params.insert(pname.clone(), idx);
+                    if stringish(&pt.ty) {
+                        scope.str_params.insert(pname.clone());
+                    }
                     if let Some(svc) =
                         type_client(&pt.ty, &self.pre.client_imports, &self.pre.aliases)
                     {
@@ -1610,16 +1653,16 @@ impl<'ast> Walker<'ast, '_> {
                 s.dedupes = true;
             }
             match s.guards.last() {
-                Some(g) => {
-                    if !s.guarded.contains_key(name) {
-                        s.guarded.insert(name.to_string(), Some(g.clone()));
-                    }
+                Some(g) if !s.guarded.contains_key(name) => {
+                    s.guarded.insert(name.to_string(), Some(g.clone()));
                 }
-                None => {
+                Some(_) => {}
+                None if !s.guarded.is_empty() => {
                     if let Some(g) = s.guarded.get_mut(name) {
                         *g = None;
                     }
                 }
+                None => {}
             }
         }
     }
@@ -1746,6 +1789,9 @@ impl<'ast> Walker<'ast, '_> {
         let Expr::Path(p) = e else { return None };
         let id = p.path.get_ident()?.to_string();
         if scope.locals.contains_key(&id) {
+            return None;
+        }
+        if !scope.str_params.contains(&id) {
             return None;
         }
         let index = *scope.params.get(&id)?;
@@ -2287,7 +2333,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                 "query_as" | "query_as_unchecked" => 2,
                 _ => 0,
             };
-            if skip > 0 && args.len() > skip {
+            if skip > 0 && args.len() > skip && maybe_insert(&args[skip - 1]) {
                 let refs: Vec<&Expr> = args.iter().skip(skip).collect();
                 self.sql_args(&refs, span::line(span::macro_first(mac)));
             }
@@ -2522,6 +2568,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
             {
                 if let Expr::Reference(r) = args[1]
                     && let Expr::Array(a) = &*r.expr
+                    && maybe_insert(args[0])
                 {
                     let refs: Vec<&Expr> = a.elems.iter().collect();
                     self.sql_args(&refs, line());
@@ -2624,6 +2671,9 @@ impl<'ast> Walker<'ast, '_> {
             last.as_deref(),
             Some("query" | "query_as" | "query_scalar" | "query_with" | "query_as_with")
         ) {
+            return;
+        }
+        if !root.args.first().is_some_and(maybe_insert) {
             return;
         }
         let start = span::call_first(root).start();
