@@ -8,8 +8,12 @@
 use serde::{Deserialize, Serialize};
 
 mod collect;
+mod prepass;
+mod shapes;
+mod strings;
 #[cfg(test)]
 mod tests;
+mod walker;
 
 pub use collect::collect;
 pub(crate) use collect::collect_with;

@@ -1,0 +1,151 @@
+//! The pre-pass of the graph walk: the names that make a value a gRPC
+//! client in this file (imports, aliases, fields, getters).
+
+use super::StrExpr;
+use super::shapes::*;
+use super::strings::*;
+use std::collections::{BTreeMap, BTreeSet};
+use syn::Item;
+
+// ---------------------------------------------------------------- pre-pass
+
+#[derive(Default)]
+pub(super) struct PrePass {
+    /// Type names imported from `*_client` modules.
+    pub(super) client_imports: BTreeSet<String>,
+    /// Type/trait names imported from `*_server` modules.
+    pub(super) server_imports: BTreeSet<String>,
+    /// Type aliases naming a client: alias -> service.
+    pub(super) aliases: BTreeMap<String, String>,
+    /// Struct fields typed as a client: field -> service.
+    pub(super) client_fields: BTreeMap<String, String>,
+    /// Functions returning a client: fn name -> service.
+    pub(super) getters: BTreeMap<String, String>,
+    /// `#[serde(default = "f")]` functions returning a literal.
+    pub(super) literal_fns: BTreeMap<String, String>,
+    /// Whether anything in the file mentions tonic or a `*_client` module.
+    pub(super) grpc_hint: bool,
+    /// Generated inline modules were skipped.
+    pub(super) generated_parts: bool,
+    /// `Handler` is imported from `nova_consumer`.
+    pub(super) nova_handler: bool,
+}
+
+impl PrePass {
+    pub(super) fn use_tree(&mut self, tree: &syn::UseTree, prefix: &mut Vec<String>) {
+        match tree {
+            syn::UseTree::Path(p) => {
+                prefix.push(p.ident.to_string());
+                self.use_tree(&p.tree, prefix);
+                prefix.pop();
+            }
+            syn::UseTree::Name(n) => {
+                self.imported(prefix, n.ident.to_string(), n.ident.to_string())
+            }
+            syn::UseTree::Rename(r) => {
+                self.imported(prefix, r.ident.to_string(), r.rename.to_string())
+            }
+            syn::UseTree::Group(g) => {
+                for t in &g.items {
+                    self.use_tree(t, prefix);
+                }
+            }
+            syn::UseTree::Glob(_) => {
+                if prefix
+                    .iter()
+                    .any(|p| p == "tonic" || p.ends_with("_client"))
+                {
+                    self.grpc_hint = true;
+                }
+            }
+        }
+    }
+
+    pub(super) fn imported(&mut self, prefix: &[String], name: String, local: String) {
+        if prefix.iter().any(|p| p == "tonic") {
+            self.grpc_hint = true;
+        }
+        if prefix.first().is_some_and(|p| p == "nova_consumer") && name == "Handler" {
+            self.nova_handler = true;
+        }
+        let tonic_module = prefix.last().is_some_and(|p| p.ends_with("_client"));
+        if tonic_module {
+            self.grpc_hint = true;
+            if name.ends_with("Client") {
+                self.client_imports.insert(local.clone());
+                if local != name {
+                    self.aliases
+                        .insert(local, name.trim_end_matches("Client").to_string());
+                }
+            }
+        } else if prefix.last().is_some_and(|p| p.ends_with("_server")) {
+            self.server_imports.insert(local);
+        } else if name.ends_with("ServiceClient") {
+            self.grpc_hint = true;
+        }
+    }
+
+    pub(super) fn items(&mut self, items: &[Item]) {
+        for item in items {
+            match item {
+                Item::Use(u) => self.use_tree(&u.tree, &mut Vec::new()),
+                Item::Mod(m) => {
+                    if mod_is_generated(m) {
+                        self.generated_parts = true;
+                        continue;
+                    }
+                    if let Some((_, items)) = &m.content {
+                        self.items(items);
+                    }
+                }
+                _ => {}
+            }
+        }
+        for item in items {
+            match item {
+                Item::Type(t) => {
+                    if let Some(s) = type_client(&t.ty, &self.client_imports, &self.aliases) {
+                        self.grpc_hint = true;
+                        self.aliases.insert(t.ident.to_string(), s);
+                    }
+                }
+                Item::Struct(s) => {
+                    for f in &s.fields {
+                        if let (Some(id), Some(svc)) = (
+                            &f.ident,
+                            type_client(&f.ty, &self.client_imports, &self.aliases),
+                        ) {
+                            self.grpc_hint = true;
+                            self.client_fields.insert(id.to_string(), svc);
+                        }
+                    }
+                }
+                Item::Fn(f) => self.sig(&f.sig, &f.block),
+                Item::Impl(imp) if !impl_is_generated(imp) => {
+                    for ii in &imp.items {
+                        if let syn::ImplItem::Fn(f) = ii {
+                            self.sig(&f.sig, &f.block);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    pub(super) fn sig(&mut self, sig: &syn::Signature, block: &syn::Block) {
+        if let syn::ReturnType::Type(_, ty) = &sig.output
+            && let Some(s) = type_client(ty, &self.client_imports, &self.aliases)
+        {
+            self.grpc_hint = true;
+            self.getters.insert(sig.ident.to_string(), s);
+        }
+        if sig.inputs.is_empty()
+            && block.stmts.len() == 1
+            && let syn::Stmt::Expr(e, None) = &block.stmts[0]
+            && let StrExpr::Lit(l) = simple_str(e)
+        {
+            self.literal_fns.insert(sig.ident.to_string(), l);
+        }
+    }
+}

@@ -1,0 +1,446 @@
+//! String values as written in code ([`StrExpr`]): literals, consts,
+//! `format!`, env reads, fields and parameters, through a function's `let`
+//! bindings ([`Scope`]).
+
+use super::StrExpr;
+use super::shapes::*;
+use crate::macros::{Args, MacroArgs, parse_args};
+use crate::{FastMap as HashMap, FastSet as HashSet};
+use quote::ToTokens;
+use std::collections::BTreeSet;
+use syn::{Expr, Type};
+/// A string expression without any local context (consts, default fns).
+pub(super) fn simple_str(e: &Expr) -> StrExpr {
+    let empty = Scope::default();
+    str_expr(e, &empty, 0)
+}
+
+// ---------------------------------------------------------------- scopes
+
+/// Per-function context.
+#[derive(Default)]
+pub(super) struct Scope<'ast> {
+    pub(super) path: String,
+    pub(super) name: String,
+    pub(super) line: u32,
+    pub(super) in_test: bool,
+    /// `let` bindings: name -> init expression.
+    pub(super) locals: HashMap<String, &'ast Expr>,
+    /// Parameter names -> index (not counting self).
+    pub(super) params: HashMap<String, usize>,
+    /// Parameters of a string type (`&str`, `String`, `impl Into<String>`,
+    /// `Cow<str>`): the ones a topic or an address can come through.
+    pub(super) str_params: HashSet<String>,
+    /// Local variables/params that are gRPC clients -> service.
+    pub(super) client_vars: HashMap<String, String>,
+    pub(super) consumer_handler: bool,
+    pub(super) reads_messages: bool,
+    pub(super) dedupes: bool,
+    /// The function itself is marked as a test (`#[test]`, `#[cfg(test)]`):
+    /// leaving it ends that test context.
+    pub(super) test_attr: bool,
+    /// The file's macro bodies parsed once, so that [`macro_str`] does not
+    /// parse them again; `None` outside a walk.
+    pub(super) macros: Option<&'ast MacroArgs>,
+    /// The `impl` type of a method.
+    pub(super) owner: Option<String>,
+    /// rskafka `partition_client(topic, ..)` calls: produced or consumed
+    /// depending on what the function does with the client.
+    pub(super) partition_clients: Vec<(StrExpr, u32)>,
+    /// The function builds an rskafka `StreamConsumerBuilder` or fetches
+    /// records.
+    pub(super) rskafka_consumes: bool,
+    /// The `self` fields guarding the blocks the walk is in, innermost last.
+    pub(super) guards: Vec<String>,
+    /// Names called behind a guard -> the guard (`None` once also seen
+    /// called outside one, after the first guarded call).
+    pub(super) guarded: HashMap<String, Option<String>>,
+    /// Fields switched on (see [`GraphFn::sets`]).
+    pub(super) sets: BTreeSet<String>,
+}
+
+/// Resolve an expression to a [`StrExpr`] through `scope`'s bindings.
+pub(super) fn str_expr(e: &Expr, scope: &Scope<'_>, depth: u32) -> StrExpr {
+    str_expr_in(e, scope, depth, true)
+}
+
+/// The text of `t` for a [`StrExpr::Unknown`] when it is `need`ed, else an
+/// empty string (the caller drops a top-level `Unknown`).
+pub(super) fn unknown<T: ToTokens>(t: &T, need: bool) -> StrExpr {
+    StrExpr::Unknown(if need { text(t) } else { String::new() })
+}
+
+/// [`str_expr`]; with `need == false` the caller drops the result when it
+/// is [`StrExpr::Unknown`], so its text is not built (everything that can
+/// end up inside a kept result is still resolved in full).
+pub(super) fn str_expr_in(e: &Expr, scope: &Scope<'_>, depth: u32, need: bool) -> StrExpr {
+    if depth > 8 {
+        return unknown(e, need);
+    }
+    let d = depth + 1;
+    match e {
+        Expr::Lit(l) => match &l.lit {
+            syn::Lit::Str(s) => StrExpr::Lit(crate::lit_value(s)),
+            _ => unknown(e, need),
+        },
+        Expr::Reference(r) => str_expr_in(&r.expr, scope, d, need),
+        Expr::Paren(p) => str_expr_in(&p.expr, scope, d, need),
+        Expr::Group(g) => str_expr_in(&g.expr, scope, d, need),
+        Expr::Await(a) => str_expr_in(&a.base, scope, d, need),
+        Expr::Try(t) => str_expr_in(&t.expr, scope, d, need),
+        Expr::Cast(c) => str_expr_in(&c.expr, scope, d, need),
+        Expr::Closure(c) => str_expr_in(&c.body, scope, d, need),
+        Expr::Block(b) => match b.block.stmts.last() {
+            Some(syn::Stmt::Expr(x, None)) if b.block.stmts.len() == 1 => {
+                str_expr_in(x, scope, d, need)
+            }
+            _ => unknown(e, need),
+        },
+        Expr::Array(a) => StrExpr::List(a.elems.iter().map(|x| str_expr(x, scope, d)).collect()),
+        Expr::Path(p) => {
+            if p.path.segments.len() == 1 {
+                let name = p.path.segments[0].ident.to_string();
+                if let Some(init) = scope.locals.get(&name) {
+                    // Keep the local's name in what cannot be resolved.
+                    return match str_expr_in(init, scope, d, need) {
+                        // A bare name (a parameter, another local) stays
+                        // bare: topic parameters are detected by name.
+                        StrExpr::Unknown(t)
+                            if !t
+                                .strip_prefix(name.as_str())
+                                .is_some_and(|r| r.starts_with(" = "))
+                                && !t.chars().all(|c| c.is_alphanumeric() || c == '_') =>
+                        {
+                            StrExpr::Unknown(format!("{name} = {t}"))
+                        }
+                        other => other,
+                    };
+                }
+                if is_const_name(&name) {
+                    return StrExpr::Const(vec![name]);
+                }
+                return StrExpr::Unknown(if need { name } else { String::new() });
+            }
+            let segs = path_segments(&p.path);
+            if segs.last().is_some_and(|l| is_const_name(l)) {
+                let segs: Vec<String> = segs
+                    .into_iter()
+                    .filter(|s| s != "crate" && s != "self" && s != "super" && s != "Self")
+                    .collect();
+                return StrExpr::Const(segs);
+            }
+            unknown(e, need)
+        }
+        Expr::Field(f) => match &f.member {
+            syn::Member::Named(id) => StrExpr::Field(id.to_string()),
+            syn::Member::Unnamed(_) => unknown(e, need),
+        },
+        Expr::Macro(m) => macro_str(&m.mac, scope, d, need),
+        Expr::Call(c) => {
+            let Expr::Path(fp) = &*c.func else {
+                return unknown(e, need);
+            };
+            let segs = path_segments(&fp.path);
+            if is_env_fn(&segs) {
+                if let Some(var) = c.args.first().and_then(str_lit) {
+                    return StrExpr::Env { var, default: None };
+                }
+                if let Some(StrExpr::Const(p)) =
+                    c.args.first().map(|a| str_expr_in(a, scope, d, false))
+                {
+                    return StrExpr::Env {
+                        var: p.join("::"),
+                        default: None,
+                    };
+                }
+            }
+            let last = segs.last().map(String::as_str).unwrap_or("");
+            let owner = if segs.len() >= 2 {
+                segs[segs.len() - 2].as_str()
+            } else {
+                ""
+            };
+            let passthrough = matches!(
+                (owner, last),
+                ("String", "from")
+                    | (_, "Some")
+                    | (_, "Ok")
+                    | ("Cow", "from")
+                    | ("Lazy" | "LazyLock" | "OnceCell" | "OnceLock", "new")
+                    | (_, "to_string")
+                    | (_, "to_owned")
+                    | (_, "into")
+            );
+            if passthrough && c.args.len() == 1 {
+                return str_expr_in(&c.args[0], scope, d, need);
+            }
+            unknown(e, need)
+        }
+        Expr::MethodCall(m) => {
+            let method = m.method.to_string();
+            match method.as_str() {
+                "to_string" | "to_owned" | "into" | "clone" | "as_str" | "as_ref" | "unwrap"
+                | "expect" | "ok" | "trim" | "iter" | "into_iter" | "collect" | "cloned"
+                | "copied" | "to_vec" | "borrow" | "as_slice" | "unwrap_or_default" | "context"
+                | "with_context" | "map_err" | "map" | "deref" | "parse" | "ok_or"
+                | "ok_or_else" => str_expr_in(&m.receiver, scope, d, need),
+                "unwrap_or" | "unwrap_or_else" | "or" | "or_else" => {
+                    let base = str_expr_in(&m.receiver, scope, d, need);
+                    let default = m.args.first().map(|a| str_expr(a, scope, d));
+                    match (base, default) {
+                        (StrExpr::Env { var, default: None }, Some(def)) => StrExpr::Env {
+                            var,
+                            default: Some(Box::new(def)),
+                        },
+                        (StrExpr::Unknown(_), Some(def)) if !matches!(def, StrExpr::Unknown(_)) => {
+                            def
+                        }
+                        (b, _) => b,
+                    }
+                }
+                _ => unknown(e, need),
+            }
+        }
+        _ => unknown(e, need),
+    }
+}
+
+pub(super) fn macro_str(mac: &syn::Macro, scope: &Scope<'_>, d: u32, need: bool) -> StrExpr {
+    // Only these macros resolve; any other is `Unknown` whether or not its
+    // body parses, so it is not parsed.
+    let name = match mac.path.segments.last() {
+        Some(s) => ["format", "concat", "vec", "env", "option_env"]
+            .into_iter()
+            .find(|n| s.ident == n)
+            .unwrap_or(""),
+        None => "",
+    };
+    if name.is_empty() {
+        return unknown(mac, need);
+    }
+    // Parsed once per file by the walker; parsed here only outside a walk.
+    let args = match scope.macros {
+        Some(m) => m.args(mac),
+        None => parse_args(mac).map(Args::Own),
+    };
+    let Some(args) = args else {
+        return unknown(mac, need);
+    };
+    match name {
+        "format" => {
+            let Some(tpl) = args.first().and_then(str_lit) else {
+                return unknown(mac, need);
+            };
+            let (template, holes) = parse_template(&tpl);
+            // A caller that drops `Unknown` keeps a format only as a
+            // possible topic: with other text than topic characters around
+            // its holes (a message, SQL), its arguments need no look.
+            if !need && !could_be_topic_template(&template) {
+                return StrExpr::Unknown(String::new());
+            }
+            let positional: Vec<&Expr> = args.iter().skip(1).collect();
+            let mut next = 0usize;
+            let mut out = Vec::new();
+            for h in holes {
+                let expr = match h {
+                    None => {
+                        let x = positional.get(next).map(|x| str_expr(x, scope, d));
+                        next += 1;
+                        x
+                    }
+                    Some(n) if n.starts_with('#') => n[1..]
+                        .parse::<usize>()
+                        .ok()
+                        .and_then(|i| positional.get(i))
+                        .map(|x| str_expr(x, scope, d)),
+                    Some(n) => {
+                        // Named argument `name = expr`, else a captured local.
+                        let named = positional.iter().find_map(|x| match x {
+                            Expr::Assign(a) if text(&a.left) == n => Some(&*a.right),
+                            _ => None,
+                        });
+                        Some(match named {
+                            Some(x) => str_expr(x, scope, d),
+                            None => match scope.locals.get(&n) {
+                                Some(init) => str_expr(init, scope, d),
+                                None if is_const_name(&n) => StrExpr::Const(vec![n]),
+                                None => StrExpr::Unknown(n),
+                            },
+                        })
+                    }
+                };
+                out.push(expr.unwrap_or_else(|| StrExpr::Unknown(String::new())));
+            }
+            if out.is_empty() {
+                StrExpr::Lit(template)
+            } else {
+                StrExpr::Format {
+                    template,
+                    args: out,
+                }
+            }
+        }
+        "concat" => {
+            let parts: Vec<StrExpr> = args
+                .iter()
+                .map(|a| str_expr_in(a, scope, d, false))
+                .collect();
+            if parts.iter().all(|p| matches!(p, StrExpr::Lit(_))) {
+                StrExpr::Lit(
+                    parts
+                        .iter()
+                        .filter_map(|p| match p {
+                            StrExpr::Lit(s) => Some(s.as_str()),
+                            _ => None,
+                        })
+                        .collect(),
+                )
+            } else {
+                unknown(mac, need)
+            }
+        }
+        "vec" => StrExpr::List(args.iter().map(|a| str_expr(a, scope, d)).collect()),
+        "env" | "option_env" => match args.first().and_then(str_lit) {
+            Some(var) => StrExpr::Env { var, default: None },
+            None => unknown(mac, need),
+        },
+        _ => unknown(mac, need),
+    }
+}
+
+/// Whether a parameter's type holds a string: `&str`, `String`, `&String`,
+/// `Cow<str>`, `Arc<str>`, `impl Into<String>` / `AsRef<str>`...
+pub(super) fn stringish(ty: &Type) -> bool {
+    match ty {
+        Type::Reference(r) => stringish(&r.elem),
+        Type::Paren(p) => stringish(&p.elem),
+        Type::Path(p) => p.path.segments.last().is_some_and(|s| {
+            s.ident == "str"
+                || s.ident == "String"
+                || ((s.ident == "Cow" || s.ident == "Arc" || s.ident == "Rc" || s.ident == "Box")
+                    && matches!(&s.arguments, syn::PathArguments::AngleBracketed(a)
+                        if a.args.iter().any(|g| matches!(g, syn::GenericArgument::Type(t) if stringish(t)))))
+        }),
+        Type::ImplTrait(i) => i.bounds.iter().any(|b| match b {
+            syn::TypeParamBound::Trait(t) => t.path.segments.last().is_some_and(|s| {
+                (s.ident == "Into" || s.ident == "AsRef" || s.ident == "ToString")
+                    && !matches!(&s.arguments, syn::PathArguments::AngleBracketed(a)
+                        if a.args.iter().any(|g| matches!(g, syn::GenericArgument::Type(t) if !stringish(t))))
+            }),
+            _ => false,
+        }),
+        _ => false,
+    }
+}
+
+/// Whether an SQL argument can be an `INSERT` (a literal saying so, or any
+/// other expression): only inserts bind a topic column.
+pub(super) fn maybe_insert(sql: &Expr) -> bool {
+    match str_lit(sql) {
+        Some(text) => text
+            .as_bytes()
+            .windows(6)
+            .any(|w| w.eq_ignore_ascii_case(b"insert")),
+        None => true,
+    }
+}
+
+/// A field of a constant (`SHOP.orders`, `&topics::ALL.payments`): a
+/// static value worth keeping as a call argument.
+pub(super) fn const_field(e: &Expr) -> bool {
+    let mut e = e;
+    while let Expr::Reference(r) = e {
+        e = &r.expr;
+    }
+    let Expr::Field(f) = e else { return false };
+    matches!(&*f.base, Expr::Path(p) if p.path.segments.last().is_some_and(|s| is_const_name(&s.ident.to_string())))
+}
+
+/// The `self` field an `if` condition tests: `let Some(x) = &self.relay`,
+/// `self.audit`, `self.relay.is_some()`, `self.config.relay.as_ref()`.
+pub(super) fn guard_field(cond: &Expr) -> Option<String> {
+    let mut e = match cond {
+        Expr::Let(l) => &*l.expr,
+        other => other,
+    };
+    loop {
+        match e {
+            Expr::Reference(r) => e = &r.expr,
+            Expr::Paren(p) => e = &p.expr,
+            Expr::MethodCall(m)
+                if m.args.is_empty()
+                    && matches!(
+                        m.method.to_string().as_str(),
+                        "as_ref" | "as_mut" | "as_deref" | "clone" | "is_some" | "take"
+                    ) =>
+            {
+                e = &m.receiver
+            }
+            _ => break,
+        }
+    }
+    let Expr::Field(f) = e else { return None };
+    let syn::Member::Named(id) = &f.member else {
+        return None;
+    };
+    let mut base = &*f.base;
+    while let Expr::Field(inner) = base {
+        base = &inner.base;
+    }
+    matches!(base, Expr::Path(p) if p.path.is_ident("self")).then(|| id.to_string())
+}
+
+/// Find a topic inside an outbox call argument: a literal, a const, a
+/// struct-literal `topic:` field, or the same inside a constructor call.
+pub(super) fn find_topic(e: &Expr, scope: &Scope<'_>, depth: u32) -> Option<StrExpr> {
+    if depth > 4 {
+        return None;
+    }
+    let d = depth + 1;
+    match e {
+        Expr::Reference(r) => find_topic(&r.expr, scope, d),
+        Expr::Paren(p) => find_topic(&p.expr, scope, d),
+        Expr::Lit(_) | Expr::Macro(_) => {
+            let s = str_expr(e, scope, d);
+            (!matches!(s, StrExpr::Unknown(_))).then_some(s)
+        }
+        Expr::Path(p) => {
+            let segs = path_segments(&p.path);
+            if segs.len() == 1
+                && let Some(init) = scope.locals.get(&segs[0])
+            {
+                return find_topic(init, scope, d);
+            }
+            if segs.len() == 1 && segs[0].to_ascii_lowercase().contains("topic") {
+                return Some(str_expr(e, scope, d));
+            }
+            let last = segs.last()?;
+            let l = last.to_ascii_lowercase();
+            if is_const_name(last) && (l.contains("topic") || l.contains("event")) {
+                return Some(str_expr(e, scope, d));
+            }
+            None
+        }
+        Expr::Field(f) => match &f.member {
+            syn::Member::Named(id) if id.to_string().contains("topic") => {
+                Some(str_expr(e, scope, d))
+            }
+            _ => None,
+        },
+        Expr::Struct(s) => s.fields.iter().find_map(|f| match &f.member {
+            syn::Member::Named(id) if id.to_string().contains("topic") => {
+                Some(str_expr(&f.expr, scope, d))
+            }
+            _ => None,
+        }),
+        Expr::Call(c) => c.args.iter().find_map(|a| find_topic(a, scope, d)),
+        Expr::MethodCall(m) => m
+            .args
+            .iter()
+            .find_map(|a| find_topic(a, scope, d))
+            .or_else(|| find_topic(&m.receiver, scope, d)),
+        Expr::Await(a) => find_topic(&a.base, scope, d),
+        Expr::Try(t) => find_topic(&t.expr, scope, d),
+        _ => None,
+    }
+}
