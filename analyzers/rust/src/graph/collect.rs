@@ -575,9 +575,11 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                 self.outbox_site(&args, last, line());
             }
             self.note_call(last);
-            let owner = (segs.len() >= 2)
-                .then(|| self.type_name(&segs[segs.len() - 2]))
-                .flatten();
+            let owner = |w: &Walker<'_, '_>| {
+                (segs.len() >= 2)
+                    .then(|| w.type_name(&segs[segs.len() - 2]))
+                    .flatten()
+            };
             self.str_call(last, owner, &args, span::call_first(c));
         }
         visit::visit_expr_call(self, c);
@@ -726,7 +728,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
             }
         }
         self.note_call(&method);
-        let owner = self.chain_owner(&m.receiver);
+        let owner = |w: &Walker<'_, '_>| w.chain_owner(&m.receiver);
         self.str_call(&method, owner, &args, m.method.span());
         visit::visit_expr_method_call(self, m);
     }

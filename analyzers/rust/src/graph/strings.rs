@@ -308,25 +308,48 @@ pub(super) fn macro_str(mac: &syn::Macro, scope: &Scope<'_>, d: u32, need: bool)
     }
 }
 
-/// Whether a parameter's type holds a string: `&str`, `String`, `&String`,
-/// `Cow<str>`, `Arc<str>`, `impl Into<String>` / `AsRef<str>`...
+/// Whether a parameter's type holds strings: `&str`, `String`, `&String`,
+/// `Cow<str>`, `Arc<str>`, `impl Into<String>` / `AsRef<str>`, and
+/// collections of them (`Vec<String>`, `&[&str]`, `Option<String>`,
+/// `impl IntoIterator<Item = impl Into<String>>`).
 pub(super) fn stringish(ty: &Type) -> bool {
+    // A generic argument that is a string type (`T` of `Vec<T>`, the
+    // `Item = T` of `IntoIterator`).
+    fn string_arg(args: &syn::PathArguments) -> bool {
+        matches!(args, syn::PathArguments::AngleBracketed(a)
+        if a.args.iter().any(|g| match g {
+            syn::GenericArgument::Type(t) => stringish(t),
+            syn::GenericArgument::AssocType(t) => stringish(&t.ty),
+            _ => false,
+        }))
+    }
     match ty {
         Type::Reference(r) => stringish(&r.elem),
         Type::Paren(p) => stringish(&p.elem),
+        Type::Slice(s) => stringish(&s.elem),
+        Type::Array(a) => stringish(&a.elem),
         Type::Path(p) => p.path.segments.last().is_some_and(|s| {
             s.ident == "str"
                 || s.ident == "String"
-                || ((s.ident == "Cow" || s.ident == "Arc" || s.ident == "Rc" || s.ident == "Box")
-                    && matches!(&s.arguments, syn::PathArguments::AngleBracketed(a)
-                        if a.args.iter().any(|g| matches!(g, syn::GenericArgument::Type(t) if stringish(t)))))
+                || (matches!(
+                    s.ident.to_string().as_str(),
+                    "Cow" | "Arc" | "Rc" | "Box" | "Vec" | "Option" | "VecDeque" | "BTreeSet"
+                ) && string_arg(&s.arguments))
         }),
         Type::ImplTrait(i) => i.bounds.iter().any(|b| match b {
-            syn::TypeParamBound::Trait(t) => t.path.segments.last().is_some_and(|s| {
-                (s.ident == "Into" || s.ident == "AsRef" || s.ident == "ToString")
-                    && !matches!(&s.arguments, syn::PathArguments::AngleBracketed(a)
-                        if a.args.iter().any(|g| matches!(g, syn::GenericArgument::Type(t) if !stringish(t))))
-            }),
+            syn::TypeParamBound::Trait(t) => {
+                t.path
+                    .segments
+                    .last()
+                    .is_some_and(|s| match s.ident.to_string().as_str() {
+                        "Into" | "AsRef" | "ToString" => {
+                            matches!(s.arguments, syn::PathArguments::None)
+                                || string_arg(&s.arguments)
+                        }
+                        "IntoIterator" | "Iterator" => string_arg(&s.arguments),
+                        _ => false,
+                    })
+            }
             _ => false,
         }),
         _ => false,

@@ -342,11 +342,24 @@ impl<'ast> Walker<'ast, '_> {
                     if m.args.is_empty()
                         && matches!(
                             m.method.to_string().as_str(),
-                            "clone" | "to_string" | "to_owned" | "into" | "as_str" | "as_ref"
+                            "clone"
+                                | "to_string"
+                                | "to_owned"
+                                | "into"
+                                | "as_str"
+                                | "as_ref"
+                                | "as_deref"
+                                | "iter"
+                                | "into_iter"
+                                | "cloned"
+                                | "collect"
+                                | "to_vec"
                         ) =>
                 {
                     e = &m.receiver
                 }
+                // `.map(Into::into)`, `.map(|t| t.to_string())`.
+                Expr::MethodCall(m) if m.args.len() == 1 && m.method == "map" => e = &m.receiver,
                 _ => break,
             }
         }
@@ -405,14 +418,16 @@ impl<'ast> Walker<'ast, '_> {
     /// `self.topic = topic`): kept when it can name a topic or an address,
     /// or when it comes from a parameter (resolved at the calls).
     pub(super) fn field_value(&mut self, field: String, e: &Expr, line: u32) {
-        let value = match self.param_of(e) {
-            Some(p) => p,
-            None => str_expr(e, self.scope(), 0),
-        };
         let lf = field.to_ascii_lowercase();
         let hinted = ["url", "uri", "addr", "host", "endpoint", "topic", "broker"]
             .iter()
             .any(|k| lf.contains(k));
+        // Another field is kept only with a value that can name a topic:
+        // the text of what cannot be resolved is not needed.
+        let value = match self.param_of(e) {
+            Some(p) => p,
+            None => str_expr_in(e, self.scope(), 0, hinted),
+        };
         let keep = match &value {
             StrExpr::Env { .. } | StrExpr::Param(_) => true,
             StrExpr::Lit(_) | StrExpr::Format { .. } | StrExpr::List(_) | StrExpr::Const(_) => {
@@ -451,7 +466,7 @@ impl<'ast> Walker<'ast, '_> {
     pub(super) fn str_call(
         &mut self,
         callee: &str,
-        owner: Option<String>,
+        owner: impl FnOnce(&Self) -> Option<String>,
         args: &[&Expr],
         at: proc_macro2::Span,
     ) {
@@ -475,6 +490,8 @@ impl<'ast> Walker<'ast, '_> {
         if !exprs.is_empty() {
             let function = self.function();
             let in_test = self.in_test();
+            // (Looked up only for a kept call.)
+            let owner = owner(self);
             self.out.str_calls.push(StrCall {
                 callee: callee.to_string(),
                 owner,
@@ -634,11 +651,10 @@ impl<'ast> Walker<'ast, '_> {
         ) {
             return;
         }
-        if !root.args.first().is_some_and(maybe_insert) {
-            return;
-        }
         let start = span::call_first(root).start();
-        if !self.handled_binds.insert((start.line, start.column)) {
+        if !self.handled_binds.insert((start.line, start.column))
+            || !root.args.first().is_some_and(maybe_insert)
+        {
             return;
         }
         binds.reverse();
