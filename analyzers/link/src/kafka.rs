@@ -125,10 +125,6 @@ impl State {
         s: &TopicSite,
         relay: Option<&str>,
     ) {
-        let via = match s.api {
-            TopicApi::Direct => TopicVia::Direct,
-            TopicApi::Outbox => TopicVia::Outbox,
-        };
         for a in attribute(
             &ctx.follow,
             c,
@@ -137,6 +133,26 @@ impl State {
             s.function.as_deref(),
             s.line,
         ) {
+            self.site_for(ctx, c, f, s, relay, &a);
+        }
+    }
+
+    /// [`State::site`] for one service running it.
+    fn site_for(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        c: &Crate,
+        _f: &ParsedFile,
+        s: &TopicSite,
+        relay: Option<&str>,
+        a: &Attributed,
+    ) {
+        let via = match s.api {
+            TopicApi::Direct => TopicVia::Direct,
+            TopicApi::Outbox => TopicVia::Outbox,
+        };
+        {
+            let a = a.clone();
             let pieces = ctx.values.resolve(&c.package, Some(&a.service), &s.topic);
             for p in pieces {
                 if p.unresolved {
@@ -189,6 +205,36 @@ impl State {
                 self.endpoint(ctx, &p.text, s.role, via, &a, &c.package);
             }
         }
+    }
+}
+
+/// Whether a produced topic is named after the consumed message's own
+/// topic (`format!("{}.dlq", msg.topic())`: a dead-letter or retry topic).
+fn from_consumed_topic(e: &StrExpr) -> bool {
+    match e {
+        StrExpr::Format { args, .. } => args
+            .iter()
+            .any(|a| matches!(a, StrExpr::Unknown(t) if t.ends_with(".topic()"))),
+        _ => false,
+    }
+}
+
+/// `e` with the consumed message's topic replaced by `topics`.
+fn with_consumed(e: &StrExpr, topics: &[String]) -> StrExpr {
+    match e {
+        StrExpr::Format { template, args } => StrExpr::Format {
+            template: template.clone(),
+            args: args
+                .iter()
+                .map(|a| match a {
+                    StrExpr::Unknown(t) if t.ends_with(".topic()") => {
+                        StrExpr::List(topics.iter().map(|t| StrExpr::Lit(t.clone())).collect())
+                    }
+                    other => other.clone(),
+                })
+                .collect(),
+        },
+        other => other.clone(),
     }
 }
 
@@ -349,12 +395,18 @@ pub(crate) fn sites(ctx: &mut Ctx<'_>) -> State {
 
     // Code sites.
     let relays = crate::outbox::relays(input.crates);
+    // Produced topics named after the consumed ones: once those are known.
+    let mut derived: Vec<(&Crate, &ParsedFile, &TopicSite)> = Vec::new();
     for c in input.crates {
         for f in live_files(c) {
             for s in f.facts.graph.topics.iter().filter(|s| !s.in_test) {
                 // A relay publishes the topics written to its table: those
                 // writes are the producers.
                 if relays.sites.contains(&(f.path.clone(), s.line)) {
+                    continue;
+                }
+                if s.role == TopicRole::Produce && from_consumed_topic(&s.topic) {
+                    derived.push((c, f, s));
                     continue;
                 }
                 st.site(ctx, c, f, s, None);
@@ -432,6 +484,33 @@ pub(crate) fn sites(ctx: &mut Ctx<'_>) -> State {
         let c = &input.crates[ci];
         let f = &c.files[fi];
         st.site(ctx, c, f, &site, None);
+    }
+    for (c, f, s) in derived {
+        let services = attribute(
+            &ctx.follow,
+            c,
+            &f.path,
+            &f.module,
+            s.function.as_deref(),
+            s.line,
+        );
+        for a in services {
+            let consumed: Vec<String> = st
+                .topics
+                .iter()
+                .filter(|(_, t)| t.consumers.iter().any(|e| e.service == a.service))
+                .map(|(name, _)| name.clone())
+                .collect();
+            let site = if consumed.is_empty() {
+                s.clone()
+            } else {
+                TopicSite {
+                    topic: with_consumed(&s.topic, &consumed),
+                    ..s.clone()
+                }
+            };
+            st.site_for(ctx, c, f, &site, None, &a);
+        }
     }
 
     let with_outbox: BTreeSet<&str> = st

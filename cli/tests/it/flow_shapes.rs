@@ -13,8 +13,11 @@ fn topics_through_wrappers_builders_and_structs() {
         triples(&[
             ("billing.invoices", "billing-svc", "legacy-svc"),
             ("billing.retry", "", "billing-svc"),
+            // Dead letters named after each topic billing consumes.
+            ("billing.retry.dlq", "billing-svc", ""),
             ("legacy.audit", "legacy-svc", ""),
             ("orders.events", "orders-svc", "billing-svc"),
+            ("orders.events.dlq", "billing-svc", ""),
             ("ticks", "ticker-svc", "legacy-svc"),
         ]),
         "{:#}",
