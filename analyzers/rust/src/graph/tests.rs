@@ -681,3 +681,166 @@ fn long_method_chains_are_linear() {
     assert_eq!(calls[n - 2].receiver, format!("….call_{}(x)", n - 2));
     assert_eq!(calls[n - 2].line, n as u32 + 2);
 }
+
+/// (function, owner, index) of a [`StrExpr::Param`].
+type ParamKey = (String, Option<String>, usize);
+
+fn param(function: &str, owner: Option<&str>, index: usize) -> ParamKey {
+    (function.to_string(), owner.map(str::to_string), index)
+}
+
+fn param_of(e: &StrExpr) -> Option<ParamKey> {
+    match e {
+        StrExpr::Param(p) => Some((p.function.clone(), p.owner.clone(), p.index)),
+        _ => None,
+    }
+}
+
+#[test]
+fn string_parameters_stored_in_fields_and_forwarded() {
+    let f = facts(
+        r#"
+impl Publisher {
+    fn new(producer: FutureProducer, topic: &str, retries: u32) -> Self {
+        Publisher { producer, topic: topic.to_string(), retries }
+    }
+    fn with_topic(mut self, topic: impl Into<String>) -> Self {
+        self.topic = topic.into();
+        self
+    }
+    fn relay(&self, topics: Vec<String>, n: u32) {
+        let topic = "shadowed";
+        forward(topic, n);
+        register(&topics, n);
+    }
+}
+fn main() {
+    Publisher::new(p, TOPIC, 3);
+    Emitter::builder().with_topic("billing.invoices");
+    Cache::new("sessions");
+}
+"#,
+    );
+    let fields: Vec<(&str, Option<ParamKey>)> = f
+        .fields
+        .iter()
+        .map(|fi| (fi.field.as_str(), param_of(&fi.value)))
+        .collect();
+    // `producer` and `retries` are no strings: not followed.
+    assert_eq!(
+        fields,
+        vec![
+            ("topic", Some(param("Publisher::new", Some("Publisher"), 1))),
+            (
+                "topic",
+                Some(param("Publisher::with_topic", Some("Publisher"), 0))
+            ),
+        ]
+    );
+    let calls: Vec<(&str, Option<&str>, Vec<StrExpr>)> = f
+        .str_calls
+        .iter()
+        .map(|c| (c.callee.as_str(), c.owner.as_deref(), c.args.clone()))
+        .collect();
+    let register = calls.iter().find(|c| c.0 == "register").expect("register");
+    assert_eq!(
+        param_of(&register.2[0]),
+        Some(param("Publisher::relay", Some("Publisher"), 0))
+    );
+    // A local shadowing no parameter is a literal, not a parameter.
+    let forward = calls.iter().find(|c| c.0 == "forward").expect("forward");
+    assert_eq!(forward.2[0], lit("shadowed"));
+    let new_calls: Vec<Option<&str>> = calls.iter().filter(|c| c.0 == "new").map(|c| c.1).collect();
+    assert_eq!(new_calls, vec![Some("Publisher"), Some("Cache")]);
+    let with_topic = calls.iter().find(|c| c.0 == "with_topic").expect("call");
+    assert_eq!(with_topic.1, Some("Emitter"));
+}
+
+#[test]
+fn guards_and_the_fields_that_set_them() {
+    let f = facts(
+        r#"
+impl Builder {
+    fn new() -> Self { Builder { relay: None, audit: false } }
+    fn with_relay(mut self, dsn: String) -> Self { self.relay = Some(dsn); self }
+    fn with_audit(mut self) -> Self { self.audit = true; self }
+    async fn run(self) {
+        if let Some(dsn) = &self.relay { relay(dsn).await; }
+        if self.audit { audit().await; } else { no_audit().await; }
+        if self.config.metrics.is_some() { metrics(); }
+        serve().await;
+        relay_later();
+    }
+}
+"#,
+    );
+    let by_name = |n: &str| {
+        f.functions
+            .iter()
+            .find(|g| g.name == n)
+            .unwrap_or_else(|| panic!("{n}"))
+    };
+    assert!(by_name("new").sets.is_empty(), "None and false set nothing");
+    assert_eq!(by_name("with_relay").sets, vec!["relay".to_string()]);
+    assert_eq!(by_name("with_audit").sets, vec!["audit".to_string()]);
+    let guarded: Vec<(&str, &str)> = by_name("run")
+        .guarded
+        .iter()
+        .map(|(c, g)| (c.as_str(), g.as_str()))
+        .collect();
+    assert_eq!(
+        guarded,
+        vec![
+            ("audit", "audit"),
+            ("metrics", "metrics"),
+            ("relay", "relay")
+        ]
+    );
+}
+
+#[test]
+fn bound_sql_arguments_of_inserts_and_other_kafka_clients() {
+    let f = facts(
+        r#"
+async fn write(tx: &mut Tx, topic: &str) {
+    sqlx::query!("INSERT INTO outbox (topic, payload) VALUES ($1, $2)", TOPIC, payload);
+    sqlx::query("INSERT INTO outbox (topic) VALUES ($1)").bind(topic).bind(1).execute(tx);
+    sqlx::query("SELECT * FROM t WHERE name = $1").bind("a.b").fetch_all(tx);
+    client.execute("INSERT INTO outbox (topic) VALUES ($1)", &[&"x.y"]);
+}
+fn legacy() {
+    let c = Consumer::from_hosts(hosts).with_topic("legacy.in".to_owned()).create();
+    let other = Builder::new().with_topic("not.kafka");
+}
+async fn ticks(client: Client) {
+    let p = client.partition_client("ticks", 0, Retry).await;
+    let s = StreamConsumerBuilder::new(p, Earliest).build();
+}
+"#,
+    );
+    let args: Vec<(u32, Vec<StrExpr>)> = f
+        .sql_args
+        .iter()
+        .map(|a| (a.line, a.args.clone()))
+        .collect();
+    assert_eq!(args.len(), 3, "{args:#?}");
+    assert_eq!(args[0].1[0], StrExpr::Const(vec!["TOPIC".into()]));
+    assert!(matches!(args[1].1[0], StrExpr::Param(_)));
+    assert_eq!(args[2].1[0], lit("x.y"));
+    let topics: Vec<(TopicRole, &StrExpr, &str)> = f
+        .topics
+        .iter()
+        .map(|t| (t.role, &t.topic, t.call.as_str()))
+        .collect();
+    assert_eq!(
+        topics,
+        vec![
+            (
+                TopicRole::Consume,
+                &lit("legacy.in"),
+                "Consumer::with_topic"
+            ),
+            (TopicRole::Consume, &lit("ticks"), "partition_client"),
+        ]
+    );
+}
