@@ -267,6 +267,18 @@ fn forwarded_sites(ctx: &Ctx<'_>) -> Vec<(usize, usize, TopicSite)> {
                     if p.name != call.callee || !ctx.sees(&c.package, pkg) {
                         continue;
                     }
+                    // `Type::f(..)` or a chain from `Type::..` names the
+                    // function's type: `Cache::new("x")` is no `Bus::new`.
+                    let def_owner = p
+                        .path
+                        .rsplit("::")
+                        .nth(1)
+                        .filter(|o| o.starts_with(|c: char| c.is_ascii_uppercase()));
+                    if let (Some(a), Some(b)) = (def_owner, call.owner.as_deref())
+                        && a != b
+                    {
+                        continue;
+                    }
                     // The forwarding function itself, recursing.
                     if call.function.as_deref() == Some(p.path.as_str()) {
                         continue;
