@@ -356,14 +356,18 @@ pub(super) fn stringish(ty: &Type) -> bool {
     }
 }
 
-/// Whether an SQL argument can be an `INSERT` (a literal saying so, or any
-/// other expression): only inserts bind a topic column.
+/// Whether an SQL argument can be an `INSERT` into a topic column (a
+/// literal naming both, or any other expression): only those bind a topic.
 pub(super) fn maybe_insert(sql: &Expr) -> bool {
+    let has = |text: &[u8], word: &[u8]| {
+        text.windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word))
+    };
     match str_lit(sql) {
-        Some(text) => text
-            .as_bytes()
-            .windows(6)
-            .any(|w| w.eq_ignore_ascii_case(b"insert")),
+        Some(text) => {
+            let t = text.as_bytes();
+            has(t, b"insert") && (has(t, b"topic") || has(t, b"destination"))
+        }
         None => true,
     }
 }

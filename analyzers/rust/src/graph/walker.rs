@@ -487,6 +487,14 @@ impl<'ast> Walker<'ast, '_> {
                 exprs.push(StrExpr::Unknown(String::new()));
             }
         }
+        // A parameter handed to a method every value has (`.bind(name)`,
+        // `.push(x)`) goes nowhere a topic could: not worth a record.
+        let only_params = exprs
+            .iter()
+            .all(|e| matches!(e, StrExpr::Param(_) | StrExpr::Unknown(_)));
+        if only_params && PLUMBING_METHODS.contains(&callee) {
+            return;
+        }
         if !exprs.is_empty() {
             let function = self.function();
             let in_test = self.in_test();
@@ -739,3 +747,48 @@ impl<'ast> Walker<'ast, '_> {
         }
     }
 }
+
+/// Methods of std types and SQL builders that take a value and hand it to
+/// no topic: a call to one with only the caller's parameters is not kept.
+const PLUMBING_METHODS: &[&str] = &[
+    "bind",
+    "push",
+    "push_str",
+    "insert",
+    "get",
+    "get_mut",
+    "contains",
+    "contains_key",
+    "remove",
+    "entry",
+    "extend",
+    "eq",
+    "ne",
+    "starts_with",
+    "ends_with",
+    "split",
+    "join",
+    "replace",
+    "find",
+    "parse",
+    "write_str",
+    "write_all",
+    "len",
+    "cmp",
+    "matches",
+    "strip_prefix",
+    "strip_suffix",
+    "trim_matches",
+    "info",
+    "debug",
+    "warn",
+    "error",
+    "trace",
+    "set",
+    "header",
+    "query",
+    "execute",
+    "fetch_one",
+    "fetch_all",
+    "fetch_optional",
+];
