@@ -429,12 +429,6 @@ impl Values {
                         out.push(piece);
                     }
                 }
-                // A field also written from a value nova knows: the writes
-                // it cannot follow (`String::new()` in a builder's start)
-                // are the builder's defaults, not other topics.
-                if out.iter().any(|p| !p.unresolved) {
-                    out.retain(|p| !p.unresolved);
-                }
                 out
             }
             StrExpr::Param(p) => self.param(package, service, p, d),
