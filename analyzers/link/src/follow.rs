@@ -48,7 +48,7 @@ impl Follow {
             for f in c.files.iter().filter(|f| !f.in_test) {
                 for gf in f.facts.graph.functions.iter().filter(|g| !g.in_test) {
                     let guard = |n: &str| {
-                        gf.guarded
+                        gf.guarded()
                             .iter()
                             .find(|(callee, _)| callee == n)
                             .map(|(_, field)| field.clone())

@@ -140,7 +140,7 @@ pub fn fields_set_by_services(crates: &[Crate]) -> HashMap<String, BTreeSet<Stri
     for c in crates {
         for f in c.files.iter().filter(|f| !f.in_test) {
             for g in f.facts.graph.functions.iter().filter(|g| !g.in_test) {
-                for field in &g.sets {
+                for field in g.sets() {
                     setters.entry(g.name.as_str()).or_default().insert(field);
                 }
             }
@@ -152,7 +152,7 @@ pub fn fields_set_by_services(crates: &[Crate]) -> HashMap<String, BTreeSet<Stri
         let set = out.entry(service.clone()).or_default();
         for f in c.files.iter().filter(|f| !f.in_test) {
             for g in f.facts.graph.functions.iter().filter(|g| !g.in_test) {
-                set.extend(g.sets.iter().cloned());
+                set.extend(g.sets().iter().cloned());
                 for (name, _) in f.facts.calls_of(g) {
                     if let Some(fields) = setters.get(name.as_str()) {
                         set.extend(fields.iter().map(|s| s.to_string()));
@@ -183,7 +183,7 @@ pub fn attribute(crates: &[Crate]) -> Attribution {
                     .get(k)
                     .copied()
                     .flatten()
-                    .map(|g| g.guarded.iter().cloned().collect())
+                    .map(|g| g.guarded().iter().cloned().collect())
                     .unwrap_or_default();
                 lib_fns.push(LibFn {
                     package: c.package.clone(),

@@ -313,15 +313,33 @@ pub struct GraphFn {
     /// Index of the same function in [`crate::FileFacts::functions`] (set
     /// by [`crate::parse_file`]): one list of calls per function, not two.
     pub info: Option<usize>,
+    /// Guards and the fields the function switches on (`None` for most
+    /// functions: one word instead of two empty lists).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guards: Option<Box<FnGuards>>,
+}
+
+/// What a function says about guards (see [`GraphFn::guarded`],
+/// [`GraphFn::sets`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FnGuards {
+    pub guarded: Vec<(String, String)>,
+    pub sets: Vec<String>,
+}
+
+impl GraphFn {
     /// Names called only behind a guard on a field of `self`
     /// (`if let Some(r) = &self.relay { relay(r) }`, `if self.audit {..}`),
     /// with that field: the callee runs only where the field is set.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub guarded: Vec<(String, String)>,
+    pub fn guarded(&self) -> &[(String, String)] {
+        self.guards.as_ref().map_or(&[], |g| g.guarded.as_slice())
+    }
+
     /// Fields this function switches on (`self.relay = Some(..)`,
     /// `self.audit = true`, a struct literal's `relay: Some(..)`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub sets: Vec<String>,
+    pub fn sets(&self) -> &[String] {
+        self.guards.as_ref().map_or(&[], |g| g.sets.as_slice())
+    }
 }
 
 /// gRPC/HTTP/Kafka facts from one file.

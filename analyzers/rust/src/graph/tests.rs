@@ -780,11 +780,14 @@ impl Builder {
             .find(|g| g.name == n)
             .unwrap_or_else(|| panic!("{n}"))
     };
-    assert!(by_name("new").sets.is_empty(), "None and false set nothing");
-    assert_eq!(by_name("with_relay").sets, vec!["relay".to_string()]);
-    assert_eq!(by_name("with_audit").sets, vec!["audit".to_string()]);
+    assert!(
+        by_name("new").guards.is_none(),
+        "None and false set nothing"
+    );
+    assert_eq!(by_name("with_relay").sets(), ["relay".to_string()]);
+    assert_eq!(by_name("with_audit").sets(), ["audit".to_string()]);
     let guarded: Vec<(&str, &str)> = by_name("run")
-        .guarded
+        .guarded()
         .iter()
         .map(|(c, g)| (c.as_str(), g.as_str()))
         .collect();

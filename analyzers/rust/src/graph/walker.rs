@@ -202,8 +202,12 @@ impl<'ast> Walker<'ast, '_> {
                 reads_messages: s.reads_messages,
                 dedupes: s.dedupes,
                 info: None,
-                guarded,
-                sets: s.sets.into_iter().collect(),
+                guards: (!guarded.is_empty() || !s.sets.is_empty()).then(|| {
+                    Box::new(super::FnGuards {
+                        guarded,
+                        sets: s.sets.into_iter().collect(),
+                    })
+                }),
             });
         }
     }
