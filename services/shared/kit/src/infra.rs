@@ -34,10 +34,8 @@ pub async fn connect_database(url: &str, max_connections: u32) -> Result<PgPool,
         if !exists {
             // CREATE DATABASE takes no bind parameters: quote the identifier.
             let quoted = format!("\"{}\"", name.replace('"', "\"\""));
-            match sqlx::raw_sql(&format!("CREATE DATABASE {quoted}"))
-                .execute(&mut admin)
-                .await
-            {
+            let create = format!("CREATE DATABASE {quoted}");
+            match sqlx::Executor::execute(&mut admin, create.as_str()).await {
                 Ok(_) => tracing::info!(database = %name, "created database"),
                 // Another process created it meanwhile.
                 Err(e)

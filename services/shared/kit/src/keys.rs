@@ -55,7 +55,9 @@ pub fn verifier_from_env() -> Result<Verifier, ConfigError> {
             .collect::<Result<Vec<_>, _>>()?;
         return Ok(Verifier::new(keys));
     }
-    Ok(Verifier::new(signing_keys_from_env()?.iter().map(SigningKey::public_key)))
+    Ok(Verifier::new(
+        signing_keys_from_env()?.iter().map(SigningKey::public_key),
+    ))
 }
 
 fn pairs<'a>(var: &str, value: &'a str) -> Result<Vec<(&'a str, &'a str)>, ConfigError> {
@@ -73,5 +75,9 @@ fn pairs<'a>(var: &str, value: &'a str) -> Result<Vec<(&'a str, &'a str)>, Confi
 }
 
 fn bad(var: &str, value: &str, reason: impl std::fmt::Display) -> ConfigError {
-    ConfigError { var: var.to_owned(), value: value.to_owned(), reason: reason.to_string() }
+    ConfigError {
+        var: var.to_owned(),
+        value: value.to_owned(),
+        reason: reason.to_string(),
+    }
 }
