@@ -7,6 +7,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         root.join("nova/identity/v1/identity.proto"),
         root.join("nova/content/v1/content.proto"),
         root.join("nova/feed/v1/feed.proto"),
+        root.join("nova/media/v1/media.proto"),
+        root.join("nova/messaging/v1/messaging.proto"),
+        root.join("nova/chat/v1/chat.proto"),
     ];
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());

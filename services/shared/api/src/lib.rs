@@ -25,3 +25,21 @@ pub mod feed {
     #![allow(missing_docs, clippy::all, clippy::pedantic)]
     tonic::include_proto!("nova.feed.v1");
 }
+
+/// `nova.media.v1`: uploads and their metadata.
+pub mod media {
+    #![allow(missing_docs, clippy::all, clippy::pedantic)]
+    tonic::include_proto!("nova.media.v1");
+}
+
+/// `nova.messaging.v1`: conversations and messages.
+pub mod messaging {
+    #![allow(missing_docs, clippy::all, clippy::pedantic)]
+    tonic::include_proto!("nova.messaging.v1");
+}
+
+/// `nova.chat.v1`: the realtime message stream.
+pub mod chat {
+    #![allow(missing_docs, clippy::all, clippy::pedantic)]
+    tonic::include_proto!("nova.chat.v1");
+}

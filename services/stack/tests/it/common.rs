@@ -4,11 +4,14 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use nova_api::chat::realtime_chat_service_client::RealtimeChatServiceClient;
 use nova_api::content::content_service_client::ContentServiceClient;
 use nova_api::feed::feed_service_client::FeedServiceClient;
 use nova_api::feed::{FeedItem, GetFeedRequest};
 use nova_api::identity::identity_service_client::IdentityServiceClient;
 use nova_api::identity::{LoginRequest, RegisterRequest};
+use nova_api::media::media_service_client::MediaServiceClient;
+use nova_api::messaging::messaging_service_client::MessagingServiceClient;
 use nova_auth::{SigningKey, Verifier};
 use nova_kit::Shutdown;
 use nova_testkit::{TansuBroker, TestDb};
@@ -21,7 +24,20 @@ pub enum Svc {
     Identity,
     Content,
     Feed,
+    Media,
+    Messaging,
+    Chat,
 }
+
+/// Every service.
+pub const ALL: [Svc; 6] = [
+    Svc::Identity,
+    Svc::Content,
+    Svc::Feed,
+    Svc::Media,
+    Svc::Messaging,
+    Svc::Chat,
+];
 
 struct Running {
     shutdown: Shutdown,
@@ -33,6 +49,7 @@ pub struct Stack {
     pub broker: TansuBroker,
     dbs: HashMap<Svc, TestDb>,
     pub key: SigningKey,
+    media_dir: tempfile::TempDir,
     running: HashMap<Svc, Running>,
     addrs: HashMap<Svc, SocketAddr>,
 }
@@ -44,17 +61,18 @@ impl Stack {
     pub async fn start() -> Self {
         let broker = TansuBroker::start().await.expect("tansu broker");
         let mut dbs = HashMap::new();
-        for svc in [Svc::Identity, Svc::Content, Svc::Feed] {
-            dbs.insert(svc, TestDb::create(2).await.expect("test database"));
+        for svc in ALL {
+            dbs.insert(svc, TestDb::create(1).await.expect("test database"));
         }
         let mut stack = Self {
             broker,
             dbs,
             key: SigningKey::generate("test-key-1"),
+            media_dir: tempfile::tempdir().expect("media dir"),
             running: HashMap::new(),
             addrs: HashMap::new(),
         };
-        for svc in [Svc::Identity, Svc::Content, Svc::Feed] {
+        for svc in ALL {
             stack.start_service(svc).await;
         }
         stack
@@ -129,6 +147,54 @@ impl Stack {
                         .map_err(|e| e.to_string())
                 })
             }
+            Svc::Media => {
+                let config = media_service::Config {
+                    listen: addr,
+                    database_url: url,
+                    kafka_bootstrap: bootstrap,
+                    topic: "media-events".into(),
+                    create_topics: true,
+                    storage_dir: self.media_dir.path().to_owned(),
+                    max_bytes: 64 * 1024,
+                    verifier: self.verifier(),
+                };
+                tokio::spawn(async move {
+                    media_service::serve(config, listener, s)
+                        .await
+                        .map_err(|e| e.to_string())
+                })
+            }
+            Svc::Messaging => {
+                let config = messaging_service::Config {
+                    listen: addr,
+                    database_url: url,
+                    kafka_bootstrap: bootstrap,
+                    topic: "messaging-events".into(),
+                    create_topics: true,
+                    verifier: self.verifier(),
+                };
+                tokio::spawn(async move {
+                    messaging_service::serve(config, listener, s)
+                        .await
+                        .map_err(|e| e.to_string())
+                })
+            }
+            Svc::Chat => {
+                let config = realtime_chat_service::Config {
+                    listen: addr,
+                    database_url: url,
+                    kafka_bootstrap: bootstrap,
+                    messaging_topic: "messaging-events".into(),
+                    group_id: "realtime-chat-service".into(),
+                    create_topics: true,
+                    verifier: self.verifier(),
+                };
+                tokio::spawn(async move {
+                    realtime_chat_service::serve(config, listener, s)
+                        .await
+                        .map_err(|e| e.to_string())
+                })
+            }
         };
         self.addrs.insert(svc, addr);
         self.running.insert(svc, Running { shutdown, task });
@@ -165,6 +231,23 @@ impl Stack {
 
     pub fn feed(&self) -> FeedServiceClient<Channel> {
         FeedServiceClient::new(self.channel(Svc::Feed))
+    }
+
+    pub fn media(&self) -> MediaServiceClient<Channel> {
+        MediaServiceClient::new(self.channel(Svc::Media))
+    }
+
+    pub fn messaging(&self) -> MessagingServiceClient<Channel> {
+        MessagingServiceClient::new(self.channel(Svc::Messaging))
+    }
+
+    pub fn chat(&self) -> RealtimeChatServiceClient<Channel> {
+        RealtimeChatServiceClient::new(self.channel(Svc::Chat))
+    }
+
+    /// The media store's directory.
+    pub fn media_dir(&self) -> &std::path::Path {
+        self.media_dir.path()
     }
 
     /// Registers `username` (display name `display`) and logs in: the access token.

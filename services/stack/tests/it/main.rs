@@ -4,6 +4,7 @@
 //! (`scripts/kafka.sh install`).
 
 mod auth;
+mod chat;
 mod common;
 mod outage;
 mod story;

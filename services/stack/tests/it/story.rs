@@ -5,6 +5,7 @@
 use nova_api::content::{
     CreatePostRequest, DeletePostRequest, GetPostRequest, ListPostsRequest, UpdatePostRequest,
 };
+use nova_api::media::UploadRequest;
 use tonic::Code;
 
 use crate::common::{Stack, authed};
@@ -33,15 +34,39 @@ async fn a_post_reaches_the_feed_with_its_author_name_and_edits_follow() {
     );
     assert_eq!(post.revision, 1);
 
+    // alice registers media for her post: media-service → media-events →
+    // content-service attaches it (PostUpdated) → content-events → feed.
+    let media = stack
+        .media()
+        .upload(authed(
+            UploadRequest {
+                content_type: "image/png".into(),
+                data: b"\x89PNG fake".to_vec(),
+                post_id: post.post_id.clone(),
+            },
+            &alice,
+        ))
+        .await
+        .expect("upload")
+        .into_inner();
+    assert_eq!(media.owner_id, alice_id);
+    assert_eq!(
+        std::fs::read(stack.media_dir().join(&media.storage_key)).expect("stored object"),
+        b"\x89PNG fake"
+    );
+
     let items = stack
-        .wait_for_feed(&bob, "alice's post with her name", |items| {
-            items
-                .iter()
-                .any(|i| i.post_id == post.post_id && i.author_name == "Alice Liddell")
+        .wait_for_feed(&bob, "alice's post with her name and media", |items| {
+            items.iter().any(|i| {
+                i.post_id == post.post_id
+                    && i.author_name == "Alice Liddell"
+                    && i.media_ids == [media.media_id.clone()]
+            })
         })
         .await;
     assert_eq!(items.len(), 1);
     assert_eq!(items[0].title, "Hello");
+    assert_eq!(items[0].revision, 2, "attaching the media is revision 2");
 
     // bob may read but not edit or delete alice's post.
     let got = content
@@ -78,7 +103,7 @@ async fn a_post_reaches_the_feed_with_its_author_name_and_edits_follow() {
         .expect_err("bob deletes alice's post");
     assert_eq!(delete.code(), Code::PermissionDenied, "{delete:?}");
 
-    // alice's edit flows to the feed (revision 2); a second post comes first.
+    // alice's edit flows to the feed (revision 3); a second post comes first.
     let edited = content
         .update_post(authed(
             UpdatePostRequest {
@@ -91,7 +116,8 @@ async fn a_post_reaches_the_feed_with_its_author_name_and_edits_follow() {
         .await
         .expect("alice edits")
         .into_inner();
-    assert_eq!(edited.revision, 2);
+    assert_eq!(edited.revision, 3);
+    assert_eq!(edited.media_ids, std::slice::from_ref(&media.media_id));
     let second = content
         .create_post(authed(
             CreatePostRequest {
@@ -108,7 +134,7 @@ async fn a_post_reaches_the_feed_with_its_author_name_and_edits_follow() {
             items.len() == 2
                 && items
                     .iter()
-                    .any(|i| i.title == "Hello, edited" && i.revision == 2)
+                    .any(|i| i.title == "Hello, edited" && i.revision == 3)
         })
         .await;
     assert_eq!(items[0].post_id, second.post_id, "newest first");
