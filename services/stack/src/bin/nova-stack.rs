@@ -8,7 +8,7 @@ async fn main() -> anyhow::Result<()> {
     let config = nova_stack::StackConfig::from_env()?;
     nova_stack::run(config, nova_kit::Shutdown::on_signals(), |listening| {
         for (service, addr) in listening {
-            println!("{service:<18} grpc://{addr}");
+            println!("{service:<22} grpc://{addr}");
         }
     })
     .await?;
