@@ -20,6 +20,11 @@ pub struct Config {
     pub identity_topic: String,
     /// Consumer group (`FEED_GROUP`, default `feed-service`).
     pub group_id: String,
+    /// Longest time the broker may hold a fetch when it has no new records
+    /// (`FEED_FETCH_WAIT_MS`, default 20; librdkafka's own default, 500, is
+    /// what a new post would wait for on a broker that does not answer a
+    /// waiting fetch early).
+    pub fetch_wait: std::time::Duration,
     /// Create the topics at start if missing (`NOVA_CREATE_TOPICS`, default on).
     pub create_topics: bool,
     /// Verifies access tokens locally (see `nova_kit::keys`).
@@ -36,6 +41,10 @@ impl Config {
             content_topic: env_or("CONTENT_TOPIC", "content-events".to_owned())?,
             identity_topic: env_or("IDENTITY_TOPIC", "identity-events".to_owned())?,
             group_id: env_or("FEED_GROUP", "feed-service".to_owned())?,
+            fetch_wait: nova_kit::config::env_duration_ms(
+                "FEED_FETCH_WAIT_MS",
+                std::time::Duration::from_millis(20),
+            )?,
             create_topics: env_bool("NOVA_CREATE_TOPICS", true)?,
             verifier: nova_kit::keys::verifier_from_env()?,
         })

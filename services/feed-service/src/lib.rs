@@ -56,15 +56,16 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) ->
         ];
         nova_kit::ensure_topics(&config.kafka_bootstrap, &topics, 1).await?;
     }
-    let consumer = Consumer::new(
-        pool.clone(),
-        ConsumerConfig::new(
-            config.kafka_bootstrap.clone(),
-            config.group_id.clone(),
-            [config.content_topic.clone(), config.identity_topic.clone()],
-        ),
-        events::FeedHandler,
-    )?;
+    let mut consumer_config = ConsumerConfig::new(
+        config.kafka_bootstrap.clone(),
+        config.group_id.clone(),
+        [config.content_topic.clone(), config.identity_topic.clone()],
+    );
+    consumer_config.consumer_properties.insert(
+        "fetch.wait.max.ms".to_owned(),
+        config.fetch_wait.as_millis().to_string(),
+    );
+    let consumer = Consumer::new(pool.clone(), consumer_config, events::FeedHandler)?;
     let grpc = GrpcServer::new()
         .add_service(FeedServiceServer::with_interceptor(
             server::Feed::new(pool),

@@ -138,6 +138,12 @@ impl Stack {
                     content_topic: "content-events".into(),
                     identity_topic: "identity-events".into(),
                     group_id: "feed-service".into(),
+                    fetch_wait: std::time::Duration::from_millis(
+                        std::env::var("FEED_FETCH_WAIT_MS")
+                            .ok()
+                            .and_then(|v| v.parse().ok())
+                            .unwrap_or(20),
+                    ),
                     create_topics: true,
                     verifier: self.verifier(),
                 };
