@@ -11,7 +11,8 @@ CREATE TABLE posts (
 CREATE INDEX posts_author_idx ON posts (author_id, id DESC);
 
 -- Media known from media-events (media.MediaUploaded); attached to its post.
-CREATE TABLE media (
+-- (Not `media`: that is media-service's table, in its own database.)
+CREATE TABLE known_media (
     id            TEXT PRIMARY KEY,
     owner_id      TEXT NOT NULL,
     post_id       UUID,

@@ -264,7 +264,8 @@ pub async fn upsert_media(
     size_bytes: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO media (id, owner_id, post_id, content_type, size_bytes) VALUES ($1, $2, $3, $4, $5) \
+        "INSERT INTO known_media (id, owner_id, post_id, content_type, size_bytes) \
+         VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (id) DO NOTHING",
     )
     .bind(id)

@@ -18,37 +18,33 @@ pub async fn connect_database(url: &str, max_connections: u32) -> Result<PgPool,
         .parse()
         .map_err(|e: sqlx::Error| KitError::Database(format!("database URL: {e}")))?;
     let name = options.get_database().unwrap_or("postgres").to_owned();
-    if name != "postgres" {
-        let mut admin = options
-            .clone()
-            .database("postgres")
-            .connect()
-            .await
-            .map_err(|e| KitError::Database(format!("connect to `postgres` database: {e}")))?;
-        let exists: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-                .bind(&name)
-                .fetch_one(&mut admin)
-                .await
-                .map_err(|e| KitError::Database(e.to_string()))?;
-        if !exists {
-            // CREATE DATABASE takes no bind parameters: quote the identifier.
-            let quoted = format!("\"{}\"", name.replace('"', "\"\""));
-            let create = format!("CREATE DATABASE {quoted}");
-            match sqlx::Executor::execute(&mut admin, create.as_str()).await {
-                Ok(_) => tracing::info!(database = %name, "created database"),
-                // Another process created it meanwhile.
-                Err(e)
-                    if e.as_database_error().and_then(|d| d.code()).as_deref() == Some("42P04") => {
-                }
-                Err(e) => return Err(KitError::Database(format!("create database {name}: {e}"))),
-            }
-        }
+    let connect = || {
+        PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options.clone())
+    };
+    match connect().await {
+        Ok(pool) => return Ok(pool),
+        // 3D000 invalid_catalog_name: the database does not exist yet.
+        Err(e) if e.as_database_error().and_then(|d| d.code()).as_deref() == Some("3D000") => {}
+        Err(e) => return Err(KitError::Database(format!("connect to {name}: {e}"))),
     }
-    PgPoolOptions::new()
-        .max_connections(max_connections)
-        .acquire_timeout(Duration::from_secs(10))
-        .connect_with(options)
+    let mut admin = options
+        .clone()
+        .database("postgres")
+        .connect()
+        .await
+        .map_err(|e| KitError::Database(format!("connect to `postgres` database: {e}")))?;
+    // CREATE DATABASE takes no bind parameters: quote the identifier.
+    let create = format!("CREATE DATABASE \"{}\"", name.replace('"', "\"\""));
+    match sqlx::Executor::execute(&mut admin, create.as_str()).await {
+        Ok(_) => tracing::info!(database = %name, "created database"),
+        // 42P04 duplicate_database: another process created it meanwhile.
+        Err(e) if e.as_database_error().and_then(|d| d.code()).as_deref() == Some("42P04") => {}
+        Err(e) => return Err(KitError::Database(format!("create database {name}: {e}"))),
+    }
+    connect()
         .await
         .map_err(|e| KitError::Database(format!("connect to {name}: {e}")))
 }
