@@ -2,7 +2,10 @@
 CREATE TABLE feed_authors (
     user_id       TEXT PRIMARY KEY,
     username      TEXT NOT NULL DEFAULT '',
-    display_name  TEXT NOT NULL DEFAULT ''
+    display_name  TEXT NOT NULL DEFAULT '',
+    -- +1 per PostCreated, -1 per PostDeleted: not idempotent by itself, so it
+    -- counts exactly what the consumer's deduplication lets through.
+    post_count    BIGINT NOT NULL DEFAULT 0
 );
 
 CREATE TABLE feed_posts (

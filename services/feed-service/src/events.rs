@@ -65,7 +65,8 @@ impl Handler for FeedHandler {
                     revision: 1,
                     created_at: time(p.created_at.as_ref(), event),
                 };
-                store::upsert_post(conn, &state).await.map_err(db)
+                store::upsert_post(&mut *conn, &state).await.map_err(db)?;
+                store::count_post(conn, &p.author_id, 1).await.map_err(db)
             }
             PostUpdated::EVENT_TYPE => {
                 let p: PostUpdated = decode(event)?;
@@ -91,9 +92,10 @@ impl Handler for FeedHandler {
             }
             PostDeleted::EVENT_TYPE => {
                 let p: PostDeleted = decode(event)?;
-                store::delete_post(conn, post_id(&p.post_id)?, &p.author_id)
+                store::delete_post(&mut *conn, post_id(&p.post_id)?, &p.author_id)
                     .await
-                    .map_err(db)
+                    .map_err(db)?;
+                store::count_post(conn, &p.author_id, -1).await.map_err(db)
             }
             UserRegistered::EVENT_TYPE => {
                 let u: UserRegistered = decode(event)?;

@@ -82,6 +82,7 @@ impl FeedService for Feed {
                 created_at: Some(prost_types::Timestamp::from(std::time::SystemTime::from(
                     r.created_at,
                 ))),
+                author_post_count: u64::try_from(r.author_post_count).unwrap_or(0),
             })
             .collect();
         Ok(Response::new(GetFeedResponse {

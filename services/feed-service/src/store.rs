@@ -26,6 +26,8 @@ pub struct FeedRow {
     pub revision: i64,
     /// Created.
     pub created_at: DateTime<Utc>,
+    /// The author's post count.
+    pub author_post_count: i64,
 }
 
 fn feed_row(row: &PgRow) -> Result<FeedRow, sqlx::Error> {
@@ -38,6 +40,7 @@ fn feed_row(row: &PgRow) -> Result<FeedRow, sqlx::Error> {
         media_ids: row.try_get("media_ids")?,
         revision: row.try_get("revision")?,
         created_at: row.try_get("created_at")?,
+        author_post_count: row.try_get("author_post_count")?,
     })
 }
 
@@ -98,6 +101,23 @@ pub async fn delete_post(
     Ok(())
 }
 
+/// Adds `delta` to the author's post count (once per applied event).
+pub async fn count_post(
+    conn: &mut PgConnection,
+    author_id: &str,
+    delta: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO feed_authors (user_id, post_count) VALUES ($1, $2) \
+         ON CONFLICT (user_id) DO UPDATE SET post_count = feed_authors.post_count + EXCLUDED.post_count",
+    )
+    .bind(author_id)
+    .bind(delta)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Records a user's username (from `UserRegistered`).
 pub async fn upsert_username(
     conn: &mut PgConnection,
@@ -141,7 +161,8 @@ pub async fn feed(
     let rows = sqlx::query(
         "SELECT p.post_id, p.author_id, \
            COALESCE(NULLIF(a.display_name, ''), a.username, '') AS author_name, \
-           p.title, p.body, p.media_ids, p.revision, p.created_at \
+           p.title, p.body, p.media_ids, p.revision, p.created_at, \
+           COALESCE(a.post_count, 0) AS author_post_count \
          FROM feed_posts p LEFT JOIN feed_authors a ON a.user_id = p.author_id \
          WHERE NOT p.deleted AND ($1::uuid IS NULL OR p.post_id < $1) \
          ORDER BY p.post_id DESC LIMIT $2",

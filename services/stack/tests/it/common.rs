@@ -217,6 +217,19 @@ impl Stack {
         assert_eq!(result, Ok(()), "{svc:?} stopped with an error");
     }
 
+    /// Kills `svc` abruptly, like a crash: its task is aborted mid-work (open
+    /// transactions roll back, consumer offsets not yet committed are lost).
+    pub async fn kill_service(&mut self, svc: Svc) {
+        let running = self.running.remove(&svc).expect("service is running");
+        running.task.abort();
+        let _ = running.task.await;
+    }
+
+    /// The database of `svc` (to count effects).
+    pub fn db(&self, svc: Svc) -> &sqlx::PgPool {
+        self.dbs[&svc].pool()
+    }
+
     /// A channel to `svc` (its last address, even when stopped).
     pub fn channel(&self, svc: Svc) -> Channel {
         let addr = self.addrs[&svc];

@@ -6,5 +6,6 @@
 mod auth;
 mod chat;
 mod common;
+mod crash;
 mod outage;
 mod story;
