@@ -20,6 +20,9 @@ pub struct Config {
     pub media_topic: String,
     /// Consumer group (`CONTENT_GROUP`, default `content-service`).
     pub group_id: String,
+    /// Longest time the broker may hold an empty fetch (`CONTENT_FETCH_WAIT_MS`, default 10;
+    /// librdkafka's 500 ms default would delay each event that much on tansu).
+    pub fetch_wait: std::time::Duration,
     /// Create the topics at start if missing (`NOVA_CREATE_TOPICS`, default on).
     pub create_topics: bool,
     /// Verifies access tokens locally (`NOVA_AUTH_JWKS` / `NOVA_AUTH_PUBLIC_KEYS`, see `nova_kit::keys`).
@@ -39,6 +42,10 @@ impl Config {
             topic: env_or("CONTENT_TOPIC", "content-events".to_owned())?,
             media_topic: env_or("MEDIA_TOPIC", "media-events".to_owned())?,
             group_id: env_or("CONTENT_GROUP", "content-service".to_owned())?,
+            fetch_wait: nova_kit::config::env_duration_ms(
+                "CONTENT_FETCH_WAIT_MS",
+                std::time::Duration::from_millis(10),
+            )?,
             create_topics: env_bool("NOVA_CREATE_TOPICS", true)?,
             verifier: nova_kit::keys::verifier_from_env()?,
         })

@@ -67,13 +67,18 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) ->
         pool.clone(),
         RelayConfig::new(config.kafka_bootstrap.clone()),
     )?;
+    let mut consumer_config = ConsumerConfig::new(
+        config.kafka_bootstrap.clone(),
+        config.group_id.clone(),
+        [config.media_topic.clone()],
+    );
+    consumer_config.consumer_properties.insert(
+        "fetch.wait.max.ms".to_owned(),
+        config.fetch_wait.as_millis().to_string(),
+    );
     let consumer = Consumer::new(
         pool.clone(),
-        ConsumerConfig::new(
-            config.kafka_bootstrap.clone(),
-            config.group_id.clone(),
-            [config.media_topic.clone()],
-        ),
+        consumer_config,
         events::MediaHandler {
             outbox: outbox.clone(),
         },

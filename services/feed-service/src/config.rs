@@ -21,7 +21,7 @@ pub struct Config {
     /// Consumer group (`FEED_GROUP`, default `feed-service`).
     pub group_id: String,
     /// Longest time the broker may hold a fetch when it has no new records
-    /// (`FEED_FETCH_WAIT_MS`, default 20; librdkafka's own default, 500, is
+    /// (`FEED_FETCH_WAIT_MS`, default 10; librdkafka's own default, 500, is
     /// what a new post would wait for on a broker that does not answer a
     /// waiting fetch early).
     pub fetch_wait: std::time::Duration,
@@ -43,7 +43,7 @@ impl Config {
             group_id: env_or("FEED_GROUP", "feed-service".to_owned())?,
             fetch_wait: nova_kit::config::env_duration_ms(
                 "FEED_FETCH_WAIT_MS",
-                std::time::Duration::from_millis(20),
+                std::time::Duration::from_millis(10),
             )?,
             create_topics: env_bool("NOVA_CREATE_TOPICS", true)?,
             verifier: nova_kit::keys::verifier_from_env()?,

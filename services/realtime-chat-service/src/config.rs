@@ -18,6 +18,9 @@ pub struct Config {
     pub messaging_topic: String,
     /// Consumer group (`CHAT_GROUP`, default `realtime-chat-service`).
     pub group_id: String,
+    /// Longest time the broker may hold an empty fetch (`CHAT_FETCH_WAIT_MS`, default 10;
+    /// librdkafka's 500 ms default would delay each event that much on tansu).
+    pub fetch_wait: std::time::Duration,
     /// Create the topic at start if missing (`NOVA_CREATE_TOPICS`, default on).
     pub create_topics: bool,
     /// Verifies access tokens locally (see `nova_kit::keys`).
@@ -33,6 +36,10 @@ impl Config {
             kafka_bootstrap: env_or("KAFKA_BOOTSTRAP", "127.0.0.1:9092".to_owned())?,
             messaging_topic: env_or("MESSAGING_TOPIC", "messaging-events".to_owned())?,
             group_id: env_or("CHAT_GROUP", "realtime-chat-service".to_owned())?,
+            fetch_wait: nova_kit::config::env_duration_ms(
+                "CHAT_FETCH_WAIT_MS",
+                std::time::Duration::from_millis(10),
+            )?,
             create_topics: env_bool("NOVA_CREATE_TOPICS", true)?,
             verifier: nova_kit::keys::verifier_from_env()?,
         })

@@ -59,16 +59,17 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) ->
     }
     let hub = events::Hub::new(1024);
     let publisher = hub.clone();
-    let consumer = Consumer::new(
-        pool.clone(),
-        ConsumerConfig::new(
-            config.kafka_bootstrap.clone(),
-            config.group_id.clone(),
-            [config.messaging_topic.clone()],
-        ),
-        events::ChatHandler,
-    )?
-    .on_committed(move |event| publisher.publish_event(event));
+    let mut consumer_config = ConsumerConfig::new(
+        config.kafka_bootstrap.clone(),
+        config.group_id.clone(),
+        [config.messaging_topic.clone()],
+    );
+    consumer_config.consumer_properties.insert(
+        "fetch.wait.max.ms".to_owned(),
+        config.fetch_wait.as_millis().to_string(),
+    );
+    let consumer = Consumer::new(pool.clone(), consumer_config, events::ChatHandler)?
+        .on_committed(move |event| publisher.publish_event(event));
     let grpc = GrpcServer::new()
         .add_service(RealtimeChatServiceServer::with_interceptor(
             server::Chat::new(hub, shutdown.clone()),

@@ -131,6 +131,7 @@ async fn start_services(
         topic: "content-events".into(),
         media_topic: "media-events".into(),
         group_id: "content-service".into(),
+        fetch_wait: std::time::Duration::from_millis(10),
         create_topics: true,
         verifier: verifier.clone(),
     };
@@ -151,7 +152,7 @@ async fn start_services(
             std::env::var("FEED_FETCH_WAIT_MS")
                 .ok()
                 .and_then(|v| v.parse().ok())
-                .unwrap_or(20),
+                .unwrap_or(10),
         ),
         create_topics: true,
         verifier,

@@ -121,6 +121,7 @@ impl Stack {
                     topic: "content-events".into(),
                     media_topic: "media-events".into(),
                     group_id: "content-service".into(),
+                    fetch_wait: std::time::Duration::from_millis(10),
                     create_topics: true,
                     verifier: self.verifier(),
                 };
@@ -142,7 +143,7 @@ impl Stack {
                         std::env::var("FEED_FETCH_WAIT_MS")
                             .ok()
                             .and_then(|v| v.parse().ok())
-                            .unwrap_or(20),
+                            .unwrap_or(10),
                     ),
                     create_topics: true,
                     verifier: self.verifier(),
@@ -192,6 +193,7 @@ impl Stack {
                     kafka_bootstrap: bootstrap,
                     messaging_topic: "messaging-events".into(),
                     group_id: "realtime-chat-service".into(),
+                    fetch_wait: std::time::Duration::from_millis(10),
                     create_topics: true,
                     verifier: self.verifier(),
                 };
