@@ -1,0 +1,186 @@
+//! The services of a Cargo workspace, and where nova's runtime crates are.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::ScaffoldError;
+
+/// A service: a workspace member that is a service (name ends in `-service`, or a
+/// binary under `services/`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Service {
+    /// Package name, e.g. `content-service`.
+    pub name: String,
+    /// Directory relative to the root, `/`-separated.
+    pub dir: String,
+    /// The crate root the wiring goes into (`src/lib.rs` if present, else `src/main.rs`),
+    /// relative to the root.
+    pub crate_root: String,
+    /// Its migrations directory (existing or to create), relative to the root.
+    pub migrations: String,
+}
+
+/// The workspace a scaffold writes into.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    /// Its root directory.
+    pub root: PathBuf,
+    /// Services by name.
+    pub services: BTreeMap<String, Service>,
+    /// Whether the root manifest has a `[workspace]` table.
+    pub is_workspace: bool,
+}
+
+pub(crate) fn read(root: &Path, rel: &str) -> Result<Option<String>, ScaffoldError> {
+    let path = root.join(rel);
+    match std::fs::read_to_string(&path) {
+        Ok(s) => Ok(Some(s)),
+        // A missing file, or a path through a file: planned as new (writing it fails).
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(source) => Err(ScaffoldError::Read { path, source }),
+    }
+}
+
+fn parse_manifest(root: &Path, rel: &str) -> Result<Option<toml_edit::DocumentMut>, ScaffoldError> {
+    let Some(text) = read(root, rel)? else {
+        return Ok(None);
+    };
+    text.parse::<toml_edit::DocumentMut>()
+        .map(Some)
+        .map_err(|e| ScaffoldError::Parse {
+            file: rel.to_owned(),
+            line: e.span().map_or(1, |s| {
+                text[..s.start.min(text.len())].matches('\n').count() + 1
+            }),
+            detail: e.message().to_owned(),
+        })
+}
+
+impl Workspace {
+    /// Reads the workspace at `root`: its members (`dir/*` globs expanded) and which are services.
+    pub fn load(root: &Path) -> Result<Self, ScaffoldError> {
+        let Some(doc) = parse_manifest(root, "Cargo.toml")? else {
+            return Err(ScaffoldError::Read {
+                path: root.join("Cargo.toml"),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no Cargo.toml"),
+            });
+        };
+        let mut dirs = Vec::new();
+        let is_workspace = doc.get("workspace").is_some();
+        if let Some(members) = doc
+            .get("workspace")
+            .and_then(|w| w.get("members"))
+            .and_then(|m| m.as_array())
+        {
+            for m in members.iter().filter_map(|m| m.as_str()) {
+                if let Some(parent) = m.strip_suffix("/*") {
+                    let mut found = Vec::new();
+                    if let Ok(entries) = std::fs::read_dir(root.join(parent)) {
+                        for e in entries.flatten() {
+                            if e.path().join("Cargo.toml").is_file() {
+                                found.push(format!("{parent}/{}", e.file_name().to_string_lossy()));
+                            }
+                        }
+                    }
+                    found.sort();
+                    dirs.extend(found);
+                } else {
+                    dirs.push(m.trim_end_matches('/').to_owned());
+                }
+            }
+        }
+        if doc.get("package").is_some() {
+            dirs.push(String::new());
+        }
+        let mut services = BTreeMap::new();
+        for dir in dirs {
+            let manifest = join(&dir, "Cargo.toml");
+            let Some(member) = parse_manifest(root, &manifest)? else {
+                continue;
+            };
+            let Some(name) = member
+                .get("package")
+                .and_then(|p| p.get("name"))
+                .and_then(|n| n.as_str())
+            else {
+                continue;
+            };
+            let has_lib = root.join(join(&dir, "src/lib.rs")).is_file();
+            let has_main = root.join(join(&dir, "src/main.rs")).is_file();
+            let under_services = dir.split('/').any(|c| c == "services");
+            if !(name.ends_with("-service") || (under_services && has_main))
+                || !(has_lib || has_main)
+            {
+                continue;
+            }
+            let crate_root = join(&dir, if has_lib { "src/lib.rs" } else { "src/main.rs" });
+            services.insert(
+                name.to_owned(),
+                Service {
+                    name: name.to_owned(),
+                    migrations: join(&dir, "migrations"),
+                    dir,
+                    crate_root,
+                },
+            );
+        }
+        Ok(Self {
+            root: root.to_path_buf(),
+            services,
+            is_workspace,
+        })
+    }
+
+    /// The service called `name`, or an error listing the services.
+    pub fn service(&self, name: &str) -> Result<&Service, ScaffoldError> {
+        self.services
+            .get(name)
+            .ok_or_else(|| ScaffoldError::UnknownService {
+                name: name.to_owned(),
+                known: if self.services.is_empty() {
+                    "(none: no workspace member is named *-service or is a binary under services/)"
+                        .to_owned()
+                } else {
+                    self.services.keys().cloned().collect::<Vec<_>>().join(", ")
+                },
+            })
+    }
+
+    /// How the workspace refers to nova's runtime crate `krate` (e.g. `nova-outbox`):
+    /// the path of the nova checkout that contains this workspace, if any.
+    pub fn runtime_dependency(&self, krate: &str) -> Option<String> {
+        let mut up = String::new();
+        let mut dir = self.root.parent();
+        while let Some(d) = dir {
+            up.push_str("../");
+            if let Ok(Some(doc)) = parse_manifest(d, "Cargo.toml")
+                && let Some(path) = doc
+                    .get("workspace")
+                    .and_then(|w| w.get("dependencies"))
+                    .and_then(|w| w.get(krate))
+                    .and_then(|w| w.get("path"))
+                    .and_then(|p| p.as_str())
+            {
+                return Some(format!("{up}{path}"));
+            }
+            dir = d.parent();
+        }
+        None
+    }
+}
+
+/// `dir` + `/` + `rel`, for `/`-separated relative paths.
+pub(crate) fn join(dir: &str, rel: &str) -> String {
+    if dir.is_empty() {
+        rel.to_owned()
+    } else {
+        format!("{dir}/{rel}")
+    }
+}

@@ -1,0 +1,208 @@
+//! `nova scaffold` on scratch copies of the built-in example: every command that
+//! `nova plan` prints runs, `--dry-run` writes nothing and shows a diff, `--check`
+//! exits 1 before and 0 after, and a second run changes nothing.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::support::{example, nova};
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read_dir") {
+        let e = e.expect("entry");
+        let target = to.join(e.file_name());
+        if e.file_type().expect("type").is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).expect("copy");
+        }
+    }
+}
+
+fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).expect("read_dir") {
+            let e = e.expect("entry");
+            let p = e.path();
+            if e.file_type().expect("type").is_dir() {
+                walk(root, &p, out);
+            } else {
+                let rel = p.strip_prefix(root).expect("under root");
+                out.insert(
+                    rel.to_string_lossy().into_owned(),
+                    std::fs::read(&p).expect("read"),
+                );
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(root, root, &mut out);
+    out
+}
+
+/// Runs `nova <args>` in `dir`; returns (exit code, stdout, stderr).
+fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let o = nova()
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("nova runs");
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr,
+    )
+}
+
+/// The `nova scaffold ...` commands of `nova plan`, in order.
+fn plan_commands(dir: &Path) -> Vec<String> {
+    let (code, plan, err) = run(dir, &["plan", ".", "-q"]);
+    assert_eq!(code, 0, "{err}");
+    let mut out = Vec::new();
+    for piece in plan.split('`') {
+        if piece.starts_with("nova scaffold ") && !out.contains(&piece.to_owned()) {
+            out.push(piece.to_owned());
+        }
+    }
+    out
+}
+
+#[test]
+fn every_command_of_the_plan_runs_in_a_scratch_copy() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_dir(&example(), dir.path());
+    let commands = plan_commands(dir.path());
+    let kinds: Vec<&str> = commands
+        .iter()
+        .filter_map(|c| c.split_whitespace().nth(2))
+        .collect();
+    assert!(
+        kinds.contains(&"outbox") && kinds.contains(&"consumer"),
+        "{commands:?}"
+    );
+    let mut ran = 0;
+    for command in &commands {
+        let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+        if args[1] == "jwt-verify" {
+            continue;
+        }
+        ran += 1;
+        let with = |flag: &'static str| {
+            let mut a = args.clone();
+            a.push(flag);
+            a
+        };
+        let before = tree(dir.path());
+        let (code, out, err) = run(dir.path(), &with("--dry-run"));
+        assert_eq!(code, 0, "{command} --dry-run: {err}");
+        assert!(
+            out.contains("+++ b/"),
+            "{command} --dry-run shows no diff:\n{out}"
+        );
+        assert!(out.contains("dry run: nothing written"), "{out}");
+        assert_eq!(tree(dir.path()), before, "{command} --dry-run wrote");
+
+        let (code, out, err) = run(dir.path(), &with("--check"));
+        assert_eq!(code, 1, "{command} --check before: {out}{err}");
+        assert_eq!(tree(dir.path()), before, "{command} --check wrote");
+
+        let (code, out, err) = run(dir.path(), &args);
+        assert_eq!(code, 0, "{command}: {out}{err}");
+        assert_ne!(tree(dir.path()), before, "{command} wrote nothing");
+
+        let (code, out, err) = run(dir.path(), &with("--check"));
+        assert_eq!(code, 0, "{command} --check after: {out}{err}");
+        let after = tree(dir.path());
+        let (code, out, err) = run(dir.path(), &args);
+        assert_eq!(code, 0, "{command} again: {err}");
+        assert!(out.contains("nothing to change"), "{command} again:\n{out}");
+        assert_eq!(tree(dir.path()), after, "{command} changed something again");
+    }
+    assert_eq!(ran, 8, "{commands:?}");
+    // The scaffolded example still scans.
+    let (code, _, err) = run(dir.path(), &["scan", ".", "-q"]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn json_report_and_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_dir(&example(), dir.path());
+    let (code, out, err) = run(
+        dir.path(),
+        &[
+            "scaffold",
+            "outbox",
+            "--service",
+            "media-service",
+            "--topic",
+            "media-events",
+            "--events",
+            "MediaAttached",
+            "--check",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["changes"], true);
+    assert_eq!(v["written"], false);
+    let actions: Vec<(String, String)> = v["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or_default().to_owned(),
+                f["action"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        actions.contains(&(
+            "services/media-service/src/nova/media_events.rs".into(),
+            "create".into()
+        )),
+        "{actions:?}"
+    );
+    assert!(
+        actions.contains(&("services/media-service/src/main.rs".into(), "inject".into())),
+        "{actions:?}"
+    );
+
+    let before = tree(dir.path());
+    let (code, _, err) = run(
+        dir.path(),
+        &[
+            "scaffold",
+            "consumer",
+            "--service",
+            "billing-service",
+            "--topic",
+            "media-events",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("unknown service `billing-service`; the services are: content-service,"),
+        "{err}"
+    );
+    let (code, _, err) = run(
+        dir.path(),
+        &[
+            "scaffold",
+            "consumer",
+            "--service",
+            "search-service",
+            "--topic",
+            "media-events",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown topic `media-events`"), "{err}");
+    assert_eq!(tree(dir.path()), before);
+}
