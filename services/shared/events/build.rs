@@ -1,7 +1,7 @@
 //! Generates the prost types from `proto/events` with the vendored `protoc`.
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../proto/events");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../proto/events");
     let files = [
         root.join("nova/events/v1/envelope.proto"),
         root.join("nova/events/v1/domain.proto"),
