@@ -98,6 +98,16 @@ pub enum ScaffoldCommand {
         #[command(flatten)]
         common: Common,
     },
+    /// Local token verification in a service (nova-auth keys from config, a tonic
+    /// interceptor that rejects with `Unauthenticated`); replaces nothing by itself.
+    JwtVerify {
+        /// The service that verifies tokens (its package name).
+        #[arg(long)]
+        service: String,
+        /// Options.
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 /// Runs `nova scaffold ...`.
@@ -132,6 +142,12 @@ pub fn run(args: &ScaffoldArgs) -> Result<ExitCode> {
                 events: events.clone(),
                 read_model: read_model.clone(),
                 group: group.clone(),
+            },
+            common,
+        ),
+        ScaffoldCommand::JwtVerify { service, common } => (
+            Request::JwtVerify {
+                service: service.clone(),
             },
             common,
         ),

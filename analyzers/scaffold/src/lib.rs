@@ -61,21 +61,34 @@ pub enum Request {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         group: Option<String>,
     },
+    /// `nova scaffold jwt-verify`: local token verification (nova-auth, nova-kit).
+    JwtVerify {
+        /// The service that verifies tokens.
+        service: String,
+    },
 }
 
 impl Request {
     /// The service written into.
     pub fn service(&self) -> &str {
         match self {
-            Self::Outbox { service, .. } | Self::Consumer { service, .. } => service,
+            Self::Outbox { service, .. }
+            | Self::Consumer { service, .. }
+            | Self::JwtVerify { service } => service,
         }
     }
 
-    /// The topic.
+    /// The topic (empty for `jwt-verify`).
     pub fn topic(&self) -> &str {
         match self {
             Self::Outbox { topic, .. } | Self::Consumer { topic, .. } => topic,
+            Self::JwtVerify { .. } => "",
         }
+    }
+
+    /// Whether the command needs the start-up wiring (`nova::start()`).
+    fn starts_tasks(&self) -> bool {
+        !matches!(self, Self::JwtVerify { .. })
     }
 
     /// What identifies a command in the lock: kind, service, topic.
@@ -83,6 +96,7 @@ impl Request {
         let kind = match self {
             Self::Outbox { .. } => "outbox",
             Self::Consumer { .. } => "consumer",
+            Self::JwtVerify { .. } => "jwt-verify",
         };
         (
             self.service().to_owned(),
@@ -92,8 +106,11 @@ impl Request {
     }
 
     fn check_names(&self) -> Result<(), ScaffoldError> {
-        names::check_topic(self.topic())?;
+        if self.starts_tasks() {
+            names::check_topic(self.topic())?;
+        }
         match self {
+            Self::JwtVerify { .. } => {}
             Self::Outbox {
                 events, aggregate, ..
             } => {
@@ -257,7 +274,26 @@ fn dependencies(ws: &Workspace, commands: &[&Request]) -> Vec<inject::Dependency
         };
         (name, value)
     };
+    let verifies = commands
+        .iter()
+        .any(|c| matches!(c, Request::JwtVerify { .. }));
     let mut deps: Vec<(&'static str, String, bool)> = Vec::new();
+    if verifies {
+        for name in ["nova-auth", "nova-kit"] {
+            let (n, v) = runtime(name);
+            deps.push((n, v, false));
+        }
+    }
+    if !(produces || consumes) {
+        return deps
+            .into_iter()
+            .map(|(name, workspace_value, dev)| inject::Dependency {
+                name,
+                workspace_value,
+                dev,
+            })
+            .collect();
+    }
     let (n, v) = runtime("nova-events");
     deps.push((n, v, false));
     if produces {
@@ -371,7 +407,11 @@ pub fn plan(root: &Path, request: &Request, force: bool) -> Result<Plan, Scaffol
     let library = service.crate_root.ends_with("lib.rs");
     let root_text = workspace::read(root, &service.crate_root)?.unwrap_or_default();
     let with_mod = inject::mod_line(&service.crate_root, &root_text, library)?;
-    let with_call = inject::call_line(&service.crate_root, &with_mod, library)?;
+    let with_call = if commands.iter().any(|c| c.starts_tasks()) {
+        inject::call_line(&service.crate_root, &with_mod, library)?
+    } else {
+        with_mod
+    };
     files.push(person_file(&service.crate_root, root_text, with_call));
 
     let deps = dependencies(&ws, &commands);

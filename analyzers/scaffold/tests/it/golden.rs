@@ -86,3 +86,31 @@ fn a_second_outbox_in_a_service_with_a_consumer() {
         ],
     );
 }
+
+#[test]
+fn jwt_verify_in_messaging_service() {
+    golden(
+        "jwt_verify_messaging_service",
+        &[Request::JwtVerify {
+            service: "messaging-service".into(),
+        }],
+    );
+}
+
+#[test]
+fn an_outbox_after_jwt_verify_adds_the_start_call() {
+    golden(
+        "outbox_after_jwt_verify",
+        &[
+            Request::JwtVerify {
+                service: "messaging-service".into(),
+            },
+            Request::Outbox {
+                service: "messaging-service".into(),
+                topic: "messaging-events".into(),
+                events: vec!["MessageSent".into()],
+                aggregate: Some("conversation".into()),
+            },
+        ],
+    );
+}
