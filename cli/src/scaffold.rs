@@ -108,6 +108,16 @@ pub enum ScaffoldCommand {
         #[command(flatten)]
         common: Common,
     },
+    /// A new service in the reference services' layout (config, health,
+    /// migrations, `run(config, shutdown)`), added to the workspace members.
+    Service {
+        /// Its package name, e.g. `notification-service`.
+        #[arg(long)]
+        name: String,
+        /// Options.
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 /// Runs `nova scaffold ...`.
@@ -145,6 +155,9 @@ pub fn run(args: &ScaffoldArgs) -> Result<ExitCode> {
             },
             common,
         ),
+        ScaffoldCommand::Service { name, common } => {
+            (Request::Service { name: name.clone() }, common)
+        }
         ScaffoldCommand::JwtVerify { service, common } => (
             Request::JwtVerify {
                 service: service.clone(),

@@ -213,6 +213,42 @@ pub fn workspace_dependencies(
     })
 }
 
+/// Adds `member` to `[workspace] members` (unless listed or covered by `dir/*`),
+/// laid out like the entries before it.
+pub fn workspace_member(file: &str, text: &str, member: &str) -> Result<String, ScaffoldError> {
+    let mut doc = parse_toml(file, text)?;
+    let Some(members) = doc
+        .get_mut("workspace")
+        .and_then(|w| w.get_mut("members"))
+        .and_then(|m| m.as_array_mut())
+    else {
+        return Err(ScaffoldError::MissingAnchor {
+            file: file.to_owned(),
+            what: "make the new service a workspace member (no `[workspace] members`)".to_owned(),
+            instructions: format!("  in {file}, under [workspace]:\n    members = [\"{member}\"]"),
+        });
+    };
+    let parent = member.rsplit_once('/').map_or("", |(p, _)| p);
+    let listed = members
+        .iter()
+        .filter_map(|m| m.as_str())
+        .any(|m| m.trim_end_matches('/') == member || (m.strip_suffix("/*") == Some(parent)));
+    if listed {
+        return Ok(text.to_owned());
+    }
+    let prefix = members
+        .iter()
+        .last()
+        .and_then(|v| v.decor().prefix())
+        .and_then(|p| p.as_str())
+        .unwrap_or(" ")
+        .to_owned();
+    let mut value = toml_edit::Value::from(member);
+    value.decor_mut().set_prefix(prefix);
+    members.push_formatted(value);
+    Ok(doc.to_string())
+}
+
 /// Adds the missing dependencies to a member's manifest: `name.workspace = true` in a
 /// workspace, else the value itself.
 pub fn member_dependencies(

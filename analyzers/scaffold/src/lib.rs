@@ -15,6 +15,7 @@ mod error;
 mod inject;
 mod lock;
 mod names;
+mod new_service;
 mod render;
 mod validate;
 mod workspace;
@@ -66,6 +67,11 @@ pub enum Request {
         /// The service that verifies tokens.
         service: String,
     },
+    /// `nova scaffold service`: a new service in the reference services' layout.
+    Service {
+        /// Its package name, e.g. `notification-service`.
+        name: String,
+    },
 }
 
 impl Request {
@@ -74,7 +80,8 @@ impl Request {
         match self {
             Self::Outbox { service, .. }
             | Self::Consumer { service, .. }
-            | Self::JwtVerify { service } => service,
+            | Self::JwtVerify { service }
+            | Self::Service { name: service } => service,
         }
     }
 
@@ -82,13 +89,13 @@ impl Request {
     pub fn topic(&self) -> &str {
         match self {
             Self::Outbox { topic, .. } | Self::Consumer { topic, .. } => topic,
-            Self::JwtVerify { .. } => "",
+            Self::JwtVerify { .. } | Self::Service { .. } => "",
         }
     }
 
     /// Whether the command needs the start-up wiring (`nova::start()`).
     fn starts_tasks(&self) -> bool {
-        !matches!(self, Self::JwtVerify { .. })
+        matches!(self, Self::Outbox { .. } | Self::Consumer { .. })
     }
 
     /// What identifies a command in the lock: kind, service, topic.
@@ -97,6 +104,7 @@ impl Request {
             Self::Outbox { .. } => "outbox",
             Self::Consumer { .. } => "consumer",
             Self::JwtVerify { .. } => "jwt-verify",
+            Self::Service { .. } => "service",
         };
         (
             self.service().to_owned(),
@@ -111,6 +119,7 @@ impl Request {
         }
         match self {
             Self::JwtVerify { .. } => {}
+            Self::Service { name } => names::check_service(name)?,
             Self::Outbox {
                 events, aggregate, ..
             } => {
@@ -337,6 +346,9 @@ fn dependencies(ws: &Workspace, commands: &[&Request]) -> Vec<inject::Dependency
 /// edited generated files are regenerated instead of reported as conflicts.
 pub fn plan(root: &Path, request: &Request, force: bool) -> Result<Plan, ScaffoldError> {
     request.check_names()?;
+    if let Request::Service { name } = request {
+        return new_service::plan(root, name, force);
+    }
     let ws = Workspace::load(root)?;
     let service = ws.service(request.service())?.clone();
     let old_lock = Lock::load(root)?;
@@ -344,11 +356,13 @@ pub fn plan(root: &Path, request: &Request, force: bool) -> Result<Plan, Scaffol
     let mut lock = old_lock.clone();
     lock.record(&request);
 
-    let commands: Vec<&Request> = lock
+    let owned: Vec<Request> = lock
         .commands
         .iter()
         .filter(|c| c.service() == service.name)
+        .cloned()
         .collect();
+    let commands: Vec<&Request> = owned.iter().collect();
     let mut cx = render::Context {
         topics: declared_topics(&lock),
         ..render::Context::default()
@@ -369,40 +383,61 @@ pub fn plan(root: &Path, request: &Request, force: bool) -> Result<Plan, Scaffol
 
     let mut files = Vec::new();
     for (path, after) in generated {
-        let before = workspace::read(root, &path)?;
-        let recorded = old_lock.files.get(&path);
-        let (action, note) = match &before {
-            None => (Action::Create, None),
-            Some(b) if *b == after => (Action::Identical, None),
-            Some(b) if recorded == Some(&lock::hash(b)) => (Action::Update, None),
-            Some(_) if force => (
-                Action::Update,
-                Some("edited; overwritten by --force".to_owned()),
-            ),
-            Some(_) if recorded.is_some() => (
-                Action::Conflict,
-                Some("edited since nova wrote it; kept (--force regenerates it)".to_owned()),
-            ),
-            Some(_) => (
-                Action::Conflict,
-                Some("not written by nova; kept (--force replaces it)".to_owned()),
-            ),
-        };
-        match action {
-            Action::Conflict => {}
-            _ => {
-                lock.files.insert(path.clone(), lock::hash(&after));
-            }
-        }
-        files.push(FileChange {
-            path,
-            action,
-            before,
-            after,
-            note,
-        });
+        files.push(generated_change(
+            root, path, after, &old_lock, &mut lock, force,
+        )?);
     }
+    finish_person_files(root, &ws, &service, &commands, files, lock)
+}
 
+/// The change to a tool-owned file: create, identical, update, or conflict (edited).
+pub(crate) fn generated_change(
+    root: &Path,
+    path: String,
+    after: String,
+    old_lock: &Lock,
+    lock: &mut Lock,
+    force: bool,
+) -> Result<FileChange, ScaffoldError> {
+    let before = workspace::read(root, &path)?;
+    let recorded = old_lock.files.get(&path);
+    let (action, note) = match &before {
+        None => (Action::Create, None),
+        Some(b) if *b == after => (Action::Identical, None),
+        Some(b) if recorded == Some(&lock::hash(b)) => (Action::Update, None),
+        Some(_) if force => (
+            Action::Update,
+            Some("edited; overwritten by --force".to_owned()),
+        ),
+        Some(_) if recorded.is_some() => (
+            Action::Conflict,
+            Some("edited since nova wrote it; kept (--force regenerates it)".to_owned()),
+        ),
+        Some(_) => (
+            Action::Conflict,
+            Some("not written by nova; kept (--force replaces it)".to_owned()),
+        ),
+    };
+    if action != Action::Conflict {
+        lock.files.insert(path.clone(), lock::hash(&after));
+    }
+    Ok(FileChange {
+        path,
+        action,
+        before,
+        after,
+        note,
+    })
+}
+
+fn finish_person_files(
+    root: &Path,
+    ws: &Workspace,
+    service: &Service,
+    commands: &[&Request],
+    mut files: Vec<FileChange>,
+    lock: Lock,
+) -> Result<Plan, ScaffoldError> {
     // The person's files: one `mod` line, one call line, dependencies.
     let library = service.crate_root.ends_with("lib.rs");
     let root_text = workspace::read(root, &service.crate_root)?.unwrap_or_default();
@@ -414,7 +449,7 @@ pub fn plan(root: &Path, request: &Request, force: bool) -> Result<Plan, Scaffol
     };
     files.push(person_file(&service.crate_root, root_text, with_call));
 
-    let deps = dependencies(&ws, &commands);
+    let deps = dependencies(ws, commands);
     let manifest = workspace::join(&service.dir, "Cargo.toml");
     let text = workspace::read(root, &manifest)?.unwrap_or_default();
     let edited = inject::member_dependencies(&manifest, &text, &deps, ws.is_workspace)?;
@@ -430,7 +465,15 @@ pub fn plan(root: &Path, request: &Request, force: bool) -> Result<Plan, Scaffol
         }
     }
 
-    // The lock itself.
+    finish(root, files, &lock)
+}
+
+/// Adds the lock to `files`, validates what will be written, sorts by path.
+pub(crate) fn finish(
+    root: &Path,
+    mut files: Vec<FileChange>,
+    lock: &Lock,
+) -> Result<Plan, ScaffoldError> {
     let before = workspace::read(root, LOCK_PATH)?;
     let after = lock.render()?;
     let action = match &before {
@@ -453,7 +496,7 @@ pub fn plan(root: &Path, request: &Request, force: bool) -> Result<Plan, Scaffol
     Ok(Plan { files })
 }
 
-fn person_file(path: &str, before: String, after: String) -> FileChange {
+pub(crate) fn person_file(path: &str, before: String, after: String) -> FileChange {
     let unchanged = before == after;
     FileChange {
         path: path.to_owned(),

@@ -133,6 +133,24 @@ pub fn check_table(name: &str) -> Result<(), ScaffoldError> {
     check_rust_ident("read-model table", name, name)
 }
 
+/// A new service's package name: lowercase kebab case (`notification-service`).
+pub fn check_service(name: &str) -> Result<(), ScaffoldError> {
+    let ok = name.starts_with(|c: char| c.is_ascii_lowercase())
+        && !name.ends_with('-')
+        && !name.contains("--")
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !ok {
+        return Err(invalid(
+            "service name",
+            name,
+            "a service is a package name in lowercase kebab case (e.g. notification-service)",
+        ));
+    }
+    check_rust_ident("service name", name, &name.replace('-', "_"))
+}
+
 /// A consumer group id.
 pub fn check_group(name: &str) -> Result<(), ScaffoldError> {
     let ok = !name.is_empty()

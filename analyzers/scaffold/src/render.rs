@@ -60,6 +60,7 @@ pub fn service_files(
     for c in commands {
         match c {
             Request::JwtVerify { .. } => verifies = true,
+            Request::Service { .. } => {}
             Request::Outbox {
                 topic,
                 events,

@@ -114,3 +114,66 @@ fn an_outbox_after_jwt_verify_adds_the_start_call() {
         ],
     );
 }
+
+#[test]
+fn a_new_service_in_the_example() {
+    golden(
+        "service_notification_in_example",
+        &[Request::Service {
+            name: "notification-service".into(),
+        }],
+    );
+}
+
+#[test]
+fn a_consumer_in_a_new_service() {
+    golden(
+        "consumer_in_new_service",
+        &[
+            Request::Service {
+                name: "notification-service".into(),
+            },
+            crate::support::content_outbox(),
+            Request::Consumer {
+                service: "notification-service".into(),
+                topic: "content-events".into(),
+                events: vec!["PostCreated".into()],
+                read_model: None,
+                group: None,
+            },
+        ],
+    );
+}
+
+#[test]
+fn a_new_service_in_nova_s_own_workspace() {
+    // nova's root manifest and its runtime crates: the new service uses them through
+    // `[workspace.dependencies]`.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let nova = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    std::fs::copy(nova.join("Cargo.toml"), dir.path().join("Cargo.toml")).expect("copy");
+    std::fs::create_dir(dir.path().join("services")).expect("mkdir");
+    let request = Request::Service {
+        name: "notification-service".into(),
+    };
+    let plan = nova_scaffold::plan(dir.path(), &request, false).expect("plan");
+    let manifest = plan
+        .files
+        .iter()
+        .find(|f| f.path == "services/notification-service/Cargo.toml")
+        .expect("manifest");
+    insta::assert_snapshot!("service_manifest_in_nova", manifest.after);
+    let root = plan
+        .files
+        .iter()
+        .find(|f| f.path == "Cargo.toml")
+        .expect("root");
+    // Only the member is added (nova's manifest changes, so not a snapshot of it).
+    let added: Vec<String> = root
+        .diff()
+        .lines()
+        .filter(|l| l.starts_with('+') && !l.starts_with("+++"))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(added, ["+    \"services/notification-service\","]);
+}

@@ -234,3 +234,38 @@ fn a_dry_run_plan_shows_a_diff_and_writes_nothing() {
     assert!(diff.contains("+mod nova;"), "{diff}");
     assert_eq!(tree(dir.path()), before);
 }
+
+#[test]
+fn a_new_service_s_files_are_the_person_s_after_creation() {
+    let dir = scratch();
+    let service = Request::Service {
+        name: "notification-service".into(),
+    };
+    run(dir.path(), &service);
+    run(dir.path(), &content_outbox());
+    run(
+        dir.path(),
+        &Request::Consumer {
+            service: "notification-service".into(),
+            topic: "content-events".into(),
+            events: vec![],
+            read_model: None,
+            group: None,
+        },
+    );
+    let before = tree(dir.path());
+    let plan = run(dir.path(), &service);
+    assert!(!plan.changes_anything(), "{}", plan.summary());
+    assert_eq!(plan.conflicts().count(), 0, "{}", plan.summary());
+    assert_eq!(tree(dir.path()), before);
+    // An existing service of the workspace is refused.
+    let e = nova_scaffold::plan(
+        dir.path(),
+        &Request::Service {
+            name: "feed-service".into(),
+        },
+        false,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("already exists"), "{e}");
+}
