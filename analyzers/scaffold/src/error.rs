@@ -15,7 +15,7 @@ pub enum ScaffoldError {
     },
     /// A consumer of a topic that no `nova scaffold outbox` declared.
     #[error(
-        "unknown topic `{topic}`: no `nova scaffold outbox` has declared it (run that first); known topics: {known}"
+        "unknown topic `{topic}`: no `nova scaffold outbox` has declared it (run that first, or name --events of proto/events); known topics: {known}"
     )]
     UnknownTopic {
         /// The topic given.

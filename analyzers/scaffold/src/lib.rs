@@ -179,8 +179,9 @@ fn declared_topics(lock: &Lock) -> BTreeMap<String, (Vec<String>, String)> {
     topics
 }
 
-/// Resolves a consumer's events against the topic's outbox.
-fn resolve(request: &Request, lock: &Lock) -> Result<Request, ScaffoldError> {
+/// Resolves a consumer's events against the topic's outbox (or, for a topic no
+/// outbox declared, against the payloads of `proto/events`).
+fn resolve(request: &Request, lock: &Lock, ws: &Workspace) -> Result<Request, ScaffoldError> {
     let Request::Consumer {
         service,
         topic,
@@ -192,15 +193,21 @@ fn resolve(request: &Request, lock: &Lock) -> Result<Request, ScaffoldError> {
         return Ok(request.clone());
     };
     let topics = declared_topics(lock);
-    let Some((known, _)) = topics.get(topic) else {
-        return Err(ScaffoldError::UnknownTopic {
-            topic: topic.clone(),
-            known: if topics.is_empty() {
-                "(none yet)".to_owned()
-            } else {
-                topics.keys().cloned().collect::<Vec<_>>().join(", ")
-            },
-        });
+    let proto: Vec<String> = ws.proto_events.keys().cloned().collect();
+    let from_proto = !events.is_empty() && events.iter().all(|e| ws.proto_events.contains_key(e));
+    let known = match topics.get(topic) {
+        Some((known, _)) => known,
+        None if from_proto => &proto,
+        None => {
+            return Err(ScaffoldError::UnknownTopic {
+                topic: topic.clone(),
+                known: if topics.is_empty() {
+                    "(none yet)".to_owned()
+                } else {
+                    topics.keys().cloned().collect::<Vec<_>>().join(", ")
+                },
+            });
+        }
     };
     for e in events {
         if !known.contains(e) {
@@ -352,7 +359,7 @@ pub fn plan(root: &Path, request: &Request, force: bool) -> Result<Plan, Scaffol
     let ws = Workspace::load(root)?;
     let service = ws.service(request.service())?.clone();
     let old_lock = Lock::load(root)?;
-    let request = resolve(request, &old_lock)?;
+    let request = resolve(request, &old_lock, &ws)?;
     let mut lock = old_lock.clone();
     lock.record(&request);
 
@@ -365,6 +372,7 @@ pub fn plan(root: &Path, request: &Request, force: bool) -> Result<Plan, Scaffol
     let commands: Vec<&Request> = owned.iter().collect();
     let mut cx = render::Context {
         topics: declared_topics(&lock),
+        proto: ws.proto_events.clone(),
         ..render::Context::default()
     };
     for c in &commands {

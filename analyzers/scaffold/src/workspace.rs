@@ -29,6 +29,48 @@ pub struct Workspace {
     pub services: BTreeMap<String, Service>,
     /// Whether the root manifest has a `[workspace]` table.
     pub is_workspace: bool,
+    /// Payload messages of `proto/events` when the workspace has nova-events: name →
+    /// its `*_id` string fields.
+    pub proto_events: BTreeMap<String, Vec<String>>,
+}
+
+/// The messages of the `.proto` files under `dir`: name → its `string *_id` fields.
+fn proto_messages(dir: &Path, out: &mut BTreeMap<String, Vec<String>>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    for p in paths {
+        if p.is_dir() {
+            proto_messages(&p, out);
+        } else if p.extension().is_some_and(|e| e == "proto")
+            && let Ok(text) = std::fs::read_to_string(&p)
+        {
+            let mut current: Option<String> = None;
+            for line in text.lines() {
+                let l = line.trim();
+                if let Some(rest) = l.strip_prefix("message ") {
+                    let name: String = rest
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    if name != "Envelope" && name != "TraceContext" {
+                        out.entry(name.clone()).or_default();
+                        current = Some(name);
+                    }
+                } else if line.starts_with('}') {
+                    current = None;
+                } else if let (Some(m), Some(rest)) = (&current, l.strip_prefix("string "))
+                    && let Some(field) = rest.split_whitespace().next()
+                    && field.ends_with("_id")
+                    && let Some(fields) = out.get_mut(m)
+                {
+                    fields.push(field.to_owned());
+                }
+            }
+        }
+    }
 }
 
 pub(crate) fn read(root: &Path, rel: &str) -> Result<Option<String>, ScaffoldError> {
@@ -131,10 +173,20 @@ impl Workspace {
                 },
             );
         }
+        let has_events = doc
+            .get("workspace")
+            .and_then(|w| w.get("dependencies"))
+            .and_then(|d| d.get("nova-events"))
+            .is_some();
+        let mut proto_events = BTreeMap::new();
+        if has_events {
+            proto_messages(&root.join("proto/events"), &mut proto_events);
+        }
         Ok(Self {
             root: root.to_path_buf(),
             services,
             is_workspace,
+            proto_events,
         })
     }
 
