@@ -2,6 +2,7 @@
 //! (`examples/coupled-monorepo`): goldens (the diff each command makes) and safety
 //! (re-runs, conflicts, missing anchors, atomic writes, refused names).
 
+mod e2e;
 mod golden;
 mod safety;
 mod support;
