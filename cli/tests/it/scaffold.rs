@@ -203,3 +203,140 @@ fn json_report_and_errors() {
     assert!(err.contains("unknown topic `media-events`"), "{err}");
     assert_eq!(tree(dir.path()), before);
 }
+
+/// Findings of `nova audit --format json` in `dir`: (rule, message).
+fn findings(dir: &Path) -> Vec<(String, String)> {
+    let (code, out, err) = run(
+        dir,
+        &["audit", ".", "--format", "json", "-q", "--fail-on", "never"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or_default().to_owned(),
+                f["message"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).expect("read");
+    assert!(text.contains(from), "{}: no {from:?}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).expect("write");
+}
+
+/// The README's walk: `nova plan` names `nova scaffold jwt-verify --service
+/// messaging-service` and the hand edit "messaging-service stops calling
+/// `VerifyUser`"; after both, `nova audit` no longer reports that sync call, and
+/// nothing else changed.
+#[test]
+fn plan_scaffold_hand_edit_audit_walk() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_dir(&example(), dir.path());
+    let root = dir.path();
+    let (_, plan, _) = run(root, &["plan", ".", "-q"]);
+    assert!(plan.contains("`nova scaffold jwt-verify --service messaging-service`"));
+    assert!(plan.contains("messaging-service stops calling `VerifyUser` on identity-service"));
+    let sync = "messaging-service calls identity-service synchronously over gRPC (VerifyUser)";
+    let before = findings(root);
+    assert!(before.iter().any(|(_, m)| m == sync), "{before:?}");
+
+    let (code, out, err) = run(
+        root,
+        &["scaffold", "jwt-verify", "--service", "messaging-service"],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+
+    // The hand edit: verify the token locally instead of calling identity-service.
+    let grpc = root.join("services/messaging-service/src/grpc.rs");
+    edit(&grpc, "use tonic::transport::Channel;\n", "");
+    edit(
+        &grpc,
+        "use crate::pb::identity::identity_service_client::IdentityServiceClient;\nuse crate::pb::identity::VerifyUserRequest;\n",
+        "",
+    );
+    edit(
+        &grpc,
+        "    identity: IdentityServiceClient<Channel>,\n",
+        "    verifier: crate::nova::auth::Verifier,\n",
+    );
+    edit(
+        &grpc,
+        "        identity: IdentityServiceClient<Channel>,\n",
+        "        verifier: crate::nova::auth::Verifier,\n",
+    );
+    edit(&grpc, "            identity,\n", "            verifier,\n");
+    edit(
+        &grpc,
+        "        let mut identity = self.identity.clone();
+        let verified = identity
+            .verify_user(VerifyUserRequest {
+                token: token.to_string(),
+            })
+            .await?
+            .into_inner();
+        if !verified.valid {
+            return Err(Status::unauthenticated(\"invalid token\"));
+        }
+        let user_id = Uuid::parse_str(&verified.user_id)
+            .map_err(|_| Status::internal(\"identity-service returned a bad user id\"))?;
+",
+        "        let claims = self
+            .verifier
+            .verify(token)
+            .map_err(|e| Status::unauthenticated(e.to_string()))?;
+        let user_id = Uuid::parse_str(&claims.sub)
+            .map_err(|_| Status::unauthenticated(\"the token's subject is not a user id\"))?;
+",
+    );
+    let main = root.join("services/messaging-service/src/main.rs");
+    edit(
+        &main,
+        "use pb::identity::identity_service_client::IdentityServiceClient;\n",
+        "",
+    );
+    edit(&main, "    pub identity_url: String,\n", "");
+    edit(
+        &main,
+        "            identity_url: std::env::var(\"IDENTITY_SERVICE_URL\")
+                .unwrap_or_else(|_| \"http://identity-service:50051\".to_string()),
+",
+        "",
+    );
+    edit(
+        &main,
+        "    let identity = IdentityServiceClient::connect(cfg.identity_url.clone())
+        .await
+        .context(\"identity-service is not reachable\")?;
+",
+        "    let verifier = nova::auth::verifier()?;\n",
+    );
+    edit(
+        &main,
+        "MessagingGrpc::new(pool, identity,",
+        "MessagingGrpc::new(pool, verifier,",
+    );
+    // ... and the deployment no longer gives it identity-service's address.
+    edit(
+        &root.join("k8s/base/messaging-service.yaml"),
+        "            - name: IDENTITY_SERVICE_URL\n              value: \"http://identity-service:50051\"\n",
+        "",
+    );
+
+    let after = findings(root);
+    assert!(
+        !after
+            .iter()
+            .any(|(_, m)| m.starts_with("messaging-service calls identity-service")),
+        "{after:?}"
+    );
+    let mut expected = before.clone();
+    expected.retain(|(_, m)| m != sync);
+    assert_eq!(after, expected, "only that finding went");
+}
