@@ -93,10 +93,16 @@ fn first_line(item: &syn::Item) -> usize {
         .unwrap_or(1)
 }
 
-/// Adds the call `nova::start().await?;` to the start-up function (`main`, or `run` in a
-/// library): after the statement that sets up tracing, else first. Unchanged when the
-/// call is already anywhere in the file (a person may have moved it).
-pub fn call_line(file: &str, text: &str, library: bool) -> Result<String, ScaffoldError> {
+/// Adds `call` (`nova::start().await?;`, or `<crate>::nova::start().await?;` from a
+/// binary whose library declares the module) to the start-up function (`main`, or
+/// `run` in a library): after the statement that sets up tracing, else first.
+/// Unchanged when the call is already anywhere in the file (a person may have moved it).
+pub fn call_line(
+    file: &str,
+    text: &str,
+    library: bool,
+    call: &str,
+) -> Result<String, ScaffoldError> {
     if text.contains("nova::start(") {
         return Ok(text.to_owned());
     }
@@ -106,7 +112,7 @@ pub fn call_line(file: &str, text: &str, library: bool) -> Result<String, Scaffo
         file: file.to_owned(),
         what: format!("call the generated start-up (no `async fn {wanted}` returning a Result)"),
         instructions: format!(
-            "  in {file}, inside the async start-up function that returns a Result (before the server starts):\n    {CALL}\n  (`nova::start()` returns `Result<(), nova::StartError>`; StartError implements std::error::Error)"
+            "  in {file}, inside the async start-up function that returns a Result (before the server starts):\n    {call}\n  (`nova::start()` returns `Result<(), nova::StartError>`; StartError implements std::error::Error)"
         ),
     };
     let Some(f) = ast.items.iter().find_map(|i| match i {
@@ -126,16 +132,17 @@ pub fn call_line(file: &str, text: &str, library: bool) -> Result<String, Scaffo
         return Err(manual());
     }
     let stmts = &f.block.stmts;
-    let tracing = stmts
-        .iter()
-        .rfind(|s| quote_tokens(*s).contains("tracing_subscriber"));
+    let tracing = stmts.iter().rfind(|s| {
+        let t = quote_tokens(*s);
+        t.contains("tracing_subscriber") || t.contains("init_tracing")
+    });
     let (line, indent_of) = match (tracing, stmts.first()) {
         (Some(s), _) => (s.span().end().line, s.span().start()),
         (None, Some(s)) => (s.span().start().line.saturating_sub(1), s.span().start()),
         (None, None) => return Err(manual()),
     };
     let indent = " ".repeat(indent_of.column);
-    Ok(insert_line(text, line, &format!("{indent}{CALL}")))
+    Ok(insert_line(text, line, &format!("{indent}{call}")))
 }
 
 fn quote_tokens<T: quote::ToTokens + ?Sized>(t: &T) -> String {
@@ -326,17 +333,17 @@ mod tests {
 
     #[test]
     fn call_goes_after_tracing() {
-        let out = call_line("main.rs", MAIN, false).unwrap();
+        let out = call_line("main.rs", MAIN, false, CALL).unwrap();
         assert!(
             out.contains("fmt::init();\n    nova::start().await?;\n\n    serve"),
             "{out}"
         );
-        assert_eq!(call_line("main.rs", &out, false).unwrap(), out);
+        assert_eq!(call_line("main.rs", &out, false, CALL).unwrap(), out);
     }
 
     #[test]
     fn a_sync_main_is_a_missing_anchor() {
-        let e = call_line("main.rs", "fn main() {}\n", false).unwrap_err();
+        let e = call_line("main.rs", "fn main() {}\n", false, CALL).unwrap_err();
         assert!(e.to_string().contains("nova::start().await?;"), "{e}");
     }
 

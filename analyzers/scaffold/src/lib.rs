@@ -450,12 +450,27 @@ fn finish_person_files(
     let library = service.crate_root.ends_with("lib.rs");
     let root_text = workspace::read(root, &service.crate_root)?.unwrap_or_default();
     let with_mod = inject::mod_line(&service.crate_root, &root_text, library)?;
-    let with_call = if commands.iter().any(|c| c.starts_tasks()) {
-        inject::call_line(&service.crate_root, &with_mod, library)?
+    let starts = commands.iter().any(|c| c.starts_tasks());
+    if service.start_file == service.crate_root {
+        let with_call = if starts {
+            inject::call_line(&service.crate_root, &with_mod, library, inject::CALL)?
+        } else {
+            with_mod
+        };
+        files.push(person_file(&service.crate_root, root_text, with_call));
     } else {
-        with_mod
-    };
-    files.push(person_file(&service.crate_root, root_text, with_call));
+        // A library with a binary: `pub mod nova;` in the library, the call in `main`
+        // (whose error type takes any error, unlike the library's own).
+        files.push(person_file(&service.crate_root, root_text, with_mod));
+        let main_text = workspace::read(root, &service.start_file)?.unwrap_or_default();
+        let with_call = if starts {
+            let call = format!("{}::{}", service.name.replace('-', "_"), inject::CALL);
+            inject::call_line(&service.start_file, &main_text, false, &call)?
+        } else {
+            main_text.clone()
+        };
+        files.push(person_file(&service.start_file, main_text, with_call));
+    }
 
     let deps = dependencies(ws, commands);
     let manifest = workspace::join(&service.dir, "Cargo.toml");

@@ -13,9 +13,12 @@ pub struct Service {
     pub name: String,
     /// Directory relative to the root, `/`-separated.
     pub dir: String,
-    /// The crate root the wiring goes into (`src/lib.rs` if present, else `src/main.rs`),
-    /// relative to the root.
+    /// The crate root the `mod nova;` line goes into (`src/lib.rs` if present, else
+    /// `src/main.rs`), relative to the root.
     pub crate_root: String,
+    /// The file whose start-up function gets the `nova::start()` call: `src/main.rs`
+    /// (its `main`) if present, else `src/lib.rs` (its `run`).
+    pub start_file: String,
     /// Its migrations directory (existing or to create), relative to the root.
     pub migrations: String,
 }
@@ -163,6 +166,14 @@ impl Workspace {
                 continue;
             }
             let crate_root = join(&dir, if has_lib { "src/lib.rs" } else { "src/main.rs" });
+            let start_file = join(
+                &dir,
+                if has_main {
+                    "src/main.rs"
+                } else {
+                    "src/lib.rs"
+                },
+            );
             services.insert(
                 name.to_owned(),
                 Service {
@@ -170,6 +181,7 @@ impl Workspace {
                     migrations: join(&dir, "migrations"),
                     dir,
                     crate_root,
+                    start_file,
                 },
             );
         }

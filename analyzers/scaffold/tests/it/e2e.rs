@@ -3,6 +3,12 @@
 //! its generated test (each event published twice, applied once) against
 //! PostgreSQL (`NOVA_PG_URL`) and the broker (`KAFKA_BOOTSTRAP`), as
 //! `scripts/test.sh` provides them.
+//!
+//! The copy's packages have the same ids as the workspace's own (cargo hashes path
+//! packages relative to the workspace root), so it builds with its own profile
+//! (`scaffold-e2e`, in its own directory of the target dir): sharing artifacts would
+//! let one tree's build-script outputs (paths, generated code) leak into the other's.
+//! The copy lives at a stable place in the target dir, so a later run reuses its build.
 
 use std::path::Path;
 use std::process::Command;
@@ -10,7 +16,6 @@ use std::process::Command;
 use nova_scaffold::Request;
 
 fn copy_workspace(from: &Path, to: &Path) {
-    // `cp -a` keeps modification times, so the build reuses what is already compiled.
     let mut cmd = Command::new("cp");
     cmd.arg("-a");
     for e in std::fs::read_dir(from).expect("read_dir") {
@@ -34,9 +39,20 @@ fn a_scaffolded_consumer_service_builds_and_its_test_passes() {
         );
     }
     let nova = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let dir = tempfile::tempdir().expect("tempdir");
-    copy_workspace(&nova, dir.path());
-    let root = dir.path();
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| nova.join("target"));
+    let root = target.join("scaffold-e2e").join("workspace");
+    if root.exists() {
+        std::fs::remove_dir_all(&root).expect("remove the previous copy");
+    }
+    std::fs::create_dir_all(&root).expect("mkdir");
+    copy_workspace(&nova, &root);
+    let manifest = root.join("Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest).expect("Cargo.toml");
+    text.push_str("\n[profile.scaffold-e2e]\ninherits = \"dev\"\n");
+    std::fs::write(&manifest, text).expect("Cargo.toml");
+    let root = root.as_path();
     let steps = [
         Request::Service {
             name: "notification-service".into(),
@@ -57,13 +73,13 @@ fn a_scaffolded_consumer_service_builds_and_its_test_passes() {
         let plan = nova_scaffold::plan(root, step, false).expect("plan");
         nova_scaffold::write(root, &plan).expect("write");
     }
-    let target = std::env::var("CARGO_TARGET_DIR")
-        .unwrap_or_else(|_| nova.join("target").to_string_lossy().into_owned());
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let out = Command::new(cargo)
         .args([
             "test",
             "--offline",
+            "--profile",
+            "scaffold-e2e",
             "-p",
             "notification-service",
             "--test",
