@@ -14,6 +14,9 @@ pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::Error> {
         .bind(MIGRATION_LOCK)
         .execute(&mut *tx)
         .await?;
-    sqlx::raw_sql(MIGRATION).execute(&mut *tx).await?;
+    // `Executor::execute` with a `&str` runs the multi-statement script over the
+    // simple protocol like `raw_sql`, but its future is provably `Send`
+    // (`raw_sql`'s is not, so `migrate` could not run in a spawned task).
+    sqlx::Executor::execute(&mut *tx, MIGRATION).await?;
     tx.commit().await
 }

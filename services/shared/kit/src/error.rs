@@ -17,6 +17,12 @@ pub enum KitError {
     /// The reflection service could not be built from a descriptor set.
     #[error("gRPC reflection: {0}")]
     Reflection(#[from] tonic_reflection::server::Error),
+    /// The database could not be reached or created.
+    #[error("database: {0}")]
+    Database(String),
+    /// The Kafka broker refused an administrative request.
+    #[error("kafka: {0}")]
+    Kafka(String),
     /// The server failed while serving.
     #[error("gRPC server: {0}")]
     Transport(#[from] tonic::transport::Error),

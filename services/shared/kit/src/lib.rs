@@ -15,19 +15,29 @@
 //! - [`Authenticator`]: a tonic interceptor that verifies the
 //!   `authorization: Bearer <token>` with a [`nova_auth::Verifier`] and rejects
 //!   with `Unauthenticated`; handlers read the verified [`Claims`] with
-//!   [`caller`].
+//!   [`caller`];
+//! - [`connect_database`] (creates the service's database if absent) and
+//!   [`ensure_topics`] (tansu does not create topics on first use);
+//! - [`keys`]: signing keys and the verifier from the environment (with a
+//!   development key when nothing is configured);
+//! - [`invalid_argument`] (naming the field) and [`internal`] statuses.
 
 pub mod config;
 mod error;
+mod infra;
 mod interceptor;
+pub mod keys;
 mod server;
 mod shutdown;
+mod status;
 
 pub use error::KitError;
+pub use infra::{connect_database, ensure_topics};
 pub use interceptor::{Authenticator, authenticate, bearer_token, caller};
 pub use nova_auth::{Claims, Verifier};
 pub use server::{GrpcServer, bind};
 pub use shutdown::Shutdown;
+pub use status::{internal, invalid_argument};
 
 /// Sends `tracing` events to stderr, filtered by `RUST_LOG` (default `info`).
 ///

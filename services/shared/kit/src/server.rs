@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use tokio::net::TcpListener;
 use tonic::body::Body;
-use tonic::codegen::{Service, http};
+use tonic::codegen::{Body as HttpBody, Bytes, Service, StdError, http};
 use tonic::server::NamedService;
 use tonic::service::Routes;
 use tonic::transport::Server;
@@ -48,15 +48,17 @@ impl GrpcServer {
     /// Adds a generated service (or one wrapped in an interceptor); health
     /// reports it `SERVING` under its full name.
     #[must_use]
-    pub fn add_service<S>(mut self, service: S) -> Self
+    pub fn add_service<S, B>(mut self, service: S) -> Self
     where
-        S: Service<http::Request<Body>, Response = http::Response<Body>, Error = Infallible>
+        S: Service<http::Request<Body>, Response = http::Response<B>, Error = Infallible>
             + NamedService
             + Clone
             + Send
             + Sync
             + 'static,
         S::Future: Send + 'static,
+        B: HttpBody<Data = Bytes> + Send + 'static,
+        B::Error: Into<StdError>,
     {
         self.names.push(S::NAME);
         self.routes = self.routes.add_service(service);
