@@ -177,3 +177,97 @@ fn a_new_service_in_nova_s_own_workspace() {
         .collect();
     assert_eq!(added, ["+    \"services/notification-service\","]);
 }
+
+/// A scratch copy of nova's own workspace: root manifest, lock, `proto/`, `services/`.
+fn nova_workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let nova = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let status = std::process::Command::new("cp")
+        .arg("-a")
+        .args(["Cargo.toml", "Cargo.lock", "proto", "services"].map(|p| nova.join(p)))
+        .arg(dir.path())
+        .status()
+        .expect("cp");
+    assert!(status.success());
+    dir
+}
+
+fn added_lines(diff: &str) -> Vec<String> {
+    diff.lines()
+        .filter(|l| l.starts_with('+') && !l.starts_with("+++"))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn consumer_into_the_reference_feed_service() {
+    let dir = nova_workspace();
+    let request = Request::Consumer {
+        service: "feed-service".into(),
+        topic: "identity-events".into(),
+        events: vec!["UserRegistered".into(), "UserProfileUpdated".into()],
+        read_model: Some("authors".into()),
+        group: None,
+    };
+    let plan = nova_scaffold::plan(dir.path(), &request, false).expect("plan");
+    let file = |p: &str| {
+        plan.files
+            .iter()
+            .find(|f| f.path == p)
+            .unwrap_or_else(|| panic!("{p} not in\n{}", plan.summary()))
+    };
+    // The reference layout: `pub mod nova;` in the library, the start call in `main`
+    // after the tracing set-up, the runtime crates from the workspace.
+    assert_eq!(
+        added_lines(&file("services/feed-service/src/lib.rs").diff()),
+        ["+pub mod nova;"]
+    );
+    let main = file("services/feed-service/src/main.rs");
+    assert_eq!(
+        added_lines(&main.diff()),
+        ["+    feed_service::nova::start().await?;"]
+    );
+    assert!(
+        main.after
+            .contains("init_tracing();\n    feed_service::nova::start()")
+    );
+    assert_eq!(file("Cargo.toml").action, nova_scaffold::Action::Skip);
+    for added in added_lines(&file("services/feed-service/Cargo.toml").diff()) {
+        assert!(
+            added == "+" || added == "+[dev-dependencies]" || added.ends_with(".workspace = true"),
+            "{added}"
+        );
+    }
+    // Payloads of proto/events are nova-events' own types.
+    let topic = file("services/feed-service/src/nova/identity_events.rs");
+    assert!(
+        topic
+            .after
+            .contains("pub use ::nova_events::proto::UserRegistered;")
+    );
+    assert!(!topic.after.contains("struct UserRegistered"));
+    // The read-model migration follows the service's timestamped numbering.
+    let migration = plan
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("_nova_read_model_authors.sql"))
+        .expect("migration");
+    assert!(
+        migration
+            .path
+            .starts_with("services/feed-service/migrations/2"),
+        "{}",
+        migration.path
+    );
+    insta::assert_snapshot!(
+        "reference_feed_consumer_module",
+        file("services/feed-service/src/nova/identity_events_consumer.rs").after
+    );
+    let name = migration.path.rsplit('/').next().unwrap_or_default();
+    insta::assert_snapshot!(
+        "reference_feed_wiring",
+        file("services/feed-service/src/nova/mod.rs")
+            .after
+            .replace(name, "<the read-model migration>")
+    );
+}
