@@ -21,6 +21,39 @@ pub struct Service {
     pub start_file: String,
     /// Its migrations directory (existing or to create), relative to the root.
     pub migrations: String,
+    /// The environment variable its code reads the database URL from (a string
+    /// literal ending in `DATABASE_URL` in `src/`), default `DATABASE_URL`.
+    pub database_env: String,
+    /// The environment variable its code reads the Kafka servers from
+    /// (`KAFKA_BOOTSTRAP`, `KAFKA_BROKERS`, ...), default `KAFKA_BOOTSTRAP`.
+    pub kafka_env: String,
+}
+
+/// The first string literal in the `.rs` files of `src` (sorted) that is an
+/// environment variable name accepted by `pick`.
+fn env_name(src: &Path, pick: impl Fn(&str) -> bool) -> Option<String> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(src)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    paths.sort();
+    for p in paths {
+        let Ok(text) = std::fs::read_to_string(&p) else {
+            continue;
+        };
+        for piece in text.split('"').skip(1).step_by(2) {
+            let is_var = !piece.is_empty()
+                && piece
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+            if is_var && pick(piece) {
+                return Some(piece.to_owned());
+            }
+        }
+    }
+    None
 }
 
 /// The workspace a scaffold writes into.
@@ -174,11 +207,21 @@ impl Workspace {
                     "src/lib.rs"
                 },
             );
+            let src = root.join(join(&dir, "src"));
+            let database_env = env_name(&src, |v| v.ends_with("DATABASE_URL"))
+                .unwrap_or_else(|| "DATABASE_URL".to_owned());
+            let kafka_env = env_name(&src, |v| {
+                v.starts_with("KAFKA") && (v.ends_with("BOOTSTRAP") || v.ends_with("BROKERS"))
+                    || v.ends_with("BOOTSTRAP_SERVERS")
+            })
+            .unwrap_or_else(|| "KAFKA_BOOTSTRAP".to_owned());
             services.insert(
                 name.to_owned(),
                 Service {
                     name: name.to_owned(),
                     migrations: join(&dir, "migrations"),
+                    database_env,
+                    kafka_env,
                     dir,
                     crate_root,
                     start_file,
