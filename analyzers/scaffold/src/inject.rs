@@ -43,11 +43,26 @@ fn insert_line(text: &str, after_line: usize, line: &str) -> String {
 /// Adds `mod nova;` (`pub mod` in a library) after the last `mod x;` (else the last
 /// `use`, else before the first item). Unchanged when the module is declared.
 pub fn mod_line(file: &str, text: &str, library: bool) -> Result<String, ScaffoldError> {
+    mod_decl(file, text, MODULE, library, false)
+}
+
+/// Adds `mod <name>;` to a test binary's `main.rs` (appended when it has no items yet).
+pub fn test_mod_line(file: &str, text: &str, name: &str) -> Result<String, ScaffoldError> {
+    mod_decl(file, text, name, false, true)
+}
+
+fn mod_decl(
+    file: &str,
+    text: &str,
+    name: &str,
+    public: bool,
+    append_if_empty: bool,
+) -> Result<String, ScaffoldError> {
     let ast = parse(file, text)?;
     let declared = ast
         .items
         .iter()
-        .any(|i| matches!(i, syn::Item::Mod(m) if m.ident == MODULE));
+        .any(|i| matches!(i, syn::Item::Mod(m) if m.ident == name));
     if declared {
         return Ok(text.to_owned());
     }
@@ -56,15 +71,16 @@ pub fn mod_line(file: &str, text: &str, library: bool) -> Result<String, Scaffol
         .iter()
         .rfind(|i| matches!(i, syn::Item::Mod(m) if m.content.is_none()));
     let last_use = ast.items.iter().rfind(|i| matches!(i, syn::Item::Use(_)));
-    let decl = if library {
-        format!("pub mod {MODULE};")
+    let decl = if public {
+        format!("pub mod {name};")
     } else {
-        format!("mod {MODULE};")
+        format!("mod {name};")
     };
     let at = match (last_mod, last_use) {
         (Some(item), _) | (None, Some(item)) => item.span().end().line,
         (None, None) => match ast.items.first() {
             Some(first) => first_line(first).saturating_sub(1),
+            None if append_if_empty => usize::MAX,
             None => {
                 return Err(ScaffoldError::MissingAnchor {
                     file: file.to_owned(),

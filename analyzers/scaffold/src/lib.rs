@@ -472,6 +472,33 @@ fn finish_person_files(
         files.push(person_file(&service.start_file, main_text, with_call));
     }
 
+    // The consumers' tests: modules of the crate's one test binary, `tests/it/main.rs`.
+    let consumed: Vec<String> = commands
+        .iter()
+        .filter(|c| matches!(c, Request::Consumer { .. }))
+        .map(|c| names::module_name(c.topic()))
+        .collect();
+    if !consumed.is_empty() {
+        let path = workspace::join(&service.dir, "tests/it/main.rs");
+        let before = workspace::read(root, &path)?;
+        let mut after = before.clone().unwrap_or_else(|| {
+            "//! Integration tests (`nova scaffold consumer` adds its modules here).\n".to_owned()
+        });
+        for m in &consumed {
+            after = inject::test_mod_line(&path, &after, &format!("nova_{m}_consumer"))?;
+        }
+        files.push(match before {
+            Some(before) => person_file(&path, before, after),
+            None => FileChange {
+                path,
+                action: Action::Create,
+                before: None,
+                after,
+                note: None,
+            },
+        });
+    }
+
     let deps = dependencies(ws, commands);
     let manifest = workspace::join(&service.dir, "Cargo.toml");
     let text = workspace::read(root, &manifest)?.unwrap_or_default();

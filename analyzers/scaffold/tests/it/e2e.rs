@@ -83,7 +83,7 @@ fn a_scaffolded_consumer_service_builds_and_its_test_passes() {
             "-p",
             "notification-service",
             "--test",
-            "nova_content_events_consumer",
+            "it",
         ])
         .current_dir(root)
         .env("CARGO_TARGET_DIR", target)
@@ -96,7 +96,7 @@ fn a_scaffolded_consumer_service_builds_and_its_test_passes() {
         "the scaffolded service failed to build or its test failed:\n{stdout}\n{stderr}"
     );
     assert!(
-        stdout.contains("test each_event_is_applied_once ... ok"),
+        stdout.contains("test nova_content_events_consumer::each_event_is_applied_once ... ok"),
         "{stdout}"
     );
 }
