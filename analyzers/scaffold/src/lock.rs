@@ -24,6 +24,61 @@ pub struct Lock {
     pub files: BTreeMap<String, String>,
 }
 
+fn union(old: &[String], new: &[String]) -> Vec<String> {
+    let mut out = old.to_vec();
+    for e in new {
+        if !out.contains(e) {
+            out.push(e.clone());
+        }
+    }
+    out
+}
+
+fn merge(old: &Request, new: &Request) -> Request {
+    match (old, new) {
+        (
+            Request::Outbox {
+                events: old_events,
+                aggregate: old_aggregate,
+                ..
+            },
+            Request::Outbox {
+                service,
+                topic,
+                events,
+                aggregate,
+            },
+        ) => Request::Outbox {
+            service: service.clone(),
+            topic: topic.clone(),
+            events: union(old_events, events),
+            aggregate: aggregate.clone().or_else(|| old_aggregate.clone()),
+        },
+        (
+            Request::Consumer {
+                events: old_events,
+                read_model: old_read_model,
+                group: old_group,
+                ..
+            },
+            Request::Consumer {
+                service,
+                topic,
+                events,
+                read_model,
+                group,
+            },
+        ) => Request::Consumer {
+            service: service.clone(),
+            topic: topic.clone(),
+            events: union(old_events, events),
+            read_model: read_model.clone().or_else(|| old_read_model.clone()),
+            group: group.clone().or_else(|| old_group.clone()),
+        },
+        _ => new.clone(),
+    }
+}
+
 /// `sha256:<hex>` of `content`.
 pub fn hash(content: &str) -> String {
     let digest = Sha256::digest(content.as_bytes());
@@ -56,10 +111,16 @@ impl Lock {
         Ok(lock)
     }
 
-    /// Records `request`, replacing an earlier one of the same kind, service and topic.
+    /// Records `request`. A command of the same kind, service and topic grows: its
+    /// events are the union (earlier ones first), the options the latest given;
+    /// nothing a scaffold generated disappears because a later command named less.
     pub fn record(&mut self, request: &Request) {
+        let merged = match self.commands.iter().find(|c| c.key() == request.key()) {
+            Some(old) => merge(old, request),
+            None => request.clone(),
+        };
         self.commands.retain(|c| c.key() != request.key());
-        self.commands.push(request.clone());
+        self.commands.push(merged);
         self.commands.sort_by_key(Request::key);
     }
 

@@ -269,3 +269,32 @@ fn a_new_service_s_files_are_the_person_s_after_creation() {
     .unwrap_err();
     assert!(e.to_string().contains("already exists"), "{e}");
 }
+
+#[test]
+fn a_later_command_for_the_same_topic_adds_events_and_removes_none() {
+    let dir = scratch();
+    let outbox = |events: &[&str]| Request::Outbox {
+        service: "messaging-service".into(),
+        topic: "messaging-events".into(),
+        events: events.iter().map(|e| (*e).to_owned()).collect(),
+        aggregate: None,
+    };
+    // `nova audit` prints both, for two findings.
+    run(dir.path(), &outbox(&["UserUpdated"]));
+    run(dir.path(), &outbox(&["MessageCreated", "MessageDeleted"]));
+    let module = std::fs::read_to_string(
+        dir.path()
+            .join("services/messaging-service/src/nova/messaging_events.rs"),
+    )
+    .expect("module");
+    for f in [
+        "enqueue_user_updated",
+        "enqueue_message_created",
+        "enqueue_message_deleted",
+    ] {
+        assert!(module.contains(f), "{f} missing");
+    }
+    // Running the first again changes nothing.
+    let plan = nova_scaffold::plan(dir.path(), &outbox(&["UserUpdated"]), false).expect("plan");
+    assert!(!plan.changes_anything(), "{}", plan.summary());
+}
