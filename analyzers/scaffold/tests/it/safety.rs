@@ -298,3 +298,40 @@ fn a_later_command_for_the_same_topic_adds_events_and_removes_none() {
     let plan = nova_scaffold::plan(dir.path(), &outbox(&["UserUpdated"]), false).expect("plan");
     assert!(!plan.changes_anything(), "{}", plan.summary());
 }
+
+#[test]
+fn a_person_s_file_that_does_not_parse_is_reported_at_its_line() {
+    let dir = scratch();
+    let main_rs = dir.path().join("services/content-service/src/main.rs");
+    std::fs::write(&main_rs, "mod grpc;\n\nasync fn main( {\n}\n").expect("write");
+    std::fs::write(
+        dir.path().join("services/feed-service/Cargo.toml"),
+        "[package\n",
+    )
+    .expect("write");
+    let before = tree(dir.path());
+    let e = nova_scaffold::plan(dir.path(), &content_outbox(), false).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("services/feed-service/Cargo.toml:1: "),
+        "{e}"
+    );
+    std::fs::write(
+        dir.path().join("services/feed-service/Cargo.toml"),
+        std::fs::read(crate::support::example().join("services/feed-service/Cargo.toml"))
+            .expect("read"),
+    )
+    .expect("write");
+    let e = nova_scaffold::plan(dir.path(), &content_outbox(), false).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("services/content-service/src/main.rs:3: "),
+        "{e}"
+    );
+    let mut after = tree(dir.path());
+    after.insert(
+        "services/feed-service/Cargo.toml".into(),
+        b"[package\n".to_vec(),
+    );
+    assert_eq!(after, before);
+}
