@@ -484,12 +484,21 @@ fn wiring(service: &Service, topics: &BTreeMap<String, Topic>, verifies: bool) -
          fn env(name: &str) -> Result<String, StartError> {\n\
          \x20   std::env::var(name).map_err(|_| StartError(format!(\"nova: {name} is not set\")))\n\
          }\n\n\
-         async fn shutdown() {\n\
+         async fn ctrl_c() {\n\
          \x20   let _ = tokio::signal::ctrl_c().await;\n\
          }\n\n\
          /// Creates the nova tables (idempotent), then runs in the background, until Ctrl-C,\n\
          /// the outbox relay and the consumers of this service.\n\
          pub async fn start() -> Result<(), StartError> {\n\
+         \x20   start_until(ctrl_c).await\n\
+         }\n\n\
+         /// [`start`], stopping when a future made by `shutdown` completes (one per task;\n\
+         /// e.g. `move || shutdown.wait()` with a `nova_kit::Shutdown`).\n\
+         pub async fn start_until<F, Fut>(shutdown: F) -> Result<(), StartError>\n\
+         where\n\
+         \x20   F: Fn() -> Fut,\n\
+         \x20   Fut: std::future::Future<Output = ()> + Send + 'static,\n\
+         {\n\
          \x20   let bootstrap = env(KAFKA_ENV)?;\n\
          \x20   let pool = sqlx::postgres::PgPoolOptions::new()\n\
          \x20       .max_connections(4)\n\
@@ -530,8 +539,9 @@ fn wiring(service: &Service, topics: &BTreeMap<String, Topic>, verifies: bool) -
         s.push_str(
             "    let relay = nova_outbox::Relay::new(pool.clone(), nova_outbox::RelayConfig::new(bootstrap.clone()))\n\
              \x20       .map_err(|e| failed(\"outbox relay\", e))?;\n\
+             \x20   let stop = shutdown();\n\
              \x20   tokio::spawn(async move {\n\
-             \x20       if let Err(e) = relay.run(shutdown()).await {\n\
+             \x20       if let Err(e) = relay.run(stop).await {\n\
              \x20           eprintln!(\"nova: the outbox relay stopped: {e}\");\n\
              \x20       }\n\
              \x20   });\n",
@@ -547,8 +557,9 @@ fn wiring(service: &Service, topics: &BTreeMap<String, Topic>, verifies: bool) -
                  \x20       {m}_consumer::{handler},\n\
                  \x20   )\n\
                  \x20   .map_err(|e| failed(\"consumer of {topic}\", e))?;\n\
+                 \x20   let stop = shutdown();\n\
                  \x20   tokio::spawn(async move {{\n\
-                 \x20       if let Err(e) = consumer.run(shutdown()).await {{\n\
+                 \x20       if let Err(e) = consumer.run(stop).await {{\n\
                  \x20           eprintln!(\"nova: the consumer of {topic} stopped: {{e}}\");\n\
                  \x20       }}\n\
                  \x20   }});\n",
