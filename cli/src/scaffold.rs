@@ -28,7 +28,7 @@ Exit codes:
 /// Options every scaffold takes.
 #[derive(Debug, Args)]
 pub struct Common {
-    /// Root of the Cargo workspace to write into.
+    /// The Cargo workspace to write into (or a directory inside it).
     #[arg(default_value = ".")]
     pub path: PathBuf,
     /// Print what would change, with a unified diff; write nothing.
@@ -165,10 +165,12 @@ pub fn run(args: &ScaffoldArgs) -> Result<ExitCode> {
             common,
         ),
     };
-    let plan = nova_scaffold::plan(&common.path, &request, common.force)?;
+    // Run from inside a service, it writes into the workspace around it.
+    let root = nova_scaffold::workspace_root(&common.path);
+    let plan = nova_scaffold::plan(&root, &request, common.force)?;
     let write = !common.dry_run && !common.check;
     if write {
-        nova_scaffold::write(&common.path, &plan)?;
+        nova_scaffold::write(&root, &plan)?;
     }
     print(&plan, common, write)?;
     if common.check && plan.changes_anything() {

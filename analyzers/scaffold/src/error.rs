@@ -76,20 +76,20 @@ pub enum ScaffoldError {
         detail: String,
     },
     /// Reading the tree failed.
-    #[error("reading {}: {source}", path.display())]
+    #[error("reading {}: {error}", path.display())]
     Read {
         /// The path.
         path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
+        /// The I/O error (in the message, so not a `source`).
+        error: std::io::Error,
     },
     /// Writing failed; the files already written were restored.
-    #[error("writing {}: {source}; the tree was left as it was", path.display())]
+    #[error("writing {}: {error}; the tree was left as it was", path.display())]
     Write {
         /// The path.
         path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
+        /// The I/O error (in the message, so not a `source`).
+        error: std::io::Error,
     },
     /// `.nova/scaffold.lock` is not what nova writes.
     #[error("{}: {detail}", path.display())]

@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 pub use change::{Action, FileChange, Plan};
 pub use error::ScaffoldError;
 pub use lock::{LOCK_PATH, Lock};
-pub use workspace::{Service, Workspace};
+pub use workspace::{Service, Workspace, workspace_root};
 
 /// One `nova scaffold` command.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -257,7 +257,7 @@ fn migration_path(
             }
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(source) => return Err(ScaffoldError::Read { path: dir, source }),
+        Err(error) => return Err(ScaffoldError::Read { path: dir, error }),
     }
     names.sort();
     if let Some(n) = names.iter().find(|n| n.ends_with(&suffix)) {

@@ -122,7 +122,7 @@ pub(crate) fn read(root: &Path, rel: &str) -> Result<Option<String>, ScaffoldErr
         {
             Ok(None)
         }
-        Err(source) => Err(ScaffoldError::Read { path, source }),
+        Err(error) => Err(ScaffoldError::Read { path, error }),
     }
 }
 
@@ -147,7 +147,10 @@ impl Workspace {
         let Some(doc) = parse_manifest(root, "Cargo.toml")? else {
             return Err(ScaffoldError::Read {
                 path: root.join("Cargo.toml"),
-                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no Cargo.toml"),
+                error: std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "not found (run nova scaffold in a Cargo workspace, or give its path)",
+                ),
             });
         };
         let mut dirs = Vec::new();
@@ -281,6 +284,24 @@ impl Workspace {
         }
         None
     }
+}
+
+/// The workspace `path` is in: the nearest directory from `path` up whose
+/// `Cargo.toml` has a `[workspace]` table (`path` itself when none has).
+pub fn workspace_root(path: &Path) -> PathBuf {
+    let Ok(absolute) = std::path::absolute(path) else {
+        return path.to_path_buf();
+    };
+    let mut dir = Some(absolute.as_path());
+    while let Some(d) = dir {
+        if let Ok(Some(doc)) = parse_manifest(d, "Cargo.toml")
+            && doc.get("workspace").is_some()
+        {
+            return d.to_path_buf();
+        }
+        dir = d.parent();
+    }
+    path.to_path_buf()
 }
 
 /// `dir` + `/` + `rel`, for `/`-separated relative paths.

@@ -21,7 +21,7 @@ pub fn apply(root: &Path, files: &[&FileChange]) -> Result<(), ScaffoldError> {
     }
     let mut done: Vec<(PathBuf, &FileChange)> = Vec::new();
     for (i, (tmp, target, file)) in staged.iter().enumerate() {
-        if let Err(source) = std::fs::rename(tmp, target) {
+        if let Err(error) = std::fs::rename(tmp, target) {
             for (tmp, _, _) in &staged[i..] {
                 let _ = std::fs::remove_file(tmp);
             }
@@ -31,7 +31,7 @@ pub fn apply(root: &Path, files: &[&FileChange]) -> Result<(), ScaffoldError> {
             remove_dirs(&created_dirs);
             return Err(ScaffoldError::Write {
                 path: target.clone(),
-                source,
+                error,
             });
         }
         done.push((target.clone(), file));
@@ -58,9 +58,9 @@ fn stage<'a>(
                 }
             }
             for dir in missing.into_iter().rev() {
-                std::fs::create_dir(&dir).map_err(|source| ScaffoldError::Write {
+                std::fs::create_dir(&dir).map_err(|error| ScaffoldError::Write {
                     path: dir.clone(),
-                    source,
+                    error,
                 })?;
                 created_dirs.push(dir);
             }
@@ -68,9 +68,9 @@ fn stage<'a>(
         let mut tmp = target.clone().into_os_string();
         tmp.push(STAGED);
         let tmp = PathBuf::from(tmp);
-        std::fs::write(&tmp, &file.after).map_err(|source| ScaffoldError::Write {
+        std::fs::write(&tmp, &file.after).map_err(|error| ScaffoldError::Write {
             path: target.clone(),
-            source,
+            error,
         })?;
         if let Ok(meta) = std::fs::metadata(&target) {
             let _ = std::fs::set_permissions(&tmp, meta.permissions());

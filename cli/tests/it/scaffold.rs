@@ -340,3 +340,22 @@ fn plan_scaffold_hand_edit_audit_walk() {
     expected.retain(|(_, m)| m != sync);
     assert_eq!(after, expected, "only that finding went");
 }
+
+#[test]
+fn run_from_inside_a_service_it_writes_into_the_workspace() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_dir(&example(), dir.path());
+    let inside = dir.path().join("services/feed-service/src");
+    let (code, out, err) = run(
+        &inside,
+        &["scaffold", "jwt-verify", "--service", "feed-service"],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(dir.path().join(".nova/scaffold.lock").is_file());
+    assert!(
+        dir.path()
+            .join("services/feed-service/src/nova/auth.rs")
+            .is_file()
+    );
+    assert!(!inside.join(".nova").exists());
+}
