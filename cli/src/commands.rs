@@ -26,6 +26,7 @@ pub fn color_enabled(choice: ColorChoice, is_terminal: bool) -> bool {
 /// Run the command line.
 pub fn run(cli: &Cli) -> Result<ExitCode> {
     match &cli.command {
+        Command::Scaffold(args) => crate::scaffold::run(args),
         Command::Scan {
             path,
             format,

@@ -11,6 +11,7 @@ mod commands;
 mod config_errors;
 mod output;
 mod progress;
+mod scaffold;
 mod summary;
 mod width;
 
@@ -182,6 +183,9 @@ pub enum Command {
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Write outbox, consumer and start-up plumbing into a service: planned in
+    /// memory, validated, written atomically (`--dry-run`, `--check`).
+    Scaffold(scaffold::ScaffoldArgs),
 }
 
 /// `nova scan --format`.

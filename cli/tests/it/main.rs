@@ -18,5 +18,6 @@ mod matrix;
 mod orm_shapes;
 mod png;
 mod reports;
+mod scaffold;
 mod sql_shapes;
 mod support;

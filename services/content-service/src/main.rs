@@ -1,0 +1,9 @@
+//! `content-service`: configured from the environment (see `Config`).
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    nova_kit::init_tracing();
+    let config = content_service::Config::from_env()?;
+    content_service::run(config, nova_kit::Shutdown::on_signals()).await?;
+    Ok(())
+}

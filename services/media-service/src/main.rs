@@ -1,0 +1,9 @@
+//! `media-service`: configured from the environment (see `Config`).
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    nova_kit::init_tracing();
+    let config = media_service::Config::from_env()?;
+    media_service::run(config, nova_kit::Shutdown::on_signals()).await?;
+    Ok(())
+}

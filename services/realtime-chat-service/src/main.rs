@@ -1,0 +1,9 @@
+//! `realtime-chat-service`: configured from the environment (see `Config`).
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    nova_kit::init_tracing();
+    let config = realtime_chat_service::Config::from_env()?;
+    realtime_chat_service::run(config, nova_kit::Shutdown::on_signals()).await?;
+    Ok(())
+}

@@ -1,0 +1,4 @@
+//! Integration tests of nova-auth.
+
+mod jwks;
+mod tokens;

@@ -1,0 +1,5 @@
+//! Integration tests of nova-kit.
+
+mod auth;
+mod config;
+mod server;
