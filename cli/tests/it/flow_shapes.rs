@@ -120,3 +120,45 @@ fn library_code_behind_a_guard_counts_only_where_the_guard_is_set() {
         m["topics"]
     );
 }
+
+#[test]
+fn reference_services_topics_resolve_through_their_config_and_the_runtime_crates() {
+    // `services/`: topics come from `Config` fields set by nova-kit's
+    // `env_or("CONTENT_TOPIC", "content-events".to_owned())`, reach
+    // `Outbox::new(config.topic.clone())` and `ConsumerConfig::new(..,
+    // [config.media_topic.clone()])`; the relay's publish of `row.topic` is
+    // no topic of its own.
+    let services = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("services");
+    let m = scan(&services, &[]);
+    for (topic, producer, consumer) in [
+        ("content-events", "content-service", "feed-service"),
+        ("identity-events", "identity-service", "feed-service"),
+        ("media-events", "media-service", "content-service"),
+        (
+            "messaging-events",
+            "messaging-service",
+            "realtime-chat-service",
+        ),
+    ] {
+        let want = (
+            topic.to_string(),
+            producer.to_string(),
+            consumer.to_string(),
+        );
+        assert!(
+            topic_set(&m).contains(&want),
+            "{want:?} in {:#}",
+            m["topics"]
+        );
+    }
+    // Only the consumer runtime's demo binary, which reads its topics from
+    // an environment variable with no default, stays unresolved.
+    let unresolved: Vec<String> = diags(&m, "unresolved-topic")
+        .into_iter()
+        .map(diag_at)
+        .filter(|at| !at.starts_with("shared/consumer/"))
+        .collect();
+    assert!(unresolved.is_empty(), "{unresolved:#?}");
+}

@@ -435,6 +435,7 @@ pub(super) fn could_name_topic(s: &StrExpr) -> bool {
         StrExpr::List(items) => items.iter().any(|i| match i {
             StrExpr::Lit(v) => could_be_topic(v),
             StrExpr::Const(_) => true,
+            StrExpr::Field(f) => f.contains("topic"),
             _ => false,
         }),
         StrExpr::Unknown(_) => false,

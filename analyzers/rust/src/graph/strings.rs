@@ -155,6 +155,26 @@ pub(super) fn str_expr_in(e: &Expr, scope: &Scope<'_>, depth: u32, need: bool) -
                 }
             }
             let last = segs.last().map(String::as_str).unwrap_or("");
+            // A project's env helper: `env_or("CONTENT_TOPIC", "content-events".to_owned())`,
+            // `env_var_or_default(..)`: a variable named in upper case, then
+            // the default.
+            if last.to_ascii_lowercase().contains("env")
+                && (1..=2).contains(&c.args.len())
+                && let Some(var) = c.args.first().and_then(str_lit)
+                && !var.is_empty()
+                && var
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+            {
+                let default = c
+                    .args
+                    .iter()
+                    .nth(1)
+                    .map(|a| str_expr_in(a, scope, d, need))
+                    .filter(|v| !matches!(v, StrExpr::Unknown(_)))
+                    .map(Box::new);
+                return StrExpr::Env { var, default };
+            }
             let owner = if segs.len() >= 2 {
                 segs[segs.len() - 2].as_str()
             } else {

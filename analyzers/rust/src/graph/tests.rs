@@ -847,3 +847,42 @@ async fn ticks(client: Client) {
         ]
     );
 }
+
+#[test]
+fn a_projects_env_helper_is_an_env_read_with_its_default() {
+    let f = facts(
+        r#"
+fn from_env() -> Config {
+    Config {
+        topic: env_or("CONTENT_TOPIC", "content-events".to_owned())?,
+        media_topic: env_or("MEDIA_TOPIC", DEFAULT_MEDIA)?,
+        label: environment("not a var", "x"),
+    }
+}
+"#,
+    );
+    let fields: Vec<(&str, &StrExpr)> = f
+        .fields
+        .iter()
+        .map(|fi| (fi.field.as_str(), &fi.value))
+        .collect();
+    assert_eq!(
+        fields,
+        vec![
+            (
+                "topic",
+                &StrExpr::Env {
+                    var: "CONTENT_TOPIC".into(),
+                    default: Some(Box::new(lit("content-events"))),
+                }
+            ),
+            (
+                "media_topic",
+                &StrExpr::Env {
+                    var: "MEDIA_TOPIC".into(),
+                    default: Some(Box::new(StrExpr::Const(vec!["DEFAULT_MEDIA".into()]))),
+                }
+            ),
+        ]
+    );
+}
