@@ -18,3 +18,4 @@ mod png;
 mod reports;
 mod sql_shapes;
 mod support;
+mod unresolved_sql;
