@@ -19,3 +19,4 @@ mod reports;
 mod scaffold;
 mod sql_shapes;
 mod support;
+mod unresolved_sql;
