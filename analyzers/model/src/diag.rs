@@ -97,6 +97,9 @@ pub struct Diagnostic {
     pub service: Option<String>,
 }
 
+/// Longest [`Diagnostic::snippet`] kept, in bytes.
+pub const MAX_SNIPPET: usize = 2048;
+
 impl Diagnostic {
     pub fn new(code: DiagCode, severity: Severity, message: impl Into<String>) -> Self {
         Diagnostic {
@@ -112,8 +115,20 @@ impl Diagnostic {
         self.location = Some(location);
         self
     }
+    /// Attach the text the diagnostic is about, cut to [`MAX_SNIPPET`]
+    /// bytes (a character boundary, then `…`): a diagnostic about a 1 MB
+    /// SQL literal does not carry a copy of it.
     pub fn with_snippet(mut self, snippet: impl Into<String>) -> Self {
-        self.snippet = Some(snippet.into());
+        let mut snippet = snippet.into();
+        if snippet.len() > MAX_SNIPPET {
+            let mut end = MAX_SNIPPET;
+            while !snippet.is_char_boundary(end) {
+                end -= 1;
+            }
+            snippet.truncate(end);
+            snippet.push('…');
+        }
+        self.snippet = Some(snippet);
         self
     }
     pub fn for_service(mut self, service: impl Into<String>) -> Self {

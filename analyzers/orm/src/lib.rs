@@ -247,6 +247,35 @@ pub struct FileOrm {
 }
 
 impl FileOrm {
+    /// Add the facts of the next piece of the same file (a huge file is
+    /// parsed in pieces by `nova_rust`).
+    pub fn append(&mut self, other: FileOrm) {
+        let FileOrm {
+            diesel_tables,
+            diesel_models,
+            diesel_joins,
+            entities,
+            relations,
+            links,
+            aliases,
+            idens,
+            queries,
+            migrations,
+            unknown,
+        } = other;
+        self.diesel_tables.extend(diesel_tables);
+        self.diesel_models.extend(diesel_models);
+        self.diesel_joins.extend(diesel_joins);
+        self.entities.extend(entities);
+        self.relations.extend(relations);
+        self.links.extend(links);
+        self.aliases.extend(aliases);
+        self.idens.extend(idens);
+        self.queries.extend(queries);
+        self.migrations.extend(migrations);
+        self.unknown.extend(unknown);
+    }
+
     /// Whether nothing was found.
     pub fn is_empty(&self) -> bool {
         self == &FileOrm::default()

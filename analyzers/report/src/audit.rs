@@ -150,6 +150,17 @@ pub fn table(model: &Model, outcome: &AuditOutcome, color: bool) -> String {
             let _ = writeln!(out, "  {} ({})", s.fingerprint, s.message);
         }
     }
+    if !outcome.unconfirmed.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nBaseline entries kept unconfirmed ({}): no finding matches them, \
+             but SQL nova could not resolve (N006) may still carry them:",
+            outcome.unconfirmed.len()
+        );
+        for s in &outcome.unconfirmed {
+            let _ = writeln!(out, "  {} ({})", s.fingerprint, s.message);
+        }
+    }
     diagnostics_summary(&mut out, &model.diagnostics);
     let _ = writeln!(out, "\n{}", outcome.summary());
     out
@@ -203,6 +214,7 @@ fn finding_json(f: &Finding) -> Value {
 /// allowed}, findings[{rule, severity, message, hint, subject{service,
 /// table, to, topic, function}, fingerprint, locations[{file, line, column,
 /// label}]}], baselined[...same], stale[{fingerprint, rule, message}],
+/// unconfirmed[...same as stale],
 /// allowed[{finding, reason}], unused_allows[{rule, service, table, to,
 /// topic, reason}], diagnostics[...model diagnostics]}`.
 pub fn json(model: &Model, outcome: &AuditOutcome) -> String {
@@ -220,6 +232,7 @@ pub fn json(model: &Model, outcome: &AuditOutcome) -> String {
         "findings": outcome.findings.iter().map(finding_json).collect::<Vec<_>>(),
         "baselined": outcome.baselined.iter().map(finding_json).collect::<Vec<_>>(),
         "stale": outcome.stale,
+        "unconfirmed": outcome.unconfirmed,
         "allowed": outcome.allowed.iter().map(|a| json!({
             "finding": finding_json(&a.finding),
             "reason": a.reason,

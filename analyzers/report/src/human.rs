@@ -433,6 +433,29 @@ fn accepted(out: &mut String, outcome: &AuditOutcome, width: usize) {
         }
         out.push('\n');
     }
+    if !outcome.unconfirmed.is_empty() {
+        push_wrapped(
+            out,
+            &format!(
+                "baseline entries kept unconfirmed ({}): no finding matches them, \
+                 but SQL nova could not resolve (N006) may still carry them:",
+                outcome.unconfirmed.len()
+            ),
+            width,
+            "",
+            "",
+        );
+        for s in &outcome.unconfirmed {
+            push_wrapped(
+                out,
+                &format!("{} ({})", s.fingerprint, s.message),
+                width,
+                "  ",
+                "    ",
+            );
+        }
+        out.push('\n');
+    }
 }
 
 fn diagnostics(out: &mut String, diags: &[ScanDiagnostic], width: usize) {

@@ -208,6 +208,11 @@ pub struct AuditOutcome {
     pub baselined: Vec<Finding>,
     /// Baseline entries no finding matched any more.
     pub stale: Vec<BaselineEntry>,
+    /// Baseline entries no finding matched, which SQL nova could not
+    /// resolve (N006) may still carry: kept, neither stale nor failing
+    /// `--strict-baseline` (see [`unresolved_sql_may_hide`]).
+    #[serde(default)]
+    pub unconfirmed: Vec<BaselineEntry>,
     /// Findings suppressed by `[[allow]]`.
     pub allowed: Vec<Allowed>,
     /// `[[allow]]` entries that matched nothing.
@@ -352,13 +357,42 @@ pub fn run(model: &Model, config: &Config, baseline: Option<&Baseline>) -> Audit
         }
         None => (ev.findings, Vec::new(), Vec::new()),
     };
+    let (unconfirmed, stale) = stale
+        .into_iter()
+        .partition(|e| unresolved_sql_may_hide(model, e));
     AuditOutcome {
         findings,
         baselined,
         stale,
+        unconfirmed,
         allowed: ev.allowed,
         unused_allows: ev.unused_allows,
     }
+}
+
+/// Whether SQL nova could not resolve (an N006 diagnostic) may carry the
+/// finding of baseline entry `e`, so that its absence does not prove it
+/// fixed: an N006 in library code (any service may run it), or in a
+/// service the entry names (in its fingerprint or message).
+pub fn unresolved_sql_may_hide(model: &Model, e: &BaselineEntry) -> bool {
+    model
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == nova_model::DiagCode::UnresolvedSql)
+        .any(|d| match &d.service {
+            None => true,
+            Some(s) => names_word(&e.fingerprint, s) || names_word(&e.message, s),
+        })
+}
+
+/// Whether `word` occurs in `text` as a whole name (not inside a longer
+/// identifier such as `users-svc2`).
+fn names_word(text: &str, word: &str) -> bool {
+    let part = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+    text.match_indices(word).any(|(i, _)| {
+        !text[..i].chars().next_back().is_some_and(part)
+            && !text[i + word.len()..].chars().next().is_some_and(part)
+    })
 }
 
 fn order(a: &Finding, b: &Finding) -> std::cmp::Ordering {

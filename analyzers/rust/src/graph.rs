@@ -17,6 +17,7 @@ mod walker;
 
 pub use collect::collect;
 pub(crate) use collect::collect_with;
+pub(crate) use collect::finish;
 
 /// A string value as written in code (a topic, a URL, a host), before
 /// cross-file resolution.
@@ -372,6 +373,63 @@ pub struct GraphFacts {
     pub infra: Vec<InfraHint>,
     /// Functions (all of them, with their calls).
     pub functions: Vec<GraphFn>,
+}
+
+impl GraphFacts {
+    /// Reserve room for `factor` times the facts held now.
+    pub(crate) fn reserve_scaled(&mut self, factor: f64) {
+        use crate::reserve_scaled as r;
+        r(&mut self.grpc_servers, factor);
+        r(&mut self.grpc_clients, factor);
+        r(&mut self.rpc_calls, factor);
+        r(&mut self.http_calls, factor);
+        r(&mut self.topics, factor);
+        r(&mut self.topic_params, factor);
+        r(&mut self.str_calls, factor);
+        r(&mut self.sql_args, factor);
+        r(&mut self.consts, factor);
+        r(&mut self.fields, factor);
+        r(&mut self.env_reads, factor);
+        r(&mut self.infra, factor);
+        r(&mut self.functions, factor);
+    }
+
+    /// Add the facts of the next piece of the same file (see
+    /// [`crate::pieces`]); [`finish`] orders them afterwards.
+    pub(crate) fn append(&mut self, other: GraphFacts) {
+        let GraphFacts {
+            generated,
+            generated_services,
+            grpc_servers,
+            grpc_clients,
+            rpc_calls,
+            http_calls,
+            topics,
+            topic_params,
+            str_calls,
+            sql_args,
+            consts,
+            fields,
+            env_reads,
+            infra,
+            functions,
+        } = other;
+        self.generated |= generated;
+        self.generated_services.extend(generated_services);
+        self.grpc_servers.extend(grpc_servers);
+        self.grpc_clients.extend(grpc_clients);
+        self.rpc_calls.extend(rpc_calls);
+        self.http_calls.extend(http_calls);
+        self.topics.extend(topics);
+        self.topic_params.extend(topic_params);
+        self.str_calls.extend(str_calls);
+        self.sql_args.extend(sql_args);
+        self.consts.extend(consts);
+        self.fields.extend(fields);
+        self.env_reads.extend(env_reads);
+        self.infra.extend(infra);
+        self.functions.extend(functions);
+    }
 }
 
 /// `get_post` -> `GetPost`.

@@ -13,6 +13,7 @@ pub mod graph;
 mod macros;
 mod nesting;
 pub mod offline;
+pub mod pieces;
 pub mod resolve;
 mod span;
 pub mod sql;
@@ -65,6 +66,38 @@ impl FileFacts {
             .unwrap_or(&[])
     }
 
+    /// Add the facts of the next piece of the same file
+    /// ([`pieces`]); [`FileFacts::finish_pieces`] once all are in.
+    pub(crate) fn append(&mut self, other: FileFacts) {
+        let FileFacts {
+            sql_sites,
+            consts,
+            functions,
+            orm,
+            graph,
+        } = other;
+        self.sql_sites.extend(sql_sites);
+        self.consts.extend(consts);
+        self.functions.extend(functions);
+        self.orm.append(orm);
+        self.graph.append(graph);
+    }
+
+    /// Reserve room for `factor` times the facts held now.
+    pub(crate) fn reserve_scaled(&mut self, factor: f64) {
+        reserve_scaled(&mut self.sql_sites, factor);
+        reserve_scaled(&mut self.consts, factor);
+        reserve_scaled(&mut self.functions, factor);
+        self.graph.reserve_scaled(factor);
+    }
+
+    /// Order the appended graph facts as one walk would, and tie functions
+    /// again (their indices were those of each piece).
+    pub(crate) fn finish_pieces(&mut self) {
+        graph::finish(&mut self.graph);
+        self.tie_functions();
+    }
+
     /// Tie each graph function to its [`sql::FnInfo`] by path and line.
     fn tie_functions(&mut self) {
         let index: FastMap<(&str, u32), usize> = self
@@ -77,6 +110,12 @@ impl FileFacts {
             g.info = index.get(&(g.path.as_str(), g.line)).copied();
         }
     }
+}
+
+/// Reserve room in `v` for `factor` times its length.
+pub(crate) fn reserve_scaled<T>(v: &mut Vec<T>, factor: f64) {
+    let want = (v.len() as f64 * factor).ceil() as usize;
+    v.reserve_exact(want.saturating_sub(v.len()));
 }
 
 /// The value of a string literal: `syn::LitStr::value`, without its
@@ -237,6 +276,16 @@ fn parse_guarded(source: &str, in_test_file: bool) -> Result<FileFacts, ParseErr
 pub const MAX_NESTING: usize = 512;
 
 fn parse_file_inner(source: &str, in_test_file: bool) -> Result<FileFacts, ParseError> {
+    if source.len() > pieces::SPLIT_ABOVE
+        && let Some(facts) = pieces::parse(source, in_test_file, pieces::PIECE)
+    {
+        return Ok(facts);
+    }
+    parse_whole(source, in_test_file)
+}
+
+/// Parse `source` in one piece and collect every fact from it.
+fn parse_whole(source: &str, in_test_file: bool) -> Result<FileFacts, ParseError> {
     let file = syn::parse_file(source).map_err(|e| {
         let start = e.span().start();
         ParseError {

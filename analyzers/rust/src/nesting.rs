@@ -45,6 +45,77 @@ pub(crate) fn too_deep(source: &str) -> Option<ParseError> {
     None
 }
 
+/// Byte offsets of the line starts at top level that follow the end of an
+/// item (a `}` closing to depth 0 or a `;` at depth 0, then only blanks or
+/// a line comment to the end of the line), with the lexer of [`too_deep`]:
+/// where [`crate::pieces`] may cut a file.
+pub(crate) fn item_starts(source: &str) -> Vec<usize> {
+    let b = source.as_bytes();
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    // The last token at depth 0 ended an item.
+    let mut ended = false;
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        i = match c {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                ended = false;
+                i + 1
+            }
+            b')' | b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                ended = depth == 0 && c == b'}';
+                i + 1
+            }
+            b';' => {
+                ended = depth == 0;
+                i + 1
+            }
+            b'\n' => {
+                if ended {
+                    out.push(i + 1);
+                    ended = false;
+                }
+                i + 1
+            }
+            b' ' | b'\t' | b'\r' => i + 1,
+            b'/' => match b.get(i + 1) {
+                Some(b'/') => {
+                    let end = line_comment_end(b, i + 2);
+                    if ended && b.get(end.wrapping_sub(1)) == Some(&b'\n') {
+                        out.push(end);
+                    }
+                    ended = false;
+                    end
+                }
+                Some(b'*') => block_comment_end(b, i + 2),
+                _ => {
+                    ended = false;
+                    i + 1
+                }
+            },
+            b'"' => {
+                ended = false;
+                string_end(b, i + 1)
+            }
+            b'\'' => {
+                ended = false;
+                char_or_lifetime_end(b, i)
+            }
+            b'r' | b'b' | b'c' if !continues_identifier(b, i) => {
+                ended = false;
+                prefixed_literal_end(b, i)
+            }
+            _ => {
+                ended = false;
+                i + 1
+            }
+        };
+    }
+    out
+}
+
 /// Line (1-based) and column (1-based, in characters) of byte `at`.
 fn error_at(source: &str, at: usize) -> ParseError {
     let before = &source.as_bytes()[..at];

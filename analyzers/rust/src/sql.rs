@@ -29,6 +29,7 @@
 
 use serde::{Deserialize, Serialize};
 
+mod clients;
 pub(crate) mod collector;
 mod format;
 mod params;

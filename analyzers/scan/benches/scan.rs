@@ -1,8 +1,11 @@
 //! Scan throughput on synthetic monorepos (`cargo bench -p nova-scan`).
 //!
 //! For each size (1k and 10k files) it generates a monorepo with
-//! `nova_scan::synth`, then measures in child processes (so each gets its
-//! own peak memory, read from `VmHWM` in `/proc/self/status`):
+//! `nova_scan::synth`; two more corpora are one service with one huge file
+//! each: `huge`, 200,000 generated queries in 20 MB of Rust, and `literal`,
+//! one 1.4 MB `INSERT` literal. It measures in child processes (so each
+//! gets its own peak memory, read from `VmHWM` in `/proc/self/status`,
+//! also shown as a multiple of the source size, `peak/MB`):
 //!
 //! - `scan`: the full `nova_scan::scan` pipeline;
 //! - `baseline`: the bare work any tool must do on the same files with the
@@ -15,7 +18,9 @@
 //! system, which is steadier on a loaded machine): the median of the ratios
 //! of 5 pairs of runs, scan then baseline, interleaved so that a change of
 //! machine load hits both alike. Both use mimalloc without transparent
-//! huge pages (`nova_scan::avoid_huge_pages`), as the `nova` binary does. Under `cargo test` (no `--bench` argument) it runs one
+//! huge pages (`nova_scan::avoid_huge_pages`) and with freed memory given
+//! back after 10 ms, as the `nova` binary does (`NOVA_BENCH_PURGE_DEFAULT`
+//! set keeps mimalloc's default second, to compare). Under `cargo test` (no `--bench` argument) it runs one
 //! tiny size as a smoke test.
 
 use std::path::Path;
@@ -27,12 +32,37 @@ const CHILD_ENV: &str = "NOVA_BENCH_CHILD";
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+// mimalloc's options, set as the `nova` binary sets them (`cli/src/main.rs`).
+unsafe extern "C" {
+    fn mi_option_get(option: std::ffi::c_int) -> std::ffi::c_long;
+    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+}
+
+/// `mi_option_purge_delay` in mimalloc 3's `mi_option_t`.
+const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+
+/// Freed memory back to the system after 10 ms, as in `nova`.
+fn release_memory_sooner() {
+    // SAFETY: both functions read or set one integer option of the linked
+    // mimalloc; they take no pointers.
+    unsafe {
+        if mi_option_get(MI_OPTION_PURGE_DELAY) == 1000 {
+            mi_option_set(MI_OPTION_PURGE_DELAY, 10);
+        }
+    }
+}
+
 fn vm_hwm_kb() -> u64 {
+    status_kb("VmHWM:")
+}
+
+/// A memory figure of `/proc/self/status` in kB (`VmHWM:`, `VmRSS:`).
+fn status_kb(key: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .find(|l| l.starts_with(key))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|n| n.parse().ok())
         })
@@ -62,12 +92,16 @@ fn child(mode: &str, dir: &Path) {
         "scan" => {
             let config = nova_config::Config::default();
             // Phase boundaries, for the breakdown on stderr.
-            let marks = std::sync::Mutex::new(Vec::<(nova_scan::Phase, f64)>::new());
+            // Phase boundaries with the memory in use then, for the
+            // breakdown on stderr.
+            let marks = std::sync::Mutex::new(Vec::<(nova_scan::Phase, f64, (u64, u64))>::new());
             let progress = |p: nova_scan::Progress| {
                 if let Ok(mut m) = marks.lock()
-                    && m.last().is_none_or(|(ph, _)| *ph != p.phase)
+                    && m.last().is_none_or(|(ph, _, _)| *ph != p.phase)
                 {
-                    m.push((p.phase, start.elapsed().as_secs_f64() * 1000.0));
+                    // In use, and the peak so far.
+                    let rss = (status_kb("VmRSS:"), vm_hwm_kb());
+                    m.push((p.phase, start.elapsed().as_secs_f64() * 1000.0, rss));
                 }
             };
             let options = nova_scan::ScanOptions {
@@ -78,9 +112,14 @@ fn child(mode: &str, dir: &Path) {
             if let Ok(m) = marks.lock() {
                 let end = start.elapsed().as_secs_f64() * 1000.0;
                 let mut line = String::new();
-                for (i, (ph, t)) in m.iter().enumerate() {
+                for (i, (ph, t, rss)) in m.iter().enumerate() {
                     let next = m.get(i + 1).map(|x| x.1).unwrap_or(end);
-                    line.push_str(&format!("{ph:?} {:.0} ms; ", next - t));
+                    line.push_str(&format!(
+                        "{ph:?} {:.0} ms (from {} MB, peak {} MB); ",
+                        next - t,
+                        rss.0 / 1024,
+                        rss.1 / 1024
+                    ));
                 }
                 eprintln!("phases: {line}");
             }
@@ -240,6 +279,9 @@ fn pairs(dir: &Path, iters: usize) -> Option<(Run, Run, f64, f64)> {
 fn main() {
     // Scan and baseline alike, as the `nova` binary does.
     nova_scan::avoid_huge_pages();
+    if std::env::var_os("NOVA_BENCH_PURGE_DEFAULT").is_none() {
+        release_memory_sooner();
+    }
     if let Ok(spec) = std::env::var(CHILD_ENV) {
         // `gen:DIR` writes a monorepo of `NOVA_BENCH_GEN=SERVICESxFILES`
         // (default 200x50) into DIR and keeps it, for profiling.
@@ -259,18 +301,27 @@ fn main() {
         return;
     }
     let bench = std::env::args().any(|a| a == "--bench");
-    // (label, services, files per service)
-    let sizes: Vec<(&str, usize, usize)> = if bench {
-        vec![("1k", 50, 20), ("10k", 200, 50)]
+    // (label, corpus)
+    let sizes: Vec<(&str, Corpus)> = if bench {
+        vec![
+            ("1k", Corpus::Monorepo(50, 20)),
+            ("10k", Corpus::Monorepo(200, 50)),
+            ("huge", Corpus::HugeFile(200_000)),
+            ("literal", Corpus::HugeLiteral(50_000)),
+        ]
     } else {
-        vec![("smoke", 2, 3)]
+        vec![
+            ("smoke", Corpus::Monorepo(2, 3)),
+            ("huge", Corpus::HugeFile(2_000)),
+            ("literal", Corpus::HugeLiteral(500)),
+        ]
     };
     // `NOVA_BENCH_SIZES=10k` keeps only the named sizes; `NOVA_BENCH_ITERS`
     // sets the runs per mode (default 5).
-    let sizes: Vec<(&str, usize, usize)> = match std::env::var("NOVA_BENCH_SIZES") {
+    let sizes: Vec<(&str, Corpus)> = match std::env::var("NOVA_BENCH_SIZES") {
         Ok(only) => sizes
             .into_iter()
-            .filter(|(l, _, _)| only.split(',').any(|o| o == *l))
+            .filter(|(l, _)| only.split(',').any(|o| o == *l))
             .collect(),
         Err(_) => sizes,
     };
@@ -280,7 +331,7 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(default_iters);
     println!(
-        "{:<6} {:>7} {:>6} {:>9} {:>8} {:>7} {:>8} {:>9} {:>8} {:>8} {:>9} {:>8}",
+        "{:<7} {:>7} {:>6} {:>9} {:>8} {:>7} {:>8} {:>7} {:>9} {:>8} {:>8} {:>9} {:>8}",
         "size",
         "files",
         "MB",
@@ -288,18 +339,26 @@ fn main() {
         "files/s",
         "MB/s",
         "peak MB",
+        "peak/MB",
         "base ms",
         "base MB",
         "ratio",
         "cpu ratio",
         "cpu ms"
     );
-    for (label, services, per) in sizes {
+    for (label, corpus) in sizes {
         let Ok(dir) = tempfile::tempdir() else {
             eprintln!("cannot create a temp dir");
             std::process::exit(1);
         };
-        let stats = match nova_scan::synth::generate(dir.path(), services, per) {
+        let stats = match corpus {
+            Corpus::Monorepo(services, per) => {
+                nova_scan::synth::generate(dir.path(), services, per)
+            }
+            Corpus::HugeFile(queries) => nova_scan::synth::generate_huge_file(dir.path(), queries),
+            Corpus::HugeLiteral(rows) => nova_scan::synth::generate_huge_literal(dir.path(), rows),
+        };
+        let stats = match stats {
             Ok(s) => s,
             Err(e) => {
                 eprintln!("cannot generate: {e}");
@@ -313,8 +372,11 @@ fn main() {
         };
         let secs = scan.ms / 1000.0;
         let mb = scan.bytes as f64 / 1e6;
+        // Peak memory as a multiple of the source size (MiB of peak per MB
+        // of source would mix units: both in bytes here).
+        let peak_per_source = (scan.kb as f64 * 1024.0) / (stats.bytes.max(1) as f64);
         println!(
-            "{:<6} {:>7} {:>6.1} {:>9.1} {:>8.0} {:>7.2} {:>8.1} {:>9.1} {:>8.1} {:>8.2} {:>9.2} {:>8.0}",
+            "{:<7} {:>7} {:>6.1} {:>9.1} {:>8.0} {:>7.2} {:>8.1} {:>6.1}x {:>9.1} {:>8.1} {:>8.2} {:>9.2} {:>8.0}",
             label,
             scan.files,
             mb,
@@ -322,12 +384,24 @@ fn main() {
             scan.files as f64 / secs,
             mb / secs,
             scan.kb as f64 / 1024.0,
+            peak_per_source,
             base.ms,
             base.kb as f64 / 1024.0,
             ratio,
             cpu_ratio,
             scan.cpu
         );
-        let _ = (stats, base.files, base.bytes);
+        let _ = (base.files, base.bytes);
     }
+}
+
+/// What a bench size scans.
+#[derive(Clone, Copy)]
+enum Corpus {
+    /// `nova_scan::synth::generate` with (services, files per service).
+    Monorepo(usize, usize),
+    /// `nova_scan::synth::generate_huge_file` with this many queries.
+    HugeFile(usize),
+    /// `nova_scan::synth::generate_huge_literal` with this many rows.
+    HugeLiteral(usize),
 }

@@ -106,43 +106,48 @@ pub fn sql_pass_with_offline(
     };
     let mut order: Vec<&Crate> = crates.iter().collect();
     order.sort_by(|a, b| a.package.cmp(&b.package));
-    // 1. Resolve every site to texts and targets, file by file on all
-    //    cores (consts and attribution are read-only by now).
-    let files: Vec<(&Crate, &ParsedFile)> = order
+    // 1.-3. Resolve every site to texts and targets on all cores, analyse
+    //    every distinct (dialect, text) once on all cores, and record the
+    //    accesses: batch by batch of sites, in order, so that only one
+    //    batch of resolved sites is held at a time (a generated file can
+    //    have hundreds of thousands); the analyses are kept across batches.
+    let sites: Vec<(&Crate, &ParsedFile, &SqlSite)> = order
         .iter()
-        .flat_map(|c| c.files.iter().map(move |f| (*c, f)))
+        .flat_map(|c| {
+            c.files
+                .iter()
+                .flat_map(move |f| f.facts.sql_sites.iter().map(move |s| (*c, f, s)))
+        })
         .collect();
-    let per_file: Vec<(Vec<Pending>, Sink)> = {
-        use rayon::prelude::*;
-        let pass = &pass;
-        files
-            .par_iter()
-            .map(|(c, f)| {
-                let mut sink = Sink::default();
-                let pending = f
-                    .facts
-                    .sql_sites
-                    .iter()
-                    .filter_map(|site| pass.resolve_site(c, f, site, &mut sink))
-                    .collect();
-                (pending, sink)
-            })
-            .collect()
-    };
-    let mut pending = Vec::new();
-    for ((c, _), (p, sink)) in files.iter().zip(per_file) {
-        pending.extend(p);
-        pass.out.diagnostics.extend(sink.diagnostics);
-        pass.found
-            .entry(c.package.clone())
-            .or_default()
-            .extend(sink.found);
-    }
-    // 2. Analyse every distinct (dialect, text) once, on all cores.
-    let analyses = analyze_all(&pending, config);
-    // 3. Turn the analyses into accesses, store queries and diagnostics.
-    for p in &pending {
-        pass.record(p, &analyses);
+    let mut analyses = Analyses::new();
+    for batch in sites.chunks(SITE_BATCH) {
+        let resolved: Vec<(Option<Pending>, Sink)> = {
+            use rayon::prelude::*;
+            let pass = &pass;
+            batch
+                .par_iter()
+                .map(|(c, f, site)| {
+                    let mut sink = Sink::default();
+                    let pending = pass.resolve_site(c, f, site, &mut sink);
+                    (pending, sink)
+                })
+                .collect()
+        };
+        let mut pending = Vec::with_capacity(resolved.len());
+        for ((c, _, _), (p, sink)) in batch.iter().zip(resolved) {
+            pending.extend(p);
+            pass.out.diagnostics.extend(sink.diagnostics);
+            if !sink.found.is_empty() {
+                pass.found
+                    .entry(c.package.clone())
+                    .or_default()
+                    .extend(sink.found);
+            }
+        }
+        analyze_new(&pending, config, &mut analyses);
+        for p in &pending {
+            pass.record(p, &analyses);
+        }
     }
     for (path, json) in sqlx_files {
         pass.offline(&order, path, json);
@@ -172,11 +177,15 @@ struct Pending<'c> {
     targets: Vec<Target>,
 }
 
-/// The analysis of every distinct (dialect, text) of the pending sites.
-type Analyses<'p> = HashMap<(Dialect, &'p str), nova_sql::Analysis>;
+/// Sites resolved and analysed together (see [`sql_pass_with_offline`]).
+const SITE_BATCH: usize = 8192;
 
-/// Analyse every distinct text of `pending` once, in parallel (rayon).
-fn analyze_all<'p>(pending: &'p [Pending<'_>], config: &Config) -> Analyses<'p> {
+/// The analysis of every distinct text, per dialect.
+type Analyses = HashMap<Dialect, HashMap<String, nova_sql::Analysis>>;
+
+/// Analyse every distinct text of `pending` that `analyses` lacks, once,
+/// in parallel (rayon), and add it.
+fn analyze_new(pending: &[Pending<'_>], config: &Config, analyses: &mut Analyses) {
     use rayon::prelude::*;
     let mut jobs: Vec<(Dialect, &str)> = pending
         .iter()
@@ -186,15 +195,23 @@ fn analyze_all<'p>(pending: &'p [Pending<'_>], config: &Config) -> Analyses<'p> 
                 .iter()
                 .map(|t| (p.krate.dialect, t.as_str()))
         })
+        .filter(|(d, t)| !analyses.get(d).is_some_and(|m| m.contains_key(*t)))
         .collect();
     jobs.sort_unstable();
     jobs.dedup();
-    jobs.into_par_iter()
+    let done: Vec<((Dialect, &str), nova_sql::Analysis)> = jobs
+        .into_par_iter()
         .map(|(dialect, text)| {
             let analysis = nova_sql::analyze(text, &sql_options(dialect, config));
             ((dialect, text), analysis)
         })
-        .collect()
+        .collect();
+    for ((dialect, text), analysis) in done {
+        analyses
+            .entry(dialect)
+            .or_default()
+            .insert(text.to_string(), analysis);
+    }
 }
 
 /// How SQL of a crate with this dialect is read.
@@ -408,7 +425,7 @@ impl Pass<'_> {
     }
 
     /// Record the accesses, store queries and diagnostics of a resolved site.
-    fn record(&mut self, p: &Pending<'_>, analyses: &Analyses<'_>) {
+    fn record(&mut self, p: &Pending<'_>, analyses: &Analyses) {
         let Pending {
             krate,
             site,
@@ -422,7 +439,10 @@ impl Pass<'_> {
         let service_of_crate = &krate.service;
         let mut unresolved_tables: BTreeSet<String> = BTreeSet::new();
         for text in &resolved.texts {
-            let Some(analysis) = analyses.get(&(krate.dialect, text.as_str())) else {
+            let Some(analysis) = analyses
+                .get(&krate.dialect)
+                .and_then(|m| m.get(text.as_str()))
+            else {
                 continue;
             };
             self.out.statements += analysis.statements as u64;

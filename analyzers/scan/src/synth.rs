@@ -73,6 +73,64 @@ fn write(root: &Path, rel: &str, text: &str, stats: &mut SynthStats) -> io::Resu
     Ok(())
 }
 
+/// One service whose only source is a generated file of `queries`
+/// functions, each running one sqlx query on one of 1,000 tables (about
+/// 100 bytes per query: 200,000 queries make a 20 MB file).
+pub fn generate_huge_file(root: &Path, queries: usize) -> io::Result<SynthStats> {
+    let mut stats = SynthStats::default();
+    one_service(root, &mut stats)?;
+    let mut code = String::with_capacity(queries * 104);
+    for i in 0..queries {
+        let _ = writeln!(
+            code,
+            "pub async fn q{i}(db: &sqlx::PgPool) {{ sqlx::query(\"UPDATE gen_{} SET v = $2 WHERE id = $1\").execute(db).await.ok(); }}",
+            i % 1000
+        );
+    }
+    write(root, "svc/src/generated.rs", &code, &mut stats)?;
+    write(
+        root,
+        "svc/src/main.rs",
+        "mod generated;\nfn main() {}\n",
+        &mut stats,
+    )?;
+    Ok(stats)
+}
+
+/// One service whose only query is one `INSERT` literal of `rows` rows
+/// (about 28 bytes per row: 50,000 rows make a 1.4 MB literal).
+pub fn generate_huge_literal(root: &Path, rows: usize) -> io::Result<SynthStats> {
+    let mut stats = SynthStats::default();
+    one_service(root, &mut stats)?;
+    let mut sql = String::with_capacity(rows * 28);
+    for i in 0..rows {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        let _ = write!(sql, "({i}, 'value number {:05}')", i % 100_000);
+    }
+    write(
+        root,
+        "svc/src/main.rs",
+        &format!(
+            "async fn seed(db: &sqlx::PgPool) {{\n    sqlx::query(\"INSERT INTO big_table (id, v) VALUES {sql}\").execute(db).await.ok();\n}}\nfn main() {{}}\n"
+        ),
+        &mut stats,
+    )?;
+    Ok(stats)
+}
+
+/// The manifest of the one service of [`generate_huge_file`] and
+/// [`generate_huge_literal`].
+fn one_service(root: &Path, stats: &mut SynthStats) -> io::Result<()> {
+    write(
+        root,
+        "svc/Cargo.toml",
+        "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\nsqlx = \"0.8\"\n",
+        stats,
+    )
+}
+
 /// Write a synthetic monorepo under `root` (which should be empty).
 pub fn generate(root: &Path, services: usize, files_per_service: usize) -> io::Result<SynthStats> {
     let mut stats = SynthStats::default();

@@ -285,3 +285,55 @@ fn a_declared_service_path_that_does_not_exist_is_n013() {
         ]
     );
 }
+
+/// A huge file is parsed in pieces (`nova_rust::pieces`): on every file of
+/// a synthetic monorepo, cut at every item, the pieces give the facts of
+/// the whole file, except SQL a helper gets as a parameter from a caller
+/// in another piece.
+#[test]
+fn pieces_give_the_facts_of_whole_files() {
+    let dir = tempfile::tempdir().unwrap();
+    synth::generate(dir.path(), 2, 6).unwrap();
+    let mut files = 0;
+    for e in ignore::WalkBuilder::new(dir.path()).build().flatten() {
+        if e.path().extension().is_none_or(|x| x != "rs") {
+            continue;
+        }
+        let src = fs::read_to_string(e.path()).unwrap();
+        let whole = nova_rust::parse_file(&src, false).unwrap();
+        let Some(parts) = nova_rust::pieces::parse(&src, false, 1) else {
+            continue;
+        };
+        let without_params = |f: &nova_rust::FileFacts| {
+            let mut f = f.clone();
+            f.sql_sites
+                .retain(|s| !matches!(s.expr, nova_rust::sql::SqlExpr::Choice(_)));
+            f
+        };
+        assert_eq!(
+            without_params(&parts),
+            without_params(&whole),
+            "{}",
+            e.path().display()
+        );
+        files += 1;
+    }
+    assert!(files >= 12, "{files}");
+}
+
+/// The generated corpora of the scan bench: every query of the huge file
+/// is found (in pieces), and the huge literal's table.
+#[test]
+fn huge_generated_files_are_scanned() {
+    let dir = tempfile::tempdir().unwrap();
+    let stats = synth::generate_huge_file(dir.path(), 40_000).unwrap();
+    assert!(stats.bytes > nova_rust::pieces::SPLIT_ABOVE as u64);
+    let m = scan(dir.path(), &Config::default(), &ScanOptions::default()).unwrap();
+    assert_eq!(m.accesses.len(), 40_000);
+    assert!(m.diagnostics.is_empty(), "{:?}", m.diagnostics);
+    let dir = tempfile::tempdir().unwrap();
+    synth::generate_huge_literal(dir.path(), 5_000).unwrap();
+    let m = scan(dir.path(), &Config::default(), &ScanOptions::default()).unwrap();
+    let tables: Vec<&str> = m.accesses.iter().map(|a| a.table.as_str()).collect();
+    assert_eq!(tables, vec!["big_table"]);
+}

@@ -1051,3 +1051,40 @@ fn analyze_reports_called_functions() {
     assert_eq!(a.calls, s(&["other.poll"]));
     assert!(a.accesses.is_empty());
 }
+
+#[test]
+fn a_long_values_list_is_read_by_its_first_row() {
+    let rows: Vec<String> = (0..2_000)
+        .map(|i| format!("({i}, 'v), (x{i}', (SELECT 1))"))
+        .collect();
+    let sql = format!(
+        "INSERT INTO big (id, v, w) VALUES {} ON CONFLICT (id) DO UPDATE SET v = (SELECT v FROM other)",
+        rows.join(", ")
+    );
+    assert!(sql.len() > super::LONG_STATEMENT);
+    let a = analyze(&sql, &Options::default());
+    assert_eq!(a.error, None);
+    assert_eq!(
+        a.accesses,
+        vec![
+            TableAccess {
+                table: "big".into(),
+                op: Op::Create
+            },
+            TableAccess {
+                table: "big".into(),
+                op: Op::Update
+            },
+            TableAccess {
+                table: "other".into(),
+                op: Op::Read
+            },
+        ]
+    );
+    // The same statement, short: the same accesses.
+    let short = format!(
+        "INSERT INTO big (id, v, w) VALUES {} ON CONFLICT (id) DO UPDATE SET v = (SELECT v FROM other)",
+        rows[0]
+    );
+    assert_eq!(analyze(&short, &Options::default()).accesses, a.accesses);
+}

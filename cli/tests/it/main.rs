@@ -21,3 +21,4 @@ mod reports;
 mod scaffold;
 mod sql_shapes;
 mod support;
+mod unresolved_sql;

@@ -66,7 +66,8 @@ pub(crate) fn collect_with(
     finish(v.out);
 }
 
-fn finish(out: &mut GraphFacts) {
+/// Sort and deduplicate the facts (also after appending pieces).
+pub(crate) fn finish(out: &mut GraphFacts) {
     out.grpc_servers
         .sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
     out.grpc_servers.dedup();

@@ -1,5 +1,6 @@
 //! The `syn::visit` walk behind [`super::collect`].
 
+use super::clients;
 use super::format::{FormatPiece, escape, parse_format_template};
 use super::{ConstDef, FnInfo, SqlExpr, SqlSite};
 use crate::FileFacts;
@@ -160,6 +161,9 @@ struct Imports {
     roots: HashSet<String>,
     /// Imported leaf name (or rename) -> root crate.
     names: HashMap<String, String>,
+    /// Client crates ([`clients::CLIENT_APIS`]) the file names in a path
+    /// (`deadpool_postgres::Pool`) without importing them.
+    named: HashSet<String>,
 }
 
 impl Imports {
@@ -171,6 +175,15 @@ impl Imports {
             }
             fn visit_item_extern_crate(&mut self, e: &'ast syn::ItemExternCrate) {
                 self.0.roots.insert(e.ident.to_string());
+            }
+            fn visit_path(&mut self, p: &'ast syn::Path) {
+                if p.segments.len() > 1
+                    && let Some(first) = p.segments.first()
+                    && clients::is_client_crate(&first.ident)
+                {
+                    self.0.named.insert(first.ident.to_string());
+                }
+                visit::visit_path(self, p);
             }
         }
         fn walk_use(tree: &UseTree, root: Option<&str>, imports: &mut Imports) {
@@ -221,6 +234,11 @@ impl Imports {
         self.roots.contains(krate)
     }
 
+    /// Whether the file imports or names crate `krate` in a path.
+    fn names_crate(&self, krate: &str) -> bool {
+        self.uses(krate) || self.named.contains(krate)
+    }
+
     fn name_from(&self, name: &str, krate: &str) -> bool {
         self.names.get(name).is_some_and(|r| r == krate)
     }
@@ -229,6 +247,7 @@ impl Imports {
         RELATIONAL_CRATES
             .iter()
             .find(|c| self.uses(c))
+            .or_else(|| RELATIONAL_CRATES.iter().find(|c| self.named.contains(**c)))
             .copied()
             .unwrap_or("db")
     }
@@ -257,6 +276,9 @@ enum Binding {
     },
     /// `let x;` with no initialiser yet.
     Uninit,
+    /// A prepared statement (`let stmt = client.prepare(..).await?`): not
+    /// SQL text, its text is a site where it was prepared.
+    Statement,
     /// Anything else (shadows consts and outer bindings).
     Other,
 }
@@ -269,6 +291,8 @@ struct FnCtx {
     calls: HashMap<String, u32>,
     /// Parameter names, `self` excluded, in order.
     params: Vec<String>,
+    /// Parameters whose type is a prepared statement's.
+    statement_params: Vec<String>,
     has_self: bool,
 }
 
@@ -514,7 +538,7 @@ fn receiver_name(e: &Expr) -> Option<String> {
     }
 }
 
-fn is_clickhouse_name(name: &str) -> bool {
+pub(super) fn is_clickhouse_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     n == "ch"
         || n.starts_with("ch_")
@@ -680,14 +704,21 @@ impl Collector<'_> {
             calls: Vec::new(),
         });
         let mut params = Vec::new();
+        let mut statement_params = Vec::new();
         let mut has_self = false;
         for input in &sig.inputs {
             match input {
                 syn::FnArg::Receiver(_) => has_self = true,
-                syn::FnArg::Typed(t) => params.push(match &*t.pat {
-                    Pat::Ident(i) => i.ident.to_string(),
-                    _ => String::new(),
-                }),
+                syn::FnArg::Typed(t) => {
+                    let name = match &*t.pat {
+                        Pat::Ident(i) => i.ident.to_string(),
+                        _ => String::new(),
+                    };
+                    if clients::is_statement_type(&t.ty) {
+                        statement_params.push(name.clone());
+                    }
+                    params.push(name);
+                }
             }
         }
         self.fns.push(FnCtx {
@@ -695,6 +726,7 @@ impl Collector<'_> {
             path,
             calls: HashMap::default(),
             params,
+            statement_params,
             has_self,
         });
         let saved = std::mem::take(&mut self.scopes);
@@ -1201,8 +1233,14 @@ impl Collector<'_> {
         let recv = receiver_name(&m.receiver);
         let ch = recv.as_deref().is_some_and(is_clickhouse_name)
             || (method == "query" && m.args.len() == 1 && self.imports.clickhouse_only());
+        // The call has a SQL client's shape (`clients`): whatever its first
+        // argument, it is a site, reported (N006) when it cannot be resolved.
+        let client = clients::driver_call(method, m.args.len(), recv.as_deref(), |c| {
+            self.imports.names_crate(c)
+        }) && clients::client_receiver(&m.receiver);
         let expr = match self.eval(first) {
             Some(e) => e,
+            None if self.is_statement(first) => return,
             None => {
                 // A parameter or field named like SQL, with tokio-postgres
                 // style params (`&[..]`) as second argument.
@@ -1224,8 +1262,10 @@ impl Collector<'_> {
                 // A parameter of the function holding SQL is resolved from
                 // the calls to the function (`super::params`).
                 let param = self.param_of(first).is_some();
-                if unbound && (params || param) && (name.contains("sql") || name.contains("query"))
-                {
+                let named_sql = unbound
+                    && (params || param)
+                    && (name.contains("sql") || name.contains("query"));
+                if client || named_sql {
                     SqlExpr::Unknown(expr_text(first))
                 } else {
                     return;
@@ -1239,8 +1279,39 @@ impl Collector<'_> {
         };
         self.push_site_for(expr, m.method.span(), first, api, store);
         if let Some(site) = self.out.sql_sites.last_mut() {
-            site.inferred = true;
+            site.inferred = !client;
         }
+    }
+
+    /// Whether an argument that is not SQL text is a prepared statement: a
+    /// local bound to `prepare(..)`'s result or typed as one, a parameter
+    /// of a statement type, or a value named like one (`stmt`).
+    fn is_statement(&self, arg: &Expr) -> bool {
+        let arg = match strip_refs(arg) {
+            Expr::MethodCall(m) if STR_WRAPPERS.contains(&m.method.to_string().as_str()) => {
+                strip_refs(&m.receiver)
+            }
+            other => other,
+        };
+        if let Expr::Path(p) = arg
+            && let Some(ident) = p.path.get_ident()
+        {
+            let name = ident.to_string();
+            match self.lookup(&name) {
+                Some(Binding::Statement) => return true,
+                Some(_) => {}
+                None => {
+                    if self
+                        .fns
+                        .last()
+                        .is_some_and(|f| f.statement_params.contains(&name))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+        matches!(arg, Expr::Path(_) | Expr::Field(_)) && clients::names_a_statement(&expr_text(arg))
     }
 }
 
@@ -1398,6 +1469,11 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                             assigned: false,
                             at: self.text_at(&init.expr),
                         },
+                        None if clients::is_prepare_call(&init.expr)
+                            || matches!(&l.pat, Pat::Type(t) if clients::is_statement_type(&t.ty)) =>
+                        {
+                            Binding::Statement
+                        }
                         None => Binding::Other,
                     }
                 }

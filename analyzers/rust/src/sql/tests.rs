@@ -247,6 +247,72 @@ async fn f(client: &Client, pool: &PgPool, sql: &str) {
 }
 
 #[test]
+fn a_client_call_is_a_site_whatever_its_argument() {
+    // tokio-postgres named by a `use`: every call with the driver's shape on
+    // a client-like receiver is a site, resolved or not; prepared
+    // statements are not SQL text, and non-client calls stay out.
+    let src = r#"
+use tokio_postgres::{Client, Statement};
+const ID: i64 = 1;
+async fn f(client: &Client, pool: &deadpool_postgres::Pool, table: &str, s: &Statement) {
+    client.query(&std::env::var("SQL").unwrap(), &[]).await?;
+    client.query_opt(MISSING_SQL, &[]).await?;
+    client.execute(concat!(env!("PREFIX"), "x"), &[]).await?;
+    let built = build_sql(table);
+    client.query_one(&built, &[]).await?;
+    pool.get().await?.batch_execute(&built).await?;
+    let conn = pool.get().await?;
+    conn.simple_query(built.as_str()).await?;
+    let stmt = client.prepare("SELECT * FROM c").await?;
+    client.query(&stmt, &[]).await?;
+    client.execute(s, &[]).await?;
+    client.query_raw(&self.stmts.insert, params).await?;
+    let other: Statement = make();
+    client.query(&other, &[]).await?;
+    url.query(&pairs);
+    sqlx::query("SELECT 1").execute(&pool).await?;
+    build().execute(&pool, &[]).await?;
+}
+"#;
+    let got: Vec<(SqlExpr, u32, String, bool)> = facts(src)
+        .sql_sites
+        .into_iter()
+        .map(|s| (s.expr, s.line, s.api, s.inferred))
+        .collect();
+    let pg = |m: &str| format!("tokio_postgres::{m}");
+    assert_eq!(
+        got,
+        vec![
+            (
+                unk("&std::env::var(\"SQL\").unwrap()"),
+                5,
+                pg("query"),
+                false
+            ),
+            (konst(&["MISSING_SQL"]), 6, pg("query_opt"), false),
+            (
+                SqlExpr::Concat(vec![unk("env!(\"PREFIX\")"), lit("x")]),
+                7,
+                pg("execute"),
+                false
+            ),
+            (unk("&built"), 9, pg("query_one"), false),
+            (unk("&built"), 10, pg("batch_execute"), false),
+            (unk("built.as_str()"), 12, pg("simple_query"), false),
+            (lit("SELECT * FROM c"), 13, pg("prepare"), false),
+            (lit("SELECT 1"), 20, "sqlx::query".into(), false),
+        ]
+    );
+    // Without a client crate in the file, only SQL-like names count.
+    let src = "fn g(c: &Conn, sql: &str) { c.execute(std::env::var(\"X\").unwrap(), &[]); c.query(sql, &[]); }";
+    assert_eq!(exprs(src), vec![unk("sql")]);
+    // A client crate named only in a path is evidence too.
+    let src = "async fn g(pool: &bb8::Pool<bb8_postgres::PostgresConnectionManager<NoTls>>) {\n\
+               let conn = pool.get().await?;\n conn.execute(&sql_of(), &[]).await?; }";
+    assert_eq!(exprs(src), vec![unk("&sql_of()")]);
+}
+
+#[test]
 fn sql_passed_to_a_helper_as_a_parameter() {
     // The helper's site takes the texts its callers in the file pass, by
     // position (`self` not counted; counted in a `Self::f(self, ..)` call).
