@@ -300,7 +300,7 @@ fn parse_whole(source: &str, in_test_file: bool) -> Result<FileFacts, ParseError
     sql::collect_with(&file, &macros, in_test_file, &mut facts);
     graph::collect_with(&file, &macros, in_test_file, &mut facts.graph);
     if nova_orm::mentions_orm(source) {
-        facts.orm = nova_orm::collect(&file, in_test_file, sql::collector::has_test_attr);
+        facts.orm = nova_orm::collect(&file, in_test_file, sql::shapes::has_test_attr);
     }
     facts.tie_functions();
     Ok(facts)

@@ -31,8 +31,10 @@ use serde::{Deserialize, Serialize};
 
 mod clients;
 pub(crate) mod collector;
+mod eval;
 mod format;
 mod params;
+pub(crate) mod shapes;
 #[cfg(test)]
 mod tests;
 

@@ -101,7 +101,7 @@ pub(super) const CLIENT_APIS: &[ClientApi] = &[
     ClientApi {
         crates: &["clickhouse", "clickhouse_rs", "klickhouse"],
         methods: &[("query", 1)],
-        receiver: Some(super::collector::is_clickhouse_name),
+        receiver: Some(is_clickhouse_name),
     },
 ];
 
@@ -229,4 +229,15 @@ pub(super) fn is_statement_type(t: &syn::Type) -> bool {
 pub(super) fn names_a_statement(text: &str) -> bool {
     let t = text.to_ascii_lowercase();
     (t.contains("stmt") || t.contains("statement")) && !t.contains("sql")
+}
+
+/// A receiver named like a ClickHouse client (`ch`, `ch_pool`,
+/// `clickhouse`, `click_house_client`).
+pub(super) fn is_clickhouse_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n == "ch"
+        || n.starts_with("ch_")
+        || n.ends_with("_ch")
+        || n.contains("clickhouse")
+        || n.contains("click_house")
 }

@@ -16,7 +16,8 @@
 //! site stays unknown and is reported as such.
 
 use super::SqlExpr;
-use super::collector::{Collector, ParamSite, choice, has_test_attr};
+use super::collector::{Collector, ParamSite};
+use super::shapes::{choice, has_test_attr};
 use syn::Expr;
 use syn::visit::{self, Visit};
 
