@@ -1,3 +1,5 @@
+//! The SQL pass on small crates: attribution, offline queries, stored
+//! functions, test code.
 
 use super::*;
 use nova_model::Dialect;
