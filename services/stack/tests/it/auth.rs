@@ -10,7 +10,11 @@ use nova_api::identity::{
 use nova_auth::{Claims, Jwks, SigningKey};
 use tonic::Code;
 
-use crate::common::{ISSUER, Stack, authed};
+use tonic_health::pb::HealthCheckRequest;
+use tonic_health::pb::health_check_response::ServingStatus;
+use tonic_health::pb::health_client::HealthClient;
+
+use crate::common::{ISSUER, Stack, Svc, authed};
 
 fn b64(json: &str) -> String {
     URL_SAFE_NO_PAD.encode(json)
@@ -251,6 +255,31 @@ async fn bad_tokens_are_unauthenticated_and_bad_input_names_the_field() {
         .await
         .expect_err("refresh token reused");
     assert_eq!(reused.code(), Code::Unauthenticated);
+
+    // Every service answers grpc.health.v1: SERVING overall and for its own service name.
+    for (svc, name) in [
+        (Svc::Identity, "nova.identity.v1.IdentityService"),
+        (Svc::Content, "nova.content.v1.ContentService"),
+        (Svc::Feed, "nova.feed.v1.FeedService"),
+        (Svc::Media, "nova.media.v1.MediaService"),
+        (Svc::Messaging, "nova.messaging.v1.MessagingService"),
+        (Svc::Chat, "nova.chat.v1.RealtimeChatService"),
+    ] {
+        let mut health = HealthClient::new(stack.channel(svc));
+        for service in ["", name] {
+            let reply = health
+                .check(HealthCheckRequest {
+                    service: service.into(),
+                })
+                .await
+                .unwrap_or_else(|e| panic!("{svc:?} health {service:?}: {e}"));
+            assert_eq!(
+                reply.into_inner().status(),
+                ServingStatus::Serving,
+                "{svc:?} {service:?}"
+            );
+        }
+    }
 
     stack.cleanup().await;
 }
