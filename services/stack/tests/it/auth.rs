@@ -13,6 +13,10 @@ use tonic::Code;
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
+use tonic_reflection::pb::v1::ServerReflectionRequest;
+use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
+use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
+use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
 
 use crate::common::{ISSUER, Stack, Svc, authed};
 
@@ -279,6 +283,30 @@ async fn bad_tokens_are_unauthenticated_and_bad_input_names_the_field() {
                 "{svc:?} {service:?}"
             );
         }
+        // ...and gRPC reflection lists its service.
+        let mut reflection = ServerReflectionClient::new(stack.channel(svc));
+        let request = ServerReflectionRequest {
+            host: String::new(),
+            message_request: Some(MessageRequest::ListServices(String::new())),
+        };
+        let mut replies = reflection
+            .server_reflection_info(tokio_stream::iter([request]))
+            .await
+            .unwrap_or_else(|e| panic!("{svc:?} reflection: {e}"))
+            .into_inner();
+        let reply = replies
+            .message()
+            .await
+            .expect("reflection reply")
+            .expect("one reply");
+        let Some(MessageResponse::ListServicesResponse(list)) = reply.message_response else {
+            panic!("{svc:?}: unexpected reflection reply {reply:?}");
+        };
+        let names: Vec<String> = list.service.into_iter().map(|s| s.name).collect();
+        assert!(
+            names.iter().any(|n| n == name),
+            "{svc:?} reflection lists {names:?}"
+        );
     }
 
     stack.cleanup().await;
