@@ -97,10 +97,12 @@ impl Handler for MediaHandler {
         {
             None => {
                 tracing::warn!(%post_id, media_id = %media.media_id, "media for an unknown post: recorded, not attached");
+                tx.rollback().await.map_err(db)?;
                 return Ok(());
             }
             Some(author) if author != media.owner_id => {
                 tracing::warn!(%post_id, media_id = %media.media_id, "media owner is not the post's author: not attached");
+                tx.rollback().await.map_err(db)?;
                 return Ok(());
             }
             Some(_) => {}

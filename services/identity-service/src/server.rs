@@ -39,6 +39,8 @@ struct Inner {
     access_ttl_secs: i64,
     refresh_ttl: chrono::Duration,
     argon2: Argon2<'static>,
+    /// A hash of a random password, checked when the username is unknown.
+    dummy_hash: String,
 }
 
 impl Identity {
@@ -56,6 +58,16 @@ impl Identity {
             .collect();
         let params = Params::new(config.argon2_memory_kib, config.argon2_iterations, 1, None)
             .map_err(|e| crate::Error::Argon2(e.to_string()))?;
+        let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
+        let dummy_salt: [u8; 16] = rand::random();
+        let dummy_password: [u8; 16] = rand::random();
+        let dummy_hash = SaltString::encode_b64(&dummy_salt)
+            .and_then(|salt| {
+                argon2
+                    .hash_password(&dummy_password, &salt)
+                    .map(|h| h.to_string())
+            })
+            .map_err(|e| crate::Error::Argon2(e.to_string()))?;
         Ok(Self {
             inner: Arc::new(Inner {
                 pool,
@@ -67,30 +79,44 @@ impl Identity {
                 access_ttl_secs: i64::try_from(config.access_ttl.as_secs()).unwrap_or(i64::MAX),
                 refresh_ttl: chrono::Duration::from_std(config.refresh_ttl)
                     .unwrap_or(chrono::Duration::days(30)),
-                argon2: Argon2::new(Algorithm::Argon2id, Version::V0x13, params),
+                argon2,
+                dummy_hash,
             }),
         })
     }
 
-    fn hash_password(&self, password: &str) -> Result<String, Status> {
-        let salt_bytes: [u8; 16] = rand::random();
-        let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| internal("salt", e))?;
-        self.inner
-            .argon2
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| internal("password hashing", e))
+    /// argon2id hash of `password` (on a blocking thread: it takes tens of ms).
+    async fn hash_password(&self, password: &str) -> Result<String, Status> {
+        let argon2 = self.inner.argon2.clone();
+        let password = password.to_owned();
+        tokio::task::spawn_blocking(move || {
+            let salt_bytes: [u8; 16] = rand::random();
+            let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| internal("salt", e))?;
+            argon2
+                .hash_password(password.as_bytes(), &salt)
+                .map(|h| h.to_string())
+                .map_err(|e| internal("password hashing", e))
+        })
+        .await
+        .map_err(|e| internal("password hashing", e))?
     }
 
-    fn password_matches(&self, password: &str, hash: &str) -> bool {
-        PasswordHash::new(hash)
-            .map(|parsed| {
-                self.inner
-                    .argon2
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok()
-            })
-            .unwrap_or(false)
+    /// Whether `password` matches `hash` (on a blocking thread). Without a
+    /// user, checks against a dummy hash so that an unknown username takes
+    /// as long as a wrong password.
+    async fn password_matches(&self, password: &str, hash: Option<&str>) -> bool {
+        let argon2 = self.inner.argon2.clone();
+        let password = password.to_owned();
+        let known = hash.is_some();
+        let hash = hash.map_or_else(|| self.inner.dummy_hash.clone(), str::to_owned);
+        tokio::task::spawn_blocking(move || {
+            PasswordHash::new(&hash)
+                .map(|parsed| argon2.verify_password(password.as_bytes(), &parsed).is_ok())
+                .unwrap_or(false)
+        })
+        .await
+        .unwrap_or(false)
+            && known
     }
 
     /// Issues an access token and a stored (hashed) refresh token for `user_id`.
@@ -220,7 +246,7 @@ impl IdentityService for Identity {
             email,
             display_name: req.display_name.trim().to_owned(),
             bio: String::new(),
-            password_hash: self.hash_password(&req.password)?,
+            password_hash: self.hash_password(&req.password).await?,
         };
         let mut tx = self
             .inner
@@ -274,9 +300,14 @@ impl IdentityService for Identity {
             .await
             .map_err(|e| internal("login", e))?;
         drop(conn);
-        // Same answer for an unknown user and a wrong password.
-        let Some(user) = user.filter(|u| self.password_matches(&req.password, &u.password_hash))
-        else {
+        // Same answer, and about the same time, for an unknown user and a wrong password.
+        let matches = self
+            .password_matches(
+                &req.password,
+                user.as_ref().map(|u| u.password_hash.as_str()),
+            )
+            .await;
+        let Some(user) = user.filter(|_| matches) else {
             return Err(Status::unauthenticated("wrong username or password"));
         };
         Ok(Response::new(self.issue_tokens(user.id).await?))

@@ -72,7 +72,7 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) ->
         .on_committed(move |event| publisher.publish_event(event));
     let grpc = GrpcServer::new()
         .add_service(RealtimeChatServiceServer::with_interceptor(
-            server::Chat::new(hub, shutdown.clone()),
+            server::Chat::new(hub, pool, shutdown.clone()),
             Authenticator::new(config.verifier.clone()),
         ))
         .file_descriptor_set(nova_api::FILE_DESCRIPTOR_SET);

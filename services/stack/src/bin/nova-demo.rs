@@ -202,7 +202,7 @@ async fn main() -> anyhow::Result<()> {
     );
 
     let mut stream = chat
-        .subscribe(authed(SubscribeRequest {}, &bob)?)
+        .subscribe(authed(SubscribeRequest::default(), &bob)?)
         .await
         .context("Subscribe")?
         .into_inner();

@@ -10,7 +10,15 @@ use nova_api::identity::{
 use nova_auth::{Claims, Jwks, SigningKey};
 use tonic::Code;
 
-use crate::common::{ISSUER, Stack, authed};
+use tonic_health::pb::HealthCheckRequest;
+use tonic_health::pb::health_check_response::ServingStatus;
+use tonic_health::pb::health_client::HealthClient;
+use tonic_reflection::pb::v1::ServerReflectionRequest;
+use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
+use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
+use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
+
+use crate::common::{ISSUER, Stack, Svc, authed};
 
 fn b64(json: &str) -> String {
     URL_SAFE_NO_PAD.encode(json)
@@ -251,6 +259,55 @@ async fn bad_tokens_are_unauthenticated_and_bad_input_names_the_field() {
         .await
         .expect_err("refresh token reused");
     assert_eq!(reused.code(), Code::Unauthenticated);
+
+    // Every service answers grpc.health.v1: SERVING overall and for its own service name.
+    for (svc, name) in [
+        (Svc::Identity, "nova.identity.v1.IdentityService"),
+        (Svc::Content, "nova.content.v1.ContentService"),
+        (Svc::Feed, "nova.feed.v1.FeedService"),
+        (Svc::Media, "nova.media.v1.MediaService"),
+        (Svc::Messaging, "nova.messaging.v1.MessagingService"),
+        (Svc::Chat, "nova.chat.v1.RealtimeChatService"),
+    ] {
+        let mut health = HealthClient::new(stack.channel(svc));
+        for service in ["", name] {
+            let reply = health
+                .check(HealthCheckRequest {
+                    service: service.into(),
+                })
+                .await
+                .unwrap_or_else(|e| panic!("{svc:?} health {service:?}: {e}"));
+            assert_eq!(
+                reply.into_inner().status(),
+                ServingStatus::Serving,
+                "{svc:?} {service:?}"
+            );
+        }
+        // ...and gRPC reflection lists its service.
+        let mut reflection = ServerReflectionClient::new(stack.channel(svc));
+        let request = ServerReflectionRequest {
+            host: String::new(),
+            message_request: Some(MessageRequest::ListServices(String::new())),
+        };
+        let mut replies = reflection
+            .server_reflection_info(tokio_stream::iter([request]))
+            .await
+            .unwrap_or_else(|e| panic!("{svc:?} reflection: {e}"))
+            .into_inner();
+        let reply = replies
+            .message()
+            .await
+            .expect("reflection reply")
+            .expect("one reply");
+        let Some(MessageResponse::ListServicesResponse(list)) = reply.message_response else {
+            panic!("{svc:?}: unexpected reflection reply {reply:?}");
+        };
+        let names: Vec<String> = list.service.into_iter().map(|s| s.name).collect();
+        assert!(
+            names.iter().any(|n| n == name),
+            "{svc:?} reflection lists {names:?}"
+        );
+    }
 
     stack.cleanup().await;
 }

@@ -8,7 +8,7 @@ use nova_api::chat::SubscribeRequest;
 use nova_api::messaging::{CreateConversationRequest, ListMessagesRequest, SendMessageRequest};
 use tonic::Code;
 
-use crate::common::{Stack, authed};
+use crate::common::{Stack, Svc, authed};
 
 #[tokio::test]
 async fn a_sent_message_reaches_the_connected_recipient() {
@@ -19,19 +19,19 @@ async fn a_sent_message_reaches_the_connected_recipient() {
 
     let mut grace_stream = stack
         .chat()
-        .subscribe(authed(SubscribeRequest {}, &grace))
+        .subscribe(authed(SubscribeRequest::default(), &grace))
         .await
         .expect("grace subscribes")
         .into_inner();
     let mut mallory_stream = stack
         .chat()
-        .subscribe(authed(SubscribeRequest {}, &mallory))
+        .subscribe(authed(SubscribeRequest::default(), &mallory))
         .await
         .expect("mallory subscribes")
         .into_inner();
     let refused = stack
         .chat()
-        .subscribe(authed(SubscribeRequest {}, "not-a-token"))
+        .subscribe(authed(SubscribeRequest::default(), "not-a-token"))
         .await
         .expect_err("bad token");
     assert_eq!(refused.code(), Code::Unauthenticated);
@@ -114,7 +114,7 @@ async fn a_sent_message_reaches_the_connected_recipient() {
     let history = messaging
         .list_messages(authed(
             ListMessagesRequest {
-                conversation_id: conversation.conversation_id,
+                conversation_id: conversation.conversation_id.clone(),
                 page_size: 0,
                 page_token: String::new(),
             },
@@ -124,6 +124,82 @@ async fn a_sent_message_reaches_the_connected_recipient() {
         .expect("history")
         .into_inner();
     assert_eq!(history.messages.len(), 1);
+
+    // grace hangs up; two messages arrive meanwhile; she reconnects after the
+    // last one she saw and gets both, then live ones, each once.
+    drop(grace_stream);
+    let mut missed = Vec::new();
+    for body in ["while you were away", "and another"] {
+        let m = messaging
+            .send_message(authed(
+                SendMessageRequest {
+                    conversation_id: conversation.conversation_id.clone(),
+                    body: body.into(),
+                },
+                &frank,
+            ))
+            .await
+            .expect("send while away")
+            .into_inner();
+        missed.push(m.message_id);
+    }
+    // Both are in realtime-chat's database once its consumer has applied them.
+    for _ in 0..600 {
+        let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM chat_messages")
+            .fetch_one(stack.db(Svc::Chat))
+            .await
+            .expect("count");
+        if stored == 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let mut grace_stream = stack
+        .chat()
+        .subscribe(authed(
+            SubscribeRequest {
+                after_message_id: sent.message_id.clone(),
+            },
+            &grace,
+        ))
+        .await
+        .expect("grace resubscribes")
+        .into_inner();
+    let live = messaging
+        .send_message(authed(
+            SendMessageRequest {
+                conversation_id: conversation.conversation_id.clone(),
+                body: "welcome back".into(),
+            },
+            &frank,
+        ))
+        .await
+        .expect("send live")
+        .into_inner();
+    missed.push(live.message_id);
+    let mut got = Vec::new();
+    while got.len() < 3 {
+        let m = tokio::time::timeout(Duration::from_secs(60), grace_stream.message())
+            .await
+            .expect("message within 60 s")
+            .expect("stream ok")
+            .expect("stream open");
+        got.push(m.message_id);
+    }
+    assert_eq!(got, missed, "caught up, then live, each once");
+    let extra = tokio::time::timeout(Duration::from_millis(500), grace_stream.message()).await;
+    assert!(extra.is_err(), "nothing more: {extra:?}");
+    let bad = stack
+        .chat()
+        .subscribe(authed(
+            SubscribeRequest {
+                after_message_id: "nope".into(),
+            },
+            &grace,
+        ))
+        .await
+        .expect_err("bad after_message_id");
+    assert_eq!(bad.code(), Code::InvalidArgument);
 
     drop(grace_stream);
     drop(mallory_stream);

@@ -5,6 +5,7 @@
 use nova_api::content::{
     CreatePostRequest, DeletePostRequest, GetPostRequest, ListPostsRequest, UpdatePostRequest,
 };
+use nova_api::identity::UpdateProfileRequest;
 use nova_api::media::UploadRequest;
 use tonic::Code;
 
@@ -186,6 +187,24 @@ async fn a_post_reaches_the_feed_with_its_author_name_and_edits_follow() {
     stack
         .wait_for_feed(&alice, "the deletion", |items| {
             items.len() == 1 && items[0].post_id == second.post_id
+        })
+        .await;
+
+    // A profile change reaches the feed through identity-events.
+    stack
+        .identity()
+        .update_profile(authed(
+            UpdateProfileRequest {
+                display_name: "Robert".into(),
+                bio: "likes posts".into(),
+            },
+            &bob,
+        ))
+        .await
+        .expect("bob renames himself");
+    stack
+        .wait_for_feed(&alice, "bob's new name", |items| {
+            items.len() == 1 && items[0].author_name == "Robert"
         })
         .await;
 

@@ -2,4 +2,5 @@
 
 mod auth;
 mod config;
+mod keys;
 mod server;
