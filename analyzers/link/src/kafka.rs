@@ -615,7 +615,11 @@ fn handlers_and_dedupe(ctx: &mut Ctx<'_>, st: &mut State, accesses: &[Access]) {
     for c in input.crates {
         // Handlers and what they call, by name, in the same crate (3 levels).
         let mut handler: BTreeSet<(String, String)> = BTreeSet::new();
-        let mut q: VecDeque<(&ParsedFile, &nova_rust::graph::GraphFn, u32)> = VecDeque::new();
+        // Whether every handler chain reaching a function deduplicates
+        // before it (a `nova_consumer::Handler` method runs inside the
+        // idempotent consumer's transaction: what it calls is covered).
+        let mut covered: BTreeMap<(String, String), bool> = BTreeMap::new();
+        let mut q: VecDeque<(&ParsedFile, &nova_rust::graph::GraphFn, u32, bool)> = VecDeque::new();
         for f in live_files(c) {
             for g in f
                 .facts
@@ -624,7 +628,7 @@ fn handlers_and_dedupe(ctx: &mut Ctx<'_>, st: &mut State, accesses: &[Access]) {
                 .iter()
                 .filter(|g| !g.in_test && g.consumer_handler)
             {
-                q.push_back((f, g, 0));
+                q.push_back((f, g, 0, false));
             }
         }
         // Name -> (file, fn) of this crate, for following calls (only in a
@@ -638,8 +642,13 @@ fn handlers_and_dedupe(ctx: &mut Ctx<'_>, st: &mut State, accesses: &[Access]) {
                 }
             }
         }
-        while let Some((f, g, depth)) = q.pop_front() {
-            if !handler.insert((f.path.clone(), g.path.clone())) {
+        while let Some((f, g, depth, from_dedupe)) = q.pop_front() {
+            let key = (f.path.clone(), g.path.clone());
+            let now = from_dedupe || g.dedupes;
+            let before = covered.get(&key).copied();
+            covered.insert(key.clone(), before.unwrap_or(true) && now);
+            let weaker = before == Some(true) && !now;
+            if !handler.insert(key) && !weaker {
                 continue;
             }
             // Only functions that read messages hand them on; `main` only to
@@ -660,7 +669,7 @@ fn handlers_and_dedupe(ctx: &mut Ctx<'_>, st: &mut State, accesses: &[Access]) {
                 }
                 if let Some(v) = by_name.get(callee.as_str()) {
                     for (ff, gg) in v {
-                        q.push_back((ff, gg, depth + 1));
+                        q.push_back((ff, gg, depth + 1, now));
                     }
                 }
             }
@@ -680,7 +689,11 @@ fn handlers_and_dedupe(ctx: &mut Ctx<'_>, st: &mut State, accesses: &[Access]) {
                     b.location
                         .get_or_insert_with(|| Location::new(f.path.clone(), g.line, 0));
                     b.consumer_handler |= is_handler;
-                    b.dedupes |= g.dedupes;
+                    b.dedupes |= g.dedupes
+                        || covered
+                            .get(&(f.path.clone(), g.path.clone()))
+                            .copied()
+                            .unwrap_or(false);
                 }
             }
         }

@@ -161,4 +161,19 @@ fn reference_services_topics_resolve_through_their_config_and_the_runtime_crates
         .filter(|at| !at.starts_with("shared/consumer/"))
         .collect();
     assert!(unresolved.is_empty(), "{unresolved:#?}");
+    // What a `nova_consumer::Handler` calls runs inside the idempotent
+    // consumer's transaction: deduplicated too.
+    let undeduped: Vec<String> = m["functions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["consumer_handler"] == true && f["dedupes"] != true)
+        .filter(|f| {
+            f["service"]
+                .as_str()
+                .is_some_and(|s| s.ends_with("-service"))
+        })
+        .map(|f| f["function"].to_string())
+        .collect();
+    assert!(undeduped.is_empty(), "{undeduped:#?}");
 }
