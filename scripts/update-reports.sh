@@ -19,3 +19,14 @@ mkdir -p "$out"
 # Chromium; it records a hash of the report it shows (the stale check).
 NOVA_UPDATE_REPORTS=1 cargo test -q -p nova-cli --test it -- browser::html_report_in_headless_chromium
 echo "reports written to $out"
+# The reference services (`services/`), read from the repository root with
+# the root nova.toml: nova's own dogfood.
+ref=reports/reference-services
+mkdir -p "$ref"
+"${nova[@]}" ownership-matrix . --format markdown -q --output "$ref/ownership-matrix.md"
+"${nova[@]}" ownership-matrix . --format csv -q --output "$ref/ownership-matrix.csv"
+"${nova[@]}" graph . --format mermaid -q --output "$ref/graph.mmd"
+"${nova[@]}" graph . --format csv -q --output "$ref/graph.csv"
+"${nova[@]}" plan . -q --output "$ref/plan.md"
+"${nova[@]}" audit . --format sarif -q --output "$ref/audit.sarif"
+echo "reports written to $ref"

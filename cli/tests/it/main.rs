@@ -7,6 +7,7 @@ mod bad_input;
 mod browser;
 mod ci;
 mod diesel_example;
+mod dogfood;
 mod event_example;
 mod example;
 mod flow_shapes;
