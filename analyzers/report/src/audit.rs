@@ -303,8 +303,9 @@ fn fallback_location(model: &Model, subject: &Subject) -> Location {
     Location::new("Cargo.toml", 1, 0)
 }
 
-/// Audit as SARIF 2.1.0 for GitHub code scanning. New (not baselined, not
-/// allowed) findings become results, and so do stale baseline entries and
+/// Audit as SARIF 2.1.0 for GitHub code scanning. New (not baselined)
+/// findings become results, those an `[[allow]]` entry accepts too, with a
+/// `suppressions` entry carrying its reason; so do stale baseline entries and
 /// scan diagnostics (`sarif_scan`); every audit rule is listed in
 /// `tool.driver.rules` so their `ruleIndex` is stable.
 pub fn sarif(model: &Model, outcome: &AuditOutcome) -> String {
@@ -330,47 +331,15 @@ pub fn sarif(model: &Model, outcome: &AuditOutcome) -> String {
     let mut results: Vec<Value> = outcome
         .findings
         .iter()
-        .map(|f| {
-            let level = match f.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Info => "note",
-            };
-            let with_file: Vec<&(Location, String)> = f
-                .locations
-                .iter()
-                .filter(|(l, _)| !l.file.is_empty())
-                .collect();
-            let primary = with_file
-                .first()
-                .map(|(l, _)| l.clone())
-                .unwrap_or_else(|| fallback_location(model, &f.subject));
-            let related: Vec<Value> = with_file
-                .iter()
-                .skip(1)
-                .take(MAX_RELATED)
-                .enumerate()
-                .map(|(i, (l, label))| {
-                    let mut v = physical(l);
-                    v["id"] = json!(i + 1);
-                    v["message"] = json!({ "text": label });
-                    v
-                })
-                .collect();
-            let mut r = json!({
-                "ruleId": f.rule,
-                "ruleIndex": RULES.iter().position(|r| r.id == f.rule).unwrap_or(0),
-                "level": level,
-                "message": { "text": format!("{}. {}", f.message, f.hint) },
-                "locations": [physical(&primary)],
-                "partialFingerprints": { "nova/v1": f.fingerprint },
-            });
-            if !related.is_empty() {
-                r["relatedLocations"] = json!(related);
-            }
-            r
-        })
+        .map(|f| finding_result(model, f))
         .collect();
+    // Findings `[[allow]]` accepts stay visible, suppressed with the entry's
+    // reason (code scanning shows them as dismissed, not as alerts).
+    results.extend(outcome.allowed.iter().map(|a| {
+        let mut r = finding_result(model, &a.finding);
+        r["suppressions"] = json!([{ "kind": "external", "justification": a.reason }]);
+        r
+    }));
     let scan = crate::sarif_scan::results(
         model,
         outcome,
@@ -398,6 +367,49 @@ pub fn sarif(model: &Model, outcome: &AuditOutcome) -> String {
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// One finding as a SARIF result (its first location with a file is the
+/// primary one, the others related).
+fn finding_result(model: &Model, f: &Finding) -> Value {
+    let level = match f.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    };
+    let with_file: Vec<&(Location, String)> = f
+        .locations
+        .iter()
+        .filter(|(l, _)| !l.file.is_empty())
+        .collect();
+    let primary = with_file
+        .first()
+        .map(|(l, _)| l.clone())
+        .unwrap_or_else(|| fallback_location(model, &f.subject));
+    let related: Vec<Value> = with_file
+        .iter()
+        .skip(1)
+        .take(MAX_RELATED)
+        .enumerate()
+        .map(|(i, (l, label))| {
+            let mut v = physical(l);
+            v["id"] = json!(i + 1);
+            v["message"] = json!({ "text": label });
+            v
+        })
+        .collect();
+    let mut r = json!({
+        "ruleId": f.rule,
+        "ruleIndex": RULES.iter().position(|r| r.id == f.rule).unwrap_or(0),
+        "level": level,
+        "message": { "text": format!("{}. {}", f.message, f.hint) },
+        "locations": [physical(&primary)],
+        "partialFingerprints": { "nova/v1": f.fingerprint },
+    });
+    if !related.is_empty() {
+        r["relatedLocations"] = json!(related);
+    }
+    r
 }
 
 #[cfg(test)]
@@ -524,6 +536,43 @@ mod tests {
             "content-service/migrations/0001_posts.sql"
         );
         assert_eq!(uri_encode("a b/ü#.rs"), "a%20b/%C3%BC%23.rs");
+    }
+
+    /// A finding `[[allow]]` accepts is a result suppressed with the
+    /// entry's reason; the new findings carry no suppression.
+    #[test]
+    fn sarif_suppresses_allowed_findings_with_their_reason() {
+        let (m, mut o) = outcome();
+        let accepted = o.findings.remove(0);
+        o.allowed = vec![nova_rules::Allowed {
+            finding: accepted.clone(),
+            reason: "one copy per service database".into(),
+        }];
+        let v: Value = serde_json::from_str(&sarif(&m, &o)).unwrap_or(Value::Null);
+        let results = v["runs"][0]["results"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(results.len(), o.findings.len() + 1 + m.diagnostics.len());
+        let suppressed: Vec<&Value> = results
+            .iter()
+            .filter(|r| !r["suppressions"].is_null())
+            .collect();
+        assert_eq!(suppressed.len(), 1, "{results:?}");
+        let r = suppressed[0];
+        assert_eq!(r["ruleId"], accepted.rule);
+        assert_eq!(r["partialFingerprints"]["nova/v1"], accepted.fingerprint);
+        assert_eq!(
+            r["suppressions"],
+            json!([{ "kind": "external", "justification": "one copy per service database" }])
+        );
+        // After the new findings, before the scan diagnostics.
+        assert!(
+            results[..o.findings.len()]
+                .iter()
+                .all(|r| r["suppressions"].is_null())
+        );
+        assert_eq!(results[o.findings.len()]["ruleId"], accepted.rule);
     }
 
     /// A run that fails on stale entries says why; diagnostics are there.
