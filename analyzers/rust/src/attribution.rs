@@ -20,7 +20,10 @@
 //! Depending on a library without calling any of its SQL functions does not
 //! attribute anything. Test code (test files, `#[cfg(test)]`, `#[test]`) of a
 //! service never counts as a call; test functions of a library never carry
-//! SQL to callers.
+//! SQL to callers. A library package's own binaries (`src/main.rs`,
+//! `src/bin/**`) are programs of their own that no other crate can call:
+//! their functions neither carry SQL to callers nor relay calls (their SQL is
+//! attributed to no service).
 //!
 //! # Guards
 //!
@@ -164,6 +167,18 @@ pub fn fields_set_by_services(crates: &[Crate]) -> HashMap<String, BTreeSet<Stri
     out
 }
 
+/// True when `file` (root-relative) is one of `c`'s binary targets
+/// (`src/main.rs`, `src/bin/**`) rather than part of its library.
+fn is_binary_target(c: &Crate, file: &str) -> bool {
+    let dir = c.dir.trim_end_matches('/');
+    let in_pkg = if dir.is_empty() {
+        Some(file)
+    } else {
+        file.strip_prefix(dir).and_then(|r| r.strip_prefix('/'))
+    };
+    in_pkg.is_some_and(|r| r == "src/main.rs" || r.starts_with("src/bin/"))
+}
+
 /// Compute, for every library function containing SQL, the services that
 /// run it (see the module docs for the approximation).
 pub fn attribute(crates: &[Crate]) -> Attribution {
@@ -173,7 +188,11 @@ pub fn attribute(crates: &[Crate]) -> Attribution {
     let mut lib_fns: Vec<LibFn> = Vec::new();
     let mut sql_fns: BTreeSet<(String, String)> = BTreeSet::new();
     for c in crates.iter().filter(|c| c.service.is_none()) {
-        for f in c.files.iter().filter(|f| !f.in_test) {
+        let library_files = c
+            .files
+            .iter()
+            .filter(|f| !f.in_test && !is_binary_target(c, &f.path));
+        for f in library_files {
             let graph_fns = guards_of(f);
             for (k, info) in f.facts.functions.iter().enumerate() {
                 if info.in_test {
@@ -450,6 +469,38 @@ pub async fn unused() { sqlx::query("SELECT * FROM audit"); }
                 "db:users::unused"
             ]
         );
+    }
+
+    /// A library package's binary is no part of the library: a function
+    /// there with the name of one a service calls carries nothing to it.
+    #[test]
+    fn a_library_binary_is_not_attributed() {
+        let mut crates = two_services_and_libraries();
+        let bin = |path: &str| {
+            file(
+                path,
+                &[],
+                false,
+                "async fn find_user() { sqlx::query(\"INSERT INTO demo_effects VALUES (1)\"); }",
+            )
+        };
+        crates[0].files.push(bin("db/src/bin/demo.rs"));
+        crates[0].files.push(bin("db/src/main.rs"));
+        let att = attribute(&crates);
+        let keys: Vec<String> = att.iter().map(|((p, f), _)| format!("{p}:{f}")).collect();
+        assert!(!keys.contains(&"db:find_user".to_string()), "{keys:?}");
+        assert!(att.callers("db", "find_user").is_empty());
+        // The library's own function is still attributed as before.
+        assert_eq!(att.callers("db", "users::Repo::find_user").len(), 2);
+        let root = krate("root", None, &[], Vec::new());
+        let root = Crate {
+            dir: String::new(),
+            ..root
+        };
+        assert!(is_binary_target(&root, "src/bin/x.rs"));
+        assert!(is_binary_target(&crates[0], "db/src/main.rs"));
+        assert!(!is_binary_target(&crates[0], "db/src/lib.rs"));
+        assert!(!is_binary_target(&crates[0], "dbx/src/main.rs"));
     }
 
     #[test]
