@@ -169,7 +169,7 @@ pub fn fields_set_by_services(crates: &[Crate]) -> HashMap<String, BTreeSet<Stri
 
 /// True when `file` (root-relative) is one of `c`'s binary targets
 /// (`src/main.rs`, `src/bin/**`) rather than part of its library.
-fn is_binary_target(c: &Crate, file: &str) -> bool {
+pub fn is_binary_target(c: &Crate, file: &str) -> bool {
     let dir = c.dir.trim_end_matches('/');
     let in_pkg = if dir.is_empty() {
         Some(file)

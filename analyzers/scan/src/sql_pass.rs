@@ -39,7 +39,7 @@ use nova_model::{
     Access, AccessSource, Confidence, DiagCode, Diagnostic, Dialect, Location, Op, Severity,
     StoreKind, StoreQuery,
 };
-use nova_rust::attribution::{Attribution, attribute, full_fn_path};
+use nova_rust::attribution::{Attribution, attribute, full_fn_path, is_binary_target};
 use nova_rust::offline::{normalize_sql, parse_offline};
 use nova_rust::resolve::{
     ConstTable, Origin, Resolved, holes_as_braces, normalize_paths, resolve_with,
@@ -565,16 +565,20 @@ impl Pass<'_> {
                 Some(f) => format!("function `{f}`"),
                 None => "code outside any function".to_string(),
             };
-            diagnostics.push(
-                Diagnostic::new(
-                    DiagCode::UnresolvedTarget,
-                    Severity::Info,
-                    format!(
-                        "SQL in library `{}` ({what}) is not called by any service in non-test code; it is not attributed",
-                        c.package
-                    ),
+            let message = if is_binary_target(c, &location.file) {
+                format!(
+                    "SQL in a binary of library package `{}` ({what}) runs in no declared service; it is not attributed",
+                    c.package
                 )
-                .at(location.clone()),
+            } else {
+                format!(
+                    "SQL in library `{}` ({what}) is not called by any service in non-test code; it is not attributed",
+                    c.package
+                )
+            };
+            diagnostics.push(
+                Diagnostic::new(DiagCode::UnresolvedTarget, Severity::Info, message)
+                    .at(location.clone()),
             );
         }
         targets

@@ -3,7 +3,7 @@
 //! topic graph has every edge of the reference system, and the plan puts
 //! every reference service in Layer 1.
 
-use crate::support::{diag_at, diags, json_of, run_in_repo_root, stdout};
+use crate::support::{access_set, diag_at, diag_text, diags, json_of, run_in_repo_root, stdout};
 use std::collections::BTreeSet;
 
 /// The six reference services under `services/`.
@@ -69,5 +69,32 @@ fn plan_puts_every_reference_service_in_layer_1() {
     assert!(
         plan.contains("No service depends synchronously on another service"),
         "{plan}"
+    );
+}
+
+/// `nova-consumer-demo`, a binary of the consumer runtime (a library here),
+/// is no part of the library: its `Handler`'s SQL runs in no service.
+#[test]
+fn the_consumer_demo_binary_is_attributed_to_no_service() {
+    let args = ["scan", ".", "--format", "json", "-q"];
+    let o = run_in_repo_root(&args, 0);
+    let model = json_of(&args, &o);
+    let demo: Vec<_> = access_set(&model)
+        .into_iter()
+        .filter(|(_, table, _)| table == "demo_effects")
+        .collect();
+    assert!(demo.is_empty(), "demo_effects attributed: {demo:?}");
+    let bin = "services/shared/consumer/src/bin/nova-consumer-demo.rs";
+    let notes: Vec<String> = diags(&model, "unresolved-target")
+        .into_iter()
+        .filter(|d| diag_at(d).starts_with(bin))
+        .map(diag_text)
+        .collect();
+    assert!(
+        !notes.is_empty()
+            && notes
+                .iter()
+                .all(|n| n.contains("binary of library package `nova-consumer`")),
+        "{notes:?}"
     );
 }
