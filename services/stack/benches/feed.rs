@@ -19,6 +19,7 @@
 //! Run: `cargo bench -p nova-stack --bench feed`.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -35,10 +36,13 @@ use nova_testkit::{TansuBroker, TestDb};
 use tokio::sync::Mutex;
 use tonic::transport::{Channel, Endpoint};
 
-/// Posts per GetFeed poll: enough for the posts that appear between two polls
-/// at the fixed rate (a few per poll), small enough that the poller does not
-/// load the feed's database more than the posts it measures.
+/// Posts per GetFeed page: small enough that the poller does not load the feed's
+/// database more than the posts it measures; a poll reads further pages while a
+/// page holds only new posts (a consumer batch can add more than one page).
 const POLL_PAGE: u32 = 20;
+
+/// Most pages read in one poll (while every post on a page is new).
+const MAX_POLL_PAGES: usize = 50;
 
 fn env_num<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)
@@ -296,24 +300,42 @@ async fn main() -> anyhow::Result<()> {
         tokio::spawn(async move {
             let (mut polls, mut total) = (0u64, Duration::ZERO);
             while !stop.is_triggered() {
-                let t = Instant::now();
-                if let Ok(page) = feed
-                    .get_feed(authed(
-                        GetFeedRequest {
-                            page_size: POLL_PAGE,
-                            page_token: String::new(),
-                        },
-                        &token,
-                    ))
-                    .await
-                {
+                // Page on while a page holds only posts not seen before: the
+                // consumer applies a batch at once, so more than one page of posts
+                // can appear between two polls.
+                let mut page_token = String::new();
+                for _ in 0..MAX_POLL_PAGES {
+                    let t = Instant::now();
+                    let Ok(page) = feed
+                        .get_feed(authed(
+                            GetFeedRequest {
+                                page_size: POLL_PAGE,
+                                page_token: std::mem::take(&mut page_token),
+                            },
+                            &token,
+                        ))
+                        .await
+                    else {
+                        break;
+                    };
                     let now = Instant::now();
                     total += now - t;
                     polls += 1;
+                    let page = page.into_inner();
                     let mut seen = seen.lock().await;
-                    for item in page.into_inner().items {
-                        seen.entry(item.post_id).or_insert(now);
+                    let mut all_new = true;
+                    for item in page.items {
+                        match seen.entry(item.post_id) {
+                            Entry::Occupied(_) => all_new = false,
+                            Entry::Vacant(v) => {
+                                v.insert(now);
+                            }
+                        }
                     }
+                    if !all_new || page.next_page_token.is_empty() {
+                        break;
+                    }
+                    page_token = page.next_page_token;
                 }
                 tokio::time::sleep(Duration::from_millis(1)).await;
             }

@@ -45,6 +45,13 @@ pub struct ConsumerConfig {
     /// Record event ids and skip duplicates. Turn off only for handlers that are
     /// idempotent by themselves (or to measure the cost of deduplication).
     pub deduplicate: bool,
+    /// Most messages applied in one transaction: after a message arrives, those
+    /// already fetched (available without waiting) join it, up to this many, and
+    /// are applied together (one processed-event row each). If any of them fails,
+    /// the batch is rolled back and its messages are processed one by one (so a
+    /// failing event is retried and dead-lettered alone). 1 = one transaction per
+    /// message.
+    pub max_batch: usize,
     /// Extra librdkafka consumer properties.
     pub consumer_properties: BTreeMap<String, String>,
 }
@@ -71,6 +78,7 @@ impl ConsumerConfig {
             retention: Duration::from_secs(7 * 24 * 3600),
             cleanup_interval: Duration::from_secs(300),
             deduplicate: true,
+            max_batch: 256,
             consumer_properties: BTreeMap::new(),
         }
     }

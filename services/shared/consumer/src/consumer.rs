@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -92,6 +93,9 @@ impl PendingOffsets {
 /// pending offset belongs to a message whose transaction already committed.
 struct CommitOnRevoke {
     pending: PendingOffsets,
+    /// Counts revocations, so the loop can tell whether one happened while it
+    /// was collecting a batch (its messages may then belong to another owner).
+    revocations: Arc<AtomicU64>,
 }
 
 impl ClientContext for CommitOnRevoke {}
@@ -99,6 +103,7 @@ impl ClientContext for CommitOnRevoke {}
 impl ConsumerContext for CommitOnRevoke {
     fn pre_rebalance(&self, base_consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
         if let Rebalance::Revoke(revoked) = rebalance {
+            self.revocations.fetch_add(1, Ordering::SeqCst);
             debug!(
                 partitions = revoked.count(),
                 "consumer: partitions revoked; committing their offsets"
@@ -116,6 +121,7 @@ pub struct Consumer<H> {
     handler: H,
     consumer: StreamConsumer<CommitOnRevoke>,
     pending: PendingOffsets,
+    revocations: Arc<AtomicU64>,
     dlq: FutureProducer,
     metrics: Arc<ConsumerMetrics>,
     after_commit: Option<CommitHook>,
@@ -164,8 +170,10 @@ impl<H: Handler> Consumer<H> {
         }
         warn_small_fetch(&config.consumer_properties);
         let pending = PendingOffsets::default();
+        let revocations = Arc::new(AtomicU64::new(0));
         let consumer: StreamConsumer<CommitOnRevoke> = cc.create_with_context(CommitOnRevoke {
             pending: pending.clone(),
+            revocations: Arc::clone(&revocations),
         })?;
         let topics: Vec<&str> = config.topics.iter().map(String::as_str).collect();
         consumer.subscribe(&topics)?;
@@ -182,6 +190,7 @@ impl<H: Handler> Consumer<H> {
             handler,
             consumer,
             pending,
+            revocations,
             dlq,
             metrics: Arc::new(ConsumerMetrics::default()),
             after_commit: None,
@@ -229,23 +238,37 @@ impl<H: Handler> Consumer<H> {
                     continue;
                 }
             };
+            let revocations = self.revocations.load(Ordering::SeqCst);
+            let mut batch = vec![msg];
+            // The messages already fetched join the batch, without waiting.
+            while batch.len() < self.config.max_batch {
+                match self.consumer.recv().now_or_never() {
+                    Some(Ok(m)) => batch.push(m.detach()),
+                    Some(Err(e)) => {
+                        warn!(error = %e, "consumer: receive failed");
+                        break;
+                    }
+                    None => break,
+                }
+            }
+            // A revocation while collecting: some messages may belong to partitions
+            // now owned by another consumer. Applying them is harmless (deduplicated),
+            // but only offsets of partitions still assigned may be committed.
+            let owned = (self.revocations.load(Ordering::SeqCst) != revocations)
+                .then(|| self.consumer.assignment().ok());
             let processed = {
-                let work = self.process(&msg);
+                let work = self.process_batch(&batch, owned.as_ref().map(Option::as_ref));
                 tokio::pin!(work);
                 tokio::select! {
-                    r = &mut work => Some(r),
-                    // Abandon the message on shutdown: its offset is not committed,
-                    // so it is delivered again (and deduplicated) later.
-                    () = &mut shutdown => None,
+                    () = &mut work => true,
+                    // Abandon the rest on shutdown: offsets of messages not committed
+                    // are not stored, so they are delivered again (and deduplicated).
+                    () = &mut shutdown => false,
                 }
             };
-            if processed.is_none() {
+            if !processed {
                 break Ok(());
             }
-            // The transaction has committed: only now may the offset move past it.
-            self.pending
-                .lock()
-                .insert((msg.topic().to_owned(), msg.partition()), msg.offset() + 1);
             if last_commit.elapsed() >= self.config.commit_interval {
                 self.pending.commit(&self.consumer, None, CommitMode::Async);
                 last_commit = Instant::now();
@@ -256,6 +279,104 @@ impl<H: Handler> Consumer<H> {
         let _ = cleaner.await;
         info!(group = %self.config.group_id, "consumer: stopped");
         result
+    }
+
+    /// Processes `batch` to completion: in one transaction if every message is an
+    /// event the handler applies without error, else one message at a time. Stores
+    /// each message's offset once its transaction has committed (only for
+    /// partitions in `owned`, when given: `Some(None)` = none).
+    async fn process_batch(
+        &self,
+        batch: &[OwnedMessage],
+        owned: Option<Option<&TopicPartitionList>>,
+    ) {
+        let store = |msg: &OwnedMessage| {
+            let keep = match owned {
+                None => true,
+                Some(None) => false,
+                Some(Some(tpl)) => tpl.find_partition(msg.topic(), msg.partition()).is_some(),
+            };
+            if keep {
+                self.pending
+                    .lock()
+                    .insert((msg.topic().to_owned(), msg.partition()), msg.offset() + 1);
+            }
+        };
+        if batch.len() > 1 && self.apply_batch(batch).await {
+            batch.iter().for_each(store);
+            return;
+        }
+        for msg in batch {
+            self.process(msg).await;
+            // The transaction has committed: only now may the offset move past it.
+            store(msg);
+        }
+    }
+
+    /// Applies every message of `batch` in one transaction (one processed-event
+    /// row per event; duplicates skipped). Returns false, with nothing applied,
+    /// if any message is not a supported event or its handler (or the database)
+    /// fails: the caller then processes them one by one.
+    async fn apply_batch(&self, batch: &[OwnedMessage]) -> bool {
+        let mut events = Vec::with_capacity(batch.len());
+        for msg in batch {
+            let Ok(event) = Event::decode(msg.payload().unwrap_or_default()) else {
+                return false;
+            };
+            match self.handler.supports(&event.event_type) {
+                Some(max) if event.schema_version <= max => events.push(event),
+                _ => return false,
+            }
+        }
+        let Ok(mut tx) = self.pool.begin().await else {
+            return false;
+        };
+        let mut applied = Vec::with_capacity(events.len());
+        let mut duplicates = 0u64;
+        for (msg, event) in batch.iter().zip(&events) {
+            if self.config.deduplicate {
+                let inserted = sqlx::query(RECORD_PROCESSED)
+                    .bind(&self.config.group_id)
+                    .bind(event.id)
+                    .bind(&event.event_type)
+                    .bind(msg.topic())
+                    .bind(msg.partition())
+                    .bind(msg.offset())
+                    .execute(&mut *tx)
+                    .await;
+                match inserted {
+                    Ok(r) if r.rows_affected() == 0 => {
+                        duplicates += 1;
+                        debug!(event_id = %event.id, "consumer: duplicate skipped");
+                        continue;
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        debug!(error = %e, "consumer: batch failed; one by one");
+                        return false;
+                    }
+                }
+            }
+            if let Err(e) = self.handler.handle(&mut tx, event).await {
+                debug!(error = %e, event_id = %event.id, "consumer: batch failed; one by one");
+                return false;
+            }
+            applied.push(event);
+        }
+        if let Err(e) = tx.commit().await {
+            debug!(error = %e, "consumer: batch commit failed; one by one");
+            return false;
+        }
+        self.metrics
+            .duplicates
+            .fetch_add(duplicates, Ordering::Relaxed);
+        self.metrics
+            .applied
+            .fetch_add(applied.len() as u64, Ordering::Relaxed);
+        if let Some(hook) = &self.after_commit {
+            applied.into_iter().for_each(|e| hook(e));
+        }
+        true
     }
 
     /// Processes one message to completion: applied, duplicate, skipped or
