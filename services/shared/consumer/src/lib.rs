@@ -5,7 +5,9 @@
 //! transaction that first records the event id in `nova_processed_events`
 //! (a duplicate is skipped). It commits the transaction, then the offset. A failing
 //! handler is retried with backoff; after `max_attempts` the message goes to
-//! `<topic>.dlq` with the error in headers. Unknown event types and newer schema
+//! `<topic>.dlq` with the error in headers. Messages already fetched are applied
+//! together in one transaction (one processed-event row each); a batch that fails
+//! is rolled back and processed one message at a time. Unknown event types and newer schema
 //! versions follow [`UnsupportedPolicy`].
 
 mod config;
