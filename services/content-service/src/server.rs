@@ -7,6 +7,7 @@ use nova_api::content::{
     ListCommentsRequest, ListCommentsResponse, ListPostsRequest, ListPostsResponse, Post,
     UpdatePostRequest,
 };
+use nova_kit::page::{cursor, next_page, page_size};
 use nova_kit::{caller, internal, invalid_argument};
 use nova_outbox::Outbox;
 use sqlx::PgPool;
@@ -77,27 +78,6 @@ fn id(field: &str, value: &str) -> Result<Uuid, Status> {
         return Err(invalid_argument(field, "must not be empty"));
     }
     Uuid::parse_str(value.trim()).map_err(|_| invalid_argument(field, "is not a UUID"))
-}
-
-fn cursor(page_token: &str) -> Result<Option<Uuid>, Status> {
-    if page_token.is_empty() {
-        Ok(None)
-    } else {
-        Uuid::parse_str(page_token)
-            .map(Some)
-            .map_err(|_| invalid_argument("page_token", "is not a token this service issued"))
-    }
-}
-
-fn page_size(requested: u32) -> Result<i64, Status> {
-    match requested {
-        0 => Ok(i64::from(PAGE_DEFAULT)),
-        n if n > PAGE_MAX => Err(invalid_argument(
-            "page_size",
-            format!("must be at most {PAGE_MAX}"),
-        )),
-        n => Ok(i64::from(n)),
-    }
 }
 
 fn text(field: &str, value: &str, max: usize) -> Result<String, Status> {
@@ -223,7 +203,7 @@ impl ContentService for Content {
         request: Request<ListPostsRequest>,
     ) -> Result<Response<ListPostsResponse>, Status> {
         let req = request.get_ref();
-        let limit = page_size(req.page_size)?;
+        let limit = page_size(req.page_size, PAGE_DEFAULT, PAGE_MAX)?;
         let before = cursor(&req.page_token)?;
         let author = Some(req.author_id.trim()).filter(|a| !a.is_empty());
         let mut conn = self
@@ -234,13 +214,7 @@ impl ContentService for Content {
         let mut rows = store::list_posts(&mut conn, author, before, limit + 1)
             .await
             .map_err(|e| internal("listing posts", e))?;
-        let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-        let next_page_token = if more {
-            rows.last().map(|p| p.id.to_string()).unwrap_or_default()
-        } else {
-            String::new()
-        };
+        let next_page_token = next_page(&mut rows, limit, |p| p.id);
         Ok(Response::new(ListPostsResponse {
             posts: rows.iter().map(to_api).collect(),
             next_page_token,
@@ -282,7 +256,7 @@ impl ContentService for Content {
     ) -> Result<Response<ListCommentsResponse>, Status> {
         let req = request.get_ref();
         let post_id = id("post_id", &req.post_id)?;
-        let limit = page_size(req.page_size)?;
+        let limit = page_size(req.page_size, PAGE_DEFAULT, PAGE_MAX)?;
         let after = cursor(&req.page_token)?;
         let mut conn = self
             .pool
@@ -292,13 +266,7 @@ impl ContentService for Content {
         let mut rows = store::list_comments(&mut conn, post_id, after, limit + 1)
             .await
             .map_err(|e| internal("listing comments", e))?;
-        let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-        let next_page_token = if more {
-            rows.last().map(|c| c.id.to_string()).unwrap_or_default()
-        } else {
-            String::new()
-        };
+        let next_page_token = next_page(&mut rows, limit, |c| c.id);
         Ok(Response::new(ListCommentsResponse {
             comments: rows.iter().map(comment_to_api).collect(),
             next_page_token,

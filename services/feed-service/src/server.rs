@@ -2,10 +2,10 @@
 
 use nova_api::feed::feed_service_server::FeedService;
 use nova_api::feed::{FeedItem, GetFeedRequest, GetFeedResponse};
-use nova_kit::{caller, internal, invalid_argument};
+use nova_kit::page::{cursor, next_page, page_size};
+use nova_kit::{caller, internal};
 use sqlx::PgPool;
 use tonic::{Request, Response, Status};
-use uuid::Uuid;
 
 use crate::store;
 
@@ -33,24 +33,8 @@ impl FeedService for Feed {
     ) -> Result<Response<GetFeedResponse>, Status> {
         caller(&request)?;
         let req = request.get_ref();
-        let limit = match req.page_size {
-            0 => PAGE_DEFAULT,
-            n if n > PAGE_MAX => {
-                return Err(invalid_argument(
-                    "page_size",
-                    format!("must be at most {PAGE_MAX}"),
-                ));
-            }
-            n => n,
-        };
-        let limit = i64::from(limit);
-        let before = if req.page_token.is_empty() {
-            None
-        } else {
-            Some(Uuid::parse_str(&req.page_token).map_err(|_| {
-                invalid_argument("page_token", "is not a token this service issued")
-            })?)
-        };
+        let limit = page_size(req.page_size, PAGE_DEFAULT, PAGE_MAX)?;
+        let before = cursor(&req.page_token)?;
         let mut conn = self
             .pool
             .acquire()
@@ -59,16 +43,7 @@ impl FeedService for Feed {
         let mut rows = store::feed(&mut conn, before, limit + 1)
             .await
             .map_err(|e| internal("reading the feed", e))?;
-        let cap = usize::try_from(limit).unwrap_or(usize::MAX);
-        let more = rows.len() > cap;
-        rows.truncate(cap);
-        let next_page_token = if more {
-            rows.last()
-                .map(|r| r.post_id.to_string())
-                .unwrap_or_default()
-        } else {
-            String::new()
-        };
+        let next_page_token = next_page(&mut rows, limit, |r| r.post_id);
         let items = rows
             .into_iter()
             .map(|r| FeedItem {

@@ -6,6 +6,7 @@ use nova_api::messaging::{
     Conversation, CreateConversationRequest, ListMessagesRequest, ListMessagesResponse, Message,
     SendMessageRequest,
 };
+use nova_kit::page::{cursor, next_page, page_size};
 use nova_kit::{caller, internal, invalid_argument};
 use nova_outbox::Outbox;
 use sqlx::PgPool;
@@ -161,24 +162,8 @@ impl MessagingService for Messaging {
         let me = caller(&request)?.sub.clone();
         let req = request.get_ref();
         let conversation = conversation_id(&req.conversation_id)?;
-        let limit = match req.page_size {
-            0 => PAGE_DEFAULT,
-            n if n > PAGE_MAX => {
-                return Err(invalid_argument(
-                    "page_size",
-                    format!("must be at most {PAGE_MAX}"),
-                ));
-            }
-            n => n,
-        };
-        let limit = i64::from(limit);
-        let after = if req.page_token.is_empty() {
-            None
-        } else {
-            Some(Uuid::parse_str(&req.page_token).map_err(|_| {
-                invalid_argument("page_token", "is not a token this service issued")
-            })?)
-        };
+        let limit = page_size(req.page_size, PAGE_DEFAULT, PAGE_MAX)?;
+        let after = cursor(&req.page_token)?;
         let mut conn = self
             .pool
             .acquire()
@@ -200,14 +185,7 @@ impl MessagingService for Messaging {
         let mut rows = store::list_messages(&mut conn, conversation, after, limit + 1)
             .await
             .map_err(|e| internal("listing messages", e))?;
-        let cap = usize::try_from(limit).unwrap_or(usize::MAX);
-        let more = rows.len() > cap;
-        rows.truncate(cap);
-        let next_page_token = if more {
-            rows.last().map(|m| m.id.to_string()).unwrap_or_default()
-        } else {
-            String::new()
-        };
+        let next_page_token = next_page(&mut rows, limit, |m| m.id);
         Ok(Response::new(ListMessagesResponse {
             messages: rows.iter().map(to_api).collect(),
             next_page_token,

@@ -27,6 +27,7 @@ mod error;
 mod infra;
 mod interceptor;
 pub mod keys;
+pub mod page;
 mod server;
 mod shutdown;
 mod status;
