@@ -3,7 +3,7 @@
 use crate::follow::attribute;
 use crate::{Ctx, live_files};
 use nova_manifests::hosts::hosts_in;
-use nova_model::{DiagCode, EdgeKind, Evidence, ProtoService, Severity};
+use nova_model::{DiagCode, EdgeKind, Evidence, Location, ProtoService, Severity};
 use nova_rust::graph::{ClientShape, StrExpr};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -253,14 +253,40 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
             }
             continue;
         }
-        for t in targets {
+        for t in &targets {
             ctx.edges.add(
                 &u.caller,
-                &t,
+                t,
                 EdgeKind::Grpc,
                 u.rpc.as_deref(),
                 u.evidence.clone(),
             );
+        }
+        // The env vars the client's address comes from: the edge's `address`, at
+        // the line that reads them (where the value went through), else at the
+        // client.
+        if let Some(target) = &u.target {
+            let mut address = Vec::new();
+            for p in ctx.values.resolve(&u.package, Some(&u.caller), target) {
+                let location = p
+                    .via
+                    .last()
+                    .and_then(|at| at.rsplit_once(':'))
+                    .and_then(|(file, line)| Some(Location::new(file, line.parse().ok()?, 0)))
+                    .unwrap_or_else(|| u.evidence.location.clone());
+                for v in &p.env {
+                    address.push(Evidence {
+                        location: location.clone(),
+                        note: v.clone(),
+                    });
+                }
+            }
+            for t in &targets {
+                for ev in &address {
+                    ctx.edges
+                        .add_address(&u.caller, t, EdgeKind::Grpc, ev.clone());
+                }
+            }
         }
     }
 

@@ -72,6 +72,8 @@ type EdgeDetail = (BTreeSet<String>, BTreeSet<Evidence>);
 #[derive(Debug, Default)]
 pub(crate) struct EdgeSet {
     edges: BTreeMap<(String, String, EdgeKind), EdgeDetail>,
+    /// Where the caller's address of the callee is set (`Edge::address`).
+    addresses: BTreeMap<(String, String, EdgeKind), BTreeSet<Evidence>>,
 }
 
 impl EdgeSet {
@@ -99,21 +101,35 @@ impl EdgeSet {
         e.1.insert(evidence);
     }
 
+    /// Record where `from` sets its address of `to`, for the edge of `kind` (kept
+    /// only if that edge exists at the end).
+    pub(crate) fn add_address(&mut self, from: &str, to: &str, kind: EdgeKind, evidence: Evidence) {
+        self.addresses
+            .entry((from.to_string(), to.to_string(), kind))
+            .or_default()
+            .insert(evidence);
+    }
+
     /// Is there already an edge `from -> to` of `kind`?
     pub(crate) fn has(&self, from: &str, to: &str, kind: EdgeKind) -> bool {
         self.edges
             .contains_key(&(from.to_string(), to.to_string(), kind))
     }
 
-    fn into_edges(self) -> Vec<Edge> {
+    fn into_edges(mut self) -> Vec<Edge> {
         self.edges
             .into_iter()
-            .map(|((from, to, kind), (via, evidence))| Edge {
-                from,
-                to,
-                kind,
-                via: via.into_iter().collect(),
-                evidence: evidence.into_iter().collect(),
+            .map(|(key, (via, evidence))| {
+                let address = self.addresses.remove(&key).unwrap_or_default();
+                let (from, to, kind) = key;
+                Edge {
+                    from,
+                    to,
+                    kind,
+                    via: via.into_iter().collect(),
+                    evidence: evidence.into_iter().collect(),
+                    address: address.into_iter().collect(),
+                }
             })
             .collect()
     }

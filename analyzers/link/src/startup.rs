@@ -170,8 +170,8 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) {
 
 /// URLs set in a service's manifests (workload env, Helm values, its config
 /// files) that name another service: an HTTP dependency, unless the code
-/// already shows a gRPC or HTTP edge for the pair (the URL is then that
-/// client's address).
+/// already shows a gRPC edge for the pair (the URL is then that client's
+/// address). Either way the entry is the edge's `address`.
 pub(crate) fn manifest_urls(ctx: &mut Ctx<'_>) {
     let input = ctx.input;
     let mut found: Vec<(String, String, String, Evidence)> = Vec::new();
@@ -222,8 +222,12 @@ pub(crate) fn manifest_urls(ctx: &mut Ctx<'_>) {
     }
     for (from, to, via, ev) in found {
         if ctx.edges.has(&from, &to, EdgeKind::Grpc) {
+            ctx.edges
+                .add_address(&from, &to, EdgeKind::Grpc, ev.clone());
             continue;
         }
+        ctx.edges
+            .add_address(&from, &to, EdgeKind::Http, ev.clone());
         ctx.edges.add(&from, &to, EdgeKind::Http, Some(&via), ev);
     }
 }

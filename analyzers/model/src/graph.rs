@@ -59,6 +59,13 @@ pub struct Edge {
     /// manifest files (startup). Sorted, deduplicated.
     pub via: Vec<String>,
     pub evidence: Vec<Evidence>,
+    /// grpc/http: where the caller's address of `to` is set, e.g. the env var
+    /// the code connects to (at the line that reads it, note `IDENTITY_SERVICE_URL`)
+    /// and its value in a deployment manifest (note
+    /// `IDENTITY_SERVICE_URL=http://identity-service:50051`). What goes with the
+    /// calls when they are removed. Sorted, deduplicated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub address: Vec<Evidence>,
 }
 
 /// How a producer reaches a topic.

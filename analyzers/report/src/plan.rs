@@ -37,6 +37,14 @@
 //!   NAME from the events;
 //! - `nova scaffold jwt-verify --service S`: local JWT verification in S.
 //!
+//! and then the hand edit the scaffold leaves to the person ("S stops calling
+//! `VerifyUser` on T", "S reads its local `posts` instead of calling `GetPost`",
+//! "S publishes `MediaAttached` instead of calling `AttachMedia`"), with what to
+//! remove taken from the edge: the call sites (`file:line` of the RPC's calls in
+//! the edge's evidence) and, on the last call between the two services to go,
+//! the client (`XClient::connect`) and the address setting (`Edge::address`: the
+//! env var the client connects to and where the deployment sets it).
+//!
 //! (`nova scaffold` itself is implemented separately; the plan only names
 //! the commands.)
 
@@ -203,7 +211,7 @@ mod tests {
         for line in [
             "- [ ] `nova scaffold outbox --service media-service --topic media-events --events MediaAttached`",
             "- [ ] `nova scaffold consumer --service content-service --topic media-events --events MediaAttached`",
-            "- [ ] media-service publishes `MediaAttached` instead of calling `AttachMedia` on content-service",
+            "- [ ] media-service publishes `MediaAttached` instead of calling `AttachMedia` on content-service: remove its client at `media-service/src/attach.rs:12` (ContentServiceClient::connect)",
             "- [ ] Remove media-service's init container `wait-for-content-service` (`k8s/media-service.yaml:18`)",
             "**Expected effect:** graphql-gateway moves from Layer 3 to Layer 2; media-service moves from Layer 2 to Layer 1.",
         ] {
@@ -220,6 +228,84 @@ mod tests {
                 "missing {line:?} in\n{target}"
             );
         }
+    }
+
+    /// The hand edit names the RPC's call sites; the client and the address
+    /// setting go with the last call between the two services.
+    #[test]
+    fn hand_edit_names_the_call_client_and_address() {
+        use nova_model::{EdgeKind, Evidence, Location};
+        let ev = |file: &str, line: u32, note: &str| Evidence {
+            location: Location::new(file, line, 0),
+            note: note.to_string(),
+        };
+        let call = |name: &str, replacement: Replacement| Call {
+            from: "chat-service".into(),
+            to: "messaging-service".into(),
+            kind: EdgeKind::Grpc,
+            name: name.into(),
+            replacement,
+            evidence: vec![
+                ev(
+                    "src/main.rs",
+                    9,
+                    "field `messaging`: MessagingServiceClient",
+                ),
+                ev("src/main.rs", 20, "MessagingServiceClient::connect"),
+                ev(
+                    "src/ws.rs",
+                    30,
+                    "m.send_message() -> MessagingService/SendMessage",
+                ),
+                ev(
+                    "src/ws.rs",
+                    40,
+                    "m.list_messages() -> MessagingService/ListMessages",
+                ),
+                ev(
+                    "src/ws.rs",
+                    50,
+                    "m.list_messages() -> MessagingService/ListMessages",
+                ),
+            ],
+            address: vec![
+                ev(
+                    "k8s/chat.yaml",
+                    7,
+                    "MESSAGING_URL=http://messaging-service:50053",
+                ),
+                ev("src/main.rs", 18, "MESSAGING_URL"),
+            ],
+        };
+        let list = call(
+            "ListMessages",
+            Replacement::ReadModel {
+                entity: "Message".into(),
+            },
+        );
+        let send = call(
+            "SendMessage",
+            Replacement::Command {
+                event: "MessageSent".into(),
+            },
+        );
+        let calls = vec![list.clone(), send.clone()];
+        assert!(!last_of_pair(&list, &calls));
+        assert!(last_of_pair(&send, &calls));
+        assert_eq!(
+            hand_edit(&list, last_of_pair(&list, &calls)),
+            ": remove the calls at `src/ws.rs:40` (m.list_messages() -> MessagingService/ListMessages), `src/ws.rs:50` (m.list_messages() -> MessagingService/ListMessages)"
+        );
+        assert_eq!(
+            hand_edit(&send, true),
+            ": remove the call at `src/ws.rs:30` (m.send_message() -> MessagingService/SendMessage), its client at `src/main.rs:20` (MessagingServiceClient::connect), then the address setting `MESSAGING_URL` (`k8s/chat.yaml:7`, `src/main.rs:18`)"
+        );
+        let bare = Call {
+            evidence: Vec::new(),
+            address: Vec::new(),
+            ..send
+        };
+        assert_eq!(hand_edit(&bare, true), "");
     }
 
     #[test]

@@ -522,6 +522,7 @@ mod large {
                 kind: EdgeKind::Grpc,
                 via: vec!["Get".into()],
                 evidence: vec![],
+                address: vec![],
             });
         }
         m.edges

@@ -10,6 +10,7 @@ mod diesel_example;
 mod dogfood;
 mod event_example;
 mod example;
+mod example_build;
 mod flow_shapes;
 mod graph_shapes;
 mod hardening;

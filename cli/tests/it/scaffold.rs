@@ -1,16 +1,24 @@
 //! `nova scaffold` on scratch copies of the built-in example: every command that
 //! `nova plan` prints runs, `--dry-run` writes nothing and shows a diff, `--check`
-//! exits 1 before and 0 after, and a second run changes nothing.
+//! exits 1 before and 0 after, a second run changes nothing, and the example still
+//! builds (`example_build`: PostgreSQL for sqlx's macros, the workspace's target
+//! directory).
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::example_build::{ExampleDb, add_nova_lock, cargo_build, scratch_in_checkout};
 use crate::support::{example, nova};
 
+/// Copies `from` to `to`, without build output (`target/`, if the example was
+/// built in place).
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("mkdir");
     for e in std::fs::read_dir(from).expect("read_dir") {
         let e = e.expect("entry");
+        if e.file_name() == "target" {
+            continue;
+        }
         let target = to.join(e.file_name());
         if e.file_type().expect("type").is_dir() {
             copy_dir(&e.path(), &target);
@@ -70,11 +78,17 @@ fn plan_commands(dir: &Path) -> Vec<String> {
     out
 }
 
+/// The copy is inside this checkout (`target/scaffold-example`) so that the
+/// scaffolded code's path dependencies on nova's runtime crates resolve.
 #[test]
-fn every_command_of_the_plan_runs_in_a_scratch_copy() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    copy_dir(&example(), dir.path());
-    let commands = plan_commands(dir.path());
+fn every_command_of_the_plan_runs_in_a_scratch_copy_and_it_builds() {
+    let scratch = scratch_in_checkout("scaffold-example");
+    let dir: &Path = &scratch;
+    copy_dir(&example(), dir);
+    // The schema sqlx's `query!` macros check against: the example's own migrations,
+    // before the scaffolds add theirs (read models the services create at start-up).
+    let db = ExampleDb::create(dir);
+    let commands = plan_commands(dir);
     let kinds: Vec<&str> = commands
         .iter()
         .filter_map(|c| c.split_whitespace().nth(2))
@@ -92,36 +106,44 @@ fn every_command_of_the_plan_runs_in_a_scratch_copy() {
             a.push(flag);
             a
         };
-        let before = tree(dir.path());
-        let (code, out, err) = run(dir.path(), &with("--dry-run"));
+        let before = tree(dir);
+        let (code, out, err) = run(dir, &with("--dry-run"));
         assert_eq!(code, 0, "{command} --dry-run: {err}");
         assert!(
             out.contains("+++ b/"),
             "{command} --dry-run shows no diff:\n{out}"
         );
         assert!(out.contains("dry run: nothing written"), "{out}");
-        assert_eq!(tree(dir.path()), before, "{command} --dry-run wrote");
+        assert_eq!(tree(dir), before, "{command} --dry-run wrote");
 
-        let (code, out, err) = run(dir.path(), &with("--check"));
+        let (code, out, err) = run(dir, &with("--check"));
         assert_eq!(code, 1, "{command} --check before: {out}{err}");
-        assert_eq!(tree(dir.path()), before, "{command} --check wrote");
+        assert_eq!(tree(dir), before, "{command} --check wrote");
 
-        let (code, out, err) = run(dir.path(), &args);
+        let (code, out, err) = run(dir, &args);
         assert_eq!(code, 0, "{command}: {out}{err}");
-        assert_ne!(tree(dir.path()), before, "{command} wrote nothing");
+        assert_ne!(tree(dir), before, "{command} wrote nothing");
 
-        let (code, out, err) = run(dir.path(), &with("--check"));
+        let (code, out, err) = run(dir, &with("--check"));
         assert_eq!(code, 0, "{command} --check after: {out}{err}");
-        let after = tree(dir.path());
-        let (code, out, err) = run(dir.path(), &args);
+        let after = tree(dir);
+        let (code, out, err) = run(dir, &args);
         assert_eq!(code, 0, "{command} again: {err}");
         assert!(out.contains("nothing to change"), "{command} again:\n{out}");
-        assert_eq!(tree(dir.path()), after, "{command} changed something again");
+        assert_eq!(tree(dir), after, "{command} changed something again");
     }
     assert_eq!(ran, 10, "{commands:?}");
-    // The scaffolded example still scans.
-    let (code, _, err) = run(dir.path(), &["scan", ".", "-q"]);
+    // The scaffolded example still scans...
+    let (code, _, err) = run(dir, &["scan", ".", "-q"]);
     assert_eq!(code, 0, "{err}");
+    // ... and builds, its generated tests included.
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).expect("Cargo.toml");
+    assert!(
+        manifest.contains("nova-outbox = { path = \"../../"),
+        "{manifest}"
+    );
+    add_nova_lock(dir);
+    cargo_build(dir, &db);
 }
 
 #[test]
@@ -231,18 +253,56 @@ fn edit(path: &Path, from: &str, to: &str) {
     std::fs::write(path, text.replacen(from, to, 1)).expect("write");
 }
 
+/// The `file:line` places in `text` (between backquotes).
+fn places(text: &str) -> Vec<(String, usize)> {
+    text.split('`')
+        .filter_map(|p| {
+            let (file, line) = p.rsplit_once(':')?;
+            Some((file.to_owned(), line.parse().ok()?))
+        })
+        .collect()
+}
+
+/// Line `line` (1-based) of `root/file`.
+fn line_of(root: &Path, file: &str, line: usize) -> String {
+    let text = std::fs::read_to_string(root.join(file)).expect("read");
+    text.lines().nth(line - 1).unwrap_or_default().to_owned()
+}
+
 /// The README's walk: `nova plan` names `nova scaffold jwt-verify --service
 /// messaging-service` and the hand edit "messaging-service stops calling
-/// `VerifyUser`"; after both, `nova audit` no longer reports that sync call, and
-/// nothing else changed.
+/// `VerifyUser`" with the call, the client and the address setting to remove;
+/// after both, `nova audit` no longer reports that sync call, nothing else
+/// changed, and the example builds.
 #[test]
 fn plan_scaffold_hand_edit_audit_walk() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    copy_dir(&example(), dir.path());
-    let root = dir.path();
+    let scratch = scratch_in_checkout("scaffold-walk");
+    let root: &Path = &scratch;
+    copy_dir(&example(), root);
+    let db = ExampleDb::create(root);
     let (_, plan, _) = run(root, &["plan", ".", "-q"]);
     assert!(plan.contains("`nova scaffold jwt-verify --service messaging-service`"));
-    assert!(plan.contains("messaging-service stops calling `VerifyUser` on identity-service"));
+    let step = plan
+        .lines()
+        .find(|l| l.contains("messaging-service stops calling `VerifyUser` on identity-service"))
+        .unwrap_or_else(|| panic!("no hand edit in\n{plan}"));
+    // The places the plan names are the call, the client, the address setting.
+    let named: Vec<String> = places(step)
+        .into_iter()
+        .map(|(file, line)| line_of(root, &file, line))
+        .collect();
+    assert_eq!(named.len(), 4, "{step}");
+    assert!(named[0].contains(".verify_user("), "{step}: {named:?}");
+    assert!(
+        named[1].contains("IdentityServiceClient::connect"),
+        "{step}: {named:?}"
+    );
+    assert!(
+        named[2..]
+            .iter()
+            .all(|l| l.contains("IDENTITY_SERVICE_URL")),
+        "{step}: {named:?}"
+    );
     let sync = "messaging-service calls identity-service synchronously over gRPC (VerifyUser)";
     let before = findings(root);
     assert!(before.iter().any(|(_, m)| m == sync), "{before:?}");
@@ -339,6 +399,17 @@ fn plan_scaffold_hand_edit_audit_walk() {
     let mut expected = before.clone();
     expected.retain(|(_, m)| m != sync);
     assert_eq!(after, expected, "only that finding went");
+    // Every place the plan named is gone.
+    for (file, _) in places(step) {
+        let text = std::fs::read_to_string(root.join(&file)).expect("read");
+        assert!(
+            !text.contains("verify_user") && !text.contains("IDENTITY_SERVICE_URL"),
+            "{file} still has the call or the address"
+        );
+    }
+    // The edited service builds (with the scaffolded token verification).
+    add_nova_lock(root);
+    cargo_build(root, &db);
 }
 
 #[test]

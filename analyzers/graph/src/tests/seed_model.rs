@@ -79,6 +79,7 @@ pub fn edge(
             location: Location::new(file, line, 0),
             note: note.to_string(),
         }],
+        address: Vec::new(),
     }
 }
 

@@ -82,6 +82,8 @@ pub(super) struct Call {
     pub(super) name: String,
     pub(super) replacement: Replacement,
     pub(super) evidence: Vec<Evidence>,
+    /// Where the caller sets the callee's address (`Edge::address`).
+    pub(super) address: Vec<Evidence>,
 }
 
 /// A start-up dependency between two services.
@@ -408,11 +410,110 @@ pub(super) fn call_text(c: &Call) -> String {
     }
 }
 
+/// The call sites of `c` in its edge's evidence: for gRPC the calls of its RPC
+/// (`identity.verify_user() -> IdentityService/VerifyUser`), for HTTP the requests
+/// in Rust code.
+fn call_sites(c: &Call) -> Vec<&Evidence> {
+    c.evidence
+        .iter()
+        .filter(|e| match c.kind {
+            EdgeKind::Grpc => {
+                e.note.contains("() -> ") && e.note.ends_with(&format!("/{}", c.name))
+            }
+            _ => e.location.file.ends_with(".rs"),
+        })
+        .collect()
+}
+
+/// Where the client of a gRPC call is built (`IdentityServiceClient::connect`).
+fn client_sites(c: &Call) -> Vec<&Evidence> {
+    c.evidence
+        .iter()
+        .filter(|e| {
+            c.kind == EdgeKind::Grpc
+                && ["::connect", "::new", "::with_interceptor"]
+                    .iter()
+                    .any(|s| e.note.ends_with(s))
+        })
+        .collect()
+}
+
+/// What the person edits by hand for `c`, after the checklist step that names it:
+/// the call to remove (`file:line`) and, with the last call between the two
+/// services (`last`), the client and the address setting that go with it. Empty
+/// when the model has none of them.
+pub(super) fn hand_edit(c: &Call, last: bool) -> String {
+    let list = |ev: &[&Evidence]| {
+        ev.iter()
+            .map(|e| format!("`{}` ({})", e.location, e.note))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut parts = Vec::new();
+    let calls = call_sites(c);
+    if !calls.is_empty() {
+        let what = if calls.len() == 1 {
+            "the call"
+        } else {
+            "the calls"
+        };
+        parts.push(format!("{what} at {}", list(&calls)));
+    }
+    if last {
+        let clients = client_sites(c);
+        if !clients.is_empty() {
+            parts.push(format!("its client at {}", list(&clients)));
+        }
+        let mut names: Vec<&str> = Vec::new();
+        for e in &c.address {
+            let name = e.note.split('=').next().unwrap_or(&e.note);
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        if !c.address.is_empty() {
+            let at: Vec<String> = c
+                .address
+                .iter()
+                .map(|e| format!("`{}`", e.location))
+                .collect();
+            parts.push(format!(
+                "the address setting {} ({})",
+                names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                at.join(", ")
+            ));
+        }
+    }
+    if parts.is_empty() {
+        return String::new();
+    }
+    let last_part = parts.pop().unwrap_or_default();
+    if parts.is_empty() {
+        format!(": remove {last_part}")
+    } else {
+        format!(": remove {}, then {last_part}", parts.join(", "))
+    }
+}
+
 pub(crate) fn crud_events(entity: &str) -> Vec<String> {
     ["Created", "Updated", "Deleted"]
         .iter()
         .map(|s| format!("{entity}{s}"))
         .collect()
+}
+
+/// Whether `c` is the last call between its two services to go (the latest
+/// phase, then the name): the client and the address go with it.
+pub(super) fn last_of_pair(c: &Call, calls: &[Call]) -> bool {
+    let key = |x: &Call| (x.replacement.category(), x.name.clone());
+    calls
+        .iter()
+        .filter(|x| x.from == c.from && x.to == c.to)
+        .all(|x| key(x) <= key(c))
 }
 
 /// Everything the plan is made of.
@@ -423,7 +524,7 @@ pub(super) struct Plan {
     pub(super) gateway_edges: Vec<GraphEdge>,
 }
 
-pub(super) fn collect(graph: &ServiceGraph, config: &Config) -> Plan {
+pub(super) fn collect(graph: &ServiceGraph, model: &Model, config: &Config) -> Plan {
     let mut plan = Plan {
         calls: Vec::new(),
         startups: Vec::new(),
@@ -466,6 +567,12 @@ pub(super) fn collect(graph: &ServiceGraph, config: &Config) -> Plan {
                     } else {
                         classify_http(&name, &e.from, &e.to)
                     };
+                    let address = model
+                        .edges
+                        .iter()
+                        .find(|m| m.from == e.from && m.to == e.to && m.kind == e.kind)
+                        .map(|m| m.address.clone())
+                        .unwrap_or_default();
                     plan.calls.push(Call {
                         from: e.from.clone(),
                         to: e.to.clone(),
@@ -473,6 +580,7 @@ pub(super) fn collect(graph: &ServiceGraph, config: &Config) -> Plan {
                         name,
                         replacement,
                         evidence: e.evidence.clone(),
+                        address,
                     });
                 }
             }

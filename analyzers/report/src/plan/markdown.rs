@@ -15,7 +15,7 @@ pub fn markdown(model: &Model, config: &Config) -> String {
     let Ok(graph) = ServiceGraph::build(model, &GraphOptions::default()) else {
         return out;
     };
-    let plan = collect(&graph, config);
+    let plan = collect(&graph, model, config);
     let _ = writeln!(out, "# Decoupling plan\n");
     let _ = writeln!(
         out,
@@ -249,7 +249,13 @@ pub fn markdown(model: &Model, config: &Config) -> String {
                 }
                 for c in &calls {
                     if !c.name.is_empty() {
-                        push(format!("{} stops calling `{}` on {}", c.from, c.name, c.to));
+                        push(format!(
+                            "{} stops calling `{}` on {}{}",
+                            c.from,
+                            c.name,
+                            c.to,
+                            hand_edit(c, last_of_pair(c, &plan.calls))
+                        ));
                     }
                 }
             }
@@ -289,11 +295,12 @@ pub fn markdown(model: &Model, config: &Config) -> String {
                 for c in &calls {
                     if let Replacement::ReadModel { entity } = &c.replacement {
                         push(format!(
-                            "{} reads its local `{}` instead of calling `{}` on {}",
+                            "{} reads its local `{}` instead of calling `{}` on {}{}",
                             c.from,
                             plural_snake(entity),
                             c.name,
-                            c.to
+                            c.to,
+                            hand_edit(c, last_of_pair(c, &plan.calls))
                         ));
                     }
                 }
@@ -332,8 +339,11 @@ pub fn markdown(model: &Model, config: &Config) -> String {
                 for c in &calls {
                     if let Replacement::Command { event } = &c.replacement {
                         push(format!(
-                            "{} publishes `{event}` instead of calling `{}` on {}",
-                            c.from, c.name, c.to
+                            "{} publishes `{event}` instead of calling `{}` on {}{}",
+                            c.from,
+                            c.name,
+                            c.to,
+                            hand_edit(c, last_of_pair(c, &plan.calls))
                         ));
                     }
                 }

@@ -1,4 +1,4 @@
-//! The service ships its schema (never run: the example is only scanned).
+//! The service ships its schema (built by nova's tests, not run).
 
 #[test]
 fn migrations_are_shipped() {
