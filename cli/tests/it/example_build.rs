@@ -8,7 +8,9 @@
 //! `dev` profile into the workspace's own target directory: the example's versions,
 //! features and profile settings are nova's, so the dependencies nova's tests
 //! already built are reused (its packages have other versions than nova's services,
-//! so no artifact is shared by mistake).
+//! so no artifact is shared by mistake; only the uplifted binaries of the same
+//! names, `target/debug/identity-service` and the like, are the example's after it:
+//! no test runs those).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
