@@ -16,8 +16,8 @@ mod tests;
 mod walker;
 
 pub use collect::collect;
-pub(crate) use collect::collect_with;
-pub(crate) use collect::finish;
+pub(crate) use collect::{done, finish, start};
+pub(crate) use walker::Walker;
 
 /// A string value as written in code (a topic, a URL, a host), before
 /// cross-file resolution.

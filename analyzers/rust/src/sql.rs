@@ -171,22 +171,17 @@ pub struct FnInfo {
 
 /// Walk `file` and push SQL sites, consts and functions.
 pub fn collect(file: &syn::File, in_test_file: bool, out: &mut super::FileFacts) {
-    let macros = crate::macros::MacroArgs::of_file(file);
-    collect_with(file, &macros, in_test_file, out);
+    let mut facts = super::FileFacts::default();
+    crate::walk::walk_file(file, in_test_file, &mut facts);
+    out.sql_sites.extend(facts.sql_sites);
+    out.consts.extend(facts.consts);
+    out.functions.extend(facts.functions);
 }
 
-/// [`collect`] with the file's macro bodies already parsed: the walk, then
-/// the sites whose SQL is a parameter, from the calls in the file.
-pub(crate) fn collect_with(
-    file: &syn::File,
-    macros: &crate::macros::MacroArgs,
-    in_test_file: bool,
-    out: &mut super::FileFacts,
-) {
-    use syn::visit::Visit;
-    let mut c = collector::collector(file, macros, in_test_file, out);
-    c.visit_file(file);
+/// After the walk: the sites whose SQL is a parameter, from the calls in
+/// the file.
+pub(crate) fn finish_walk(file: &syn::File, c: &mut collector::Collector<'_>) {
     if !c.param_sites.is_empty() {
-        params::resolve(file, &mut c);
+        params::resolve(file, c);
     }
 }
