@@ -15,7 +15,6 @@ mod strings;
 mod tests;
 mod walker;
 
-pub use collect::collect;
 pub(crate) use collect::{done, finish, start};
 pub(crate) use walker::Walker;
 

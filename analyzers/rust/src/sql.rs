@@ -1,7 +1,8 @@
 //! SQL sites: where SQL text reaches a database, found by walking the `syn`
 //! AST of one file.
 //!
-//! [`collect`] records, per file:
+//! The file's one walk ([`crate::walk`]) calls the SQL collector's hooks
+//! (`collector`), which record, per file:
 //! - [`SqlSite`]s: sqlx macros (`query!`, `query_as!`, `query_file!`...),
 //!   sqlx functions (`query`, `query_as::<_, T>`, `query_scalar`,
 //!   `query_with`, `raw_sql`), `QueryBuilder::new` + `push*` chains,
@@ -167,15 +168,6 @@ pub struct FnInfo {
     /// the first call, sorted by name. The graph facts share this list
     /// (see [`crate::FileFacts::calls_of`]).
     pub calls: Vec<(String, u32)>,
-}
-
-/// Walk `file` and push SQL sites, consts and functions.
-pub fn collect(file: &syn::File, in_test_file: bool, out: &mut super::FileFacts) {
-    let mut facts = super::FileFacts::default();
-    crate::walk::walk_file(file, in_test_file, &mut facts);
-    out.sql_sites.extend(facts.sql_sites);
-    out.consts.extend(facts.consts);
-    out.functions.extend(facts.functions);
 }
 
 /// After the walk: the sites whose SQL is a parameter, from the calls in

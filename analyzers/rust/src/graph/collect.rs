@@ -20,13 +20,6 @@ use crate::span;
 use quote::ToTokens;
 use syn::{Expr, Item, Type};
 
-/// Walk `file` and collect graph facts into `out`.
-pub fn collect(file: &syn::File, in_test_file: bool, out: &mut GraphFacts) {
-    let mut facts = crate::FileFacts::default();
-    crate::walk::walk_file(file, in_test_file, &mut facts);
-    *out = facts.graph;
-}
-
 /// The graph walk of `file`, before it starts; `None` for a generated file,
 /// whose facts are then all in `out` (nothing else is collected from it).
 pub(crate) fn start<'ast, 'o>(
@@ -409,7 +402,7 @@ impl<'ast> Walker<'ast, '_> {
             let refs: Vec<&Expr> = args.iter().skip(skip).collect();
             self.sql_args(&refs, span::line(span::macro_first(mac)));
         }
-        if name.to_ascii_lowercase().contains("outbox") {
+        if contains_ci(&name, "outbox") {
             let refs: Vec<&Expr> = args.iter().collect();
             self.outbox_site(
                 &refs,
@@ -510,9 +503,7 @@ impl<'ast> Walker<'ast, '_> {
                         in_test,
                     });
                 }
-                let outbox_path = owner
-                    .iter()
-                    .any(|s| s.to_ascii_lowercase().contains("outbox"));
+                let outbox_path = owner.iter().any(|s| contains_ci(s, "outbox"));
                 if owner_last == "ConsumerConfig" && last == "new" && args.len() == 3 {
                     // nova-consumer: `ConsumerConfig::new(brokers, group, topics)`.
                     let topic = str_expr(args[2], self.scope(), 0);

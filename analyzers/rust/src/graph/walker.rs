@@ -548,7 +548,7 @@ impl<'ast> Walker<'ast, '_> {
             Expr::Path(p) if p.path.segments.len() == 1 => {
                 let n = p.path.segments[0].ident.to_string();
                 let svc = self.scope().client_vars.get(&n).cloned();
-                let named = n.to_ascii_lowercase().contains("client");
+                let named = contains_ci(&n, "client");
                 // `let mut identity = state.identity.clone();`
                 let field = match self.scope().locals.get(&n).map(|e| strip_wrappers(e)) {
                     Some(Expr::Field(f)) if svc.is_none() => match &f.member {
@@ -572,7 +572,7 @@ impl<'ast> Walker<'ast, '_> {
                         field: svc.is_none().then(|| n.clone()),
                         service: svc,
                         getter: None,
-                        named: n.to_ascii_lowercase().contains("client"),
+                        named: contains_ci(&n, "client"),
                     }
                 }
                 syn::Member::Unnamed(_) => RpcRecv::default(),
