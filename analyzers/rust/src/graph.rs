@@ -311,7 +311,8 @@ pub struct GraphFn {
     /// `dedup`...).
     pub dedupes: bool,
     /// Index of the same function in [`crate::FileFacts::functions`] (set
-    /// by [`crate::parse_file`]): one list of calls per function, not two.
+    /// by the file's one walk, where both collectors enter the function):
+    /// one list of calls per function, not two.
     pub info: Option<usize>,
     /// Guards and the fields the function switches on (`None` for most
     /// functions: one word instead of two empty lists).
