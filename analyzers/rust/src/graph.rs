@@ -15,9 +15,8 @@ mod strings;
 mod tests;
 mod walker;
 
-pub use collect::collect;
-pub(crate) use collect::collect_with;
-pub(crate) use collect::finish;
+pub(crate) use collect::{done, finish, start};
+pub(crate) use walker::Walker;
 
 /// A string value as written in code (a topic, a URL, a host), before
 /// cross-file resolution.
@@ -312,7 +311,8 @@ pub struct GraphFn {
     /// `dedup`...).
     pub dedupes: bool,
     /// Index of the same function in [`crate::FileFacts::functions`] (set
-    /// by [`crate::parse_file`]): one list of calls per function, not two.
+    /// by the file's one walk, where both collectors enter the function):
+    /// one list of calls per function, not two.
     pub info: Option<usize>,
     /// Guards and the fields the function switches on (`None` for most
     /// functions: one word instead of two empty lists).

@@ -19,6 +19,7 @@ mod span;
 pub mod sql;
 mod tidy;
 pub mod unit;
+mod walk;
 
 /// Prefix of the placeholder identifier that stands for a `format!` hole in
 /// resolved SQL text: hole `i` becomes `__nova_hole_{i}__`. `nova-sql`
@@ -57,8 +58,8 @@ pub struct FileFacts {
 
 impl FileFacts {
     /// The names `g` calls, with the line of the first call, sorted by
-    /// name: those of the same function's [`sql::FnInfo`] (both walks see
-    /// the same functions; empty if `g` has no match).
+    /// name: those of the same function's [`sql::FnInfo`] (the one walk
+    /// records both; empty if the SQL collector did not see `g`).
     pub fn calls_of(&self, g: &graph::GraphFn) -> &[(String, u32)] {
         g.info
             .and_then(|i| self.functions.get(i))
@@ -76,6 +77,12 @@ impl FileFacts {
             orm,
             graph,
         } = other;
+        // The graph functions' indices into `functions` were the piece's.
+        let offset = self.functions.len();
+        let mut graph = graph;
+        for g in &mut graph.functions {
+            g.info = g.info.map(|i| i + offset);
+        }
         self.sql_sites.extend(sql_sites);
         self.consts.extend(consts);
         self.functions.extend(functions);
@@ -91,24 +98,9 @@ impl FileFacts {
         self.graph.reserve_scaled(factor);
     }
 
-    /// Order the appended graph facts as one walk would, and tie functions
-    /// again (their indices were those of each piece).
+    /// Order the appended graph facts as one walk would.
     pub(crate) fn finish_pieces(&mut self) {
         graph::finish(&mut self.graph);
-        self.tie_functions();
-    }
-
-    /// Tie each graph function to its [`sql::FnInfo`] by path and line.
-    fn tie_functions(&mut self) {
-        let index: FastMap<(&str, u32), usize> = self
-            .functions
-            .iter()
-            .enumerate()
-            .map(|(i, f)| ((f.path.as_str(), f.line), i))
-            .collect();
-        for g in &mut self.graph.functions {
-            g.info = index.get(&(g.path.as_str(), g.line)).copied();
-        }
     }
 }
 
@@ -295,14 +287,10 @@ fn parse_whole(source: &str, in_test_file: bool) -> Result<FileFacts, ParseError
         }
     })?;
     let mut facts = FileFacts::default();
-    // Macro bodies are parsed once, for both collectors.
-    let macros = macros::MacroArgs::of_file(&file);
-    sql::collect_with(&file, &macros, in_test_file, &mut facts);
-    graph::collect_with(&file, &macros, in_test_file, &mut facts.graph);
+    walk::walk_file(&file, in_test_file, &mut facts);
     if nova_orm::mentions_orm(source) {
         facts.orm = nova_orm::collect(&file, in_test_file, sql::shapes::has_test_attr);
     }
-    facts.tie_functions();
     Ok(facts)
 }
 

@@ -3,7 +3,7 @@
 //! `syn` keeps a macro's body as tokens. Both collectors look inside the
 //! bodies whose tokens are comma-separated expressions (`sqlx::query!(..)`,
 //! `format!(..)`, `tokio::join!(..)`, `info!(.., call())`, outbox macros), so
-//! [`MacroArgs::of_file`] parses every macro of a file once, recursively into
+//! [`MacroArgs::from_found`] parses every macro of a file once, recursively into
 //! the arguments of macros, and the collectors look the result up.
 
 use crate::FastMap as HashMap;
@@ -177,10 +177,18 @@ pub(crate) struct MacroArgs {
 }
 
 impl MacroArgs {
-    /// Parse every macro of `file`, and the macros inside their arguments.
+    /// Parse every macro of `file`, and the macros inside their arguments
+    /// (the scan does it in `walk`'s pre-walk, with the imports).
+    #[cfg(test)]
     pub(crate) fn of_file(file: &syn::File) -> Self {
         let mut finder = Finder::default();
         finder.visit_file(file);
+        MacroArgs::from_found(finder)
+    }
+
+    /// The macros `finder` found in a file's tree, and those inside their
+    /// arguments.
+    pub(crate) fn from_found(finder: Finder) -> Self {
         let mut queue = finder.found;
         let mut parsed = HashMap::with_capacity_and_hasher(queue.len(), Default::default());
         while let Some((key, args)) = queue.pop() {
@@ -196,15 +204,15 @@ impl MacroArgs {
         MacroArgs { parsed }
     }
 
-    /// The arguments of `mac` when it was parsed with the file and its body is
-    /// a list of expressions.
-    pub(crate) fn get(&self, mac: &syn::Macro) -> Option<&[Expr]> {
-        self.parsed.get(&macro_key(mac)).and_then(|a| a.as_deref())
+    /// What the file's parse says of `mac`: `None` when it was not seen,
+    /// `Some(None)` when its body is not a list of expressions.
+    pub(crate) fn lookup(&self, mac: &syn::Macro) -> Option<Option<&[Expr]>> {
+        self.parsed.get(&macro_key(mac)).map(|a| a.as_deref())
     }
 
     /// The arguments of `mac`: looked up, or parsed now for a macro the file
     /// walk did not see (one inside a block-bodied macro, or a tree built
-    /// outside [`MacroArgs::of_file`]).
+    /// outside the pre-walk).
     pub(crate) fn args<'a>(&'a self, mac: &syn::Macro) -> Option<Args<'a>> {
         match self.parsed.get(&macro_key(mac)) {
             Some(Some(v)) => Some(Args::Shared(v)),
@@ -231,16 +239,23 @@ impl std::ops::Deref for Args<'_> {
 }
 
 /// Collects the macros of a tree with their parsed arguments (it does not
-/// descend into macro bodies: [`MacroArgs::of_file`] does, from the parsed
+/// descend into macro bodies: [`MacroArgs::from_found`] does, from the parsed
 /// arguments).
 #[derive(Default)]
-struct Finder {
+pub(crate) struct Finder {
     found: Vec<(MacroKey, Option<Vec<Expr>>)>,
+}
+
+impl Finder {
+    /// Record `mac` with its parsed arguments.
+    pub(crate) fn record(&mut self, mac: &syn::Macro) {
+        self.found.push((macro_key(mac), parse_args(mac)));
+    }
 }
 
 impl<'ast> Visit<'ast> for Finder {
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        self.found.push((macro_key(mac), parse_args(mac)));
+        self.record(mac);
     }
 }
 

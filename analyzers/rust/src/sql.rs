@@ -1,7 +1,8 @@
 //! SQL sites: where SQL text reaches a database, found by walking the `syn`
 //! AST of one file.
 //!
-//! [`collect`] records, per file:
+//! The file's one walk ([`crate::walk`]) calls the SQL collector's hooks
+//! (`collector`), which record, per file:
 //! - [`SqlSite`]s: sqlx macros (`query!`, `query_as!`, `query_file!`...),
 //!   sqlx functions (`query`, `query_as::<_, T>`, `query_scalar`,
 //!   `query_with`, `raw_sql`), `QueryBuilder::new` + `push*` chains,
@@ -169,24 +170,10 @@ pub struct FnInfo {
     pub calls: Vec<(String, u32)>,
 }
 
-/// Walk `file` and push SQL sites, consts and functions.
-pub fn collect(file: &syn::File, in_test_file: bool, out: &mut super::FileFacts) {
-    let macros = crate::macros::MacroArgs::of_file(file);
-    collect_with(file, &macros, in_test_file, out);
-}
-
-/// [`collect`] with the file's macro bodies already parsed: the walk, then
-/// the sites whose SQL is a parameter, from the calls in the file.
-pub(crate) fn collect_with(
-    file: &syn::File,
-    macros: &crate::macros::MacroArgs,
-    in_test_file: bool,
-    out: &mut super::FileFacts,
-) {
-    use syn::visit::Visit;
-    let mut c = collector::collector(file, macros, in_test_file, out);
-    c.visit_file(file);
+/// After the walk: the sites whose SQL is a parameter, from the calls in
+/// the file.
+pub(crate) fn finish_walk(file: &syn::File, c: &mut collector::Collector<'_>) {
     if !c.param_sites.is_empty() {
-        params::resolve(file, &mut c);
+        params::resolve(file, c);
     }
 }

@@ -54,7 +54,7 @@ pub(crate) fn count(text: &str) -> FileCounts {
         let mut code = false;
         loop {
             if in_block {
-                match rest.find("*/") {
+                match find_pair(rest, *b"*/") {
                     Some(end) => {
                         in_block = false;
                         rest = rest[end + 2..].trim_start();
@@ -71,7 +71,7 @@ pub(crate) fn count(text: &str) -> FileCounts {
                 continue;
             }
             code = true;
-            if let Some(start) = rest.find("/*")
+            if let Some(start) = find_pair(rest, *b"/*")
                 && !rest[..start].contains('"')
             {
                 in_block = !rest[start..].contains("*/");
@@ -105,6 +105,12 @@ pub(crate) fn count(text: &str) -> FileCounts {
     c.routes.sort();
     c.routes.dedup();
     c
+}
+
+/// Byte offset of the first `pair` in `s` (`str::find` of a two-byte ASCII
+/// pattern without building a searcher: this runs on every line).
+fn find_pair(s: &str, pair: [u8; 2]) -> Option<usize> {
+    s.as_bytes().windows(2).position(|w| w == pair)
 }
 
 /// The first string literal of `s` when `s` starts with `(` then it.
@@ -251,6 +257,27 @@ pub(crate) fn service_code(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn find_pair_is_str_find() {
+        for s in [
+            "",
+            "/",
+            "/*",
+            "a /* b */ c",
+            "*/",
+            "x*/*/",
+            "é/*ü",
+            "//*",
+            "a*b/c",
+            "**//",
+        ] {
+            for pat in ["/*", "*/"] {
+                let pair = [pat.as_bytes()[0], pat.as_bytes()[1]];
+                assert_eq!(find_pair(s, pair), s.find(pat), "{s:?} {pat:?}");
+            }
+        }
+    }
 
     #[test]
     fn counts_code_tests_and_routes() {

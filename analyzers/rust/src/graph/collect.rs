@@ -1,9 +1,10 @@
-//! The `syn::visit` walk that fills [`GraphFacts`].
+//! What the graph walk records, node by node, into [`GraphFacts`].
 //!
-//! Two passes over the file: a cheap pre-pass finds the names that make a
-//! value a gRPC client (imports from `*_client` modules, struct fields,
-//! aliases, getters), then the main pass records sites with their enclosing
-//! function and resolves string expressions through `let` bindings.
+//! A cheap pre-pass over the items finds the names that make a value a gRPC
+//! client (imports from `*_client` modules, struct fields, aliases,
+//! getters); then the file's one walk ([`crate::walk`]) calls the hooks
+//! below, which record sites with their enclosing function and resolve
+//! string expressions through `let` bindings.
 
 use super::prepass::*;
 use super::shapes::*;
@@ -17,30 +18,25 @@ use crate::FastSet as HashSet;
 use crate::macros::MacroArgs;
 use crate::span;
 use quote::ToTokens;
-use syn::visit::{self, Visit};
 use syn::{Expr, Item, Type};
 
-/// Walk `file` and collect graph facts into `out`.
-pub fn collect(file: &syn::File, in_test_file: bool, out: &mut GraphFacts) {
-    collect_with(file, &MacroArgs::of_file(file), in_test_file, out);
-}
-
-/// [`collect`], with the file's macro bodies already parsed.
-pub(crate) fn collect_with(
-    file: &syn::File,
-    macros: &MacroArgs,
+/// The graph walk of `file`, before it starts; `None` for a generated file,
+/// whose facts are then all in `out` (nothing else is collected from it).
+pub(crate) fn start<'ast, 'o>(
+    file: &'ast syn::File,
+    macros: &'ast MacroArgs,
     in_test_file: bool,
-    out: &mut GraphFacts,
-) {
+    out: &'o mut GraphFacts,
+) -> Option<Walker<'ast, 'o>> {
     if file_is_generated(&file.items) {
         out.generated = true;
         generated_services(&file.items, out);
         finish(out);
-        return;
+        return None;
     }
     let mut pre = PrePass::default();
     pre.items(&file.items);
-    let mut v = Walker {
+    Some(Walker {
         pre,
         macros,
         out,
@@ -58,12 +54,15 @@ pub(crate) fn collect_with(
         },
         in_nova_handler: false,
         chains: ChainCache::default(),
-    };
-    v.visit_file(file);
-    if v.pre.generated_parts {
-        v.out.generated = true;
+    })
+}
+
+/// End the graph walk: order the facts.
+pub(crate) fn done(w: Walker<'_, '_>) {
+    if w.pre.generated_parts {
+        w.out.generated = true;
     }
-    finish(v.out);
+    finish(w.out);
 }
 
 /// Sort and deduplicate the facts (also after appending pieces).
@@ -130,32 +129,41 @@ fn generated_service(name: &str, out: &mut GraphFacts) {
     }
 }
 
-impl<'ast> Visit<'ast> for Walker<'ast, '_> {
-    fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
+/// The hooks of the graph walk: what it records on entering and leaving a
+/// node. The traversal is [`crate::walk`]'s, shared with the SQL facts.
+impl<'ast> Walker<'ast, '_> {
+    /// Entering `mod m`: `None` when it is generated code, which the graph
+    /// walk skips; else whether it is test code.
+    pub(crate) fn enter_mod(&mut self, m: &'ast syn::ItemMod) -> Option<bool> {
         if mod_is_generated(m) {
             self.pre.generated_parts = true;
             if let Some((_, items)) = &m.content {
                 generated_services(items, self.out);
             }
-            return;
+            return None;
         }
         let test = has_test_attr(&m.attrs);
         if test {
             self.test_depth += 1;
         }
         self.mods.push(m.ident.to_string());
-        visit::visit_item_mod(self, m);
+        Some(test)
+    }
+
+    pub(crate) fn leave_mod(&mut self, test: bool) {
         self.mods.pop();
         if test {
             self.test_depth -= 1;
         }
     }
 
-    fn visit_item_impl(&mut self, imp: &'ast syn::ItemImpl) {
+    /// Entering an `impl`: `None` when it is generated code, which the
+    /// graph walk skips; else what [`Self::leave_impl`] restores.
+    pub(crate) fn enter_impl(&mut self, imp: &'ast syn::ItemImpl) -> Option<(bool, bool)> {
         if impl_is_generated(imp) {
             self.pre.generated_parts = true;
             generated_impl(imp, self.out);
-            return;
+            return None;
         }
         let self_ty = match &*imp.self_ty {
             Type::Path(tp) => tp
@@ -203,7 +211,10 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
         });
         let saved_handler = std::mem::replace(&mut self.in_nova_handler, nova_handler);
         self.impl_type.push(self_ty);
-        visit::visit_item_impl(self, imp);
+        Some((test, saved_handler))
+    }
+
+    pub(crate) fn leave_impl(&mut self, (test, saved_handler): (bool, bool)) {
         self.impl_type.pop();
         self.in_nova_handler = saved_handler;
         if test {
@@ -211,51 +222,23 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
         }
     }
 
-    fn visit_item_trait(&mut self, t: &'ast syn::ItemTrait) {
+    pub(crate) fn enter_trait(&mut self, t: &'ast syn::ItemTrait) {
         self.impl_type.push(t.ident.to_string());
-        visit::visit_item_trait(self, t);
+    }
+
+    pub(crate) fn leave_trait(&mut self) {
         self.impl_type.pop();
     }
 
-    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+    /// Entering a free function ([`Self::exit_fn`] leaves it).
+    pub(crate) fn enter_item_fn(&mut self, f: &'ast syn::ItemFn) {
         // A free fn nested in an impl method still gets a free path.
         let saved = std::mem::take(&mut self.impl_type);
         self.enter_fn(&f.sig, &f.attrs);
         self.impl_type = saved;
-        visit::visit_item_fn(self, f);
-        self.exit_fn();
     }
 
-    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
-        self.enter_fn(&f.sig, &f.attrs);
-        visit::visit_impl_item_fn(self, f);
-        self.exit_fn();
-    }
-
-    fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
-        if f.default.is_some() {
-            self.enter_fn(&f.sig, &f.attrs);
-            visit::visit_trait_item_fn(self, f);
-            self.exit_fn();
-        }
-    }
-
-    fn visit_item_const(&mut self, c: &'ast syn::ItemConst) {
-        self.record_const(&c.ident, &c.expr, true);
-        visit::visit_item_const(self, c);
-    }
-
-    fn visit_impl_item_const(&mut self, c: &'ast syn::ImplItemConst) {
-        self.record_const(&c.ident, &c.expr, true);
-        visit::visit_impl_item_const(self, c);
-    }
-
-    fn visit_item_static(&mut self, c: &'ast syn::ItemStatic) {
-        self.record_const(&c.ident, &c.expr, false);
-        visit::visit_item_static(self, c);
-    }
-
-    fn visit_item_type(&mut self, t: &'ast syn::ItemType) {
+    pub(crate) fn enter_item_type(&mut self, t: &'ast syn::ItemType) {
         if let Some(svc) = self.pre.aliases.get(&t.ident.to_string()).cloned() {
             let in_test = self.in_test();
             self.out.grpc_clients.push(GrpcClient {
@@ -269,10 +252,9 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                 in_test,
             });
         }
-        visit::visit_item_type(self, t);
     }
 
-    fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
+    pub(crate) fn enter_item_struct(&mut self, s: &'ast syn::ItemStruct) {
         let sname = s.ident.to_string();
         let in_test = self.in_test() || has_test_attr(&s.attrs);
         for f in &s.fields {
@@ -333,10 +315,9 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                 });
             }
         }
-        visit::visit_item_struct(self, s);
     }
 
-    fn visit_local(&mut self, l: &'ast syn::Local) {
+    pub(crate) fn enter_local(&mut self, l: &'ast syn::Local) {
         let (ident, ty) = match &l.pat {
             syn::Pat::Ident(pi) => (Some(pi.ident.to_string()), None),
             syn::Pat::Type(pt) => match &*pt.pat {
@@ -360,10 +341,9 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                 scope.client_vars.insert(name, svc);
             }
         }
-        visit::visit_local(self, l);
     }
 
-    fn visit_expr_struct(&mut self, s: &'ast syn::ExprStruct) {
+    pub(crate) fn enter_expr_struct(&mut self, s: &'ast syn::ExprStruct) {
         for f in &s.fields {
             let syn::Member::Named(id) = &f.member else {
                 continue;
@@ -371,28 +351,28 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
             self.field_value(id.to_string(), &f.expr, ident_line(id));
             self.note_set(&id.to_string(), &f.expr);
         }
-        visit::visit_expr_struct(self, s);
     }
 
-    fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
-        let Some(field) = guard_field(&i.cond).filter(|_| !self.fns.is_empty()) else {
-            visit::visit_expr_if(self, i);
-            return;
-        };
-        self.visit_expr(&i.cond);
+    /// The field of `self` an `if` tests (`if let Some(r) = &self.relay`,
+    /// `if self.audit`), inside a function: its `then` block is walked
+    /// between [`Self::push_guard`] and [`Self::pop_guard`].
+    pub(crate) fn guard_of(&self, i: &syn::ExprIf) -> Option<String> {
+        guard_field(&i.cond).filter(|_| !self.fns.is_empty())
+    }
+
+    pub(crate) fn push_guard(&mut self, field: String) {
         if let Some(s) = self.fns.last_mut() {
             s.guards.push(field);
         }
-        self.visit_block(&i.then_branch);
+    }
+
+    pub(crate) fn pop_guard(&mut self) {
         if let Some(s) = self.fns.last_mut() {
             s.guards.pop();
         }
-        if let Some((_, e)) = &i.else_branch {
-            self.visit_expr(e);
-        }
     }
 
-    fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
+    pub(crate) fn enter_assign(&mut self, a: &'ast syn::ExprAssign) {
         // `self.topic = topic.into()` in a builder method.
         if let Expr::Field(f) = &*a.left
             && let syn::Member::Named(id) = &f.member
@@ -401,51 +381,46 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
             self.field_value(id.to_string(), &a.right, ident_line(id));
             self.note_set(&id.to_string(), &a.right);
         }
-        visit::visit_expr_assign(self, a);
     }
 
-    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+    /// A macro whose body is the list of expressions `args` (parsed with
+    /// the file), before they are walked.
+    pub(crate) fn enter_macro(&mut self, mac: &'ast syn::Macro, args: &'ast [Expr]) {
         let name = mac
             .path
             .segments
             .last()
             .map(|s| s.ident.to_string())
             .unwrap_or_default();
-        let macros = self.macros;
-        if let Some(args) = macros.get(mac) {
-            // `sqlx::query!(sql, binds..)`, `query_as!(Type, sql, binds..)`.
-            let skip = match name.as_str() {
-                "query" | "query_scalar" | "query_unchecked" | "query_scalar_unchecked" => 1,
-                "query_as" | "query_as_unchecked" => 2,
-                _ => 0,
-            };
-            if skip > 0 && args.len() > skip && maybe_insert(&args[skip - 1]) {
-                let refs: Vec<&Expr> = args.iter().skip(skip).collect();
-                self.sql_args(&refs, span::line(span::macro_first(mac)));
-            }
-            if name.to_ascii_lowercase().contains("outbox") {
-                let refs: Vec<&Expr> = args.iter().collect();
-                self.outbox_site(
-                    &refs,
-                    &format!("{name}!"),
-                    span::line(span::macro_first(mac)),
-                );
-            }
-            for a in args {
-                self.visit_expr(a);
-            }
+        // `sqlx::query!(sql, binds..)`, `query_as!(Type, sql, binds..)`.
+        let skip = match name.as_str() {
+            "query" | "query_scalar" | "query_unchecked" | "query_scalar_unchecked" => 1,
+            "query_as" | "query_as_unchecked" => 2,
+            _ => 0,
+        };
+        if skip > 0 && args.len() > skip && maybe_insert(&args[skip - 1]) {
+            let refs: Vec<&Expr> = args.iter().skip(skip).collect();
+            self.sql_args(&refs, span::line(span::macro_first(mac)));
         }
-        visit::visit_macro(self, mac);
+        if contains_ci(&name, "outbox") {
+            let refs: Vec<&Expr> = args.iter().collect();
+            self.outbox_site(
+                &refs,
+                &format!("{name}!"),
+                span::line(span::macro_first(mac)),
+            );
+        }
     }
 
-    fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
-        if let Expr::Path(fp) = &*c.func {
-            let segs = path_segments(&fp.path);
+    /// A call, before its arguments are walked.
+    /// (`segs`: the segments of the called path, when it is one.)
+    pub(crate) fn enter_call(&mut self, c: &'ast syn::ExprCall, segs: Option<&[String]>) {
+        if let Some(segs) = segs {
             // (Looked up only when something is recorded.)
             let line = || span::line(span::call_first(c));
             let last: &str = segs.last().map(String::as_str).unwrap_or("");
             let args: Vec<&Expr> = c.args.iter().collect();
-            if is_env_fn(&segs) && segs.len() >= 2 {
+            if is_env_fn(segs) && segs.len() >= 2 {
                 self.env_read(c, None);
             }
             if segs.len() >= 2
@@ -528,9 +503,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                         in_test,
                     });
                 }
-                let outbox_path = owner
-                    .iter()
-                    .any(|s| s.to_ascii_lowercase().contains("outbox"));
+                let outbox_path = owner.iter().any(|s| contains_ci(s, "outbox"));
                 if owner_last == "ConsumerConfig" && last == "new" && args.len() == 3 {
                     // nova-consumer: `ConsumerConfig::new(brokers, group, topics)`.
                     let topic = str_expr(args[2], self.scope(), 0);
@@ -562,7 +535,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                 } else if outbox_fn_name(last) {
                     self.outbox_site(&args, last, line());
                 }
-                if let Some(kind) = infra_for_path(&segs) {
+                if let Some(kind) = infra_for_path(segs) {
                     self.infra(kind, segs.join("::"), line());
                 }
                 if segs
@@ -583,17 +556,17 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
             };
             self.str_call(last, owner, &args, span::call_first(c));
         }
-        visit::visit_expr_call(self, c);
     }
 
-    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
-        let method = m.method.to_string();
+    /// A method call, before its receiver and arguments are walked.
+    /// (`method`: its name.)
+    pub(crate) fn enter_method_call(&mut self, m: &'ast syn::ExprMethodCall, method: &str) {
         // (Looked up only when something is recorded: most calls record
         // nothing.)
         let line = || ident_line(&m.method);
         let args: Vec<&Expr> = m.args.iter().collect();
         // env::var(..).unwrap_or(default)
-        if matches!(method.as_str(), "unwrap_or" | "unwrap_or_else") {
+        if matches!(method, "unwrap_or" | "unwrap_or_else") {
             let mut r = &*m.receiver;
             while let Expr::MethodCall(inner) = r {
                 r = &inner.receiver;
@@ -610,7 +583,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                 self.env_read(c, default);
             }
         }
-        match method.as_str() {
+        match method {
             "subscribe" if args.len() == 1 => {
                 let a = args[0];
                 let plausible = matches!(a, Expr::Reference(_) | Expr::Path(_) | Expr::Field(_))
@@ -678,13 +651,13 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
             _ => {}
         }
         // (The method name first: it is cheap, the receiver walk is not.)
-        if (OUTBOX_METHODS.contains(&method.as_str()) && outbox_receiver(&m.receiver))
-            || outbox_fn_name(&method)
+        if (OUTBOX_METHODS.contains(&method) && outbox_receiver(&m.receiver))
+            || outbox_fn_name(method)
         {
             self.outbox_site(&args, &format!(".{method}"), line());
         }
         // HTTP requests.
-        let http_url = match method.as_str() {
+        let http_url = match method {
             m2 if HTTP_METHODS.contains(&m2) && args.len() == 1 => Some(args[0]),
             "request" if args.len() == 2 => Some(args[1]),
             "uri" if args.len() == 1 => Some(args[0]),
@@ -707,7 +680,7 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
             }
         }
         // RPCs.
-        if args.len() == 1 && !not_rpc(&method) {
+        if args.len() == 1 && !not_rpc(method) {
             let r = self.rpc_receiver(&m.receiver);
             let plausible = r.service.is_some()
                 || (r.named && (self.pre.grpc_hint || r.getter.is_some()))
@@ -718,8 +691,8 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                 self.out.rpc_calls.push(RpcCall {
                     service: r.service,
                     receiver: self.receiver_text(&m.receiver),
-                    rpc: snake_to_pascal(&method),
-                    method: method.clone(),
+                    rpc: snake_to_pascal(method),
+                    method: method.to_string(),
                     via_getter: r.getter,
                     via_field: r.field,
                     line: line(),
@@ -728,10 +701,9 @@ impl<'ast> Visit<'ast> for Walker<'ast, '_> {
                 });
             }
         }
-        self.note_call(&method);
+        self.note_call(method);
         let owner = |w: &Walker<'_, '_>| w.chain_owner(&m.receiver);
-        self.str_call(&method, owner, &args, m.method.span());
-        visit::visit_expr_method_call(self, m);
+        self.str_call(method, owner, &args, m.method.span());
     }
 }
 

@@ -2,9 +2,9 @@ use super::*;
 
 fn facts(src: &str) -> GraphFacts {
     let file = syn::parse_file(src).expect("test source parses");
-    let mut out = GraphFacts::default();
-    collect(&file, false, &mut out);
-    out
+    let mut out = crate::FileFacts::default();
+    crate::walk::walk_file(&file, false, &mut out);
+    out.graph
 }
 
 fn lit(s: &str) -> StrExpr {

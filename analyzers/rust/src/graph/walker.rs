@@ -29,7 +29,7 @@ pub(super) struct RpcRecv {
     pub(super) named: bool,
 }
 
-pub(super) struct Walker<'ast, 'o> {
+pub(crate) struct Walker<'ast, 'o> {
     pub(super) pre: PrePass,
     pub(super) out: &'o mut GraphFacts,
     pub(super) in_test_file: bool,
@@ -54,7 +54,7 @@ pub(super) struct Walker<'ast, 'o> {
 impl<'ast> Walker<'ast, '_> {
     /// Record a string-like `const`/`static` (module path, plus the `impl`
     /// type for consts) for topic resolution.
-    pub(super) fn record_const(
+    pub(crate) fn record_const(
         &mut self,
         ident: &syn::Ident,
         expr: &syn::Expr,
@@ -97,7 +97,7 @@ impl<'ast> Walker<'ast, '_> {
         p.join("::")
     }
 
-    pub(super) fn enter_fn(&mut self, sig: &syn::Signature, attrs: &[syn::Attribute]) {
+    pub(crate) fn enter_fn(&mut self, sig: &syn::Signature, attrs: &[syn::Attribute]) {
         let name = sig.ident.to_string();
         let test = has_test_attr(attrs);
         if test {
@@ -163,7 +163,9 @@ impl<'ast> Walker<'ast, '_> {
         self.fns.push(scope);
     }
 
-    pub(super) fn exit_fn(&mut self) {
+    /// Leave the function entered last; `info`: its index in the file's
+    /// [`crate::sql::FnInfo`]s, when the SQL collector saw it too.
+    pub(crate) fn exit_fn(&mut self, info: Option<usize>) {
         // rskafka: a partition client is read from when the function builds
         // a stream consumer or fetches records, else written to.
         let pending = self
@@ -201,7 +203,7 @@ impl<'ast> Walker<'ast, '_> {
                 consumer_handler: s.consumer_handler,
                 reads_messages: s.reads_messages,
                 dedupes: s.dedupes,
-                info: None,
+                info,
                 guards: (!guarded.is_empty() || !s.sets.is_empty()).then(|| {
                     Box::new(super::FnGuards {
                         guarded,
@@ -546,7 +548,7 @@ impl<'ast> Walker<'ast, '_> {
             Expr::Path(p) if p.path.segments.len() == 1 => {
                 let n = p.path.segments[0].ident.to_string();
                 let svc = self.scope().client_vars.get(&n).cloned();
-                let named = n.to_ascii_lowercase().contains("client");
+                let named = contains_ci(&n, "client");
                 // `let mut identity = state.identity.clone();`
                 let field = match self.scope().locals.get(&n).map(|e| strip_wrappers(e)) {
                     Some(Expr::Field(f)) if svc.is_none() => match &f.member {
@@ -570,7 +572,7 @@ impl<'ast> Walker<'ast, '_> {
                         field: svc.is_none().then(|| n.clone()),
                         service: svc,
                         getter: None,
-                        named: n.to_ascii_lowercase().contains("client"),
+                        named: contains_ci(&n, "client"),
                     }
                 }
                 syn::Member::Unnamed(_) => RpcRecv::default(),

@@ -9,7 +9,6 @@ use super::{ConstDef, FnInfo, SqlExpr, SqlSite};
 use crate::FastMap as HashMap;
 use nova_model::StoreKind;
 use proc_macro2::Span;
-use syn::visit::Visit;
 use syn::{Attribute, BinOp, Expr, Lit, Pat};
 
 impl Collector<'_> {
@@ -150,14 +149,14 @@ impl Collector<'_> {
         }
     }
 
-    /// Enter a function: fresh locals, a new [`FnInfo`].
-    pub(super) fn with_fn(
+    /// Enter a function: fresh locals, a new [`FnInfo`]; the walk then
+    /// visits its body (not its signature) and calls [`Self::leave_fn`].
+    pub(crate) fn enter_fn(
         &mut self,
         sig: &syn::Signature,
         is_pub: bool,
         attrs: &[Attribute],
-        body: impl FnOnce(&mut Self),
-    ) {
+    ) -> FnEntry {
         let name = &sig.ident.to_string();
         let span = sig.ident.span();
         let test = has_test_attr(attrs);
@@ -200,9 +199,13 @@ impl Collector<'_> {
             statement_params,
             has_self,
         });
-        let saved = std::mem::take(&mut self.scopes);
-        body(self);
-        self.scopes = saved;
+        FnEntry::new(info, test, std::mem::take(&mut self.scopes))
+    }
+
+    /// Leave the function [`Self::enter_fn`] entered.
+    pub(crate) fn leave_fn(&mut self, entry: FnEntry) {
+        let (test, scopes, types) = entry.into_parts();
+        self.scopes = scopes;
         if let Some(ctx) = self.fns.pop()
             && let Some(info) = self.out.functions.get_mut(ctx.info)
         {
@@ -212,6 +215,9 @@ impl Collector<'_> {
         }
         if test {
             self.test_depth -= 1;
+        }
+        if let Some(types) = types {
+            self.self_types = types;
         }
     }
 
@@ -548,16 +554,9 @@ impl Collector<'_> {
 
     // ---- sites ----
 
-    pub(super) fn sqlx_macro(&mut self, mac: &syn::Macro, name: &str) {
-        let Some(args) = self.macros.args(mac) else {
-            self.push_site(
-                SqlExpr::Unknown(mac.tokens.to_string()),
-                first_span(&mac.path),
-                format!("sqlx::{name}!"),
-                None,
-            );
-            return;
-        };
+    /// Record the site of a sqlx macro with arguments `args`; the index
+    /// of its SQL argument (the walk visits the others).
+    pub(super) fn sqlx_macro(&mut self, mac: &syn::Macro, name: &str, args: &[Expr]) -> usize {
         let sql_idx = usize::from(name.contains("_as"));
         let expr = match args.get(sql_idx) {
             Some(a) if name.starts_with("query_file") => match self.eval(a) {
@@ -577,11 +576,7 @@ impl Collector<'_> {
             ),
             None => self.push_site(expr, first_span(&mac.path), format!("sqlx::{name}!"), None),
         }
-        for (i, a) in args.iter().enumerate() {
-            if i != sql_idx {
-                self.visit_expr(a);
-            }
-        }
+        sql_idx
     }
 
     /// Apply a `QueryBuilder` method to the builder bound to the root of

@@ -120,7 +120,7 @@ pub(super) const MAX_EVAL_DEPTH: usize = 48;
 
 /// What the file imports: crate roots and imported names.
 #[derive(Default)]
-pub(super) struct Imports {
+pub(crate) struct Imports {
     pub(super) roots: HashSet<String>,
     /// Imported leaf name (or rename) -> root crate.
     pub(super) names: HashMap<String, String>,
@@ -130,25 +130,8 @@ pub(super) struct Imports {
 }
 
 impl Imports {
-    pub(super) fn from_file(file: &syn::File) -> Self {
-        struct V<'a>(&'a mut Imports);
-        impl<'ast> Visit<'ast> for V<'_> {
-            fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
-                walk_use(&u.tree, None, self.0);
-            }
-            fn visit_item_extern_crate(&mut self, e: &'ast syn::ItemExternCrate) {
-                self.0.roots.insert(e.ident.to_string());
-            }
-            fn visit_path(&mut self, p: &'ast syn::Path) {
-                if p.segments.len() > 1
-                    && let Some(first) = p.segments.first()
-                    && clients::is_client_crate(&first.ident)
-                {
-                    self.0.named.insert(first.ident.to_string());
-                }
-                visit::visit_path(self, p);
-            }
-        }
+    /// A `use` item (its tree; nothing under it is walked for imports).
+    pub(crate) fn add_use(&mut self, u: &syn::ItemUse) {
         fn walk_use(tree: &UseTree, root: Option<&str>, imports: &mut Imports) {
             match tree {
                 UseTree::Path(p) => {
@@ -188,9 +171,22 @@ impl Imports {
                 }
             }
         }
-        let mut imports = Imports::default();
-        V(&mut imports).visit_file(file);
-        imports
+        walk_use(&u.tree, None, self);
+    }
+
+    /// `extern crate x;`.
+    pub(crate) fn add_extern_crate(&mut self, e: &syn::ItemExternCrate) {
+        self.roots.insert(e.ident.to_string());
+    }
+
+    /// Any path of the file (outside `use` items), in walk order.
+    pub(crate) fn add_path(&mut self, p: &syn::Path) {
+        if p.segments.len() > 1
+            && let Some(first) = p.segments.first()
+            && clients::is_client_crate(&first.ident)
+        {
+            self.named.insert(first.ident.to_string());
+        }
     }
 
     pub(super) fn uses(&self, krate: &str) -> bool {

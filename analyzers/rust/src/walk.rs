@@ -1,0 +1,516 @@
+//! The one walk over a file's tree: each node is visited once, and the SQL
+//! collector ([`crate::sql`]) and the graph walker ([`crate::graph`]) each
+//! record what they need from it through their hooks (`enter_*` before the
+//! node's children, `leave_*` after).
+//!
+//! Where one of them reads less of a node than the other (the SQL collector
+//! reads function bodies, not signatures, and no `let` pattern; the graph
+//! walker skips generated code), the walk visits that part
+//! with the other switched off, so that each sees exactly the nodes, in the
+//! order, it would see walking alone. Trees made during the walk (the
+//! statements of a block-bodied macro, parsed then) are read by the SQL
+//! collector alone, with its own traversal of the same hooks.
+
+use crate::FileFacts;
+use crate::graph::Walker;
+use crate::macros::{Finder, MacroArgs};
+use crate::sql::collector::{Collector, FnEntry, MacroVisit};
+use crate::sql::shapes::Imports;
+use syn::visit::{self, Visit};
+
+/// Walk `file` once (after a lighter walk for its macros and imports) and
+/// collect its SQL and graph facts into `facts`.
+pub(crate) fn walk_file(file: &syn::File, in_test_file: bool, facts: &mut FileFacts) {
+    let (macros, imports) = prewalk(file);
+    let macros = &macros;
+    let mut graph_facts = crate::graph::GraphFacts::default();
+    let graph = crate::graph::start(file, macros, in_test_file, &mut graph_facts);
+    let sql = crate::sql::collector::collector(imports, macros, in_test_file, facts);
+    let mut w = Walk {
+        graph_on: graph.is_some(),
+        sql_on: true,
+        sql,
+        graph,
+        macros,
+    };
+    w.visit_file(file);
+    let Walk { mut sql, graph, .. } = w;
+    crate::sql::finish_walk(file, &mut sql);
+    if let Some(g) = graph {
+        crate::graph::done(g);
+    }
+    facts.graph = graph_facts;
+}
+
+/// Before the walk: every macro of the file with its arguments parsed (the
+/// walk's hooks evaluate expressions ahead of the walk), and what the file
+/// imports and names (which tells the SQL collector what a call is).
+fn prewalk(file: &syn::File) -> (MacroArgs, Imports) {
+    let mut pre = PreWalk {
+        finder: Finder::default(),
+        imports: Imports::default(),
+        imports_on: true,
+    };
+    pre.visit_file(file);
+    (MacroArgs::from_found(pre.finder), pre.imports)
+}
+
+struct PreWalk {
+    finder: Finder,
+    imports: Imports,
+    /// Paths seen now count as named by the file (not those under a `use`).
+    imports_on: bool,
+}
+
+impl PreWalk {
+    fn without_imports(&mut self, f: impl FnOnce(&mut Self)) {
+        let saved = std::mem::replace(&mut self.imports_on, false);
+        f(self);
+        self.imports_on = saved;
+    }
+}
+
+impl<'ast> Visit<'ast> for PreWalk {
+    fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
+        if self.imports_on {
+            self.imports.add_use(u);
+        }
+        self.without_imports(|p| visit::visit_item_use(p, u));
+    }
+
+    fn visit_item_extern_crate(&mut self, e: &'ast syn::ItemExternCrate) {
+        if self.imports_on {
+            self.imports.add_extern_crate(e);
+        }
+        self.without_imports(|p| visit::visit_item_extern_crate(p, e));
+    }
+
+    fn visit_path(&mut self, p: &'ast syn::Path) {
+        if self.imports_on {
+            self.imports.add_path(p);
+        }
+        visit::visit_path(self, p);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        // The arguments are parsed, not walked here (`MacroArgs`); the
+        // macro's own path is a path the file names.
+        self.finder.record(mac);
+        if self.imports_on {
+            self.visit_path(&mac.path);
+        }
+    }
+}
+
+struct Walk<'ast, 'o> {
+    sql: Collector<'o>,
+    graph: Option<Walker<'ast, 'o>>,
+    macros: &'ast MacroArgs,
+    /// The SQL collector sees the nodes visited now.
+    sql_on: bool,
+    /// The graph walker sees the nodes visited now.
+    graph_on: bool,
+}
+
+impl<'ast, 'o> Walk<'ast, 'o> {
+    /// The graph walker when it sees the nodes visited now.
+    fn graph(&mut self) -> Option<&mut Walker<'ast, 'o>> {
+        match (self.graph_on, &mut self.graph) {
+            (true, Some(g)) => Some(g),
+            _ => None,
+        }
+    }
+
+    /// Run `f` with the SQL collector and the graph walker switched off
+    /// unless `sql`, resp. `graph`.
+    fn only(&mut self, sql: bool, graph: bool, f: impl FnOnce(&mut Self)) {
+        let saved = (self.sql_on, self.graph_on);
+        self.sql_on &= sql;
+        self.graph_on &= graph;
+        if self.sql_on || self.graph_on {
+            f(self);
+        }
+        (self.sql_on, self.graph_on) = saved;
+    }
+
+    /// A function's attributes and signature, which the SQL collector does
+    /// not read.
+    fn signature(&mut self, attrs: &'ast [syn::Attribute], sig: &'ast syn::Signature) {
+        self.only(false, true, |w| {
+            for a in attrs {
+                w.visit_attribute(a);
+            }
+            w.visit_signature(sig);
+        });
+    }
+}
+
+impl<'ast> Visit<'ast> for Walk<'ast, '_> {
+    fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
+        let sql = self.sql_on.then(|| self.sql.enter_mod(m));
+        let graph = self.graph().and_then(|g| g.enter_mod(m));
+        self.only(true, graph.is_some(), |w| visit::visit_item_mod(w, m));
+        if let (Some(test), Some(g)) = (graph, &mut self.graph) {
+            g.leave_mod(test);
+        }
+        if let Some(saved) = sql {
+            self.sql.leave_mod(saved);
+        }
+    }
+
+    fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
+        let sql = self.sql_on.then(|| self.sql.enter_impl(i));
+        let graph = self.graph().and_then(|g| g.enter_impl(i));
+        self.only(true, graph.is_some(), |w| visit::visit_item_impl(w, i));
+        if let (Some(saved), Some(g)) = (graph, &mut self.graph) {
+            g.leave_impl(saved);
+        }
+        if let Some(test) = sql {
+            self.sql.leave_impl(test);
+        }
+    }
+
+    fn visit_item_trait(&mut self, t: &'ast syn::ItemTrait) {
+        let (sql, graph) = (self.sql_on, self.graph_on);
+        if sql {
+            self.sql.enter_trait(t);
+        }
+        if let Some(g) = self.graph() {
+            g.enter_trait(t);
+        }
+        visit::visit_item_trait(self, t);
+        if let (true, Some(g)) = (graph, &mut self.graph) {
+            g.leave_trait();
+        }
+        if sql {
+            self.sql.leave_trait();
+        }
+    }
+
+    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        let sql = self.sql_on.then(|| self.sql.enter_item_fn(f));
+        let graph = self.graph_on;
+        if let Some(g) = self.graph() {
+            g.enter_item_fn(f);
+        }
+        self.only(false, true, |w| {
+            for a in &f.attrs {
+                w.visit_attribute(a);
+            }
+            w.visit_visibility(&f.vis);
+            w.visit_signature(&f.sig);
+        });
+        self.visit_block(&f.block);
+        if let (true, Some(g)) = (graph, &mut self.graph) {
+            g.exit_fn(sql.as_ref().map(FnEntry::info));
+        }
+        if let Some(entry) = sql {
+            self.sql.leave_fn(entry);
+        }
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        let sql = self.sql_on.then(|| self.sql.enter_impl_fn(f));
+        let graph = self.graph_on;
+        if let Some(g) = self.graph() {
+            g.enter_fn(&f.sig, &f.attrs);
+        }
+        self.only(false, true, |w| {
+            for a in &f.attrs {
+                w.visit_attribute(a);
+            }
+            w.visit_visibility(&f.vis);
+            w.visit_signature(&f.sig);
+        });
+        self.visit_block(&f.block);
+        if let (true, Some(g)) = (graph, &mut self.graph) {
+            g.exit_fn(sql.as_ref().map(FnEntry::info));
+        }
+        if let Some(entry) = sql {
+            self.sql.leave_fn(entry);
+        }
+    }
+
+    fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
+        // A declaration without a body is no function to either.
+        let Some(block) = &f.default else { return };
+        let sql = self
+            .sql_on
+            .then(|| self.sql.enter_fn(&f.sig, true, &f.attrs));
+        let graph = self.graph_on;
+        if let Some(g) = self.graph() {
+            g.enter_fn(&f.sig, &f.attrs);
+        }
+        self.signature(&f.attrs, &f.sig);
+        self.visit_block(block);
+        if let (true, Some(g)) = (graph, &mut self.graph) {
+            g.exit_fn(sql.as_ref().map(FnEntry::info));
+        }
+        if let Some(entry) = sql {
+            self.sql.leave_fn(entry);
+        }
+    }
+
+    fn visit_item_const(&mut self, c: &'ast syn::ItemConst) {
+        if self.sql_on {
+            self.sql.enter_const(&c.ident, &c.expr);
+        }
+        if let Some(g) = self.graph() {
+            g.record_const(&c.ident, &c.expr, true);
+        }
+        visit::visit_item_const(self, c);
+    }
+
+    fn visit_item_static(&mut self, s: &'ast syn::ItemStatic) {
+        if self.sql_on {
+            self.sql.enter_const(&s.ident, &s.expr);
+        }
+        if let Some(g) = self.graph() {
+            g.record_const(&s.ident, &s.expr, false);
+        }
+        visit::visit_item_static(self, s);
+    }
+
+    fn visit_impl_item_const(&mut self, c: &'ast syn::ImplItemConst) {
+        if self.sql_on {
+            self.sql.enter_assoc_const(&c.ident, &c.expr);
+        }
+        if let Some(g) = self.graph() {
+            g.record_const(&c.ident, &c.expr, true);
+        }
+        visit::visit_impl_item_const(self, c);
+    }
+
+    fn visit_trait_item_const(&mut self, c: &'ast syn::TraitItemConst) {
+        if self.sql_on
+            && let Some((_, e)) = &c.default
+        {
+            self.sql.enter_assoc_const(&c.ident, e);
+        }
+        visit::visit_trait_item_const(self, c);
+    }
+
+    fn visit_item_type(&mut self, t: &'ast syn::ItemType) {
+        if let Some(g) = self.graph() {
+            g.enter_item_type(t);
+        }
+        visit::visit_item_type(self, t);
+    }
+
+    fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
+        if let Some(g) = self.graph() {
+            g.enter_item_struct(s);
+        }
+        visit::visit_item_struct(self, s);
+    }
+
+    fn visit_block(&mut self, b: &'ast syn::Block) {
+        let sql = self.sql_on;
+        if sql {
+            self.sql.enter_block();
+        }
+        visit::visit_block(self, b);
+        if sql {
+            self.sql.leave_block();
+        }
+    }
+
+    fn visit_local(&mut self, l: &'ast syn::Local) {
+        if let Some(g) = self.graph() {
+            g.enter_local(l);
+        }
+        let sql = self.sql_on;
+        if sql {
+            self.sql.enter_local();
+        }
+        // The SQL collector reads the initialiser, not the pattern.
+        self.only(false, true, |w| {
+            for a in &l.attrs {
+                w.visit_attribute(a);
+            }
+            w.visit_pat(&l.pat);
+        });
+        if let Some(init) = &l.init {
+            self.visit_expr(&init.expr);
+            if let Some((_, div)) = &init.diverge {
+                self.visit_expr(div);
+            }
+        }
+        if sql {
+            self.sql.leave_local(l);
+        }
+    }
+
+    fn visit_expr_struct(&mut self, s: &'ast syn::ExprStruct) {
+        if let Some(g) = self.graph() {
+            g.enter_expr_struct(s);
+        }
+        visit::visit_expr_struct(self, s);
+    }
+
+    fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
+        let Some(field) = self.graph().and_then(|g| g.guard_of(i)) else {
+            visit::visit_expr_if(self, i);
+            return;
+        };
+        // The `then` block runs behind a guard on a field of `self`.
+        self.only(true, false, |w| {
+            for a in &i.attrs {
+                w.visit_attribute(a);
+            }
+        });
+        self.visit_expr(&i.cond);
+        if let Some(g) = self.graph() {
+            g.push_guard(field);
+        }
+        self.visit_block(&i.then_branch);
+        if let Some(g) = self.graph() {
+            g.pop_guard();
+        }
+        if let Some((_, e)) = &i.else_branch {
+            self.visit_expr(e);
+        }
+    }
+
+    fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
+        if let Some(g) = self.graph() {
+            g.enter_assign(a);
+        }
+        let sql = self.sql_on;
+        visit::visit_expr_assign(self, a);
+        if sql {
+            self.sql.leave_assign(a);
+        }
+    }
+
+    fn visit_expr_binary(&mut self, b: &'ast syn::ExprBinary) {
+        let sql = self.sql_on;
+        visit::visit_expr_binary(self, b);
+        if sql {
+            self.sql.leave_binary(b);
+        }
+    }
+
+    fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+        // The called path's segments, made once for both.
+        let segs = match &*c.func {
+            syn::Expr::Path(p) if self.sql_on || self.graph_on => Some(
+                p.path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect::<Vec<_>>(),
+            ),
+            _ => None,
+        };
+        if self.sql_on {
+            self.sql.enter_call(c, segs.as_deref());
+        }
+        if let Some(g) = self.graph() {
+            g.enter_call(c, segs.as_deref());
+        }
+        visit::visit_expr_call(self, c);
+    }
+
+    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+        let sql = self.sql_on;
+        let method = m.method.to_string();
+        if sql {
+            self.sql.enter_method_call(m, &method);
+        }
+        if let Some(g) = self.graph() {
+            g.enter_method_call(m, &method);
+        }
+        visit::visit_expr_method_call(self, m);
+        if sql {
+            self.sql.leave_method_call(m, &method);
+        }
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        let macros = self.macros;
+        let args = match macros.lookup(mac) {
+            Some(args) => args,
+            None => {
+                // Not seen when the file's macros were parsed: the SQL
+                // collector parses it for itself, the graph walker skips it.
+                if self.sql_on {
+                    self.sql.visit_macro(mac);
+                }
+                return;
+            }
+        };
+        let sql = match self.sql_on {
+            true => self.sql.enter_macro(mac, args),
+            false => MacroVisit::Nothing,
+        };
+        let Some(args) = args else {
+            if let MacroVisit::Block = sql {
+                self.sql.visit_macro_block(mac);
+            }
+            return;
+        };
+        if let Some(g) = self.graph() {
+            g.enter_macro(mac, args);
+        }
+        let sql_skips = match sql {
+            MacroVisit::AllBut(skip) => skip,
+            _ => None,
+        };
+        let sql_reads = matches!(sql, MacroVisit::AllBut(_));
+        for (i, a) in args.iter().enumerate() {
+            self.only(sql_reads && Some(i) != sql_skips, true, |w| w.visit_expr(a));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::parse_file;
+
+    /// What one collector reads and the other does not is still read by
+    /// it alone: SQL in generated gRPC code (which the graph walker skips)
+    /// and in a macro whose body is statements (parsed during the walk), and nothing
+    /// from a function's signature for the SQL collector.
+    #[test]
+    fn each_collector_reads_its_own_parts() {
+        let src = r#"
+pub mod content_client {
+    use tonic::codegen::*;
+    pub struct ContentClient<T> { inner: T }
+    impl<T> ContentClient<T> where T: tonic::client::GrpcService<Body> {
+        pub async fn cleanup(&self, db: &sqlx::PgPool) {
+            sqlx::query("DELETE FROM generated_t").execute(db).await.ok();
+            let t = "orders";
+            FutureRecord::to(t);
+        }
+    }
+}
+
+async fn run(db: &sqlx::PgPool) {
+    in_span! {
+        let done = sqlx::query("UPDATE selected_t SET v = 1").execute(db).await;
+        done.ok();
+    }
+}
+
+fn sized(buf: [u8; { sqlx::query("SELECT 1 FROM sig_t"); 4 }]) {}
+"#;
+        let facts = match parse_file(src, false) {
+            Ok(f) => f,
+            Err(e) => panic!("parses: {e}"),
+        };
+        let texts: Vec<String> = facts.sql_sites.iter().map(|s| s.expr.display()).collect();
+        assert!(texts.iter().any(|t| t.contains("generated_t")), "{texts:?}");
+        assert!(texts.iter().any(|t| t.contains("selected_t")), "{texts:?}");
+        assert!(!texts.iter().any(|t| t.contains("sig_t")), "{texts:?}");
+        // The graph walker skipped the generated module: no topic from it.
+        assert!(facts.graph.generated);
+        assert!(facts.graph.topics.is_empty(), "{:?}", facts.graph.topics);
+        // Every graph function is tied to the same function's calls.
+        for g in &facts.graph.functions {
+            let info = g.info.and_then(|i| facts.functions.get(i));
+            assert_eq!(info.map(|f| (&f.path, f.line)), Some((&g.path, g.line)));
+        }
+    }
+}
