@@ -65,7 +65,7 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) ->
     let outbox = Outbox::new(config.topic.clone())?;
     let relay = Relay::new(
         pool.clone(),
-        RelayConfig::new(config.kafka_bootstrap.clone()),
+        RelayConfig::from_env(config.kafka_bootstrap.clone())?,
     )?;
     let mut consumer_config = ConsumerConfig::new(
         config.kafka_bootstrap.clone(),

@@ -72,7 +72,7 @@ pub async fn serve_with_store(
     let outbox = Outbox::new(config.topic.clone())?;
     let relay = Relay::new(
         pool.clone(),
-        RelayConfig::new(config.kafka_bootstrap.clone()),
+        RelayConfig::from_env(config.kafka_bootstrap.clone())?,
     )?;
     let handlers = server::MediaHandlers::new(pool, outbox, objects, config.max_bytes);
     let grpc = GrpcServer::new()

@@ -57,7 +57,7 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: Shutdown) ->
     let outbox = Outbox::new(config.topic.clone())?;
     let relay = Relay::new(
         pool.clone(),
-        RelayConfig::new(config.kafka_bootstrap.clone()),
+        RelayConfig::from_env(config.kafka_bootstrap.clone())?,
     )?;
     let grpc = GrpcServer::new()
         .add_service(MessagingServiceServer::with_interceptor(

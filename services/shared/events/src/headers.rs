@@ -1,9 +1,9 @@
 //! Kafka header names used by nova's runtime. Header values are UTF-8 text.
 //!
 //! The message value is the encoded envelope, which holds all the metadata. The
-//! relay adds the event id and type as headers (so that routers and tools can
-//! filter without decoding the value; `RelayConfig::routing_headers`) and the
-//! trace context; the aggregate id is the message key. The consumer adds the
+//! relay adds the event id and type as headers when asked to (so that routers
+//! and tools can filter without decoding the value; `RelayConfig::routing_headers`,
+//! off by default) and the trace context; the aggregate id is the message key. The consumer adds the
 //! dead-letter headers when it sends a message to `<topic>.dlq`.
 
 /// Event id (UUID text).

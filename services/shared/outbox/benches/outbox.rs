@@ -159,8 +159,8 @@ async fn prefill(pool: &PgPool, outbox: &Outbox, events: &[Event]) {
 /// The relay configuration the benchmarks use: the defaults, plus
 /// `NOVA_BENCH_RELAY_PROPS=k=v,k=v` (producer properties) and
 /// `NOVA_BENCH_BATCH` (rows per batch), `NOVA_BENCH_IN_FLIGHT` (batches in
-/// flight in `Relay::run`) and `NOVA_BENCH_ROUTING_HEADERS=0` (no `nova-*`
-/// headers; Bh then has none either) to try alternatives.
+/// flight in `Relay::run`) and `NOVA_BENCH_ROUTING_HEADERS=1` (with the `nova-*`
+/// routing headers, off by default; Bh then has them too) to try alternatives.
 fn relay_config(bootstrap: &str) -> RelayConfig {
     let mut config = RelayConfig::new(bootstrap);
     for kv in std::env::var("NOVA_BENCH_RELAY_PROPS")
@@ -177,8 +177,8 @@ fn relay_config(bootstrap: &str) -> RelayConfig {
     {
         config.batch_size = b;
     }
-    if std::env::var("NOVA_BENCH_ROUTING_HEADERS").is_ok_and(|v| v == "0") {
-        config.routing_headers = false;
+    if let Ok(v) = std::env::var("NOVA_BENCH_ROUTING_HEADERS") {
+        config.routing_headers = v != "0";
     }
     if let Some(d) = std::env::var("NOVA_BENCH_IN_FLIGHT")
         .ok()

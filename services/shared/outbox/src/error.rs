@@ -20,4 +20,14 @@ pub enum RelayError {
     /// The Kafka producer could not be created or configured.
     #[error("relay Kafka producer error: {0}")]
     Kafka(#[from] rdkafka::error::KafkaError),
+    /// A setting from the environment does not parse.
+    #[error("{variable}={value:?}: expected {expected}")]
+    Config {
+        /// The variable.
+        variable: String,
+        /// Its value.
+        value: String,
+        /// What it should be.
+        expected: &'static str,
+    },
 }

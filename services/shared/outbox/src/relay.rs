@@ -39,14 +39,16 @@ use crate::{RelayError, RelayMetrics};
 
 /// The Kafka headers the relay may put on a message: `nova-event-id` and
 /// `nova-event-type` (to route or filter without decoding the value; only with
-/// [`RelayConfig::routing_headers`], the default), and the W3C `traceparent` /
+/// [`RelayConfig::routing_headers`], off by default), and the W3C `traceparent` /
 /// `tracestate` when the event carries a trace context.
 ///
 /// Everything else (schema version, aggregate type and id, occurred-at) is only in
 /// the message value, the encoded envelope, which also repeats the event id, type
 /// and trace context; the aggregate id is also the key. Headers are kept few on
 /// purpose: tansu 0.6 stores every header as its own SQLite row, so each one costs
-/// about as much as a record on produce (see `services/README.md`).
+/// about as much as a record on produce, and looks headers up without an index
+/// when it serves a fetch, so every header it holds slows every later fetch
+/// (see `services/README.md`).
 pub const MESSAGE_HEADERS: [&str; 4] = [
     headers::EVENT_ID,
     headers::EVENT_TYPE,
@@ -99,10 +101,13 @@ pub struct RelayConfig {
     /// Kafka `bootstrap.servers`.
     pub bootstrap_servers: String,
     /// Whether messages carry the `nova-event-id` and `nova-event-type` headers
-    /// (default `true`). Consumers built on `nova-consumer` read everything from
-    /// the value and do not need them; they are for routers and tools that filter
-    /// without decoding. On tansu 0.6 they cost throughput and latency (see
-    /// `services/README.md`). Trace headers are sent either way.
+    /// (default `false`; `NOVA_OUTBOX_ROUTING_HEADERS=1`). Consumers built on
+    /// `nova-consumer` read everything from the value and do not need them; they
+    /// are for routers and tools that filter without decoding. On tansu 0.6 each
+    /// header is a row of an unindexed table that every fetch searches per
+    /// record, so with them the feed's sustained rate fell from 788/s to 305/s
+    /// and its p99 at 153/s was 204 ms (`services/README.md`). Trace headers are
+    /// sent either way.
     pub routing_headers: bool,
     /// Batches [`Relay::run`] keeps in flight at once (at least 1; default 1).
     /// With more, a NOTIFY that arrives while a batch waits for its delivery
@@ -142,7 +147,7 @@ impl RelayConfig {
             bootstrap_servers: bootstrap_servers.into(),
             batch_size: 2000,
             max_batches_in_flight: 1,
-            routing_headers: true,
+            routing_headers: false,
             poll_interval: Duration::from_secs(1),
             retention: Duration::from_secs(24 * 3600),
             cleanup_interval: Duration::from_secs(60),
@@ -152,6 +157,83 @@ impl RelayConfig {
             shutdown_grace: Duration::from_secs(10),
             producer_properties: BTreeMap::new(),
         }
+    }
+
+    /// [`RelayConfig::new`] with the `NOVA_OUTBOX_*` variables that are set
+    /// applied (the services' relays and `nova-outbox-relay` read the same ones):
+    /// `NOVA_OUTBOX_BATCH_SIZE`, `NOVA_OUTBOX_BATCHES_IN_FLIGHT`,
+    /// `NOVA_OUTBOX_ROUTING_HEADERS` (`0`/`1`), `NOVA_OUTBOX_POLL_MS`,
+    /// `NOVA_OUTBOX_RETENTION_SECS`, `NOVA_OUTBOX_CLEANUP_SECS`,
+    /// `NOVA_OUTBOX_METRICS_SECS`, `NOVA_OUTBOX_LINGER_MS` (producer `linger.ms`)
+    /// and `NOVA_OUTBOX_PRODUCER_PROPERTIES` (`key=value,key=value`, librdkafka
+    /// producer properties). A value that does not parse is an error naming the
+    /// variable.
+    pub fn from_env(bootstrap_servers: impl Into<String>) -> Result<Self, RelayError> {
+        Self::new(bootstrap_servers).with_vars(|name| std::env::var(name).ok())
+    }
+
+    /// Applies the `NOVA_OUTBOX_*` settings that `var` returns (see [`RelayConfig::from_env`]).
+    pub fn with_vars(mut self, var: impl Fn(&str) -> Option<String>) -> Result<Self, RelayError> {
+        let num = |name: &str| -> Result<Option<u64>, RelayError> {
+            var(name)
+                .map(|v| {
+                    v.trim().parse::<u64>().map_err(|_| RelayError::Config {
+                        variable: name.to_owned(),
+                        value: v.clone(),
+                        expected: "a non-negative integer",
+                    })
+                })
+                .transpose()
+        };
+        if let Some(n) = num("NOVA_OUTBOX_BATCH_SIZE")? {
+            self.batch_size = u32::try_from(n.max(1)).unwrap_or(u32::MAX);
+        }
+        if let Some(n) = num("NOVA_OUTBOX_BATCHES_IN_FLIGHT")? {
+            self.max_batches_in_flight = usize::try_from(n.max(1)).unwrap_or(usize::MAX);
+        }
+        if let Some(v) = var("NOVA_OUTBOX_ROUTING_HEADERS") {
+            self.routing_headers = match v.trim() {
+                "1" | "true" | "on" => true,
+                "0" | "false" | "off" => false,
+                _ => {
+                    return Err(RelayError::Config {
+                        variable: "NOVA_OUTBOX_ROUTING_HEADERS".to_owned(),
+                        value: v,
+                        expected: "0 or 1",
+                    });
+                }
+            };
+        }
+        if let Some(n) = num("NOVA_OUTBOX_POLL_MS")? {
+            self.poll_interval = Duration::from_millis(n.max(1));
+        }
+        if let Some(n) = num("NOVA_OUTBOX_RETENTION_SECS")? {
+            self.retention = Duration::from_secs(n);
+        }
+        if let Some(n) = num("NOVA_OUTBOX_CLEANUP_SECS")? {
+            self.cleanup_interval = Duration::from_secs(n.max(1));
+        }
+        if let Some(n) = num("NOVA_OUTBOX_METRICS_SECS")? {
+            self.metrics_interval = Duration::from_secs(n.max(1));
+        }
+        if let Some(n) = num("NOVA_OUTBOX_LINGER_MS")? {
+            self.producer_properties
+                .insert("linger.ms".to_owned(), n.to_string());
+        }
+        if let Some(v) = var("NOVA_OUTBOX_PRODUCER_PROPERTIES") {
+            for pair in v.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                let Some((key, value)) = pair.split_once('=') else {
+                    return Err(RelayError::Config {
+                        variable: "NOVA_OUTBOX_PRODUCER_PROPERTIES".to_owned(),
+                        value: v.clone(),
+                        expected: "key=value pairs separated by commas",
+                    });
+                };
+                self.producer_properties
+                    .insert(key.trim().to_owned(), value.trim().to_owned());
+            }
+        }
+        Ok(self)
     }
 
     /// The librdkafka producer configuration.
@@ -716,4 +798,77 @@ async fn cleanup(
         debug!(deleted = total, "outbox relay: cleaned up published rows");
     }
     Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: std::collections::HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |name| map.get(name).cloned()
+    }
+
+    #[test]
+    fn env_settings_override_the_defaults() {
+        let config = RelayConfig::new("b")
+            .with_vars(vars(&[
+                ("NOVA_OUTBOX_BATCH_SIZE", "500"),
+                ("NOVA_OUTBOX_BATCHES_IN_FLIGHT", "2"),
+                ("NOVA_OUTBOX_ROUTING_HEADERS", "0"),
+                ("NOVA_OUTBOX_POLL_MS", "250"),
+                ("NOVA_OUTBOX_LINGER_MS", "0"),
+                (
+                    "NOVA_OUTBOX_PRODUCER_PROPERTIES",
+                    "batch.num.messages=100, compression.type=lz4",
+                ),
+            ]))
+            .expect("valid settings");
+        assert_eq!(config.batch_size, 500);
+        assert_eq!(config.max_batches_in_flight, 2);
+        assert!(!config.routing_headers);
+        assert_eq!(config.poll_interval, Duration::from_millis(250));
+        let props: Vec<(&str, &str)> = config
+            .producer_properties
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            props,
+            vec![
+                ("batch.num.messages", "100"),
+                ("compression.type", "lz4"),
+                ("linger.ms", "0")
+            ]
+        );
+        assert!(
+            !RelayConfig::new("b").routing_headers,
+            "routing headers are opt-in"
+        );
+        let unset = RelayConfig::new("b").with_vars(|_| None).expect("defaults");
+        assert_eq!(unset.batch_size, RelayConfig::new("b").batch_size);
+        assert_eq!(unset.routing_headers, RelayConfig::new("b").routing_headers);
+    }
+
+    #[test]
+    fn a_bad_value_names_the_variable() {
+        let err = RelayConfig::new("b")
+            .with_vars(vars(&[("NOVA_OUTBOX_BATCH_SIZE", "lots")]))
+            .expect_err("not a number");
+        assert_eq!(
+            err.to_string(),
+            "NOVA_OUTBOX_BATCH_SIZE=\"lots\": expected a non-negative integer"
+        );
+        let err = RelayConfig::new("b")
+            .with_vars(vars(&[("NOVA_OUTBOX_ROUTING_HEADERS", "maybe")]))
+            .expect_err("not a switch");
+        assert!(err.to_string().starts_with("NOVA_OUTBOX_ROUTING_HEADERS="));
+        let err = RelayConfig::new("b")
+            .with_vars(vars(&[("NOVA_OUTBOX_PRODUCER_PROPERTIES", "linger.ms")]))
+            .expect_err("no value");
+        assert!(err.to_string().contains("key=value"));
+    }
 }

@@ -3,25 +3,15 @@
 //! Configuration from the environment:
 //! `DATABASE_URL` (required), `KAFKA_BOOTSTRAP` (required),
 //! `NOVA_OUTBOX_BATCH_SIZE` (2000), `NOVA_OUTBOX_BATCHES_IN_FLIGHT` (1),
-//! `NOVA_OUTBOX_ROUTING_HEADERS` (`1`; `0` drops `nova-event-id`/`nova-event-type`), `NOVA_OUTBOX_POLL_MS` (1000),
+//! `NOVA_OUTBOX_ROUTING_HEADERS` (`0`; `1` adds `nova-event-id`/`nova-event-type`), `NOVA_OUTBOX_POLL_MS` (1000),
 //! `NOVA_OUTBOX_RETENTION_SECS` (86400), `NOVA_OUTBOX_CLEANUP_SECS` (60),
-//! `NOVA_OUTBOX_METRICS_SECS` (5), `NOVA_OUTBOX_LINGER_MS` (producer `linger.ms`, 2), `NOVA_OUTBOX_MIGRATE` (`1` runs the migration first),
+//! `NOVA_OUTBOX_METRICS_SECS` (5), `NOVA_OUTBOX_LINGER_MS` (producer `linger.ms`, 2),
+//! `NOVA_OUTBOX_PRODUCER_PROPERTIES` (`k=v,…`), `NOVA_OUTBOX_MIGRATE` (`1` runs the migration first),
 //! `RUST_LOG` (tracing filter, default `info`). Stops gracefully on SIGINT/SIGTERM.
-
-use std::time::Duration;
 
 use anyhow::{Context, Result};
 use nova_outbox::{Relay, RelayConfig, migrate};
 use sqlx::postgres::PgPoolOptions;
-
-fn env_u64(name: &str, default: u64) -> Result<u64> {
-    match std::env::var(name) {
-        Ok(v) => v
-            .parse()
-            .with_context(|| format!("{name}={v:?} is not a non-negative integer")),
-        Err(_) => Ok(default),
-    }
-}
 
 #[tokio::main]
 async fn main() -> Result<()> {
@@ -34,24 +24,7 @@ async fn main() -> Result<()> {
         .init();
     let database_url = std::env::var("DATABASE_URL").context("DATABASE_URL is not set")?;
     let bootstrap = std::env::var("KAFKA_BOOTSTRAP").context("KAFKA_BOOTSTRAP is not set")?;
-    let mut config = RelayConfig::new(bootstrap);
-    config.batch_size = u32::try_from(env_u64("NOVA_OUTBOX_BATCH_SIZE", 2000)?)
-        .context("NOVA_OUTBOX_BATCH_SIZE is too large")?;
-    config.max_batches_in_flight =
-        usize::try_from(env_u64("NOVA_OUTBOX_BATCHES_IN_FLIGHT", 1)?.max(1))
-            .context("NOVA_OUTBOX_BATCHES_IN_FLIGHT is too large")?;
-    config.routing_headers = env_u64("NOVA_OUTBOX_ROUTING_HEADERS", 1)? != 0;
-    config.poll_interval = Duration::from_millis(env_u64("NOVA_OUTBOX_POLL_MS", 1000)?);
-    config.retention = Duration::from_secs(env_u64("NOVA_OUTBOX_RETENTION_SECS", 86_400)?);
-    config.cleanup_interval = Duration::from_secs(env_u64("NOVA_OUTBOX_CLEANUP_SECS", 60)?);
-    if let Ok(v) = std::env::var("NOVA_OUTBOX_LINGER_MS") {
-        let ms: u64 = v.parse().context("NOVA_OUTBOX_LINGER_MS")?;
-        config
-            .producer_properties
-            .insert("linger.ms".into(), ms.to_string());
-    }
-    config.metrics_interval = Duration::from_secs(env_u64("NOVA_OUTBOX_METRICS_SECS", 5)?.max(1));
-
+    let config = RelayConfig::from_env(bootstrap)?;
     let pool = PgPoolOptions::new()
         .max_connections(4)
         .connect(&database_url)

@@ -55,7 +55,9 @@ async fn messages_carry_key_envelope_and_routing_headers() {
         .expect("enqueue");
     tx.commit().await.expect("commit");
 
-    let relay = nova_outbox::Relay::new(env.pool().clone(), env.relay_config()).expect("relay");
+    let mut config = env.relay_config();
+    config.routing_headers = true;
+    let relay = nova_outbox::Relay::new(env.pool().clone(), config).expect("relay");
     let outcome = relay.publish_batch().await.expect("batch");
     assert_eq!(
         outcome,
@@ -102,7 +104,7 @@ async fn messages_carry_key_envelope_and_routing_headers() {
     // Exactly these: the rest of the metadata is in the envelope (the value).
     assert_eq!(got, want);
 
-    // Without routing headers only the trace context travels in headers.
+    // Without routing headers (the default) only the trace context travels in headers.
     let second = post_event(7, 2).with_trace(nova_events::TraceContext {
         traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".into(),
         tracestate: String::new(),
@@ -113,8 +115,7 @@ async fn messages_carry_key_envelope_and_routing_headers() {
         .await
         .expect("enqueue");
     tx.commit().await.expect("commit");
-    let mut config = env.relay_config();
-    config.routing_headers = false;
+    let config = env.relay_config();
     let bare = nova_outbox::Relay::new(env.pool().clone(), config).expect("relay");
     assert_eq!(bare.publish_batch().await.expect("batch").published, 1);
     let messages = read_messages(&env.bootstrap, &env.topic, 2, Duration::from_secs(20))
