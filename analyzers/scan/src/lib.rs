@@ -140,9 +140,11 @@ pub fn scan(root: &Path, config: &Config, options: &ScanOptions<'_>) -> Result<M
             pkg.and_then(|i| migration_opts.get(i))
                 .unwrap_or(&default_opts)
         },
+        &|pkg| matches!(built.service_of.get(pkg), Some(Some(_))),
         &|done, total| report(Phase::Parse, done, total),
     );
     report(Phase::Resolve, parsed.stats.files, parsed.stats.files);
+    let code_counts = parsed.code_counts;
     model.diagnostics.extend(parsed.diagnostics);
     let mut stats = ScanStats {
         files: parsed.stats.files,
@@ -191,6 +193,7 @@ pub fn scan(root: &Path, config: &Config, options: &ScanOptions<'_>) -> Result<M
                 || {
                     code::service_code(
                         &discovery,
+                        code_counts,
                         &built.service_of,
                         &built.services,
                         &parsed.manifests,
