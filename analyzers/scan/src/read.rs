@@ -1,8 +1,8 @@
 //! Reading and parsing every discovered file, in parallel.
 
+use crate::code::FileCounts;
 use nova_discover::{Discovery, FileKind, MigrationTool, SourceFile};
 use nova_model::{DiagCode, Diagnostic, Location, Severity};
-use crate::code::FileCounts;
 use nova_rust::unit::ParsedFile;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
