@@ -1,7 +1,9 @@
 //! Per-service code facts for the architecture inventory: binaries, lines
 //! of code, test functions, HTTP routes and the manifests that deploy the
-//! service. Counted lexically over the raw text (no parser), in parallel;
-//! test files are read too (only here), since tests are what is counted.
+//! service. Counted lexically over the raw text (no parser), in parallel:
+//! in the read phase for the files it reads ([`count`] beside the parse),
+//! here for the test files a scan without tests does not read (tests are
+//! what is counted).
 //!
 //! Rules: a line of code is a line that is not blank and not only a
 //! comment (`//`, `/* … */` tracked across lines; a `/*` inside a string

@@ -4,8 +4,9 @@
 //! [`scan`] runs, in order:
 //! 1. discovery (`nova-discover`): packages, services, classified files;
 //! 2. reading and parsing every file in parallel (rayon): Rust files with
-//!    `nova_rust::parse_file`, manifests with `nova_manifests::parse`,
-//!    migrations with `nova_sql::catalog`;
+//!    `nova_rust::parse_file` (and, for a service's files, the line, test
+//!    and route counts of `code`, while the text is at hand), manifests
+//!    with `nova_manifests::parse`, migrations with `nova_sql::catalog`;
 //! 3. grouping parsed Rust files into [`nova_rust::unit::Crate`]s, and
 //!    building [`Service`]s (with aliases, dialect, kind, libraries) and
 //!    [`Library`]s;
