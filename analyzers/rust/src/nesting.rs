@@ -39,10 +39,34 @@ pub(crate) fn too_deep(source: &str) -> Option<ParseError> {
             b'"' => string_end(b, i + 1),
             b'\'' => char_or_lifetime_end(b, i),
             b'r' | b'b' | b'c' if !continues_identifier(b, i) => prefixed_literal_end(b, i),
-            _ => i + 1,
+            _ => plain_end(b, i + 1),
         };
     }
     None
+}
+
+/// Bytes at which [`too_deep`]'s lexer does something (brackets, comment,
+/// quote and literal-prefix starts); every other byte is skipped.
+const ACTIVE: [bool; 256] = {
+    let mut t = [false; 256];
+    let active = b"()[]{}/\"'rbc";
+    let mut k = 0;
+    while k < active.len() {
+        t[active[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
+
+/// From `i`: the first byte that is [`ACTIVE`] (or the end).
+fn plain_end(b: &[u8], mut i: usize) -> usize {
+    while let Some(&c) = b.get(i) {
+        if ACTIVE[usize::from(c)] {
+            return i;
+        }
+        i += 1;
+    }
+    b.len()
 }
 
 /// Byte offsets of the line starts at top level that follow the end of an
@@ -344,6 +368,25 @@ mod tests {
             format!("let bar = 1; let c = 2; {}", deep("(")),
         ] {
             assert!(too_deep(&src).is_some(), "{}", &src[..60]);
+        }
+    }
+
+    /// The lexer skips runs of bytes that open nothing (the fast path):
+    /// a literal right after an identifier (`xr` then `"…"`) still hides its
+    /// brackets, and brackets right after one still count.
+    #[test]
+    fn skipped_runs_keep_literals_and_brackets() {
+        let d = deep("(");
+        for src in [
+            format!("let xr = \"{d}\";"),
+            format!("let v = foo\"{d}\";"),
+            format!("let é = r\"{d}\"; let ab_c = b'(';"),
+            format!("let s = c\"{d}\"; x1rb\"{d}\""),
+        ] {
+            assert!(too_deep(&src).is_none(), "{}", &src[..40]);
+        }
+        for src in [format!("foo{d}"), format!("é {d}"), format!("x_9 + {d}")] {
+            assert!(too_deep(&src).is_some(), "{}", &src[..10]);
         }
     }
 

@@ -1,7 +1,9 @@
 //! Per-service code facts for the architecture inventory: binaries, lines
 //! of code, test functions, HTTP routes and the manifests that deploy the
-//! service. Counted lexically over the raw text (no parser), in parallel;
-//! test files are read too (only here), since tests are what is counted.
+//! service. Counted lexically over the raw text (no parser), in parallel:
+//! in the read phase for the files it reads ([`count`] beside the parse),
+//! here for the test files a scan without tests does not read (tests are
+//! what is counted).
 //!
 //! Rules: a line of code is a line that is not blank and not only a
 //! comment (`//`, `/* … */` tracked across lines; a `/*` inside a string
@@ -108,9 +110,21 @@ pub(crate) fn count(text: &str) -> FileCounts {
 }
 
 /// Byte offset of the first `pair` in `s` (`str::find` of a two-byte ASCII
-/// pattern without building a searcher: this runs on every line).
+/// pattern without building a searcher: this runs on every line). The
+/// first byte is found with `memchr` (a `char` pattern), then the second
+/// checked.
 fn find_pair(s: &str, pair: [u8; 2]) -> Option<usize> {
-    s.as_bytes().windows(2).position(|w| w == pair)
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    // `from` is always just after an ASCII byte: a char boundary.
+    while let Some(i) = s.get(from..)?.find(char::from(pair[0])) {
+        let at = from + i;
+        if bytes.get(at + 1) == Some(&pair[1]) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// The first string literal of `s` when `s` starts with `(` then it.
@@ -172,25 +186,35 @@ fn axum_routes(text: &str, out: &mut Vec<(String, String, u32)>) {
     }
 }
 
-/// The code facts of every service with a package.
+/// The code facts of every service with a package. `counted[i]` holds the
+/// counts of `discovery.files[i]` when the read phase made them; the other
+/// files are read and counted here.
 pub(crate) fn service_code(
     discovery: &Discovery,
+    mut counted: Vec<Option<FileCounts>>,
     service_of: &[Option<String>],
     services: &[Service],
     manifests: &[nova_manifests::ManifestFacts],
 ) -> Vec<ServiceCode> {
+    counted.resize_with(discovery.files.len(), || None);
     let per_file: Vec<(usize, bool, String, FileCounts)> = discovery
         .files
         .par_iter()
-        .filter_map(|f| {
+        .zip(counted.into_par_iter())
+        .filter_map(|(f, counts)| {
             let FileKind::Rust { in_test, .. } = &f.kind else {
                 return None;
             };
             let pkg = f.package?;
             service_of.get(pkg)?.as_ref()?;
-            let bytes = std::fs::read(&f.abs).ok()?;
-            let text = String::from_utf8_lossy(&bytes);
-            Some((pkg, *in_test, f.path.clone(), count(&text)))
+            let counts = match counts {
+                Some(c) => c,
+                None => {
+                    let bytes = std::fs::read(&f.abs).ok()?;
+                    count(&String::from_utf8_lossy(&bytes))
+                }
+            };
+            Some((pkg, *in_test, f.path.clone(), counts))
         })
         .collect();
     let mut by_service: BTreeMap<String, ServiceCode> = BTreeMap::new();

@@ -4,8 +4,9 @@
 //! [`scan`] runs, in order:
 //! 1. discovery (`nova-discover`): packages, services, classified files;
 //! 2. reading and parsing every file in parallel (rayon): Rust files with
-//!    `nova_rust::parse_file`, manifests with `nova_manifests::parse`,
-//!    migrations with `nova_sql::catalog`;
+//!    `nova_rust::parse_file` (and, for a service's files, the line, test
+//!    and route counts of `code`, while the text is at hand), manifests
+//!    with `nova_manifests::parse`, migrations with `nova_sql::catalog`;
 //! 3. grouping parsed Rust files into [`nova_rust::unit::Crate`]s, and
 //!    building [`Service`]s (with aliases, dialect, kind, libraries) and
 //!    [`Library`]s;
@@ -140,9 +141,11 @@ pub fn scan(root: &Path, config: &Config, options: &ScanOptions<'_>) -> Result<M
             pkg.and_then(|i| migration_opts.get(i))
                 .unwrap_or(&default_opts)
         },
+        &|pkg| matches!(built.service_of.get(pkg), Some(Some(_))),
         &|done, total| report(Phase::Parse, done, total),
     );
     report(Phase::Resolve, parsed.stats.files, parsed.stats.files);
+    let code_counts = parsed.code_counts;
     model.diagnostics.extend(parsed.diagnostics);
     let mut stats = ScanStats {
         files: parsed.stats.files,
@@ -191,6 +194,7 @@ pub fn scan(root: &Path, config: &Config, options: &ScanOptions<'_>) -> Result<M
                 || {
                     code::service_code(
                         &discovery,
+                        code_counts,
                         &built.service_of,
                         &built.services,
                         &parsed.manifests,

@@ -1,5 +1,6 @@
 //! Reading and parsing every discovered file, in parallel.
 
+use crate::code::FileCounts;
 use nova_discover::{Discovery, FileKind, MigrationTool, SourceFile};
 use nova_model::{DiagCode, Diagnostic, Location, Severity};
 use nova_rust::unit::ParsedFile;
@@ -34,6 +35,10 @@ pub(crate) struct Parsed {
     pub sqlx_queries: Vec<(String, String)>,
     pub diagnostics: Vec<Diagnostic>,
     pub stats: ReadStats,
+    /// Line/test/route counts of the Rust files read here whose package
+    /// belongs to a service, by index in `discovery.files` (`None`: not
+    /// counted here; `code::service_code` reads those itself).
+    pub code_counts: Vec<Option<FileCounts>>,
 }
 
 enum Out {
@@ -56,28 +61,32 @@ fn wanted(f: &SourceFile, include_tests: bool) -> bool {
 pub(crate) type SqlOptionsFor<'a> = dyn Fn(Option<usize>) -> &'a nova_sql::Options + Sync + 'a;
 
 /// Read and parse every file of `discovery`, calling `progress(done,
-/// total)` after each file.
+/// total)` after each file. The Rust files of the packages for which
+/// `counted(package)` holds are also counted (`code::count`) while their
+/// text is at hand.
 pub(crate) fn read_all<'a>(
     discovery: &Discovery,
     include_tests: bool,
     sql_opts: &SqlOptionsFor<'a>,
+    counted: &(dyn Fn(usize) -> bool + Sync),
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Parsed {
-    let files: Vec<&SourceFile> = discovery
+    let files: Vec<(usize, &SourceFile)> = discovery
         .files
         .iter()
-        .filter(|f| wanted(f, include_tests))
+        .enumerate()
+        .filter(|(_, f)| wanted(f, include_tests))
         .collect();
     let total = files.len() as u64;
     let done = AtomicU64::new(0);
-    let work = || -> Vec<(u64, Out)> {
+    let work = || -> Vec<(usize, Option<FileCounts>, u64, Out)> {
         files
             .par_iter()
-            .map(|f| {
-                let r = read_one(f, sql_opts(f.package));
+            .map(|&(i, f)| {
+                let (counts, bytes, out) = read_one(f, sql_opts(f.package), counted);
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 progress(n, total);
-                r
+                (i, counts, bytes, out)
             })
             .collect()
     };
@@ -93,8 +102,16 @@ pub(crate) fn read_all<'a>(
         Err(_) => work(),
     };
 
-    let mut out = Parsed::default();
-    for (bytes, r) in results {
+    let mut out = Parsed {
+        code_counts: std::iter::repeat_with(|| None)
+            .take(discovery.files.len())
+            .collect(),
+        ..Parsed::default()
+    };
+    for (i, counts, bytes, r) in results {
+        if let Some(slot) = out.code_counts.get_mut(i) {
+            *slot = counts;
+        }
         out.stats.bytes += bytes;
         match r {
             Out::Rust(pkg, pf) => {
@@ -126,17 +143,25 @@ pub(crate) fn read_all<'a>(
     out
 }
 
-fn read_one(f: &SourceFile, sql_opts: &nova_sql::Options) -> (u64, Out) {
+fn read_one(
+    f: &SourceFile,
+    sql_opts: &nova_sql::Options,
+    counted: &(dyn Fn(usize) -> bool + Sync),
+) -> (Option<FileCounts>, u64, Out) {
     let text = match nova_discover::read_text(&f.abs, &f.path) {
         Ok(t) => t,
-        Err(d) => return (0, Out::Diag(d)),
+        Err(d) => return (None, 0, Out::Diag(d)),
     };
     let bytes = text.len() as u64;
+    let mut counts = None;
     let out = match &f.kind {
         FileKind::Rust { module, in_test } => {
             let Some(pkg) = f.package else {
-                return (bytes, Out::Diag(orphan(&f.path)));
+                return (None, bytes, Out::Diag(orphan(&f.path)));
             };
+            if counted(pkg) {
+                counts = Some(crate::code::count(&text));
+            }
             let parsed = nova_rust::parse_file(&text, *in_test);
             // With `span-locations`, proc-macro2 keeps every parsed file in a
             // thread-local source map forever; the facts hold plain
@@ -191,7 +216,7 @@ fn read_one(f: &SourceFile, sql_opts: &nova_sql::Options) -> (u64, Out) {
             ),
         },
     };
-    (bytes, out)
+    (counts, bytes, out)
 }
 
 fn orphan(path: &str) -> Diagnostic {
