@@ -108,10 +108,10 @@ pub fn sql_pass_with_offline(
     order.sort_by(|a, b| a.package.cmp(&b.package));
     // 1.-3. Resolve every site to texts and targets on all cores, analyse
     //    every distinct (dialect, text) once on all cores, and record the
-    //    accesses: batch by batch of sites, in order, so that only one
-    //    batch of resolved sites is held at a time (a generated file can
+    //    accesses: batch by batch of sites, in order, so that at most two
+    //    batches of resolved sites are held at a time (a generated file can
     //    have hundreds of thousands); the analyses are kept across batches.
-    let sites: Vec<(&Crate, &ParsedFile, &SqlSite)> = order
+    let sites: Vec<SiteRef> = order
         .iter()
         .flat_map(|c| {
             c.files
@@ -120,8 +120,12 @@ pub fn sql_pass_with_offline(
         })
         .collect();
     let mut analyses = Analyses::new();
+    // Batch k is recorded (serial) while the texts of batch k+1 are
+    // analysed (parallel): recording only reads the analyses of batches up
+    // to k, and runs the same mutations in the same order as before.
+    let mut held: Option<(&[SiteRef], Vec<Resolution>)> = None;
     for batch in sites.chunks(SITE_BATCH) {
-        let resolved: Vec<(Option<Pending>, Sink)> = {
+        let resolved: Vec<Resolution> = {
             use rayon::prelude::*;
             let pass = &pass;
             batch
@@ -133,21 +137,25 @@ pub fn sql_pass_with_offline(
                 })
                 .collect()
         };
-        let mut pending = Vec::with_capacity(resolved.len());
-        for ((c, _, _), (p, sink)) in batch.iter().zip(resolved) {
-            pending.extend(p);
-            pass.out.diagnostics.extend(sink.diagnostics);
-            if !sink.found.is_empty() {
-                pass.found
-                    .entry(c.package.clone())
-                    .or_default()
-                    .extend(sink.found);
-            }
+        let jobs = new_jobs(resolved.iter().filter_map(|(p, _)| p.as_ref()), &analyses);
+        let (done, ()) = rayon::join(
+            || analyze_jobs(jobs, config),
+            || {
+                if let Some((b, r)) = held.take() {
+                    pass.absorb(b, r, &analyses);
+                }
+            },
+        );
+        for ((dialect, text), analysis) in done {
+            analyses
+                .entry(dialect)
+                .or_default()
+                .insert(text.to_string(), analysis);
         }
-        analyze_new(&pending, config, &mut analyses);
-        for p in &pending {
-            pass.record(p, &analyses);
-        }
+        held = Some((batch, resolved));
+    }
+    if let Some((b, r)) = held.take() {
+        pass.absorb(b, r, &analyses);
     }
     for (path, json) in sqlx_files {
         pass.offline(&order, path, json);
@@ -155,6 +163,12 @@ pub fn sql_pass_with_offline(
     orm::record(&mut pass, crates);
     pass.finish()
 }
+
+/// A site with its file and crate.
+type SiteRef<'c> = (&'c Crate, &'c ParsedFile, &'c SqlSite);
+
+/// A site resolved (if it yields texts), with what resolving it found.
+type Resolution<'c> = (Option<Pending<'c>>, Sink);
 
 /// What resolving the sites of one file adds besides [`Pending`] sites.
 #[derive(Default)]
@@ -183,12 +197,12 @@ const SITE_BATCH: usize = 8192;
 /// The analysis of every distinct text, per dialect.
 type Analyses = HashMap<Dialect, HashMap<String, nova_sql::Analysis>>;
 
-/// Analyse every distinct text of `pending` that `analyses` lacks, once,
-/// in parallel (rayon), and add it.
-fn analyze_new(pending: &[Pending<'_>], config: &Config, analyses: &mut Analyses) {
-    use rayon::prelude::*;
+/// The distinct (dialect, text) pairs of `pending` that `analyses` lacks.
+fn new_jobs<'p>(
+    pending: impl Iterator<Item = &'p Pending<'p>>,
+    analyses: &Analyses,
+) -> Vec<(Dialect, &'p str)> {
     let mut jobs: Vec<(Dialect, &str)> = pending
-        .iter()
         .flat_map(|p| {
             p.resolved
                 .texts
@@ -199,19 +213,21 @@ fn analyze_new(pending: &[Pending<'_>], config: &Config, analyses: &mut Analyses
         .collect();
     jobs.sort_unstable();
     jobs.dedup();
-    let done: Vec<((Dialect, &str), nova_sql::Analysis)> = jobs
-        .into_par_iter()
+    jobs
+}
+
+/// Analyse each of `jobs` in parallel (rayon).
+fn analyze_jobs<'t>(
+    jobs: Vec<(Dialect, &'t str)>,
+    config: &Config,
+) -> Vec<((Dialect, &'t str), nova_sql::Analysis)> {
+    use rayon::prelude::*;
+    jobs.into_par_iter()
         .map(|(dialect, text)| {
             let analysis = nova_sql::analyze(text, &sql_options(dialect, config));
             ((dialect, text), analysis)
         })
-        .collect();
-    for ((dialect, text), analysis) in done {
-        analyses
-            .entry(dialect)
-            .or_default()
-            .insert(text.to_string(), analysis);
-    }
+        .collect()
 }
 
 /// How SQL of a crate with this dialect is read.
@@ -422,6 +438,30 @@ impl Pass<'_> {
             resolved,
             targets,
         })
+    }
+
+    /// Add one batch of resolved sites: what resolving found, then their
+    /// accesses (their texts are in `analyses`).
+    fn absorb(
+        &mut self,
+        batch: &[SiteRef<'_>],
+        resolved: Vec<Resolution<'_>>,
+        analyses: &Analyses,
+    ) {
+        let mut pending = Vec::with_capacity(resolved.len());
+        for ((c, _, _), (p, sink)) in batch.iter().zip(resolved) {
+            pending.extend(p);
+            self.out.diagnostics.extend(sink.diagnostics);
+            if !sink.found.is_empty() {
+                self.found
+                    .entry(c.package.clone())
+                    .or_default()
+                    .extend(sink.found);
+            }
+        }
+        for p in &pending {
+            self.record(p, analyses);
+        }
     }
 
     /// Record the accesses, store queries and diagnostics of a resolved site.
