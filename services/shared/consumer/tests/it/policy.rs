@@ -37,7 +37,20 @@ async fn skip_policy_skips_with_metrics() {
         Duration::from_secs(60),
     )
     .await;
-    let snap = consumer.metrics.snapshot();
+    // The effect is visible once its transaction commits; the metrics are
+    // counted just after the commit, so wait for them too.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let mut snap = consumer.metrics.snapshot();
+    while (
+        snap.applied_total,
+        snap.skipped_unknown_type_total,
+        snap.skipped_newer_version_total,
+    ) < (1, 1, 1)
+        && std::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        snap = consumer.metrics.snapshot();
+    }
     assert_eq!(
         (
             snap.applied_total,
