@@ -8,25 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::example_build::{ExampleDb, add_nova_lock, cargo_build, scratch_in_checkout};
-use crate::support::{example, nova};
-
-/// Copies `from` to `to`, without build output (`target/`, if the example was
-/// built in place).
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("read_dir") {
-        let e = e.expect("entry");
-        if e.file_name() == "target" {
-            continue;
-        }
-        let target = to.join(e.file_name());
-        if e.file_type().expect("type").is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).expect("copy");
-        }
-    }
-}
+use crate::support::{copy_dir, example, nova};
 
 fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
