@@ -176,6 +176,19 @@ pub struct Dependency {
     pub dev: bool,
 }
 
+impl Dependency {
+    /// `workspace_value` as a TOML value; `file` names the manifest in the error.
+    fn value(&self, file: &str) -> Result<toml_edit::Value, ScaffoldError> {
+        self.workspace_value
+            .parse()
+            .map_err(|e: toml_edit::TomlError| ScaffoldError::Invalid {
+                file: file.to_owned(),
+                language: "TOML",
+                detail: e.to_string(),
+            })
+    }
+}
+
 fn parse_toml(file: &str, text: &str) -> Result<toml_edit::DocumentMut, ScaffoldError> {
     text.parse::<toml_edit::DocumentMut>()
         .map_err(|e| ScaffoldError::Parse {
@@ -218,15 +231,7 @@ pub fn workspace_dependencies(
         if table.contains_key(dep.name) {
             continue;
         }
-        let value: toml_edit::Value =
-            dep.workspace_value
-                .parse()
-                .map_err(|e: toml_edit::TomlError| ScaffoldError::Invalid {
-                    file: file.to_owned(),
-                    language: "TOML",
-                    detail: e.to_string(),
-                })?;
-        table.insert(dep.name, toml_edit::Item::Value(value));
+        table.insert(dep.name, toml_edit::Item::Value(dep.value(file)?));
         changed = true;
     }
     Ok(if changed {
@@ -315,15 +320,7 @@ pub fn member_dependencies(
             inner.insert("workspace", toml_edit::value(true));
             table.insert(dep.name, toml_edit::Item::Table(inner));
         } else {
-            let value: toml_edit::Value =
-                dep.workspace_value
-                    .parse()
-                    .map_err(|e: toml_edit::TomlError| ScaffoldError::Invalid {
-                        file: file.to_owned(),
-                        language: "TOML",
-                        detail: e.to_string(),
-                    })?;
-            table.insert(dep.name, toml_edit::Item::Value(value));
+            table.insert(dep.name, toml_edit::Item::Value(dep.value(file)?));
         }
         changed = true;
     }
