@@ -309,7 +309,9 @@ pub fn mentions_orm(source: &str) -> bool {
         "table!",
         "Entity",
     ];
-    WORDS.iter().any(|w| source.contains(w))
+    WORDS
+        .iter()
+        .any(|w| memchr::memmem::find(source.as_bytes(), w.as_bytes()).is_some())
 }
 
 /// Walk one parsed file and collect its ORM facts. `in_test_file` is true

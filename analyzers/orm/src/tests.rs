@@ -769,4 +769,15 @@ fn only_files_that_name_an_orm_are_walked() {
     assert!(!mentions_orm(
         "/// Validates the JSON schema of the request."
     ));
+    // Each word anywhere in the text, case-sensitive, overlaps included.
+    assert!(mentions_orm("x.sea_orm_y"));
+    assert!(mentions_orm("let q = sea_query::Query::select();"));
+    assert!(mentions_orm("fn f() {}\n// diesel"));
+    assert!(mentions_orm("schema:schema::"));
+    assert!(mentions_orm("EntityEntity"));
+    assert!(!mentions_orm(
+        "entity table diesl sea-orm schema:: "[..16].trim()
+    ));
+    assert!(!mentions_orm("Entit y table ! Diesel SEA_ORM"));
+    assert!(!mentions_orm(""));
 }

@@ -35,6 +35,7 @@
 //!
 //! [`SqlSite`]: crate::sql::SqlSite
 
+use crate::FastMap;
 use crate::unit::Crate;
 use nova_model::Location;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -139,7 +140,7 @@ fn guards_of(f: &crate::unit::ParsedFile) -> Vec<Option<&crate::graph::GraphFn>>
 /// Fields each service switches on: set in its own code, or by a function
 /// it calls by name (a builder method). See the module docs on guards.
 pub fn fields_set_by_services(crates: &[Crate]) -> HashMap<String, BTreeSet<String>> {
-    let mut setters: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+    let mut setters: FastMap<&str, BTreeSet<&str>> = FastMap::default();
     for c in crates {
         for f in c.files.iter().filter(|f| !f.in_test) {
             for g in f.facts.graph.functions.iter().filter(|g| !g.in_test) {
@@ -152,17 +153,21 @@ pub fn fields_set_by_services(crates: &[Crate]) -> HashMap<String, BTreeSet<Stri
     let mut out: HashMap<String, BTreeSet<String>> = HashMap::new();
     for c in crates {
         let Some(service) = &c.service else { continue };
-        let set = out.entry(service.clone()).or_default();
+        // (Borrowed while collecting: a field is copied once per service.)
+        let mut set: BTreeSet<&str> = BTreeSet::new();
         for f in c.files.iter().filter(|f| !f.in_test) {
             for g in f.facts.graph.functions.iter().filter(|g| !g.in_test) {
-                set.extend(g.sets().iter().cloned());
+                set.extend(g.sets().iter().map(String::as_str));
                 for (name, _) in f.facts.calls_of(g) {
                     if let Some(fields) = setters.get(name.as_str()) {
-                        set.extend(fields.iter().map(|s| s.to_string()));
+                        set.extend(fields.iter().copied());
                     }
                 }
             }
         }
+        out.entry(service.clone())
+            .or_default()
+            .extend(set.into_iter().map(str::to_string));
     }
     out
 }
@@ -223,7 +228,7 @@ pub fn attribute(crates: &[Crate]) -> Attribution {
         }
     }
     lib_fns.sort_by(|a, b| (&a.package, &a.path).cmp(&(&b.package, &b.path)));
-    let mut callers_of: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut callers_of: FastMap<&str, Vec<usize>> = FastMap::default();
     for (i, f) in lib_fns.iter().enumerate() {
         for n in &f.calls {
             callers_of.entry(n.as_str()).or_default().push(i);
@@ -231,18 +236,22 @@ pub fn attribute(crates: &[Crate]) -> Attribution {
     }
 
     // Service call index: name -> (service, location) of non-test calls.
-    let mut service_calls: Vec<(String, String, HashMap<String, Location>)> = Vec::new();
+    let mut service_calls: Vec<(String, String, FastMap<&str, Location>)> = Vec::new();
     for c in crates {
         let Some(service) = &c.service else { continue };
-        let mut calls: HashMap<String, Location> = HashMap::new();
+        let mut calls: FastMap<&str, Location> = FastMap::default();
         for f in c.files.iter().filter(|f| !f.in_test) {
             for info in f.facts.functions.iter().filter(|i| !i.in_test) {
                 for (name, line) in &info.calls {
-                    let loc = Location::new(f.path.clone(), *line, 0);
-                    match calls.get(name) {
-                        Some(old) if *old <= loc => {}
+                    // (The earliest location wins; compared before
+                    // allocating one: `Location` orders by file, line, column.)
+                    let earlier = |old: &Location| {
+                        (old.file.as_str(), old.line, old.column) <= (f.path.as_str(), *line, 0)
+                    };
+                    match calls.get(name.as_str()) {
+                        Some(old) if earlier(old) => {}
                         _ => {
-                            calls.insert(name.clone(), loc);
+                            calls.insert(name.as_str(), Location::new(f.path.clone(), *line, 0));
                         }
                     }
                 }
@@ -310,7 +319,7 @@ pub fn attribute(crates: &[Crate]) -> Attribution {
                 if svc_pkg == &f.package {
                     continue;
                 }
-                if let Some(loc) = calls.get(&f.name)
+                if let Some(loc) = calls.get(f.name.as_str())
                     && best.as_ref().is_none_or(|(b, _)| loc < b)
                 {
                     best = Some((loc.clone(), f.name.clone()));

@@ -114,11 +114,18 @@ pub(crate) fn reserve_scaled<T>(v: &mut Vec<T>, factor: f64) {
 /// character-by-character unescaping when the literal is a plain `"…"` with
 /// no escape and no carriage return (most SQL and names are).
 pub(crate) fn lit_value(s: &syn::LitStr) -> String {
-    let repr = s.token().to_string();
-    match repr.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
-        Some(inner) if !inner.contains(['\\', '"', '\r']) => inner.to_string(),
-        _ => s.value(),
+    let mut repr = s.token().to_string();
+    let plain = repr.len() >= 2
+        && repr.starts_with('"')
+        && repr.ends_with('"')
+        && !repr[1..repr.len() - 1].contains(['\\', '"', '\r']);
+    if !plain {
+        return s.value();
     }
+    // The text between the quotes, in the string already allocated.
+    repr.pop();
+    repr.remove(0);
+    repr
 }
 
 /// A Rust file that does not parse.

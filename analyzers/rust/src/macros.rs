@@ -34,18 +34,97 @@ pub(crate) fn parse_args(mac: &syn::Macro) -> Option<Vec<Expr>> {
 }
 
 /// Words that are not plain names in an expression.
-const KEYWORDS: &[&str] = &[
-    "_", "Self", "abstract", "as", "async", "await", "become", "box", "break", "const", "continue",
-    "crate", "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if",
-    "impl", "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub",
-    "ref", "return", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
-    "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
-];
+fn is_keyword(s: &str) -> bool {
+    matches!(
+        s,
+        "_" | "Self"
+            | "abstract"
+            | "as"
+            | "async"
+            | "await"
+            | "become"
+            | "box"
+            | "break"
+            | "const"
+            | "continue"
+            | "crate"
+            | "do"
+            | "dyn"
+            | "else"
+            | "enum"
+            | "extern"
+            | "false"
+            | "final"
+            | "fn"
+            | "for"
+            | "gen"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "macro"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "override"
+            | "priv"
+            | "pub"
+            | "ref"
+            | "return"
+            | "static"
+            | "struct"
+            | "super"
+            | "trait"
+            | "true"
+            | "try"
+            | "type"
+            | "typeof"
+            | "union"
+            | "unsafe"
+            | "unsized"
+            | "use"
+            | "virtual"
+            | "where"
+            | "while"
+            | "yield"
+    )
+}
 
+/// `t` as a plain name: an identifier that is no keyword. (The identifier
+/// is written once into a small buffer and matched, rather than compared
+/// with each keyword; one longer than any keyword is a name.)
 fn name(t: &TokenTree) -> Option<&Ident> {
-    match t {
-        TokenTree::Ident(i) if !KEYWORDS.iter().any(|k| i == k) => Some(i),
-        _ => None,
+    let TokenTree::Ident(i) = t else {
+        return None;
+    };
+    let mut buf = Short::default();
+    let keyword = std::fmt::Write::write_fmt(&mut buf, format_args!("{i}")).is_ok()
+        && std::str::from_utf8(buf.text()).is_ok_and(is_keyword);
+    (!keyword).then_some(i)
+}
+
+/// A string of at most 16 bytes on the stack; writing more fails.
+#[derive(Default)]
+struct Short {
+    bytes: [u8; 16],
+    len: usize,
+}
+
+impl Short {
+    fn text(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+impl std::fmt::Write for Short {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        let to = self.bytes.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        to.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
     }
 }
 
@@ -347,5 +426,44 @@ mod tests {
         // info!, format!, concat! parsed; json! recorded as not a list.
         assert_eq!(m.parsed.len(), 4);
         assert_eq!(m.parsed.values().filter(|v| v.is_none()).count(), 1);
+    }
+
+    /// `name` rejects exactly the identifiers equal to a keyword (the rule
+    /// it replaced compared the identifier with each one).
+    #[test]
+    fn names_are_identifiers_other_than_keywords() {
+        const KEYWORDS: [&str; 53] = [
+            "_", "Self", "abstract", "as", "async", "await", "become", "box", "break", "const",
+            "continue", "crate", "do", "dyn", "else", "enum", "extern", "false", "final", "fn",
+            "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod", "move",
+            "mut", "override", "priv", "pub", "ref", "return", "static", "struct", "super",
+            "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use",
+            "virtual", "where", "while", "yield",
+        ];
+        let words = KEYWORDS.iter().map(|k| k.to_string()).chain(
+            [
+                "self",
+                "x",
+                "Type",
+                "types",
+                "abstracts",
+                "r#type",
+                "r#fn",
+                "r#x",
+                "a_name_longer_than_sixteen_bytes",
+                "é",
+                "_x",
+            ]
+            .map(String::from),
+        );
+        for w in words {
+            let t = w.parse::<TokenStream>().expect("tokens").into_iter().next();
+            let Some(t) = t else { panic!("{w}") };
+            let old = match &t {
+                TokenTree::Ident(i) => !KEYWORDS.iter().any(|k| i == k),
+                _ => false,
+            };
+            assert_eq!(name(&t).is_some(), old, "{w}");
+        }
     }
 }

@@ -50,54 +50,78 @@ pub(crate) struct FileCounts {
 pub(crate) fn count(text: &str) -> FileCounts {
     let mut c = FileCounts::default();
     let mut in_block = false;
-    for (i, raw) in text.lines().enumerate() {
-        let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        let mut rest = raw.trim();
-        let mut code = false;
-        loop {
-            if in_block {
-                match find_pair(rest, *b"*/") {
-                    Some(end) => {
-                        in_block = false;
-                        rest = rest[end + 2..].trim_start();
-                    }
-                    None => break,
-                }
+    let bytes = text.as_bytes();
+    // One pass finds the line ends and the slashes: a line without a `/`
+    // and outside a block comment is code exactly when it is not blank.
+    let mut marks = memchr::memchr2_iter(b'\n', b'/', bytes);
+    // The lines of `str::lines` (a `\r` before the `\n` is trimmed below).
+    let mut start = 0;
+    let mut i = 0usize;
+    while start < bytes.len() {
+        let mut slash = false;
+        let end = loop {
+            match marks.next() {
+                Some(p) if bytes[p] == b'/' => slash = true,
+                Some(p) => break p,
+                None => break bytes.len(),
             }
-            if rest.is_empty() || rest.starts_with("//") {
+        };
+        // (`start` and `end` are next to ASCII bytes: char boundaries.)
+        let raw = text.get(start..end).unwrap_or_default();
+        start = end + 1;
+        i += 1;
+        let line_no = u32::try_from(i).unwrap_or(u32::MAX);
+        let mut rest = trim(raw);
+        let mut code = false;
+        if !in_block && !slash {
+            code = !rest.is_empty();
+        } else {
+            loop {
+                if in_block {
+                    match find_pair(rest, *b"*/") {
+                        Some(end) => {
+                            in_block = false;
+                            rest = rest[end + 2..].trim_start();
+                        }
+                        None => break,
+                    }
+                }
+                if rest.is_empty() || rest.starts_with("//") {
+                    break;
+                }
+                if let Some(after) = rest.strip_prefix("/*") {
+                    in_block = true;
+                    rest = after;
+                    continue;
+                }
+                code = true;
+                if let Some(start) = find_pair(rest, *b"/*")
+                    && !rest[..start].contains('"')
+                {
+                    in_block = !rest[start..].contains("*/");
+                }
                 break;
             }
-            if let Some(after) = rest.strip_prefix("/*") {
-                in_block = true;
-                rest = after;
-                continue;
-            }
-            code = true;
-            if let Some(start) = find_pair(rest, *b"/*")
-                && !rest[..start].contains('"')
-            {
-                in_block = !rest[start..].contains("*/");
-            }
-            break;
         }
         if code {
             c.lines_of_code += 1;
         }
         if let Some(attr) = rest.strip_prefix("#[") {
-            let path: String = attr
-                .chars()
-                .take_while(|ch| ch.is_alphanumeric() || *ch == '_' || *ch == ':')
-                .collect();
-            if TEST_ATTRS.contains(&path.as_str()) {
+            let path_len = attr
+                .char_indices()
+                .find(|&(_, ch)| !(ch.is_alphanumeric() || ch == '_' || ch == ':'))
+                .map_or(attr.len(), |(k, _)| k);
+            let path = &attr[..path_len];
+            if TEST_ATTRS.contains(&path) {
                 c.tests += 1;
             }
-            let verb = path.rsplit("::").next().unwrap_or(&path);
+            let verb = path.rsplit("::").next().unwrap_or(path);
             let prefix_ok = !path.contains("::")
                 || path.starts_with("actix_web::")
                 || path.starts_with("rocket::");
             if prefix_ok
                 && METHODS[..6].contains(&verb)
-                && let Some(p) = first_string(&attr[path.len()..])
+                && let Some(p) = first_string(&attr[path_len..])
             {
                 c.routes.push((verb.to_ascii_uppercase(), p, line_no));
             }
@@ -107,6 +131,25 @@ pub(crate) fn count(text: &str) -> FileCounts {
     c.routes.sort();
     c.routes.dedup();
     c
+}
+
+/// `str::trim`, without decoding characters when both ends are ASCII (the
+/// ASCII characters `char::is_whitespace` accepts are `\t`, `\n`, `\v`,
+/// `\f`, `\r` and the space; a non-ASCII end goes to `str::trim`).
+fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    let blank = |c: &u8| *c == b' ' || (b'\t'..=b'\r').contains(c);
+    let start = b.iter().position(|c| !blank(c)).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !blank(c)).map_or(start, |p| p + 1);
+    if b.get(start).is_some_and(|&c| !c.is_ascii())
+        || end
+            .checked_sub(1)
+            .and_then(|e| b.get(e))
+            .is_some_and(|&c| !c.is_ascii())
+    {
+        return s.trim();
+    }
+    s.get(start..end).unwrap_or_default()
 }
 
 /// Byte offset of the first `pair` in `s` (`str::find` of a two-byte ASCII
@@ -138,10 +181,9 @@ fn first_string(s: &str) -> Option<String> {
 /// `.route("/path", get(a).post(b))`: one route per method named.
 fn axum_routes(text: &str, out: &mut Vec<(String, String, u32)>) {
     let bytes = text.as_bytes();
-    let mut from = 0;
-    while let Some(pos) = text[from..].find(".route(") {
-        let at = from + pos;
-        from = at + 7;
+    // Lines are counted from the previous match on.
+    let (mut counted_to, mut line_at) = (0, 1usize);
+    for at in memchr::memmem::find_iter(bytes, b".route(") {
         let Some(path) = first_string(&text[at + 6..]) else {
             continue;
         };
@@ -164,7 +206,9 @@ fn axum_routes(text: &str, out: &mut Vec<(String, String, u32)>) {
             }
         }
         let args = &text[at + 6..end.max(at + 6)];
-        let line = u32::try_from(text[..at].matches('\n').count() + 1).unwrap_or(u32::MAX);
+        line_at += memchr::memchr_iter(b'\n', &bytes[counted_to..at]).count();
+        counted_to = at;
+        let line = u32::try_from(line_at).unwrap_or(u32::MAX);
         let mut found = false;
         for m in METHODS {
             let needle = format!("{m}(");
@@ -301,6 +345,45 @@ mod tests {
                 assert_eq!(find_pair(s, pair), s.find(pat), "{s:?} {pat:?}");
             }
         }
+    }
+
+    #[test]
+    fn trim_is_str_trim() {
+        for s in [
+            "",
+            " ",
+            "\t\x0b\x0c\r",
+            "  code  ",
+            "\u{a0}x\u{a0}",
+            "\u{2003} // c",
+            "é ",
+            " ü",
+            "\u{85}",
+            "x\u{3000}",
+            "\x1c x \x1f",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+    }
+
+    /// Line ends and blanks as `str::lines` and `str::trim` see them:
+    /// `\r\n`, a missing last newline, Unicode blanks, slashes in code.
+    #[test]
+    fn counts_lines_like_lines_and_trim() {
+        let src = "fn a() {}\r\n\r\n\u{a0}\u{2003}\r\n\x0b\n  // c\r\nlet x = 1 / 2;\n/* a\nb */ let y;\nz";
+        let c = count(src);
+        assert_eq!(c.lines_of_code, 4);
+        assert_eq!(count("").lines_of_code, 0);
+        assert_eq!(count("\n\n").lines_of_code, 0);
+        assert_eq!(count("x\n").lines_of_code, 1);
+        let routes = count("\n\r\n.route(\"/a\", get(h))\n\n.route(\"/b\", post(h))").routes;
+        assert_eq!(
+            routes,
+            vec![
+                ("GET".to_string(), "/a".to_string(), 3),
+                ("POST".to_string(), "/b".to_string(), 5),
+            ]
+        );
     }
 
     #[test]

@@ -34,6 +34,7 @@
 //! diesel and SeaORM queries (`nova_orm`) become accesses the same way, at
 //! the call, marked with their source ([`orm`]).
 
+use foldhash::fast::FixedState;
 use nova_config::Config;
 use nova_model::{
     Access, AccessSource, Confidence, DiagCode, Diagnostic, Dialect, Location, Op, Severity,
@@ -119,7 +120,7 @@ pub fn sql_pass_with_offline(
                 .flat_map(move |f| f.facts.sql_sites.iter().map(move |s| (*c, f, s)))
         })
         .collect();
-    let mut analyses = Analyses::new();
+    let mut analyses = Analyses::default();
     // Batch k is recorded (serial) while the texts of batch k+1 are
     // analysed (parallel): recording only reads the analyses of batches up
     // to k, and runs the same mutations in the same order as before.
@@ -195,7 +196,9 @@ struct Pending<'c> {
 const SITE_BATCH: usize = 8192;
 
 /// The analysis of every distinct text, per dialect.
-type Analyses = HashMap<Dialect, HashMap<String, nova_sql::Analysis>>;
+/// (A fixed fast hasher: the keys are SQL texts, looked up per site and
+/// never iterated.)
+type Analyses = HashMap<Dialect, HashMap<String, nova_sql::Analysis, FixedState>, FixedState>;
 
 /// The distinct (dialect, text) pairs of `pending` that `analyses` lacks.
 fn new_jobs<'p>(
