@@ -11,6 +11,7 @@
 pub mod attribution;
 pub mod graph;
 mod macros;
+mod name;
 mod nesting;
 pub mod offline;
 pub mod pieces;
@@ -114,9 +115,14 @@ pub(crate) fn reserve_scaled<T>(v: &mut Vec<T>, factor: f64) {
 /// character-by-character unescaping when the literal is a plain `"…"` with
 /// no escape and no carriage return (most SQL and names are).
 pub(crate) fn lit_value(s: &syn::LitStr) -> String {
-    let repr = s.token().to_string();
+    let mut repr = s.token().to_string();
     match repr.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
-        Some(inner) if !inner.contains(['\\', '"', '\r']) => inner.to_string(),
+        Some(inner) if !inner.contains(['\\', '"', '\r']) => {
+            // The rendering itself, less its quotes: no second string.
+            repr.pop();
+            repr.remove(0);
+            repr
+        }
         _ => s.value(),
     }
 }

@@ -14,6 +14,7 @@
 use crate::FileFacts;
 use crate::graph::Walker;
 use crate::macros::{Finder, MacroArgs};
+use crate::name::Name;
 use crate::sql::collector::{Collector, FnEntry, MacroVisit};
 use crate::sql::shapes::Imports;
 use syn::visit::{self, Visit};
@@ -32,6 +33,7 @@ pub(crate) fn walk_file(file: &syn::File, in_test_file: bool, facts: &mut FileFa
         sql,
         graph,
         macros,
+        segs: Vec::new(),
     };
     w.visit_file(file);
     let Walk { mut sql, graph, .. } = w;
@@ -110,6 +112,24 @@ struct Walk<'ast, 'o> {
     sql_on: bool,
     /// The graph walker sees the nodes visited now.
     graph_on: bool,
+    /// The strings of a called path's segments, reused from call to call.
+    segs: Vec<String>,
+}
+
+/// Put the names of `path`'s segments in `segs`, reusing its strings.
+fn fill_segments(segs: &mut Vec<String>, path: &syn::Path) {
+    use std::fmt::Write;
+    segs.truncate(path.segments.len());
+    for (i, s) in path.segments.iter().enumerate() {
+        match segs.get_mut(i) {
+            Some(t) => {
+                t.clear();
+                // (Writing to a `String` does not fail.)
+                let _ = write!(t, "{}", s.ident);
+            }
+            None => segs.push(s.ident.to_string()),
+        }
+    }
 }
 
 impl<'ast, 'o> Walk<'ast, 'o> {
@@ -392,38 +412,42 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
     }
 
     fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
-        // The called path's segments, made once for both.
+        // The called path's segments, made once for both (in the strings
+        // of the last call: the hooks are done with them before the
+        // arguments are walked).
+        let mut buf = std::mem::take(&mut self.segs);
         let segs = match &*c.func {
-            syn::Expr::Path(p) if self.sql_on || self.graph_on => Some(
-                p.path
-                    .segments
-                    .iter()
-                    .map(|s| s.ident.to_string())
-                    .collect::<Vec<_>>(),
-            ),
+            syn::Expr::Path(p) if self.sql_on || self.graph_on => {
+                fill_segments(&mut buf, &p.path);
+                Some(buf.as_slice())
+            }
             _ => None,
         };
         if self.sql_on {
-            self.sql.enter_call(c, segs.as_deref());
+            self.sql.enter_call(c, segs);
         }
         if let Some(g) = self.graph() {
-            g.enter_call(c, segs.as_deref());
+            g.enter_call(c, segs);
         }
+        self.segs = buf;
         visit::visit_expr_call(self, c);
     }
 
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
         let sql = self.sql_on;
-        let method = m.method.to_string();
+        // (Rendered again after the walk below rather than kept: the walk
+        // recurses once per call of a chain.)
+        let method = Name::of(&m.method);
         if sql {
             self.sql.enter_method_call(m, &method);
         }
         if let Some(g) = self.graph() {
             g.enter_method_call(m, &method);
         }
+        drop(method);
         visit::visit_expr_method_call(self, m);
         if sql {
-            self.sql.leave_method_call(m, &method);
+            self.sql.leave_method_call(m, &Name::of(&m.method));
         }
     }
 
