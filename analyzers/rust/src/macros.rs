@@ -42,11 +42,10 @@ const KEYWORDS: &[&str] = &[
     "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
-fn name(t: &TokenTree) -> Option<&Ident> {
-    match t {
-        TokenTree::Ident(i) if !KEYWORDS.iter().any(|k| i == k) => Some(i),
-        _ => None,
-    }
+/// A plain name: an ident that is no keyword. (Its text is compared, not
+/// the ident with each keyword: an ident's `==` is slow.)
+fn name_ok(i: &Ident) -> bool {
+    !KEYWORDS.contains(&crate::name::Name::of(i).as_str())
 }
 
 fn punct(t: &TokenTree, c: char) -> Option<&proc_macro2::Punct> {
@@ -56,11 +55,11 @@ fn punct(t: &TokenTree, c: char) -> Option<&proc_macro2::Punct> {
     }
 }
 
-fn path_expr(i: &Ident) -> Expr {
+fn path_expr(i: Ident) -> Expr {
     Expr::Path(syn::ExprPath {
         attrs: Vec::new(),
         qself: None,
-        path: syn::Path::from(i.clone()),
+        path: syn::Path::from(i),
     })
 }
 
@@ -75,22 +74,27 @@ fn paren(t: Option<&TokenTree>) -> Option<&proc_macro2::Group> {
 /// One argument made of a literal or a name, followed by fields, method
 /// calls and calls whose own arguments have the same shapes (`id`,
 /// `self.table`, `name.len()`, `check(x, "y").unwrap()`), possibly behind a
-/// `&`; built as `syn` would parse it. `None` for anything else.
-fn simple_expr(t: &[TokenTree]) -> Option<Expr> {
-    let (and, rest) = match t.first().and_then(|f| punct(f, '&')) {
-        Some(p) => (Some(p), &t[1..]),
-        None => (None, t),
+/// `&`; built as `syn` would parse it, from its tokens (moved into the
+/// tree, not copied). `None` for anything else.
+fn simple_expr(t: impl Iterator<Item = TokenTree>) -> Option<Expr> {
+    let mut t = t.peekable();
+    let and = match t.peek().and_then(|f| punct(f, '&')) {
+        Some(p) => {
+            let span = p.span();
+            t.next();
+            Some(span)
+        }
+        None => None,
     };
-    let mut e = match rest.first()? {
+    let mut e = match t.next()? {
         TokenTree::Literal(l) => Expr::Lit(syn::ExprLit {
             attrs: Vec::new(),
-            lit: syn::Lit::new(l.clone()),
+            lit: syn::Lit::new(l),
         }),
-        first => path_expr(name(first)?),
+        first => path_expr(owned_name(first)?),
     };
-    let mut i = 1;
-    while i < rest.len() {
-        if let Some(g) = paren(rest.get(i)) {
+    while let Some(tok) = t.next() {
+        if let Some(g) = paren(Some(&tok)) {
             // `f(..)`: a call of what came before.
             e = Expr::Call(syn::ExprCall {
                 attrs: Vec::new(),
@@ -98,44 +102,49 @@ fn simple_expr(t: &[TokenTree]) -> Option<Expr> {
                 paren_token: syn::token::Paren(g.delim_span()),
                 args: simple_list(&g.stream())?,
             });
-            i += 1;
             continue;
         }
-        let dot = punct(&rest[i], '.')?;
-        let member = name(rest.get(i + 1)?)?;
-        i += 2;
-        match paren(rest.get(i)) {
-            Some(g) => {
+        let dot = punct(&tok, '.')?.span();
+        let member = owned_name(t.next()?)?;
+        match t.next_if(|n| paren(Some(n)).is_some()) {
+            Some(TokenTree::Group(g)) => {
                 e = Expr::MethodCall(syn::ExprMethodCall {
                     attrs: Vec::new(),
                     receiver: Box::new(e),
-                    dot_token: syn::Token![.](dot.span()),
-                    method: member.clone(),
+                    dot_token: syn::Token![.](dot),
+                    method: member,
                     turbofish: None,
                     paren_token: syn::token::Paren(g.delim_span()),
                     args: simple_list(&g.stream())?,
                 });
-                i += 1;
             }
-            None => {
+            _ => {
                 e = Expr::Field(syn::ExprField {
                     attrs: Vec::new(),
                     base: Box::new(e),
-                    dot_token: syn::Token![.](dot.span()),
-                    member: syn::Member::Named(member.clone()),
+                    dot_token: syn::Token![.](dot),
+                    member: syn::Member::Named(member),
                 });
             }
         }
     }
     Some(match and {
-        Some(p) => Expr::Reference(syn::ExprReference {
+        Some(span) => Expr::Reference(syn::ExprReference {
             attrs: Vec::new(),
-            and_token: syn::Token![&](p.span()),
+            and_token: syn::Token![&](span),
             mutability: None,
             expr: Box::new(e),
         }),
         None => e,
     })
+}
+
+/// The token when it is a plain name (an ident that is no keyword).
+fn owned_name(t: TokenTree) -> Option<Ident> {
+    match t {
+        TokenTree::Ident(i) if name_ok(&i) => Some(i),
+        _ => None,
+    }
 }
 
 /// Comma-separated [`simple_expr`]s, with their commas (a trailing one
@@ -145,9 +154,8 @@ fn simple_list(tokens: &TokenStream) -> Option<Punctuated<Expr, syn::Token![,]>>
     let mut cur: Vec<TokenTree> = Vec::with_capacity(4);
     for t in tokens.clone() {
         if let Some(comma) = punct(&t, ',') {
-            out.push_value(simple_expr(&cur)?);
+            out.push_value(simple_expr(cur.drain(..))?);
             out.push_punct(syn::Token![,](comma.span()));
-            cur.clear();
         } else if cur.len() == 16 {
             return None;
         } else {
@@ -155,7 +163,7 @@ fn simple_list(tokens: &TokenStream) -> Option<Punctuated<Expr, syn::Token![,]>>
         }
     }
     if !cur.is_empty() {
-        out.push_value(simple_expr(&cur)?);
+        out.push_value(simple_expr(cur.drain(..))?);
     }
     Some(out)
 }

@@ -254,21 +254,20 @@ pub(super) fn strip_wrappers(mut e: &Expr) -> &Expr {
             Expr::Await(a) => e = &a.base,
             Expr::Try(t) => e = &t.expr,
             Expr::MethodCall(m)
-                if [
-                    "clone",
-                    "lock",
-                    "read",
-                    "write",
-                    "as_ref",
-                    "as_mut",
-                    "borrow",
-                    "borrow_mut",
-                    "unwrap",
-                    "expect",
-                    "deref",
-                ]
-                .iter()
-                .any(|n| m.method == n) =>
+                if matches!(
+                    Name::of(&m.method).as_str(),
+                    "clone"
+                        | "lock"
+                        | "read"
+                        | "write"
+                        | "as_ref"
+                        | "as_mut"
+                        | "borrow"
+                        | "borrow_mut"
+                        | "unwrap"
+                        | "expect"
+                        | "deref"
+                ) =>
             {
                 e = &m.receiver
             }

@@ -605,12 +605,13 @@ impl<'ast> Walker<'ast, '_> {
             }
             Expr::Call(c) => {
                 if let Expr::Path(fp) = &*c.func {
-                    let n = path_segments(&fp.path).last().cloned().unwrap_or_default();
-                    let svc = self.pre.getters.get(&n).cloned();
+                    let n = fp.path.segments.last().map(|s| Name::of(&s.ident));
+                    let n = n.as_ref().map_or("", |n| n.as_str());
+                    let svc = self.pre.getters.get(n).cloned();
                     if svc.is_some() {
                         return RpcRecv {
                             service: svc,
-                            getter: Some(n),
+                            getter: Some(n.to_string()),
                             field: None,
                             named: true,
                         };
@@ -745,18 +746,25 @@ impl<'ast> Walker<'ast, '_> {
                     let Expr::Path(fp) = &*c.func else {
                         return None;
                     };
-                    let segs = path_segments(&fp.path);
-                    if segs.len() >= 2 {
-                        let owner = &segs[..segs.len() - 1];
-                        if let Some(s) = client_service(owner, &self.pre.client_imports) {
-                            return Some(s);
+                    // (The segments as strings only for a `…Client` owner,
+                    // the one [`client_service`] can name.)
+                    let segs = &fp.path.segments;
+                    let n = segs.len();
+                    if n >= 2 {
+                        let owner_last = Name::of(&segs[n - 2].ident);
+                        if owner_last.ends_with("Client") {
+                            let all = path_segments(&fp.path);
+                            if let Some(s) = client_service(&all[..n - 1], &self.pre.client_imports)
+                            {
+                                return Some(s);
+                            }
                         }
-                        if let Some(s) = owner.last().and_then(|o| self.pre.aliases.get(o)) {
+                        if let Some(s) = self.pre.aliases.get(owner_last.as_str()) {
                             return Some(s.clone());
                         }
                     }
-                    let last = segs.last()?;
-                    return self.pre.getters.get(last).cloned();
+                    let last = Name::of(&segs.last()?.ident);
+                    return self.pre.getters.get(last.as_str()).cloned();
                 }
                 _ => return None,
             }
