@@ -14,7 +14,6 @@
 use crate::FileFacts;
 use crate::graph::Walker;
 use crate::macros::{Finder, MacroArgs};
-use crate::name::Name;
 use crate::sql::collector::{Collector, FnEntry, MacroVisit};
 use crate::sql::shapes::Imports;
 use syn::visit::{self, Visit};
@@ -34,6 +33,7 @@ pub(crate) fn walk_file(file: &syn::File, in_test_file: bool, facts: &mut FileFa
         graph,
         macros,
         segs: Vec::new(),
+        names: Vec::new(),
     };
     w.visit_file(file);
     let Walk { mut sql, graph, .. } = w;
@@ -114,6 +114,8 @@ struct Walk<'ast, 'o> {
     graph_on: bool,
     /// The strings of a called path's segments, reused from call to call.
     segs: Vec<String>,
+    /// Strings for method names, reused from call to call.
+    names: Vec<String>,
 }
 
 /// Put the names of `path`'s segments in `segs`, reusing its strings.
@@ -434,21 +436,25 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
     }
 
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+        use std::fmt::Write;
         let sql = self.sql_on;
-        // (Rendered again after the walk below rather than kept: the walk
-        // recurses once per call of a chain.)
-        let method = Name::of(&m.method);
+        // (In a string of the calls walked before: nested calls take the
+        // next one.)
+        let mut method = self.names.pop().unwrap_or_default();
+        method.clear();
+        // (Writing to a `String` does not fail.)
+        let _ = write!(method, "{}", m.method);
         if sql {
             self.sql.enter_method_call(m, &method);
         }
         if let Some(g) = self.graph() {
             g.enter_method_call(m, &method);
         }
-        drop(method);
         visit::visit_expr_method_call(self, m);
         if sql {
-            self.sql.leave_method_call(m, &Name::of(&m.method));
+            self.sql.leave_method_call(m, &method);
         }
+        self.names.push(method);
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
