@@ -11,6 +11,7 @@
 pub mod attribution;
 pub mod graph;
 mod macros;
+mod name;
 mod nesting;
 pub mod offline;
 pub mod pieces;
@@ -115,17 +116,15 @@ pub(crate) fn reserve_scaled<T>(v: &mut Vec<T>, factor: f64) {
 /// no escape and no carriage return (most SQL and names are).
 pub(crate) fn lit_value(s: &syn::LitStr) -> String {
     let mut repr = s.token().to_string();
-    let plain = repr.len() >= 2
-        && repr.starts_with('"')
-        && repr.ends_with('"')
-        && !repr[1..repr.len() - 1].contains(['\\', '"', '\r']);
-    if !plain {
-        return s.value();
+    match repr.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+        Some(inner) if !inner.contains(['\\', '"', '\r']) => {
+            // The rendering itself, less its quotes: no second string.
+            repr.pop();
+            repr.remove(0);
+            repr
+        }
+        _ => s.value(),
     }
-    // The text between the quotes, in the string already allocated.
-    repr.pop();
-    repr.remove(0);
-    repr
 }
 
 /// A Rust file that does not parse.

@@ -92,40 +92,10 @@ fn is_keyword(s: &str) -> bool {
     )
 }
 
-/// `t` as a plain name: an identifier that is no keyword. (The identifier
-/// is written once into a small buffer and matched, rather than compared
-/// with each keyword; one longer than any keyword is a name.)
-fn name(t: &TokenTree) -> Option<&Ident> {
-    let TokenTree::Ident(i) = t else {
-        return None;
-    };
-    let mut buf = Short::default();
-    let keyword = std::fmt::Write::write_fmt(&mut buf, format_args!("{i}")).is_ok()
-        && std::str::from_utf8(buf.text()).is_ok_and(is_keyword);
-    (!keyword).then_some(i)
-}
-
-/// A string of at most 16 bytes on the stack; writing more fails.
-#[derive(Default)]
-struct Short {
-    bytes: [u8; 16],
-    len: usize,
-}
-
-impl Short {
-    fn text(&self) -> &[u8] {
-        &self.bytes[..self.len]
-    }
-}
-
-impl std::fmt::Write for Short {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        let end = self.len + s.len();
-        let to = self.bytes.get_mut(self.len..end).ok_or(std::fmt::Error)?;
-        to.copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
-    }
+/// A plain name: an ident that is no keyword. (Its text is matched, not
+/// the ident compared with each keyword: an ident's `==` is slow.)
+fn name_ok(i: &Ident) -> bool {
+    !is_keyword(crate::name::Name::of(i).as_str())
 }
 
 fn punct(t: &TokenTree, c: char) -> Option<&proc_macro2::Punct> {
@@ -135,11 +105,11 @@ fn punct(t: &TokenTree, c: char) -> Option<&proc_macro2::Punct> {
     }
 }
 
-fn path_expr(i: &Ident) -> Expr {
+fn path_expr(i: Ident) -> Expr {
     Expr::Path(syn::ExprPath {
         attrs: Vec::new(),
         qself: None,
-        path: syn::Path::from(i.clone()),
+        path: syn::Path::from(i),
     })
 }
 
@@ -154,22 +124,27 @@ fn paren(t: Option<&TokenTree>) -> Option<&proc_macro2::Group> {
 /// One argument made of a literal or a name, followed by fields, method
 /// calls and calls whose own arguments have the same shapes (`id`,
 /// `self.table`, `name.len()`, `check(x, "y").unwrap()`), possibly behind a
-/// `&`; built as `syn` would parse it. `None` for anything else.
-fn simple_expr(t: &[TokenTree]) -> Option<Expr> {
-    let (and, rest) = match t.first().and_then(|f| punct(f, '&')) {
-        Some(p) => (Some(p), &t[1..]),
-        None => (None, t),
+/// `&`; built as `syn` would parse it, from its tokens (moved into the
+/// tree, not copied). `None` for anything else.
+fn simple_expr(t: impl Iterator<Item = TokenTree>) -> Option<Expr> {
+    let mut t = t.peekable();
+    let and = match t.peek().and_then(|f| punct(f, '&')) {
+        Some(p) => {
+            let span = p.span();
+            t.next();
+            Some(span)
+        }
+        None => None,
     };
-    let mut e = match rest.first()? {
+    let mut e = match t.next()? {
         TokenTree::Literal(l) => Expr::Lit(syn::ExprLit {
             attrs: Vec::new(),
-            lit: syn::Lit::new(l.clone()),
+            lit: syn::Lit::new(l),
         }),
-        first => path_expr(name(first)?),
+        first => path_expr(owned_name(first)?),
     };
-    let mut i = 1;
-    while i < rest.len() {
-        if let Some(g) = paren(rest.get(i)) {
+    while let Some(tok) = t.next() {
+        if let Some(g) = paren(Some(&tok)) {
             // `f(..)`: a call of what came before.
             e = Expr::Call(syn::ExprCall {
                 attrs: Vec::new(),
@@ -177,44 +152,49 @@ fn simple_expr(t: &[TokenTree]) -> Option<Expr> {
                 paren_token: syn::token::Paren(g.delim_span()),
                 args: simple_list(&g.stream())?,
             });
-            i += 1;
             continue;
         }
-        let dot = punct(&rest[i], '.')?;
-        let member = name(rest.get(i + 1)?)?;
-        i += 2;
-        match paren(rest.get(i)) {
-            Some(g) => {
+        let dot = punct(&tok, '.')?.span();
+        let member = owned_name(t.next()?)?;
+        match t.next_if(|n| paren(Some(n)).is_some()) {
+            Some(TokenTree::Group(g)) => {
                 e = Expr::MethodCall(syn::ExprMethodCall {
                     attrs: Vec::new(),
                     receiver: Box::new(e),
-                    dot_token: syn::Token![.](dot.span()),
-                    method: member.clone(),
+                    dot_token: syn::Token![.](dot),
+                    method: member,
                     turbofish: None,
                     paren_token: syn::token::Paren(g.delim_span()),
                     args: simple_list(&g.stream())?,
                 });
-                i += 1;
             }
-            None => {
+            _ => {
                 e = Expr::Field(syn::ExprField {
                     attrs: Vec::new(),
                     base: Box::new(e),
-                    dot_token: syn::Token![.](dot.span()),
-                    member: syn::Member::Named(member.clone()),
+                    dot_token: syn::Token![.](dot),
+                    member: syn::Member::Named(member),
                 });
             }
         }
     }
     Some(match and {
-        Some(p) => Expr::Reference(syn::ExprReference {
+        Some(span) => Expr::Reference(syn::ExprReference {
             attrs: Vec::new(),
-            and_token: syn::Token![&](p.span()),
+            and_token: syn::Token![&](span),
             mutability: None,
             expr: Box::new(e),
         }),
         None => e,
     })
+}
+
+/// The token when it is a plain name (an ident that is no keyword).
+fn owned_name(t: TokenTree) -> Option<Ident> {
+    match t {
+        TokenTree::Ident(i) if name_ok(&i) => Some(i),
+        _ => None,
+    }
 }
 
 /// Comma-separated [`simple_expr`]s, with their commas (a trailing one
@@ -224,9 +204,8 @@ fn simple_list(tokens: &TokenStream) -> Option<Punctuated<Expr, syn::Token![,]>>
     let mut cur: Vec<TokenTree> = Vec::with_capacity(4);
     for t in tokens.clone() {
         if let Some(comma) = punct(&t, ',') {
-            out.push_value(simple_expr(&cur)?);
+            out.push_value(simple_expr(cur.drain(..))?);
             out.push_punct(syn::Token![,](comma.span()));
-            cur.clear();
         } else if cur.len() == 16 {
             return None;
         } else {
@@ -234,7 +213,7 @@ fn simple_list(tokens: &TokenStream) -> Option<Punctuated<Expr, syn::Token![,]>>
         }
     }
     if !cur.is_empty() {
-        out.push_value(simple_expr(&cur)?);
+        out.push_value(simple_expr(cur.drain(..))?);
     }
     Some(out)
 }
@@ -428,8 +407,8 @@ mod tests {
         assert_eq!(m.parsed.values().filter(|v| v.is_none()).count(), 1);
     }
 
-    /// `name` rejects exactly the identifiers equal to a keyword (the rule
-    /// it replaced compared the identifier with each one).
+    /// `name_ok` rejects exactly the identifiers equal to a keyword (the
+    /// rule it replaced compared the identifier with each one).
     #[test]
     fn names_are_identifiers_other_than_keywords() {
         const KEYWORDS: [&str; 53] = [
@@ -459,11 +438,11 @@ mod tests {
         for w in words {
             let t = w.parse::<TokenStream>().expect("tokens").into_iter().next();
             let Some(t) = t else { panic!("{w}") };
-            let old = match &t {
-                TokenTree::Ident(i) => !KEYWORDS.iter().any(|k| i == k),
-                _ => false,
+            let TokenTree::Ident(i) = &t else {
+                panic!("{w} is not an identifier")
             };
-            assert_eq!(name(&t).is_some(), old, "{w}");
+            let old = !KEYWORDS.iter().any(|k| i == k);
+            assert_eq!(name_ok(i), old, "{w}");
         }
     }
 }

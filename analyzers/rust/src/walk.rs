@@ -32,6 +32,8 @@ pub(crate) fn walk_file(file: &syn::File, in_test_file: bool, facts: &mut FileFa
         sql,
         graph,
         macros,
+        segs: Vec::new(),
+        names: Vec::new(),
     };
     w.visit_file(file);
     let Walk { mut sql, graph, .. } = w;
@@ -110,6 +112,26 @@ struct Walk<'ast, 'o> {
     sql_on: bool,
     /// The graph walker sees the nodes visited now.
     graph_on: bool,
+    /// The strings of a called path's segments, reused from call to call.
+    segs: Vec<String>,
+    /// Strings for method names, reused from call to call.
+    names: Vec<String>,
+}
+
+/// Put the names of `path`'s segments in `segs`, reusing its strings.
+fn fill_segments(segs: &mut Vec<String>, path: &syn::Path) {
+    use std::fmt::Write;
+    segs.truncate(path.segments.len());
+    for (i, s) in path.segments.iter().enumerate() {
+        match segs.get_mut(i) {
+            Some(t) => {
+                t.clear();
+                // (Writing to a `String` does not fail.)
+                let _ = write!(t, "{}", s.ident);
+            }
+            None => segs.push(s.ident.to_string()),
+        }
+    }
 }
 
 impl<'ast, 'o> Walk<'ast, 'o> {
@@ -392,29 +414,36 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
     }
 
     fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
-        // The called path's segments, made once for both.
+        // The called path's segments, made once for both (in the strings
+        // of the last call: the hooks are done with them before the
+        // arguments are walked).
+        let mut buf = std::mem::take(&mut self.segs);
         let segs = match &*c.func {
-            syn::Expr::Path(p) if self.sql_on || self.graph_on => Some(
-                p.path
-                    .segments
-                    .iter()
-                    .map(|s| s.ident.to_string())
-                    .collect::<Vec<_>>(),
-            ),
+            syn::Expr::Path(p) if self.sql_on || self.graph_on => {
+                fill_segments(&mut buf, &p.path);
+                Some(buf.as_slice())
+            }
             _ => None,
         };
         if self.sql_on {
-            self.sql.enter_call(c, segs.as_deref());
+            self.sql.enter_call(c, segs);
         }
         if let Some(g) = self.graph() {
-            g.enter_call(c, segs.as_deref());
+            g.enter_call(c, segs);
         }
+        self.segs = buf;
         visit::visit_expr_call(self, c);
     }
 
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+        use std::fmt::Write;
         let sql = self.sql_on;
-        let method = m.method.to_string();
+        // (In a string of the calls walked before: nested calls take the
+        // next one.)
+        let mut method = self.names.pop().unwrap_or_default();
+        method.clear();
+        // (Writing to a `String` does not fail.)
+        let _ = write!(method, "{}", m.method);
         if sql {
             self.sql.enter_method_call(m, &method);
         }
@@ -425,6 +454,7 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
         if sql {
             self.sql.leave_method_call(m, &method);
         }
+        self.names.push(method);
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {

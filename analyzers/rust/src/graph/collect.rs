@@ -16,6 +16,7 @@ use super::{
 };
 use crate::FastSet as HashSet;
 use crate::macros::MacroArgs;
+use crate::name::Name;
 use crate::span;
 use quote::ToTokens;
 use syn::{Expr, Item, Type};
@@ -127,6 +128,12 @@ fn generated_service(name: &str, out: &mut GraphFacts) {
     {
         out.generated_services.push(stem.to_string());
     }
+}
+
+/// A call's arguments as a list of references (for the rare call that
+/// records an outbox site).
+fn refs(args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>) -> Vec<&Expr> {
+    args.iter().collect()
 }
 
 /// The hooks of the graph walk: what it records on entering and leaving a
@@ -386,14 +393,10 @@ impl<'ast> Walker<'ast, '_> {
     /// A macro whose body is the list of expressions `args` (parsed with
     /// the file), before they are walked.
     pub(crate) fn enter_macro(&mut self, mac: &'ast syn::Macro, args: &'ast [Expr]) {
-        let name = mac
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default();
+        let name = mac.path.segments.last().map(|s| Name::of(&s.ident));
+        let name = name.as_ref().map_or("", |n| n.as_str());
         // `sqlx::query!(sql, binds..)`, `query_as!(Type, sql, binds..)`.
-        let skip = match name.as_str() {
+        let skip = match name {
             "query" | "query_scalar" | "query_unchecked" | "query_scalar_unchecked" => 1,
             "query_as" | "query_as_unchecked" => 2,
             _ => 0,
@@ -402,7 +405,7 @@ impl<'ast> Walker<'ast, '_> {
             let refs: Vec<&Expr> = args.iter().skip(skip).collect();
             self.sql_args(&refs, span::line(span::macro_first(mac)));
         }
-        if contains_ci(&name, "outbox") {
+        if contains_ci(name, "outbox") {
             let refs: Vec<&Expr> = args.iter().collect();
             self.outbox_site(
                 &refs,
@@ -419,7 +422,7 @@ impl<'ast> Walker<'ast, '_> {
             // (Looked up only when something is recorded.)
             let line = || span::line(span::call_first(c));
             let last: &str = segs.last().map(String::as_str).unwrap_or("");
-            let args: Vec<&Expr> = c.args.iter().collect();
+            let args = &c.args;
             if is_env_fn(segs) && segs.len() >= 2 {
                 self.env_read(c, None);
             }
@@ -506,7 +509,7 @@ impl<'ast> Walker<'ast, '_> {
                 let outbox_path = owner.iter().any(|s| contains_ci(s, "outbox"));
                 if owner_last == "ConsumerConfig" && last == "new" && args.len() == 3 {
                     // nova-consumer: `ConsumerConfig::new(brokers, group, topics)`.
-                    let topic = str_expr(args[2], self.scope(), 0);
+                    let topic = str_expr(&args[2], self.scope(), 0);
                     self.mark_consumer();
                     self.topic_site(
                         TopicRole::Consume,
@@ -531,9 +534,9 @@ impl<'ast> Walker<'ast, '_> {
                         );
                     }
                 } else if outbox_path && (OUTBOX_METHODS.contains(&last) || outbox_fn_name(last)) {
-                    self.outbox_site(&args, &segs.join("::"), line());
+                    self.outbox_site(&refs(args), &segs.join("::"), line());
                 } else if outbox_fn_name(last) {
-                    self.outbox_site(&args, last, line());
+                    self.outbox_site(&refs(args), last, line());
                 }
                 if let Some(kind) = infra_for_path(segs) {
                     self.infra(kind, segs.join("::"), line());
@@ -546,7 +549,7 @@ impl<'ast> Walker<'ast, '_> {
                     s.dedupes = true;
                 }
             } else if outbox_fn_name(last) {
-                self.outbox_site(&args, last, line());
+                self.outbox_site(&refs(args), last, line());
             }
             self.note_call(last);
             let owner = |w: &Walker<'_, '_>| {
@@ -554,7 +557,7 @@ impl<'ast> Walker<'ast, '_> {
                     .then(|| w.type_name(&segs[segs.len() - 2]))
                     .flatten()
             };
-            self.str_call(last, owner, &args, span::call_first(c));
+            self.str_call(last, owner, args, span::call_first(c));
         }
     }
 
@@ -564,7 +567,7 @@ impl<'ast> Walker<'ast, '_> {
         // (Looked up only when something is recorded: most calls record
         // nothing.)
         let line = || ident_line(&m.method);
-        let args: Vec<&Expr> = m.args.iter().collect();
+        let args = &m.args;
         // env::var(..).unwrap_or(default)
         if matches!(method, "unwrap_or" | "unwrap_or_else") {
             let mut r = &*m.receiver;
@@ -585,7 +588,7 @@ impl<'ast> Walker<'ast, '_> {
         }
         match method {
             "subscribe" if args.len() == 1 => {
-                let a = args[0];
+                let a = &args[0];
                 let plausible = matches!(a, Expr::Reference(_) | Expr::Path(_) | Expr::Field(_))
                     && str_lit(a).is_none();
                 if plausible {
@@ -604,7 +607,7 @@ impl<'ast> Walker<'ast, '_> {
             "with_topic" | "with_topics" | "with_topic_partitions"
                 if !args.is_empty() && self.kafka_crate_consumer(&m.receiver) =>
             {
-                let topic = str_expr(args[0], self.scope(), 0);
+                let topic = str_expr(&args[0], self.scope(), 0);
                 self.mark_consumer();
                 self.topic_site(
                     TopicRole::Consume,
@@ -616,7 +619,7 @@ impl<'ast> Walker<'ast, '_> {
             }
             // rskafka: `client.partition_client(topic, partition, ..)`.
             "partition_client" if args.len() == 3 => {
-                let topic = str_expr(args[0], self.scope(), 0);
+                let topic = str_expr(&args[0], self.scope(), 0);
                 let l = line();
                 if let Some(s) = self.fns.last_mut() {
                     s.partition_clients.push((topic, l));
@@ -625,11 +628,11 @@ impl<'ast> Walker<'ast, '_> {
             "bind" if args.len() == 1 => self.bind_chain(m),
             "execute" | "query" | "query_one" | "query_opt" | "query_raw"
                 if args.len() == 2
-                    && matches!(args[1], Expr::Reference(r) if matches!(&*r.expr, Expr::Array(_))) =>
+                    && matches!(&args[1], Expr::Reference(r) if matches!(&*r.expr, Expr::Array(_))) =>
             {
-                if let Expr::Reference(r) = args[1]
+                if let Expr::Reference(r) = &args[1]
                     && let Expr::Array(a) = &*r.expr
-                    && maybe_insert(args[0])
+                    && maybe_insert(&args[0])
                 {
                     let refs: Vec<&Expr> = a.elems.iter().collect();
                     self.sql_args(&refs, line());
@@ -654,13 +657,13 @@ impl<'ast> Walker<'ast, '_> {
         if (OUTBOX_METHODS.contains(&method) && outbox_receiver(&m.receiver))
             || outbox_fn_name(method)
         {
-            self.outbox_site(&args, &format!(".{method}"), line());
+            self.outbox_site(&refs(args), &format!(".{method}"), line());
         }
         // HTTP requests.
         let http_url = match method {
-            m2 if HTTP_METHODS.contains(&m2) && args.len() == 1 => Some(args[0]),
-            "request" if args.len() == 2 => Some(args[1]),
-            "uri" if args.len() == 1 => Some(args[0]),
+            m2 if HTTP_METHODS.contains(&m2) && args.len() == 1 => Some(&args[0]),
+            "request" if args.len() == 2 => Some(&args[1]),
+            "uri" if args.len() == 1 => Some(&args[0]),
             _ => None,
         };
         if let Some(u) = http_url
@@ -703,7 +706,7 @@ impl<'ast> Walker<'ast, '_> {
         }
         self.note_call(method);
         let owner = |w: &Walker<'_, '_>| w.chain_owner(&m.receiver);
-        self.str_call(method, owner, &args, m.method.span());
+        self.str_call(method, owner, args, m.method.span());
     }
 }
 

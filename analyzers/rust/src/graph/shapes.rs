@@ -4,6 +4,7 @@
 
 use super::StrExpr;
 use crate::FastMap as HashMap;
+use crate::name::Name;
 use crate::span;
 use nova_model::InfraKind;
 use quote::ToTokens;
@@ -68,7 +69,7 @@ pub(super) fn expr_words(e: &Expr) -> Words {
             let n = p.path.segments.len();
             let mut w: Words = 0;
             for (i, s) in p.path.segments.iter().enumerate() {
-                let id = s.ident.to_string();
+                let id = Name::of(&s.ident);
                 w |= lower_words(&id);
                 if i + 1 < n && id.ends_with("Client") {
                     w |= CLIENT_PATH;
@@ -82,7 +83,7 @@ pub(super) fn expr_words(e: &Expr) -> Words {
         Expr::Field(f) if f.attrs.is_empty() => {
             expr_words(&f.base)
                 | match &f.member {
-                    syn::Member::Named(id) => words_of(&id.to_string()),
+                    syn::Member::Named(id) => words_of(&Name::of(id)),
                     syn::Member::Unnamed(_) => 0,
                 }
         }
@@ -91,7 +92,7 @@ pub(super) fn expr_words(e: &Expr) -> Words {
             .iter()
             .fold(expr_words(&c.func), |w, a| w | expr_words(a)),
         Expr::MethodCall(m) if m.attrs.is_empty() && m.turbofish.is_none() => m.args.iter().fold(
-            expr_words(&m.receiver) | words_of(&m.method.to_string()),
+            expr_words(&m.receiver) | words_of(&Name::of(&m.method)),
             |w, a| w | expr_words(a),
         ),
         _ => words_of_tokens(e),
@@ -218,14 +219,14 @@ pub(super) fn type_client(
         Type::Group(g) => type_client(&g.elem, imported, aliases),
         Type::Path(tp) => {
             let seg = tp.path.segments.last()?;
-            let last = seg.ident.to_string();
+            let last = Name::of(&seg.ident);
             // (The whole path only for a `…Client` type: most types are not.)
             if last.ends_with("Client")
                 && let Some(s) = client_service(&path_segments(&tp.path), imported)
             {
                 return Some(s);
             }
-            if let Some(s) = aliases.get(&last) {
+            if let Some(s) = aliases.get(last.as_str()) {
                 return Some(s.clone());
             }
             // Wrappers: Option<T>, Arc<T>, Mutex<T>, RwLock<T>, Box<T>.
@@ -253,21 +254,20 @@ pub(super) fn strip_wrappers(mut e: &Expr) -> &Expr {
             Expr::Await(a) => e = &a.base,
             Expr::Try(t) => e = &t.expr,
             Expr::MethodCall(m)
-                if [
-                    "clone",
-                    "lock",
-                    "read",
-                    "write",
-                    "as_ref",
-                    "as_mut",
-                    "borrow",
-                    "borrow_mut",
-                    "unwrap",
-                    "expect",
-                    "deref",
-                ]
-                .iter()
-                .any(|n| m.method == n) =>
+                if matches!(
+                    Name::of(&m.method).as_str(),
+                    "clone"
+                        | "lock"
+                        | "read"
+                        | "write"
+                        | "as_ref"
+                        | "as_mut"
+                        | "borrow"
+                        | "borrow_mut"
+                        | "unwrap"
+                        | "expect"
+                        | "deref"
+                ) =>
             {
                 e = &m.receiver
             }
@@ -607,7 +607,7 @@ impl<'ast> ChainCache<'ast> {
         for node in pending.into_iter().rev() {
             base = match node {
                 Expr::MethodCall(m) => {
-                    let mut w = base.words | words_of(&m.method.to_string());
+                    let mut w = base.words | words_of(&Name::of(&m.method));
                     if let Some(t) = &m.turbofish {
                         w |= words_of_tokens(t);
                     }
@@ -623,7 +623,7 @@ impl<'ast> ChainCache<'ast> {
                     // (A name renders as itself; an index has no words.)
                     words: base.words
                         | match &f.member {
-                            syn::Member::Named(id) => words_of(&id.to_string()),
+                            syn::Member::Named(id) => words_of(&Name::of(id)),
                             syn::Member::Unnamed(_) => 0,
                         },
                     depth: base.depth,

@@ -5,6 +5,7 @@
 use super::StrExpr;
 use super::shapes::*;
 use crate::macros::{Args, MacroArgs, parse_args};
+use crate::name::Name;
 use crate::{FastMap as HashMap, FastSet as HashSet};
 use quote::ToTokens;
 use std::collections::BTreeSet;
@@ -99,8 +100,8 @@ pub(super) fn str_expr_in(e: &Expr, scope: &Scope<'_>, depth: u32, need: bool) -
         Expr::Array(a) => StrExpr::List(a.elems.iter().map(|x| str_expr(x, scope, d)).collect()),
         Expr::Path(p) => {
             if p.path.segments.len() == 1 {
-                let name = p.path.segments[0].ident.to_string();
-                if let Some(init) = scope.locals.get(&name) {
+                let name = Name::of(&p.path.segments[0].ident);
+                if let Some(init) = scope.locals.get(name.as_str()) {
                     // Keep the local's name in what cannot be resolved.
                     return match str_expr_in(init, scope, d, need) {
                         // A bare name (a parameter, another local) stays
@@ -111,15 +112,19 @@ pub(super) fn str_expr_in(e: &Expr, scope: &Scope<'_>, depth: u32, need: bool) -
                                 .is_some_and(|r| r.starts_with(" = "))
                                 && !t.chars().all(|c| c.is_alphanumeric() || c == '_') =>
                         {
-                            StrExpr::Unknown(format!("{name} = {t}"))
+                            StrExpr::Unknown(format!("{} = {t}", name.as_str()))
                         }
                         other => other,
                     };
                 }
                 if is_const_name(&name) {
-                    return StrExpr::Const(vec![name]);
+                    return StrExpr::Const(vec![name.to_string()]);
                 }
-                return StrExpr::Unknown(if need { name } else { String::new() });
+                return StrExpr::Unknown(if need {
+                    name.to_string()
+                } else {
+                    String::new()
+                });
             }
             let segs = path_segments(&p.path);
             if segs.last().is_some_and(|l| is_const_name(l)) {
@@ -197,7 +202,7 @@ pub(super) fn str_expr_in(e: &Expr, scope: &Scope<'_>, depth: u32, need: bool) -
             unknown(e, need)
         }
         Expr::MethodCall(m) => {
-            let method = m.method.to_string();
+            let method = Name::of(&m.method);
             match method.as_str() {
                 "to_string" | "to_owned" | "into" | "clone" | "as_str" | "as_ref" | "unwrap"
                 | "expect" | "ok" | "trim" | "iter" | "into_iter" | "collect" | "cloned"
@@ -352,7 +357,7 @@ pub(super) fn stringish(ty: &Type) -> bool {
             s.ident == "str"
                 || s.ident == "String"
                 || (matches!(
-                    s.ident.to_string().as_str(),
+                    Name::of(&s.ident).as_str(),
                     "Cow" | "Arc" | "Rc" | "Box" | "Vec" | "Option" | "VecDeque" | "BTreeSet"
                 ) && string_arg(&s.arguments))
         }),
@@ -361,7 +366,7 @@ pub(super) fn stringish(ty: &Type) -> bool {
                 t.path
                     .segments
                     .last()
-                    .is_some_and(|s| match s.ident.to_string().as_str() {
+                    .is_some_and(|s| match Name::of(&s.ident).as_str() {
                         "Into" | "AsRef" | "ToString" => {
                             matches!(s.arguments, syn::PathArguments::None)
                                 || string_arg(&s.arguments)
@@ -400,7 +405,7 @@ pub(super) fn const_field(e: &Expr) -> bool {
         e = &r.expr;
     }
     let Expr::Field(f) = e else { return false };
-    matches!(&*f.base, Expr::Path(p) if p.path.segments.last().is_some_and(|s| is_const_name(&s.ident.to_string())))
+    matches!(&*f.base, Expr::Path(p) if p.path.segments.last().is_some_and(|s| is_const_name(&Name::of(&s.ident))))
 }
 
 /// The `self` field an `if` condition tests: `let Some(x) = &self.relay`,
@@ -417,7 +422,7 @@ pub(super) fn guard_field(cond: &Expr) -> Option<String> {
             Expr::MethodCall(m)
                 if m.args.is_empty()
                     && matches!(
-                        m.method.to_string().as_str(),
+                        Name::of(&m.method).as_str(),
                         "as_ref" | "as_mut" | "as_deref" | "clone" | "is_some" | "take"
                     ) =>
             {
@@ -469,13 +474,11 @@ pub(super) fn find_topic(e: &Expr, scope: &Scope<'_>, depth: u32) -> Option<StrE
             None
         }
         Expr::Field(f) => match &f.member {
-            syn::Member::Named(id) if id.to_string().contains("topic") => {
-                Some(str_expr(e, scope, d))
-            }
+            syn::Member::Named(id) if Name::of(id).contains("topic") => Some(str_expr(e, scope, d)),
             _ => None,
         },
         Expr::Struct(s) => s.fields.iter().find_map(|f| match &f.member {
-            syn::Member::Named(id) if id.to_string().contains("topic") => {
+            syn::Member::Named(id) if Name::of(id).contains("topic") => {
                 Some(str_expr(&f.expr, scope, d))
             }
             _ => None,

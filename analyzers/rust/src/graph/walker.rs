@@ -10,6 +10,7 @@ use super::{
 };
 use crate::FastSet as HashSet;
 use crate::macros::MacroArgs;
+use crate::name::Name;
 use crate::span;
 use nova_model::InfraKind;
 use syn::Expr;
@@ -339,6 +340,10 @@ impl<'ast> Walker<'ast, '_> {
     /// `.clone()`, `.to_string()`, `.into()`..), unless a local shadows it.
     pub(super) fn param_of(&self, e: &Expr) -> Option<StrExpr> {
         let scope = self.fns.last()?;
+        // (Only a string parameter is one: none, nothing to look at.)
+        if scope.str_params.is_empty() {
+            return None;
+        }
         let mut e = e;
         loop {
             match e {
@@ -347,7 +352,7 @@ impl<'ast> Walker<'ast, '_> {
                 Expr::MethodCall(m)
                     if m.args.is_empty()
                         && matches!(
-                            m.method.to_string().as_str(),
+                            Name::of(&m.method).as_str(),
                             "clone"
                                 | "to_string"
                                 | "to_owned"
@@ -370,14 +375,14 @@ impl<'ast> Walker<'ast, '_> {
             }
         }
         let Expr::Path(p) = e else { return None };
-        let id = p.path.get_ident()?.to_string();
-        if scope.locals.contains_key(&id) {
+        let id = Name::of(p.path.get_ident()?);
+        if scope.locals.contains_key(id.as_str()) {
             return None;
         }
-        if !scope.str_params.contains(&id) {
+        if !scope.str_params.contains(id.as_str()) {
             return None;
         }
-        let index = *scope.params.get(&id)?;
+        let index = *scope.params.get(id.as_str())?;
         Some(StrExpr::Param(Box::new(ParamRef {
             function: scope.path.clone(),
             name: scope.name.clone(),
@@ -412,7 +417,7 @@ impl<'ast> Walker<'ast, '_> {
                     };
                     let n = fp.path.segments.len();
                     return (n >= 2)
-                        .then(|| self.type_name(&fp.path.segments[n - 2].ident.to_string()))
+                        .then(|| self.type_name(&Name::of(&fp.path.segments[n - 2].ident)))
                         .flatten();
                 }
                 _ => return None,
@@ -473,7 +478,7 @@ impl<'ast> Walker<'ast, '_> {
         &mut self,
         callee: &str,
         owner: impl FnOnce(&Self) -> Option<String>,
-        args: &[&Expr],
+        args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>,
         at: proc_macro2::Span,
     ) {
         // Built only once an argument is kept: most calls keep none.
@@ -546,11 +551,16 @@ impl<'ast> Walker<'ast, '_> {
         let base = strip_wrappers(recv);
         match base {
             Expr::Path(p) if p.path.segments.len() == 1 => {
-                let n = p.path.segments[0].ident.to_string();
-                let svc = self.scope().client_vars.get(&n).cloned();
+                let n = Name::of(&p.path.segments[0].ident);
+                let svc = self.scope().client_vars.get(n.as_str()).cloned();
                 let named = contains_ci(&n, "client");
                 // `let mut identity = state.identity.clone();`
-                let field = match self.scope().locals.get(&n).map(|e| strip_wrappers(e)) {
+                let field = match self
+                    .scope()
+                    .locals
+                    .get(n.as_str())
+                    .map(|e| strip_wrappers(e))
+                {
                     Some(Expr::Field(f)) if svc.is_none() => match &f.member {
                         syn::Member::Named(id) => Some(id.to_string()),
                         syn::Member::Unnamed(_) => None,
@@ -566,10 +576,10 @@ impl<'ast> Walker<'ast, '_> {
             }
             Expr::Field(f) => match &f.member {
                 syn::Member::Named(id) => {
-                    let n = id.to_string();
-                    let svc = self.pre.client_fields.get(&n).cloned();
+                    let n = Name::of(id);
+                    let svc = self.pre.client_fields.get(n.as_str()).cloned();
                     RpcRecv {
-                        field: svc.is_none().then(|| n.clone()),
+                        field: svc.is_none().then(|| n.to_string()),
                         service: svc,
                         getter: None,
                         named: contains_ci(&n, "client"),
@@ -578,14 +588,14 @@ impl<'ast> Walker<'ast, '_> {
                 syn::Member::Unnamed(_) => RpcRecv::default(),
             },
             Expr::MethodCall(inner) => {
-                let g = inner.method.to_string();
-                let svc = self.pre.getters.get(&g).cloned();
+                let g = Name::of(&inner.method);
+                let svc = self.pre.getters.get(g.as_str()).cloned();
                 let rt = self.chains.get(&inner.receiver).words;
                 let named = ["pool", "client", "grpc"].iter().any(|k| has_word(rt, k));
                 if svc.is_some() || named {
                     RpcRecv {
                         service: svc,
-                        getter: Some(g),
+                        getter: Some(g.to_string()),
                         field: None,
                         named,
                     }
@@ -595,12 +605,13 @@ impl<'ast> Walker<'ast, '_> {
             }
             Expr::Call(c) => {
                 if let Expr::Path(fp) = &*c.func {
-                    let n = path_segments(&fp.path).last().cloned().unwrap_or_default();
-                    let svc = self.pre.getters.get(&n).cloned();
+                    let n = fp.path.segments.last().map(|s| Name::of(&s.ident));
+                    let n = n.as_ref().map_or("", |n| n.as_str());
+                    let svc = self.pre.getters.get(n).cloned();
                     if svc.is_some() {
                         return RpcRecv {
                             service: svc,
-                            getter: Some(n),
+                            getter: Some(n.to_string()),
                             field: None,
                             named: true,
                         };
@@ -658,9 +669,9 @@ impl<'ast> Walker<'ast, '_> {
             return;
         };
         let Expr::Path(fp) = &*root.func else { return };
-        let last = fp.path.segments.last().map(|s| s.ident.to_string());
+        let last = fp.path.segments.last().map(|s| Name::of(&s.ident));
         if !matches!(
-            last.as_deref(),
+            last.as_ref().map(|n| n.as_str()),
             Some("query" | "query_as" | "query_scalar" | "query_with" | "query_as_with")
         ) {
             return;
@@ -710,14 +721,14 @@ impl<'ast> Walker<'ast, '_> {
                 Expr::MethodCall(m) => {
                     // (Most files hand out no client: no name to copy then.)
                     if !self.pre.getters.is_empty()
-                        && let Some(s) = self.pre.getters.get(&m.method.to_string())
+                        && let Some(s) = self.pre.getters.get(Name::of(&m.method).as_str())
                     {
                         return Some(s.clone());
                     }
                     if !self.pre.client_fields.is_empty()
                         && let Expr::Field(f) = &*m.receiver
                         && let syn::Member::Named(id) = &f.member
-                        && let Some(s) = self.pre.client_fields.get(&id.to_string())
+                        && let Some(s) = self.pre.client_fields.get(Name::of(id).as_str())
                     {
                         return Some(s.clone());
                     }
@@ -727,7 +738,7 @@ impl<'ast> Walker<'ast, '_> {
                     if let syn::Member::Named(id) = &f.member
                         && !self.pre.client_fields.is_empty()
                     {
-                        return self.pre.client_fields.get(&id.to_string()).cloned();
+                        return self.pre.client_fields.get(Name::of(id).as_str()).cloned();
                     }
                     return None;
                 }
@@ -735,18 +746,25 @@ impl<'ast> Walker<'ast, '_> {
                     let Expr::Path(fp) = &*c.func else {
                         return None;
                     };
-                    let segs = path_segments(&fp.path);
-                    if segs.len() >= 2 {
-                        let owner = &segs[..segs.len() - 1];
-                        if let Some(s) = client_service(owner, &self.pre.client_imports) {
-                            return Some(s);
+                    // (The segments as strings only for a `…Client` owner,
+                    // the one [`client_service`] can name.)
+                    let segs = &fp.path.segments;
+                    let n = segs.len();
+                    if n >= 2 {
+                        let owner_last = Name::of(&segs[n - 2].ident);
+                        if owner_last.ends_with("Client") {
+                            let all = path_segments(&fp.path);
+                            if let Some(s) = client_service(&all[..n - 1], &self.pre.client_imports)
+                            {
+                                return Some(s);
+                            }
                         }
-                        if let Some(s) = owner.last().and_then(|o| self.pre.aliases.get(o)) {
+                        if let Some(s) = self.pre.aliases.get(owner_last.as_str()) {
                             return Some(s.clone());
                         }
                     }
-                    let last = segs.last()?;
-                    return self.pre.getters.get(last).cloned();
+                    let last = Name::of(&segs.last()?.ident);
+                    return self.pre.getters.get(last.as_str()).cloned();
                 }
                 _ => return None,
             }

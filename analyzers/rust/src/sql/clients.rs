@@ -107,10 +107,12 @@ pub(super) const CLIENT_APIS: &[ClientApi] = &[
 
 /// Whether `name` is a crate of some [`CLIENT_APIS`] entry.
 pub(super) fn is_client_crate(name: &proc_macro2::Ident) -> bool {
+    // (The text once, not the ident's slow `==` with each crate.)
+    let name = crate::name::Name::of(name);
     CLIENT_APIS
         .iter()
         .flat_map(|api| api.crates)
-        .any(|c| name == c)
+        .any(|c| *c == name.as_str())
 }
 
 /// True when `method` called with `args` arguments on a receiver named

@@ -6,6 +6,7 @@ use super::shapes::*;
 use crate::FastMap as HashMap;
 use crate::FileFacts;
 use crate::macros::MacroArgs;
+use crate::name::Name;
 use nova_model::StoreKind;
 use syn::visit::{self, Visit};
 use syn::{BinOp, Expr, Lit, Pat};
@@ -300,7 +301,7 @@ impl Collector<'_> {
         let Some(ident) = p.path.get_ident() else {
             return;
         };
-        let name = ident.to_string();
+        let name = Name::of(ident);
         let value = self.eval(&a.right);
         let value_at = self.text_at(&a.right);
         let Some(b) = self.lookup_mut(&name) else {
@@ -337,7 +338,7 @@ impl Collector<'_> {
         let Some(ident) = p.path.get_ident() else {
             return;
         };
-        let name = ident.to_string();
+        let name = Name::of(ident);
         let value = self.eval_or_unknown(&b.right);
         if let Some(Binding::Str { expr, .. }) = self.lookup_mut(&name) {
             let old = std::mem::replace(expr, SqlExpr::Concat(Vec::new()));
@@ -428,7 +429,7 @@ impl Collector<'_> {
             && let Some(ident) = p.path.get_ident()
             // (Mostly a `Vec::push`: look the receiver up before evaluating
             // the argument, whose text an unknown value would render.)
-            && let name = ident.to_string()
+            && let name = Name::of(ident)
             && matches!(self.lookup(&name), Some(Binding::Str { .. }))
         {
             let value = m.args.first().map(|a| match a {

@@ -7,6 +7,7 @@ use super::format::{FormatPiece, escape, parse_format_template};
 use super::shapes::*;
 use super::{ConstDef, FnInfo, SqlExpr, SqlSite};
 use crate::FastMap as HashMap;
+use crate::name::Name;
 use nova_model::StoreKind;
 use proc_macro2::Span;
 use syn::{Attribute, BinOp, Expr, Lit, Pat};
@@ -24,11 +25,11 @@ impl Collector<'_> {
     /// names (through `&`, `.as_str()`...), else the argument itself.
     pub(super) fn text_at(&self, e: &Expr) -> (u32, u32) {
         match strip_refs(e) {
-            Expr::MethodCall(m) if STR_WRAPPERS.contains(&m.method.to_string().as_str()) => {
+            Expr::MethodCall(m) if STR_WRAPPERS.contains(&Name::of(&m.method).as_str()) => {
                 self.text_at(&m.receiver)
             }
             Expr::Path(p) if p.qself.is_none() => {
-                match p.path.get_ident().and_then(|i| self.lookup(&i.to_string())) {
+                match p.path.get_ident().and_then(|i| self.lookup(&Name::of(i))) {
                     Some(Binding::Str { at, .. }) => *at,
                     _ => expr_at(e),
                 }
@@ -94,17 +95,17 @@ impl Collector<'_> {
     /// parameter of the current function (not shadowed by a local).
     pub(super) fn param_of(&self, arg: &Expr) -> Option<(String, usize, bool)> {
         let ident = match strip_refs(arg) {
-            Expr::MethodCall(m) if STR_WRAPPERS.contains(&m.method.to_string().as_str()) => {
+            Expr::MethodCall(m) if STR_WRAPPERS.contains(&Name::of(&m.method).as_str()) => {
                 return self.param_of(&m.receiver);
             }
-            Expr::Path(p) if p.qself.is_none() => p.path.get_ident()?.to_string(),
+            Expr::Path(p) if p.qself.is_none() => Name::of(p.path.get_ident()?),
             _ => return None,
         };
         if self.lookup(&ident).is_some() {
             return None;
         }
         let ctx = self.fns.last()?;
-        let index = ctx.params.iter().position(|p| *p == ident)?;
+        let index = ctx.params.iter().position(|p| *p == *ident)?;
         let name = ctx
             .path
             .rsplit("::")
@@ -297,7 +298,7 @@ impl Collector<'_> {
             Expr::Group(g) => self.eval_at(&g.expr, d),
             Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => self.eval_at(&u.expr, d),
             Expr::MethodCall(m) => {
-                let name = m.method.to_string();
+                let name = Name::of(&m.method);
                 if STR_WRAPPERS.contains(&name.as_str()) && m.args.is_empty() {
                     self.eval_at(&m.receiver, d)
                 } else {
@@ -587,7 +588,7 @@ impl Collector<'_> {
         loop {
             match root {
                 Expr::MethodCall(inner)
-                    if BUILDER_METHODS.contains(&inner.method.to_string().as_str()) =>
+                    if BUILDER_METHODS.contains(&Name::of(&inner.method).as_str()) =>
                 {
                     root = &inner.receiver
                 }
@@ -600,7 +601,7 @@ impl Collector<'_> {
         let Some(ident) = p.path.get_ident() else {
             return;
         };
-        let Some(Binding::Builder { site, sep, first }) = self.lookup(&ident.to_string()).cloned()
+        let Some(Binding::Builder { site, sep, first }) = self.lookup(&Name::of(ident)).cloned()
         else {
             return;
         };
@@ -640,7 +641,7 @@ impl Collector<'_> {
         }
         if sep.is_some()
             && !unseparated
-            && let Some(Binding::Builder { first, .. }) = self.lookup_mut(&ident.to_string())
+            && let Some(Binding::Builder { first, .. }) = self.lookup_mut(&Name::of(ident))
         {
             *first = false;
         }
@@ -663,7 +664,7 @@ impl Collector<'_> {
         let Expr::Path(p) = strip_refs(&m.receiver) else {
             return None;
         };
-        let site = match self.lookup(&p.path.get_ident()?.to_string())? {
+        let site = match self.lookup(&Name::of(p.path.get_ident()?))? {
             Binding::Builder { site, .. } => *site,
             _ => return None,
         };
@@ -727,7 +728,7 @@ impl Collector<'_> {
                     Expr::Path(p) => p
                         .path
                         .get_ident()
-                        .is_some_and(|i| self.lookup(&i.to_string()).is_none()),
+                        .is_some_and(|i| self.lookup(&Name::of(i)).is_none()),
                     Expr::Field(_) => true,
                     _ => false,
                 };
@@ -764,7 +765,7 @@ impl Collector<'_> {
     /// of a statement type, or a value named like one (`stmt`).
     pub(super) fn is_statement(&self, arg: &Expr) -> bool {
         let arg = match strip_refs(arg) {
-            Expr::MethodCall(m) if STR_WRAPPERS.contains(&m.method.to_string().as_str()) => {
+            Expr::MethodCall(m) if STR_WRAPPERS.contains(&Name::of(&m.method).as_str()) => {
                 strip_refs(&m.receiver)
             }
             other => other,
@@ -772,7 +773,7 @@ impl Collector<'_> {
         if let Expr::Path(p) = arg
             && let Some(ident) = p.path.get_ident()
         {
-            let name = ident.to_string();
+            let name = Name::of(ident);
             match self.lookup(&name) {
                 Some(Binding::Statement) => return true,
                 Some(_) => {}
@@ -780,7 +781,7 @@ impl Collector<'_> {
                     if self
                         .fns
                         .last()
-                        .is_some_and(|f| f.statement_params.contains(&name))
+                        .is_some_and(|f| f.statement_params.iter().any(|p| *p == *name))
                     {
                         return true;
                     }

@@ -5,6 +5,7 @@
 use super::SqlExpr;
 use super::clients;
 pub(super) use super::clients::is_clickhouse_name;
+use crate::name::Name;
 use crate::{FastMap as HashMap, FastSet as HashSet};
 use proc_macro2::Span;
 use quote::ToTokens;
@@ -426,13 +427,13 @@ pub(super) fn receiver_name(e: &Expr) -> Option<String> {
             syn::Member::Unnamed(_) => receiver_name(&f.base),
         },
         Expr::MethodCall(m) => {
-            let name = m.method.to_string();
+            let name = Name::of(&m.method);
             if STR_WRAPPERS.contains(&name.as_str())
                 || matches!(name.as_str(), "get" | "lock" | "read" | "write")
             {
                 receiver_name(&m.receiver)
             } else {
-                Some(name)
+                Some(name.to_string())
             }
         }
         _ => None,
@@ -459,11 +460,10 @@ pub(super) fn is_query_builder_new(c: &syn::ExprCall) -> bool {
     let Expr::Path(p) = &*c.func else {
         return false;
     };
-    let segs: Vec<&syn::PathSegment> = p.path.segments.iter().collect();
-    match segs.as_slice() {
-        [.., owner, last] => {
-            owner.ident == "QueryBuilder" && (last.ident == "new" || last.ident == "with_arguments")
-        }
-        _ => false,
+    let segs = &p.path.segments;
+    let n = segs.len();
+    n >= 2 && {
+        let (owner, last) = (&segs[n - 2], &segs[n - 1]);
+        owner.ident == "QueryBuilder" && (last.ident == "new" || last.ident == "with_arguments")
     }
 }
