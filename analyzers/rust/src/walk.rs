@@ -155,15 +155,57 @@ impl<'ast, 'o> Walk<'ast, 'o> {
         (self.sql_on, self.graph_on) = saved;
     }
 
-    /// A function's attributes and signature, which the SQL collector does
-    /// not read.
-    fn signature(&mut self, attrs: &'ast [syn::Attribute], sig: &'ast syn::Signature) {
+    /// The rest of a function once both have entered it (`sql`: the SQL
+    /// collector's entry; `graph`: whether the graph walker entered it): its
+    /// attributes, visibility and signature, which the SQL collector does
+    /// not read, then its body; then both leave it.
+    fn function(
+        &mut self,
+        sql: Option<FnEntry>,
+        graph: bool,
+        attrs: &'ast [syn::Attribute],
+        vis: Option<&'ast syn::Visibility>,
+        sig: &'ast syn::Signature,
+        block: &'ast syn::Block,
+    ) {
         self.only(false, true, |w| {
             for a in attrs {
                 w.visit_attribute(a);
             }
+            if let Some(v) = vis {
+                w.visit_visibility(v);
+            }
             w.visit_signature(sig);
         });
+        self.visit_block(block);
+        if let (true, Some(g)) = (graph, &mut self.graph) {
+            g.exit_fn(sql.as_ref().map(FnEntry::info));
+        }
+        if let Some(entry) = sql {
+            self.sql.leave_fn(entry);
+        }
+    }
+
+    /// A `const` or `static` item: the SQL collector's constant (an
+    /// associated one when `assoc`), the graph walker's (`is_const`: not a
+    /// `static`).
+    fn constant(
+        &mut self,
+        ident: &'ast syn::Ident,
+        expr: &'ast syn::Expr,
+        assoc: bool,
+        is_const: bool,
+    ) {
+        if self.sql_on {
+            if assoc {
+                self.sql.enter_assoc_const(ident, expr);
+            } else {
+                self.sql.enter_const(ident, expr);
+            }
+        }
+        if let Some(g) = self.graph() {
+            g.record_const(ident, expr, is_const);
+        }
     }
 }
 
@@ -215,20 +257,7 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
         if let Some(g) = self.graph() {
             g.enter_item_fn(f);
         }
-        self.only(false, true, |w| {
-            for a in &f.attrs {
-                w.visit_attribute(a);
-            }
-            w.visit_visibility(&f.vis);
-            w.visit_signature(&f.sig);
-        });
-        self.visit_block(&f.block);
-        if let (true, Some(g)) = (graph, &mut self.graph) {
-            g.exit_fn(sql.as_ref().map(FnEntry::info));
-        }
-        if let Some(entry) = sql {
-            self.sql.leave_fn(entry);
-        }
+        self.function(sql, graph, &f.attrs, Some(&f.vis), &f.sig, &f.block);
     }
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
@@ -237,20 +266,7 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
         if let Some(g) = self.graph() {
             g.enter_fn(&f.sig, &f.attrs);
         }
-        self.only(false, true, |w| {
-            for a in &f.attrs {
-                w.visit_attribute(a);
-            }
-            w.visit_visibility(&f.vis);
-            w.visit_signature(&f.sig);
-        });
-        self.visit_block(&f.block);
-        if let (true, Some(g)) = (graph, &mut self.graph) {
-            g.exit_fn(sql.as_ref().map(FnEntry::info));
-        }
-        if let Some(entry) = sql {
-            self.sql.leave_fn(entry);
-        }
+        self.function(sql, graph, &f.attrs, Some(&f.vis), &f.sig, &f.block);
     }
 
     fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
@@ -263,43 +279,21 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
         if let Some(g) = self.graph() {
             g.enter_fn(&f.sig, &f.attrs);
         }
-        self.signature(&f.attrs, &f.sig);
-        self.visit_block(block);
-        if let (true, Some(g)) = (graph, &mut self.graph) {
-            g.exit_fn(sql.as_ref().map(FnEntry::info));
-        }
-        if let Some(entry) = sql {
-            self.sql.leave_fn(entry);
-        }
+        self.function(sql, graph, &f.attrs, None, &f.sig, block);
     }
 
     fn visit_item_const(&mut self, c: &'ast syn::ItemConst) {
-        if self.sql_on {
-            self.sql.enter_const(&c.ident, &c.expr);
-        }
-        if let Some(g) = self.graph() {
-            g.record_const(&c.ident, &c.expr, true);
-        }
+        self.constant(&c.ident, &c.expr, false, true);
         visit::visit_item_const(self, c);
     }
 
     fn visit_item_static(&mut self, s: &'ast syn::ItemStatic) {
-        if self.sql_on {
-            self.sql.enter_const(&s.ident, &s.expr);
-        }
-        if let Some(g) = self.graph() {
-            g.record_const(&s.ident, &s.expr, false);
-        }
+        self.constant(&s.ident, &s.expr, false, false);
         visit::visit_item_static(self, s);
     }
 
     fn visit_impl_item_const(&mut self, c: &'ast syn::ImplItemConst) {
-        if self.sql_on {
-            self.sql.enter_assoc_const(&c.ident, &c.expr);
-        }
-        if let Some(g) = self.graph() {
-            g.record_const(&c.ident, &c.expr, true);
-        }
+        self.constant(&c.ident, &c.expr, true, true);
         visit::visit_impl_item_const(self, c);
     }
 
