@@ -1,6 +1,7 @@
 //! gRPC: clients of proto services linked to the services implementing them.
 
 use crate::follow::attribute;
+use crate::tonic_names::TonicNames;
 use crate::{Ctx, live_files};
 use nova_manifests::hosts::hosts_in;
 use nova_model::{DiagCode, EdgeKind, Evidence, Location, ProtoService, Severity};
@@ -52,6 +53,12 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
             .or_default()
             .extend(p.rpcs.iter().map(|r| r.name.clone()));
     }
+    // tonic's names (`PdClient`, `get_kv`) for the proto's (`PD`, `GetKV`).
+    let tonic = TonicNames::new(
+        rpcs_of
+            .iter()
+            .map(|(s, rs)| (s.as_str(), rs.iter().map(String::as_str))),
+    );
     // Services declared by checked-in tonic code (in any file, generated
     // directories included) count as known beside the protos: a repo with
     // some `.proto` files may hold other services' generated code only.
@@ -60,7 +67,7 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
         .iter()
         .flat_map(|c| c.files.iter())
         .flat_map(|f| f.facts.graph.generated_services.iter())
-        .map(String::as_str)
+        .map(|s| tonic.service(s))
         .collect();
     let undeclared = |name: &str| {
         !rpcs_of.is_empty() && !rpcs_of.contains_key(name) && !generated.contains(name)
@@ -71,10 +78,11 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
     for c in input.crates {
         for f in live_files(c) {
             for s in f.facts.graph.grpc_servers.iter().filter(|s| !s.in_test) {
+                let service = tonic.service(&s.service);
                 // With protos known, `NameServer::new` of no proto service is
                 // not a gRPC server (tonic's naming is common elsewhere), unless
                 // checked-in tonic code declares it.
-                if undeclared(&s.service) {
+                if undeclared(service) {
                     continue;
                 }
                 for a in attribute(
@@ -86,7 +94,7 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
                     s.line,
                 ) {
                     implementers
-                        .entry(s.service.clone())
+                        .entry(service.to_string())
                         .or_default()
                         .insert(a.service);
                 }
@@ -102,8 +110,8 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
     // Client getters, for `pool.content().get_post(..)` across crates, and
     // client-typed struct fields, for `state.identity.verify_user(..)` in a
     // file that does not see the field's type.
-    let getters = clients_by_name(input, ClientShape::ReturnType);
-    let client_fields = clients_by_name(input, ClientShape::Field);
+    let getters = clients_by_name(input, &tonic, ClientShape::ReturnType);
+    let client_fields = clients_by_name(input, &tonic, ClientShape::Field);
     let unique_in_scope =
         |map: &BTreeMap<String, Vec<(String, String)>>, name: &str, package: &str| {
             let seen: BTreeSet<&String> = map
@@ -134,7 +142,8 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
                 // With protos known, a `FooClient` of no proto service is
                 // not a gRPC client (a wrapper type, an HTTP client...), unless
                 // checked-in tonic code declares it.
-                if undeclared(&cl.service) {
+                let proto = tonic.service(&cl.service);
+                if undeclared(proto) {
                     continue;
                 }
                 let note = shape_note(&cl.service, cl.shape, cl.name.as_deref());
@@ -150,7 +159,7 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
                         evidence: ctx.evidence(&a, &note, &c.package),
                         caller: a.service,
                         package: c.package.clone(),
-                        proto: cl.service.clone(),
+                        proto: proto.to_string(),
                         rpc: None,
                         target: cl.target.clone(),
                     });
@@ -158,7 +167,7 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
             }
             for r in g.rpc_calls.iter().filter(|x| !x.in_test) {
                 let proto = match (&r.service, &r.via_field, &r.via_getter) {
-                    (Some(s), _, _) => Some(s.clone()),
+                    (Some(s), _, _) => Some(tonic.service(s).to_string()),
                     (None, Some(field), _) => unique_in_scope(&client_fields, field, &c.package),
                     (None, None, getter) => getter
                         .as_ref()
@@ -166,7 +175,7 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
                         .or_else(|| {
                             let with: Vec<&String> = rpcs_of
                                 .iter()
-                                .filter(|(_, rs)| rs.contains(&r.rpc))
+                                .filter(|(n, rs)| rs.contains(tonic.rpc(n, &r.rpc)))
                                 .map(|(n, _)| n)
                                 .collect();
                             (with.len() == 1).then(|| with[0].clone())
@@ -176,16 +185,17 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
                 if undeclared(&proto) {
                     continue;
                 }
+                let rpc = tonic.rpc(&proto, &r.rpc);
                 // With protos known, only real RPCs count.
                 if let Some(rs) = rpcs_of.get(&proto)
-                    && !rs.contains(&r.rpc)
+                    && !rs.contains(rpc)
                 {
                     continue;
                 }
                 if r.service.is_none() && r.via_field.is_none() && !rpcs_of.contains_key(&proto) {
                     continue;
                 }
-                let note = format!("{}.{}() -> {proto}/{}", r.receiver, r.method, r.rpc);
+                let note = format!("{}.{}() -> {proto}/{rpc}", r.receiver, r.method);
                 for a in attribute(
                     &ctx.follow,
                     c,
@@ -199,7 +209,7 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
                         caller: a.service,
                         package: c.package.clone(),
                         proto: proto.clone(),
-                        rpc: Some(r.rpc.clone()),
+                        rpc: Some(rpc.to_string()),
                         target: None,
                     });
                 }
@@ -306,6 +316,7 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
 /// proto service), over the live files of every crate.
 fn clients_by_name(
     input: &crate::LinkInput<'_>,
+    tonic: &TonicNames,
     shape: ClientShape,
 ) -> BTreeMap<String, Vec<(String, String)>> {
     let mut out: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
@@ -321,7 +332,7 @@ fn clients_by_name(
                 if let Some(n) = &g.name {
                     out.entry(n.clone())
                         .or_default()
-                        .push((c.package.clone(), g.service.clone()));
+                        .push((c.package.clone(), tonic.service(&g.service).to_string()));
                 }
             }
         }

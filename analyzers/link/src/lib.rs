@@ -28,6 +28,7 @@ mod kafka;
 pub mod names;
 mod outbox;
 mod startup;
+mod tonic_names;
 pub mod values;
 
 use nova_model::{

@@ -23,4 +23,5 @@ mod reports;
 mod scaffold;
 mod sql_shapes;
 mod support;
+mod tonic_names;
 mod unresolved_sql;
