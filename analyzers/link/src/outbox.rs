@@ -4,15 +4,26 @@
 //! topic of its service; each write with a resolvable topic is a producer
 //! edge of the writing service, its evidence naming the insert and the
 //! relay.
+//!
+//! diesel and SeaORM inserts ([`orm_writes`]) count like SQL ones: `nova-orm`
+//! records the value an insert writes into a topic column and where it is
+//! written (`topic.eq(v)`, `Set(v)`, a struct field), and the value is the
+//! one the graph walk recorded there (a `StrCall` of `eq`/`Set`, a
+//! `FieldInit`), resolved like every topic (consts, `format!`,
+//! parameters through their calls).
 
-use nova_model::Location;
-use nova_rust::graph::{StrExpr, TopicRole};
+use crate::Ctx;
+use crate::follow::attribute;
+use nova_model::{DiagCode, Diagnostic, Location, Severity};
+use nova_orm::{Schema, SchemaFile, Site, ValueShape, WrittenValue};
+use nova_rust::graph::{StrExpr, TopicApi, TopicRole, TopicSite};
 use nova_rust::sql::{SqlExpr, SqlSite};
 use nova_rust::unit::{Crate, ParsedFile};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Column names that carry a message's topic.
-pub(crate) const TOPIC_COLUMNS: &[&str] = &["topic", "topic_name", "kafka_topic", "destination"];
+/// Column names that carry a message's topic (the ORM inserts record the
+/// values of the same columns).
+pub(crate) const TOPIC_COLUMNS: &[&str] = nova_orm::TOPIC_COLUMNS;
 
 /// Split an SQL tuple `a, 'b, c', $1` at top-level commas.
 fn split_tuple(s: &str) -> Vec<String> {
@@ -286,9 +297,206 @@ pub(crate) fn bound_arg(
     }
 }
 
+/// diesel and SeaORM inserts into outboxes: the topic sites of those whose
+/// topic value the graph walk recorded (with where their table is
+/// relayed), and, per service running it, the diagnostic of each whose
+/// topic is written at run time.
+#[derive(Default)]
+pub(crate) struct OrmWrites<'a> {
+    pub sites: Vec<(&'a Crate, &'a ParsedFile, TopicSite, Option<String>)>,
+    pub unbound: Vec<(String, Diagnostic)>,
+}
+
+/// A table name as the relays know it: unquoted, without its schema,
+/// lower case.
+fn table_key(table: &str) -> String {
+    let last = table.rsplit('.').next().unwrap_or(table);
+    last.trim_matches('"').to_ascii_lowercase()
+}
+
+/// Whether `e`, one of several values the graph walk recorded at the same
+/// place, is the one `v` writes (two `eq`s on one line).
+fn fits(e: &StrExpr, v: &WrittenValue) -> bool {
+    match e {
+        StrExpr::Param(p) => v.param == Some(p.index),
+        _ if v.param.is_some() => false,
+        StrExpr::Lit(s) => v.text.contains(s.as_str()),
+        StrExpr::Const(path) => path.last().is_some_and(|l| v.text.contains(l.as_str())),
+        StrExpr::Format { .. } => v.text.contains("format!"),
+        StrExpr::Env { var, .. } => v.text.contains(var.as_str()),
+        StrExpr::Field(f) => v.text.contains(f.as_str()),
+        StrExpr::List(_) | StrExpr::Unknown(_) => false,
+    }
+}
+
+/// The string value the graph walk recorded for the value `v` of `f`: the
+/// argument of the `eq` or `Set` call at its line, or the struct field.
+fn graph_value(f: &ParsedFile, v: &WrittenValue) -> Option<StrExpr> {
+    let g = &f.facts.graph;
+    let mut found: Vec<&StrExpr> = match v.shape {
+        ValueShape::Eq | ValueShape::Set => {
+            let callee = if v.shape == ValueShape::Eq {
+                "eq"
+            } else {
+                "Set"
+            };
+            g.str_calls
+                .iter()
+                .filter(|c| c.callee == callee && c.line == v.line && !c.in_test)
+                .filter_map(|c| c.args.first())
+                .collect()
+        }
+        ValueShape::Field => g
+            .fields
+            .iter()
+            .filter(|fi| fi.field == v.column && fi.line == v.line)
+            .map(|fi| &fi.value)
+            .collect(),
+    };
+    found.retain(|e| !matches!(e, StrExpr::Unknown(_)));
+    found.sort();
+    found.dedup();
+    if found.len() > 1 {
+        found.retain(|e| fits(e, v));
+    }
+    match found.as_slice() {
+        [one] => Some((*one).clone()),
+        _ => None,
+    }
+}
+
+/// The diesel and SeaORM inserts of `crates` into outboxes (a table a relay
+/// publishes, or one named `*outbox*`) that write a topic column.
+pub(crate) fn orm_writes<'a>(ctx: &Ctx<'_>, crates: &'a [Crate], relays: &Relays) -> OrmWrites<'a> {
+    let mut out = OrmWrites::default();
+    let writes = |c: &'a Crate| {
+        crate::live_files(c).filter(|f| f.facts.orm.topic_writes.iter().any(|w| !w.in_test))
+    };
+    if !crates.iter().any(|c| writes(c).next().is_some()) {
+        return out;
+    }
+    let files = crates.iter().flat_map(|c| {
+        c.files
+            .iter()
+            .filter(|f| f.facts.orm.has_schema())
+            .map(move |f| SchemaFile {
+                package: &c.package,
+                path: &f.path,
+                module: &f.module,
+                orm: &f.facts.orm,
+            })
+    });
+    let schema = Schema::new(files, &ctx.input.config.scan.default_schemas);
+    for c in crates {
+        let deps = ctx.closure.get(&c.package);
+        let visible = |p: &str| p == c.package || deps.is_some_and(|d| d.contains(p));
+        for f in writes(c) {
+            for w in f.facts.orm.topic_writes.iter().filter(|w| !w.in_test) {
+                let module: Vec<String> = f.module.iter().chain(&w.module).cloned().collect();
+                let site = Site {
+                    package: &c.package,
+                    file: &f.path,
+                    module: &module,
+                    visible: &visible,
+                };
+                // (An insert whose table is not known is reported by the
+                // SQL pass, N007.)
+                let Ok(tables) = schema.resolve(w.orm, &w.target, &site) else {
+                    continue;
+                };
+                let Some(value) = w.values.first() else {
+                    continue;
+                };
+                for table in tables.iter().map(|t| table_key(t)) {
+                    if !relays.is_outbox(&table) {
+                        continue;
+                    }
+                    let relay = relays.relayed_at(&table);
+                    let call = match &relay {
+                        Some(at) => format!("{} into {table} (relayed at {at})", w.call),
+                        None => format!("{} into {table}", w.call),
+                    };
+                    if let Some(topic) = graph_value(f, value) {
+                        let s = TopicSite {
+                            role: TopicRole::Produce,
+                            api: TopicApi::Outbox,
+                            topic,
+                            call,
+                            line: w.line,
+                            function: w.function.clone(),
+                            in_test: false,
+                        };
+                        out.sites.push((c, f, s, relay));
+                        continue;
+                    }
+                    let (path, module) = (&f.path, &f.module);
+                    for a in attribute(&ctx.follow, c, path, module, w.function.as_deref(), w.line)
+                    {
+                        let ev = ctx.evidence(&a, &call, &c.package);
+                        let d = Diagnostic::new(
+                            DiagCode::UnresolvedTopic,
+                            Severity::Info,
+                            format!(
+                                "outbox insert in `{}` binds its topic at run time (`{}`)",
+                                a.service, value.text
+                            ),
+                        )
+                        .at(ev.location)
+                        .with_snippet(w.text.clone())
+                        .for_service(a.service.clone());
+                        out.unbound.push((a.service.clone(), d));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn orm_values_are_the_graph_values_written_at_their_place() {
+        let src = r#"
+use diesel::prelude::*;
+use crate::schema::outbox;
+const TOPIC: &str = "orders.placed";
+fn a(conn: &mut PgConnection) {
+    diesel::insert_into(outbox::table).values((outbox::kind.eq("order"), outbox::topic.eq(TOPIC))).execute(conn);
+}
+fn b(conn: &mut PgConnection, kind: &str, topic: &str) {
+    diesel::insert_into(outbox::table).values((outbox::kind.eq(kind), outbox::topic.eq(topic))).execute(conn);
+}
+fn c(conn: &mut PgConnection, event: &Event) {
+    diesel::insert_into(outbox::table).values(outbox::topic.eq(event.name())).execute(conn);
+}
+"#;
+        let f = ParsedFile {
+            path: "src/lib.rs".into(),
+            module: Vec::new(),
+            in_test: false,
+            facts: nova_rust::parse_file(src, false).expect("test source parses"),
+        };
+        let got: Vec<Option<StrExpr>> = f
+            .facts
+            .orm
+            .topic_writes
+            .iter()
+            .map(|w| graph_value(&f, &w.values[0]))
+            .collect();
+        assert_eq!(got.len(), 3);
+        // Two `eq`s on one line: the topic's, not the kind's.
+        assert_eq!(got[0], Some(StrExpr::Const(vec!["TOPIC".into()])));
+        assert!(
+            matches!(&got[1], Some(StrExpr::Param(p)) if p.index == 2 && p.name == "b"),
+            "{:?}",
+            got[1]
+        );
+        // Nothing the graph walk could name: bound at run time.
+        assert_eq!(got[2], None);
+    }
 
     #[test]
     fn outbox_sql() {

@@ -35,6 +35,7 @@ mod schema;
 mod sea;
 mod types;
 mod walk;
+mod written;
 
 #[cfg(test)]
 mod tests;
@@ -44,6 +45,7 @@ use serde::{Deserialize, Serialize};
 
 pub use resolve::{Declared, Resolved, Schema, SchemaFile, Site, TableChange};
 pub use walk::IsTest;
+pub use written::{TOPIC_COLUMNS, TopicWrite, ValueShape, WrittenValue};
 
 /// Which ORM a fact belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -244,6 +246,10 @@ pub struct FileOrm {
     pub queries: Vec<Query>,
     pub migrations: Vec<MigrationStep>,
     pub unknown: Vec<Unknown>,
+    /// Inserts writing a topic column, with the values written (see
+    /// [`TopicWrite`]).
+    #[serde(default)]
+    pub topic_writes: Vec<TopicWrite>,
 }
 
 impl FileOrm {
@@ -262,6 +268,7 @@ impl FileOrm {
             queries,
             migrations,
             unknown,
+            topic_writes,
         } = other;
         self.diesel_tables.extend(diesel_tables);
         self.diesel_models.extend(diesel_models);
@@ -274,6 +281,7 @@ impl FileOrm {
         self.queries.extend(queries);
         self.migrations.extend(migrations);
         self.unknown.extend(unknown);
+        self.topic_writes.extend(topic_writes);
     }
 
     /// Whether nothing was found.
