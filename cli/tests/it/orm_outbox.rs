@@ -162,6 +162,45 @@ fn sea_orm_inserts_into_a_relayed_table_produce_their_topics() {
 }
 
 #[test]
+fn a_library_writing_the_outbox_through_diesel_counts_for_the_services_calling_it() {
+    let m = scan(&fixture("orm-outbox"), &[]);
+    // `outboxkit::enqueue(conn, SHIPPED, ..)` and
+    // `Writer::new("..").write(..)` (the topic kept in a field): the
+    // library's inserts are shipping-svc's, not outboxkit's.
+    let shipping: Vec<_> = producers(&m)
+        .into_iter()
+        .filter(|p| p.0.starts_with("shipping."))
+        .collect();
+    assert_eq!(
+        shipping,
+        quads(&[
+            (
+                "shipping.delayed",
+                "shipping-svc",
+                "outbox",
+                "outboxkit/src/lib.rs:27"
+            ),
+            (
+                "shipping.shipped",
+                "shipping-svc",
+                "outbox",
+                "outboxkit/src/lib.rs:35"
+            ),
+        ]),
+        "{:#}",
+        m["topics"]
+    );
+    let notes = edge_notes(&m, "shipping-svc", "notify-svc");
+    for want in [
+        "outboxkit/src/lib.rs:27 produces `shipping.delayed` (value through outboxkit/src/lib.rs:27 <- outboxkit/src/lib.rs:22 <- shipping-svc/src/main.rs:9, relayed at relay/src/lib.rs:38)",
+        "outboxkit/src/lib.rs:35 produces `shipping.shipped` (value through outboxkit/src/lib.rs:35 <- shipping-svc/src/main.rs:8, relayed at relay/src/lib.rs:38)",
+    ] {
+        assert!(notes.iter().any(|n| n == want), "{want} in {notes:#?}");
+    }
+    assert!(unresolved_of(&m, "shipping-svc").is_empty());
+}
+
+#[test]
 fn an_orm_insert_into_a_topic_table_no_relay_reads_is_no_outbox() {
     let m = scan(&fixture("orm-outbox"), &[]);
     // `alert_subscriptions` has a topic column but no relay: its
@@ -179,6 +218,11 @@ fn an_orm_insert_into_a_topic_table_no_relay_reads_is_no_outbox() {
                 "orders-svc",
                 "notify-svc",
                 "orders.cancelled,orders.placed,orders.refunded,orders.shipped"
+            ),
+            (
+                "shipping-svc",
+                "notify-svc",
+                "shipping.delayed,shipping.shipped"
             ),
         ])
     );
