@@ -406,7 +406,7 @@ pub(crate) fn sites(ctx: &mut Ctx<'_>) -> State {
     }
 
     // Code sites.
-    let relays = crate::outbox::relays(input.crates);
+    let relays = crate::outbox::relays(ctx, input.crates);
     // Produced topics named after the consumed ones: once those are known.
     let mut derived: Vec<(&Crate, &ParsedFile, &TopicSite)> = Vec::new();
     for c in input.crates {

@@ -14,8 +14,8 @@
 
 use crate::Ctx;
 use crate::follow::attribute;
-use nova_model::{DiagCode, Diagnostic, Location, Severity};
-use nova_orm::{Schema, SchemaFile, Site, ValueShape, WrittenValue};
+use nova_model::{DiagCode, Diagnostic, Location, Op, Severity};
+use nova_orm::{Orm, Schema, SchemaFile, Site, Target, ValueShape, WrittenValue};
 use nova_rust::graph::{StrExpr, TopicApi, TopicRole, TopicSite};
 use nova_rust::sql::{SqlExpr, SqlSite};
 use nova_rust::unit::{Crate, ParsedFile};
@@ -148,6 +148,9 @@ pub(crate) struct Relays {
     pub tables: BTreeMap<String, BTreeSet<String>>,
     /// (file, line) of the relays' publish calls.
     pub sites: BTreeSet<(String, u32)>,
+    /// The ORM schema, for a repository whose ORM inserts write a topic
+    /// column (none: no such insert).
+    schema: Option<Schema>,
 }
 
 impl Relays {
@@ -236,9 +239,29 @@ fn selected_from(sql: &str, column: &str) -> Vec<String> {
 }
 
 /// Find the relays: produce sites whose topic is a row's topic column in
-/// a file that selects that column from a table.
-pub(crate) fn relays(crates: &[Crate]) -> Relays {
+/// a file that selects that column from a table, or that reads through an
+/// ORM a table ORM inserts write a topic column of (or one named
+/// `*outbox*`).
+pub(crate) fn relays(ctx: &Ctx<'_>, crates: &[Crate]) -> Relays {
     let mut r = Relays::default();
+    let topic_writes = |f: &ParsedFile| f.facts.orm.topic_writes.iter().any(|w| !w.in_test);
+    if crates
+        .iter()
+        .any(|c| crate::live_files(c).any(&topic_writes))
+    {
+        r.schema = Some(orm_schema(ctx, crates));
+    }
+    // Tables ORM inserts write a topic column of.
+    let mut written: BTreeSet<String> = BTreeSet::new();
+    if let Some(schema) = &r.schema {
+        for c in crates {
+            for f in crate::live_files(c).filter(|f| topic_writes(f)) {
+                for w in f.facts.orm.topic_writes.iter().filter(|w| !w.in_test) {
+                    written.extend(orm_tables(schema, ctx, c, f, w.orm, &w.target, &w.module));
+                }
+            }
+        }
+    }
     for c in crates {
         for f in crate::live_files(c) {
             for s in f.facts.graph.topics.iter() {
@@ -248,10 +271,20 @@ pub(crate) fn relays(crates: &[Crate]) -> Relays {
                 let Some(col) = row_column(&s.topic) else {
                     continue;
                 };
-                let tables: BTreeSet<String> = file_sql_texts(f)
+                let mut tables: BTreeSet<String> = file_sql_texts(f)
                     .into_iter()
                     .flat_map(|t| selected_from(t, col))
                     .collect();
+                if let Some(schema) = &r.schema {
+                    let reads = f.facts.orm.queries.iter();
+                    for q in reads.filter(|q| q.op == Op::Read && !q.in_test) {
+                        let read = orm_tables(schema, ctx, c, f, q.orm, &q.target, &q.module);
+                        tables.extend(
+                            read.into_iter()
+                                .filter(|t| written.contains(t) || t.contains("outbox")),
+                        );
+                    }
+                }
                 if tables.is_empty() {
                     continue;
                 }
@@ -294,6 +327,49 @@ pub(crate) fn bound_arg(
     match chosen.args.get(index)? {
         StrExpr::Unknown(_) => None,
         v => Some(v.clone()),
+    }
+}
+
+/// The ORM schema of `crates` (every file that declares something).
+fn orm_schema(ctx: &Ctx<'_>, crates: &[Crate]) -> Schema {
+    let files = crates.iter().flat_map(|c| {
+        c.files
+            .iter()
+            .filter(|f| f.facts.orm.has_schema())
+            .map(move |f| SchemaFile {
+                package: &c.package,
+                path: &f.path,
+                module: &f.module,
+                orm: &f.facts.orm,
+            })
+    });
+    Schema::new(files, &ctx.input.config.scan.default_schemas)
+}
+
+/// The tables (as the relays know them) an ORM `target` named in `f`, in
+/// inline module `inline`, stands for; none when it does not resolve (the
+/// SQL pass reports a strict one, N007).
+fn orm_tables(
+    schema: &Schema,
+    ctx: &Ctx<'_>,
+    c: &Crate,
+    f: &ParsedFile,
+    orm: Orm,
+    target: &Target,
+    inline: &[String],
+) -> Vec<String> {
+    let deps = ctx.closure.get(&c.package);
+    let visible = |p: &str| p == c.package || deps.is_some_and(|d| d.contains(p));
+    let module: Vec<String> = f.module.iter().chain(inline).cloned().collect();
+    let site = Site {
+        package: &c.package,
+        file: &f.path,
+        module: &module,
+        visible: &visible,
+    };
+    match schema.resolve(orm, target, &site) {
+        Ok(tables) => tables.iter().map(|t| table_key(t)).collect(),
+        Err(_) => Vec::new(),
     }
 }
 
@@ -369,45 +445,17 @@ fn graph_value(f: &ParsedFile, v: &WrittenValue) -> Option<StrExpr> {
 /// publishes, or one named `*outbox*`) that write a topic column.
 pub(crate) fn orm_writes<'a>(ctx: &Ctx<'_>, crates: &'a [Crate], relays: &Relays) -> OrmWrites<'a> {
     let mut out = OrmWrites::default();
-    let writes = |c: &'a Crate| {
-        crate::live_files(c).filter(|f| f.facts.orm.topic_writes.iter().any(|w| !w.in_test))
-    };
-    if !crates.iter().any(|c| writes(c).next().is_some()) {
+    let Some(schema) = &relays.schema else {
         return out;
-    }
-    let files = crates.iter().flat_map(|c| {
-        c.files
-            .iter()
-            .filter(|f| f.facts.orm.has_schema())
-            .map(move |f| SchemaFile {
-                package: &c.package,
-                path: &f.path,
-                module: &f.module,
-                orm: &f.facts.orm,
-            })
-    });
-    let schema = Schema::new(files, &ctx.input.config.scan.default_schemas);
+    };
     for c in crates {
-        let deps = ctx.closure.get(&c.package);
-        let visible = |p: &str| p == c.package || deps.is_some_and(|d| d.contains(p));
-        for f in writes(c) {
+        for f in crate::live_files(c) {
             for w in f.facts.orm.topic_writes.iter().filter(|w| !w.in_test) {
-                let module: Vec<String> = f.module.iter().chain(&w.module).cloned().collect();
-                let site = Site {
-                    package: &c.package,
-                    file: &f.path,
-                    module: &module,
-                    visible: &visible,
-                };
-                // (An insert whose table is not known is reported by the
-                // SQL pass, N007.)
-                let Ok(tables) = schema.resolve(w.orm, &w.target, &site) else {
-                    continue;
-                };
+                let tables = orm_tables(schema, ctx, c, f, w.orm, &w.target, &w.module);
                 let Some(value) = w.values.first() else {
                     continue;
                 };
-                for table in tables.iter().map(|t| table_key(t)) {
+                for table in tables {
                     if !relays.is_outbox(&table) {
                         continue;
                     }

@@ -98,6 +98,12 @@ fn diesel_inserts_into_a_relayed_table_produce_their_topics() {
                 "outbox",
                 "orders-svc/src/events.rs:51"
             ),
+            (
+                "orders.webhooks",
+                "orders-svc",
+                "outbox",
+                "orders-svc/src/events.rs:74"
+            ),
         ]),
         "{:#}",
         m["topics"]
@@ -106,8 +112,8 @@ fn diesel_inserts_into_a_relayed_table_produce_their_topics() {
     // its caller.
     let notes = edge_notes(&m, "orders-svc", "notify-svc");
     for want in [
-        "orders-svc/src/events.rs:17 produces `orders.placed` (value through orders-svc/src/events.rs:17, relayed at relay/src/lib.rs:38)",
-        "orders-svc/src/events.rs:51 produces `orders.shipped` (value through orders-svc/src/events.rs:51 <- orders-svc/src/events.rs:57, relayed at relay/src/lib.rs:38)",
+        "orders-svc/src/events.rs:17 produces `orders.placed` (value through orders-svc/src/events.rs:17, relayed at relay/src/lib.rs:40)",
+        "orders-svc/src/events.rs:51 produces `orders.shipped` (value through orders-svc/src/events.rs:51 <- orders-svc/src/events.rs:57, relayed at relay/src/lib.rs:40)",
     ] {
         assert!(notes.iter().any(|n| n == want), "{want} in {notes:#?}");
     }
@@ -156,7 +162,7 @@ fn sea_orm_inserts_into_a_relayed_table_produce_their_topics() {
         m["topics"]
     );
     let notes = edge_notes(&m, "billing-svc", "notify-svc");
-    let want = "billing-svc/src/events.rs:32 produces `billing.refunded` (value through billing-svc/src/events.rs:32, relayed at relay/src/lib.rs:38)";
+    let want = "billing-svc/src/events.rs:32 produces `billing.refunded` (value through billing-svc/src/events.rs:32, relayed at relay/src/lib.rs:40)";
     assert!(notes.iter().any(|n| n == want), "{want} in {notes:#?}");
     assert!(unresolved_of(&m, "billing-svc").is_empty());
 }
@@ -164,9 +170,9 @@ fn sea_orm_inserts_into_a_relayed_table_produce_their_topics() {
 #[test]
 fn a_library_writing_the_outbox_through_diesel_counts_for_the_services_calling_it() {
     let m = scan(&fixture("orm-outbox"), &[]);
-    // `outboxkit::enqueue(conn, SHIPPED, ..)` and
+    // `eventkit::enqueue(conn, SHIPPED, ..)` and
     // `Writer::new("..").write(..)` (the topic kept in a field): the
-    // library's inserts are shipping-svc's, not outboxkit's.
+    // library's inserts are shipping-svc's, not eventkit's.
     let shipping: Vec<_> = producers(&m)
         .into_iter()
         .filter(|p| p.0.starts_with("shipping."))
@@ -178,13 +184,13 @@ fn a_library_writing_the_outbox_through_diesel_counts_for_the_services_calling_i
                 "shipping.delayed",
                 "shipping-svc",
                 "outbox",
-                "outboxkit/src/lib.rs:27"
+                "eventkit/src/lib.rs:27"
             ),
             (
                 "shipping.shipped",
                 "shipping-svc",
                 "outbox",
-                "outboxkit/src/lib.rs:35"
+                "eventkit/src/lib.rs:35"
             ),
         ]),
         "{:#}",
@@ -192,12 +198,30 @@ fn a_library_writing_the_outbox_through_diesel_counts_for_the_services_calling_i
     );
     let notes = edge_notes(&m, "shipping-svc", "notify-svc");
     for want in [
-        "outboxkit/src/lib.rs:27 produces `shipping.delayed` (value through outboxkit/src/lib.rs:27 <- outboxkit/src/lib.rs:22 <- shipping-svc/src/main.rs:9, relayed at relay/src/lib.rs:38)",
-        "outboxkit/src/lib.rs:35 produces `shipping.shipped` (value through outboxkit/src/lib.rs:35 <- shipping-svc/src/main.rs:8, relayed at relay/src/lib.rs:38)",
+        "eventkit/src/lib.rs:27 produces `shipping.delayed` (value through eventkit/src/lib.rs:27 <- eventkit/src/lib.rs:22 <- shipping-svc/src/main.rs:9, relayed at relay/src/lib.rs:40)",
+        "eventkit/src/lib.rs:35 produces `shipping.shipped` (value through eventkit/src/lib.rs:35 <- shipping-svc/src/main.rs:8, relayed at relay/src/lib.rs:40)",
     ] {
         assert!(notes.iter().any(|n| n == want), "{want} in {notes:#?}");
     }
     assert!(unresolved_of(&m, "shipping-svc").is_empty());
+}
+
+#[test]
+fn a_relay_reading_its_table_through_diesel_makes_it_an_outbox() {
+    let m = scan(&fixture("orm-outbox"), &[]);
+    // `webhook_queue` (`webhooks` in orders-svc's schema) says nothing of
+    // an outbox; the relay loads it with diesel and publishes each row's
+    // `destination`.
+    let notes = edge_notes(&m, "orders-svc", "notify-svc");
+    let want = "orders-svc/src/events.rs:74 produces `orders.webhooks` (value through orders-svc/src/events.rs:74, relayed at relay/src/webhooks.rs:26)";
+    assert!(notes.iter().any(|n| n == want), "{want} in {notes:#?}");
+    // The relay's publish of `row.destination` is no topic of relay-svc.
+    assert!(
+        !producers(&m).iter().any(|p| p.1 == "relay-svc"),
+        "{:#}",
+        m["topics"]
+    );
+    assert!(unresolved_of(&m, "relay-svc").is_empty());
 }
 
 #[test]
@@ -217,7 +241,7 @@ fn an_orm_insert_into_a_topic_table_no_relay_reads_is_no_outbox() {
             (
                 "orders-svc",
                 "notify-svc",
-                "orders.cancelled,orders.placed,orders.refunded,orders.shipped"
+                "orders.cancelled,orders.placed,orders.refunded,orders.shipped,orders.webhooks"
             ),
             (
                 "shipping-svc",
