@@ -16,7 +16,11 @@
 //!     with the names as written, expanded through the file's imports;
 //!   - SeaORM migration steps ([`MigrationStep`]: `Table::create().table(X::Table)`);
 //!   - [`Unknown`]s: calls that are clearly ORM calls but whose table cannot
-//!     be told statically (reported as N007 with the call).
+//!     be told statically (reported as N007 with the call);
+//!   - [`TopicWrite`]s: inserts that write a topic column
+//!     ([`TOPIC_COLUMNS`]), with each value as written and where
+//!     (`topic.eq(v)`, `Set(v)`, a struct field), for `nova-link`'s outbox
+//!     recognition to take the value `nova-rust`'s graph walk made of it.
 //!
 //!   Locals shadow tables (`let users = ..` is not the `users` table); the
 //!   type of a local (annotation, struct literal, the query or function that

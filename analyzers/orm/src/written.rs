@@ -187,6 +187,11 @@ pub(crate) fn values_of(w: &Walk<'_>, e: &Expr) -> Vec<WrittenValue> {
 /// `let x = S { .. }`: what `x` writes into topic columns, for an insert
 /// of `x` later.
 pub(crate) fn bind_local(w: &mut Walk<'_>, pat: &syn::Pat, init: &Expr) {
+    let init = strip(init);
+    // (Most `let`s bind no struct literal and hide no local that holds one.)
+    if !matches!(init, Expr::Struct(_)) && w.scopes.iter().all(|s| s.written.is_empty()) {
+        return;
+    }
     let name = match pat {
         syn::Pat::Ident(i) => i.ident.to_string(),
         syn::Pat::Type(t) => match &*t.pat {
@@ -195,7 +200,7 @@ pub(crate) fn bind_local(w: &mut Walk<'_>, pat: &syn::Pat, init: &Expr) {
         },
         _ => return,
     };
-    let values = match strip(init) {
+    let values = match init {
         Expr::Struct(s) => struct_fields(w, s),
         _ => Vec::new(),
     };
