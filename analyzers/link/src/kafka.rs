@@ -406,7 +406,7 @@ pub(crate) fn sites(ctx: &mut Ctx<'_>) -> State {
     }
 
     // Code sites.
-    let relays = crate::outbox::relays(input.crates);
+    let relays = crate::outbox::relays(ctx, input.crates);
     // Produced topics named after the consumed ones: once those are known.
     let mut derived: Vec<(&Crate, &ParsedFile, &TopicSite)> = Vec::new();
     for c in input.crates {
@@ -492,6 +492,12 @@ pub(crate) fn sites(ctx: &mut Ctx<'_>) -> State {
             }
         }
     }
+    // Outbox inserts written through an ORM.
+    let orm = crate::outbox::orm_writes(ctx, input.crates, &relays);
+    for (c, f, site, relay) in &orm.sites {
+        st.site(ctx, c, f, site, relay.as_deref());
+    }
+    st.outbox_pending.extend(orm.unbound);
     for (ci, fi, site) in forwarded_sites(ctx) {
         let c = &input.crates[ci];
         let f = &c.files[fi];

@@ -4,15 +4,26 @@
 //! topic of its service; each write with a resolvable topic is a producer
 //! edge of the writing service, its evidence naming the insert and the
 //! relay.
+//!
+//! diesel and SeaORM inserts ([`orm_writes`]) count like SQL ones: `nova-orm`
+//! records the value an insert writes into a topic column and where it is
+//! written (`topic.eq(v)`, `Set(v)`, a struct field), and the value is the
+//! one the graph walk recorded there (a `StrCall` of `eq`/`Set`, a
+//! `FieldInit`), resolved like every topic (consts, `format!`,
+//! parameters through their calls).
 
-use nova_model::Location;
-use nova_rust::graph::{StrExpr, TopicRole};
+use crate::Ctx;
+use crate::follow::attribute;
+use nova_model::{DiagCode, Diagnostic, Location, Op, Severity};
+use nova_orm::{Orm, Schema, SchemaFile, Site, Target, ValueShape, WrittenValue};
+use nova_rust::graph::{StrExpr, TopicApi, TopicRole, TopicSite};
 use nova_rust::sql::{SqlExpr, SqlSite};
 use nova_rust::unit::{Crate, ParsedFile};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Column names that carry a message's topic.
-pub(crate) const TOPIC_COLUMNS: &[&str] = &["topic", "topic_name", "kafka_topic", "destination"];
+/// Column names that carry a message's topic (the ORM inserts record the
+/// values of the same columns).
+pub(crate) const TOPIC_COLUMNS: &[&str] = nova_orm::TOPIC_COLUMNS;
 
 /// Split an SQL tuple `a, 'b, c', $1` at top-level commas.
 fn split_tuple(s: &str) -> Vec<String> {
@@ -137,6 +148,9 @@ pub(crate) struct Relays {
     pub tables: BTreeMap<String, BTreeSet<String>>,
     /// (file, line) of the relays' publish calls.
     pub sites: BTreeSet<(String, u32)>,
+    /// The ORM schema, for a repository whose ORM inserts write a topic
+    /// column (none: no such insert).
+    schema: Option<Schema>,
 }
 
 impl Relays {
@@ -225,9 +239,29 @@ fn selected_from(sql: &str, column: &str) -> Vec<String> {
 }
 
 /// Find the relays: produce sites whose topic is a row's topic column in
-/// a file that selects that column from a table.
-pub(crate) fn relays(crates: &[Crate]) -> Relays {
+/// a file that selects that column from a table, or that reads through an
+/// ORM a table ORM inserts write a topic column of (or one named
+/// `*outbox*`).
+pub(crate) fn relays(ctx: &Ctx<'_>, crates: &[Crate]) -> Relays {
     let mut r = Relays::default();
+    let topic_writes = |f: &ParsedFile| f.facts.orm.topic_writes.iter().any(|w| !w.in_test);
+    if crates
+        .iter()
+        .any(|c| crate::live_files(c).any(&topic_writes))
+    {
+        r.schema = Some(orm_schema(ctx, crates));
+    }
+    // Tables ORM inserts write a topic column of.
+    let mut written: BTreeSet<String> = BTreeSet::new();
+    if let Some(schema) = &r.schema {
+        for c in crates {
+            for f in crate::live_files(c).filter(|f| topic_writes(f)) {
+                for w in f.facts.orm.topic_writes.iter().filter(|w| !w.in_test) {
+                    written.extend(orm_tables(schema, ctx, c, f, w.orm, &w.target, &w.module));
+                }
+            }
+        }
+    }
     for c in crates {
         for f in crate::live_files(c) {
             for s in f.facts.graph.topics.iter() {
@@ -237,10 +271,20 @@ pub(crate) fn relays(crates: &[Crate]) -> Relays {
                 let Some(col) = row_column(&s.topic) else {
                     continue;
                 };
-                let tables: BTreeSet<String> = file_sql_texts(f)
+                let mut tables: BTreeSet<String> = file_sql_texts(f)
                     .into_iter()
                     .flat_map(|t| selected_from(t, col))
                     .collect();
+                if let Some(schema) = &r.schema {
+                    let reads = f.facts.orm.queries.iter();
+                    for q in reads.filter(|q| q.op == Op::Read && !q.in_test) {
+                        let read = orm_tables(schema, ctx, c, f, q.orm, &q.target, &q.module);
+                        tables.extend(
+                            read.into_iter()
+                                .filter(|t| written.contains(t) || t.contains("outbox")),
+                        );
+                    }
+                }
                 if tables.is_empty() {
                     continue;
                 }
@@ -286,9 +330,221 @@ pub(crate) fn bound_arg(
     }
 }
 
+/// The ORM schema of `crates` (every file that declares something).
+fn orm_schema(ctx: &Ctx<'_>, crates: &[Crate]) -> Schema {
+    let files = crates.iter().flat_map(|c| {
+        c.files
+            .iter()
+            .filter(|f| f.facts.orm.has_schema())
+            .map(move |f| SchemaFile {
+                package: &c.package,
+                path: &f.path,
+                module: &f.module,
+                orm: &f.facts.orm,
+            })
+    });
+    Schema::new(files, &ctx.input.config.scan.default_schemas)
+}
+
+/// The tables (as the relays know them) an ORM `target` named in `f`, in
+/// inline module `inline`, stands for; none when it does not resolve (the
+/// SQL pass reports a strict one, N007).
+fn orm_tables(
+    schema: &Schema,
+    ctx: &Ctx<'_>,
+    c: &Crate,
+    f: &ParsedFile,
+    orm: Orm,
+    target: &Target,
+    inline: &[String],
+) -> Vec<String> {
+    let deps = ctx.closure.get(&c.package);
+    let visible = |p: &str| p == c.package || deps.is_some_and(|d| d.contains(p));
+    let module: Vec<String> = f.module.iter().chain(inline).cloned().collect();
+    let site = Site {
+        package: &c.package,
+        file: &f.path,
+        module: &module,
+        visible: &visible,
+    };
+    match schema.resolve(orm, target, &site) {
+        Ok(tables) => tables.iter().map(|t| table_key(t)).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// diesel and SeaORM inserts into outboxes: the topic sites of those whose
+/// topic value the graph walk recorded (with where their table is
+/// relayed), and, per service running it, the diagnostic of each whose
+/// topic is written at run time.
+#[derive(Default)]
+pub(crate) struct OrmWrites<'a> {
+    pub sites: Vec<(&'a Crate, &'a ParsedFile, TopicSite, Option<String>)>,
+    pub unbound: Vec<(String, Diagnostic)>,
+}
+
+/// A table name as the relays know it: unquoted, without its schema,
+/// lower case.
+fn table_key(table: &str) -> String {
+    let last = table.rsplit('.').next().unwrap_or(table);
+    last.trim_matches('"').to_ascii_lowercase()
+}
+
+/// Whether `e`, one of several values the graph walk recorded at the same
+/// place, is the one `v` writes (two `eq`s on one line).
+fn fits(e: &StrExpr, v: &WrittenValue) -> bool {
+    match e {
+        StrExpr::Param(p) => v.param == Some(p.index),
+        _ if v.param.is_some() => false,
+        StrExpr::Lit(s) => v.text.contains(s.as_str()),
+        StrExpr::Const(path) => path.last().is_some_and(|l| v.text.contains(l.as_str())),
+        StrExpr::Format { .. } => v.text.contains("format!"),
+        StrExpr::Env { var, .. } => v.text.contains(var.as_str()),
+        StrExpr::Field(f) => v.text.contains(f.as_str()),
+        StrExpr::List(_) | StrExpr::Unknown(_) => false,
+    }
+}
+
+/// The string value the graph walk recorded for the value `v` of `f`: the
+/// argument of the `eq` or `Set` call at its line, or the struct field.
+fn graph_value(f: &ParsedFile, v: &WrittenValue) -> Option<StrExpr> {
+    let g = &f.facts.graph;
+    let mut found: Vec<&StrExpr> = match v.shape {
+        ValueShape::Eq | ValueShape::Set => {
+            let callee = if v.shape == ValueShape::Eq {
+                "eq"
+            } else {
+                "Set"
+            };
+            g.str_calls
+                .iter()
+                .filter(|c| c.callee == callee && c.line == v.line && !c.in_test)
+                .filter_map(|c| c.args.first())
+                .collect()
+        }
+        ValueShape::Field => g
+            .fields
+            .iter()
+            .filter(|fi| fi.field == v.column && fi.line == v.line)
+            .map(|fi| &fi.value)
+            .collect(),
+    };
+    found.retain(|e| !matches!(e, StrExpr::Unknown(_)));
+    found.sort();
+    found.dedup();
+    if found.len() > 1 {
+        found.retain(|e| fits(e, v));
+    }
+    match found.as_slice() {
+        [one] => Some((*one).clone()),
+        _ => None,
+    }
+}
+
+/// The diesel and SeaORM inserts of `crates` into outboxes (a table a relay
+/// publishes, or one named `*outbox*`) that write a topic column.
+pub(crate) fn orm_writes<'a>(ctx: &Ctx<'_>, crates: &'a [Crate], relays: &Relays) -> OrmWrites<'a> {
+    let mut out = OrmWrites::default();
+    let Some(schema) = &relays.schema else {
+        return out;
+    };
+    for c in crates {
+        for f in crate::live_files(c) {
+            for w in f.facts.orm.topic_writes.iter().filter(|w| !w.in_test) {
+                let tables = orm_tables(schema, ctx, c, f, w.orm, &w.target, &w.module);
+                let Some(value) = w.values.first() else {
+                    continue;
+                };
+                for table in tables {
+                    if !relays.is_outbox(&table) {
+                        continue;
+                    }
+                    let relay = relays.relayed_at(&table);
+                    let call = match &relay {
+                        Some(at) => format!("{} into {table} (relayed at {at})", w.call),
+                        None => format!("{} into {table}", w.call),
+                    };
+                    if let Some(topic) = graph_value(f, value) {
+                        let s = TopicSite {
+                            role: TopicRole::Produce,
+                            api: TopicApi::Outbox,
+                            topic,
+                            call,
+                            line: w.line,
+                            function: w.function.clone(),
+                            in_test: false,
+                        };
+                        out.sites.push((c, f, s, relay));
+                        continue;
+                    }
+                    let (path, module) = (&f.path, &f.module);
+                    for a in attribute(&ctx.follow, c, path, module, w.function.as_deref(), w.line)
+                    {
+                        let ev = ctx.evidence(&a, &call, &c.package);
+                        let d = Diagnostic::new(
+                            DiagCode::UnresolvedTopic,
+                            Severity::Info,
+                            format!(
+                                "outbox insert in `{}` binds its topic at run time (`{}`)",
+                                a.service, value.text
+                            ),
+                        )
+                        .at(ev.location)
+                        .with_snippet(w.text.clone())
+                        .for_service(a.service.clone());
+                        out.unbound.push((a.service.clone(), d));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn orm_values_are_the_graph_values_written_at_their_place() {
+        let src = r#"
+use diesel::prelude::*;
+use crate::schema::outbox;
+const TOPIC: &str = "orders.placed";
+fn a(conn: &mut PgConnection) {
+    diesel::insert_into(outbox::table).values((outbox::kind.eq("order"), outbox::topic.eq(TOPIC))).execute(conn);
+}
+fn b(conn: &mut PgConnection, kind: &str, topic: &str) {
+    diesel::insert_into(outbox::table).values((outbox::kind.eq(kind), outbox::topic.eq(topic))).execute(conn);
+}
+fn c(conn: &mut PgConnection, event: &Event) {
+    diesel::insert_into(outbox::table).values(outbox::topic.eq(event.name())).execute(conn);
+}
+"#;
+        let f = ParsedFile {
+            path: "src/lib.rs".into(),
+            module: Vec::new(),
+            in_test: false,
+            facts: nova_rust::parse_file(src, false).expect("test source parses"),
+        };
+        let got: Vec<Option<StrExpr>> = f
+            .facts
+            .orm
+            .topic_writes
+            .iter()
+            .map(|w| graph_value(&f, &w.values[0]))
+            .collect();
+        assert_eq!(got.len(), 3);
+        // Two `eq`s on one line: the topic's, not the kind's.
+        assert_eq!(got[0], Some(StrExpr::Const(vec!["TOPIC".into()])));
+        assert!(
+            matches!(&got[1], Some(StrExpr::Param(p)) if p.index == 2 && p.name == "b"),
+            "{:?}",
+            got[1]
+        );
+        // Nothing the graph walk could name: bound at run time.
+        assert_eq!(got[2], None);
+    }
 
     #[test]
     fn outbox_sql() {

@@ -109,6 +109,46 @@ fn write_target(w: &mut Walk<'_>, arg: &Expr, typed: bool) -> Option<Target> {
     if typed { type_of(w, root) } else { None }
 }
 
+/// Whether the function `segs` names is diesel's (`diesel::insert_into`,
+/// `insert_into` imported from diesel or its prelude or `dsl`).
+fn from_diesel(w: &Walk<'_>, segs: &[String]) -> bool {
+    match segs {
+        [name] => {
+            w.import(name).is_some_and(|p| is_diesel(p))
+                || w.globs()
+                    .any(|g| is_diesel(g) && (g.len() == 1 || (g.len() == 2 && g[1] == "dsl")))
+        }
+        _ => is_diesel(&w.expand(segs)),
+    }
+}
+
+/// `insert_into(t).values(v)`: the topic columns `v` writes, recorded with
+/// the table `t`.
+fn values(w: &mut Walk<'_>, m: &syn::ExprMethodCall) {
+    let Expr::Call(c) = chain_root(&m.receiver) else {
+        return;
+    };
+    let Some(path) = call_path(c) else { return };
+    let segs = segments(path);
+    let name = match segs.last().map(String::as_str) {
+        Some(n @ ("insert_into" | "insert_or_ignore_into" | "replace_into")) => n,
+        _ => return,
+    };
+    let diesel = from_diesel(w, &segs);
+    if (segs.len() > 1 && !diesel) || c.args.len() != 1 {
+        return;
+    }
+    let written = crate::written::values_of(w, &m.args[0]);
+    if written.is_empty() {
+        return;
+    }
+    if let Some(target) = write_target(w, &c.args[0], diesel) {
+        let call = format!("diesel::{name}");
+        let text = text_of(m);
+        crate::written::record(w, Orm::Diesel, target, &call, path_at(path), text, written);
+    }
+}
+
 /// `insert_into(..)`, `update(..)`, `delete(..)`, `X::belonging_to(..)`.
 /// True when the call is one of diesel's (recorded, or reported).
 pub(crate) fn call(w: &mut Walk<'_>, c: &syn::ExprCall) -> bool {
@@ -130,13 +170,7 @@ pub(crate) fn call(w: &mut Walk<'_>, c: &syn::ExprCall) -> bool {
         }
         _ => return false,
     };
-    let from_diesel = if segs.len() == 1 {
-        w.import(name).is_some_and(|p| is_diesel(p))
-            || w.globs()
-                .any(|g| is_diesel(g) && (g.len() == 1 || (g.len() == 2 && g[1] == "dsl")))
-    } else {
-        is_diesel(&w.expand(&segs))
-    };
+    let from_diesel = from_diesel(w, &segs);
     if (segs.len() > 1 && !from_diesel) || c.args.len() != 1 {
         return false;
     }
@@ -220,6 +254,7 @@ pub(crate) fn method(w: &mut Walk<'_>, m: &syn::ExprMethodCall) {
     let name = m.method.to_string();
     let at = crate::names::line_col(m.method.span());
     match name.as_str() {
+        "values" if m.args.len() == 1 => values(w, m),
         "save_changes" if m.args.len() == 1 => {
             let target = type_of(w, &m.receiver).or_else(|| {
                 let t = m.turbofish.as_ref()?.args.first()?;

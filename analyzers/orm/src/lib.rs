@@ -16,7 +16,11 @@
 //!     with the names as written, expanded through the file's imports;
 //!   - SeaORM migration steps ([`MigrationStep`]: `Table::create().table(X::Table)`);
 //!   - [`Unknown`]s: calls that are clearly ORM calls but whose table cannot
-//!     be told statically (reported as N007 with the call).
+//!     be told statically (reported as N007 with the call);
+//!   - [`TopicWrite`]s: inserts that write a topic column
+//!     ([`TOPIC_COLUMNS`]), with each value as written and where
+//!     (`topic.eq(v)`, `Set(v)`, a struct field), for `nova-link`'s outbox
+//!     recognition to take the value `nova-rust`'s graph walk made of it.
 //!
 //!   Locals shadow tables (`let users = ..` is not the `users` table); the
 //!   type of a local (annotation, struct literal, the query or function that
@@ -35,6 +39,7 @@ mod schema;
 mod sea;
 mod types;
 mod walk;
+mod written;
 
 #[cfg(test)]
 mod tests;
@@ -44,6 +49,7 @@ use serde::{Deserialize, Serialize};
 
 pub use resolve::{Declared, Resolved, Schema, SchemaFile, Site, TableChange};
 pub use walk::IsTest;
+pub use written::{TOPIC_COLUMNS, TopicWrite, ValueShape, WrittenValue};
 
 /// Which ORM a fact belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -244,6 +250,10 @@ pub struct FileOrm {
     pub queries: Vec<Query>,
     pub migrations: Vec<MigrationStep>,
     pub unknown: Vec<Unknown>,
+    /// Inserts writing a topic column, with the values written (see
+    /// [`TopicWrite`]).
+    #[serde(default)]
+    pub topic_writes: Vec<TopicWrite>,
 }
 
 impl FileOrm {
@@ -262,6 +272,7 @@ impl FileOrm {
             queries,
             migrations,
             unknown,
+            topic_writes,
         } = other;
         self.diesel_tables.extend(diesel_tables);
         self.diesel_models.extend(diesel_models);
@@ -274,6 +285,7 @@ impl FileOrm {
         self.queries.extend(queries);
         self.migrations.extend(migrations);
         self.unknown.extend(unknown);
+        self.topic_writes.extend(topic_writes);
     }
 
     /// Whether nothing was found.

@@ -2,6 +2,7 @@
 //! types, and small helpers on paths and attributes.
 
 use crate::Target;
+use crate::written::WrittenValue;
 use std::collections::HashMap;
 use syn::{Expr, UseTree};
 
@@ -25,6 +26,9 @@ pub(crate) struct Scope {
     pub globs: Vec<Vec<String>>,
     /// Local bindings, with what they hold when known (a model, a row).
     pub locals: HashMap<String, Option<Target>>,
+    /// Locals holding a value an insert may write (`let am =
+    /// outbox::ActiveModel { .. }`) -> the topic columns it writes.
+    pub written: HashMap<String, Vec<WrittenValue>>,
 }
 
 impl Scope {
@@ -34,6 +38,7 @@ impl Scope {
             imports: HashMap::new(),
             globs: Vec::new(),
             locals: HashMap::new(),
+            written: HashMap::new(),
         }
     }
 

@@ -93,6 +93,19 @@ pub(crate) fn call(w: &mut Walk<'_>, c: &syn::ExprCall) -> bool {
         return false;
     };
     let call = format!("Entity::{name}");
+    if name == "insert" {
+        let written = crate::written::values_of(w, &c.args[0]);
+        let target = Target::Type(entity.clone());
+        crate::written::record(
+            w,
+            Orm::SeaOrm,
+            target,
+            &call,
+            path_at(path),
+            text_of(c),
+            written,
+        );
+    }
     w.query(
         Hit {
             orm: Orm::SeaOrm,
@@ -251,6 +264,11 @@ fn model_method(w: &mut Walk<'_>, m: &syn::ExprMethodCall, name: &str, at: (u32,
         _ => &[Op::Create, Op::Update],
     };
     let call = format!("ActiveModel::{name}");
+    if name == "insert" || name == "save" {
+        let written = crate::written::values_of(w, &m.receiver);
+        let target = Target::Type(path.clone());
+        crate::written::record(w, Orm::SeaOrm, target, &call, at, text.clone(), written);
+    }
     for &op in ops {
         w.query(
             Hit {

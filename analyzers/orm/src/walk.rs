@@ -44,6 +44,9 @@ pub(crate) struct Walk<'o> {
     pub self_types: Vec<Option<Vec<String>>>,
     /// Enclosing function paths, innermost last.
     fns: Vec<String>,
+    /// Parameter names of the enclosing functions (index not counting
+    /// `self`; `None` for a pattern), innermost last.
+    params: Vec<Vec<Option<String>>>,
     pub scopes: Vec<Scope>,
     /// Table references already recorded as written by the `insert_into`,
     /// `update` or `delete` around them (by address): not reads.
@@ -73,6 +76,7 @@ impl<'o> Walk<'o> {
             modules: Vec::new(),
             self_types: Vec::new(),
             fns: Vec::new(),
+            params: Vec::new(),
             scopes: Vec::new(),
             consumed: HashSet::new(),
             awaited: None,
@@ -165,6 +169,56 @@ impl<'o> Walk<'o> {
             }
         }
         None
+    }
+
+    /// The index of parameter `name` of the enclosing function, unless a
+    /// local shadows it.
+    pub fn param_index(&self, name: &str) -> Option<usize> {
+        for s in self.scopes.iter().rev() {
+            if s.locals.contains_key(name) {
+                if s.kind != ScopeKind::Fn {
+                    return None;
+                }
+                let params = self.params.last()?;
+                return params.iter().position(|p| p.as_deref() == Some(name));
+            }
+            if s.kind != ScopeKind::Block {
+                break;
+            }
+        }
+        None
+    }
+
+    /// What local `name` writes into topic columns, when it holds a value
+    /// an insert may write.
+    pub fn written(&self, name: &str) -> Option<&Vec<crate::written::WrittenValue>> {
+        for s in self.scopes.iter().rev() {
+            if s.locals.contains_key(name) {
+                return s.written.get(name);
+            }
+            if s.kind != ScopeKind::Block {
+                break;
+            }
+        }
+        None
+    }
+
+    /// Set what local `name` writes, in the scope that binds it (nothing:
+    /// forget it).
+    pub fn set_written(&mut self, name: &str, values: Vec<crate::written::WrittenValue>) {
+        for s in self.scopes.iter_mut().rev() {
+            if s.locals.contains_key(name) {
+                if values.is_empty() {
+                    s.written.remove(name);
+                } else {
+                    s.written.insert(name.to_string(), values);
+                }
+                return;
+            }
+            if s.kind != ScopeKind::Block {
+                return;
+            }
+        }
     }
 
     /// The `impl` self type, for `self` and `Self`.
@@ -281,6 +335,18 @@ impl<'o> Walk<'o> {
         let path = parts.join("::");
         self.with_test((self.is_test)(attrs), |w| {
             w.fns.push(path);
+            w.params.push(
+                sig.inputs
+                    .iter()
+                    .filter_map(|i| match i {
+                        syn::FnArg::Receiver(_) => None,
+                        syn::FnArg::Typed(t) => Some(match &*t.pat {
+                            Pat::Ident(p) => Some(p.ident.to_string()),
+                            _ => None,
+                        }),
+                    })
+                    .collect(),
+            );
             w.scopes.push(Scope::new(ScopeKind::Fn));
             for input in &sig.inputs {
                 match input {
@@ -296,6 +362,7 @@ impl<'o> Walk<'o> {
             }
             w.visit_block(block);
             w.scopes.pop();
+            w.params.pop();
             w.fns.pop();
         });
     }
@@ -500,6 +567,14 @@ impl<'ast> Visit<'ast> for Walk<'_> {
             what = crate::types::type_of(self, &init.expr);
         }
         self.bind_pat(&l.pat, what);
+        if let Some(init) = &l.init {
+            crate::written::bind_local(self, &l.pat, &init.expr);
+        }
+    }
+
+    fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
+        visit::visit_expr_assign(self, a);
+        crate::written::assign(self, a);
     }
 
     fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {

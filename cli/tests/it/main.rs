@@ -17,6 +17,7 @@ mod hardening;
 mod hostile;
 mod inventory;
 mod matrix;
+mod orm_outbox;
 mod orm_shapes;
 mod png;
 mod reports;

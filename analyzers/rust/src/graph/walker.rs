@@ -786,7 +786,7 @@ const PLUMBING_METHODS: &[&str] = &[
     "remove",
     "entry",
     "extend",
-    "eq",
+    // (Not `eq`: diesel's `column.eq(topic)` writes an outbox's topic.)
     "ne",
     "starts_with",
     "ends_with",

@@ -1,0 +1,423 @@
+//! What an insert writes into a column that carries a message's topic
+//! ([`TOPIC_COLUMNS`]): the value as written, anchored where `nova-rust`'s
+//! graph walk records string values, so that `nova-link` takes the value
+//! the graph walk made of it (literals, consts, `format!`, parameters...)
+//! and resolves it like any other topic. Nothing is evaluated here.
+//!
+//! - diesel: `insert_into(t).values(t::topic.eq(v))`, a tuple of such
+//!   `eq`s, a struct literal (`NewOutbox { topic: v, .. }`) or a local
+//!   holding one;
+//! - SeaORM: `t::ActiveModel { topic: Set(v), .. }.insert(db)` (or
+//!   `.save(db)`), `Entity::insert(am)`, with `am` a struct literal or a
+//!   local holding one, whose columns may be set later
+//!   (`am.topic = Set(v)`).
+
+use crate::names::{call_path, line_col, strip, text_of};
+use crate::walk::Walk;
+use crate::{Orm, Target};
+use serde::{Deserialize, Serialize};
+use syn::Expr;
+
+/// Column names that carry a message's topic (an outbox's destination).
+pub const TOPIC_COLUMNS: &[&str] = &["topic", "topic_name", "kafka_topic", "destination"];
+
+/// How a written value is written, which says which graph fact holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ValueShape {
+    /// diesel `column.eq(value)`: the call of `eq`, at the line of `eq`.
+    Eq,
+    /// SeaORM `Set(value)` (`ActiveValue::Set`, `sea_orm::Set`): the call
+    /// of `Set`, at the line of its path.
+    Set,
+    /// A struct literal's field `column: value`: the field, at the line of
+    /// its name.
+    Field,
+}
+
+/// A value written into a topic column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WrittenValue {
+    pub column: String,
+    pub shape: ValueShape,
+    /// The line the shape anchors the value at (see [`ValueShape`]).
+    pub line: u32,
+    /// The value as written (inside `Set(..)` or `.eq(..)`).
+    pub text: String,
+    /// The value is this parameter of the enclosing function (not counting
+    /// `self`), possibly through `&`, `.clone()`, `.to_string()`...
+    pub param: Option<usize>,
+}
+
+/// An insert that writes a topic column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopicWrite {
+    pub orm: Orm,
+    /// What the insert writes into, as its [`crate::Query`] names it.
+    pub target: Target,
+    /// The API (`diesel::insert_into`, `ActiveModel::insert`).
+    pub call: String,
+    /// Line and column of the insert, as its [`crate::Query`].
+    pub line: u32,
+    pub column: u32,
+    pub function: Option<String>,
+    pub module: Vec<String>,
+    pub in_test: bool,
+    /// The insert as written.
+    pub text: String,
+    /// The topic columns written, in the order written.
+    pub values: Vec<WrittenValue>,
+}
+
+/// Methods that hand on their receiver's value unchanged, for telling a
+/// parameter written through them.
+const PASS_ON: &[&str] = &["clone", "to_string", "to_owned", "into", "as_str", "as_ref"];
+
+/// Whether `name` is a topic column.
+fn is_topic_column(name: &str) -> bool {
+    TOPIC_COLUMNS.contains(&name)
+}
+
+/// The parameter `e` is, through `&`, parentheses and [`PASS_ON`] methods.
+fn param_of(w: &Walk<'_>, e: &Expr) -> Option<usize> {
+    let mut e = strip(e);
+    while let Expr::MethodCall(m) = e {
+        if !m.args.is_empty() || !PASS_ON.iter().any(|p| m.method == *p) {
+            return None;
+        }
+        e = strip(&m.receiver);
+    }
+    match e {
+        Expr::Path(p) => w.param_index(&p.path.get_ident()?.to_string()),
+        _ => None,
+    }
+}
+
+/// `Set(v)` (`ActiveValue::Set(v)`, `sea_orm::Set(v)`): `v` and the line
+/// of the call's path.
+fn set_call(e: &Expr) -> Option<(&Expr, u32)> {
+    let Expr::Call(c) = e else { return None };
+    let path = call_path(c)?;
+    let last = path.segments.last()?;
+    if last.ident != "Set" || c.args.len() != 1 {
+        return None;
+    }
+    let line = path
+        .segments
+        .first()
+        .map(|s| line_col(s.ident.span()).0)
+        .unwrap_or(0);
+    Some((&c.args[0], line))
+}
+
+/// A value `column: e` (a struct field or `x.column = e`); `name_line`:
+/// the line of the field's name.
+fn field(w: &Walk<'_>, column: &str, e: &Expr, name_line: u32) -> Option<WrittenValue> {
+    if let Expr::Path(p) = e
+        && p.path.is_ident("NotSet")
+    {
+        return None;
+    }
+    let (shape, value, line) = match set_call(e) {
+        Some((v, line)) => (ValueShape::Set, v, line),
+        None => (ValueShape::Field, e, name_line),
+    };
+    Some(WrittenValue {
+        column: column.to_string(),
+        shape,
+        line,
+        text: text_of(value),
+        param: param_of(w, value),
+    })
+}
+
+/// The topic columns a struct literal writes.
+fn struct_fields(w: &Walk<'_>, s: &syn::ExprStruct) -> Vec<WrittenValue> {
+    s.fields
+        .iter()
+        .filter_map(|f| match &f.member {
+            syn::Member::Named(id) => {
+                let name = id.to_string();
+                let name = name.trim_start_matches("r#");
+                if !is_topic_column(name) {
+                    return None;
+                }
+                field(w, name, &f.expr, line_col(id.span()).0)
+            }
+            syn::Member::Unnamed(_) => None,
+        })
+        .collect()
+}
+
+/// The topic columns `e` writes as an insert's values: `col.eq(v)`, a
+/// tuple or array of those, a struct literal, a local holding one.
+pub(crate) fn values_of(w: &Walk<'_>, e: &Expr) -> Vec<WrittenValue> {
+    match strip(e) {
+        Expr::Tuple(t) => t.elems.iter().flat_map(|x| values_of(w, x)).collect(),
+        Expr::Array(a) => a.elems.iter().flat_map(|x| values_of(w, x)).collect(),
+        Expr::MethodCall(m) if m.method == "eq" && m.args.len() == 1 => {
+            let Expr::Path(col) = strip(&m.receiver) else {
+                return Vec::new();
+            };
+            let Some(name) = col.path.segments.last().map(|s| s.ident.to_string()) else {
+                return Vec::new();
+            };
+            if !is_topic_column(&name) {
+                return Vec::new();
+            }
+            vec![WrittenValue {
+                column: name,
+                shape: ValueShape::Eq,
+                line: line_col(m.method.span()).0,
+                text: text_of(&m.args[0]),
+                param: param_of(w, &m.args[0]),
+            }]
+        }
+        Expr::Struct(s) => struct_fields(w, s),
+        Expr::Path(p) => p
+            .path
+            .get_ident()
+            .and_then(|i| w.written(&i.to_string()))
+            .cloned()
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// `let x = S { .. }`: what `x` writes into topic columns, for an insert
+/// of `x` later.
+pub(crate) fn bind_local(w: &mut Walk<'_>, pat: &syn::Pat, init: &Expr) {
+    let init = strip(init);
+    // (Most `let`s bind no struct literal and hide no local that holds one.)
+    if !matches!(init, Expr::Struct(_)) && w.scopes.iter().all(|s| s.written.is_empty()) {
+        return;
+    }
+    let name = match pat {
+        syn::Pat::Ident(i) => i.ident.to_string(),
+        syn::Pat::Type(t) => match &*t.pat {
+            syn::Pat::Ident(i) => i.ident.to_string(),
+            _ => return,
+        },
+        _ => return,
+    };
+    let values = match init {
+        Expr::Struct(s) => struct_fields(w, s),
+        _ => Vec::new(),
+    };
+    w.set_written(&name, values);
+}
+
+/// `x.topic = Set(v)`: `x` now writes `v` into `topic`.
+pub(crate) fn assign(w: &mut Walk<'_>, a: &syn::ExprAssign) {
+    let Expr::Field(f) = &*a.left else { return };
+    let (Expr::Path(base), syn::Member::Named(id)) = (strip(&f.base), &f.member) else {
+        return;
+    };
+    let Some(local) = base.path.get_ident().map(|i| i.to_string()) else {
+        return;
+    };
+    let column = id.to_string();
+    if !is_topic_column(&column) || w.local(&local).is_none() {
+        return;
+    }
+    let value = field(w, &column, &a.right, line_col(id.span()).0);
+    let mut values = w.written(&local).cloned().unwrap_or_default();
+    values.retain(|v| v.column != column);
+    values.extend(value);
+    w.set_written(&local, values);
+}
+
+/// Record an insert of `target` that writes `values` (nothing when it
+/// writes no topic column).
+pub(crate) fn record(
+    w: &mut Walk<'_>,
+    orm: Orm,
+    target: Target,
+    call: &str,
+    at: (u32, u32),
+    text: String,
+    values: Vec<WrittenValue>,
+) {
+    if values.is_empty() {
+        return;
+    }
+    let write = TopicWrite {
+        orm,
+        target,
+        call: call.to_string(),
+        line: at.0,
+        column: at.1,
+        function: w.function(),
+        module: w.modules.clone(),
+        in_test: w.in_test(),
+        text,
+        values,
+    };
+    w.out.topic_writes.push(write);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collect;
+
+    fn writes(src: &str) -> Vec<TopicWrite> {
+        let file = syn::parse_file(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
+        collect(&file, false, |_| false).topic_writes
+    }
+
+    /// `(call, column, shape, line, text, param)` of every value written.
+    fn values(src: &str) -> Vec<(String, String, ValueShape, u32, String, Option<usize>)> {
+        writes(src)
+            .into_iter()
+            .flat_map(|w| {
+                let call = w.call.clone();
+                w.values
+                    .into_iter()
+                    .map(move |v| (call.clone(), v.column, v.shape, v.line, v.text, v.param))
+            })
+            .collect()
+    }
+
+    fn v(
+        call: &str,
+        column: &str,
+        shape: ValueShape,
+        line: u32,
+        text: &str,
+        param: Option<usize>,
+    ) -> (String, String, ValueShape, u32, String, Option<usize>) {
+        (call.into(), column.into(), shape, line, text.into(), param)
+    }
+
+    #[test]
+    fn diesel_values_of_topic_columns() {
+        let src = r#"
+use diesel::prelude::*;
+use crate::schema::outbox;
+fn a(conn: &mut PgConnection) {
+    diesel::insert_into(outbox::table)
+        .values((outbox::topic.eq(TOPIC), outbox::payload.eq(b"x")))
+        .execute(conn);
+}
+fn b(conn: &mut PgConnection, key: &str, topic: &str) {
+    diesel::insert_into(outbox::table).values(outbox::destination.eq(&topic)).execute(conn);
+}
+fn c(conn: &mut PgConnection) {
+    let row = NewOutbox { topic: "x".into(), payload: vec![] };
+    diesel::insert_into(outbox::table).values(&row).execute(conn);
+    let row = Other::new();
+    diesel::insert_into(outbox::table).values(&row).execute(conn);
+}
+fn d(conn: &mut PgConnection) {
+    diesel::insert_into(outbox::table).values(outbox::payload.eq(b"x")).execute(conn);
+    diesel::update(outbox::table).set(outbox::topic.eq("x")).execute(conn);
+}
+"#;
+        assert_eq!(
+            values(src),
+            vec![
+                v(
+                    "diesel::insert_into",
+                    "topic",
+                    ValueShape::Eq,
+                    6,
+                    "TOPIC",
+                    None
+                ),
+                v(
+                    "diesel::insert_into",
+                    "destination",
+                    ValueShape::Eq,
+                    10,
+                    "&topic",
+                    Some(2)
+                ),
+                v(
+                    "diesel::insert_into",
+                    "topic",
+                    ValueShape::Field,
+                    13,
+                    "\"x\".into()",
+                    None
+                ),
+            ]
+        );
+        let w = writes(src);
+        assert_eq!(
+            w[0].target,
+            Target::DieselTable(vec!["crate".into(), "schema".into(), "outbox".into()])
+        );
+        assert_eq!((w[0].line, w[0].function.as_deref()), (5, Some("a")));
+    }
+
+    #[test]
+    fn sea_orm_values_of_topic_columns() {
+        let src = r#"
+use entity::outbox;
+use sea_orm::{ActiveModelTrait, Set};
+async fn a(db: &DatabaseConnection) {
+    outbox::ActiveModel { topic: Set(TOPIC.to_owned()), payload: Set(vec![]), ..Default::default() }
+        .insert(db).await;
+}
+async fn b(db: &DatabaseConnection, topic: String) {
+    let am = outbox::ActiveModel { topic: ActiveValue::Set(topic.clone()), ..Default::default() };
+    outbox::Entity::insert(am).exec(db).await;
+}
+async fn c(db: &DatabaseConnection) {
+    let mut am = outbox::ActiveModel::new();
+    am.topic = Set(format!("a.{}", X));
+    am.save(db).await;
+    am.topic = NotSet;
+    am.insert(db).await;
+}
+async fn d(db: &DatabaseConnection, topic: String) {
+    let topic = "shadowed";
+    outbox::ActiveModel { topic: Set(topic.into()), ..Default::default() }.update(db).await;
+    outbox::ActiveModel { topic: Set(topic.into()), ..Default::default() }.insert(db).await;
+}
+"#;
+        assert_eq!(
+            values(src),
+            vec![
+                v(
+                    "ActiveModel::insert",
+                    "topic",
+                    ValueShape::Set,
+                    5,
+                    "TOPIC.to_owned()",
+                    None
+                ),
+                v(
+                    "Entity::insert",
+                    "topic",
+                    ValueShape::Set,
+                    9,
+                    "topic.clone()",
+                    Some(1)
+                ),
+                v(
+                    "ActiveModel::save",
+                    "topic",
+                    ValueShape::Set,
+                    14,
+                    "format!(\"a.{}\", X)",
+                    None
+                ),
+                v(
+                    "ActiveModel::insert",
+                    "topic",
+                    ValueShape::Set,
+                    22,
+                    "topic.into()",
+                    None
+                ),
+            ]
+        );
+        let w = writes(src);
+        assert_eq!(
+            w[0].target,
+            Target::Type(vec!["entity".into(), "outbox".into(), "ActiveModel".into()])
+        );
+    }
+}
