@@ -19,6 +19,7 @@ mod inventory;
 mod matrix;
 mod orm_outbox;
 mod orm_shapes;
+mod outbox_verbs;
 mod png;
 mod reports;
 mod scaffold;

@@ -444,17 +444,66 @@ pub(super) fn guard_field(cond: &Expr) -> Option<String> {
 
 /// Find a topic inside an outbox call argument: a literal, a const, a
 /// struct-literal `topic:` field, or the same inside a constructor call.
+/// A value that is an address, never a topic: a URL or DSN literal
+/// (`postgres://..`), or an environment variable named for one
+/// (`DATABASE_URL`, `KAFKA_BROKERS`): what a connection handed to an outbox
+/// call was built from.
+fn is_address(s: &StrExpr) -> bool {
+    match s {
+        StrExpr::Lit(t) => t.contains("://"),
+        StrExpr::Env { var, .. } => {
+            let v = var.to_ascii_uppercase();
+            [
+                "URL",
+                "URI",
+                "DSN",
+                "HOST",
+                "ADDR",
+                "ADDRESS",
+                "ENDPOINT",
+                "PORT",
+                "BROKERS",
+                "BOOTSTRAP",
+                "SERVERS",
+                "PATH",
+                "DIR",
+            ]
+            .iter()
+            .any(|suffix| v.ends_with(suffix))
+        }
+        _ => false,
+    }
+}
+
+/// A method whose string argument is an error's message, not a value:
+/// `expect`, anyhow's `context`, eyre's `wrap_err`.
+fn is_error_message_method(method: &syn::Ident) -> bool {
+    matches!(
+        Name::of(method).as_str(),
+        "expect" | "expect_err" | "context" | "with_context" | "wrap_err" | "wrap_err_with"
+    )
+}
+
 pub(super) fn find_topic(e: &Expr, scope: &Scope<'_>, depth: u32) -> Option<StrExpr> {
     if depth > 4 {
         return None;
     }
     let d = depth + 1;
     match e {
+        // A `&mut` argument is a connection, a transaction or a buffer the
+        // call writes to, never the topic (`enqueue(&mut conn, TOPIC, ..)`).
+        Expr::Reference(r) if r.mutability.is_some() => None,
         Expr::Reference(r) => find_topic(&r.expr, scope, d),
         Expr::Paren(p) => find_topic(&p.expr, scope, d),
         Expr::Lit(_) | Expr::Macro(_) => {
             let s = str_expr(e, scope, d);
-            (!matches!(s, StrExpr::Unknown(_))).then_some(s)
+            (!matches!(s, StrExpr::Unknown(_)) && !is_address(&s)).then_some(s)
+        }
+        // An environment variable's name is not its value: the read is
+        // (`env::var("ORDERS_TOPIC")`), unless it holds an address.
+        Expr::Call(c) if matches!(&*c.func, Expr::Path(p) if is_env_fn(&path_segments(&p.path))) => {
+            let s = str_expr(e, scope, d);
+            (matches!(s, StrExpr::Env { .. }) && !is_address(&s)).then_some(s)
         }
         Expr::Path(p) => {
             let segs = path_segments(&p.path);
@@ -484,6 +533,15 @@ pub(super) fn find_topic(e: &Expr, scope: &Scope<'_>, depth: u32) -> Option<StrE
             _ => None,
         }),
         Expr::Call(c) => c.args.iter().find_map(|a| find_topic(a, scope, d)),
+        // An error's message is not the value (`connect(..).expect("database")`).
+        Expr::MethodCall(m) if is_error_message_method(&m.method) => {
+            find_topic(&m.receiver, scope, d)
+        }
+        // `env::var("T").unwrap_or_else(|_| "orders".into())`: the read, with
+        // its default.
+        Expr::MethodCall(_) if let s @ StrExpr::Env { .. } = str_expr(e, scope, d) => {
+            (!is_address(&s)).then_some(s)
+        }
         Expr::MethodCall(m) => m
             .args
             .iter()
