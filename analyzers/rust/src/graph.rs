@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 mod collect;
 mod prepass;
+mod returns;
 mod shapes;
 mod strings;
 #[cfg(test)]
@@ -51,6 +52,59 @@ pub enum StrExpr {
     Param(Box<ParamRef>),
     /// Not resolvable statically: the source text of the expression.
     Unknown(String),
+    /// What a call returns (`topic()`, `topics::orders()`, `Self::topic()`,
+    /// `event.topic()`, `topic_for("orders")`), or an associated const read
+    /// through a generic type (`E::TOPIC`): resolved by `nova-link` against
+    /// the [`FnReturn`]s (and consts) of the called function.
+    Call(Box<CallRef>),
+    /// A value of a named type that is not a string (`OrderPlaced { .. }`,
+    /// `OrderPlaced::new(..)`, a local or parameter typed `OrderPlaced`):
+    /// what a method called on it returns depends on the type.
+    Typed(String),
+}
+
+/// A call whose value is what the called function returns (see
+/// [`StrExpr::Call`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct CallRef {
+    /// The callee's name (last segment); for an associated const, its name.
+    pub name: String,
+    /// `Type::f(..)`: the type (`Self` replaced by the `impl` type).
+    pub owner: Option<String>,
+    /// The modules written before a free function (`topics` in
+    /// `topics::orders()`).
+    pub qualifier: Vec<String>,
+    /// A method's receiver, or the value whose type names an associated
+    /// const: [`StrExpr::Typed`] when its type is seen where the call is
+    /// written, a [`StrExpr::Param`] when it is the caller's parameter.
+    pub recv: Option<StrExpr>,
+    /// The arguments (not counting a receiver), for the callee's
+    /// parameters: [`StrExpr::Unknown`] for those that are not string-like.
+    pub args: Vec<StrExpr>,
+    /// `E::TOPIC` with `E` the type of a parameter: a const, not a call.
+    pub assoc_const: bool,
+    /// The call's source text (empty where it is not needed).
+    pub text: String,
+    pub line: u32,
+}
+
+/// The string values a function returns (its tail expression, each
+/// `return`, each arm of an `if`/`match` in tail position), recorded for
+/// functions whose return type is a string.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FnReturn {
+    /// The function's name (last segment), what calls are matched by.
+    pub name: String,
+    /// Its path, as in [`ParamRef::function`].
+    pub path: String,
+    /// The `impl` type of a method or associated function.
+    pub owner: Option<String>,
+    /// Inline modules around it, outermost first.
+    pub module: Vec<String>,
+    /// Each value with the line it is written on.
+    pub values: Vec<(StrExpr, u32)>,
+    pub line: u32,
+    pub in_test: bool,
 }
 
 /// A function parameter a value comes from (see [`StrExpr::Param`]).
@@ -368,6 +422,9 @@ pub struct GraphFacts {
     #[serde(default)]
     pub sql_args: Vec<SqlArgs>,
     pub consts: Vec<TopicConst>,
+    /// String values returned by functions (see [`FnReturn`]).
+    #[serde(default)]
+    pub returns: Vec<FnReturn>,
     pub fields: Vec<FieldInit>,
     pub env_reads: Vec<EnvRead>,
     pub infra: Vec<InfraHint>,
@@ -388,6 +445,7 @@ impl GraphFacts {
         r(&mut self.str_calls, factor);
         r(&mut self.sql_args, factor);
         r(&mut self.consts, factor);
+        r(&mut self.returns, factor);
         r(&mut self.fields, factor);
         r(&mut self.env_reads, factor);
         r(&mut self.infra, factor);
@@ -409,6 +467,7 @@ impl GraphFacts {
             str_calls,
             sql_args,
             consts,
+            returns,
             fields,
             env_reads,
             infra,
@@ -425,6 +484,7 @@ impl GraphFacts {
         self.str_calls.extend(str_calls);
         self.sql_args.extend(sql_args);
         self.consts.extend(consts);
+        self.returns.extend(returns);
         self.fields.extend(fields);
         self.env_reads.extend(env_reads);
         self.infra.extend(infra);

@@ -20,6 +20,7 @@ mod matrix;
 mod orm_shapes;
 mod png;
 mod reports;
+mod return_values;
 mod scaffold;
 mod sql_shapes;
 mod support;
