@@ -919,4 +919,93 @@ mod tests {
         // The library cannot see the service's fields.
         assert!(v.resolve("events", None, &StrExpr::Field("content_url".into()))[0].unresolved);
     }
+
+    fn call(name: &str, args: Vec<StrExpr>) -> StrExpr {
+        StrExpr::Call(Box::new(CallRef {
+            name: name.into(),
+            owner: None,
+            qualifier: Vec::new(),
+            recv: None,
+            args,
+            assoc_const: false,
+            text: format!("{name}(..)"),
+            line: 1,
+        }))
+    }
+
+    fn returning(name: &str, values: Vec<StrExpr>) -> nova_rust::graph::FnReturn {
+        nova_rust::graph::FnReturn {
+            name: name.into(),
+            path: name.into(),
+            owner: None,
+            module: Vec::new(),
+            values: values.into_iter().map(|v| (v, 2)).collect(),
+            line: 1,
+            in_test: false,
+        }
+    }
+
+    #[test]
+    fn returns_with_arguments_and_recursion_that_ends() {
+        let mut facts = FileFacts::default();
+        let param = |f: &str| {
+            StrExpr::Param(Box::new(ParamRef {
+                function: f.into(),
+                name: f.into(),
+                owner: None,
+                index: 0,
+                line: 1,
+            }))
+        };
+        // `fn topic_for(kind) -> String { format!("events.{}", kind) }`
+        facts.graph.returns.push(returning(
+            "topic_for",
+            vec![StrExpr::Format {
+                template: "events.{}".into(),
+                args: vec![param("topic_for")],
+            }],
+        ));
+        // `fn wrap(k) -> String { topic_for(k) }`: a parameter handed on.
+        facts.graph.returns.push(returning(
+            "wrap",
+            vec![call("topic_for", vec![param("wrap")])],
+        ));
+        // `fn ping() { pong() }`, `fn pong() { if .. { "pong" } else { ping() } }`.
+        facts
+            .graph
+            .returns
+            .push(returning("ping", vec![call("pong", vec![])]));
+        facts.graph.returns.push(returning(
+            "pong",
+            vec![StrExpr::Lit("pong".into()), call("ping", vec![])],
+        ));
+        let crates = vec![krate("svc", &[], &[], facts)];
+        let v = Values::new(&crates, &BTreeMap::new(), &BTreeMap::new(), BTreeMap::new());
+        let texts = |e: &StrExpr| -> Vec<(String, bool)> {
+            v.resolve("svc", Some("svc"), e)
+                .into_iter()
+                .map(|p| (p.text, p.unresolved))
+                .collect()
+        };
+        assert_eq!(
+            texts(&call("wrap", vec![StrExpr::Lit("orders".into())])),
+            vec![("events.orders".to_string(), false)]
+        );
+        let pieces = v.resolve(
+            "svc",
+            Some("svc"),
+            &call("wrap", vec![StrExpr::Lit("x".into())]),
+        );
+        assert_eq!(pieces[0].via, vec!["svc/src/x.rs:2", "svc/src/x.rs:2"]);
+        // The recursion stops at the depth bound: `pong` once, and what is
+        // left unresolved.
+        let ping = texts(&call("ping", vec![]));
+        assert!(ping.contains(&("pong".to_string(), false)), "{ping:?}");
+        assert!(ping.len() <= MAX_TEXTS, "{ping:?}");
+        // A call to a function nowhere defined is as it was written.
+        assert_eq!(
+            texts(&call("elsewhere", vec![])),
+            vec![("{elsewhere(..)}".to_string(), true)]
+        );
+    }
 }
