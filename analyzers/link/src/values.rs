@@ -18,6 +18,16 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// At most this many texts per expression (cartesian products of lists).
 const MAX_TEXTS: usize = 16;
 
+/// At most this many calls followed to resolve one expression (functions
+/// returning calls to functions with several values each would otherwise
+/// multiply up to the depth bound).
+const MAX_CALLS: u32 = 256;
+
+thread_local! {
+    /// Calls left to follow in the expression being resolved.
+    static CALLS_LEFT: std::cell::Cell<u32> = const { std::cell::Cell::new(MAX_CALLS) };
+}
+
 /// One possible value of an expression.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Piece {
@@ -481,6 +491,7 @@ impl Values {
 
     /// Every possible value of `e` seen from `package` (run by `service`).
     pub fn resolve(&self, package: &str, service: Option<&str>, e: &StrExpr) -> Vec<Piece> {
+        CALLS_LEFT.with(|c| c.set(MAX_CALLS));
         let mut out = self.eval(package, service, e, None, 0);
         out.sort();
         out.dedup();
@@ -703,6 +714,17 @@ impl Values {
         frame: Option<&Frame<'_>>,
         d: u32,
     ) -> Vec<Piece> {
+        let left = CALLS_LEFT.with(|l| {
+            let n = l.get();
+            l.set(n.saturating_sub(1));
+            n
+        });
+        if left == 0 {
+            return vec![Piece::unknown(&format!(
+                "`{}` (line {}): more than {MAX_CALLS} calls to follow",
+                c.text, c.line
+            ))];
+        }
         if c.assoc_const {
             return self.assoc_const(package, service, c, frame, d);
         }
@@ -1002,6 +1024,20 @@ mod tests {
         let ping = texts(&call("ping", vec![]));
         assert!(ping.contains(&("pong".to_string(), false)), "{ping:?}");
         assert!(ping.len() <= MAX_TEXTS, "{ping:?}");
+        // Sixteen values, each a call to a function of sixteen values, down
+        // to the depth bound: the calls followed are bounded.
+        let mut wide = FileFacts::default();
+        for level in 0..9 {
+            let next = format!("f{}", level + 1);
+            let values = (0..16).map(|_| call(&next, vec![])).collect();
+            wide.graph
+                .returns
+                .push(returning(&format!("f{level}"), values));
+        }
+        let crates = vec![krate("wide", &[], &[], wide)];
+        let w = Values::new(&crates, &BTreeMap::new(), &BTreeMap::new(), BTreeMap::new());
+        let pieces = w.resolve("wide", None, &call("f0", vec![]));
+        assert!(pieces.iter().all(|p| p.unresolved), "{pieces:?}");
         // A call to a function nowhere defined is as it was written.
         assert_eq!(
             texts(&call("elsewhere", vec![])),
