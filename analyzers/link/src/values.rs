@@ -10,7 +10,7 @@
 //! (`file:line` each) in [`Piece::via`], and one that cannot be resolved
 //! names the hop where the chain broke.
 
-use nova_rust::graph::{CallRef, ParamRef, StrExpr};
+use nova_rust::graph::{CallRef, ParamRef, SELF_TYPE, StrExpr};
 use nova_rust::sql::SqlExpr;
 use nova_rust::unit::Crate;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -94,6 +94,9 @@ struct Frame<'a> {
     args: &'a [StrExpr],
     package: &'a str,
     at: String,
+    /// The type of `self` (and the package where it is seen), for a
+    /// trait's default method.
+    self_type: Option<(&'a str, &'a str)>,
     parent: Option<&'a Frame<'a>>,
 }
 
@@ -165,6 +168,9 @@ pub struct Values {
     calls: HashMap<String, Vec<CallVal>>,
     /// function name -> what the functions of that name return.
     returns: HashMap<String, Vec<ReturnVal>>,
+    /// type name -> the traits it implements, with the package of each
+    /// `impl`.
+    impls: HashMap<String, Vec<(String, String)>>,
     /// service -> its packages.
     service_packages: HashMap<String, Vec<String>>,
     /// package -> itself and the local packages it depends on.
@@ -289,6 +295,12 @@ impl Values {
                 }
                 if f.in_test {
                     continue;
+                }
+                for t in &f.facts.graph.trait_impls {
+                    v.impls
+                        .entry(t.type_name.clone())
+                        .or_default()
+                        .push((t.trait_name.clone(), c.package.clone()));
                 }
                 for r in f.facts.graph.returns.iter().filter(|r| !r.in_test) {
                     let mut module = f.module.clone();
@@ -663,6 +675,11 @@ impl Values {
             return Vec::new();
         }
         match e {
+            // `self` in a trait's default method: the type it is called on.
+            StrExpr::Typed(t) if t == SELF_TYPE => frame
+                .and_then(|f| f.self_type)
+                .map(|(t, p)| vec![(t.to_string(), p.to_string(), Vec::new())])
+                .unwrap_or_default(),
             StrExpr::Typed(t) => vec![(t.clone(), package.to_string(), Vec::new())],
             StrExpr::Param(p) => {
                 if let Some(f) = Frame::of(frame, &p.function) {
@@ -733,29 +750,61 @@ impl Values {
         let Some(candidates) = self.returns.get(&c.name) else {
             return vec![Piece::unknown(&c.text)];
         };
-        let mut chosen: Vec<(&ReturnVal, Vec<String>)> = Vec::new();
-        match (&c.recv, &c.owner) {
-            (Some(recv), _) => {
-                let types = self.types(package, service, recv, frame, d);
+        // (The function, the hops that gave the receiver's type, that type.)
+        let mut chosen: Vec<(&ReturnVal, Vec<String>, Option<SeenType>)> = Vec::new();
+        let by_type = match (&c.recv, c.owner.as_deref()) {
+            (Some(recv), _) => Some(recv.clone()),
+            // `Self::f()` in a trait's default method.
+            (None, Some(o)) if o == SELF_TYPE => Some(StrExpr::Typed(SELF_TYPE.to_string())),
+            _ => None,
+        };
+        match by_type {
+            Some(recv) => {
+                let types = self.types(package, service, &recv, frame, d);
                 if types.is_empty() {
+                    // `self.f()` in a trait's default method, not called
+                    // on a known type: as it was written.
+                    if matches!(&recv, StrExpr::Typed(t) if t == SELF_TYPE) {
+                        return vec![Piece::unknown(&c.text)];
+                    }
                     return vec![Self::untyped(c)];
                 }
-                for (t, pkg, via) in types {
-                    let visible = self.visible(&pkg, service);
-                    for r in candidates {
-                        if r.owner.as_deref() == Some(t.as_str()) && visible.contains(&r.package) {
-                            chosen.push((r, via.clone()));
-                        }
+                for seen in types {
+                    let (t, pkg, via) = &seen;
+                    let visible = self.visible(pkg, service);
+                    let own: Vec<&ReturnVal> = candidates
+                        .iter()
+                        .filter(|r| r.owner.as_deref() == Some(t) && visible.contains(&r.package))
+                        .collect();
+                    // Else the default of a trait the type implements.
+                    let methods = if own.is_empty() {
+                        let traits = self.impls.get(t).into_iter().flatten();
+                        let traits: Vec<&String> = traits
+                            .filter(|(_, p)| visible.contains(p))
+                            .map(|(tr, _)| tr)
+                            .collect();
+                        candidates
+                            .iter()
+                            .filter(|r| {
+                                r.owner.as_ref().is_some_and(|o| traits.contains(&o))
+                                    && visible.contains(&r.package)
+                            })
+                            .collect()
+                    } else {
+                        own
+                    };
+                    for r in methods {
+                        chosen.push((r, via.clone(), Some(seen.clone())));
                     }
                 }
             }
-            (None, owner) => {
+            None => {
                 let visible = self.visible(package, service);
                 for r in candidates {
                     let qualified = r.module.len() >= c.qualifier.len()
                         && r.module[r.module.len() - c.qualifier.len()..] == c.qualifier[..];
-                    if r.owner == *owner && qualified && visible.contains(&r.package) {
-                        chosen.push((r, Vec::new()));
+                    if r.owner == c.owner && qualified && visible.contains(&r.package) {
+                        chosen.push((r, Vec::new(), None));
                     }
                 }
             }
@@ -764,12 +813,13 @@ impl Values {
             return vec![Piece::unknown(&c.text)];
         }
         let mut out = Vec::new();
-        for (r, via) in chosen {
+        for (r, via, seen) in &chosen {
             let f = Frame {
                 function: &r.path,
                 args: &c.args,
                 package,
                 at: format!("line {}", c.line),
+                self_type: seen.as_ref().map(|(t, p, _)| (t.as_str(), p.as_str())),
                 parent: frame,
             };
             for (v, at) in &r.values {
@@ -810,6 +860,17 @@ impl Values {
         };
         let types = self.types(package, service, recv, frame, d);
         if types.is_empty() {
+            // `Self::TOPIC` in a trait's default method, not called on a
+            // known type: every `TOPIC` seen, as before.
+            if matches!(recv, StrExpr::Typed(t) if t == SELF_TYPE) {
+                return self.eval(
+                    package,
+                    service,
+                    &StrExpr::Const(vec![c.name.clone()]),
+                    None,
+                    d,
+                );
+            }
             return vec![Self::untyped(c)];
         }
         let mut out = Vec::new();

@@ -17,6 +17,7 @@ mod tests;
 mod walker;
 
 pub(crate) use collect::{done, finish, start};
+pub use returns::SELF_TYPE;
 pub(crate) use walker::Walker;
 
 /// A string value as written in code (a topic, a URL, a host), before
@@ -85,6 +86,17 @@ pub struct CallRef {
     pub assoc_const: bool,
     /// The call's source text (empty where it is not needed).
     pub text: String,
+    pub line: u32,
+}
+
+/// `impl Trait for Type`: a method the type does not define is the
+/// trait's default.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct TraitImpl {
+    /// The trait's name (last segment).
+    pub trait_name: String,
+    /// The type's name (last segment).
+    pub type_name: String,
     pub line: u32,
 }
 
@@ -425,6 +437,9 @@ pub struct GraphFacts {
     /// String values returned by functions (see [`FnReturn`]).
     #[serde(default)]
     pub returns: Vec<FnReturn>,
+    /// `impl Trait for Type` blocks (see [`TraitImpl`]).
+    #[serde(default)]
+    pub trait_impls: Vec<TraitImpl>,
     pub fields: Vec<FieldInit>,
     pub env_reads: Vec<EnvRead>,
     pub infra: Vec<InfraHint>,
@@ -446,6 +461,7 @@ impl GraphFacts {
         r(&mut self.sql_args, factor);
         r(&mut self.consts, factor);
         r(&mut self.returns, factor);
+        r(&mut self.trait_impls, factor);
         r(&mut self.fields, factor);
         r(&mut self.env_reads, factor);
         r(&mut self.infra, factor);
@@ -468,6 +484,7 @@ impl GraphFacts {
             sql_args,
             consts,
             returns,
+            trait_impls,
             fields,
             env_reads,
             infra,
@@ -485,6 +502,7 @@ impl GraphFacts {
         self.sql_args.extend(sql_args);
         self.consts.extend(consts);
         self.returns.extend(returns);
+        self.trait_impls.extend(trait_impls);
         self.fields.extend(fields);
         self.env_reads.extend(env_reads);
         self.infra.extend(infra);

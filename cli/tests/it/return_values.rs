@@ -1,7 +1,8 @@
 //! Values returned by functions and methods (issue 12): topics named by
 //! free functions, `const fn`s, `if`/`match` arms, methods of the event's
-//! type (inherent, trait implementations called generically, associated
-//! consts), and functions given the topic's parts as arguments.
+//! type (inherent, trait implementations and a trait's default method
+//! called generically, associated consts), and functions given the
+//! topic's parts as arguments.
 
 use crate::support::*;
 use serde_json::Value;
@@ -41,6 +42,9 @@ fn topics_returned_by_functions_resolve() {
         ("billing.us", "billing-svc", ""),
         // `topic_for("payments")`: the argument for the parameter.
         ("events.payments", "orders-svc", "audit-svc"),
+        // `bus.publish_named(&UserJoined { .. })`: the trait's default
+        // `topic()` with `Self::NAME` = `UserJoined::NAME`.
+        ("named.users", "billing-svc", "audit-svc"),
         // `const fn audit_topic() { return "orders.audit"; }`.
         ("orders.audit", "orders-svc", "audit-svc"),
         // A free function's tail expression.
@@ -107,10 +111,20 @@ fn a_trait_implemented_twice_gives_only_the_published_types_topic() {
         )),
         "{topics:?}"
     );
+    // The same for a trait's default method: `UserLeft`'s name is no
+    // topic of anyone's.
+    assert!(
+        topics.contains(&(
+            "named.users.left".to_string(),
+            String::new(),
+            "audit-svc".to_string()
+        )),
+        "{topics:?}"
+    );
     assert!(
         edges_of_kind(&m, "kafka")
             .iter()
-            .all(|(_, _, t)| t != "orders.cancelled"),
+            .all(|(_, _, t)| t != "orders.cancelled" && t != "named.users.left"),
         "{:#}",
         m["edges"]
     );
@@ -134,6 +148,16 @@ fn each_hop_of_a_returned_topic_is_in_the_evidence() {
     for hop in ["shipping-svc/src/main.rs:37", "events/src/lib.rs:39"] {
         assert!(note.contains(hop), "{hop} in {note:?}");
     }
+    // A trait's default method: its return, then the type's const.
+    let note = produce_note(&m, "billing-svc", "named.users");
+    for hop in [
+        "bus/src/lib.rs:25",
+        "billing-svc/src/main.rs:44",
+        "events/src/lib.rs:58",
+        "events/src/lib.rs:67",
+    ] {
+        assert!(note.contains(hop), "{hop} in {note:?}");
+    }
     // A method returning a field: the return, then the field's write.
     let note = produce_note(&m, "shipping-svc", "shipping.notified");
     for hop in ["shipping-svc/src/main.rs:16", "shipping-svc/src/main.rs:30"] {
@@ -144,12 +168,12 @@ fn each_hop_of_a_returned_topic_is_in_the_evidence() {
     assert!(note.contains("events/src/lib.rs:44"), "{note:?}");
     // Each arm of a choice is its own hop.
     assert!(
-        produce_note(&m, "billing-svc", "billing.retry").contains("billing-svc/src/main.rs:14"),
+        produce_note(&m, "billing-svc", "billing.retry").contains("billing-svc/src/main.rs:15"),
         "{:#}",
         m["edges"]
     );
     assert!(
-        produce_note(&m, "billing-svc", "billing.invoices").contains("billing-svc/src/main.rs:16"),
+        produce_note(&m, "billing-svc", "billing.invoices").contains("billing-svc/src/main.rs:17"),
         "{:#}",
         m["edges"]
     );

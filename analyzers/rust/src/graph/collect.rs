@@ -92,6 +92,9 @@ pub(crate) fn finish(out: &mut GraphFacts) {
     out.consts.dedup();
     out.returns.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
     out.returns.dedup();
+    out.trait_impls
+        .sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
+    out.trait_impls.dedup();
     out.fields.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
     out.fields.dedup();
     out.env_reads.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
@@ -186,6 +189,13 @@ impl<'ast> Walker<'ast, '_> {
         };
         if let Some((_, trait_path, _)) = &imp.trait_ {
             let segs = path_segments(trait_path);
+            if let Some(last) = segs.last() {
+                self.out.trait_impls.push(super::TraitImpl {
+                    trait_name: last.clone(),
+                    type_name: self_ty.clone(),
+                    line: span::line(span::path_first(trait_path)),
+                });
+            }
             let from_server_mod = segs.len() >= 2 && segs[segs.len() - 2].ends_with("_server");
             let imported = segs
                 .last()

@@ -84,14 +84,18 @@ fn param_type(scope: &Scope<'_>, name: &str) -> ParamType {
     }
 }
 
-/// `Self` as the `impl` type (not in a trait's own default methods, where
-/// it is any implementor).
+/// `Self` as the `impl` type; in a trait's own default methods, `Self`:
+/// the implementing type, known only where the method is called.
 fn self_type(scope: &Scope<'_>) -> Option<String> {
     if scope.in_trait {
-        return None;
+        return Some(SELF_TYPE.to_string());
     }
     scope.owner.clone()
 }
+
+/// The type of `self` in a trait's default method (see
+/// [`StrExpr::Typed`]).
+pub const SELF_TYPE: &str = "Self";
 
 /// A type name written in code: `Self` replaced, else an upper-case name.
 fn named_type(seg: &str, scope: &Scope<'_>) -> Option<String> {
@@ -280,15 +284,20 @@ fn generic_param(ty: &str, scope: &Scope<'_>) -> Option<usize> {
 /// the type of a parameter: the const of the type the calls give it.
 pub(super) fn assoc_const(segs: &[String], scope: &Scope<'_>) -> Option<StrExpr> {
     let [ty, name] = segs else { return None };
-    if ty == "Self" {
-        return Some(StrExpr::Const(vec![self_type(scope)?, name.clone()]));
-    }
-    let index = generic_param(ty, scope)?;
+    let recv = if ty == "Self" {
+        if !scope.in_trait {
+            return Some(StrExpr::Const(vec![self_type(scope)?, name.clone()]));
+        }
+        // A trait's default method: the implementing type's const.
+        StrExpr::Typed(SELF_TYPE.to_string())
+    } else {
+        param_expr(scope, generic_param(ty, scope)?)
+    };
     Some(StrExpr::Call(Box::new(CallRef {
         name: name.clone(),
         owner: None,
         qualifier: Vec::new(),
-        recv: Some(param_expr(scope, index)),
+        recv: Some(recv),
         args: Vec::new(),
         assoc_const: true,
         text: format!("{ty}::{name}"),
@@ -545,6 +554,35 @@ fn main() { bus.publish(&OrderPlaced { id: 1 }); }
             .find(|c| c.callee == "publish")
             .expect("publish call kept");
         assert_eq!(call.args, vec![StrExpr::Typed("OrderPlaced".into())]);
+    }
+
+    #[test]
+    fn a_traits_default_method_reads_the_implementing_types_const() {
+        let g = facts(
+            r#"
+trait Named {
+    const NAME: &'static str;
+    fn topic(&self) -> String { format!("named.{}", Self::NAME) }
+}
+impl Named for UserJoined { const NAME: &'static str = "users"; }
+"#,
+        );
+        assert_eq!(g.returns.len(), 1, "{:?}", g.returns);
+        assert_eq!(g.returns[0].owner.as_deref(), Some("Named"));
+        let StrExpr::Format { args, .. } = &g.returns[0].values[0].0 else {
+            panic!("{:?}", g.returns)
+        };
+        let StrExpr::Call(c) = &args[0] else {
+            panic!("{args:?}")
+        };
+        assert!(c.assoc_const);
+        assert_eq!(c.recv, Some(StrExpr::Typed(super::SELF_TYPE.into())));
+        let impls: Vec<(&str, &str)> = g
+            .trait_impls
+            .iter()
+            .map(|t| (t.trait_name.as_str(), t.type_name.as_str()))
+            .collect();
+        assert_eq!(impls, [("Named", "UserJoined")]);
     }
 
     #[test]
