@@ -707,6 +707,14 @@ impl Values {
         }
     }
 
+    /// ` (line n)` of a call, where it was recorded.
+    fn line_of(c: &CallRef) -> String {
+        match c.line {
+            0 => String::new(),
+            n => format!(" (line {n})"),
+        }
+    }
+
     /// Why a receiver's type is not seen, for the diagnostic.
     fn untyped(c: &CallRef) -> Piece {
         let why = match &c.recv {
@@ -716,7 +724,7 @@ impl Values {
             ),
             _ => "the receiver's type is not seen".to_string(),
         };
-        Piece::unknown(&format!("`{}` (line {}): {why}", c.text, c.line))
+        Piece::unknown(&format!("`{}`{}: {why}", c.text, Self::line_of(c)))
     }
 
     /// The values of a call: what the functions it can call return (a
@@ -738,8 +746,9 @@ impl Values {
         });
         if left == 0 {
             return vec![Piece::unknown(&format!(
-                "`{}` (line {}): more than {MAX_CALLS} calls to follow",
-                c.text, c.line
+                "`{}`{}: more than {MAX_CALLS} calls to follow",
+                c.text,
+                Self::line_of(c)
             ))];
         }
         if c.assoc_const {
@@ -818,7 +827,10 @@ impl Values {
                 function: &r.path,
                 args: &c.args,
                 package,
-                at: format!("line {}", c.line),
+                at: match c.line {
+                    0 => format!("`{}`", c.name),
+                    n => format!("line {n}"),
+                },
                 self_type: seen.as_ref().map(|(t, p, _)| (t.as_str(), p.as_str())),
                 parent: frame,
             };

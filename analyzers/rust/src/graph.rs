@@ -86,6 +86,7 @@ pub struct CallRef {
     pub assoc_const: bool,
     /// The call's source text (empty where it is not needed).
     pub text: String,
+    /// Its line (0 where it is not needed).
     pub line: u32,
 }
 

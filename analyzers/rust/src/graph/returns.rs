@@ -231,7 +231,12 @@ pub(super) fn call_value(
         args: call_args(&c.args, scope, d, need),
         assoc_const: false,
         text: if need { text(c) } else { String::new() },
-        line: span::line(span::call_first(c)),
+        // (Looking a line up costs: only where the value is needed.)
+        line: if need {
+            span::line(span::call_first(c))
+        } else {
+            0
+        },
     })))
 }
 
@@ -252,7 +257,7 @@ pub(super) fn method_value(
         args: call_args(&m.args, scope, d, need),
         assoc_const: false,
         text: if need { text(m) } else { String::new() },
-        line: span::line(m.method.span()),
+        line: if need { span::line(m.method.span()) } else { 0 },
     })))
 }
 

@@ -450,13 +450,18 @@ impl<'ast> Walker<'ast, '_> {
         // A value of a known type handed to a function (not to a tuple
         // struct or a variant, nor to a method every value has): what a
         // method of it returns may be a topic there.
-        let typed_ok = callee.starts_with(|c: char| c.is_ascii_lowercase())
-            && !PLUMBING_METHODS.contains(&callee);
+        // (Decided once, at the first argument that is no string.)
+        let mut typed_ok: Option<bool> = None;
         for (i, a) in args.iter().enumerate() {
             let s = match self.param_of(a) {
                 Some(p) => p,
                 None => match str_expr_in(a, self.scope(), 0, false) {
-                    StrExpr::Unknown(t) if typed_ok => {
+                    StrExpr::Unknown(t)
+                        if *typed_ok.get_or_insert_with(|| {
+                            callee.starts_with(|c: char| c.is_ascii_lowercase())
+                                && !PLUMBING_METHODS.contains(&callee)
+                        }) =>
+                    {
                         receiver_value(a, self.scope(), 0).unwrap_or(StrExpr::Unknown(t))
                     }
                     s => s,
