@@ -83,6 +83,8 @@ struct ReturnVal {
     module: Vec<String>,
     /// The function's path, as in [`ParamRef::function`].
     path: String,
+    /// A method taking `self`.
+    receiver: bool,
     /// Each value with the `file:line` where it is returned.
     values: Vec<(StrExpr, String)>,
 }
@@ -313,6 +315,7 @@ impl Values {
                             owner: r.owner.clone(),
                             module,
                             path: r.path.clone(),
+                            receiver: r.receiver,
                             values: r
                                 .values
                                 .iter()
@@ -823,9 +826,15 @@ impl Values {
         }
         let mut out = Vec::new();
         for (r, via, seen) in &chosen {
+            // `Type::method(x, ..)`: `x` is the receiver, not parameter #0.
+            let ufcs = r.receiver && c.recv.is_none() && c.owner.is_some();
             let f = Frame {
                 function: &r.path,
-                args: &c.args,
+                args: if ufcs && !c.args.is_empty() {
+                    &c.args[1..]
+                } else {
+                    &c.args
+                },
                 package,
                 at: match c.line {
                     0 => format!("`{}`", c.name),
@@ -1034,6 +1043,7 @@ mod tests {
             path: name.into(),
             owner: None,
             module: Vec::new(),
+            receiver: false,
             values: values.into_iter().map(|v| (v, 2)).collect(),
             line: 1,
             in_test: false,
@@ -1097,6 +1107,29 @@ mod tests {
         let ping = texts(&call("ping", vec![]));
         assert!(ping.contains(&("pong".to_string(), false)), "{ping:?}");
         assert!(ping.len() <= MAX_TEXTS, "{ping:?}");
+        // `Topics::of(&self, kind)` called `Topics::of(&t, "x")`: the
+        // first argument is the receiver.
+        let mut ufcs = FileFacts::default();
+        let mut of = returning("of", vec![param("Topics::of")]);
+        of.path = "Topics::of".into();
+        of.owner = Some("Topics".into());
+        of.receiver = true;
+        ufcs.graph.returns.push(of);
+        let crates = vec![krate("ufcs", &[], &[], ufcs)];
+        let u = Values::new(&crates, &BTreeMap::new(), &BTreeMap::new(), BTreeMap::new());
+        let mut c = call(
+            "of",
+            vec![StrExpr::Typed("Topics".into()), StrExpr::Lit("x".into())],
+        );
+        if let StrExpr::Call(r) = &mut c {
+            r.owner = Some("Topics".into());
+        }
+        let got: Vec<String> = u
+            .resolve("ufcs", None, &c)
+            .into_iter()
+            .map(|p| p.text)
+            .collect();
+        assert_eq!(got, ["x"]);
         // Sixteen values, each a call to a function of sixteen values, down
         // to the depth bound: the calls followed are bounded.
         let mut wide = FileFacts::default();

@@ -114,6 +114,10 @@ pub struct FnReturn {
     pub owner: Option<String>,
     /// Inline modules around it, outermost first.
     pub module: Vec<String>,
+    /// A method taking `self`: called as `Type::f(x, ..)`, its first
+    /// argument is the receiver.
+    #[serde(default)]
+    pub receiver: bool,
     /// Each value with the line it is written on.
     pub values: Vec<(StrExpr, u32)>,
     pub line: u32,

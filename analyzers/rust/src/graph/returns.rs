@@ -442,6 +442,7 @@ impl<'ast> Walker<'ast, '_> {
             path: scope.path.clone(),
             owner: scope.owner.clone(),
             module: self.mods.clone(),
+            receiver: scope.sig.is_some_and(|s| s.receiver().is_some()),
             values,
             line: scope.line,
             in_test: scope.in_test,
