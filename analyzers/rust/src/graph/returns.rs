@@ -39,12 +39,28 @@ enum ParamType {
     Other,
 }
 
-fn strip_refs(ty: &Type) -> &Type {
+/// `ty` without references and smart pointers (`&Box<T>` -> `T`).
+pub(super) fn strip_refs(ty: &Type) -> &Type {
     match ty {
         Type::Reference(r) => strip_refs(&r.elem),
         Type::Paren(p) => strip_refs(&p.elem),
+        Type::Path(p) if p.qself.is_none() => match p.path.segments.last() {
+            Some(last) if is_pointer(&Name::of(&last.ident)) => match &last.arguments {
+                syn::PathArguments::AngleBracketed(a) => match a.args.first() {
+                    Some(syn::GenericArgument::Type(inner)) => strip_refs(inner),
+                    _ => ty,
+                },
+                _ => ty,
+            },
+            _ => ty,
+        },
         other => other,
     }
+}
+
+/// A smart pointer: the value's type is the one it points to.
+fn is_pointer(name: &str) -> bool {
+    matches!(name, "Box" | "Arc" | "Rc")
 }
 
 fn param_type(scope: &Scope<'_>, name: &str) -> ParamType {
@@ -143,6 +159,10 @@ pub(super) fn receiver_value(e: &Expr, scope: &Scope<'_>, depth: u32) -> Option<
             if n == 1 && matches!(ty.as_str(), "Some" | "Ok" | "Err" | "Box") {
                 return None;
             }
+            // `Box::new(OrderPlaced { .. })`, `Arc::new(x)`.
+            if n == 2 && is_pointer(&ty) && segs[1].ident == "new" && c.args.len() == 1 {
+                return receiver_value(&c.args[0], scope, depth + 1);
+            }
             named_type(&ty, scope).map(StrExpr::Typed)
         }
         Expr::Path(p) => {
@@ -167,6 +187,24 @@ pub(super) fn receiver_value(e: &Expr, scope: &Scope<'_>, depth: u32) -> Option<
     }
 }
 
+/// A local annotated with a type that is no string (`let r: Arc<Registry>
+/// = load();`): its type, whatever its initialiser.
+pub(super) fn typed_local(e: &Expr, scope: &Scope<'_>) -> Option<StrExpr> {
+    if scope.local_types.is_empty() {
+        return None;
+    }
+    let mut e = e;
+    while let Expr::Reference(r) = e {
+        e = &r.expr;
+    }
+    let Expr::Path(p) = e else { return None };
+    let id = Name::of(p.path.get_ident()?);
+    scope
+        .local_types
+        .get(id.as_str())
+        .map(|t| StrExpr::Typed(t.clone()))
+}
+
 /// A call's arguments for the callee's parameters: the caller's string
 /// parameters, string values, and values of a known type.
 fn call_args(
@@ -176,13 +214,17 @@ fn call_args(
     need: bool,
 ) -> Vec<StrExpr> {
     args.iter()
-        .map(|a| match param_ref(a, scope) {
-            Some(p) => p,
-            None => match str_expr_in(a, scope, d, need) {
-                StrExpr::Unknown(t) => receiver_value(a, scope, 0).unwrap_or(StrExpr::Unknown(t)),
-                v => v,
+        .map(
+            |a| match param_ref(a, scope).or_else(|| typed_local(a, scope)) {
+                Some(p) => p,
+                None => match str_expr_in(a, scope, d, need) {
+                    StrExpr::Unknown(t) => {
+                        receiver_value(a, scope, 0).unwrap_or(StrExpr::Unknown(t))
+                    }
+                    v => v,
+                },
             },
-        })
+        )
         .collect()
 }
 
@@ -589,6 +631,35 @@ impl Named for UserJoined { const NAME: &'static str = "users"; }
             .map(|t| (t.trait_name.as_str(), t.type_name.as_str()))
             .collect();
         assert_eq!(impls, [("Named", "UserJoined")]);
+    }
+
+    #[test]
+    fn the_type_behind_a_smart_pointer() {
+        let g = facts(
+            r#"
+fn boxed(events: &Arc<Registry>) {
+    let e: Box<dyn Event> = Box::new(OrderPlaced { id: 1 });
+    publish(&e);
+    let r: Arc<Registry> = load();
+    register(&r);
+    forward(events);
+}
+"#,
+        );
+        let args: Vec<(&str, &StrExpr)> = g
+            .str_calls
+            .iter()
+            .map(|c| (c.callee.as_str(), &c.args[0]))
+            .collect();
+        assert_eq!(
+            args,
+            [
+                ("new", &StrExpr::Typed("OrderPlaced".into())),
+                ("publish", &StrExpr::Typed("OrderPlaced".into())),
+                ("register", &StrExpr::Typed("Registry".into())),
+                ("forward", &StrExpr::Typed("Registry".into())),
+            ]
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! `syn::visit` traversal itself is in `collect`.
 
 use super::prepass::*;
-use super::returns::receiver_value;
+use super::returns::{receiver_value, typed_local};
 use super::shapes::*;
 use super::strings::*;
 use super::{
@@ -456,6 +456,8 @@ impl<'ast> Walker<'ast, '_> {
             let s = match self.param_of(a) {
                 Some(p) => p,
                 None => match str_expr_in(a, self.scope(), 0, false) {
+                    // A local typed as no string, whatever its initialiser.
+                    StrExpr::Call(c) => typed_local(a, self.scope()).unwrap_or(StrExpr::Call(c)),
                     StrExpr::Unknown(t)
                         if *typed_ok.get_or_insert_with(|| {
                             callee.starts_with(|c: char| c.is_ascii_lowercase())
@@ -480,18 +482,24 @@ impl<'ast> Walker<'ast, '_> {
         }
         // A parameter handed to a method every value has (`.bind(name)`,
         // `.push(x)`) goes nowhere a topic could: not worth a record.
-        let only_params = exprs
-            .iter()
-            .all(|e| matches!(e, StrExpr::Param(_) | StrExpr::Unknown(_)));
+        let only_params = exprs.iter().all(|e| {
+            matches!(
+                e,
+                StrExpr::Param(_) | StrExpr::Unknown(_) | StrExpr::Typed(_)
+            )
+        });
         if only_params && PLUMBING_METHODS.contains(&callee) {
             return;
         }
         // `Ok(f(..))`, `Some(e.topic())`: no function of the project is
         // named so, no parameter of one is given.
         if callee.starts_with(|c: char| c.is_ascii_uppercase())
-            && exprs
-                .iter()
-                .all(|e| matches!(e, StrExpr::Call(_) | StrExpr::Unknown(_)))
+            && exprs.iter().all(|e| {
+                matches!(
+                    e,
+                    StrExpr::Call(_) | StrExpr::Unknown(_) | StrExpr::Typed(_)
+                )
+            })
         {
             return;
         }
