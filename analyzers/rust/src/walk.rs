@@ -407,6 +407,18 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
         }
     }
 
+    fn visit_expr_async(&mut self, a: &'ast syn::ExprAsync) {
+        // (A `return` in an async block is the block's, as in a closure.)
+        let graph = self.graph_on;
+        if let Some(g) = self.graph() {
+            g.enter_closure();
+        }
+        visit::visit_expr_async(self, a);
+        if let (true, Some(g)) = (graph, &mut self.graph) {
+            g.leave_closure();
+        }
+    }
+
     fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
         if let Some(g) = self.graph() {
             g.enter_assign(a);

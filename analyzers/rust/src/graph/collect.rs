@@ -352,7 +352,7 @@ impl<'ast> Walker<'ast, '_> {
             let mut svc =
                 ty.and_then(|t| type_client(t, &self.pre.client_imports, &self.pre.aliases));
             // A local of a named type: what a method of it returns.
-            let named = match ty.map(super::returns::strip_refs) {
+            let named = match ty.map(super::returns::value_type) {
                 Some(Type::Path(tp)) => tp.path.segments.last().filter(|last| {
                     Name::of(&last.ident).starts_with(|c: char| c.is_ascii_uppercase())
                 }),

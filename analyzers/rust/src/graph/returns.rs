@@ -39,15 +39,16 @@ enum ParamType {
     Other,
 }
 
-/// `ty` without references and smart pointers (`&Box<T>` -> `T`).
-pub(super) fn strip_refs(ty: &Type) -> &Type {
+/// The type of the value `ty` gives access to: without references and
+/// smart pointers (`&Box<T>` -> `T`).
+pub(super) fn value_type(ty: &Type) -> &Type {
     match ty {
-        Type::Reference(r) => strip_refs(&r.elem),
-        Type::Paren(p) => strip_refs(&p.elem),
+        Type::Reference(r) => value_type(&r.elem),
+        Type::Paren(p) => value_type(&p.elem),
         Type::Path(p) if p.qself.is_none() => match p.path.segments.last() {
             Some(last) if is_pointer(&Name::of(&last.ident)) => match &last.arguments {
                 syn::PathArguments::AngleBracketed(a) => match a.args.first() {
-                    Some(syn::GenericArgument::Type(inner)) => strip_refs(inner),
+                    Some(syn::GenericArgument::Type(inner)) => value_type(inner),
                     _ => ty,
                 },
                 _ => ty,
@@ -74,7 +75,7 @@ fn param_type(scope: &Scope<'_>, name: &str) -> ParamType {
         },
         syn::FnArg::Receiver(_) => None,
     });
-    let Some(ty) = ty.map(strip_refs) else {
+    let Some(ty) = ty.map(value_type) else {
         return ParamType::Other;
     };
     match ty {
@@ -321,7 +322,7 @@ fn generic_param(ty: &str, scope: &Scope<'_>) -> Option<usize> {
             syn::FnArg::Receiver(_) => None,
         })
         .enumerate()
-        .find_map(|(i, pt)| match strip_refs(&pt.ty) {
+        .find_map(|(i, pt)| match value_type(&pt.ty) {
             Type::Path(p) if p.path.is_ident(ty) => Some(i),
             _ => None,
         })
@@ -430,7 +431,8 @@ fn block_tail(b: &syn::Block, scope: &Scope<'_>, out: &mut Vec<(StrExpr, u32)>, 
 
 /// The hooks that record what functions return.
 impl<'ast> Walker<'ast, '_> {
-    /// A `return` in the current function (not in a closure inside it).
+    /// A `return` in the current function (not in a closure or an async
+    /// block inside it).
     pub(crate) fn enter_return(&mut self, r: &'ast syn::ExprReturn) {
         let Some(scope) = self.fns.last() else { return };
         if scope.returns.is_none() || scope.closures > 0 {
@@ -530,6 +532,7 @@ const fn early(x: bool) -> String {
         return "b".into();
     }
     let f = |y: u8| { return 1; };
+    let g = async { return "not mine"; };
     match x { true => "c".to_string(), false => unreachable!() }
 }
 fn not_a_string() -> u32 { 7 }
@@ -540,11 +543,12 @@ impl Ev { fn topic(&self) -> &str { &self.topic } }
         assert_eq!(r.len(), 3, "{r:?}");
         assert_eq!(r[0], ("topic", vec![(&lit("a"), 2)]));
         // The `return` first (met by the walk), then the tail's arms; not
-        // the closure's `return`, not the diverging arm.
-        assert_eq!(r[1], ("early", vec![(&lit("b"), 5), (&lit("c"), 8)]));
+        // the closure's or the async block's `return`, not the diverging
+        // arm.
+        assert_eq!(r[1], ("early", vec![(&lit("b"), 5), (&lit("c"), 9)]));
         assert_eq!(
             r[2],
-            ("Ev::topic", vec![(&StrExpr::Field("topic".into()), 11)])
+            ("Ev::topic", vec![(&StrExpr::Field("topic".into()), 12)])
         );
         assert_eq!(g.returns[2].owner.as_deref(), Some("Ev"));
     }
