@@ -819,6 +819,11 @@ impl Values {
                         chosen.push((r, Vec::new(), None));
                     }
                 }
+                // The caller's own package's function, when it has one (a
+                // name defined there is the one it calls).
+                if chosen.iter().any(|(r, _, _)| r.package == package) {
+                    chosen.retain(|(r, _, _)| r.package == package);
+                }
             }
         }
         if chosen.is_empty() {
@@ -1107,6 +1112,35 @@ mod tests {
         let ping = texts(&call("ping", vec![]));
         assert!(ping.contains(&("pong".to_string(), false)), "{ping:?}");
         assert!(ping.len() <= MAX_TEXTS, "{ping:?}");
+        // A function of the caller's own package hides one of the same
+        // name in a dependency.
+        let mut lib = FileFacts::default();
+        lib.graph
+            .returns
+            .push(returning("name", vec![StrExpr::Lit("lib.name".into())]));
+        let mut own = FileFacts::default();
+        own.graph
+            .returns
+            .push(returning("name", vec![StrExpr::Lit("svc.name".into())]));
+        let crates = vec![
+            krate("lib", &[], &[], lib),
+            krate("app", &["lib"], &[], own),
+        ];
+        let mut closure = BTreeMap::new();
+        closure.insert("app".to_string(), BTreeSet::from(["lib".to_string()]));
+        let o = Values::new(&crates, &closure, &BTreeMap::new(), BTreeMap::new());
+        let got: Vec<String> = o
+            .resolve("app", None, &call("name", vec![]))
+            .into_iter()
+            .map(|p| p.text)
+            .collect();
+        assert_eq!(got, ["svc.name"]);
+        let got: Vec<String> = o
+            .resolve("lib", None, &call("name", vec![]))
+            .into_iter()
+            .map(|p| p.text)
+            .collect();
+        assert_eq!(got, ["lib.name"]);
         // `Topics::of(&self, kind)` called `Topics::of(&t, "x")`: the
         // first argument is the receiver.
         let mut ufcs = FileFacts::default();
