@@ -72,6 +72,8 @@ fn expr_text(e: &StrExpr) -> String {
         ),
         StrExpr::Param(p) => format!("parameter #{} of `{}`", p.index, p.function),
         StrExpr::Unknown(t) => t.clone(),
+        StrExpr::Call(c) => c.text.clone(),
+        StrExpr::Typed(t) => t.clone(),
     }
 }
 
@@ -210,27 +212,36 @@ impl State {
 
 /// Whether a produced topic is named after the consumed message's own
 /// topic (`format!("{}.dlq", msg.topic())`: a dead-letter or retry topic).
-fn from_consumed_topic(e: &StrExpr) -> bool {
+fn from_consumed_topic(e: &StrExpr, values: &crate::values::Values) -> bool {
     match e {
-        StrExpr::Format { args, .. } => args
-            .iter()
-            .any(|a| matches!(a, StrExpr::Unknown(t) if t.ends_with(".topic()"))),
+        StrExpr::Format { args, .. } => args.iter().any(|a| consumed_topic(a, values)),
+        _ => false,
+    }
+}
+
+/// `msg.topic()` on a message: a value whose type has no `topic` method
+/// of the project's.
+fn consumed_topic(e: &StrExpr, values: &crate::values::Values) -> bool {
+    match e {
+        StrExpr::Unknown(t) => t.ends_with(".topic()"),
+        StrExpr::Call(c) => c.text.ends_with(".topic()") && !values.is_project_method(c),
         _ => false,
     }
 }
 
 /// `e` with the consumed message's topic replaced by `topics`.
-fn with_consumed(e: &StrExpr, topics: &[String]) -> StrExpr {
+fn with_consumed(e: &StrExpr, topics: &[String], values: &crate::values::Values) -> StrExpr {
     match e {
         StrExpr::Format { template, args } => StrExpr::Format {
             template: template.clone(),
             args: args
                 .iter()
-                .map(|a| match a {
-                    StrExpr::Unknown(t) if t.ends_with(".topic()") => {
+                .map(|a| {
+                    if consumed_topic(a, values) {
                         StrExpr::List(topics.iter().map(|t| StrExpr::Lit(t.clone())).collect())
+                    } else {
+                        a.clone()
                     }
-                    other => other.clone(),
                 })
                 .collect(),
         },
@@ -286,7 +297,7 @@ fn forwarded_sites(ctx: &Ctx<'_>) -> Vec<(usize, usize, TopicSite)> {
                     let Some(arg) = call.args.get(p.index) else {
                         continue;
                     };
-                    if matches!(arg, StrExpr::Unknown(_)) {
+                    if !ctx.values.may_resolve(arg) {
                         continue;
                     }
                     used.insert(k);
@@ -417,7 +428,7 @@ pub(crate) fn sites(ctx: &mut Ctx<'_>) -> State {
                 if relays.sites.contains(&(f.path.clone(), s.line)) {
                     continue;
                 }
-                if s.role == TopicRole::Produce && from_consumed_topic(&s.topic) {
+                if s.role == TopicRole::Produce && from_consumed_topic(&s.topic, &ctx.values) {
                     derived.push((c, f, s));
                     continue;
                 }
@@ -523,7 +534,7 @@ pub(crate) fn sites(ctx: &mut Ctx<'_>) -> State {
                 s.clone()
             } else {
                 TopicSite {
-                    topic: with_consumed(&s.topic, &consumed),
+                    topic: with_consumed(&s.topic, &consumed, &ctx.values),
                     ..s.clone()
                 }
             };

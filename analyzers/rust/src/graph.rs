@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 mod collect;
 mod prepass;
+mod returns;
 mod shapes;
 mod strings;
 #[cfg(test)]
@@ -16,6 +17,7 @@ mod tests;
 mod walker;
 
 pub(crate) use collect::{done, finish, start};
+pub use returns::SELF_TYPE;
 pub(crate) use walker::Walker;
 
 /// A string value as written in code (a topic, a URL, a host), before
@@ -51,6 +53,75 @@ pub enum StrExpr {
     Param(Box<ParamRef>),
     /// Not resolvable statically: the source text of the expression.
     Unknown(String),
+    /// What a call returns (`topic()`, `topics::orders()`, `Self::topic()`,
+    /// `event.topic()`, `topic_for("orders")`), or an associated const read
+    /// through a generic type (`E::TOPIC`): resolved by `nova-link` against
+    /// the [`FnReturn`]s (and consts) of the called function.
+    Call(Box<CallRef>),
+    /// A value of a named type that is not a string (`OrderPlaced { .. }`,
+    /// `OrderPlaced::new(..)`, a local or parameter typed `OrderPlaced`):
+    /// what a method called on it returns depends on the type.
+    Typed(String),
+}
+
+/// A call whose value is what the called function returns (see
+/// [`StrExpr::Call`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct CallRef {
+    /// The callee's name (last segment); for an associated const, its name.
+    pub name: String,
+    /// `Type::f(..)`: the type (`Self` replaced by the `impl` type).
+    pub owner: Option<String>,
+    /// The modules written before a free function (`topics` in
+    /// `topics::orders()`).
+    pub qualifier: Vec<String>,
+    /// A method's receiver, or the value whose type names an associated
+    /// const: [`StrExpr::Typed`] when its type is seen where the call is
+    /// written, a [`StrExpr::Param`] when it is the caller's parameter.
+    pub recv: Option<StrExpr>,
+    /// The arguments (not counting a receiver), for the callee's
+    /// parameters: [`StrExpr::Unknown`] for those that are not string-like.
+    pub args: Vec<StrExpr>,
+    /// `E::TOPIC` with `E` the type of a parameter: a const, not a call.
+    pub assoc_const: bool,
+    /// The call's source text (empty where it is not needed).
+    pub text: String,
+    /// Its line (0 where it is not needed).
+    pub line: u32,
+}
+
+/// `impl Trait for Type`: a method the type does not define is the
+/// trait's default.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct TraitImpl {
+    /// The trait's name (last segment).
+    pub trait_name: String,
+    /// The type's name (last segment).
+    pub type_name: String,
+    pub line: u32,
+}
+
+/// The string values a function returns (its tail expression, each
+/// `return`, each arm of an `if`/`match` in tail position), recorded for
+/// functions whose return type is a string.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FnReturn {
+    /// The function's name (last segment), what calls are matched by.
+    pub name: String,
+    /// Its path, as in [`ParamRef::function`].
+    pub path: String,
+    /// The `impl` type of a method or associated function.
+    pub owner: Option<String>,
+    /// Inline modules around it, outermost first.
+    pub module: Vec<String>,
+    /// A method taking `self`: called as `Type::f(x, ..)`, its first
+    /// argument is the receiver.
+    #[serde(default)]
+    pub receiver: bool,
+    /// Each value with the line it is written on.
+    pub values: Vec<(StrExpr, u32)>,
+    pub line: u32,
+    pub in_test: bool,
 }
 
 /// A function parameter a value comes from (see [`StrExpr::Param`]).
@@ -368,6 +439,12 @@ pub struct GraphFacts {
     #[serde(default)]
     pub sql_args: Vec<SqlArgs>,
     pub consts: Vec<TopicConst>,
+    /// String values returned by functions (see [`FnReturn`]).
+    #[serde(default)]
+    pub returns: Vec<FnReturn>,
+    /// `impl Trait for Type` blocks (see [`TraitImpl`]).
+    #[serde(default)]
+    pub trait_impls: Vec<TraitImpl>,
     pub fields: Vec<FieldInit>,
     pub env_reads: Vec<EnvRead>,
     pub infra: Vec<InfraHint>,
@@ -388,6 +465,8 @@ impl GraphFacts {
         r(&mut self.str_calls, factor);
         r(&mut self.sql_args, factor);
         r(&mut self.consts, factor);
+        r(&mut self.returns, factor);
+        r(&mut self.trait_impls, factor);
         r(&mut self.fields, factor);
         r(&mut self.env_reads, factor);
         r(&mut self.infra, factor);
@@ -409,6 +488,8 @@ impl GraphFacts {
             str_calls,
             sql_args,
             consts,
+            returns,
+            trait_impls,
             fields,
             env_reads,
             infra,
@@ -425,6 +506,8 @@ impl GraphFacts {
         self.str_calls.extend(str_calls);
         self.sql_args.extend(sql_args);
         self.consts.extend(consts);
+        self.returns.extend(returns);
+        self.trait_impls.extend(trait_impls);
         self.fields.extend(fields);
         self.env_reads.extend(env_reads);
         self.infra.extend(infra);

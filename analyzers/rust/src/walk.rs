@@ -179,6 +179,7 @@ impl<'ast, 'o> Walk<'ast, 'o> {
         });
         self.visit_block(block);
         if let (true, Some(g)) = (graph, &mut self.graph) {
+            g.fn_body(block);
             g.exit_fn(sql.as_ref().map(FnEntry::info));
         }
         if let Some(entry) = sql {
@@ -385,6 +386,36 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
         }
         if let Some((_, e)) = &i.else_branch {
             self.visit_expr(e);
+        }
+    }
+
+    fn visit_expr_return(&mut self, r: &'ast syn::ExprReturn) {
+        if let Some(g) = self.graph() {
+            g.enter_return(r);
+        }
+        visit::visit_expr_return(self, r);
+    }
+
+    fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
+        let graph = self.graph_on;
+        if let Some(g) = self.graph() {
+            g.enter_closure();
+        }
+        visit::visit_expr_closure(self, c);
+        if let (true, Some(g)) = (graph, &mut self.graph) {
+            g.leave_closure();
+        }
+    }
+
+    fn visit_expr_async(&mut self, a: &'ast syn::ExprAsync) {
+        // (A `return` in an async block is the block's, as in a closure.)
+        let graph = self.graph_on;
+        if let Some(g) = self.graph() {
+            g.enter_closure();
+        }
+        visit::visit_expr_async(self, a);
+        if let (true, Some(g)) = (graph, &mut self.graph) {
+            g.leave_closure();
         }
     }
 

@@ -22,6 +22,7 @@ mod orm_shapes;
 mod outbox_verbs;
 mod png;
 mod reports;
+mod return_values;
 mod scaffold;
 mod sql_shapes;
 mod support;

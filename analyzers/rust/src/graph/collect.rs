@@ -54,6 +54,7 @@ pub(crate) fn start<'ast, 'o>(
             ..Scope::default()
         },
         in_nova_handler: false,
+        in_trait: false,
         chains: ChainCache::default(),
     })
 }
@@ -89,6 +90,11 @@ pub(crate) fn finish(out: &mut GraphFacts) {
     out.sql_args.dedup();
     out.consts.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
     out.consts.dedup();
+    out.returns.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
+    out.returns.dedup();
+    out.trait_impls
+        .sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
+    out.trait_impls.dedup();
     out.fields.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
     out.fields.dedup();
     out.env_reads.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
@@ -183,6 +189,13 @@ impl<'ast> Walker<'ast, '_> {
         };
         if let Some((_, trait_path, _)) = &imp.trait_ {
             let segs = path_segments(trait_path);
+            if let Some(last) = segs.last() {
+                self.out.trait_impls.push(super::TraitImpl {
+                    trait_name: last.clone(),
+                    type_name: self_ty.clone(),
+                    line: span::line(span::path_first(trait_path)),
+                });
+            }
             let from_server_mod = segs.len() >= 2 && segs[segs.len() - 2].ends_with("_server");
             let imported = segs
                 .last()
@@ -231,10 +244,12 @@ impl<'ast> Walker<'ast, '_> {
 
     pub(crate) fn enter_trait(&mut self, t: &'ast syn::ItemTrait) {
         self.impl_type.push(t.ident.to_string());
+        self.in_trait = true;
     }
 
     pub(crate) fn leave_trait(&mut self) {
         self.impl_type.pop();
+        self.in_trait = false;
     }
 
     /// Entering a free function ([`Self::exit_fn`] leaves it).
@@ -336,6 +351,27 @@ impl<'ast> Walker<'ast, '_> {
         if let Some(name) = ident {
             let mut svc =
                 ty.and_then(|t| type_client(t, &self.pre.client_imports, &self.pre.aliases));
+            // A local of a named type: what a method of it returns.
+            let named = match ty.map(super::returns::value_type) {
+                Some(Type::Path(tp)) => tp.path.segments.last().filter(|last| {
+                    Name::of(&last.ident).starts_with(|c: char| c.is_ascii_uppercase())
+                }),
+                _ => None,
+            };
+            if let Some(scope) = self.fns.last_mut() {
+                match named {
+                    Some(last) => {
+                        scope
+                            .local_types
+                            .insert(name.clone(), last.ident.to_string());
+                    }
+                    // (A later `let` of the same name shadows it.)
+                    None if !scope.local_types.is_empty() => {
+                        scope.local_types.remove(&name);
+                    }
+                    None => {}
+                }
+            }
             if let Some(init) = &l.init {
                 if svc.is_none() {
                     svc = self.expr_client(&init.expr);

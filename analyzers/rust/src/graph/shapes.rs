@@ -431,14 +431,14 @@ pub(super) fn could_name_topic(s: &StrExpr) -> bool {
         StrExpr::Lit(v) => could_be_topic(v),
         StrExpr::Const(_) | StrExpr::Env { .. } | StrExpr::Format { .. } => true,
         StrExpr::Field(f) => f.contains("topic"),
-        StrExpr::Param(_) => true,
+        StrExpr::Param(_) | StrExpr::Call(_) => true,
         StrExpr::List(items) => items.iter().any(|i| match i {
             StrExpr::Lit(v) => could_be_topic(v),
-            StrExpr::Const(_) => true,
+            StrExpr::Const(_) | StrExpr::Call(_) => true,
             StrExpr::Field(f) => f.contains("topic"),
             _ => false,
         }),
-        StrExpr::Unknown(_) => false,
+        StrExpr::Unknown(_) | StrExpr::Typed(_) => false,
     }
 }
 
@@ -488,9 +488,13 @@ pub(super) fn looks_like_url(e: &StrExpr) -> bool {
                 .any(|k| l.contains(k))
         }),
         StrExpr::List(v) => v.iter().any(looks_like_url),
-        StrExpr::Param(_) => false,
-        StrExpr::Unknown(t) => {
-            let t = t.to_ascii_lowercase();
+        StrExpr::Param(_) | StrExpr::Typed(_) => false,
+        StrExpr::Unknown(_) | StrExpr::Call(_) => {
+            let t = match e {
+                StrExpr::Call(c) => c.text.to_ascii_lowercase(),
+                StrExpr::Unknown(t) => t.to_ascii_lowercase(),
+                _ => String::new(),
+            };
             ["url", "uri", "endpoint", "addr"]
                 .iter()
                 .any(|k| t.contains(k))

@@ -58,6 +58,74 @@ pub(super) struct Scope<'ast> {
     pub(super) guarded: HashMap<String, Option<String>>,
     /// Fields switched on (see [`GraphFn::sets`]).
     pub(super) sets: BTreeSet<String>,
+    /// The function's signature (parameter types, generics).
+    pub(super) sig: Option<&'ast syn::Signature>,
+    /// A default method in a trait's own definition: `self` and `Self`
+    /// are any implementor.
+    pub(super) in_trait: bool,
+    /// Locals annotated with a named type (`let e: OrderPlaced = ..`).
+    pub(super) local_types: HashMap<String, String>,
+    /// The values returned so far, for a function returning a string
+    /// (`None` for the others).
+    pub(super) returns: Option<Vec<(StrExpr, u32)>>,
+    /// Closures and async blocks the walk is in (a `return` there is
+    /// theirs).
+    pub(super) closures: u32,
+}
+
+/// The string parameter of `scope`'s function that `e` names (through `&`,
+/// `.clone()`, `.to_string()`, `.into()`..), unless a local shadows it.
+pub(super) fn param_ref(e: &Expr, scope: &Scope<'_>) -> Option<StrExpr> {
+    // (Only a string parameter is one: none, nothing to look at.)
+    if scope.str_params.is_empty() {
+        return None;
+    }
+    let mut e = e;
+    loop {
+        match e {
+            Expr::Reference(r) => e = &r.expr,
+            Expr::Paren(p) => e = &p.expr,
+            Expr::MethodCall(m)
+                if m.args.is_empty()
+                    && matches!(
+                        Name::of(&m.method).as_str(),
+                        "clone"
+                            | "to_string"
+                            | "to_owned"
+                            | "into"
+                            | "as_str"
+                            | "as_ref"
+                            | "as_deref"
+                            | "iter"
+                            | "into_iter"
+                            | "cloned"
+                            | "collect"
+                            | "to_vec"
+                    ) =>
+            {
+                e = &m.receiver
+            }
+            // `.map(Into::into)`, `.map(|t| t.to_string())`.
+            Expr::MethodCall(m) if m.args.len() == 1 && m.method == "map" => e = &m.receiver,
+            _ => break,
+        }
+    }
+    let Expr::Path(p) = e else { return None };
+    let id = Name::of(p.path.get_ident()?);
+    if scope.locals.contains_key(id.as_str()) {
+        return None;
+    }
+    if !scope.str_params.contains(id.as_str()) {
+        return None;
+    }
+    let index = *scope.params.get(id.as_str())?;
+    Some(StrExpr::Param(Box::new(super::ParamRef {
+        function: scope.path.clone(),
+        name: scope.name.clone(),
+        owner: scope.owner.clone(),
+        index,
+        line: scope.line,
+    })))
 }
 
 /// Resolve an expression to a [`StrExpr`] through `scope`'s bindings.
@@ -114,6 +182,11 @@ pub(super) fn str_expr_in(e: &Expr, scope: &Scope<'_>, depth: u32, need: bool) -
                         {
                             StrExpr::Unknown(format!("{} = {t}", name.as_str()))
                         }
+                        // A call: its text too, for what stays unresolved.
+                        StrExpr::Call(mut c) if !c.text.is_empty() => {
+                            c.text = format!("{} = {}", name.as_str(), c.text);
+                            StrExpr::Call(c)
+                        }
                         other => other,
                     };
                 }
@@ -128,6 +201,14 @@ pub(super) fn str_expr_in(e: &Expr, scope: &Scope<'_>, depth: u32, need: bool) -
             }
             let segs = path_segments(&p.path);
             if segs.last().is_some_and(|l| is_const_name(l)) {
+                // `Self::TOPIC` in an `impl`, `E::TOPIC` for a parameter's
+                // generic type.
+                if segs.len() == 2
+                    && scope.sig.is_some()
+                    && let Some(v) = super::returns::assoc_const(&segs, scope)
+                {
+                    return v;
+                }
                 let segs: Vec<String> = segs
                     .into_iter()
                     .filter(|s| s != "crate" && s != "self" && s != "super" && s != "Self")
@@ -199,6 +280,13 @@ pub(super) fn str_expr_in(e: &Expr, scope: &Scope<'_>, depth: u32, need: bool) -
             if passthrough && c.args.len() == 1 {
                 return str_expr_in(&c.args[0], scope, d, need);
             }
+            // What a function returns (only inside a function: a const's
+            // value is read without one).
+            if scope.sig.is_some()
+                && let Some(v) = super::returns::call_value(c, &segs, scope, d, need)
+            {
+                return v;
+            }
             unknown(e, need)
         }
         Expr::MethodCall(m) => {
@@ -217,12 +305,16 @@ pub(super) fn str_expr_in(e: &Expr, scope: &Scope<'_>, depth: u32, need: bool) -
                             var,
                             default: Some(Box::new(def)),
                         },
-                        (StrExpr::Unknown(_), Some(def)) if !matches!(def, StrExpr::Unknown(_)) => {
+                        (StrExpr::Unknown(_) | StrExpr::Call(_), Some(def))
+                            if !matches!(def, StrExpr::Unknown(_)) =>
+                        {
                             def
                         }
                         (b, _) => b,
                     }
                 }
+                _ if scope.sig.is_some() => super::returns::method_value(m, scope, d, need)
+                    .unwrap_or_else(|| unknown(e, need)),
                 _ => unknown(e, need),
             }
         }

@@ -2,11 +2,12 @@
 //! `syn::visit` traversal itself is in `collect`.
 
 use super::prepass::*;
+use super::returns::{receiver_value, typed_local};
 use super::shapes::*;
 use super::strings::*;
 use super::{
-    ClientShape, EnvRead, FieldInit, GraphFacts, GraphFn, GrpcClient, InfraHint, ParamRef, SqlArgs,
-    StrCall, StrExpr, TopicApi, TopicConst, TopicParam, TopicRole, TopicSite,
+    ClientShape, EnvRead, FieldInit, GraphFacts, GraphFn, GrpcClient, InfraHint, SqlArgs, StrCall,
+    StrExpr, TopicApi, TopicConst, TopicParam, TopicRole, TopicSite,
 };
 use crate::FastSet as HashSet;
 use crate::macros::MacroArgs;
@@ -46,6 +47,8 @@ pub(crate) struct Walker<'ast, 'o> {
     pub(super) empty: Scope<'ast>,
     /// Inside `impl nova_consumer::Handler for X`.
     pub(super) in_nova_handler: bool,
+    /// Inside a trait's own definition.
+    pub(super) in_trait: bool,
     /// The file's macro bodies, parsed once.
     pub(super) macros: &'ast MacroArgs,
     /// What the receivers of method chains say, computed once per node.
@@ -98,7 +101,7 @@ impl<'ast> Walker<'ast, '_> {
         p.join("::")
     }
 
-    pub(crate) fn enter_fn(&mut self, sig: &syn::Signature, attrs: &[syn::Attribute]) {
+    pub(crate) fn enter_fn(&mut self, sig: &'ast syn::Signature, attrs: &[syn::Attribute]) {
         let name = sig.ident.to_string();
         let test = has_test_attr(attrs);
         if test {
@@ -117,6 +120,13 @@ impl<'ast> Walker<'ast, '_> {
             macros: Some(self.macros),
             test_attr: test,
             owner: self.impl_type.last().cloned(),
+            sig: Some(sig),
+            in_trait: self.in_trait,
+            // (Only a function returning a string records its values.)
+            returns: match &sig.output {
+                syn::ReturnType::Type(_, ty) if stringish(ty) => Some(Vec::new()),
+                _ => None,
+            },
             ..Scope::default()
         };
         let mut idx = 0usize;
@@ -186,7 +196,8 @@ impl<'ast> Walker<'ast, '_> {
                 self.topic_site(role, TopicApi::Direct, topic, "partition_client", line);
             }
         }
-        if let Some(s) = self.fns.pop() {
+        if let Some(mut s) = self.fns.pop() {
+            self.record_returns(&mut s);
             if s.test_attr {
                 self.test_depth = self.test_depth.saturating_sub(1);
             }
@@ -339,57 +350,7 @@ impl<'ast> Walker<'ast, '_> {
     /// The parameter of the current function `e` names (through `&`,
     /// `.clone()`, `.to_string()`, `.into()`..), unless a local shadows it.
     pub(super) fn param_of(&self, e: &Expr) -> Option<StrExpr> {
-        let scope = self.fns.last()?;
-        // (Only a string parameter is one: none, nothing to look at.)
-        if scope.str_params.is_empty() {
-            return None;
-        }
-        let mut e = e;
-        loop {
-            match e {
-                Expr::Reference(r) => e = &r.expr,
-                Expr::Paren(p) => e = &p.expr,
-                Expr::MethodCall(m)
-                    if m.args.is_empty()
-                        && matches!(
-                            Name::of(&m.method).as_str(),
-                            "clone"
-                                | "to_string"
-                                | "to_owned"
-                                | "into"
-                                | "as_str"
-                                | "as_ref"
-                                | "as_deref"
-                                | "iter"
-                                | "into_iter"
-                                | "cloned"
-                                | "collect"
-                                | "to_vec"
-                        ) =>
-                {
-                    e = &m.receiver
-                }
-                // `.map(Into::into)`, `.map(|t| t.to_string())`.
-                Expr::MethodCall(m) if m.args.len() == 1 && m.method == "map" => e = &m.receiver,
-                _ => break,
-            }
-        }
-        let Expr::Path(p) = e else { return None };
-        let id = Name::of(p.path.get_ident()?);
-        if scope.locals.contains_key(id.as_str()) {
-            return None;
-        }
-        if !scope.str_params.contains(id.as_str()) {
-            return None;
-        }
-        let index = *scope.params.get(id.as_str())?;
-        Some(StrExpr::Param(Box::new(ParamRef {
-            function: scope.path.clone(),
-            name: scope.name.clone(),
-            owner: scope.owner.clone(),
-            index,
-            line: scope.line,
-        })))
+        param_ref(e, self.fns.last()?)
     }
 
     /// `Self` as the current `impl` type.
@@ -444,6 +405,9 @@ impl<'ast> Walker<'ast, '_> {
             StrExpr::Lit(_) | StrExpr::Format { .. } | StrExpr::List(_) | StrExpr::Const(_) => {
                 hinted || could_name_topic(&value)
             }
+            // (A field of any name set from a call would keep most
+            // struct literals' fields.)
+            StrExpr::Call(_) => hinted,
             _ => false,
         };
         if keep {
@@ -483,12 +447,30 @@ impl<'ast> Walker<'ast, '_> {
     ) {
         // Built only once an argument is kept: most calls keep none.
         let mut exprs: Vec<StrExpr> = Vec::new();
+        // A value of a known type handed to a function (not to a tuple
+        // struct or a variant, nor to a method every value has): what a
+        // method of it returns may be a topic there.
+        // (Decided once, at the first argument that is no string.)
+        let mut typed_ok: Option<bool> = None;
         for (i, a) in args.iter().enumerate() {
             let s = match self.param_of(a) {
                 Some(p) => p,
-                None => str_expr_in(a, self.scope(), 0, false),
+                None => match str_expr_in(a, self.scope(), 0, false) {
+                    // A local typed as no string, whatever its initialiser.
+                    StrExpr::Call(c) => typed_local(a, self.scope()).unwrap_or(StrExpr::Call(c)),
+                    StrExpr::Unknown(t)
+                        if *typed_ok.get_or_insert_with(|| {
+                            callee.starts_with(|c: char| c.is_ascii_lowercase())
+                                && !PLUMBING_METHODS.contains(&callee)
+                        }) =>
+                    {
+                        receiver_value(a, self.scope(), 0).unwrap_or(StrExpr::Unknown(t))
+                    }
+                    s => s,
+                },
             };
-            if could_name_topic(&s) || const_field(a) {
+            let typed = matches!(s, StrExpr::Typed(_) | StrExpr::Param(_));
+            if typed || could_name_topic(&s) || const_field(a) {
                 if exprs.is_empty() {
                     exprs.reserve_exact(args.len());
                     exprs.resize(i, StrExpr::Unknown(String::new()));
@@ -500,10 +482,25 @@ impl<'ast> Walker<'ast, '_> {
         }
         // A parameter handed to a method every value has (`.bind(name)`,
         // `.push(x)`) goes nowhere a topic could: not worth a record.
-        let only_params = exprs
-            .iter()
-            .all(|e| matches!(e, StrExpr::Param(_) | StrExpr::Unknown(_)));
+        let only_params = exprs.iter().all(|e| {
+            matches!(
+                e,
+                StrExpr::Param(_) | StrExpr::Unknown(_) | StrExpr::Typed(_)
+            )
+        });
         if only_params && PLUMBING_METHODS.contains(&callee) {
+            return;
+        }
+        // `Ok(f(..))`, `Some(e.topic())`: no function of the project is
+        // named so, no parameter of one is given.
+        if callee.starts_with(|c: char| c.is_ascii_uppercase())
+            && exprs.iter().all(|e| {
+                matches!(
+                    e,
+                    StrExpr::Call(_) | StrExpr::Unknown(_) | StrExpr::Typed(_)
+                )
+            })
+        {
             return;
         }
         if !exprs.is_empty() {
