@@ -313,6 +313,45 @@ async fn f(client: &Client, pool: &deadpool_postgres::Pool, table: &str, s: &Sta
 }
 
 #[test]
+fn helper_callers_are_taken_where_the_walk_met_them() {
+    // The calls are kept during the walk and evaluated after it: a caller
+    // before or after the helper, nested in another call, in an `impl`
+    // inside a `mod` (`Self::` names that `impl`'s type), in a free
+    // function after an `impl` (no `Self` there), each in the walk's order.
+    // Not taken: calls inside a macro's arguments, calls in `#[test]`
+    // functions outside a test module, the caller's own locals, calls
+    // with too few arguments.
+    let src = r#"
+const FIRST: &str = "SELECT 1 FROM first_t";
+fn early(c: &Client) { wrap(c.run(c, FIRST)); }
+mod inner {
+    impl Repo {
+        const OWN: &'static str = "SELECT 1 FROM own_t";
+        fn by_self(&self, c: &Client) { c.run(c, Self::OWN); }
+    }
+}
+fn free(c: &Client) { c.run(c, Self::ORPHAN); }
+fn in_macro(c: &Client) { tokio::join!(c.run(c, "SELECT 1 FROM macro_t")); }
+#[test]
+fn tested(c: &Client) { c.run(c, "SELECT 1 FROM test_t"); }
+fn local(c: &Client) { let q = "SELECT 1 FROM local_t"; c.run(c, q); c.run(c); }
+impl Client {
+    fn run(&self, c: &Client, sql: &str) { c.query(sql, &[]); }
+}
+fn late(c: &Client) { Client::run(c, c, concat!("SELECT 1 ", "FROM late_t")); }
+"#;
+    assert_eq!(
+        exprs(src),
+        vec![SqlExpr::Choice(vec![
+            konst(&["FIRST"]),
+            konst(&["Repo", "OWN"]),
+            konst(&["Self", "ORPHAN"]),
+            lit("SELECT 1 FROM late_t"),
+        ])]
+    );
+}
+
+#[test]
 fn sql_passed_to_a_helper_as_a_parameter() {
     // The helper's site takes the texts its callers in the file pass, by
     // position (`self` not counted; counted in a `Self::f(self, ..)` call).
