@@ -869,3 +869,84 @@ fn parse_file_never_panics() {
         }
     );
 }
+
+/// The text of an expression written directly (names, fields, method calls
+/// without arguments, behind `&`) is the text its tokens render, tidied.
+#[test]
+fn expression_text_without_tokens_is_the_rendered_text() {
+    use quote::ToTokens;
+    let sources = [
+        "w",
+        "&w",
+        "&&w",
+        "&mut w",
+        "& mut w",
+        "&w.to_lowercase()",
+        "self.pool",
+        "&self.pool",
+        "&*self.pool",
+        "x.0",
+        "x.0.1",
+        "r#type",
+        "r#type.r#match()",
+        "Self::SQL",
+        "crate::sql::LIST",
+        "::std::x",
+        "a::b.c().d",
+        "a.b::<T>()",
+        "Vec::<u8>::new",
+        "a.b(c)",
+        "a.b().await",
+        "(a).b()",
+        "<T as X>::Y",
+        "&(a + b)",
+        "&[1, 2]",
+        "f(x)",
+        "\"lit\"",
+        "&'a'",
+        "x.as_str ( )",
+    ];
+    for src in sources {
+        let e: syn::Expr = match syn::parse_str(src) {
+            Ok(e) => e,
+            Err(err) => panic!("{src}: {err}"),
+        };
+        let rendered = shapes::tidy_text(e.to_token_stream().to_string());
+        assert_eq!(shapes::expr_text(&e), rendered, "{src}");
+    }
+    // Macro arguments built from their tokens render the same way.
+    let m: syn::ExprMacro =
+        match syn::parse_str("log!(&w.to_lowercase(), self.x.0, w, &mut a.b, &&c)") {
+            Ok(m) => m,
+            Err(err) => panic!("{err}"),
+        };
+    let args = crate::macros::parse_args(&m.mac).unwrap_or_default();
+    assert_eq!(args.len(), 5);
+    for e in &args {
+        let rendered = shapes::tidy_text(e.to_token_stream().to_string());
+        assert_eq!(shapes::expr_text(e), rendered);
+    }
+}
+
+#[test]
+fn prepared_statements_by_call_and_type() {
+    let call = |src: &str| match syn::parse_str::<syn::Expr>(src) {
+        Ok(e) => super::clients::is_prepare_call(&e),
+        Err(err) => panic!("{src}: {err}"),
+    };
+    assert!(call("client.prepare(\"SELECT 1\").await?"));
+    assert!(call("client.prepare_cached(SQL).await.unwrap()"));
+    assert!(call("(conn.prep(q)).expect(\"prepared\")"));
+    assert!(!call("client.query(SQL, &[]).await?"));
+    assert!(!call("stmt.unwrap()"));
+    assert!(!call("client.r#prepare(SQL)"));
+    let ty = |src: &str| match syn::parse_str::<syn::Type>(src) {
+        Ok(t) => super::clients::is_statement_type(&t),
+        Err(err) => panic!("{src}: {err}"),
+    };
+    assert!(ty("&Statement"));
+    assert!(ty("Arc<CachedStatement<'_>>"));
+    assert!(ty("Stmt"));
+    assert!(!ty("&str"));
+    assert!(!ty("Vec<String>"));
+}
