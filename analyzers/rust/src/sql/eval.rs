@@ -362,17 +362,23 @@ impl Collector<'_> {
                 if p.qself.is_some() {
                     return None;
                 }
-                let segs = path_segments(&p.path);
+                // (The segments' strings only for a const.)
+                let segs = &p.path.segments;
                 if segs.len() == 1 {
-                    let name = &segs[0];
-                    match self.lookup(name) {
+                    let name = Name::of(&segs[0].ident);
+                    match self.lookup(&name) {
                         Some(Binding::Str { expr, .. }) => Some(expr.clone()),
                         Some(_) => None,
-                        None if is_screaming(name) => Some(SqlExpr::Const(segs)),
+                        None if is_screaming(&name) => {
+                            Some(SqlExpr::Const(vec![name.as_str().to_string()]))
+                        }
                         None => None,
                     }
-                } else if segs.last().is_some_and(|s| is_screaming(s)) {
-                    Some(SqlExpr::Const(self.replace_self(segs)))
+                } else if segs
+                    .last()
+                    .is_some_and(|s| is_screaming(&Name::of(&s.ident)))
+                {
+                    Some(SqlExpr::Const(self.replace_self(path_segments(&p.path))))
                 } else {
                     None
                 }
