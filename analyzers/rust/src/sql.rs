@@ -36,7 +36,6 @@ mod eval;
 mod format;
 mod params;
 pub(crate) mod shapes;
-pub(crate) use params::Callers;
 #[cfg(test)]
 mod tests;
 
@@ -172,9 +171,9 @@ pub struct FnInfo {
 }
 
 /// After the walk: the sites whose SQL is a parameter, from the calls in
-/// the file the walk kept (`callers`).
-pub(crate) fn finish_walk(c: &mut collector::Collector<'_>, callers: &Callers<'_>) {
+/// the file.
+pub(crate) fn finish_walk(file: &syn::File, c: &mut collector::Collector<'_>) {
     if !c.param_sites.is_empty() {
-        params::resolve(c, callers);
+        params::resolve(file, c);
     }
 }
