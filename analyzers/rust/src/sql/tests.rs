@@ -950,3 +950,28 @@ fn prepared_statements_by_call_and_type() {
     assert!(!ty("&str"));
     assert!(!ty("Vec<String>"));
 }
+
+/// A function's calls: each name once, with the line of its first call,
+/// sorted by name, for a few names and for many.
+#[test]
+fn called_names_with_their_first_line() {
+    for count in [3usize, 24, 25, 40] {
+        let mut src = String::from("fn f() {\n");
+        for i in (0..count).rev() {
+            src.push_str(&format!("    c{i:02}(x.m{i:02}());\n"));
+        }
+        for i in 0..count {
+            src.push_str(&format!("    c{i:02}(1);\n"));
+        }
+        src.push_str("}\n");
+        let got = facts(&src).functions.remove(0).calls;
+        let mut want: Vec<(String, u32)> = Vec::new();
+        for i in 0..count {
+            let line = (count - i + 1) as u32;
+            want.push((format!("c{i:02}"), line));
+            want.push((format!("m{i:02}"), line));
+        }
+        want.sort();
+        assert_eq!(got, want, "{count} names");
+    }
+}
