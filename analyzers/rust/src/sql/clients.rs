@@ -212,6 +212,7 @@ pub(super) fn is_statement_type(t: &syn::Type) -> bool {
         syn::Type::Group(g) => is_statement_type(&g.elem),
         syn::Type::Path(p) => p.path.segments.last().is_some_and(|s| {
             let name = crate::name::Name::of(&s.ident);
+            let name = name.as_str();
             if name.ends_with("Statement") || name.ends_with("Stmt") {
                 return true;
             }
