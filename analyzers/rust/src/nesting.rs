@@ -58,10 +58,14 @@ const ACTIVE: [bool; 256] = {
     t
 };
 
-/// From `i`: the first byte that is [`ACTIVE`] (or the end).
+/// From `i` (> 0): the first byte that is [`ACTIVE`] (or the end), an `r`,
+/// `b` or `c` inside an identifier or number excepted (it starts no literal:
+/// [`too_deep`] would skip it too, one byte at a time).
 fn plain_end(b: &[u8], mut i: usize) -> usize {
     while let Some(&c) = b.get(i) {
-        if ACTIVE[usize::from(c)] {
+        if ACTIVE[usize::from(c)]
+            && !(matches!(c, b'r' | b'b' | b'c') && continues_identifier(b, i))
+        {
             return i;
         }
         i += 1;

@@ -194,10 +194,11 @@ pub(super) fn is_prepare_call(e: &Expr) -> bool {
         Expr::Await(a) => is_prepare_call(&a.base),
         Expr::Try(t) => is_prepare_call(&t.expr),
         Expr::Paren(p) => is_prepare_call(&p.expr),
-        Expr::MethodCall(m) if m.method == "unwrap" || m.method == "expect" => {
-            is_prepare_call(&m.receiver)
-        }
-        Expr::MethodCall(m) => PREPARE_METHODS.iter().any(|p| m.method == p),
+        // (The method's text once: an ident's `==` with a `&str` renders it.)
+        Expr::MethodCall(m) => match crate::name::Name::of(&m.method).as_str() {
+            "unwrap" | "expect" => is_prepare_call(&m.receiver),
+            method => PREPARE_METHODS.contains(&method),
+        },
         _ => false,
     }
 }
@@ -210,7 +211,8 @@ pub(super) fn is_statement_type(t: &syn::Type) -> bool {
         syn::Type::Paren(p) => is_statement_type(&p.elem),
         syn::Type::Group(g) => is_statement_type(&g.elem),
         syn::Type::Path(p) => p.path.segments.last().is_some_and(|s| {
-            let name = s.ident.to_string();
+            let name = crate::name::Name::of(&s.ident);
+            let name = name.as_str();
             if name.ends_with("Statement") || name.ends_with("Stmt") {
                 return true;
             }

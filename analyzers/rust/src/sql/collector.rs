@@ -76,12 +76,54 @@ pub(super) struct FnCtx {
     pub(super) path: String,
     /// Called names with the line of the first call; sorted into the
     /// function's [`FnInfo::calls`] when the walk leaves it.
-    pub(super) calls: HashMap<String, u32>,
+    pub(super) calls: CallNames,
     /// Parameter names, `self` excluded, in order.
     pub(super) params: Vec<String>,
     /// Parameters whose type is a prepared statement's.
     pub(super) statement_params: Vec<String>,
     pub(super) has_self: bool,
+}
+
+/// The names a function calls, each with the line of its first call: a
+/// list while it is short (most functions call a few names, and comparing
+/// them costs less than hashing), a map once it is long.
+#[derive(Default)]
+pub(super) struct CallNames {
+    list: Vec<(String, u32)>,
+    map: Option<HashMap<String, u32>>,
+}
+
+/// Names kept in a list before [`CallNames`] uses a map.
+const LISTED_CALLS: usize = 24;
+
+impl CallNames {
+    /// A call of `name`; `line` gives the call's line, asked only when the
+    /// name is new.
+    pub(super) fn record(&mut self, name: &str, line: impl FnOnce() -> u32) {
+        if let Some(map) = &mut self.map {
+            if !map.contains_key(name) {
+                map.insert(name.to_string(), line());
+            }
+            return;
+        }
+        if self.list.iter().any(|(n, _)| n == name) {
+            return;
+        }
+        self.list.push((name.to_string(), line()));
+        if self.list.len() > LISTED_CALLS {
+            self.map = Some(self.list.drain(..).collect());
+        }
+    }
+
+    /// The names with their lines, sorted by name.
+    pub(super) fn into_sorted(self) -> Vec<(String, u32)> {
+        let mut calls = match self.map {
+            Some(map) => map.into_iter().collect(),
+            None => self.list,
+        };
+        calls.sort_unstable();
+        calls
+    }
 }
 
 pub(crate) struct Collector<'o> {

@@ -117,10 +117,8 @@ impl Collector<'_> {
 
     pub(super) fn record_call(&mut self, name: &str, span: Span) {
         // Most calls repeat a name already seen: copy it only when new.
-        if let Some(ctx) = self.fns.last_mut()
-            && !ctx.calls.contains_key(name)
-        {
-            ctx.calls.insert(name.to_string(), line_col(span).0);
+        if let Some(ctx) = self.fns.last_mut() {
+            ctx.calls.record(name, || line_col(span).0);
         }
     }
 
@@ -195,7 +193,7 @@ impl Collector<'_> {
         self.fns.push(FnCtx {
             info,
             path,
-            calls: HashMap::default(),
+            calls: CallNames::default(),
             params,
             statement_params,
             has_self,
@@ -210,9 +208,7 @@ impl Collector<'_> {
         if let Some(ctx) = self.fns.pop()
             && let Some(info) = self.out.functions.get_mut(ctx.info)
         {
-            let mut calls: Vec<(String, u32)> = ctx.calls.into_iter().collect();
-            calls.sort_unstable();
-            info.calls = calls;
+            info.calls = ctx.calls.into_sorted();
         }
         if test {
             self.test_depth -= 1;
@@ -362,17 +358,23 @@ impl Collector<'_> {
                 if p.qself.is_some() {
                     return None;
                 }
-                let segs = path_segments(&p.path);
+                // (The segments' strings only for a const.)
+                let segs = &p.path.segments;
                 if segs.len() == 1 {
-                    let name = &segs[0];
-                    match self.lookup(name) {
+                    let name = Name::of(&segs[0].ident);
+                    match self.lookup(&name) {
                         Some(Binding::Str { expr, .. }) => Some(expr.clone()),
                         Some(_) => None,
-                        None if is_screaming(name) => Some(SqlExpr::Const(segs)),
+                        None if is_screaming(&name) => {
+                            Some(SqlExpr::Const(vec![name.as_str().to_string()]))
+                        }
                         None => None,
                     }
-                } else if segs.last().is_some_and(|s| is_screaming(s)) {
-                    Some(SqlExpr::Const(self.replace_self(segs)))
+                } else if segs
+                    .last()
+                    .is_some_and(|s| is_screaming(&Name::of(&s.ident)))
+                {
+                    Some(SqlExpr::Const(self.replace_self(path_segments(&p.path))))
                 } else {
                     None
                 }

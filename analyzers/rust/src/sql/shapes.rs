@@ -236,8 +236,71 @@ pub(super) fn is_screaming(name: &str) -> bool {
 }
 
 /// Source text of an expression, tidied (`self . sql` -> `self.sql`).
-pub(crate) fn expr_text(e: &impl ToTokens) -> String {
+pub(crate) fn expr_text(e: &Expr) -> String {
+    let mut text = String::new();
+    if reference_text(e, &mut text) {
+        return text;
+    }
     tidy_text(e.to_token_stream().to_string())
+}
+
+/// [`expr_text`] of a name, field or argument-less method call chain,
+/// possibly behind `&`s (`w`, `&self.sql`, `&w.to_lowercase()`), written
+/// directly: the same text as its tokens rendered and tidied, without
+/// making the tokens. False (and `out` unfinished) for anything else.
+fn reference_text(e: &Expr, out: &mut String) -> bool {
+    match e {
+        Expr::Reference(r) if r.attrs.is_empty() => {
+            out.push('&');
+            if r.mutability.is_some() {
+                out.push_str("mut ");
+            }
+            reference_text(&r.expr, out)
+        }
+        _ => chain_text(e, out),
+    }
+}
+
+/// The chain of [`reference_text`]: a path without generic arguments,
+/// then fields and method calls without arguments.
+fn chain_text(e: &Expr, out: &mut String) -> bool {
+    use std::fmt::Write;
+    // (Writing to a `String` does not fail.)
+    match e {
+        Expr::Path(p)
+            if p.attrs.is_empty() && p.qself.is_none() && p.path.leading_colon.is_none() =>
+        {
+            for (i, seg) in p.path.segments.iter().enumerate() {
+                if !seg.arguments.is_none() {
+                    return false;
+                }
+                if i > 0 {
+                    out.push_str("::");
+                }
+                let _ = write!(out, "{}", seg.ident);
+            }
+            !p.path.segments.is_empty()
+        }
+        Expr::Field(f) if f.attrs.is_empty() => {
+            if !chain_text(&f.base, out) {
+                return false;
+            }
+            out.push('.');
+            let _ = match &f.member {
+                syn::Member::Named(i) => write!(out, "{i}"),
+                syn::Member::Unnamed(n) => write!(out, "{}", n.index),
+            };
+            true
+        }
+        Expr::MethodCall(m) if m.attrs.is_empty() && m.turbofish.is_none() && m.args.is_empty() => {
+            if !chain_text(&m.receiver, out) {
+                return false;
+            }
+            let _ = write!(out, ".{}()", m.method);
+            true
+        }
+        _ => false,
+    }
 }
 
 /// The spacing rules of [`expr_text`] on rendered tokens.

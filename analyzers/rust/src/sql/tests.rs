@@ -313,6 +313,45 @@ async fn f(client: &Client, pool: &deadpool_postgres::Pool, table: &str, s: &Sta
 }
 
 #[test]
+fn helper_callers_are_taken_where_the_walk_met_them() {
+    // The calls are kept during the walk and evaluated after it: a caller
+    // before or after the helper, nested in another call, in an `impl`
+    // inside a `mod` (`Self::` names that `impl`'s type), in a free
+    // function after an `impl` (no `Self` there), each in the walk's order.
+    // Not taken: calls inside a macro's arguments, calls in `#[test]`
+    // functions outside a test module, the caller's own locals, calls
+    // with too few arguments.
+    let src = r#"
+const FIRST: &str = "SELECT 1 FROM first_t";
+fn early(c: &Client) { wrap(c.run(c, FIRST)); }
+mod inner {
+    impl Repo {
+        const OWN: &'static str = "SELECT 1 FROM own_t";
+        fn by_self(&self, c: &Client) { c.run(c, Self::OWN); }
+    }
+}
+fn free(c: &Client) { c.run(c, Self::ORPHAN); }
+fn in_macro(c: &Client) { tokio::join!(c.run(c, "SELECT 1 FROM macro_t")); }
+#[test]
+fn tested(c: &Client) { c.run(c, "SELECT 1 FROM test_t"); }
+fn local(c: &Client) { let q = "SELECT 1 FROM local_t"; c.run(c, q); c.run(c); }
+impl Client {
+    fn run(&self, c: &Client, sql: &str) { c.query(sql, &[]); }
+}
+fn late(c: &Client) { Client::run(c, c, concat!("SELECT 1 ", "FROM late_t")); }
+"#;
+    assert_eq!(
+        exprs(src),
+        vec![SqlExpr::Choice(vec![
+            konst(&["FIRST"]),
+            konst(&["Repo", "OWN"]),
+            konst(&["Self", "ORPHAN"]),
+            lit("SELECT 1 FROM late_t"),
+        ])]
+    );
+}
+
+#[test]
 fn sql_passed_to_a_helper_as_a_parameter() {
     // The helper's site takes the texts its callers in the file pass, by
     // position (`self` not counted; counted in a `Self::f(self, ..)` call).
@@ -829,4 +868,110 @@ fn parse_file_never_panics() {
             args: vec![unk("a"), unk("?"), unk("?")]
         }
     );
+}
+
+/// The text of an expression written directly (names, fields, method calls
+/// without arguments, behind `&`) is the text its tokens render, tidied.
+#[test]
+fn expression_text_without_tokens_is_the_rendered_text() {
+    use quote::ToTokens;
+    let sources = [
+        "w",
+        "&w",
+        "&&w",
+        "&mut w",
+        "& mut w",
+        "&w.to_lowercase()",
+        "self.pool",
+        "&self.pool",
+        "&*self.pool",
+        "x.0",
+        "x.0.1",
+        "r#type",
+        "r#type.r#match()",
+        "Self::SQL",
+        "crate::sql::LIST",
+        "::std::x",
+        "a::b.c().d",
+        "a.b::<T>()",
+        "Vec::<u8>::new",
+        "a.b(c)",
+        "a.b().await",
+        "(a).b()",
+        "<T as X>::Y",
+        "&(a + b)",
+        "&[1, 2]",
+        "f(x)",
+        "\"lit\"",
+        "&'a'",
+        "x.as_str ( )",
+    ];
+    for src in sources {
+        let e: syn::Expr = match syn::parse_str(src) {
+            Ok(e) => e,
+            Err(err) => panic!("{src}: {err}"),
+        };
+        let rendered = shapes::tidy_text(e.to_token_stream().to_string());
+        assert_eq!(shapes::expr_text(&e), rendered, "{src}");
+    }
+    // Macro arguments built from their tokens render the same way.
+    let m: syn::ExprMacro =
+        match syn::parse_str("log!(&w.to_lowercase(), self.x.0, w, &mut a.b, &&c)") {
+            Ok(m) => m,
+            Err(err) => panic!("{err}"),
+        };
+    let args = crate::macros::parse_args(&m.mac).unwrap_or_default();
+    assert_eq!(args.len(), 5);
+    for e in &args {
+        let rendered = shapes::tidy_text(e.to_token_stream().to_string());
+        assert_eq!(shapes::expr_text(e), rendered);
+    }
+}
+
+#[test]
+fn prepared_statements_by_call_and_type() {
+    let call = |src: &str| match syn::parse_str::<syn::Expr>(src) {
+        Ok(e) => super::clients::is_prepare_call(&e),
+        Err(err) => panic!("{src}: {err}"),
+    };
+    assert!(call("client.prepare(\"SELECT 1\").await?"));
+    assert!(call("client.prepare_cached(SQL).await.unwrap()"));
+    assert!(call("(conn.prep(q)).expect(\"prepared\")"));
+    assert!(!call("client.query(SQL, &[]).await?"));
+    assert!(!call("stmt.unwrap()"));
+    assert!(!call("client.r#prepare(SQL)"));
+    let ty = |src: &str| match syn::parse_str::<syn::Type>(src) {
+        Ok(t) => super::clients::is_statement_type(&t),
+        Err(err) => panic!("{src}: {err}"),
+    };
+    assert!(ty("&Statement"));
+    assert!(ty("Arc<CachedStatement<'_>>"));
+    assert!(ty("Stmt"));
+    assert!(!ty("&str"));
+    assert!(!ty("Vec<String>"));
+}
+
+/// A function's calls: each name once, with the line of its first call,
+/// sorted by name, for a few names and for many.
+#[test]
+fn called_names_with_their_first_line() {
+    for count in [3usize, 24, 25, 40] {
+        let mut src = String::from("fn f() {\n");
+        for i in (0..count).rev() {
+            src.push_str(&format!("    c{i:02}(x.m{i:02}());\n"));
+        }
+        for i in 0..count {
+            src.push_str(&format!("    c{i:02}(1);\n"));
+        }
+        src.push_str("}\n");
+        let got = facts(&src).functions.remove(0).calls;
+        let mut want: Vec<(String, u32)> = Vec::new();
+        for i in 0..count {
+            let line = (count - i + 1) as u32;
+            want.push((format!("c{i:02}"), line));
+            want.push((format!("m{i:02}"), line));
+        }
+        want.sort();
+        assert_eq!(got, want, "{count} names");
+    }
 }
