@@ -36,6 +36,7 @@ mod eval;
 mod format;
 mod params;
 pub(crate) mod shapes;
+pub(crate) use params::Callers;
 #[cfg(test)]
 mod tests;
 
@@ -171,9 +172,9 @@ pub struct FnInfo {
 }
 
 /// After the walk: the sites whose SQL is a parameter, from the calls in
-/// the file.
-pub(crate) fn finish_walk(file: &syn::File, c: &mut collector::Collector<'_>) {
+/// the file the walk kept (`callers`).
+pub(crate) fn finish_walk(c: &mut collector::Collector<'_>, callers: &Callers<'_>) {
     if !c.param_sites.is_empty() {
-        params::resolve(file, c);
+        params::resolve(c, callers);
     }
 }

@@ -14,6 +14,7 @@
 use crate::FileFacts;
 use crate::graph::Walker;
 use crate::macros::{Finder, MacroArgs};
+use crate::sql::Callers;
 use crate::sql::collector::{Collector, FnEntry, MacroVisit};
 use crate::sql::shapes::Imports;
 use syn::visit::{self, Visit};
@@ -34,10 +35,16 @@ pub(crate) fn walk_file(file: &syn::File, in_test_file: bool, facts: &mut FileFa
         macros,
         segs: Vec::new(),
         names: Vec::new(),
+        callers: Callers::default(),
     };
     w.visit_file(file);
-    let Walk { mut sql, graph, .. } = w;
-    crate::sql::finish_walk(file, &mut sql);
+    let Walk {
+        mut sql,
+        graph,
+        callers,
+        ..
+    } = w;
+    crate::sql::finish_walk(&mut sql, &callers);
     if let Some(g) = graph {
         crate::graph::done(g);
     }
@@ -116,6 +123,8 @@ struct Walk<'ast, 'o> {
     segs: Vec<String>,
     /// Strings for method names, reused from call to call.
     names: Vec<String>,
+    /// The calls that may hand SQL to a helper of the file (`sql::params`).
+    callers: Callers<'ast>,
 }
 
 /// Put the names of `path`'s segments in `segs`, reusing its strings.
@@ -214,7 +223,10 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
     fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
         let sql = self.sql_on.then(|| self.sql.enter_mod(m));
         let graph = self.graph().and_then(|g| g.enter_mod(m));
+        let test = sql.as_ref().is_some_and(|(test, _)| *test);
+        self.callers.enter_test(test);
         self.only(true, graph.is_some(), |w| visit::visit_item_mod(w, m));
+        self.callers.leave_test(test);
         if let (Some(test), Some(g)) = (graph, &mut self.graph) {
             g.leave_mod(test);
         }
@@ -226,7 +238,9 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
         let sql = self.sql_on.then(|| self.sql.enter_impl(i));
         let graph = self.graph().and_then(|g| g.enter_impl(i));
+        self.callers.enter_impl(i, sql == Some(true));
         self.only(true, graph.is_some(), |w| visit::visit_item_impl(w, i));
+        self.callers.leave_impl(sql == Some(true));
         if let (Some(saved), Some(g)) = (graph, &mut self.graph) {
             g.leave_impl(saved);
         }
@@ -258,7 +272,10 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
         if let Some(g) = self.graph() {
             g.enter_item_fn(f);
         }
+        let test = sql.as_ref().is_some_and(FnEntry::is_test);
+        self.callers.enter_test(test);
         self.function(sql, graph, &f.attrs, Some(&f.vis), &f.sig, &f.block);
+        self.callers.leave_test(test);
     }
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
@@ -267,7 +284,10 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
         if let Some(g) = self.graph() {
             g.enter_fn(&f.sig, &f.attrs);
         }
+        let test = sql.as_ref().is_some_and(FnEntry::is_test);
+        self.callers.enter_test(test);
         self.function(sql, graph, &f.attrs, Some(&f.vis), &f.sig, &f.block);
+        self.callers.leave_test(test);
     }
 
     fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
@@ -457,6 +477,12 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
             g.enter_call(c, segs);
         }
         self.segs = buf;
+        if self.callers.wants(&c.args)
+            && let syn::Expr::Path(p) = &*c.func
+            && let Some(last) = p.path.segments.last()
+        {
+            self.callers.call(&last.ident, &c.args, true);
+        }
         visit::visit_expr_call(self, c);
     }
 
@@ -474,6 +500,9 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
         }
         if let Some(g) = self.graph() {
             g.enter_method_call(m, &method);
+        }
+        if self.callers.wants(&m.args) {
+            self.callers.call(&m.method, &m.args, false);
         }
         visit::visit_expr_method_call(self, m);
         if sql {
@@ -513,9 +542,12 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
             _ => None,
         };
         let sql_reads = matches!(sql, MacroVisit::AllBut(_));
+        // (A call in a macro's arguments hands no helper its SQL.)
+        self.callers.enter_macro();
         for (i, a) in args.iter().enumerate() {
             self.only(sql_reads && Some(i) != sql_skips, true, |w| w.visit_expr(a));
         }
+        self.callers.leave_macro();
     }
 }
 

@@ -171,6 +171,11 @@ impl FnEntry {
         self.info
     }
 
+    /// Whether the function is a test item (`#[test]`, `#[cfg(test)]`).
+    pub(crate) fn is_test(&self) -> bool {
+        self.test
+    }
+
     pub(super) fn into_parts(self) -> (bool, Vec<HashMap<String, Binding>>, Option<Vec<String>>) {
         (self.test, self.scopes, self.types)
     }

@@ -14,25 +14,152 @@
 //! caller's locals). The site becomes the choice of those texts. Calls from
 //! other files are not followed: with no static argument in the file the
 //! site stays unknown and is reported as such.
+//!
+//! Which functions hold such a site is known only at the end of the walk
+//! (a caller often comes before its helper), so the walk keeps [`Callers`]:
+//! a reference to each call with arguments outside test code and outside
+//! macro bodies, with the `impl` it is in (for `Self::SQL`). After the walk
+//! [`resolve`] evaluates the arguments of the calls to the helpers, in the
+//! walk's order; the file is not walked again.
 
 use super::SqlExpr;
-use super::collector::{Collector, ParamSite};
-use super::shapes::{choice, has_test_attr};
+use super::collector::Collector;
+use super::shapes::choice;
+use crate::name::Name;
 use syn::Expr;
-use syn::visit::{self, Visit};
+use syn::punctuated::Punctuated;
+use syn::token::Comma;
 
-/// Replace each [`ParamSite`]'s unknown SQL with the texts its callers in
-/// `file` pass. Runs after the walk, when no local is in scope.
-pub(super) fn resolve(file: &syn::File, c: &mut Collector<'_>) {
+/// The calls of a file that may hand SQL to one of its helpers, kept by the
+/// walk (see the module docs).
+pub(crate) struct Callers<'ast> {
+    calls: Vec<Call<'ast>>,
+    /// The `impl` blocks the walk is in, innermost last.
+    impls: Vec<&'ast syn::ItemImpl>,
+    /// Test items (`#[test]`/`#[cfg(test)]` functions, `impl`s and `mod`s,
+    /// `mod tests`) and macro bodies the walk is in: their calls give no
+    /// helper its SQL.
+    off: usize,
+}
+
+impl Default for Callers<'_> {
+    fn default() -> Self {
+        Callers {
+            // (Room for the calls of most files: one allocation per file.)
+            calls: Vec::with_capacity(64),
+            impls: Vec::new(),
+            off: 0,
+        }
+    }
+}
+
+struct Call<'ast> {
+    /// The called function's or method's name (last path segment).
+    callee: &'ast syn::Ident,
+    args: &'ast Punctuated<Expr, Comma>,
+    /// Called by path: a `self` receiver is the first argument.
+    ufcs: bool,
+    /// The innermost `impl` around the call.
+    within: Option<&'ast syn::ItemImpl>,
+}
+
+impl<'ast> Callers<'ast> {
+    /// Whether a call with `args` here may give a helper its SQL (then
+    /// the walk calls [`Self::call`]): one with arguments, outside test
+    /// code and macro bodies.
+    #[inline]
+    pub(crate) fn wants(&self, args: &Punctuated<Expr, Comma>) -> bool {
+        self.off == 0 && !args.is_empty()
+    }
+
+    /// A call to `callee` with `args` (`ufcs`: called by path) that
+    /// [`Self::wants`].
+    #[inline]
+    pub(crate) fn call(
+        &mut self,
+        callee: &'ast syn::Ident,
+        args: &'ast Punctuated<Expr, Comma>,
+        ufcs: bool,
+    ) {
+        self.calls.push(Call {
+            callee,
+            args,
+            ufcs,
+            within: self.impls.last().copied(),
+        });
+    }
+
+    /// Entering a test item when `test`.
+    pub(crate) fn enter_test(&mut self, test: bool) {
+        self.off += usize::from(test);
+    }
+
+    pub(crate) fn leave_test(&mut self, test: bool) {
+        self.off -= usize::from(test);
+    }
+
+    /// Entering `impl` block `i` (`test`: a test item).
+    pub(crate) fn enter_impl(&mut self, i: &'ast syn::ItemImpl, test: bool) {
+        self.impls.push(i);
+        self.enter_test(test);
+    }
+
+    pub(crate) fn leave_impl(&mut self, test: bool) {
+        self.leave_test(test);
+        self.impls.pop();
+    }
+
+    /// Entering a macro's arguments.
+    pub(crate) fn enter_macro(&mut self) {
+        self.off += 1;
+    }
+
+    pub(crate) fn leave_macro(&mut self) {
+        self.off -= 1;
+    }
+}
+
+/// Replace each param site's unknown SQL with the texts the `callers` of
+/// its function pass. Runs after the walk, when no local is in scope.
+pub(super) fn resolve(c: &mut Collector<'_>, callers: &Callers<'_>) {
     let sites = std::mem::take(&mut c.param_sites);
-    let mut finder = Finder {
-        c,
-        sites: &sites,
-        values: vec![Vec::new(); sites.len()],
-        test_depth: 0,
-    };
-    finder.visit_file(file);
-    let Finder { c, values, .. } = finder;
+    let mut values: Vec<Vec<SqlExpr>> = vec![Vec::new(); sites.len()];
+    for call in &callers.calls {
+        let callee = Name::of(call.callee);
+        if !sites.iter().any(|p| p.function == *callee) {
+            continue;
+        }
+        // `Self::SQL` in a caller names the `impl`'s type.
+        let within = call.within.map(|i| match &*i.self_ty {
+            syn::Type::Path(p) => p
+                .path
+                .segments
+                .last()
+                .map(|s| s.ident.to_string())
+                .unwrap_or_else(|| "_".to_string()),
+            _ => "_".to_string(),
+        });
+        if let Some(ty) = within {
+            c.self_types.push(ty);
+            c.trait_decl.push(false);
+        }
+        for (p, vals) in sites.iter().zip(values.iter_mut()) {
+            if p.function != *callee {
+                continue;
+            }
+            let index = p.index + usize::from(call.ufcs && p.has_self);
+            if let Some(v) = call.args.iter().nth(index).and_then(|a| c.eval(a))
+                && !matches!(v, SqlExpr::Unknown(_))
+                && !vals.contains(&v)
+            {
+                vals.push(v);
+            }
+        }
+        if call.within.is_some() {
+            c.trait_decl.pop();
+            c.self_types.pop();
+        }
+    }
     for (p, vals) in sites.iter().zip(values) {
         if vals.is_empty() {
             continue;
@@ -40,86 +167,5 @@ pub(super) fn resolve(file: &syn::File, c: &mut Collector<'_>) {
         if let Some(site) = c.out.sql_sites.get_mut(p.site) {
             site.expr = choice(vals);
         }
-    }
-}
-
-struct Finder<'a, 'o> {
-    c: &'a mut Collector<'o>,
-    sites: &'a [ParamSite],
-    /// Per site, the static texts its callers pass.
-    values: Vec<Vec<SqlExpr>>,
-    test_depth: usize,
-}
-
-impl Finder<'_, '_> {
-    /// A call to `callee`; `ufcs`: called by path, so a `self` receiver is
-    /// the first argument.
-    fn call<'e>(&mut self, callee: &str, args: impl Iterator<Item = &'e Expr> + Clone, ufcs: bool) {
-        if self.test_depth > 0 {
-            return;
-        }
-        for (i, p) in self.sites.iter().enumerate() {
-            if p.function != callee {
-                continue;
-            }
-            let index = p.index + usize::from(ufcs && p.has_self);
-            if let Some(v) = args.clone().nth(index).and_then(|a| self.c.eval(a))
-                && !matches!(v, SqlExpr::Unknown(_))
-                && !self.values[i].contains(&v)
-            {
-                self.values[i].push(v);
-            }
-        }
-    }
-
-    fn with_test<T>(&mut self, test: bool, f: impl FnOnce(&mut Self) -> T) -> T {
-        self.test_depth += usize::from(test);
-        let r = f(self);
-        self.test_depth -= usize::from(test);
-        r
-    }
-}
-
-impl<'ast> Visit<'ast> for Finder<'_, '_> {
-    fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
-        let test = has_test_attr(&m.attrs) || m.ident == "tests";
-        self.with_test(test, |f| visit::visit_item_mod(f, m));
-    }
-
-    fn visit_item_fn(&mut self, i: &'ast syn::ItemFn) {
-        self.with_test(has_test_attr(&i.attrs), |f| visit::visit_item_fn(f, i));
-    }
-
-    fn visit_impl_item_fn(&mut self, i: &'ast syn::ImplItemFn) {
-        self.with_test(has_test_attr(&i.attrs), |f| visit::visit_impl_item_fn(f, i));
-    }
-
-    fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
-        // `Self::SQL` in a caller names the impl's type.
-        let name = match &*i.self_ty {
-            syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-            _ => None,
-        };
-        self.c
-            .self_types
-            .push(name.unwrap_or_else(|| "_".to_string()));
-        self.c.trait_decl.push(false);
-        self.with_test(has_test_attr(&i.attrs), |f| visit::visit_item_impl(f, i));
-        self.c.trait_decl.pop();
-        self.c.self_types.pop();
-    }
-
-    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
-        self.call(&m.method.to_string(), m.args.iter(), false);
-        visit::visit_expr_method_call(self, m);
-    }
-
-    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
-        if let Expr::Path(p) = &*call.func
-            && let Some(last) = p.path.segments.last()
-        {
-            self.call(&last.ident.to_string(), call.args.iter(), true);
-        }
-        visit::visit_expr_call(self, call);
     }
 }
