@@ -458,8 +458,11 @@ pub(crate) fn sites(ctx: &mut Ctx<'_>) -> State {
                     };
                     let topic = match &insert.topic {
                         Ok(lit) => Some(StrExpr::Lit(lit.clone())),
+                        // (A call to no function of the project's is bound at
+                        // run time, like an expression nova cannot read.)
                         Err(bound) => {
                             crate::outbox::bound_arg(f, q, bound, insert.question_marks_before)
+                                .filter(|v| ctx.values.may_resolve(v))
                         }
                     };
                     if let Some(topic) = topic {
