@@ -340,10 +340,10 @@ impl Walk<'_> {
         };
     }
 
-    /// A method call: a diesel or SeaORM query.
-    pub fn enter_method_call(&mut self, m: &syn::ExprMethodCall) {
-        crate::diesel::method(self, m);
-        crate::sea::method(self, m);
+    /// A method call (`method`: its name): a diesel or SeaORM query.
+    pub fn enter_method_call(&mut self, m: &syn::ExprMethodCall, method: &str) {
+        crate::diesel::method(self, m, method);
+        crate::sea::method(self, m, method);
     }
 
     /// An `.await`: the method call it applies to.
@@ -557,7 +557,7 @@ impl<'ast> Visit<'ast> for Walk<'_> {
     }
 
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
-        self.enter_method_call(m);
+        self.enter_method_call(m, &m.method.to_string());
         visit::visit_expr_method_call(self, m);
     }
 

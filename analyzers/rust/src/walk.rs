@@ -550,7 +550,7 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
             g.enter_method_call(m, &method);
         }
         if let Some(o) = self.orm() {
-            o.enter_method_call(m);
+            o.enter_method_call(m, &method);
         }
         visit::visit_expr_method_call(self, m);
         if sql {
