@@ -297,7 +297,7 @@ fn parse_whole(source: &str, in_test_file: bool) -> Result<FileFacts, ParseError
     let mut facts = FileFacts::default();
     // The ORM facts come from the same walk, in a file that names an ORM.
     let mentions_orm = nova_orm::mentions_orm(source);
-    walk::walk_file(&file, in_test_file, mentions_orm, &mut facts);
+    walk::walk_file_with_orm(&file, in_test_file, mentions_orm, &mut facts);
     Ok(facts)
 }
 

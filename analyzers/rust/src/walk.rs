@@ -20,7 +20,15 @@ use syn::visit::{self, Visit};
 
 /// Walk `file` once (after a lighter walk for its macros and imports) and
 /// collect its SQL and graph facts into `facts`.
-pub(crate) fn walk_file(
+#[cfg(test)]
+pub(crate) fn walk_file(file: &syn::File, in_test_file: bool, facts: &mut FileFacts) {
+    walk_file_with_orm(file, in_test_file, false, facts);
+}
+
+/// Walk `file` once (after a lighter walk for its macros and imports) and
+/// collect its SQL and graph facts into `facts`, and its ORM facts when
+/// `mentions_orm` (the file's text names an ORM: [`nova_orm::mentions_orm`]).
+pub(crate) fn walk_file_with_orm(
     file: &syn::File,
     in_test_file: bool,
     mentions_orm: bool,

@@ -3,7 +3,7 @@ use super::*;
 fn facts(src: &str) -> GraphFacts {
     let file = syn::parse_file(src).expect("test source parses");
     let mut out = crate::FileFacts::default();
-    crate::walk::walk_file(&file, false, false, &mut out);
+    crate::walk::walk_file(&file, false, &mut out);
     out.graph
 }
 
