@@ -250,10 +250,9 @@ fn belonging_to(w: &mut Walk<'_>, c: &syn::ExprCall, segs: &[String]) {
 }
 
 /// `.save_changes(conn)` and `.on_conflict(..).do_update()`.
-pub(crate) fn method(w: &mut Walk<'_>, m: &syn::ExprMethodCall) {
-    let name = m.method.to_string();
+pub(crate) fn method(w: &mut Walk<'_>, m: &syn::ExprMethodCall, name: &str) {
     let at = crate::names::line_col(m.method.span());
-    match name.as_str() {
+    match name {
         "values" if m.args.len() == 1 => values(w, m),
         "save_changes" if m.args.len() == 1 => {
             let target = type_of(w, &m.receiver).or_else(|| {

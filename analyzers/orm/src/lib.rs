@@ -33,6 +33,7 @@
 //! attributes the resolved accesses like SQL accesses.
 
 mod diesel;
+mod hooks;
 mod names;
 mod resolve;
 mod schema;
@@ -48,7 +49,7 @@ use nova_model::{Op, TableEventKind};
 use serde::{Deserialize, Serialize};
 
 pub use resolve::{Declared, Resolved, Schema, SchemaFile, Site, TableChange};
-pub use walk::IsTest;
+pub use walk::{IsTest, Walk as Collector};
 pub use written::{TOPIC_COLUMNS, TopicWrite, ValueShape, WrittenValue};
 
 /// Which ORM a fact belongs to.
@@ -331,7 +332,8 @@ pub fn mentions_orm(source: &str) -> bool {
 /// whether an item's attributes make it test code (`#[cfg(test)]`,
 /// `#[test]`: the caller's rule, so that SQL and ORM queries agree).
 pub fn collect(file: &syn::File, in_test_file: bool, is_test: IsTest) -> FileOrm {
+    use syn::visit::Visit;
     let mut out = FileOrm::default();
-    walk::Walk::run(file, in_test_file, is_test, &mut out);
+    Collector::new(file, in_test_file, is_test, &mut out).visit_file(file);
     out
 }

@@ -171,11 +171,10 @@ fn relation_arg(w: &Walk<'_>, e: &Expr, mut rev: bool) -> Option<Target> {
 }
 
 /// Related entities, model methods, upserts and migrations.
-pub(crate) fn method(w: &mut Walk<'_>, m: &syn::ExprMethodCall) {
-    let name = m.method.to_string();
+pub(crate) fn method(w: &mut Walk<'_>, m: &syn::ExprMethodCall, name: &str) {
     let at = line_col(m.method.span());
     let args: Vec<&Expr> = m.args.iter().collect();
-    let reads: Vec<(Target, bool)> = match (name.as_str(), args.as_slice()) {
+    let reads: Vec<(Target, bool)> = match (name, args.as_slice()) {
         (
             "find_related" | "find_also_related" | "find_with_related" | "inner_join" | "left_join"
             | "right_join" | "reverse_join",
@@ -198,7 +197,7 @@ pub(crate) fn method(w: &mut Walk<'_>, m: &syn::ExprMethodCall) {
                 .collect()
         }
         ("insert" | "save" | "update" | "delete", [_]) => {
-            model_method(w, m, &name, at);
+            model_method(w, m, name, at);
             return;
         }
         ("on_conflict", [arg]) => {

@@ -2,13 +2,12 @@
 //! paths and test code, as `nova-rust` sees them; the shapes themselves are
 //! in [`crate::diesel`], [`crate::sea`] and [`crate::schema`].
 
-use crate::names::{Scope, ScopeKind, line_col, segments, strip, text_of};
+use crate::names::{Scope, ScopeKind, line_col, segments, text_of};
 use crate::{FileOrm, Orm, Query, Target, Unknown};
 use nova_model::Op;
 use quote::ToTokens;
 use std::collections::{HashMap, HashSet};
-use syn::visit::{self, Visit};
-use syn::{Attribute, Expr, Item, Pat, Stmt};
+use syn::{Attribute, Item, Pat};
 
 /// What the file says about the ORMs it uses (its imports and paths).
 #[derive(Debug, Default, Clone, Copy)]
@@ -32,34 +31,53 @@ pub(crate) struct Hit<'a> {
     pub strict: bool,
 }
 
-pub(crate) struct Walk<'o> {
-    pub out: &'o mut FileOrm,
-    in_test_file: bool,
-    is_test: IsTest,
-    test_depth: usize,
+pub struct Walk<'o> {
+    pub(crate) out: &'o mut FileOrm,
+    pub(crate) in_test_file: bool,
+    pub(crate) is_test: IsTest,
+    pub(crate) test_depth: usize,
     /// Inline `mod` names, outermost first.
-    pub modules: Vec<String>,
+    pub(crate) modules: Vec<String>,
     /// `impl` self types (full path as written), innermost last; `None`
     /// inside a trait declaration or a free function.
-    pub self_types: Vec<Option<Vec<String>>>,
+    pub(crate) self_types: Vec<Option<Vec<String>>>,
     /// Enclosing function paths, innermost last.
-    fns: Vec<String>,
+    pub(crate) fns: Vec<String>,
     /// Parameter names of the enclosing functions (index not counting
     /// `self`; `None` for a pattern), innermost last.
-    params: Vec<Vec<Option<String>>>,
-    pub scopes: Vec<Scope>,
+    pub(crate) params: Vec<Vec<Option<String>>>,
+    pub(crate) scopes: Vec<Scope>,
     /// Table references already recorded as written by the `insert_into`,
     /// `update` or `delete` around them (by address): not reads.
-    pub consumed: HashSet<usize>,
+    pub(crate) consumed: HashSet<usize>,
     /// The method call a `.await` applies to (by address).
-    pub awaited: Option<usize>,
-    pub evidence: Evidence,
+    pub(crate) awaited: Option<usize>,
+    pub(crate) evidence: Evidence,
     /// Function name -> what it returns, when that is a named type
     /// (`fn find(..) -> QueryResult<User>`), `Self` replaced.
-    pub returns: HashMap<String, Vec<String>>,
+    pub(crate) returns: HashMap<String, Vec<String>>,
     /// Types (structs, enums) declared in this file: not aliases of a
     /// SeaORM entity.
-    pub local_types: HashSet<String>,
+    pub(crate) local_types: HashSet<String>,
+    /// The function of the call just entered, when it is a path: no table
+    /// read (by address).
+    pub(crate) callee: Option<usize>,
+    /// Blocks (by address) that end a scope opened for them: the `then`
+    /// block of an `if` (its scope is open) or the body of a `for` (its
+    /// scope, the loop's pattern bound, opens with the block).
+    pub(crate) attached: Vec<(usize, Option<Scope>)>,
+    /// The `let`s of an `if`/`while` condition (by address) whose pattern
+    /// binds once their expression is walked.
+    pub(crate) cond_lets: Vec<usize>,
+    /// What the scrutinee of each enclosing `match` holds, innermost last.
+    pub(crate) scrutinees: Vec<Option<Target>>,
+    /// The macro of the item macro just entered (by address).
+    pub(crate) item_macro: Option<usize>,
+    /// Whether each entered `mod`, `impl` or function is test code (and,
+    /// for a `mod`, whether it was entered at all), innermost last.
+    pub(crate) tests: Vec<bool>,
+    /// `impl` self types put aside by a `mod` or a free function.
+    pub(crate) saved_self_types: Vec<Vec<Option<Vec<String>>>>,
 }
 
 /// Whether attributes mark test code (`#[test]`, `#[cfg(test)]`...): the
@@ -67,7 +85,15 @@ pub(crate) struct Walk<'o> {
 pub type IsTest = fn(&[Attribute]) -> bool;
 
 impl<'o> Walk<'o> {
-    pub fn run(file: &syn::File, in_test_file: bool, is_test: IsTest, out: &'o mut FileOrm) {
+    /// Ready to walk `file` (its imports and declarations read): the
+    /// one walk of `nova-rust` calls the hooks (see [`crate::hooks`]), or
+    /// [`crate::collect`] walks it alone.
+    pub fn new(
+        file: &syn::File,
+        in_test_file: bool,
+        is_test: IsTest,
+        out: &'o mut FileOrm,
+    ) -> Walk<'o> {
         let mut w = Walk {
             out,
             in_test_file,
@@ -83,13 +109,18 @@ impl<'o> Walk<'o> {
             evidence: Evidence::default(),
             returns: HashMap::new(),
             local_types: HashSet::new(),
+            callee: None,
+            attached: Vec::new(),
+            cond_lets: Vec::new(),
+            scrutinees: Vec::new(),
+            item_macro: None,
+            tests: Vec::new(),
+            saved_self_types: Vec::new(),
         };
         w.prepass(&file.items);
         w.scopes.push(module_scope(&file.items));
         w.evidence = evidence(&w.scopes[0]);
-        for item in &file.items {
-            w.visit_item(item);
-        }
+        w
     }
 
     /// Function return types and local type names, over every item.
@@ -139,27 +170,27 @@ impl<'o> Walk<'o> {
         }
     }
 
-    pub fn in_test(&self) -> bool {
+    pub(crate) fn in_test(&self) -> bool {
         self.in_test_file || self.test_depth > 0
     }
 
-    pub fn function(&self) -> Option<String> {
+    pub(crate) fn function(&self) -> Option<String> {
         self.fns.last().cloned()
     }
 
     /// The import of `name` in the innermost scope that has one.
-    pub fn import(&self, name: &str) -> Option<&Vec<String>> {
+    pub(crate) fn import(&self, name: &str) -> Option<&Vec<String>> {
         self.scopes.iter().rev().find_map(|s| s.imports.get(name))
     }
 
     /// Every glob import in scope.
-    pub fn globs(&self) -> impl Iterator<Item = &Vec<String>> {
+    pub(crate) fn globs(&self) -> impl Iterator<Item = &Vec<String>> {
         self.scopes.iter().rev().flat_map(|s| s.globs.iter())
     }
 
     /// The local named `name` (up to the enclosing function), with what it
     /// holds when known.
-    pub fn local(&self, name: &str) -> Option<&Option<Target>> {
+    pub(crate) fn local(&self, name: &str) -> Option<&Option<Target>> {
         for s in self.scopes.iter().rev() {
             if let Some(l) = s.locals.get(name) {
                 return Some(l);
@@ -173,7 +204,7 @@ impl<'o> Walk<'o> {
 
     /// The index of parameter `name` of the enclosing function, unless a
     /// local shadows it.
-    pub fn param_index(&self, name: &str) -> Option<usize> {
+    pub(crate) fn param_index(&self, name: &str) -> Option<usize> {
         for s in self.scopes.iter().rev() {
             if s.locals.contains_key(name) {
                 if s.kind != ScopeKind::Fn {
@@ -191,7 +222,7 @@ impl<'o> Walk<'o> {
 
     /// What local `name` writes into topic columns, when it holds a value
     /// an insert may write.
-    pub fn written(&self, name: &str) -> Option<&Vec<crate::written::WrittenValue>> {
+    pub(crate) fn written(&self, name: &str) -> Option<&Vec<crate::written::WrittenValue>> {
         for s in self.scopes.iter().rev() {
             if s.locals.contains_key(name) {
                 return s.written.get(name);
@@ -205,7 +236,7 @@ impl<'o> Walk<'o> {
 
     /// Set what local `name` writes, in the scope that binds it (nothing:
     /// forget it).
-    pub fn set_written(&mut self, name: &str, values: Vec<crate::written::WrittenValue>) {
+    pub(crate) fn set_written(&mut self, name: &str, values: Vec<crate::written::WrittenValue>) {
         for s in self.scopes.iter_mut().rev() {
             if s.locals.contains_key(name) {
                 if values.is_empty() {
@@ -222,13 +253,13 @@ impl<'o> Walk<'o> {
     }
 
     /// The `impl` self type, for `self` and `Self`.
-    pub fn self_type(&self) -> Option<&Vec<String>> {
+    pub(crate) fn self_type(&self) -> Option<&Vec<String>> {
         self.self_types.last().and_then(Option::as_ref)
     }
 
     /// `path` with its first segment expanded through the imports (and
     /// `Self` through the `impl`).
-    pub fn expand(&self, path: &[String]) -> Vec<String> {
+    pub(crate) fn expand(&self, path: &[String]) -> Vec<String> {
         let Some(first) = path.first() else {
             return Vec::new();
         };
@@ -243,7 +274,7 @@ impl<'o> Walk<'o> {
         }
     }
 
-    fn bind(&mut self, name: String, what: Option<Target>) {
+    pub(crate) fn bind(&mut self, name: String, what: Option<Target>) {
         if let Some(s) = self.scopes.last_mut() {
             s.locals.insert(name, what);
         }
@@ -251,7 +282,7 @@ impl<'o> Walk<'o> {
 
     /// Bind the names of a pattern; `what` is what the matched value holds
     /// (given to a lone binding, `Some(x)`, `Ok(x)`, `x @ ..`, `mut x`).
-    pub fn bind_pat(&mut self, pat: &Pat, what: Option<Target>) {
+    pub(crate) fn bind_pat(&mut self, pat: &Pat, what: Option<Target>) {
         match pat {
             Pat::Ident(i) => {
                 self.bind(i.ident.to_string(), what.clone());
@@ -282,7 +313,7 @@ impl<'o> Walk<'o> {
     }
 
     /// Record a query; `text` is the call as written.
-    pub fn query(&mut self, hit: Hit<'_>, text: String) {
+    pub(crate) fn query(&mut self, hit: Hit<'_>, text: String) {
         self.out.queries.push(Query {
             orm: hit.orm,
             op: hit.op,
@@ -300,7 +331,7 @@ impl<'o> Walk<'o> {
     }
 
     /// Record a call that is an ORM call whose table is not known.
-    pub fn unknown(&mut self, orm: Orm, at: (u32, u32), e: &impl ToTokens, why: String) {
+    pub(crate) fn unknown(&mut self, orm: Orm, at: (u32, u32), e: &impl ToTokens, why: String) {
         self.out.unknown.push(Unknown {
             orm,
             line: at.0,
@@ -311,106 +342,15 @@ impl<'o> Walk<'o> {
             why,
         });
     }
-
-    fn with_test<R>(&mut self, test: bool, f: impl FnOnce(&mut Self) -> R) -> R {
-        if test {
-            self.test_depth += 1;
-        }
-        let r = f(self);
-        if test {
-            self.test_depth -= 1;
-        }
-        r
-    }
-
-    /// Enter a function: its path, its parameters, its body.
-    fn with_fn(&mut self, sig: &syn::Signature, attrs: &[Attribute], block: &syn::Block) {
-        // `mod::Type::method`, as `nova_rust::sql::FnInfo::path`.
-        let mut parts: Vec<&str> = self.modules.iter().map(String::as_str).collect();
-        if let Some(owner) = self.self_type().and_then(|t| t.last()) {
-            parts.push(owner);
-        }
-        let name = sig.ident.to_string();
-        parts.push(&name);
-        let path = parts.join("::");
-        self.with_test((self.is_test)(attrs), |w| {
-            w.fns.push(path);
-            w.params.push(
-                sig.inputs
-                    .iter()
-                    .filter_map(|i| match i {
-                        syn::FnArg::Receiver(_) => None,
-                        syn::FnArg::Typed(t) => Some(match &*t.pat {
-                            Pat::Ident(p) => Some(p.ident.to_string()),
-                            _ => None,
-                        }),
-                    })
-                    .collect(),
-            );
-            w.scopes.push(Scope::new(ScopeKind::Fn));
-            for input in &sig.inputs {
-                match input {
-                    syn::FnArg::Receiver(_) => {
-                        let what = w.self_type().map(|t| Target::Type(t.clone()));
-                        w.bind("self".into(), what);
-                    }
-                    syn::FnArg::Typed(t) => {
-                        let what = param_type(&t.ty, w);
-                        w.bind_pat(&t.pat, what)
-                    }
-                }
-            }
-            w.visit_block(block);
-            w.scopes.pop();
-            w.params.pop();
-            w.fns.pop();
-        });
-    }
-
-    /// Walk a macro's body as expressions (or statements) when it parses as
-    /// such (`format!`, `vec!`, `tokio::join!`, `assert!`...).
-    fn macro_body(&mut self, mac: &syn::Macro) {
-        use syn::parse::Parser;
-        use syn::punctuated::Punctuated;
-        let exprs = Punctuated::<Expr, syn::Token![,]>::parse_terminated.parse2(mac.tokens.clone());
-        if let Ok(exprs) = exprs {
-            for e in &exprs {
-                self.visit_expr(e);
-            }
-        } else if let Ok(stmts) = mac.parse_body_with(syn::Block::parse_within) {
-            self.scopes.push(Scope::new(ScopeKind::Block));
-            for s in &stmts {
-                self.visit_stmt(s);
-            }
-            self.scopes.pop();
-        }
-    }
-
-    /// Bindings of the `let`s of an `if`/`while` condition (`if let Some(x)
-    /// = e && let ..`), after walking their expressions.
-    fn cond_lets(&mut self, cond: &Expr) {
-        match cond {
-            Expr::Let(l) => {
-                self.visit_expr(&l.expr);
-                let what = crate::types::type_of(self, &l.expr);
-                self.bind_pat(&l.pat, what);
-            }
-            Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
-                self.cond_lets(&b.left);
-                self.cond_lets(&b.right);
-            }
-            other => self.visit_expr(other),
-        }
-    }
 }
 
 /// What a typed parameter holds: its named type, expanded.
-fn param_type(ty: &syn::Type, w: &Walk<'_>) -> Option<Target> {
+pub(crate) fn param_type(ty: &syn::Type, w: &Walk<'_>) -> Option<Target> {
     crate::types::named_type(ty).map(|p| Target::Type(w.expand(&p)))
 }
 
 /// A module scope with the imports of its items.
-fn module_scope(items: &[Item]) -> Scope {
+pub(crate) fn module_scope(items: &[Item]) -> Scope {
     let mut s = Scope::new(ScopeKind::Module);
     for item in items {
         if let Item::Use(u) = item {
@@ -419,39 +359,6 @@ fn module_scope(items: &[Item]) -> Scope {
     }
     s
 }
-
-/// Macros whose arguments are no ORM query: SQL text, formatting, logging.
-const NO_QUERY_MACROS: &[&str] = &[
-    "query",
-    "query_as",
-    "query_scalar",
-    "query_file",
-    "query_file_as",
-    "include_str",
-    "concat",
-    "stringify",
-    "env",
-    "format",
-    "format_args",
-    "print",
-    "println",
-    "eprint",
-    "eprintln",
-    "write",
-    "writeln",
-    "panic",
-    "unreachable",
-    "todo",
-    "unimplemented",
-    "trace",
-    "debug",
-    "info",
-    "warn",
-    "error",
-    "event",
-    "anyhow",
-    "bail",
-];
 
 /// What a file's top-level imports say about the ORMs it uses.
 fn evidence(s: &Scope) -> Evidence {
@@ -469,208 +376,6 @@ fn evidence(s: &Scope) -> Evidence {
         }
     }
     e
-}
-
-impl<'ast> Visit<'ast> for Walk<'_> {
-    fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
-        let test = (self.is_test)(&m.attrs) || m.ident == "tests";
-        let Some((_, items)) = &m.content else {
-            return;
-        };
-        self.with_test(test, |w| {
-            w.modules.push(m.ident.to_string());
-            w.scopes.push(module_scope(items));
-            let saved = std::mem::take(&mut w.self_types);
-            for item in items {
-                w.visit_item(item);
-            }
-            w.self_types = saved;
-            w.scopes.pop();
-            w.modules.pop();
-        });
-    }
-
-    fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
-        crate::schema::aliases(self, &u.tree);
-    }
-
-    fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
-        let ty = match &*i.self_ty {
-            syn::Type::Path(p) => Some(segments(&p.path)),
-            _ => None,
-        }
-        .or_else(|| Some(vec!["_".to_string()]));
-        crate::schema::item_impl(self, i);
-        self.with_test((self.is_test)(&i.attrs), |w| {
-            w.self_types.push(ty);
-            visit::visit_item_impl(w, i);
-            w.self_types.pop();
-        });
-    }
-
-    fn visit_item_trait(&mut self, t: &'ast syn::ItemTrait) {
-        self.self_types.push(Some(vec![t.ident.to_string()]));
-        visit::visit_item_trait(self, t);
-        self.self_types.pop();
-    }
-
-    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
-        // A free function nested in a method is not a method.
-        let saved = std::mem::take(&mut self.self_types);
-        self.with_fn(&f.sig, &f.attrs, &f.block);
-        self.self_types = saved;
-    }
-
-    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
-        self.with_fn(&f.sig, &f.attrs, &f.block);
-    }
-
-    fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
-        if let Some(block) = &f.default {
-            self.with_fn(&f.sig, &f.attrs, block);
-        }
-    }
-
-    fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
-        crate::schema::item_struct(self, s);
-    }
-
-    fn visit_item_enum(&mut self, e: &'ast syn::ItemEnum) {
-        crate::schema::item_enum(self, e);
-    }
-
-    fn visit_item_macro(&mut self, m: &'ast syn::ItemMacro) {
-        if !crate::schema::item_macro(self, &m.mac) {
-            self.macro_body(&m.mac);
-        }
-    }
-
-    fn visit_block(&mut self, b: &'ast syn::Block) {
-        let mut scope = Scope::new(ScopeKind::Block);
-        for s in &b.stmts {
-            if let Stmt::Item(Item::Use(u)) = s {
-                scope.add_use(&u.tree);
-            }
-        }
-        self.scopes.push(scope);
-        visit::visit_block(self, b);
-        self.scopes.pop();
-    }
-
-    fn visit_local(&mut self, l: &'ast syn::Local) {
-        let mut what = None;
-        if let Some(init) = &l.init {
-            self.visit_expr(&init.expr);
-            if let Some((_, div)) = &init.diverge {
-                self.visit_expr(div);
-            }
-            what = crate::types::type_of(self, &init.expr);
-        }
-        self.bind_pat(&l.pat, what);
-        if let Some(init) = &l.init {
-            crate::written::bind_local(self, &l.pat, &init.expr);
-        }
-    }
-
-    fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
-        visit::visit_expr_assign(self, a);
-        crate::written::assign(self, a);
-    }
-
-    fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
-        self.scopes.push(Scope::new(ScopeKind::Block));
-        for p in &c.inputs {
-            self.bind_pat(p, None);
-        }
-        self.visit_expr(&c.body);
-        self.scopes.pop();
-    }
-
-    fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
-        self.visit_expr(&f.expr);
-        let what = crate::types::type_of(self, &f.expr);
-        self.scopes.push(Scope::new(ScopeKind::Block));
-        self.bind_pat(&f.pat, what);
-        self.visit_block(&f.body);
-        self.scopes.pop();
-    }
-
-    fn visit_expr_match(&mut self, m: &'ast syn::ExprMatch) {
-        self.visit_expr(&m.expr);
-        let what = crate::types::type_of(self, &m.expr);
-        for arm in &m.arms {
-            self.scopes.push(Scope::new(ScopeKind::Block));
-            self.bind_pat(&arm.pat, what.clone());
-            if let Some((_, guard)) = &arm.guard {
-                self.visit_expr(guard);
-            }
-            self.visit_expr(&arm.body);
-            self.scopes.pop();
-        }
-    }
-
-    fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
-        self.scopes.push(Scope::new(ScopeKind::Block));
-        self.cond_lets(&i.cond);
-        self.visit_block(&i.then_branch);
-        self.scopes.pop();
-        if let Some((_, e)) = &i.else_branch {
-            self.visit_expr(e);
-        }
-    }
-
-    fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
-        self.scopes.push(Scope::new(ScopeKind::Block));
-        self.cond_lets(&w.cond);
-        self.visit_block(&w.body);
-        self.scopes.pop();
-    }
-
-    fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
-        crate::diesel::table_read(self, p);
-    }
-
-    fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
-        if !crate::diesel::call(self, c) {
-            crate::sea::call(self, c);
-        }
-        // The function itself is not a value (`foo::table(..)` is no table).
-        if !matches!(&*c.func, Expr::Path(_)) {
-            self.visit_expr(&c.func);
-        }
-        for a in &c.args {
-            self.visit_expr(a);
-        }
-    }
-
-    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
-        crate::diesel::method(self, m);
-        crate::sea::method(self, m);
-        visit::visit_expr_method_call(self, m);
-    }
-
-    fn visit_expr_await(&mut self, a: &'ast syn::ExprAwait) {
-        if let Expr::MethodCall(m) = strip(&a.base) {
-            self.awaited = Some(m as *const syn::ExprMethodCall as usize);
-        }
-        visit::visit_expr_await(self, a);
-    }
-
-    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        if crate::schema::item_macro(self, mac) {
-            return;
-        }
-        let name = mac.path.segments.last().map(|s| s.ident.to_string());
-        // SQL, formatting and logging macros hold no ORM query; the rest
-        // (`vec!`, `tokio::join!`, `assert!`...) may.
-        if name
-            .as_deref()
-            .is_some_and(|n| NO_QUERY_MACROS.contains(&n))
-        {
-            return;
-        }
-        self.macro_body(mac);
-    }
 }
 
 /// Line and column of a path's first segment.

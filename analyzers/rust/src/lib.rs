@@ -14,6 +14,8 @@ mod macros;
 mod name;
 mod nesting;
 pub mod offline;
+#[cfg(test)]
+mod orm_walk_tests;
 pub mod pieces;
 pub mod resolve;
 mod span;
@@ -293,10 +295,9 @@ fn parse_whole(source: &str, in_test_file: bool) -> Result<FileFacts, ParseError
         }
     })?;
     let mut facts = FileFacts::default();
-    walk::walk_file(&file, in_test_file, &mut facts);
-    if nova_orm::mentions_orm(source) {
-        facts.orm = nova_orm::collect(&file, in_test_file, sql::shapes::has_test_attr);
-    }
+    // The ORM facts come from the same walk, in a file that names an ORM.
+    let mentions_orm = nova_orm::mentions_orm(source);
+    walk::walk_file_with_orm(&file, in_test_file, mentions_orm, &mut facts);
     Ok(facts)
 }
 

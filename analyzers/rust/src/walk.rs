@@ -21,8 +21,30 @@ use syn::visit::{self, Visit};
 
 /// Walk `file` once (after a lighter walk for its macros and imports) and
 /// collect its SQL and graph facts into `facts`.
+#[cfg(test)]
 pub(crate) fn walk_file(file: &syn::File, in_test_file: bool, facts: &mut FileFacts) {
+    walk_file_with_orm(file, in_test_file, false, facts);
+}
+
+/// Walk `file` once (after a lighter walk for its macros and imports) and
+/// collect its SQL and graph facts into `facts`, and its ORM facts when
+/// `mentions_orm` (the file's text names an ORM: [`nova_orm::mentions_orm`]).
+pub(crate) fn walk_file_with_orm(
+    file: &syn::File,
+    in_test_file: bool,
+    mentions_orm: bool,
+    facts: &mut FileFacts,
+) {
     let (macros, imports) = prewalk(file);
+    let mut orm_facts = nova_orm::FileOrm::default();
+    let orm = mentions_orm.then(|| {
+        nova_orm::Collector::new(
+            file,
+            in_test_file,
+            crate::sql::shapes::has_test_attr,
+            &mut orm_facts,
+        )
+    });
     let macros = &macros;
     let mut graph_facts = crate::graph::GraphFacts::default();
     let graph = crate::graph::start(file, macros, in_test_file, &mut graph_facts);
@@ -30,6 +52,8 @@ pub(crate) fn walk_file(file: &syn::File, in_test_file: bool, facts: &mut FileFa
     let mut w = Walk {
         graph_on: graph.is_some(),
         sql_on: true,
+        orm_on: orm.is_some(),
+        orm,
         sql,
         graph,
         macros,
@@ -42,13 +66,16 @@ pub(crate) fn walk_file(file: &syn::File, in_test_file: bool, facts: &mut FileFa
         mut sql,
         graph,
         callers,
+        orm,
         ..
     } = w;
+    drop(orm);
     crate::sql::finish_walk(&mut sql, &callers);
     if let Some(g) = graph {
         crate::graph::done(g);
     }
     facts.graph = graph_facts;
+    facts.orm = orm_facts;
 }
 
 /// Before the walk: every macro of the file with its arguments parsed (the
@@ -119,6 +146,11 @@ struct Walk<'ast, 'o> {
     sql_on: bool,
     /// The graph walker sees the nodes visited now.
     graph_on: bool,
+    /// The ORM collector, in a file that names an ORM
+    /// ([`nova_orm::mentions_orm`]).
+    orm: Option<nova_orm::Collector<'o>>,
+    /// The ORM collector sees the nodes visited now.
+    orm_on: bool,
     /// The strings of a called path's segments, reused from call to call.
     segs: Vec<String>,
     /// Strings for method names, reused from call to call.
@@ -152,16 +184,45 @@ impl<'ast, 'o> Walk<'ast, 'o> {
         }
     }
 
+    /// The ORM collector when it sees the nodes visited now.
+    fn orm(&mut self) -> Option<&mut nova_orm::Collector<'o>> {
+        match (self.orm_on, &mut self.orm) {
+            (true, Some(o)) => Some(o),
+            _ => None,
+        }
+    }
+
+    /// The ORM collector if `on` (it saw the node being left).
+    fn orm_if(&mut self, on: bool) -> Option<&mut nova_orm::Collector<'o>> {
+        self.orm.as_mut().filter(|_| on)
+    }
+
     /// Run `f` with the SQL collector and the graph walker switched off
-    /// unless `sql`, resp. `graph`.
+    /// unless `sql`, resp. `graph` (the ORM collector reads what the SQL
+    /// collector reads, but for macro arguments).
     fn only(&mut self, sql: bool, graph: bool, f: impl FnOnce(&mut Self)) {
-        let saved = (self.sql_on, self.graph_on);
+        self.only_orm(sql, graph, sql, f);
+    }
+
+    /// [`Self::only`], with the ORM collector switched off unless `orm`.
+    fn only_orm(&mut self, sql: bool, graph: bool, orm: bool, f: impl FnOnce(&mut Self)) {
+        let saved = (self.sql_on, self.graph_on, self.orm_on);
         self.sql_on &= sql;
         self.graph_on &= graph;
-        if self.sql_on || self.graph_on {
+        self.orm_on &= orm;
+        if self.sql_on || self.graph_on || self.orm_on {
             f(self);
         }
-        (self.sql_on, self.graph_on) = saved;
+        (self.sql_on, self.graph_on, self.orm_on) = saved;
+    }
+
+    /// Run `f` with the ORM collector switched off (what it does not read).
+    fn without_orm(&mut self, f: impl FnOnce(&mut Self)) {
+        if self.orm_on {
+            self.only_orm(true, true, false, f);
+        } else {
+            f(self);
+        }
     }
 
     /// The rest of a function once both have entered it (`sql`: the SQL
@@ -225,7 +286,11 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
         let graph = self.graph().and_then(|g| g.enter_mod(m));
         let test = sql.as_ref().is_some_and(|(test, _)| *test);
         self.callers.enter_test(test);
+        let orm = self.orm().map(|o| o.enter_mod(m)).is_some();
         self.only(true, graph.is_some(), |w| visit::visit_item_mod(w, m));
+        if let Some(o) = self.orm_if(orm) {
+            o.leave_mod();
+        }
         self.callers.leave_test(test);
         if let (Some(test), Some(g)) = (graph, &mut self.graph) {
             g.leave_mod(test);
@@ -239,7 +304,11 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
         let sql = self.sql_on.then(|| self.sql.enter_impl(i));
         let graph = self.graph().and_then(|g| g.enter_impl(i));
         self.callers.enter_impl(i, sql == Some(true));
+        let orm = self.orm().map(|o| o.enter_impl(i)).is_some();
         self.only(true, graph.is_some(), |w| visit::visit_item_impl(w, i));
+        if let Some(o) = self.orm_if(orm) {
+            o.leave_impl();
+        }
         self.callers.leave_impl(sql == Some(true));
         if let (Some(saved), Some(g)) = (graph, &mut self.graph) {
             g.leave_impl(saved);
@@ -257,7 +326,11 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
         if let Some(g) = self.graph() {
             g.enter_trait(t);
         }
+        let orm = self.orm().map(|o| o.enter_trait(t)).is_some();
         visit::visit_item_trait(self, t);
+        if let Some(o) = self.orm_if(orm) {
+            o.leave_trait();
+        }
         if let (true, Some(g)) = (graph, &mut self.graph) {
             g.leave_trait();
         }
@@ -274,7 +347,11 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
         }
         let test = sql.as_ref().is_some_and(FnEntry::is_test);
         self.callers.enter_test(test);
+        let orm = self.orm().map(|o| o.enter_item_fn(f)).is_some();
         self.function(sql, graph, &f.attrs, Some(&f.vis), &f.sig, &f.block);
+        if let Some(o) = self.orm_if(orm) {
+            o.leave_item_fn();
+        }
         self.callers.leave_test(test);
     }
 
@@ -286,7 +363,11 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
         }
         let test = sql.as_ref().is_some_and(FnEntry::is_test);
         self.callers.enter_test(test);
+        let orm = self.orm().map(|o| o.enter_fn(&f.sig, &f.attrs)).is_some();
         self.function(sql, graph, &f.attrs, Some(&f.vis), &f.sig, &f.block);
+        if let Some(o) = self.orm_if(orm) {
+            o.leave_fn();
+        }
         self.callers.leave_test(test);
     }
 
@@ -300,7 +381,11 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
         if let Some(g) = self.graph() {
             g.enter_fn(&f.sig, &f.attrs);
         }
+        let orm = self.orm().map(|o| o.enter_fn(&f.sig, &f.attrs)).is_some();
         self.function(sql, graph, &f.attrs, None, &f.sig, block);
+        if let Some(o) = self.orm_if(orm) {
+            o.leave_fn();
+        }
     }
 
     fn visit_item_const(&mut self, c: &'ast syn::ItemConst) {
@@ -338,7 +423,12 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
         if let Some(g) = self.graph() {
             g.enter_item_struct(s);
         }
+        if let Some(o) = self.orm() {
+            o.item_struct(s);
+        }
+        let orm = std::mem::replace(&mut self.orm_on, false);
         visit::visit_item_struct(self, s);
+        self.orm_on = orm;
     }
 
     fn visit_block(&mut self, b: &'ast syn::Block) {
@@ -346,9 +436,13 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
         if sql {
             self.sql.enter_block();
         }
+        let orm = self.orm().map(|o| o.enter_block(b)).is_some();
         visit::visit_block(self, b);
         if sql {
             self.sql.leave_block();
+        }
+        if let Some(o) = self.orm_if(orm) {
+            o.leave_block(b);
         }
     }
 
@@ -360,6 +454,7 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
         if sql {
             self.sql.enter_local();
         }
+        let orm = self.orm_on;
         // The SQL collector reads the initialiser, not the pattern.
         self.only(false, true, |w| {
             for a in &l.attrs {
@@ -376,6 +471,9 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
         if sql {
             self.sql.leave_local(l);
         }
+        if let Some(o) = self.orm_if(orm) {
+            o.leave_local(l);
+        }
     }
 
     fn visit_expr_struct(&mut self, s: &'ast syn::ExprStruct) {
@@ -386,6 +484,10 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
     }
 
     fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
+        // (The ORM collector's scope of the `if` ends with its `then` block.)
+        if let Some(o) = self.orm() {
+            o.enter_if(i);
+        }
         let Some(field) = self.graph().and_then(|g| g.guard_of(i)) else {
             visit::visit_expr_if(self, i);
             return;
@@ -421,7 +523,11 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
         if let Some(g) = self.graph() {
             g.enter_closure();
         }
+        let orm = self.orm().map(|o| o.enter_closure(c)).is_some();
         visit::visit_expr_closure(self, c);
+        if let Some(o) = self.orm_if(orm) {
+            o.leave_closure();
+        }
         if let (true, Some(g)) = (graph, &mut self.graph) {
             g.leave_closure();
         }
@@ -444,9 +550,13 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
             g.enter_assign(a);
         }
         let sql = self.sql_on;
+        let orm = self.orm_on;
         visit::visit_expr_assign(self, a);
         if sql {
             self.sql.leave_assign(a);
+        }
+        if let Some(o) = self.orm_if(orm) {
+            o.leave_assign(a);
         }
     }
 
@@ -476,6 +586,9 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
         if let Some(g) = self.graph() {
             g.enter_call(c, segs);
         }
+        if let Some(o) = self.orm() {
+            o.enter_call(c);
+        }
         self.segs = buf;
         if self.callers.wants(&c.args)
             && let syn::Expr::Path(p) = &*c.func
@@ -504,6 +617,9 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
         if self.callers.wants(&m.args) {
             self.callers.call(&m.method, &m.args, false);
         }
+        if let Some(o) = self.orm() {
+            o.enter_method_call(m, &method);
+        }
         visit::visit_expr_method_call(self, m);
         if sql {
             self.sql.leave_method_call(m, &method);
@@ -521,9 +637,13 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
                 if self.sql_on {
                     self.sql.visit_macro(mac);
                 }
+                if let Some(o) = self.orm() {
+                    o.macro_alone(mac);
+                }
                 return;
             }
         };
+        let orm = self.orm().is_some_and(|o| o.enter_macro(mac));
         let sql = match self.sql_on {
             true => self.sql.enter_macro(mac, args),
             false => MacroVisit::Nothing,
@@ -531,6 +651,9 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
         let Some(args) = args else {
             if let MacroVisit::Block = sql {
                 self.sql.visit_macro_block(mac);
+            }
+            if let Some(o) = self.orm_if(orm) {
+                o.macro_statements(mac);
             }
             return;
         };
@@ -545,9 +668,91 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
         // (A call in a macro's arguments hands no helper its SQL.)
         self.callers.enter_macro();
         for (i, a) in args.iter().enumerate() {
-            self.only(sql_reads && Some(i) != sql_skips, true, |w| w.visit_expr(a));
+            let sql = sql_reads && Some(i) != sql_skips;
+            self.only_orm(sql, true, orm, |w| w.visit_expr(a));
         }
         self.callers.leave_macro();
+    }
+
+    // Nodes only the ORM collector has hooks on (see `nova_orm::Collector`).
+
+    fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
+        if let Some(o) = self.orm() {
+            o.item_use(u);
+        }
+        visit::visit_item_use(self, u);
+    }
+
+    fn visit_item_enum(&mut self, e: &'ast syn::ItemEnum) {
+        if let Some(o) = self.orm() {
+            o.item_enum(e);
+        }
+        self.without_orm(|w| visit::visit_item_enum(w, e));
+    }
+
+    fn visit_item_macro(&mut self, m: &'ast syn::ItemMacro) {
+        if let Some(o) = self.orm() {
+            o.enter_item_macro(m);
+        }
+        visit::visit_item_macro(self, m);
+    }
+
+    fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
+        // (Its scope in the ORM collector ends with its body.)
+        if let Some(o) = self.orm() {
+            o.enter_for(f);
+        }
+        visit::visit_expr_for_loop(self, f);
+    }
+
+    fn visit_expr_match(&mut self, m: &'ast syn::ExprMatch) {
+        let orm = self.orm().map(|o| o.enter_match(m)).is_some();
+        visit::visit_expr_match(self, m);
+        if let Some(o) = self.orm_if(orm) {
+            o.leave_match();
+        }
+    }
+
+    fn visit_arm(&mut self, arm: &'ast syn::Arm) {
+        let orm = self.orm().map(|o| o.enter_arm(arm)).is_some();
+        visit::visit_arm(self, arm);
+        if let Some(o) = self.orm_if(orm) {
+            o.leave_arm();
+        }
+    }
+
+    fn visit_expr_while(&mut self, wh: &'ast syn::ExprWhile) {
+        let orm = self.orm().map(|o| o.enter_while(wh)).is_some();
+        visit::visit_expr_while(self, wh);
+        if let Some(o) = self.orm_if(orm) {
+            o.leave_while();
+        }
+    }
+
+    fn visit_expr_let(&mut self, l: &'ast syn::ExprLet) {
+        let orm = self.orm_on;
+        visit::visit_expr_let(self, l);
+        if let Some(o) = self.orm_if(orm) {
+            o.leave_let(l);
+        }
+    }
+
+    fn visit_expr_await(&mut self, a: &'ast syn::ExprAwait) {
+        if let Some(o) = self.orm() {
+            o.enter_await(a);
+        }
+        visit::visit_expr_await(self, a);
+    }
+
+    fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+        if let Some(o) = self.orm() {
+            o.expr_path(p);
+        }
+        self.without_orm(|w| visit::visit_expr_path(w, p));
+    }
+
+    fn visit_pat(&mut self, p: &'ast syn::Pat) {
+        self.without_orm(|w| visit::visit_pat(w, p));
     }
 }
 
