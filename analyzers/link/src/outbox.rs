@@ -15,7 +15,7 @@
 use crate::Ctx;
 use crate::follow::attribute;
 use nova_model::{DiagCode, Diagnostic, Location, Op, Severity};
-use nova_orm::{Orm, Schema, SchemaFile, Site, Target, ValueShape, WrittenValue};
+use nova_orm::{Orm, Schema, Site, Target, ValueShape, WrittenValue};
 use nova_rust::graph::{StrExpr, TopicApi, TopicRole, TopicSite};
 use nova_rust::sql::{SqlExpr, SqlSite};
 use nova_rust::unit::{Crate, ParsedFile};
@@ -332,18 +332,7 @@ pub(crate) fn bound_arg(
 
 /// The ORM schema of `crates` (every file that declares something).
 fn orm_schema(ctx: &Ctx<'_>, crates: &[Crate]) -> Schema {
-    let files = crates.iter().flat_map(|c| {
-        c.files
-            .iter()
-            .filter(|f| f.facts.orm.has_schema())
-            .map(move |f| SchemaFile {
-                package: &c.package,
-                path: &f.path,
-                module: &f.module,
-                orm: &f.facts.orm,
-            })
-    });
-    Schema::new(files, &ctx.input.config.scan.default_schemas)
+    nova_rust::unit::orm_schema(crates, &ctx.input.config.scan.default_schemas)
 }
 
 /// The tables (as the relays know them) an ORM `target` named in `f`, in

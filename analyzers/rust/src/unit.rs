@@ -38,6 +38,23 @@ pub struct Crate {
     pub files: Vec<ParsedFile>,
 }
 
+/// The ORM schema of `crates`: every file that declares something (`table!`,
+/// models, entities), with the schemas a bare table name may live in.
+pub fn orm_schema(crates: &[Crate], default_schemas: &[String]) -> nova_orm::Schema {
+    let files = crates.iter().flat_map(|c| {
+        c.files
+            .iter()
+            .filter(|f| f.facts.orm.has_schema())
+            .map(move |f| nova_orm::SchemaFile {
+                package: &c.package,
+                path: &f.path,
+                module: &f.module,
+                orm: &f.facts.orm,
+            })
+    });
+    nova_orm::Schema::new(files, default_schemas)
+}
+
 /// Package -> local packages it depends on, transitively (itself excluded).
 pub fn dependency_closure(crates: &[Crate]) -> BTreeMap<String, BTreeSet<String>> {
     let deps: BTreeMap<String, Vec<String>> = crates

@@ -7,24 +7,13 @@
 
 use super::{AccessVal, Pass, Target as AccessTarget, ignored_table};
 use nova_model::{Confidence, DiagCode, Diagnostic, Location, Severity};
-use nova_orm::{Orm, Query, Schema, SchemaFile, Site};
+use nova_orm::{Orm, Query, Schema, Site};
 use nova_rust::attribution::{dependency_closure, full_fn_path};
 use nova_rust::unit::{Crate, ParsedFile};
 
 /// The ORM schema of `crates` (every file that declares something).
 pub(crate) fn schema(crates: &[Crate], default_schemas: &[String]) -> Schema {
-    let files = crates.iter().flat_map(|c| {
-        c.files
-            .iter()
-            .filter(|f| f.facts.orm.has_schema())
-            .map(move |f| SchemaFile {
-                package: &c.package,
-                path: &f.path,
-                module: &f.module,
-                orm: &f.facts.orm,
-            })
-    });
-    Schema::new(files, default_schemas)
+    nova_rust::unit::orm_schema(crates, default_schemas)
 }
 
 /// The `orm_call` of an access: the API, and what `save` may be.
