@@ -1,0 +1,280 @@
+//! Returned values: what a [`StrExpr::Call`] gives, through the functions
+//! it can call (a method of each type its receiver is seen to have, else a
+//! trait's default method; `Type::f`; free functions by module), each
+//! evaluated in a [`Frame`] where the callee's parameters are the call's
+//! arguments.
+
+use super::*;
+
+/// What calls return (see [`StrExpr::Call`]).
+impl Values {
+    /// The types `e` (a method's receiver) is seen to have from `package`:
+    /// a [`StrExpr::Typed`] as is, a parameter through the calls giving it.
+    fn types(
+        &self,
+        package: &str,
+        service: Option<&str>,
+        e: &StrExpr,
+        frame: Option<&Frame<'_>>,
+        d: u32,
+    ) -> Vec<SeenType> {
+        if d > 8 {
+            return Vec::new();
+        }
+        match e {
+            // `self` in a trait's default method: the type it is called on.
+            StrExpr::Typed(t) if t == SELF_TYPE => frame
+                .and_then(|f| f.self_type)
+                .map(|(t, p)| vec![(t.to_string(), p.to_string(), Vec::new())])
+                .unwrap_or_default(),
+            StrExpr::Typed(t) => vec![(t.clone(), package.to_string(), Vec::new())],
+            StrExpr::Param(p) => {
+                if let Some(f) = Frame::of(frame, &p.function) {
+                    return match f.args.get(p.index) {
+                        Some(a) => self.types(f.package, service, a, f.parent, d + 1),
+                        None => Vec::new(),
+                    };
+                }
+                let mut out: Vec<SeenType> = Vec::new();
+                for call in self.calls_to(package, service, p) {
+                    let Some(arg) = call.args.get(p.index) else {
+                        continue;
+                    };
+                    for (t, pkg, mut via) in self.types(&call.package, service, arg, None, d + 1) {
+                        via.insert(0, call.at.clone());
+                        out.push((t, pkg, via));
+                        if out.len() >= MAX_TEXTS {
+                            return out;
+                        }
+                    }
+                }
+                out
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// ` (line n)` of a call, where it was recorded.
+    fn line_of(c: &CallRef) -> String {
+        match c.line {
+            0 => String::new(),
+            n => format!(" (line {n})"),
+        }
+    }
+
+    /// Why a receiver's type is not seen, for the diagnostic.
+    fn untyped(c: &CallRef) -> Piece {
+        let why = match &c.recv {
+            Some(StrExpr::Param(p)) => format!(
+                "no call reached gives parameter #{} of `{}` a value of a known type",
+                p.index, p.function
+            ),
+            _ => "the receiver's type is not seen".to_string(),
+        };
+        Piece::unknown(&format!("`{}`{}: {why}", c.text, Self::line_of(c)))
+    }
+
+    /// The values of a call: what the functions it can call return (a
+    /// method of the receiver's type, `Type::f`, a free function whose
+    /// module path ends with the written one), each with the call's
+    /// arguments for the function's parameters.
+    pub(super) fn call(
+        &self,
+        package: &str,
+        service: Option<&str>,
+        c: &CallRef,
+        frame: Option<&Frame<'_>>,
+        d: u32,
+    ) -> Vec<Piece> {
+        let left = CALLS_LEFT.with(|l| {
+            let n = l.get();
+            l.set(n.saturating_sub(1));
+            n
+        });
+        if left == 0 {
+            return vec![Piece::unknown(&format!(
+                "`{}`{}: more than {MAX_CALLS} calls to follow",
+                c.text,
+                Self::line_of(c)
+            ))];
+        }
+        if c.assoc_const {
+            return self.assoc_const(package, service, c, frame, d);
+        }
+        // No function of that name returns a string: the call is someone
+        // else's, unresolved as it is written.
+        let Some(candidates) = self.returns.get(&c.name) else {
+            return vec![Piece::unknown(&c.text)];
+        };
+        // (The function, the hops that gave the receiver's type, that type.)
+        let mut chosen: Vec<(&ReturnVal, Vec<String>, Option<SeenType>)> = Vec::new();
+        let by_type = match (&c.recv, c.owner.as_deref()) {
+            (Some(recv), _) => Some(recv.clone()),
+            // `Self::f()` in a trait's default method.
+            (None, Some(o)) if o == SELF_TYPE => Some(StrExpr::Typed(SELF_TYPE.to_string())),
+            _ => None,
+        };
+        match by_type {
+            Some(recv) => {
+                let types = self.types(package, service, &recv, frame, d);
+                if types.is_empty() {
+                    // `self.f()` in a trait's default method, not called
+                    // on a known type: as it was written.
+                    if matches!(&recv, StrExpr::Typed(t) if t == SELF_TYPE) {
+                        return vec![Piece::unknown(&c.text)];
+                    }
+                    return vec![Self::untyped(c)];
+                }
+                for seen in types {
+                    let (t, pkg, via) = &seen;
+                    let visible = self.visible(pkg, service);
+                    let own: Vec<&ReturnVal> = candidates
+                        .iter()
+                        .filter(|r| r.owner.as_deref() == Some(t) && visible.contains(&r.package))
+                        .collect();
+                    // Else the default of a trait the type implements.
+                    let methods = if own.is_empty() {
+                        let traits = self.impls.get(t).into_iter().flatten();
+                        let traits: Vec<&String> = traits
+                            .filter(|(_, p)| visible.contains(p))
+                            .map(|(tr, _)| tr)
+                            .collect();
+                        candidates
+                            .iter()
+                            .filter(|r| {
+                                r.owner.as_ref().is_some_and(|o| traits.contains(&o))
+                                    && visible.contains(&r.package)
+                            })
+                            .collect()
+                    } else {
+                        own
+                    };
+                    for r in methods {
+                        chosen.push((r, via.clone(), Some(seen.clone())));
+                    }
+                }
+            }
+            None => {
+                let visible = self.visible(package, service);
+                for r in candidates {
+                    let qualified = r.module.len() >= c.qualifier.len()
+                        && r.module[r.module.len() - c.qualifier.len()..] == c.qualifier[..];
+                    if r.owner == c.owner && qualified && visible.contains(&r.package) {
+                        chosen.push((r, Vec::new(), None));
+                    }
+                }
+                // The caller's own package's function, when it has one (a
+                // name defined there is the one it calls).
+                if chosen.iter().any(|(r, _, _)| r.package == package) {
+                    chosen.retain(|(r, _, _)| r.package == package);
+                }
+            }
+        }
+        if chosen.is_empty() {
+            return vec![Piece::unknown(&c.text)];
+        }
+        let mut out = Vec::new();
+        for (r, via, seen) in &chosen {
+            // `Type::method(x, ..)`: `x` is the receiver, not parameter #0.
+            let ufcs = r.receiver && c.recv.is_none() && c.owner.is_some();
+            let f = Frame {
+                function: &r.path,
+                args: if ufcs && !c.args.is_empty() {
+                    &c.args[1..]
+                } else {
+                    &c.args
+                },
+                package,
+                at: match c.line {
+                    0 => format!("`{}`", c.name),
+                    n => format!("line {n}"),
+                },
+                self_type: seen.as_ref().map(|(t, p, _)| (t.as_str(), p.as_str())),
+                parent: frame,
+            };
+            for (v, at) in &r.values {
+                let pieces = match v {
+                    StrExpr::Unknown(t) => vec![Piece::unknown(&format!(
+                        "`{}`: `{}` returns `{t}` ({at})",
+                        c.text, r.path
+                    ))],
+                    v => self.eval(&r.package, service, v, Some(&f), d),
+                };
+                for mut piece in pieces {
+                    let mut hops = via.clone();
+                    hops.push(at.clone());
+                    hops.append(&mut piece.via);
+                    piece.via = hops;
+                    out.push(piece);
+                    if out.len() >= MAX_TEXTS {
+                        return out;
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// `E::TOPIC`: the const of each type the parameter typed `E` is given,
+    /// defined in that type's `impl`.
+    fn assoc_const(
+        &self,
+        package: &str,
+        service: Option<&str>,
+        c: &CallRef,
+        frame: Option<&Frame<'_>>,
+        d: u32,
+    ) -> Vec<Piece> {
+        let Some(recv) = &c.recv else {
+            return vec![Piece::unknown(&c.text)];
+        };
+        let types = self.types(package, service, recv, frame, d);
+        if types.is_empty() {
+            // `Self::TOPIC` in a trait's default method, not called on a
+            // known type: every `TOPIC` seen, as before.
+            if matches!(recv, StrExpr::Typed(t) if t == SELF_TYPE) {
+                return self.eval(
+                    package,
+                    service,
+                    &StrExpr::Const(vec![c.name.clone()]),
+                    None,
+                    d,
+                );
+            }
+            return vec![Self::untyped(c)];
+        }
+        let mut out = Vec::new();
+        for (t, pkg, via) in types {
+            let path = [t.clone(), c.name.clone()];
+            let defs: Vec<&ConstVal> = self
+                .const_defs(&pkg, &path)
+                .into_iter()
+                .filter(|k| k.module.last() == Some(&t))
+                .collect();
+            if defs.is_empty() {
+                let mut p = Piece::unknown(&format!("`{t}::{}`: no such const is seen", c.name));
+                p.via = via.clone();
+                out.push(p);
+                continue;
+            }
+            for k in defs {
+                let at = format!(
+                    "{}:{}",
+                    self.files.get(k.at.0).map_or("", String::as_str),
+                    k.at.1
+                );
+                for mut piece in self.eval(&k.package, service, &k.value, None, d) {
+                    let mut hops = via.clone();
+                    hops.push(at.clone());
+                    hops.append(&mut piece.via);
+                    piece.via = hops;
+                    out.push(piece);
+                    if out.len() >= MAX_TEXTS {
+                        return out;
+                    }
+                }
+            }
+        }
+        out
+    }
+}

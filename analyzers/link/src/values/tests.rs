@@ -1,0 +1,247 @@
+use super::*;
+use nova_rust::FileFacts;
+use nova_rust::graph::{FieldInit, TopicConst};
+use nova_rust::unit::ParsedFile;
+
+fn krate(package: &str, deps: &[&str], module: &[&str], facts: FileFacts) -> Crate {
+    Crate {
+        package: package.into(),
+        dir: package.into(),
+        service: None,
+        local_deps: deps.iter().map(|d| d.to_string()).collect(),
+        external_deps: Vec::new(),
+        dialect: Default::default(),
+        files: vec![ParsedFile {
+            path: format!("{package}/src/x.rs"),
+            module: module.iter().map(|m| m.to_string()).collect(),
+            in_test: false,
+            facts,
+        }],
+    }
+}
+
+#[test]
+fn consts_fields_env_formats() {
+    let mut lib = FileFacts::default();
+    lib.graph.consts.push(TopicConst {
+        name: "CONTENT_EVENTS".into(),
+        module: vec![],
+        value: StrExpr::Lit("content-events".into()),
+        line: 1,
+    });
+    let mut svc = FileFacts::default();
+    svc.graph.fields.push(FieldInit {
+        field: "content_url".into(),
+        value: StrExpr::Env {
+            var: "CONTENT_SERVICE_URL".into(),
+            default: Some(Box::new(StrExpr::Lit("http://content:8080".into()))),
+        },
+        line: 3,
+    });
+    let crates = vec![
+        krate("events", &[], &["topics"], lib),
+        krate("feed", &["events"], &[], svc),
+    ];
+    let mut closure = BTreeMap::new();
+    closure.insert("feed".to_string(), BTreeSet::from(["events".to_string()]));
+    let mut env = BTreeMap::new();
+    env.insert("KAFKA_TOPIC_PREFIX".to_string(), "prod".to_string());
+    let v = Values::new(&crates, &closure, &env, BTreeMap::new());
+    let texts = |e: &StrExpr| -> Vec<(String, bool)> {
+        v.resolve("feed", Some("feed"), e)
+            .into_iter()
+            .map(|p| (p.text, p.unresolved))
+            .collect()
+    };
+    assert_eq!(
+        texts(&StrExpr::Const(vec![
+            "topics".into(),
+            "CONTENT_EVENTS".into()
+        ])),
+        vec![("content-events".to_string(), false)]
+    );
+    assert_eq!(
+        texts(&StrExpr::Const(vec!["OTHER".into()])),
+        vec![("{OTHER}".to_string(), true)]
+    );
+    let url = v.resolve(
+        "feed",
+        Some("feed"),
+        &StrExpr::Format {
+            template: "{}/posts".into(),
+            args: vec![StrExpr::Field("content_url".into())],
+        },
+    );
+    assert_eq!(url.len(), 1);
+    assert_eq!(url[0].text, "http://content:8080/posts");
+    assert_eq!(url[0].env, vec!["CONTENT_SERVICE_URL".to_string()]);
+    let prefixed = StrExpr::Format {
+        template: "{}.content.events".into(),
+        args: vec![StrExpr::Env {
+            var: "KAFKA_TOPIC_PREFIX".into(),
+            default: Some(Box::new(StrExpr::Lit("nova".into()))),
+        }],
+    };
+    assert_eq!(
+        texts(&prefixed),
+        vec![("prod.content.events".to_string(), false)]
+    );
+    // The library cannot see the service's fields.
+    assert!(v.resolve("events", None, &StrExpr::Field("content_url".into()))[0].unresolved);
+}
+
+fn call(name: &str, args: Vec<StrExpr>) -> StrExpr {
+    StrExpr::Call(Box::new(CallRef {
+        name: name.into(),
+        owner: None,
+        qualifier: Vec::new(),
+        recv: None,
+        args,
+        assoc_const: false,
+        text: format!("{name}(..)"),
+        line: 1,
+    }))
+}
+
+fn returning(name: &str, values: Vec<StrExpr>) -> nova_rust::graph::FnReturn {
+    nova_rust::graph::FnReturn {
+        name: name.into(),
+        path: name.into(),
+        owner: None,
+        module: Vec::new(),
+        receiver: false,
+        values: values.into_iter().map(|v| (v, 2)).collect(),
+        line: 1,
+        in_test: false,
+    }
+}
+
+#[test]
+fn returns_with_arguments_and_recursion_that_ends() {
+    let mut facts = FileFacts::default();
+    let param = |f: &str| {
+        StrExpr::Param(Box::new(ParamRef {
+            function: f.into(),
+            name: f.into(),
+            owner: None,
+            index: 0,
+            line: 1,
+        }))
+    };
+    // `fn topic_for(kind) -> String { format!("events.{}", kind) }`
+    facts.graph.returns.push(returning(
+        "topic_for",
+        vec![StrExpr::Format {
+            template: "events.{}".into(),
+            args: vec![param("topic_for")],
+        }],
+    ));
+    // `fn wrap(k) -> String { topic_for(k) }`: a parameter handed on.
+    facts.graph.returns.push(returning(
+        "wrap",
+        vec![call("topic_for", vec![param("wrap")])],
+    ));
+    // `fn ping() { pong() }`, `fn pong() { if .. { "pong" } else { ping() } }`.
+    facts
+        .graph
+        .returns
+        .push(returning("ping", vec![call("pong", vec![])]));
+    facts.graph.returns.push(returning(
+        "pong",
+        vec![StrExpr::Lit("pong".into()), call("ping", vec![])],
+    ));
+    let crates = vec![krate("svc", &[], &[], facts)];
+    let v = Values::new(&crates, &BTreeMap::new(), &BTreeMap::new(), BTreeMap::new());
+    let texts = |e: &StrExpr| -> Vec<(String, bool)> {
+        v.resolve("svc", Some("svc"), e)
+            .into_iter()
+            .map(|p| (p.text, p.unresolved))
+            .collect()
+    };
+    assert_eq!(
+        texts(&call("wrap", vec![StrExpr::Lit("orders".into())])),
+        vec![("events.orders".to_string(), false)]
+    );
+    let pieces = v.resolve(
+        "svc",
+        Some("svc"),
+        &call("wrap", vec![StrExpr::Lit("x".into())]),
+    );
+    assert_eq!(pieces[0].via, vec!["svc/src/x.rs:2", "svc/src/x.rs:2"]);
+    // The recursion stops at the depth bound: `pong` once, and what is
+    // left unresolved.
+    let ping = texts(&call("ping", vec![]));
+    assert!(ping.contains(&("pong".to_string(), false)), "{ping:?}");
+    assert!(ping.len() <= MAX_TEXTS, "{ping:?}");
+    // A function of the caller's own package hides one of the same
+    // name in a dependency.
+    let mut lib = FileFacts::default();
+    lib.graph
+        .returns
+        .push(returning("name", vec![StrExpr::Lit("lib.name".into())]));
+    let mut own = FileFacts::default();
+    own.graph
+        .returns
+        .push(returning("name", vec![StrExpr::Lit("svc.name".into())]));
+    let crates = vec![
+        krate("lib", &[], &[], lib),
+        krate("app", &["lib"], &[], own),
+    ];
+    let mut closure = BTreeMap::new();
+    closure.insert("app".to_string(), BTreeSet::from(["lib".to_string()]));
+    let o = Values::new(&crates, &closure, &BTreeMap::new(), BTreeMap::new());
+    let got: Vec<String> = o
+        .resolve("app", None, &call("name", vec![]))
+        .into_iter()
+        .map(|p| p.text)
+        .collect();
+    assert_eq!(got, ["svc.name"]);
+    let got: Vec<String> = o
+        .resolve("lib", None, &call("name", vec![]))
+        .into_iter()
+        .map(|p| p.text)
+        .collect();
+    assert_eq!(got, ["lib.name"]);
+    // `Topics::of(&self, kind)` called `Topics::of(&t, "x")`: the
+    // first argument is the receiver.
+    let mut ufcs = FileFacts::default();
+    let mut of = returning("of", vec![param("Topics::of")]);
+    of.path = "Topics::of".into();
+    of.owner = Some("Topics".into());
+    of.receiver = true;
+    ufcs.graph.returns.push(of);
+    let crates = vec![krate("ufcs", &[], &[], ufcs)];
+    let u = Values::new(&crates, &BTreeMap::new(), &BTreeMap::new(), BTreeMap::new());
+    let mut c = call(
+        "of",
+        vec![StrExpr::Typed("Topics".into()), StrExpr::Lit("x".into())],
+    );
+    if let StrExpr::Call(r) = &mut c {
+        r.owner = Some("Topics".into());
+    }
+    let got: Vec<String> = u
+        .resolve("ufcs", None, &c)
+        .into_iter()
+        .map(|p| p.text)
+        .collect();
+    assert_eq!(got, ["x"]);
+    // Sixteen values, each a call to a function of sixteen values, down
+    // to the depth bound: the calls followed are bounded.
+    let mut wide = FileFacts::default();
+    for level in 0..9 {
+        let next = format!("f{}", level + 1);
+        let values = (0..16).map(|_| call(&next, vec![])).collect();
+        wide.graph
+            .returns
+            .push(returning(&format!("f{level}"), values));
+    }
+    let crates = vec![krate("wide", &[], &[], wide)];
+    let w = Values::new(&crates, &BTreeMap::new(), &BTreeMap::new(), BTreeMap::new());
+    let pieces = w.resolve("wide", None, &call("f0", vec![]));
+    assert!(pieces.iter().all(|p| p.unresolved), "{pieces:?}");
+    // A call to a function nowhere defined is as it was written.
+    assert_eq!(
+        texts(&call("elsewhere", vec![])),
+        vec![("{elsewhere(..)}".to_string(), true)]
+    );
+}
