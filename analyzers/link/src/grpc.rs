@@ -5,7 +5,7 @@ use crate::tonic_names::TonicNames;
 use crate::{Ctx, live_files};
 use nova_manifests::hosts::hosts_in;
 use nova_model::{DiagCode, EdgeKind, Evidence, Location, ProtoService, Severity};
-use nova_rust::graph::{ClientShape, StrExpr};
+use nova_rust::graph::{ClientShape, StrExpr, as_foreign_client};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One use of a client by a service.
@@ -19,7 +19,11 @@ struct Use {
 }
 
 fn shape_note(service: &str, shape: ClientShape, name: Option<&str>) -> String {
-    let client = format!("{service}Client");
+    // (A re-exported client under its own name, `Catalog::connect`.)
+    let client = match as_foreign_client(service) {
+        Some((_, written)) => written.to_string(),
+        None => format!("{service}Client"),
+    };
     match shape {
         ClientShape::Connect => format!("{client}::connect"),
         ClientShape::New => format!("{client}::new"),
@@ -71,6 +75,28 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
         .collect();
     let undeclared = |name: &str| {
         !rpcs_of.is_empty() && !rpcs_of.contains_key(name) && !generated.contains(name)
+    };
+
+    // Clients re-exported by libraries under names of their own, by (the
+    // library's crate name, the name): what a client built from a type
+    // imported from another crate (`foreign_client`) stands for. A type of
+    // no such re-export is no client.
+    let mut reexports: BTreeMap<(String, &str), &str> = BTreeMap::new();
+    for c in input.crates {
+        let krate = c.package.replace('-', "_");
+        for f in live_files(c) {
+            for r in &f.facts.graph.client_reexports {
+                reexports.insert((krate.clone(), r.name.as_str()), r.service.as_str());
+            }
+        }
+    }
+    let settle = |service: &'_ str| -> Option<String> {
+        match as_foreign_client(service) {
+            Some((krate, name)) => reexports
+                .get(&(krate.to_string(), name))
+                .map(|s| s.to_string()),
+            None => Some(service.to_string()),
+        }
     };
 
     // Servers.
@@ -142,7 +168,10 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
                 // With protos known, a `FooClient` of no proto service is
                 // not a gRPC client (a wrapper type, an HTTP client...), unless
                 // checked-in tonic code declares it.
-                let proto = tonic.service(&cl.service);
+                let Some(settled) = settle(&cl.service) else {
+                    continue;
+                };
+                let proto = tonic.service(&settled);
                 if undeclared(proto) {
                     continue;
                 }
@@ -167,7 +196,10 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
             }
             for r in g.rpc_calls.iter().filter(|x| !x.in_test) {
                 let proto = match (&r.service, &r.via_field, &r.via_getter) {
-                    (Some(s), _, _) => Some(tonic.service(s).to_string()),
+                    (Some(s), _, _) => match settle(s) {
+                        Some(s) => Some(tonic.service(&s).to_string()),
+                        None => continue,
+                    },
                     (None, Some(field), _) => unique_in_scope(&client_fields, field, &c.package),
                     (None, None, getter) => getter
                         .as_ref()

@@ -178,6 +178,31 @@ pub struct GrpcClient {
     pub in_test: bool,
 }
 
+/// A client re-exported by a library under a name of its own (see
+/// [`GraphFacts::client_reexports`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ClientReexport {
+    /// The name other crates import (`Foo`).
+    pub name: String,
+    /// The proto service (`Foo` for `FooClient`).
+    pub service: String,
+}
+
+/// The service of a client built from a type imported from another crate
+/// (`use catalog_client::Catalog; Catalog::connect(..)`), not known to be
+/// a client in this file: `nova-link` settles it against the crates'
+/// [`ClientReexport`]s, and drops it when none matches.
+pub fn foreign_client(krate: &str, name: &str) -> String {
+    format!("{FOREIGN}{krate}::{name}")
+}
+
+/// The crate and name of a [`foreign_client`] service.
+pub fn as_foreign_client(service: &str) -> Option<(&str, &str)> {
+    service.strip_prefix(FOREIGN)?.split_once("::")
+}
+
+const FOREIGN: &str = "?";
+
 /// How a gRPC server was seen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum ServerShape {
@@ -428,6 +453,10 @@ pub struct GraphFacts {
     pub generated_services: Vec<String>,
     pub grpc_servers: Vec<GrpcServer>,
     pub grpc_clients: Vec<GrpcClient>,
+    /// Clients this file hands to other crates under a name of its own
+    /// (`pub use pb::foo_client::FooClient as Foo;`, `pub type Foo = ..`).
+    #[serde(default)]
+    pub client_reexports: Vec<ClientReexport>,
     pub rpc_calls: Vec<RpcCall>,
     pub http_calls: Vec<HttpCall>,
     pub topics: Vec<TopicSite>,
@@ -481,6 +510,7 @@ impl GraphFacts {
             generated_services,
             grpc_servers,
             grpc_clients,
+            client_reexports,
             rpc_calls,
             http_calls,
             topics,
@@ -499,6 +529,7 @@ impl GraphFacts {
         self.generated_services.extend(generated_services);
         self.grpc_servers.extend(grpc_servers);
         self.grpc_clients.extend(grpc_clients);
+        self.client_reexports.extend(client_reexports);
         self.rpc_calls.extend(rpc_calls);
         self.http_calls.extend(http_calls);
         self.topics.extend(topics);

@@ -37,8 +37,10 @@ pub(crate) fn start<'ast, 'o>(
     }
     let mut pre = PrePass::default();
     pre.items(&file.items);
+    out.client_reexports = std::mem::take(&mut pre.reexports);
     Some(Walker {
         pre,
+        items: &file.items,
         macros,
         out,
         in_test_file,
@@ -472,6 +474,10 @@ impl<'ast> Walker<'ast, '_> {
                 let owner = &segs[..segs.len() - 1];
                 if let Some(svc) = client_service(owner, &self.pre.client_imports)
                     .or_else(|| owner.last().and_then(|o| self.pre.aliases.get(o).cloned()))
+                    .or_else(|| match owner {
+                        [one] => foreign_connect(self.items, one, last),
+                        _ => None,
+                    })
                 {
                     let shape = match last {
                         "connect" => Some(ClientShape::Connect),

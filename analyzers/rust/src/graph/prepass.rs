@@ -1,9 +1,9 @@
 //! The pre-pass of the graph walk: the names that make a value a gRPC
 //! client in this file (imports, aliases, fields, getters).
 
-use super::StrExpr;
 use super::shapes::*;
 use super::strings::*;
+use super::{ClientReexport, StrExpr, foreign_client};
 use std::collections::{BTreeMap, BTreeSet};
 use syn::Item;
 
@@ -29,6 +29,10 @@ pub(super) struct PrePass {
     pub(super) generated_parts: bool,
     /// `Handler` is imported from `nova_consumer`.
     pub(super) nova_handler: bool,
+    /// Clients this file re-exports (`pub use`, `pub type`).
+    pub(super) reexports: Vec<ClientReexport>,
+    /// Inside a `pub use` item.
+    in_pub_use: bool,
 }
 
 impl PrePass {
@@ -72,6 +76,12 @@ impl PrePass {
         if tonic_module {
             self.grpc_hint = true;
             if name.ends_with("Client") {
+                if self.in_pub_use {
+                    self.reexports.push(ClientReexport {
+                        name: local.clone(),
+                        service: name.trim_end_matches("Client").to_string(),
+                    });
+                }
                 self.client_imports.insert(local.clone());
                 if local != name {
                     self.aliases
@@ -88,7 +98,11 @@ impl PrePass {
     pub(super) fn items(&mut self, items: &[Item]) {
         for item in items {
             match item {
-                Item::Use(u) => self.use_tree(&u.tree, &mut Vec::new()),
+                Item::Use(u) => {
+                    self.in_pub_use = matches!(u.vis, syn::Visibility::Public(_));
+                    self.use_tree(&u.tree, &mut Vec::new());
+                    self.in_pub_use = false;
+                }
                 Item::Mod(m) => {
                     if mod_is_generated(m) {
                         self.generated_parts = true;
@@ -106,6 +120,12 @@ impl PrePass {
                 Item::Type(t) => {
                     if let Some(s) = type_client(&t.ty, &self.client_imports, &self.aliases) {
                         self.grpc_hint = true;
+                        if matches!(t.vis, syn::Visibility::Public(_)) {
+                            self.reexports.push(ClientReexport {
+                                name: t.ident.to_string(),
+                                service: s.clone(),
+                            });
+                        }
                         self.aliases.insert(t.ident.to_string(), s);
                     }
                 }
@@ -148,4 +168,55 @@ impl PrePass {
             self.literal_fns.insert(sig.ident.to_string(), l);
         }
     }
+}
+
+/// `Foo::connect(..)` (or `with_interceptor`, `with_origin`) with `Foo`
+/// imported from another crate by a `use` among `items`: the
+/// [`foreign_client`] it may be (a client that crate re-exports). Looked
+/// up only at such a call, so files pay nothing for their imports.
+pub(super) fn foreign_connect(items: &[Item], owner: &str, method: &str) -> Option<String> {
+    if !matches!(method, "connect" | "with_interceptor" | "with_origin") {
+        return None;
+    }
+    items.iter().find_map(|item| match item {
+        Item::Use(u) => imported_from(&u.tree, owner, &mut Vec::new()),
+        Item::Mod(m) if !mod_is_generated(m) => m
+            .content
+            .as_ref()
+            .and_then(|(_, items)| foreign_connect(items, owner, method)),
+        _ => None,
+    })
+}
+
+/// The [`foreign_client`] of `local` if `tree` imports it from a crate.
+fn imported_from(tree: &syn::UseTree, local: &str, prefix: &mut Vec<String>) -> Option<String> {
+    use syn::UseTree;
+    match tree {
+        UseTree::Path(p) => {
+            prefix.push(p.ident.to_string());
+            let found = imported_from(&p.tree, local, prefix);
+            prefix.pop();
+            found
+        }
+        UseTree::Name(n) if n.ident == local => foreign(prefix, &n.ident.to_string()),
+        UseTree::Rename(r) if r.rename == local => foreign(prefix, &r.ident.to_string()),
+        UseTree::Group(g) => g.items.iter().find_map(|t| imported_from(t, local, prefix)),
+        _ => None,
+    }
+}
+
+/// `name` under `prefix` as a [`foreign_client`]: a type of another crate
+/// (not `crate::`, `std::`.., not a `FooClient` of a tonic module, which
+/// is a client already).
+fn foreign(prefix: &[String], name: &str) -> Option<String> {
+    let krate = prefix.first()?;
+    // (A crate may be named like a tonic module: `catalog_client::Catalog`.)
+    let tonic_client =
+        prefix.last().is_some_and(|p| p.ends_with("_client")) && name.ends_with("Client");
+    let local_or_std = matches!(
+        krate.as_str(),
+        "crate" | "self" | "super" | "std" | "core" | "alloc" | "tonic"
+    );
+    (!tonic_client && !local_or_std && name.starts_with(|c: char| c.is_ascii_uppercase()))
+        .then(|| foreign_client(krate, name))
 }

@@ -33,6 +33,9 @@ pub(super) struct RpcRecv {
 
 pub(crate) struct Walker<'ast, 'o> {
     pub(super) pre: PrePass,
+    /// The file's items (its `use`s, read at a `connect` on an imported
+    /// type: [`super::prepass::foreign_connect`]).
+    pub(super) items: &'ast [syn::Item],
     pub(super) out: &'o mut GraphFacts,
     pub(super) in_test_file: bool,
     pub(super) test_depth: u32,
@@ -758,6 +761,12 @@ impl<'ast> Walker<'ast, '_> {
                         }
                         if let Some(s) = self.pre.aliases.get(owner_last.as_str()) {
                             return Some(s.clone());
+                        }
+                        let method = Name::of(&segs[n - 1].ident);
+                        if let Some(s) =
+                            foreign_connect(self.items, owner_last.as_str(), method.as_str())
+                        {
+                            return Some(s);
                         }
                     }
                     let last = Name::of(&segs.last()?.ident);
