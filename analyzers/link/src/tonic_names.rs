@@ -9,6 +9,7 @@
 //! no clients, servers or calls at all.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
+use nova_rust::graph::snake_to_pascal;
 use std::collections::BTreeMap;
 
 /// The proto names of every known service and RPC, by the names tonic
@@ -34,7 +35,9 @@ impl TonicNames {
                 out.services.insert(tonic, service.to_string());
             }
             for rpc in rpcs {
-                let tonic = pascal_of_method(&rpc.to_snake_case());
+                // (The method's name in Pascal case, as the Rust facts name
+                // an RPC call: `get_kv` -> `GetKv`.)
+                let tonic = snake_to_pascal(&rpc.to_snake_case());
                 if tonic != rpc {
                     out.rpcs
                         .entry(service.to_string())
@@ -60,12 +63,6 @@ impl TonicNames {
             .and_then(|m| m.get(rpc))
             .map_or(rpc, String::as_str)
     }
-}
-
-/// A method name in Pascal case, the way nova's Rust facts name an RPC call
-/// (`get_kv` -> `GetKv`).
-fn pascal_of_method(snake: &str) -> String {
-    nova_rust::graph::snake_to_pascal(snake)
 }
 
 #[cfg(test)]

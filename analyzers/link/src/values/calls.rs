@@ -200,15 +200,8 @@ impl Values {
                     ))],
                     v => self.eval(&r.package, service, v, Some(&f), d),
                 };
-                for mut piece in pieces {
-                    let mut hops = via.clone();
-                    hops.push(at.clone());
-                    hops.append(&mut piece.via);
-                    piece.via = hops;
-                    out.push(piece);
-                    if out.len() >= MAX_TEXTS {
-                        return out;
-                    }
+                if push_behind(&mut out, pieces, via, at) {
+                    return out;
                 }
             }
         }
@@ -263,18 +256,28 @@ impl Values {
                     self.files.get(k.at.0).map_or("", String::as_str),
                     k.at.1
                 );
-                for mut piece in self.eval(&k.package, service, &k.value, None, d) {
-                    let mut hops = via.clone();
-                    hops.push(at.clone());
-                    hops.append(&mut piece.via);
-                    piece.via = hops;
-                    out.push(piece);
-                    if out.len() >= MAX_TEXTS {
-                        return out;
-                    }
+                let pieces = self.eval(&k.package, service, &k.value, None, d);
+                if push_behind(&mut out, pieces, &via, &at) {
+                    return out;
                 }
             }
         }
         out
     }
+}
+
+/// Push `pieces` to `out`, each behind the hops `via` then `at` (the return
+/// or const that gave it); true when `out` is full ([`MAX_TEXTS`]).
+fn push_behind(out: &mut Vec<Piece>, pieces: Vec<Piece>, via: &[String], at: &str) -> bool {
+    for mut piece in pieces {
+        let mut hops = via.to_vec();
+        hops.push(at.to_string());
+        hops.append(&mut piece.via);
+        piece.via = hops;
+        out.push(piece);
+        if out.len() >= MAX_TEXTS {
+            return true;
+        }
+    }
+    false
 }
