@@ -454,7 +454,10 @@ pub(crate) fn orm_writes<'a>(ctx: &Ctx<'_>, crates: &'a [Crate], relays: &Relays
                         Some(at) => format!("{} into {table} (relayed at {at})", w.call),
                         None => format!("{} into {table}", w.call),
                     };
-                    if let Some(topic) = graph_value(f, value) {
+                    // (A call to no function of the project's is bound at run
+                    // time, as in an SQL insert.)
+                    if let Some(topic) = graph_value(f, value).filter(|v| ctx.values.may_resolve(v))
+                    {
                         let s = TopicSite {
                             role: TopicRole::Produce,
                             api: TopicApi::Outbox,
