@@ -196,9 +196,12 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
             }
             for r in g.rpc_calls.iter().filter(|x| !x.in_test) {
                 let proto = match (&r.service, &r.via_field, &r.via_getter) {
-                    (Some(s), _, _) => match settle(s) {
-                        Some(s) => Some(tonic.service(&s).to_string()),
-                        None => continue,
+                    (Some(s), field, _) => match (settle(s), field) {
+                        (Some(s), _) => Some(tonic.service(&s).to_string()),
+                        // A field of another crate's type that crate does
+                        // not re-export as a client: by the field's name.
+                        (None, Some(field)) => unique_in_scope(&client_fields, field, &c.package),
+                        (None, None) => continue,
                     },
                     (None, Some(field), _) => unique_in_scope(&client_fields, field, &c.package),
                     (None, None, getter) => getter

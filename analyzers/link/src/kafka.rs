@@ -74,6 +74,7 @@ fn expr_text(e: &StrExpr) -> String {
         StrExpr::Unknown(t) => t.clone(),
         StrExpr::Call(c) => c.text.clone(),
         StrExpr::Typed(t) => t.clone(),
+        StrExpr::Declared(d) => d.ty.clone(),
     }
 }
 

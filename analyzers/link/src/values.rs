@@ -93,6 +93,21 @@ struct ReturnVal {
     values: Vec<(StrExpr, String)>,
 }
 
+/// The type a function is declared to return ([`nova_rust::graph::FnType`]).
+#[derive(Debug, Clone)]
+struct TypeVal {
+    package: String,
+    /// The `impl` type of a method.
+    owner: Option<String>,
+    /// File module path + inline module path.
+    module: Vec<String>,
+    ty: String,
+    /// Inside a `Result`/`Option`.
+    wrapped: bool,
+    /// `file:line` of the function.
+    at: String,
+}
+
 /// A call being resolved: the callee's parameters are its arguments,
 /// written in `package` (inside the call resolved before it, `parent`).
 struct Frame<'a> {
@@ -174,6 +189,9 @@ pub struct Values {
     calls: HashMap<String, Vec<CallVal>>,
     /// function name -> what the functions of that name return.
     returns: HashMap<String, Vec<ReturnVal>>,
+    /// function name -> the types the functions of that name are declared
+    /// to return.
+    fn_types: HashMap<String, Vec<TypeVal>>,
     /// type name -> the traits it implements, with the package of each
     /// `impl`.
     impls: HashMap<String, Vec<(String, String)>>,
@@ -307,6 +325,18 @@ impl Values {
                         .entry(t.type_name.clone())
                         .or_default()
                         .push((t.trait_name.clone(), c.package.clone()));
+                }
+                for t in f.facts.graph.fn_types.iter().filter(|t| !t.in_test) {
+                    let mut module = f.module.clone();
+                    module.extend(t.module.iter().cloned());
+                    v.fn_types.entry(t.name.clone()).or_default().push(TypeVal {
+                        package: c.package.clone(),
+                        owner: t.owner.clone(),
+                        module,
+                        ty: t.ty.clone(),
+                        wrapped: t.wrapped,
+                        at: format!("{}:{}", f.path, t.line),
+                    });
                 }
                 for r in f.facts.graph.returns.iter().filter(|r| !r.in_test) {
                     let mut module = f.module.clone();
@@ -522,7 +552,7 @@ impl Values {
     /// a value of a type, not a call to a function nowhere defined.
     pub fn may_resolve(&self, e: &StrExpr) -> bool {
         match e {
-            StrExpr::Unknown(_) | StrExpr::Typed(_) => false,
+            StrExpr::Unknown(_) | StrExpr::Typed(_) | StrExpr::Declared(_) => false,
             StrExpr::Call(c) => c.assoc_const || self.returns.contains_key(&c.name),
             _ => true,
         }
@@ -531,12 +561,34 @@ impl Values {
     /// Whether a method call's receiver is of a type one of the project's
     /// functions of that name is a method of.
     pub fn is_project_method(&self, c: &CallRef) -> bool {
-        let Some(StrExpr::Typed(t)) = &c.recv else {
-            return c.recv.is_some() && self.returns.contains_key(&c.name);
+        let owned_by = |t: &str| {
+            self.returns
+                .get(&c.name)
+                .is_some_and(|v| v.iter().any(|r| r.owner.as_deref() == Some(t)))
         };
-        self.returns
-            .get(&c.name)
-            .is_some_and(|v| v.iter().any(|r| r.owner.as_deref() == Some(t.as_str())))
+        match &c.recv {
+            Some(StrExpr::Typed(t)) => owned_by(t),
+            Some(StrExpr::Declared(t)) => owned_by(&t.ty),
+            // What a call returns: the types it is declared to return
+            // anywhere (else, for `Type::f(..)`, `Type`); none seen, not
+            // the project's.
+            Some(StrExpr::Call(r)) => {
+                let declared: Vec<&str> = self
+                    .fn_types
+                    .get(&r.name)
+                    .into_iter()
+                    .flatten()
+                    .filter(|t| r.unwrapped || !t.wrapped)
+                    .map(|t| t.ty.as_str())
+                    .collect();
+                if declared.is_empty() {
+                    r.owner.as_deref().is_some_and(owned_by)
+                } else {
+                    declared.into_iter().any(owned_by)
+                }
+            }
+            recv => recv.is_some() && self.returns.contains_key(&c.name),
+        }
     }
 
     fn eval(
@@ -632,6 +684,7 @@ impl Values {
             },
             StrExpr::Call(c) => self.call(package, service, c, frame, d),
             StrExpr::Typed(t) => vec![Piece::unknown(t)],
+            StrExpr::Declared(d) => vec![Piece::unknown(&d.ty)],
             StrExpr::Format { template, args } => {
                 let parts: Vec<&str> = template.split("{}").collect();
                 let mut acc = vec![Piece::lit(parts.first().copied().unwrap_or(""))];

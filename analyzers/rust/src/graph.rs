@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 mod collect;
+mod declared;
 mod prepass;
 mod returns;
 mod shapes;
@@ -62,6 +63,42 @@ pub enum StrExpr {
     /// `OrderPlaced::new(..)`, a local or parameter typed `OrderPlaced`):
     /// what a method called on it returns depends on the type.
     Typed(String),
+    /// A value whose type a declaration gives (a field of `self` declared
+    /// `events: Arc<EventBus>`, a trait object `Box<dyn Bus>`): a method's
+    /// receiver, with the declaration as a hop of the value's chain.
+    Declared(Box<Declared>),
+}
+
+/// A receiver's type read from its declaration (see [`StrExpr::Declared`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Declared {
+    /// The type's name (last segment), or `dyn Trait` for a trait object.
+    pub ty: String,
+    /// What declares it (``field `events` ``).
+    pub by: String,
+    /// The declaration's line.
+    pub line: u32,
+}
+
+/// The type a function is declared to return (`-> EventBus`, `-> &Bus`,
+/// `-> Result<Bus, E>`), recorded for a named type: a method called on
+/// what a call to it returns is that type's.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FnType {
+    /// The function's name (last segment), what calls are matched by.
+    pub name: String,
+    /// The `impl` type of a method or associated function.
+    pub owner: Option<String>,
+    /// Inline modules around it, outermost first.
+    pub module: Vec<String>,
+    /// The type (last segment), through references, smart pointers and a
+    /// `Result`/`Option`.
+    pub ty: String,
+    /// Inside a `Result`/`Option`: the type only where the call's value is
+    /// unwrapped (`?`, `.unwrap()`, `.expect(..)`).
+    pub wrapped: bool,
+    pub line: u32,
+    pub in_test: bool,
 }
 
 /// A call whose value is what the called function returns (see
@@ -88,6 +125,10 @@ pub struct CallRef {
     pub text: String,
     /// Its line (0 where it is not needed).
     pub line: u32,
+    /// As a receiver: its value unwrapped (`f()?`, `f().unwrap()`), so a
+    /// function returning `Result<T, E>`/`Option<T>` gives a `T`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unwrapped: bool,
 }
 
 /// `impl Trait for Type`: a method the type does not define is the
@@ -474,6 +515,9 @@ pub struct GraphFacts {
     /// `impl Trait for Type` blocks (see [`TraitImpl`]).
     #[serde(default)]
     pub trait_impls: Vec<TraitImpl>,
+    /// Named types functions are declared to return (see [`FnType`]).
+    #[serde(default)]
+    pub fn_types: Vec<FnType>,
     pub fields: Vec<FieldInit>,
     pub env_reads: Vec<EnvRead>,
     pub infra: Vec<InfraHint>,
@@ -496,6 +540,7 @@ impl GraphFacts {
         r(&mut self.consts, factor);
         r(&mut self.returns, factor);
         r(&mut self.trait_impls, factor);
+        r(&mut self.fn_types, factor);
         r(&mut self.fields, factor);
         r(&mut self.env_reads, factor);
         r(&mut self.infra, factor);
@@ -520,6 +565,7 @@ impl GraphFacts {
             consts,
             returns,
             trait_impls,
+            fn_types,
             fields,
             env_reads,
             infra,
@@ -539,6 +585,7 @@ impl GraphFacts {
         self.consts.extend(consts);
         self.returns.extend(returns);
         self.trait_impls.extend(trait_impls);
+        self.fn_types.extend(fn_types);
         self.fields.extend(fields);
         self.env_reads.extend(env_reads);
         self.infra.extend(infra);

@@ -28,6 +28,15 @@ impl Values {
                 .map(|(t, p)| vec![(t.to_string(), p.to_string(), Vec::new())])
                 .unwrap_or_default(),
             StrExpr::Typed(t) => vec![(t.clone(), package.to_string(), Vec::new())],
+            // A trait object: which type it holds is not seen.
+            StrExpr::Declared(t) if t.ty.starts_with("dyn ") => Vec::new(),
+            // A field declared with the type: the declaration is a hop.
+            StrExpr::Declared(t) => vec![(
+                t.ty.clone(),
+                package.to_string(),
+                vec![format!("{} (line {})", t.by, t.line)],
+            )],
+            StrExpr::Call(c) => self.returned_types(package, service, c, frame, d),
             StrExpr::Param(p) => {
                 if let Some(f) = Frame::of(frame, &p.function) {
                     return match f.args.get(p.index) {
@@ -54,6 +63,70 @@ impl Values {
         }
     }
 
+    /// The types a call (a method's receiver) gives: the type each function
+    /// it can call is declared to return ([`TypeVal`]; through a
+    /// `Result`/`Option` only where the call's value is unwrapped), with
+    /// the function as a hop; else, for `Type::f(..)`, `Type` (as for a
+    /// constructor).
+    fn returned_types(
+        &self,
+        package: &str,
+        service: Option<&str>,
+        c: &CallRef,
+        frame: Option<&Frame<'_>>,
+        d: u32,
+    ) -> Vec<SeenType> {
+        let candidates = self.fn_types.get(&c.name).into_iter().flatten();
+        let candidates = candidates.filter(|t| c.unwrapped || !t.wrapped);
+        let mut out: Vec<SeenType> = Vec::new();
+        match &c.recv {
+            Some(recv) => {
+                let candidates: Vec<&TypeVal> = candidates.collect();
+                if candidates.is_empty() {
+                    return out;
+                }
+                for (owner, pkg, via) in self.types(package, service, recv, frame, d + 1) {
+                    let visible = self.visible(&pkg, service);
+                    for t in &candidates {
+                        if t.owner.as_deref() == Some(owner.as_str())
+                            && visible.contains(&t.package)
+                        {
+                            let mut via = via.clone();
+                            via.push(t.at.clone());
+                            out.push((t.ty.clone(), t.package.clone(), via));
+                        }
+                    }
+                }
+            }
+            None => {
+                let visible = self.visible(package, service);
+                let mut chosen: Vec<&TypeVal> = candidates
+                    .filter(|t| {
+                        let qualified = t.module.len() >= c.qualifier.len()
+                            && t.module[t.module.len() - c.qualifier.len()..] == c.qualifier[..];
+                        t.owner == c.owner && qualified && visible.contains(&t.package)
+                    })
+                    .collect();
+                // The caller's own package's function, when it has one.
+                if chosen.iter().any(|t| t.package == package) {
+                    chosen.retain(|t| t.package == package);
+                }
+                out.extend(
+                    chosen
+                        .into_iter()
+                        .map(|t| (t.ty.clone(), t.package.clone(), vec![t.at.clone()])),
+                );
+                if out.is_empty()
+                    && let Some(o) = c.owner.as_ref().filter(|o| o.as_str() != SELF_TYPE)
+                {
+                    out.push((o.clone(), package.to_string(), Vec::new()));
+                }
+            }
+        }
+        out.truncate(MAX_TEXTS);
+        out
+    }
+
     /// ` (line n)` of a call, where it was recorded.
     fn line_of(c: &CallRef) -> String {
         match c.line {
@@ -68,6 +141,10 @@ impl Values {
             Some(StrExpr::Param(p)) => format!(
                 "no call reached gives parameter #{} of `{}` a value of a known type",
                 p.index, p.function
+            ),
+            Some(StrExpr::Declared(t)) if t.ty.starts_with("dyn ") => format!(
+                "{} (line {}) is a trait object `{}`: its type is not seen",
+                t.by, t.line, t.ty
             ),
             _ => "the receiver's type is not seen".to_string(),
         };
@@ -171,6 +248,19 @@ impl Values {
             }
         }
         if chosen.is_empty() {
+            // A field declared with a type no method of that name of the
+            // project's is seen for (another crate's): the declaration.
+            if let Some(StrExpr::Declared(t)) = &c.recv {
+                return vec![Piece::unknown(&format!(
+                    "`{}`{}: {} (line {}) is a `{}`, no method `{}` of which is seen",
+                    c.text,
+                    Self::line_of(c),
+                    t.by,
+                    t.line,
+                    t.ty,
+                    c.name
+                ))];
+            }
             return vec![Piece::unknown(&c.text)];
         }
         let mut out = Vec::new();
@@ -198,6 +288,14 @@ impl Values {
                         "`{}`: `{}` returns `{t}` ({at})",
                         c.text, r.path
                     ))],
+                    // A method of no function of the project's called on
+                    // what a declaration types: as unknown as it was.
+                    StrExpr::Call(inner) if by_declaration(inner) && !self.may_resolve(v) => {
+                        vec![Piece::unknown(&format!(
+                            "`{}`: `{}` returns `{}` ({at})",
+                            c.text, r.path, inner.text
+                        ))]
+                    }
                     v => self.eval(&r.package, service, v, Some(&f), d),
                 };
                 if push_behind(&mut out, pieces, via, at) {
@@ -264,6 +362,12 @@ impl Values {
         }
         out
     }
+}
+
+/// A method call whose receiver a declaration types (a field's, what a
+/// call returns): a shape the walk records only for that.
+fn by_declaration(c: &CallRef) -> bool {
+    matches!(c.recv, Some(StrExpr::Call(_) | StrExpr::Declared(_)))
 }
 
 /// Push `pieces` to `out`, each behind the hops `via` then `at` (the return

@@ -100,6 +100,7 @@ fn call(name: &str, args: Vec<StrExpr>) -> StrExpr {
         assoc_const: false,
         text: format!("{name}(..)"),
         line: 1,
+        unwrapped: false,
     }))
 }
 

@@ -97,6 +97,8 @@ pub(crate) fn finish(out: &mut GraphFacts) {
     out.trait_impls
         .sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
     out.trait_impls.dedup();
+    out.fn_types.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
+    out.fn_types.dedup();
     out.fields.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
     out.fields.dedup();
     out.env_reads.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));

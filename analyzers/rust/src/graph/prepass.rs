@@ -178,12 +178,18 @@ pub(super) fn foreign_connect(items: &[Item], owner: &str, method: &str) -> Opti
     if !matches!(method, "connect" | "with_interceptor" | "with_origin") {
         return None;
     }
+    foreign_type(items, owner)
+}
+
+/// The [`foreign_client`] type `local` may be when a `use` among `items`
+/// imports it from another crate.
+pub(super) fn foreign_type(items: &[Item], local: &str) -> Option<String> {
     items.iter().find_map(|item| match item {
-        Item::Use(u) => imported_from(&u.tree, owner, &mut Vec::new()),
+        Item::Use(u) => imported_from(&u.tree, local, &mut Vec::new()),
         Item::Mod(m) if !mod_is_generated(m) => m
             .content
             .as_ref()
-            .and_then(|(_, items)| foreign_connect(items, owner, method)),
+            .and_then(|(_, items)| foreign_type(items, local)),
         _ => None,
     })
 }

@@ -60,7 +60,7 @@ pub(super) fn value_type(ty: &Type) -> &Type {
 }
 
 /// A smart pointer: the value's type is the one it points to.
-fn is_pointer(name: &str) -> bool {
+pub(super) fn is_pointer(name: &str) -> bool {
     matches!(name, "Box" | "Arc" | "Rc")
 }
 
@@ -103,7 +103,7 @@ fn param_type(scope: &Scope<'_>, name: &str) -> ParamType {
 
 /// `Self` as the `impl` type; in a trait's own default methods, `Self`:
 /// the implementing type, known only where the method is called.
-fn self_type(scope: &Scope<'_>) -> Option<String> {
+pub(super) fn self_type(scope: &Scope<'_>) -> Option<String> {
     if scope.in_trait {
         return Some(SELF_TYPE.to_string());
     }
@@ -280,6 +280,7 @@ pub(super) fn call_value(
         } else {
             0
         },
+        unwrapped: false,
     })))
 }
 
@@ -291,7 +292,13 @@ pub(super) fn method_value(
     d: u32,
     need: bool,
 ) -> Option<StrExpr> {
-    let recv = receiver_value(&m.receiver, scope, 0)?;
+    // (A declaration is looked up only where the value is needed: an
+    // argument's receiver typed so would keep many more calls.)
+    let recv = if need {
+        super::declared::receiver(&m.receiver, scope)?
+    } else {
+        receiver_value(&m.receiver, scope, 0)?
+    };
     Some(StrExpr::Call(Box::new(CallRef {
         name: m.method.to_string(),
         owner: None,
@@ -301,6 +308,7 @@ pub(super) fn method_value(
         assoc_const: false,
         text: if need { text(m) } else { String::new() },
         line: if need { span::line(m.method.span()) } else { 0 },
+        unwrapped: false,
     })))
 }
 
@@ -350,6 +358,7 @@ pub(super) fn assoc_const(segs: &[String], scope: &Scope<'_>) -> Option<StrExpr>
         assoc_const: true,
         text: format!("{ty}::{name}"),
         line: scope.line,
+        unwrapped: false,
     })))
 }
 

@@ -438,7 +438,7 @@ pub(super) fn could_name_topic(s: &StrExpr) -> bool {
             StrExpr::Field(f) => f.contains("topic"),
             _ => false,
         }),
-        StrExpr::Unknown(_) | StrExpr::Typed(_) => false,
+        StrExpr::Unknown(_) | StrExpr::Typed(_) | StrExpr::Declared(_) => false,
     }
 }
 
@@ -488,7 +488,7 @@ pub(super) fn looks_like_url(e: &StrExpr) -> bool {
                 .any(|k| l.contains(k))
         }),
         StrExpr::List(v) => v.iter().any(looks_like_url),
-        StrExpr::Param(_) | StrExpr::Typed(_) => false,
+        StrExpr::Param(_) | StrExpr::Typed(_) | StrExpr::Declared(_) => false,
         StrExpr::Unknown(_) | StrExpr::Call(_) => {
             let t = match e {
                 StrExpr::Call(c) => c.text.to_ascii_lowercase(),

@@ -71,6 +71,9 @@ pub(super) struct Scope<'ast> {
     /// Closures and async blocks the walk is in (a `return` there is
     /// theirs).
     pub(super) closures: u32,
+    /// The file's items (a `self` field's declaration is looked up there,
+    /// see [`super::declared`]).
+    pub(super) items: &'ast [syn::Item],
 }
 
 /// The string parameter of `scope`'s function that `e` names (through `&`,

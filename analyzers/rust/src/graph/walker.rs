@@ -6,8 +6,8 @@ use super::returns::{receiver_value, typed_local};
 use super::shapes::*;
 use super::strings::*;
 use super::{
-    ClientShape, EnvRead, FieldInit, GraphFacts, GraphFn, GrpcClient, InfraHint, SqlArgs, StrCall,
-    StrExpr, TopicApi, TopicConst, TopicParam, TopicRole, TopicSite,
+    ClientShape, EnvRead, FieldInit, FnType, GraphFacts, GraphFn, GrpcClient, InfraHint, SqlArgs,
+    StrCall, StrExpr, TopicApi, TopicConst, TopicParam, TopicRole, TopicSite,
 };
 use crate::FastSet as HashSet;
 use crate::macros::MacroArgs;
@@ -130,8 +130,20 @@ impl<'ast> Walker<'ast, '_> {
                 syn::ReturnType::Type(_, ty) if stringish(ty) => Some(Vec::new()),
                 _ => None,
             },
+            items: self.items,
             ..Scope::default()
         };
+        if let Some((ty, wrapped)) = super::declared::fn_type(sig) {
+            self.out.fn_types.push(FnType {
+                name: name.clone(),
+                owner: scope.owner.clone(),
+                module: self.mods.clone(),
+                ty,
+                wrapped,
+                line: scope.line,
+                in_test: scope.in_test,
+            });
+        }
         let mut idx = 0usize;
         for input in &sig.inputs {
             if let syn::FnArg::Typed(pt) = input {
@@ -567,6 +579,14 @@ impl<'ast> Walker<'ast, '_> {
                     },
                     _ => None,
                 };
+                // A parameter declared with a client a library re-exports
+                // (`catalog: &mut Catalog`): settled by `nova-link`.
+                let svc = match svc {
+                    None if field.is_none() && self.scope().params.contains_key(n.as_str()) => {
+                        super::declared::foreign_param(self.items, self.scope(), &n)
+                    }
+                    svc => svc,
+                };
                 RpcRecv {
                     service: svc,
                     getter: None,
@@ -578,9 +598,18 @@ impl<'ast> Walker<'ast, '_> {
                 syn::Member::Named(id) => {
                     let n = Name::of(id);
                     let svc = self.pre.client_fields.get(n.as_str()).cloned();
+                    // A field declared with a client a library re-exports
+                    // (`catalog: Catalog<Channel>`): settled by `nova-link`,
+                    // by the field's name when it is none.
+                    let foreign = match &svc {
+                        None => {
+                            super::declared::foreign_field(self.items, &f.base, id, self.scope())
+                        }
+                        Some(_) => None,
+                    };
                     RpcRecv {
                         field: svc.is_none().then(|| n.to_string()),
-                        service: svc,
+                        service: svc.or(foreign),
                         getter: None,
                         named: contains_ci(&n, "client"),
                     }

@@ -1,0 +1,454 @@
+//! Types read from declarations, where the walk already is: the type a
+//! `self` field is declared with (`events: Arc<EventBus>`) and the type a
+//! function is declared to return (`fn bus(&self) -> &EventBus`, `-> Result<EventBus, E>`)
+//! give a method's receiver its type when the call site does not show it
+//! ([`receiver`]); the crate a field's or a parameter's type is imported
+//! from names the client a library re-exports ([`foreign_field`],
+//! [`foreign_param`]).
+//!
+//! Nothing here runs for every declaration: a field's declaration is
+//! looked up among the file's items only at a method call whose receiver
+//! is that field (in a value position, or an RPC-like call), and only a
+//! function's own signature is read when the walk enters it ([`fn_type`]).
+
+use super::prepass::foreign_type;
+use super::returns::{is_pointer, receiver_value, self_type, value_type};
+use super::shapes::mod_is_generated;
+use super::strings::{Scope, stringish};
+use super::{CallRef, Declared, StrExpr};
+use crate::name::Name;
+use crate::span;
+use syn::{Expr, Item, Type};
+
+/// A method's receiver: what the code shows of its type
+/// ([`receiver_value`]), else what a declaration says ([`declared`]).
+/// `Self::bus()`/`Type::load(..)` (not `Type::new(..)`) is the declared
+/// return type first: `nova-link` falls back on `Type` when no function
+/// of that name declares one, as for a constructor.
+pub(super) fn receiver(e: &Expr, scope: &Scope<'_>) -> Option<StrExpr> {
+    if assoc_call(e) {
+        return declared(e, scope, 0).or_else(|| receiver_value(e, scope, 0));
+    }
+    receiver_value(e, scope, 0).or_else(|| declared(e, scope, 0))
+}
+
+/// `Type::f(..)` with `f` no `new`.
+fn assoc_call(e: &Expr) -> bool {
+    let Expr::Call(c) = e else { return false };
+    let Expr::Path(p) = &*c.func else {
+        return false;
+    };
+    let segs = &p.path.segments;
+    segs.len() >= 2
+        && segs.last().is_some_and(|l| {
+            let n = Name::of(&l.ident);
+            n.as_str() != "new" && n.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        })
+}
+
+/// What a call returns, as a receiver: resolved by `nova-link` against the
+/// declared return types (`FnType`).
+fn returned_by(
+    name: String,
+    owner: Option<String>,
+    qualifier: Vec<String>,
+    recv: Option<StrExpr>,
+) -> StrExpr {
+    StrExpr::Call(Box::new(CallRef {
+        name,
+        owner,
+        qualifier,
+        recv,
+        args: Vec::new(),
+        assoc_const: false,
+        text: String::new(),
+        line: 0,
+        unwrapped: false,
+    }))
+}
+
+/// `v` unwrapped (`?`, `.unwrap()`, `.expect(..)`).
+fn unwrapped(v: Option<StrExpr>) -> Option<StrExpr> {
+    match v {
+        Some(StrExpr::Call(mut c)) => {
+            c.unwrapped = true;
+            Some(StrExpr::Call(c))
+        }
+        other => other,
+    }
+}
+
+/// The receiver `e` as a declaration types it: a field of `self`, what a
+/// call returns, a local bound to either.
+fn declared(e: &Expr, scope: &Scope<'_>, depth: u32) -> Option<StrExpr> {
+    if depth > 4 {
+        return None;
+    }
+    let d = depth + 1;
+    match e {
+        Expr::Reference(r) => declared(&r.expr, scope, d),
+        Expr::Paren(p) => declared(&p.expr, scope, d),
+        Expr::Await(a) => declared(&a.base, scope, d),
+        Expr::Try(t) => unwrapped(declared(&t.expr, scope, d)),
+        Expr::MethodCall(m) => {
+            let name = Name::of(&m.method);
+            match name.as_str() {
+                "unwrap" | "expect" => unwrapped(declared(&m.receiver, scope, d)),
+                // (The value stays wrapped, or is the same value.)
+                "map_err" | "context" | "with_context" | "ok" | "ok_or" | "ok_or_else"
+                | "clone" | "as_ref" | "borrow" | "as_deref" => declared(&m.receiver, scope, d),
+                _ => {
+                    let recv = receiver_value(&m.receiver, scope, 0)
+                        .or_else(|| declared(&m.receiver, scope, d))?;
+                    Some(returned_by(name.to_string(), None, Vec::new(), Some(recv)))
+                }
+            }
+        }
+        Expr::Call(c) => {
+            let Expr::Path(fp) = &*c.func else {
+                return None;
+            };
+            if fp.qself.is_some() {
+                return None;
+            }
+            let segs: Vec<String> = fp
+                .path
+                .segments
+                .iter()
+                .map(|s| Name::of(&s.ident).to_string())
+                .collect();
+            let (last, before) = segs.split_last()?;
+            if !last.starts_with(|c: char| c.is_ascii_lowercase() || c == '_') {
+                return None;
+            }
+            let (owner, qualifier) = match before.last() {
+                None => (None, Vec::new()),
+                Some(o) if o == "Self" => (Some(self_type(scope)?), Vec::new()),
+                Some(o) if o.starts_with(|c: char| c.is_ascii_uppercase()) => {
+                    (Some(o.clone()), Vec::new())
+                }
+                Some(_) => (
+                    None,
+                    before
+                        .iter()
+                        .filter(|s| !matches!(s.as_str(), "crate" | "self" | "super"))
+                        .cloned()
+                        .collect(),
+                ),
+            };
+            Some(returned_by(last.clone(), owner, qualifier, None))
+        }
+        Expr::Field(f) => {
+            let syn::Member::Named(id) = &f.member else {
+                return None;
+            };
+            let (ty, line) = self_field(&f.base, id, scope)?;
+            let ty = type_name(ty)?;
+            Some(StrExpr::Declared(Box::new(Declared {
+                ty,
+                by: format!("field `{}`", Name::of(id).as_str()),
+                line,
+            })))
+        }
+        Expr::Path(p) => {
+            let id = Name::of(p.path.get_ident()?);
+            let init = scope.locals.get(id.as_str())?;
+            declared(init, scope, d)
+        }
+        _ => None,
+    }
+}
+
+/// The declaration of field `id` of `base` when `base` is `self` in a
+/// method of a struct defined in this file: its type and line (not a
+/// type parameter of the struct's).
+fn self_field<'a>(base: &Expr, id: &syn::Ident, scope: &Scope<'a>) -> Option<(&'a Type, u32)> {
+    let Expr::Path(p) = base else { return None };
+    if scope.in_trait || !p.path.is_ident("self") {
+        return None;
+    }
+    field_decl(scope.items, scope.owner.as_deref()?, id)
+}
+
+/// Field `id` of struct `owner` among `items` (and the inline modules'):
+/// its type (unless a type parameter of the struct) and line.
+fn field_decl<'a>(items: &'a [Item], owner: &str, id: &syn::Ident) -> Option<(&'a Type, u32)> {
+    items.iter().find_map(|item| match item {
+        Item::Struct(s) if s.ident == owner => {
+            let f = s.fields.iter().find(|f| f.ident.as_ref() == Some(id))?;
+            let generic = s.generics.type_params().any(|t| match value_type(&f.ty) {
+                Type::Path(p) => p.path.is_ident(&t.ident),
+                _ => false,
+            });
+            let line = span::line(f.ident.as_ref()?.span());
+            (!generic).then_some((&f.ty, line))
+        }
+        Item::Mod(m) if !mod_is_generated(m) => m
+            .content
+            .as_ref()
+            .and_then(|(_, items)| field_decl(items, owner, id)),
+        _ => None,
+    })
+}
+
+/// The name a declared type gives a value (through references and smart
+/// pointers): an upper-case named type that is no string, or `dyn Trait`
+/// for a trait object (whose type is not seen).
+fn type_name(ty: &Type) -> Option<String> {
+    match value_type(ty) {
+        Type::TraitObject(t) => t.bounds.iter().find_map(|b| match b {
+            syn::TypeParamBound::Trait(tb) => tb
+                .path
+                .segments
+                .last()
+                .map(|s| format!("dyn {}", Name::of(&s.ident).as_str())),
+            _ => None,
+        }),
+        t @ Type::Path(p) if p.qself.is_none() && !stringish(t) => {
+            let n = Name::of(&p.path.segments.last()?.ident);
+            n.starts_with(|c: char| c.is_ascii_uppercase())
+                .then(|| n.to_string())
+        }
+        _ => None,
+    }
+}
+
+/// Types a function's value is rarely a project's own type to call methods
+/// on: not recorded as a declared return type.
+fn common_type(name: &str) -> bool {
+    matches!(
+        name,
+        "Self"
+            | "String"
+            | "Vec"
+            | "VecDeque"
+            | "HashMap"
+            | "HashSet"
+            | "BTreeMap"
+            | "BTreeSet"
+            | "Cow"
+            | "Pin"
+            | "Duration"
+            | "Instant"
+            | "SystemTime"
+            | "PathBuf"
+            | "Path"
+            | "Bytes"
+            | "Value"
+            | "Uuid"
+    )
+}
+
+/// The named type `sig` declares its function to return (see
+/// [`super::FnType`]): through references, smart pointers and a
+/// `Result`/`Option` (then `true`); none for `Self`, a type parameter, a
+/// string, a common std type.
+pub(super) fn fn_type(sig: &syn::Signature) -> Option<(String, bool)> {
+    let syn::ReturnType::Type(_, ty) = &sig.output else {
+        return None;
+    };
+    let mut ty = value_type(ty);
+    let mut wrapped = false;
+    if let Type::Path(p) = ty
+        && let Some(last) = p.path.segments.last()
+        && matches!(Name::of(&last.ident).as_str(), "Result" | "Option")
+    {
+        let syn::PathArguments::AngleBracketed(a) = &last.arguments else {
+            return None;
+        };
+        let Some(syn::GenericArgument::Type(inner)) = a.args.first() else {
+            return None;
+        };
+        ty = value_type(inner);
+        wrapped = true;
+    }
+    let Type::Path(p) = ty else { return None };
+    if p.qself.is_some() {
+        return None;
+    }
+    let last = p.path.segments.last()?;
+    let n = Name::of(&last.ident);
+    if !n.starts_with(|c: char| c.is_ascii_uppercase())
+        || common_type(&n)
+        || is_pointer(&n)
+        || stringish(ty)
+        || sig.generics.type_params().any(|t| t.ident == n.as_str())
+    {
+        return None;
+    }
+    Some((n.to_string(), wrapped))
+}
+
+/// The type a client is held as (through references, `Option`, `Arc`,
+/// `Mutex`, `RwLock`..): its last segment.
+fn held(ty: &Type) -> Option<&syn::Ident> {
+    match ty {
+        Type::Reference(r) => held(&r.elem),
+        Type::Paren(p) => held(&p.elem),
+        Type::Group(g) => held(&g.elem),
+        Type::Path(p) if p.qself.is_none() => {
+            let last = p.path.segments.last()?;
+            let wrapper = matches!(
+                Name::of(&last.ident).as_str(),
+                "Option" | "Arc" | "Rc" | "Box" | "Mutex" | "RwLock" | "RefCell"
+            );
+            if !wrapper {
+                return Some(&last.ident);
+            }
+            match &last.arguments {
+                syn::PathArguments::AngleBracketed(a) => a.args.iter().find_map(|g| match g {
+                    syn::GenericArgument::Type(t) => held(t),
+                    _ => None,
+                }),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The [`super::foreign_client`] field `id` of `self` (`base`) is declared
+/// with, in a method of a struct defined in this file: a type imported
+/// from another crate (a client that crate may re-export).
+pub(super) fn foreign_field(
+    items: &[Item],
+    base: &Expr,
+    id: &syn::Ident,
+    scope: &Scope<'_>,
+) -> Option<String> {
+    let (ty, _) = self_field(base, id, scope)?;
+    foreign_type(items, &Name::of(held(ty)?))
+}
+
+/// The [`super::foreign_client`] parameter `name` of the function is
+/// declared with (see [`foreign_field`]).
+pub(super) fn foreign_param(items: &[Item], scope: &Scope<'_>, name: &str) -> Option<String> {
+    let ty = scope.sig?.inputs.iter().find_map(|i| match i {
+        syn::FnArg::Typed(pt) => match &*pt.pat {
+            syn::Pat::Ident(pi) if pi.ident == name => Some(&*pt.ty),
+            _ => None,
+        },
+        syn::FnArg::Receiver(_) => None,
+    })?;
+    foreign_type(items, &Name::of(held(ty)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{GraphFacts, StrExpr};
+
+    fn facts(src: &str) -> GraphFacts {
+        let file = syn::parse_file(src).expect("test source parses");
+        let mut out = crate::FileFacts::default();
+        crate::walk::walk_file(&file, false, &mut out);
+        out.graph
+    }
+
+    /// The receivers of the topics' calls.
+    fn receivers(g: &GraphFacts) -> Vec<StrExpr> {
+        g.topics
+            .iter()
+            .filter_map(|t| match &t.topic {
+                StrExpr::Call(c) => c.recv.clone(),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_fields_declared_type_types_the_receiver() {
+        let g = facts(
+            r#"
+struct Handler<B> {
+    events: Arc<EventBus>,
+    any: Box<dyn Bus>,
+    generic: B,
+}
+impl<B> Handler<B> {
+    fn send(&self) {
+        FutureRecord::to(self.events.topic());
+        FutureRecord::to(self.any.topic());
+        FutureRecord::to(self.generic.topic());
+    }
+}
+"#,
+        );
+        let r = receivers(&g);
+        let declared: Vec<(&str, &str, u32)> = r
+            .iter()
+            .filter_map(|e| match e {
+                StrExpr::Declared(d) => Some((d.ty.as_str(), d.by.as_str(), d.line)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            declared,
+            [
+                ("EventBus", "field `events`", 3),
+                ("dyn Bus", "field `any`", 4)
+            ],
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn a_calls_declared_return_type_types_the_receiver() {
+        let g = facts(
+            r#"
+fn make_bus() -> Result<EventBus, Error> { todo!() }
+fn names() -> Vec<String> { todo!() }
+fn id<T>() -> T { todo!() }
+impl Handler {
+    fn bus(&self) -> &EventBus { &self.events }
+    fn new() -> Self { Handler }
+    fn send(&self) {
+        let bus = make_bus()?;
+        FutureRecord::to(bus.topic());
+        FutureRecord::to(self.bus().topic());
+        FutureRecord::to(Self::other().topic());
+    }
+}
+"#,
+        );
+        let types: Vec<(&str, Option<&str>, &str, bool)> = g
+            .fn_types
+            .iter()
+            .map(|t| {
+                (
+                    t.name.as_str(),
+                    t.owner.as_deref(),
+                    t.ty.as_str(),
+                    t.wrapped,
+                )
+            })
+            .collect();
+        assert_eq!(
+            types,
+            [
+                ("make_bus", None, "EventBus", true),
+                ("bus", Some("Handler"), "EventBus", false)
+            ]
+        );
+        let r = receivers(&g);
+        let calls: Vec<(&str, Option<&str>, bool, Option<&StrExpr>)> = r
+            .iter()
+            .filter_map(|e| match e {
+                StrExpr::Call(c) => Some((
+                    c.name.as_str(),
+                    c.owner.as_deref(),
+                    c.unwrapped,
+                    c.recv.as_ref(),
+                )),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            calls,
+            [
+                ("make_bus", None, true, None),
+                ("bus", None, false, Some(&StrExpr::Typed("Handler".into()))),
+                ("other", Some("Handler"), false, None),
+            ]
+        );
+    }
+}
