@@ -246,3 +246,57 @@ fn returns_with_arguments_and_recursion_that_ends() {
         vec![("{elsewhere(..)}".to_string(), true)]
     );
 }
+
+#[test]
+fn a_receiver_typed_by_a_declared_return_type() {
+    use nova_rust::graph::FnType;
+    let fn_type = |name: &str, owner: Option<&str>, ty: &str, wrapped: bool| FnType {
+        name: name.into(),
+        owner: owner.map(str::to_string),
+        module: Vec::new(),
+        ty: ty.into(),
+        wrapped,
+        line: 5,
+        in_test: false,
+    };
+    let mut facts = FileFacts::default();
+    // `fn topic(&self) -> &str { "bus.topic" }` in `impl Bus`.
+    let mut topic = returning("topic", vec![StrExpr::Lit("bus.topic".into())]);
+    topic.path = "Bus::topic".into();
+    topic.owner = Some("Bus".into());
+    topic.receiver = true;
+    facts.graph.returns.push(topic);
+    // `fn bus() -> Bus`, `fn try_bus() -> Result<Bus, E>`.
+    facts
+        .graph
+        .fn_types
+        .push(fn_type("bus", None, "Bus", false));
+    facts
+        .graph
+        .fn_types
+        .push(fn_type("try_bus", None, "Bus", true));
+    let crates = vec![krate("svc", &[], &[], facts)];
+    let v = Values::new(&crates, &BTreeMap::new(), &BTreeMap::new(), BTreeMap::new());
+    // `recv.topic()` with `recv` what a call to `name` returns.
+    let on = |name: &str, unwrapped: bool| {
+        let mut recv = call(name, vec![]);
+        if let StrExpr::Call(r) = &mut recv {
+            r.unwrapped = unwrapped;
+        }
+        let mut c = call("topic", vec![]);
+        if let StrExpr::Call(r) = &mut c {
+            r.recv = Some(recv);
+        }
+        v.resolve("svc", None, &c)
+    };
+    let pieces = on("bus", false);
+    assert_eq!(pieces[0].text, "bus.topic");
+    // The function's declaration, then the method's return.
+    assert_eq!(pieces[0].via, vec!["svc/src/x.rs:5", "svc/src/x.rs:2"]);
+    assert_eq!(on("try_bus", true)[0].text, "bus.topic");
+    // A `Result` not unwrapped is no `Bus`.
+    assert!(on("try_bus", false)[0].unresolved);
+    // A call to no function declaring a type: the receiver's type is not
+    // seen.
+    assert!(on("elsewhere", false)[0].text.contains("not seen"));
+}

@@ -247,36 +247,38 @@ pub(super) fn fn_type(sig: &syn::Signature) -> Option<(String, bool)> {
     let syn::ReturnType::Type(_, ty) = &sig.output else {
         return None;
     };
-    let mut ty = value_type(ty);
+    let (mut n, seg) = last_segment(value_type(ty))?;
     let mut wrapped = false;
-    if let Type::Path(p) = ty
-        && let Some(last) = p.path.segments.last()
-        && matches!(Name::of(&last.ident).as_str(), "Result" | "Option")
-    {
-        let syn::PathArguments::AngleBracketed(a) = &last.arguments else {
+    if matches!(n.as_str(), "Result" | "Option") {
+        let syn::PathArguments::AngleBracketed(a) = &seg.arguments else {
             return None;
         };
         let Some(syn::GenericArgument::Type(inner)) = a.args.first() else {
             return None;
         };
-        ty = value_type(inner);
+        n = last_segment(value_type(inner))?.0;
         wrapped = true;
     }
-    let Type::Path(p) = ty else { return None };
-    if p.qself.is_some() {
-        return None;
-    }
-    let last = p.path.segments.last()?;
-    let n = Name::of(&last.ident);
+    // (`str`, `String`, `Cow<str>`, `Vec<String>`: lower-case or common.)
     if !n.starts_with(|c: char| c.is_ascii_uppercase())
         || common_type(&n)
         || is_pointer(&n)
-        || stringish(ty)
         || sig.generics.type_params().any(|t| t.ident == n.as_str())
     {
         return None;
     }
     Some((n.to_string(), wrapped))
+}
+
+/// The last segment of a path type, with its name (one name per level
+/// looked at: [`fn_type`] runs for every function).
+fn last_segment(ty: &Type) -> Option<(Name, &syn::PathSegment)> {
+    match ty {
+        Type::Path(p) if p.qself.is_none() => {
+            p.path.segments.last().map(|l| (Name::of(&l.ident), l))
+        }
+        _ => None,
+    }
 }
 
 /// The type a client is held as (through references, `Option`, `Arc`,

@@ -133,7 +133,10 @@ impl<'ast> Walker<'ast, '_> {
             items: self.items,
             ..Scope::default()
         };
-        if let Some((ty, wrapped)) = super::declared::fn_type(sig) {
+        // (Test code's functions type no receiver `nova-link` follows.)
+        if !scope.in_test
+            && let Some((ty, wrapped)) = super::declared::fn_type(sig)
+        {
             self.out.fn_types.push(FnType {
                 name: name.clone(),
                 owner: scope.owner.clone(),
