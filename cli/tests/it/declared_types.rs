@@ -77,6 +77,11 @@ fn each_declaration_is_a_hop_of_the_evidence() {
             "orders.retry",
             &["field `bus` (line 21)", "events/src/lib.rs:27"][..],
         ),
+        // A parameter no call gives: its declaration.
+        (
+            "orders.param",
+            &["parameter `bus` (line 63)", "events/src/lib.rs:55"][..],
+        ),
         // The getter's declared return type, then the method's return.
         (
             "orders.paid",

@@ -12,7 +12,7 @@
 //! function's own signature is read when the walk enters it ([`fn_type`]).
 
 use super::prepass::foreign_type;
-use super::returns::{is_pointer, receiver_value, self_type, value_type};
+use super::returns::{ParamType, is_pointer, param_type, receiver_value, self_type, value_type};
 use super::shapes::mod_is_generated;
 use super::strings::{Scope, stringish};
 use super::{CallRef, Declared, StrExpr};
@@ -26,10 +26,45 @@ use syn::{Expr, Item, Type};
 /// return type first: `nova-link` falls back on `Type` when no function
 /// of that name declares one, as for a constructor.
 pub(super) fn receiver(e: &Expr, scope: &Scope<'_>) -> Option<StrExpr> {
+    if let Some(p) = named_param(e, scope) {
+        return Some(p);
+    }
     if assoc_call(e) {
         return declared(e, scope, 0).or_else(|| receiver_value(e, scope, 0));
     }
     receiver_value(e, scope, 0).or_else(|| declared(e, scope, 0))
+}
+
+/// A parameter declared with a named type (`bus: &EventBus`), not
+/// shadowed by a local: that type, the parameter a hop.
+fn named_param(e: &Expr, scope: &Scope<'_>) -> Option<StrExpr> {
+    let mut e = e;
+    while let Expr::Reference(r) = e {
+        e = &r.expr;
+    }
+    let Expr::Path(p) = e else { return None };
+    let id = Name::of(p.path.get_ident()?);
+    if !scope.params.contains_key(id.as_str())
+        || scope.locals.contains_key(id.as_str())
+        || scope.local_types.contains_key(id.as_str())
+    {
+        return None;
+    }
+    let ParamType::Named(ty) = param_type(scope, &id) else {
+        return None;
+    };
+    let line = scope.sig?.inputs.iter().find_map(|i| match i {
+        syn::FnArg::Typed(pt) => match &*pt.pat {
+            syn::Pat::Ident(pi) if pi.ident == id.as_str() => Some(span::line(pi.ident.span())),
+            _ => None,
+        },
+        syn::FnArg::Receiver(_) => None,
+    })?;
+    Some(StrExpr::Declared(Box::new(Declared {
+        ty,
+        by: format!("parameter `{}`", id.as_str()),
+        line,
+    })))
 }
 
 /// `Type::f(..)` with `f` no `new`.

@@ -33,7 +33,7 @@ fn param_expr(scope: &Scope<'_>, index: usize) -> StrExpr {
 /// The type a parameter is declared with: a named type (its last path
 /// segment), a generic (`&E`, `impl Event`, `&dyn Event`), or another
 /// (a string, a tuple..).
-enum ParamType {
+pub(super) enum ParamType {
     Named(String),
     Generic,
     Other,
@@ -64,7 +64,7 @@ pub(super) fn is_pointer(name: &str) -> bool {
     matches!(name, "Box" | "Arc" | "Rc")
 }
 
-fn param_type(scope: &Scope<'_>, name: &str) -> ParamType {
+pub(super) fn param_type(scope: &Scope<'_>, name: &str) -> ParamType {
     let Some(sig) = scope.sig else {
         return ParamType::Other;
     };

@@ -666,7 +666,13 @@ impl<'ast> Walker<'ast, '_> {
         if w & CLIENT_PATH != 0 {
             return true;
         }
-        has_word(w, "client") && self.rpc_receiver(recv).service.is_none()
+        // (Another crate's type a client may be, `client: &Client`: that is
+        // settled later, and decides nothing here.)
+        has_word(w, "client")
+            && self
+                .rpc_receiver(recv)
+                .service
+                .is_none_or(|s| super::as_foreign_client(&s).is_some())
     }
 
     /// A receiver's source text for display; the calls of a very long chain
