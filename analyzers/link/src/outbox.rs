@@ -695,7 +695,8 @@ fn c(conn: &mut PgConnection, event: &Event) {
             .orm
             .topic_writes
             .iter()
-            .map(|w| graph_value(&f, &w.values[0]))
+            .filter_map(|w| w.values.iter().find(|v| v.rename.is_none()))
+            .map(|v| graph_value(&f, v))
             .collect();
         assert_eq!(got.len(), 3);
         // Two `eq`s on one line: the topic's, not the kind's.

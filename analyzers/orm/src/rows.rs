@@ -59,7 +59,8 @@ const KEEP_ITEMS: &[&str] = &[
     "rev",
     "take",
     "skip",
-    "chain",
+    "clone",
+    "as_slice",
 ];
 
 /// The rows of a `vec![..]` (none for `vec![x; n]`, which repeats one).
