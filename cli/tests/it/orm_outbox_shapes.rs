@@ -122,9 +122,24 @@ fn rows_built_by_another_function_produce_the_topic_they_are_built_with() {
     ]) {
         assert!(billing.contains(&want), "{want:?} in {billing:#?}");
     }
+    // The builder's parameter given by the call (`orders.dispatched`), or
+    // handed on from the inserting function's own caller
+    // (`orders.returned`: `enqueue(conn, "orders.returned", ..)` ->
+    // `row_for(topic, ..)`).
     let notes = edge_notes(&m, "orders-svc", "notify-svc");
-    let want = "orders-svc/src/events.rs:68 produces `orders.dispatched` (value through orders-svc/src/events.rs:68, relayed at relay/src/lib.rs:37)";
-    assert!(notes.iter().any(|n| n == want), "{want} in {notes:#?}");
+    for want in [
+        "orders-svc/src/events.rs:68 produces `orders.dispatched` (value through orders-svc/src/events.rs:68, relayed at relay/src/lib.rs:37)",
+        "orders-svc/src/events.rs:98 produces `orders.returned` (value through orders-svc/src/events.rs:98 <- orders-svc/src/events.rs:102, relayed at relay/src/lib.rs:37)",
+    ] {
+        assert!(notes.iter().any(|n| n == want), "{want} in {notes:#?}");
+    }
+    assert!(
+        orders
+            .iter()
+            .filter(|p| p.0 == "orders.returned")
+            .eq(outbox(&[("orders.returned", "orders-svc/src/events.rs:98")]).iter()),
+        "{orders:#?}"
+    );
 }
 
 #[test]
@@ -159,7 +174,7 @@ fn the_fixture_has_exactly_these_edges_and_no_unresolved_topic() {
             (
                 "orders-svc",
                 "notify-svc",
-                "orders.audited,orders.batched,orders.confirmed,orders.created,orders.dispatched,orders.labelled,orders.packed,orders.picked,orders.queued"
+                "orders.audited,orders.batched,orders.confirmed,orders.created,orders.dispatched,orders.labelled,orders.packed,orders.picked,orders.queued,orders.returned"
             ),
         ])
     );
