@@ -161,6 +161,7 @@ impl Walk<'_> {
                 .collect(),
         );
         self.scopes.push(Scope::new(ScopeKind::Fn));
+        self.body_of = Some(name);
         for input in &sig.inputs {
             match input {
                 syn::FnArg::Receiver(_) => {
@@ -195,6 +196,9 @@ impl Walk<'_> {
     /// A block: a scope with the block's imports (after the scope of the
     /// `for` whose body it is).
     pub fn enter_block(&mut self, b: &syn::Block) {
+        if let Some(name) = self.body_of.take() {
+            crate::rows::builder(self, &name, b);
+        }
         if let Some((at, opens)) = self.attached.last_mut()
             && *at == addr(b)
             && let Some(scope) = opens.take()
@@ -344,6 +348,7 @@ impl Walk<'_> {
     pub fn enter_method_call(&mut self, m: &syn::ExprMethodCall, method: &str) {
         crate::diesel::method(self, m, method);
         crate::sea::method(self, m, method);
+        crate::rows::push(self, m, method);
     }
 
     /// An `.await`: the method call it applies to.

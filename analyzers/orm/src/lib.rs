@@ -36,6 +36,7 @@ mod diesel;
 mod hooks;
 mod names;
 mod resolve;
+mod rows;
 mod schema;
 mod sea;
 mod types;
@@ -49,8 +50,9 @@ use nova_model::{Op, TableEventKind};
 use serde::{Deserialize, Serialize};
 
 pub use resolve::{Declared, Resolved, Schema, SchemaFile, Site, TableChange};
+pub use rows::{BuiltBy, RowBuilder};
 pub use walk::{IsTest, Walk as Collector};
-pub use written::{TOPIC_COLUMNS, TopicWrite, ValueShape, WrittenValue};
+pub use written::{Rename, TOPIC_COLUMNS, TopicWrite, ValueShape, WrittenValue};
 
 /// Which ORM a fact belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -154,6 +156,9 @@ pub struct DieselTable {
     /// Inline `mod` path of the declaration inside the file.
     pub module: Vec<String>,
     pub line: u32,
+    /// Columns declared with `#[sql_name = ".."]`: (ident, SQL name).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub renamed: Vec<(String, String)>,
 }
 
 /// A diesel model: a struct with `#[diesel(table_name = ..)]`, or with a
@@ -166,6 +171,10 @@ pub struct DieselModel {
     pub table: Vec<String>,
     pub module: Vec<String>,
     pub line: u32,
+    /// Fields written into a column of another name (`#[diesel(column_name
+    /// = topic)]`): (field, column).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub renamed: Vec<(String, String)>,
 }
 
 /// `joinable!(a -> b (col))` or `allow_tables_to_appear_in_same_query!(a,
@@ -255,6 +264,10 @@ pub struct FileOrm {
     /// [`TopicWrite`]).
     #[serde(default)]
     pub topic_writes: Vec<TopicWrite>,
+    /// Functions returning a row that writes a topic column, for the
+    /// inserts of rows they build ([`BuiltBy`]).
+    #[serde(default)]
+    pub row_builders: Vec<RowBuilder>,
 }
 
 impl FileOrm {
@@ -274,6 +287,7 @@ impl FileOrm {
             migrations,
             unknown,
             topic_writes,
+            row_builders,
         } = other;
         self.diesel_tables.extend(diesel_tables);
         self.diesel_models.extend(diesel_models);
@@ -287,6 +301,7 @@ impl FileOrm {
         self.migrations.extend(migrations);
         self.unknown.extend(unknown);
         self.topic_writes.extend(topic_writes);
+        self.row_builders.extend(row_builders);
     }
 
     /// Whether nothing was found.

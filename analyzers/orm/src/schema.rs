@@ -84,11 +84,20 @@ pub(crate) fn item_struct(w: &mut Walk<'_>, s: &syn::ItemStruct) {
         ),
         None => return,
     };
+    let renamed = s
+        .fields
+        .iter()
+        .filter_map(|f| {
+            let (column, _) = attr_key(&f.attrs, &["diesel"], "column_name")?;
+            Some((f.ident.as_ref()?.to_string(), column))
+        })
+        .collect();
     w.out.diesel_models.push(DieselModel {
         name,
         table,
         module: w.modules.clone(),
         line,
+        renamed,
     });
 }
 
@@ -358,12 +367,13 @@ pub(crate) fn item_macro(w: &mut Walk<'_>, mac: &syn::Macro) -> bool {
     }
     match name.as_str() {
         "table" => {
-            for (ident, name, line) in diesel_tables(&mac.tokens) {
+            for (ident, name, line, renamed) in diesel_tables(&mac.tokens) {
                 w.out.diesel_tables.push(DieselTable {
                     ident,
                     name,
                     module: w.modules.clone(),
                     line,
+                    renamed,
                 });
             }
             true
@@ -401,10 +411,39 @@ pub(crate) fn item_macro(w: &mut Walk<'_>, mac: &syn::Macro) -> bool {
     }
 }
 
+/// A `table!` declaration: see [`diesel_tables`].
+pub(crate) type DeclaredTable = (String, String, u32, Vec<(String, String)>);
+
+/// The columns of a `table!` body declared with `#[sql_name = ".."]`:
+/// (ident, SQL name).
+fn renamed_columns(body: TokenStream) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut sql_name: Option<String> = None;
+    let mut iter = body.into_iter().peekable();
+    while let Some(tt) = iter.next() {
+        match tt {
+            TokenTree::Punct(p) if p.as_char() == '#' => {
+                if let Some(TokenTree::Group(g)) = iter.peek() {
+                    sql_name = attr_value(&g.stream().to_string(), "sql_name");
+                    iter.next();
+                }
+            }
+            TokenTree::Ident(i) => {
+                if let Some(name) = sql_name.take() {
+                    out.push((i.to_string(), name));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The tables of a diesel `table! { [#[sql_name = "x"]] [schema.]name (pk)
 /// { .. } }` body (several may be declared in one invocation): (module
-/// ident, SQL name with its schema, line).
-pub(crate) fn diesel_tables(tokens: &TokenStream) -> Vec<(String, String, u32)> {
+/// ident, SQL name with its schema, line, columns renamed by `#[sql_name =
+/// ".."]`).
+pub(crate) fn diesel_tables(tokens: &TokenStream) -> Vec<DeclaredTable> {
     let mut out = Vec::new();
     let mut sql_name: Option<String> = None;
     let mut iter = tokens.clone().into_iter().peekable();
@@ -453,7 +492,7 @@ pub(crate) fn diesel_tables(tokens: &TokenStream) -> Vec<(String, String, u32)> 
                             Some(s) => format!("{s}.{table}"),
                             None => table,
                         };
-                        out.push((ident, name, line));
+                        out.push((ident, name, line, renamed_columns(g.stream())));
                     }
                 } else if g.delimiter() != Delimiter::Parenthesis {
                     pending = None;

@@ -93,7 +93,7 @@ pub(crate) fn call(w: &mut Walk<'_>, c: &syn::ExprCall) -> bool {
         return false;
     };
     let call = format!("Entity::{name}");
-    if name == "insert" {
+    if name == "insert" || name == "insert_many" {
         let written = crate::written::values_of(w, &c.args[0]);
         let target = Target::Type(entity.clone());
         crate::written::record(

@@ -78,6 +78,9 @@ pub struct Walk<'o> {
     pub(crate) tests: Vec<bool>,
     /// `impl` self types put aside by a `mod` or a free function.
     pub(crate) saved_self_types: Vec<Vec<Option<Vec<String>>>>,
+    /// The next block entered is the body of the function just entered
+    /// (its name): a row builder if it ends in a row.
+    pub(crate) body_of: Option<String>,
 }
 
 /// Whether attributes mark test code (`#[test]`, `#[cfg(test)]`...): the
@@ -116,6 +119,7 @@ impl<'o> Walk<'o> {
             item_macro: None,
             tests: Vec::new(),
             saved_self_types: Vec::new(),
+            body_of: None,
         };
         w.prepass(&file.items);
         w.scopes.push(module_scope(&file.items));

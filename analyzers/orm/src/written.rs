@@ -33,6 +33,24 @@ pub enum ValueShape {
     /// A struct literal's field `column: value`: the field, at the line of
     /// its name.
     Field,
+    /// A row built by a call of another function ([`crate::BuiltBy`]): the
+    /// column and value are that function's, at the line of the call.
+    Built,
+}
+
+/// A value that writes a topic column only if diesel renames what it is
+/// written into, which the declaration says (possibly in another file):
+/// `#[diesel(column_name = topic)]` on a field of the model, `#[sql_name =
+/// "topic"]` on a column of `table!`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rename {
+    /// A field of the struct literal of this model (its name, last
+    /// segment); [`WrittenValue::column`] is the field.
+    Field { model: String },
+    /// A column of the insert's table; [`WrittenValue::column`] is the
+    /// column's ident.
+    Column,
 }
 
 /// A value written into a topic column.
@@ -47,6 +65,13 @@ pub struct WrittenValue {
     /// The value is this parameter of the enclosing function (not counting
     /// `self`), possibly through `&`, `.clone()`, `.to_string()`...
     pub param: Option<usize>,
+    /// Written into a topic column only if diesel renames
+    /// [`Self::column`] into one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rename: Option<Rename>,
+    /// [`ValueShape::Built`]: the call that built the row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub built: Option<crate::BuiltBy>,
 }
 
 /// An insert that writes a topic column.
@@ -113,6 +138,17 @@ fn set_call(e: &Expr) -> Option<(&Expr, u32)> {
 /// A value `column: e` (a struct field or `x.column = e`); `name_line`:
 /// the line of the field's name.
 fn field(w: &Walk<'_>, column: &str, e: &Expr, name_line: u32) -> Option<WrittenValue> {
+    field_as(w, column, e, name_line, None)
+}
+
+/// [`field`], of a column written only if renamed into a topic column.
+fn field_as(
+    w: &Walk<'_>,
+    column: &str,
+    e: &Expr,
+    name_line: u32,
+    rename: Option<Rename>,
+) -> Option<WrittenValue> {
     if let Expr::Path(p) = e
         && p.path.is_ident("NotSet")
     {
@@ -128,21 +164,50 @@ fn field(w: &Walk<'_>, column: &str, e: &Expr, name_line: u32) -> Option<Written
         line,
         text: text_of(value),
         param: param_of(w, value),
+        rename,
+        built: None,
     })
 }
 
-/// The topic columns a struct literal writes.
-fn struct_fields(w: &Walk<'_>, s: &syn::ExprStruct) -> Vec<WrittenValue> {
+/// Whether `e` may be a string (a literal, a path, a method or macro call,
+/// a call of `String::from`..., through `&`): what a renamed field holding
+/// a topic is written as. (Spares the text of the other fields.)
+fn string_like(e: &Expr) -> bool {
+    matches!(
+        strip(e),
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(_),
+            ..
+        }) | Expr::Path(_)
+            | Expr::MethodCall(_)
+            | Expr::Call(_)
+            | Expr::Field(_)
+    ) || matches!(strip(e), Expr::Macro(m) if m.mac.path.is_ident("format"))
+}
+
+/// The topic columns a struct literal writes; in a file that uses diesel,
+/// also its other string-like fields, which a `column_name` rename of the
+/// model may make topic columns ([`Rename::Field`]).
+pub(crate) fn struct_fields(w: &Walk<'_>, s: &syn::ExprStruct) -> Vec<WrittenValue> {
+    let model = match w.evidence.diesel {
+        true => s.path.segments.last().map(|l| l.ident.to_string()),
+        false => None,
+    };
     s.fields
         .iter()
         .filter_map(|f| match &f.member {
             syn::Member::Named(id) => {
                 let name = id.to_string();
                 let name = name.trim_start_matches("r#");
-                if !is_topic_column(name) {
-                    return None;
+                let line = line_col(id.span()).0;
+                if is_topic_column(name) {
+                    return field(w, name, &f.expr, line);
                 }
-                field(w, name, &f.expr, line_col(id.span()).0)
+                let model = model.as_ref().filter(|_| string_like(&f.expr))?;
+                let rename = Rename::Field {
+                    model: model.clone(),
+                };
+                field_as(w, name, &f.expr, line, Some(rename))
             }
             syn::Member::Unnamed(_) => None,
         })
@@ -162,15 +227,20 @@ pub(crate) fn values_of(w: &Walk<'_>, e: &Expr) -> Vec<WrittenValue> {
             let Some(name) = col.path.segments.last().map(|s| s.ident.to_string()) else {
                 return Vec::new();
             };
-            if !is_topic_column(&name) {
-                return Vec::new();
-            }
+            // Another column: a topic column if `table!` renames it.
+            let rename = match is_topic_column(&name) {
+                true => None,
+                false if string_like(&m.args[0]) => Some(Rename::Column),
+                false => return Vec::new(),
+            };
             vec![WrittenValue {
                 column: name,
                 shape: ValueShape::Eq,
                 line: line_col(m.method.span()).0,
                 text: text_of(&m.args[0]),
                 param: param_of(w, &m.args[0]),
+                rename,
+                built: None,
             }]
         }
         Expr::Struct(s) => struct_fields(w, s),
@@ -180,7 +250,7 @@ pub(crate) fn values_of(w: &Walk<'_>, e: &Expr) -> Vec<WrittenValue> {
             .and_then(|i| w.written(&i.to_string()))
             .cloned()
             .unwrap_or_default(),
-        _ => Vec::new(),
+        e => crate::rows::many(w, e),
     }
 }
 
@@ -188,8 +258,13 @@ pub(crate) fn values_of(w: &Walk<'_>, e: &Expr) -> Vec<WrittenValue> {
 /// of `x` later.
 pub(crate) fn bind_local(w: &mut Walk<'_>, pat: &syn::Pat, init: &Expr) {
     let init = strip(init);
-    // (Most `let`s bind no struct literal and hide no local that holds one.)
-    if !matches!(init, Expr::Struct(_)) && w.scopes.iter().all(|s| s.written.is_empty()) {
+    // (Most `let`s bind no row, rows or call and hide no local that holds
+    // some.)
+    let rows = matches!(
+        init,
+        Expr::Struct(_) | Expr::Array(_) | Expr::Macro(_) | Expr::MethodCall(_) | Expr::Call(_)
+    );
+    if !rows && w.scopes.iter().all(|s| s.written.is_empty()) {
         return;
     }
     let name = match pat {
@@ -201,8 +276,8 @@ pub(crate) fn bind_local(w: &mut Walk<'_>, pat: &syn::Pat, init: &Expr) {
         _ => return,
     };
     let values = match init {
-        Expr::Struct(s) => struct_fields(w, s),
-        _ => Vec::new(),
+        Expr::Path(_) => Vec::new(),
+        e => values_of(w, e),
     };
     w.set_written(&name, values);
 }
@@ -339,6 +414,15 @@ fn d(conn: &mut PgConnection) {
                     ValueShape::Field,
                     13,
                     "\"x\".into()",
+                    None
+                ),
+                // A row another function builds: told in `nova-link`.
+                v(
+                    "diesel::insert_into",
+                    "",
+                    ValueShape::Built,
+                    15,
+                    "Other::new(..)",
                     None
                 ),
             ]

@@ -19,6 +19,7 @@ mod hostile;
 mod inventory;
 mod matrix;
 mod orm_outbox;
+mod orm_outbox_shapes;
 mod orm_shapes;
 mod outbox_verbs;
 mod png;

@@ -1,0 +1,466 @@
+//! Rows an insert writes that are not written at the insert: several at
+//! once, and rows built by another function.
+//!
+//! - Many rows: `vec![row, ..]`, `[row, ..]`, an iterator of rows
+//!   (`xs.iter().map(|x| Row { .. })`, `.collect()`ed or not), a local
+//!   holding any of those or filled by `rows.push(row)` /
+//!   `rows.extend(..)`: diesel `.values(&rows)`, SeaORM
+//!   `Entity::insert_many(rows)`.
+//! - A row built elsewhere: `NewOutbox::new(TOPIC, ..)`, `row(..)`, a
+//!   SeaORM helper returning an `ActiveModel`. The insert records a value
+//!   [`BuiltBy`] the call; the file of the function records what it builds
+//!   ([`RowBuilder`]: a function whose tail is a struct literal writing a
+//!   topic column); `nova-link` joins the two by the function's name and
+//!   owner and takes the graph walk's value of the builder's field,
+//!   substituting the call's argument for a parameter of the builder.
+
+use crate::names::{call_path, line_col, strip};
+use crate::walk::Walk;
+use crate::written::{WrittenValue, values_of};
+use serde::{Deserialize, Serialize};
+use syn::Expr;
+use syn::punctuated::Punctuated;
+
+/// The call that built a row an insert writes (`NewOutbox::new(..)`,
+/// `row(..)`): the topic is what that function's struct literal writes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuiltBy {
+    /// The function's name (last segment).
+    pub callee: String,
+    /// `Type::f(..)`: the type (`Self` replaced by the `impl` type).
+    pub owner: Option<String>,
+    /// The line of the call, where the graph walk recorded its arguments.
+    pub line: u32,
+}
+
+/// A function that returns a row writing topic columns: its tail is a
+/// struct literal (`NewOutbox { topic: topic.into(), .. }`, `Self { .. }`,
+/// `outbox::ActiveModel { topic: Set(..), .. }`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowBuilder {
+    /// The function's name (last segment), what calls are matched by.
+    pub name: String,
+    /// The `impl` type of an associated function or method.
+    pub owner: Option<String>,
+    /// Its path, as `nova_rust::sql::FnInfo::path`.
+    pub function: String,
+    pub in_test: bool,
+    /// The topic columns the row writes, anchored in this file.
+    pub values: Vec<WrittenValue>,
+}
+
+/// Methods of an iterator chain that keep its items (the rows).
+const KEEP_ITEMS: &[&str] = &[
+    "collect",
+    "into_iter",
+    "iter",
+    "cloned",
+    "to_vec",
+    "rev",
+    "take",
+    "skip",
+    "clone",
+    "as_slice",
+];
+
+/// The rows of a `vec![..]` (none for `vec![x; n]`, which repeats one).
+fn vec_macro(w: &Walk<'_>, m: &syn::ExprMacro) -> Vec<WrittenValue> {
+    if !m.mac.path.is_ident("vec") {
+        return Vec::new();
+    }
+    let parser = Punctuated::<Expr, syn::Token![,]>::parse_terminated;
+    match m.mac.parse_body_with(parser) {
+        Ok(items) => items.iter().flat_map(|x| values_of(w, x)).collect(),
+        Err(_) => match m.mac.parse_body::<syn::ExprRepeat>() {
+            Ok(r) => values_of(w, &r.expr),
+            Err(_) => Vec::new(),
+        },
+    }
+}
+
+/// What a closure returns: its body, or the tail of its block.
+fn closure_rows(w: &Walk<'_>, c: &syn::ExprClosure) -> Vec<WrittenValue> {
+    let body = match strip(&c.body) {
+        Expr::Block(b) => match b.block.stmts.last() {
+            Some(syn::Stmt::Expr(e, None)) => e,
+            _ => return Vec::new(),
+        },
+        e => e,
+    };
+    // The closure's parameters are no longer in scope: a value through
+    // one is no parameter of the function around it.
+    let mut values = values_of(w, body);
+    for v in &mut values {
+        v.param = None;
+    }
+    values
+}
+
+/// The rows of an iterator chain: `xs.iter().map(|x| Row { .. })` and
+/// what keeps its items ([`KEEP_ITEMS`]), `std::iter::once(row)`,
+/// `iter::repeat(row).take(n)`; a call of another function: the row it
+/// builds ([`BuiltBy`]).
+pub(crate) fn many(w: &Walk<'_>, e: &Expr) -> Vec<WrittenValue> {
+    match e {
+        Expr::Macro(m) => vec_macro(w, m),
+        Expr::MethodCall(m) => {
+            let name = m.method.to_string();
+            if matches!(name.as_str(), "map" | "flat_map") && m.args.len() == 1 {
+                return match strip(&m.args[0]) {
+                    Expr::Closure(c) => closure_rows(w, c),
+                    _ => Vec::new(),
+                };
+            }
+            if name == "chain" && m.args.len() == 1 {
+                let mut out = values_of(w, &m.receiver);
+                out.extend(values_of(w, &m.args[0]));
+                return out;
+            }
+            if KEEP_ITEMS.contains(&name.as_str()) {
+                return values_of(w, &m.receiver);
+            }
+            Vec::new()
+        }
+        Expr::Call(c) => {
+            let Some(path) = call_path(c) else {
+                return Vec::new();
+            };
+            let Some(last) = path.segments.last() else {
+                return Vec::new();
+            };
+            match (last.ident.to_string().as_str(), c.args.len()) {
+                ("once" | "repeat", 1) => values_of(w, &c.args[0]),
+                _ => built_by(w, c).into_iter().collect(),
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// `f(..)` / `Type::f(..)`, a call that may build a row: a value whose
+/// column and value are the row builder's ([`RowBuilder`]), told in
+/// `nova-link`. Not for calls that are no function of the project's
+/// (`Vec::new()`, `Default::default()`).
+fn built_by(w: &Walk<'_>, c: &syn::ExprCall) -> Option<WrittenValue> {
+    let path = call_path(c)?;
+    let segs: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let (callee, before) = segs.split_last()?;
+    let owner = match before.last().map(String::as_str) {
+        Some("Self") => w.self_type().and_then(|t| t.last()).cloned(),
+        Some(t) if t.starts_with(|ch: char| ch.is_ascii_uppercase()) => Some(t.to_string()),
+        _ => None,
+    };
+    if matches!(
+        owner.as_deref(),
+        Some(
+            "Vec"
+                | "Default"
+                | "String"
+                | "Box"
+                | "Some"
+                | "Ok"
+                | "ActiveModel"
+                | "Model"
+                | "Entity"
+        )
+    ) || callee.starts_with(|ch: char| ch.is_ascii_uppercase())
+    {
+        return None;
+    }
+    let line = line_col(path.segments.last()?.ident.span()).0;
+    Some(WrittenValue {
+        column: String::new(),
+        shape: crate::ValueShape::Built,
+        line,
+        text: format!("{}(..)", segs.join("::")),
+        param: None,
+        rename: None,
+        built: Some(BuiltBy {
+            callee: callee.clone(),
+            owner,
+            line,
+        }),
+    })
+}
+
+/// `rows.push(row)` / `rows.extend(rows2)` on a local: it now also holds
+/// the rows written.
+pub(crate) fn push(w: &mut Walk<'_>, m: &syn::ExprMethodCall, method: &str) {
+    if !matches!(method, "push" | "extend") || m.args.len() != 1 {
+        return;
+    }
+    let Expr::Path(p) = strip(&m.receiver) else {
+        return;
+    };
+    let Some(local) = p.path.get_ident().map(|i| i.to_string()) else {
+        return;
+    };
+    if w.local(&local).is_none() {
+        return;
+    }
+    let added = values_of(w, &m.args[0]);
+    if added.is_empty() {
+        return;
+    }
+    let mut values = w.written(&local).cloned().unwrap_or_default();
+    values.extend(added);
+    w.set_written(&local, values);
+}
+
+/// A function whose body ends in a struct literal writing a topic column:
+/// record it, for the inserts of the rows it builds. Called with the
+/// function's parameters bound.
+pub(crate) fn builder(w: &mut Walk<'_>, name: &str, body: &syn::Block) {
+    let Some(syn::Stmt::Expr(tail, None)) = body.stmts.last() else {
+        return;
+    };
+    let Expr::Struct(s) = strip(tail) else { return };
+    let values = crate::written::struct_fields(w, s);
+    if values.is_empty() {
+        return;
+    }
+    let builder = RowBuilder {
+        name: name.to_string(),
+        owner: w.self_type().and_then(|t| t.last()).cloned(),
+        function: w.function().unwrap_or_default(),
+        in_test: w.in_test(),
+        values,
+    };
+    w.out.row_builders.push(builder);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{BuiltBy, Rename, ValueShape, collect};
+
+    fn orm(src: &str) -> crate::FileOrm {
+        let file = syn::parse_file(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
+        collect(&file, false, |_| false)
+    }
+
+    /// `(column, line, text)` of a value.
+    type Value = (String, u32, String);
+
+    /// `(call, insert line, [value])` of every insert, renamable and built
+    /// values left out.
+    fn plain(src: &str) -> Vec<(String, u32, Vec<Value>)> {
+        orm(src)
+            .topic_writes
+            .into_iter()
+            .map(|w| {
+                let values = w
+                    .values
+                    .into_iter()
+                    .filter(|v| v.rename.is_none() && v.built.is_none())
+                    .map(|v| (v.column, v.line, v.text))
+                    .collect();
+                (w.call, w.line, values)
+            })
+            .collect()
+    }
+
+    fn v(column: &str, line: u32, text: &str) -> Value {
+        (column.into(), line, text.into())
+    }
+
+    #[test]
+    fn diesel_many_rows() {
+        let src = r#"
+use diesel::prelude::*;
+use crate::schema::outbox;
+fn a(conn: &mut PgConnection) {
+    diesel::insert_into(outbox::table)
+        .values(&vec![NewOutbox { topic: A.into() }, NewOutbox { topic: "b".into() }])
+        .execute(conn);
+}
+fn b(conn: &mut PgConnection, xs: &[u8]) {
+    let mut rows = Vec::new();
+    rows.push(NewOutbox { topic: C.into() });
+    let more: Vec<_> = xs.iter().map(|x| NewOutbox { topic: D.to_string() }).collect();
+    rows.extend(more);
+    diesel::insert_into(outbox::table).values(&rows).execute(conn);
+}
+fn c(conn: &mut PgConnection, topic: &str) {
+    let rows: Vec<_> = [1].iter().map(|topic| { let _ = 1; NewOutbox { topic: topic.to_string() } }).collect();
+    diesel::insert_into(outbox::table).values(rows).execute(conn);
+}
+"#;
+        assert_eq!(
+            plain(src),
+            vec![
+                (
+                    "diesel::insert_into".into(),
+                    5,
+                    vec![v("topic", 6, "A.into()"), v("topic", 6, "\"b\".into()")]
+                ),
+                (
+                    "diesel::insert_into".into(),
+                    14,
+                    vec![v("topic", 11, "C.into()"), v("topic", 12, "D.to_string()")]
+                ),
+                (
+                    "diesel::insert_into".into(),
+                    18,
+                    vec![v("topic", 17, "topic.to_string()")]
+                ),
+            ]
+        );
+        // A closure's parameter is no parameter of the function.
+        let w = orm(src).topic_writes;
+        assert_eq!(w[2].values[0].param, None);
+    }
+
+    #[test]
+    fn sea_orm_insert_many() {
+        let src = r#"
+use entity::outbox;
+use sea_orm::{EntityTrait, Set};
+async fn a(db: &DatabaseConnection, xs: Vec<u8>) {
+    let one = outbox::ActiveModel { topic: Set(A.to_owned()), ..Default::default() };
+    outbox::Entity::insert_many([one]).exec(db).await;
+    outbox::Entity::insert_many(vec![outbox::ActiveModel { topic: Set(B.into()), ..Default::default() }]).exec(db).await;
+    outbox::Entity::insert_many(xs.into_iter().map(|_| outbox::ActiveModel { topic: Set(C.into()), ..Default::default() })).exec(db).await;
+    outbox::Entity::insert_many(std::iter::once(one)).exec(db).await;
+}
+"#;
+        let got: Vec<_> = plain(src)
+            .into_iter()
+            .map(|(call, _, values)| (call, values.into_iter().map(|v| v.2).collect::<Vec<_>>()))
+            .collect();
+        let want: Vec<(String, Vec<String>)> = [
+            ("Entity::insert_many", "A.to_owned()"),
+            ("Entity::insert_many", "B.into()"),
+            ("Entity::insert_many", "C.into()"),
+            ("Entity::insert_many", "A.to_owned()"),
+        ]
+        .iter()
+        .map(|(c, t)| (c.to_string(), vec![t.to_string()]))
+        .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn rows_built_elsewhere() {
+        let src = r#"
+use diesel::prelude::*;
+use crate::schema::outbox;
+impl NewOutbox {
+    pub fn new(topic: &str) -> Self {
+        Self { topic: topic.to_string(), payload: vec![] }
+    }
+    pub fn empty() -> Self {
+        let x = 1;
+        Self { payload: vec![] }
+    }
+}
+fn row() -> NewOutbox { NewOutbox { topic: A.into() } }
+fn a(conn: &mut PgConnection) {
+    diesel::insert_into(outbox::table).values(&NewOutbox::new(B)).execute(conn);
+    let r = row();
+    diesel::insert_into(outbox::table).values(&r).execute(conn);
+    diesel::insert_into(outbox::table).values(&Vec::new()).execute(conn);
+}
+"#;
+        let o = orm(src);
+        let builders: Vec<_> = o
+            .row_builders
+            .iter()
+            .map(|b| {
+                let v = &b.values[0];
+                (
+                    b.function.as_str(),
+                    b.owner.as_deref(),
+                    v.line,
+                    v.text.as_str(),
+                    v.param,
+                )
+            })
+            .collect();
+        assert_eq!(
+            builders,
+            vec![
+                (
+                    "NewOutbox::new",
+                    Some("NewOutbox"),
+                    6,
+                    "topic.to_string()",
+                    Some(0)
+                ),
+                ("row", None, 13, "A.into()", None),
+            ]
+        );
+        let built: Vec<_> = o
+            .topic_writes
+            .iter()
+            .map(|w| (w.values[0].shape, w.values[0].built.clone()))
+            .collect();
+        let by = |callee: &str, owner: Option<&str>, line| BuiltBy {
+            callee: callee.into(),
+            owner: owner.map(Into::into),
+            line,
+        };
+        assert_eq!(
+            built,
+            vec![
+                (ValueShape::Built, Some(by("new", Some("NewOutbox"), 15))),
+                (ValueShape::Built, Some(by("row", None, 16))),
+            ]
+        );
+    }
+
+    #[test]
+    fn diesel_renames() {
+        let src = r#"
+use diesel::prelude::*;
+diesel::table! {
+    event_queue (id) {
+        id -> Int8,
+        #[sql_name = "topic"]
+        kind -> Text,
+    }
+}
+#[derive(Insertable)]
+#[diesel(table_name = outbox)]
+pub struct NewEvent {
+    #[diesel(column_name = topic)]
+    pub event_type: String,
+    pub size: i64,
+}
+fn a(conn: &mut PgConnection) {
+    diesel::insert_into(event_queue::table).values(event_queue::kind.eq(A)).execute(conn);
+    diesel::insert_into(outbox::table).values(&NewEvent { event_type: B.into(), size: 1 }).execute(conn);
+}
+"#;
+        let o = orm(src);
+        assert_eq!(
+            o.diesel_tables[0].renamed,
+            vec![("kind".into(), "topic".into())]
+        );
+        assert_eq!(
+            o.diesel_models[0].renamed,
+            vec![("event_type".into(), "topic".into())]
+        );
+        let got: Vec<_> = o
+            .topic_writes
+            .iter()
+            .flat_map(|w| {
+                w.values
+                    .iter()
+                    .map(|v| (v.column.clone(), v.rename.clone()))
+            })
+            .collect();
+        // (`size: 1` is no string: left out.)
+        assert_eq!(
+            got,
+            vec![
+                ("kind".to_string(), Some(Rename::Column)),
+                (
+                    "event_type".to_string(),
+                    Some(Rename::Field {
+                        model: "NewEvent".into()
+                    })
+                ),
+            ]
+        );
+    }
+}

@@ -1,0 +1,212 @@
+//! ORM outbox inserts whose rows are not written at the insert (issue 12,
+//! item 4, the shapes the `orm-outbox` fixture leaves out): several rows at
+//! once, diesel renames of the topic column, and rows built by another
+//! function (`orm-outbox-shapes` fixture).
+
+use crate::support::*;
+use serde_json::Value;
+
+/// Producers of `service`: `(topic, via, file:line)`, sorted.
+fn produced_by(m: &Value, service: &str) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for t in m["topics"].as_array().into_iter().flatten() {
+        for p in t["producers"].as_array().into_iter().flatten() {
+            if p["service"] != service {
+                continue;
+            }
+            out.push((
+                t["name"].as_str().unwrap_or_default().to_string(),
+                p["via"].as_str().unwrap_or_default().to_string(),
+                format!(
+                    "{}:{}",
+                    p["location"]["file"].as_str().unwrap_or_default(),
+                    p["location"]["line"].as_u64().unwrap_or(0)
+                ),
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `(topic, "outbox", file:line)` for each item.
+fn outbox(items: &[(&str, &str)]) -> Vec<(String, String, String)> {
+    let mut out: Vec<_> = items
+        .iter()
+        .map(|(t, at)| (t.to_string(), "outbox".to_string(), at.to_string()))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The notes of the evidence of the edge `from -> to`, as `file:line note`.
+fn edge_notes(m: &Value, from: &str, to: &str) -> Vec<String> {
+    m["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["from"] == from && e["to"] == to)
+        .flat_map(|e| e["evidence"].as_array().cloned().unwrap_or_default())
+        .map(|ev| {
+            format!(
+                "{}:{} {}",
+                ev["location"]["file"].as_str().unwrap_or_default(),
+                ev["location"]["line"].as_u64().unwrap_or(0),
+                ev["note"].as_str().unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+/// Unresolved-topic diagnostics of `service`, as `file:line message`.
+fn unresolved_of(m: &Value, service: &str) -> Vec<String> {
+    diags(m, "unresolved-topic")
+        .into_iter()
+        .filter(|d| d["service"] == service)
+        .map(|d| format!("{} {}", diag_at(d), diag_text(d)))
+        .collect()
+}
+
+#[test]
+fn diesel_inserts_of_many_rows_produce_each_rows_topic() {
+    let m = scan(&fixture("orm-outbox-shapes"), &[]);
+    let got = produced_by(&m, "orders-svc");
+    // `.values(&vec![row, row])`, `.values(&[row])`, a local filled by
+    // `push`, a local `collect`ed from `iter().map(|p| row)`.
+    for want in outbox(&[
+        ("orders.created", "orders-svc/src/events.rs:9"),
+        ("orders.confirmed", "orders-svc/src/events.rs:9"),
+        ("orders.packed", "orders-svc/src/events.rs:24"),
+        ("orders.picked", "orders-svc/src/events.rs:38"),
+        ("orders.batched", "orders-svc/src/events.rs:49"),
+    ]) {
+        assert!(got.contains(&want), "{want:?} in {got:#?}");
+    }
+    let notes = edge_notes(&m, "orders-svc", "notify-svc");
+    let want = "orders-svc/src/events.rs:9 produces `orders.created` (value through orders-svc/src/events.rs:9, relayed at relay/src/lib.rs:37)";
+    assert!(notes.iter().any(|n| n == want), "{want} in {notes:#?}");
+}
+
+#[test]
+fn diesel_renames_of_the_topic_column_are_followed() {
+    let m = scan(&fixture("orm-outbox-shapes"), &[]);
+    let got = produced_by(&m, "orders-svc");
+    // `#[diesel(column_name = topic)] pub event_type` (models.rs), and a
+    // `table!` column `#[sql_name = "topic"] kind` (schema.rs).
+    for want in outbox(&[
+        ("orders.labelled", "orders-svc/src/events.rs:53"),
+        ("orders.queued", "orders-svc/src/events.rs:62"),
+    ]) {
+        assert!(got.contains(&want), "{want:?} in {got:#?}");
+    }
+}
+
+#[test]
+fn rows_built_by_another_function_produce_the_topic_they_are_built_with() {
+    let m = scan(&fixture("orm-outbox-shapes"), &[]);
+    // diesel: `NewOutbox::new(topics::DISPATCHED, ..)` (the constructor's
+    // parameter, given by this call) and `audit_row(..)` (a const in the
+    // builder); SeaORM: a helper returning an `ActiveModel`, inserted with
+    // `.insert(&txn)` and with `Entity::insert(..)`.
+    let orders = produced_by(&m, "orders-svc");
+    for want in outbox(&[
+        ("orders.dispatched", "orders-svc/src/events.rs:68"),
+        ("orders.audited", "orders-svc/src/events.rs:75"),
+    ]) {
+        assert!(orders.contains(&want), "{want:?} in {orders:#?}");
+    }
+    let billing = produced_by(&m, "billing-svc");
+    for want in outbox(&[
+        ("billing.paid", "billing-svc/src/events.rs:64"),
+        ("billing.voided", "billing-svc/src/events.rs:70"),
+    ]) {
+        assert!(billing.contains(&want), "{want:?} in {billing:#?}");
+    }
+    // The builder's parameter given by the call (`orders.dispatched`), or
+    // handed on from the inserting function's own caller
+    // (`orders.returned`: `enqueue(conn, "orders.returned", ..)` ->
+    // `row_for(topic, ..)`).
+    let notes = edge_notes(&m, "orders-svc", "notify-svc");
+    for want in [
+        "orders-svc/src/events.rs:68 produces `orders.dispatched` (value through orders-svc/src/events.rs:68, relayed at relay/src/lib.rs:37)",
+        "orders-svc/src/events.rs:98 produces `orders.returned` (value through orders-svc/src/events.rs:98 <- orders-svc/src/events.rs:102, relayed at relay/src/lib.rs:37)",
+    ] {
+        assert!(notes.iter().any(|n| n == want), "{want} in {notes:#?}");
+    }
+    assert!(
+        orders
+            .iter()
+            .filter(|p| p.0 == "orders.returned")
+            .eq(outbox(&[("orders.returned", "orders-svc/src/events.rs:98")]).iter()),
+        "{orders:#?}"
+    );
+}
+
+#[test]
+fn sea_orm_insert_many_produces_each_rows_topic() {
+    let m = scan(&fixture("orm-outbox-shapes"), &[]);
+    let got = produced_by(&m, "billing-svc");
+    // `insert_many([local, local])`, `insert_many(vec![am])`,
+    // `insert_many(xs.into_iter().map(|p| am))`.
+    for want in outbox(&[
+        ("billing.opened", "billing-svc/src/events.rs:25"),
+        ("billing.closed", "billing-svc/src/events.rs:25"),
+        ("billing.settled", "billing-svc/src/events.rs:31"),
+        ("billing.batched", "billing-svc/src/events.rs:43"),
+    ]) {
+        assert!(got.contains(&want), "{want:?} in {got:#?}");
+    }
+}
+
+#[test]
+fn the_fixture_has_exactly_these_edges_and_no_unresolved_topic() {
+    let m = scan(&fixture("orm-outbox-shapes"), &[]);
+    // `subscriptions` has a topic column but no relay: `orders.watched`
+    // (a `vec!` of rows) is produced by nobody.
+    assert_eq!(
+        edges_of_kind(&m, "kafka"),
+        edge_triples(&[
+            (
+                "billing-svc",
+                "notify-svc",
+                "billing.batched,billing.closed,billing.opened,billing.paid,billing.settled,billing.voided"
+            ),
+            (
+                "orders-svc",
+                "notify-svc",
+                "orders.audited,orders.batched,orders.confirmed,orders.created,orders.dispatched,orders.labelled,orders.packed,orders.picked,orders.queued,orders.returned"
+            ),
+        ])
+    );
+    assert!(
+        topic_set(&m).contains(&(
+            "orders.watched".to_string(),
+            String::new(),
+            "notify-svc".to_string()
+        )),
+        "{:#}",
+        m["topics"]
+    );
+    for service in ["orders-svc", "billing-svc", "relay-svc"] {
+        assert!(unresolved_of(&m, service).is_empty(), "{service}");
+    }
+}
+
+#[test]
+fn many_rows_whose_topic_is_computed_at_run_time_are_reported_not_invented() {
+    let m = scan(&fixture("orm-outbox-shapes"), &[]);
+    assert!(
+        produced_by(&m, "ledger-svc").is_empty(),
+        "{:#}",
+        m["topics"]
+    );
+    let got = unresolved_of(&m, "ledger-svc");
+    let want = [
+        "ledger-svc/src/main.rs:26 outbox insert in `ledger-svc` binds its topic at run time (`e[\"topic\"].to_string()`)",
+        "ledger-svc/src/main.rs:30 outbox insert in `ledger-svc` binds its topic at run time (`e[\"topic\"].to_string()`)",
+    ];
+    assert_eq!(got.len(), want.len(), "{got:#?}");
+    for w in want {
+        assert!(got.iter().any(|g| g.starts_with(w)), "{w} in {got:#?}");
+    }
+}
