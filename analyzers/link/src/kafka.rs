@@ -13,6 +13,8 @@ use nova_rust::sql::SqlExpr;
 use nova_rust::unit::{Crate, ParsedFile};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+mod dual_writes;
+
 /// Tables whose access means "this consumer deduplicates".
 fn dedupe_table(t: &str) -> bool {
     let t = t.to_ascii_lowercase();
@@ -608,16 +610,23 @@ pub(crate) fn sites(ctx: &mut Ctx<'_>) -> State {
     st
 }
 
-/// Consumer handlers, dedupe and dual writes (which need `accesses`), then the
-/// topics and function facts.
+/// Dedupe through table accesses and dual writes (which need `accesses`),
+/// then the topics and function facts. The tables each function writes (for
+/// the function facts) are grouped beside the dual writes, which run per
+/// crate on all cores ([`dual_writes`]).
 pub(crate) fn finish(
-    ctx: &mut Ctx<'_>,
+    ctx: &Ctx<'_>,
     mut st: State,
     accesses: &[Access],
 ) -> (Vec<Topic>, Vec<FunctionFacts>) {
-    handlers_and_dedupe(ctx, &mut st, accesses);
-    direct_through_callees(ctx, &mut st, accesses);
-    let functions = function_facts(st.fns, accesses);
+    let (writes, ()) = rayon::join(
+        || written_tables(accesses),
+        || {
+            dedupe_through_accesses(&mut st, accesses);
+            dual_writes::direct_through_callees(ctx, &mut st, accesses);
+        },
+    );
+    let functions = function_facts(st.fns, &writes);
 
     let topics = st
         .topics
@@ -631,7 +640,11 @@ pub(crate) fn finish(
     (topics, functions)
 }
 
-fn handlers_and_dedupe(ctx: &mut Ctx<'_>, st: &mut State, accesses: &[Access]) {
+/// Consumer handlers and the functions they reach, and functions that
+/// deduplicate in code: none of it needs the relational accesses, so it runs
+/// with the sites, beside the SQL pass ([`dedupe_through_accesses`] is the
+/// part that does).
+pub(crate) fn handlers(ctx: &Ctx<'_>, st: &mut State) {
     let input = ctx.input;
     for c in input.crates {
         // Handlers and what they call, by name, in the same crate (3 levels).
@@ -719,7 +732,10 @@ fn handlers_and_dedupe(ctx: &mut Ctx<'_>, st: &mut State, accesses: &[Access]) {
             }
         }
     }
-    // Dedupe through table access.
+}
+
+/// A function that accesses a deduplication table deduplicates.
+fn dedupe_through_accesses(st: &mut State, accesses: &[Access]) {
     for acc in accesses {
         let Some(func) = &acc.function else { continue };
         if dedupe_table(&acc.table)
@@ -730,11 +746,12 @@ fn handlers_and_dedupe(ctx: &mut Ctx<'_>, st: &mut State, accesses: &[Access]) {
     }
 }
 
-fn function_facts(
-    fns: BTreeMap<(String, String), FnBuild>,
-    accesses: &[Access],
-) -> Vec<FunctionFacts> {
-    let mut writes: BTreeMap<(&str, &str), BTreeSet<&str>> = BTreeMap::new();
+/// Tables written per (service, function), from the accesses.
+type Writes<'a> = BTreeMap<(&'a str, &'a str), BTreeSet<&'a str>>;
+
+/// The tables each (service, function) writes.
+fn written_tables(accesses: &[Access]) -> Writes<'_> {
+    let mut writes: Writes<'_> = BTreeMap::new();
     for a in accesses {
         if let Some(f) = &a.function
             && a.op.is_write()
@@ -745,7 +762,18 @@ fn function_facts(
                 .insert(a.table.as_str());
         }
     }
-    fns.into_iter()
+    writes
+}
+
+/// The facts of the functions that produce, handle or deduplicate, in
+/// (service, function) order; built on all cores (this runs once the SQL
+/// pass is over, when little else is left to do).
+fn function_facts(
+    fns: BTreeMap<(String, String), FnBuild>,
+    writes: &Writes<'_>,
+) -> Vec<FunctionFacts> {
+    use rayon::prelude::*;
+    fns.into_par_iter()
         .filter(|(_, b)| {
             !b.produces_direct.is_empty()
                 || !b.produces_outbox.is_empty()
@@ -771,114 +799,4 @@ fn function_facts(
             dedupes: b.dedupes,
         })
         .collect()
-}
-
-/// (service, function), its location, topics produced, tables written.
-type DualWrite = (
-    (String, String),
-    Location,
-    BTreeSet<String>,
-    BTreeSet<String>,
-);
-
-/// A function that writes tables (itself or through the functions it calls
-/// directly, by name, in the same crate) and produces directly to
-/// Kafka (likewise) is a dual write spanning calls
-/// (`store::insert(..)?; publisher.publish(..)`): it gets both facts.
-fn direct_through_callees(ctx: &Ctx<'_>, st: &mut State, accesses: &[Access]) {
-    // Written accesses per service, grouped once (not rescanned per crate).
-    let mut writes: BTreeMap<&str, Vec<&nova_model::Access>> = BTreeMap::new();
-    for a in accesses {
-        if a.op.is_write() && a.function.is_some() {
-            writes.entry(a.service.as_str()).or_default().push(a);
-        }
-    }
-    for c in ctx.input.crates {
-        let Some(service) = &c.service else { continue };
-        // The functions of this service: one range of `st.fns`.
-        let of_service = || {
-            st.fns
-                .range((service.clone(), String::new())..)
-                .take_while(|((s, _), _)| s == service)
-        };
-        let mut produced: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
-        for ((_, f), b) in of_service() {
-            if !b.produces_direct.is_empty() {
-                let name = f.rsplit("::").next().unwrap_or(f);
-                produced
-                    .entry(name)
-                    .or_default()
-                    .extend(b.produces_direct.iter().cloned());
-            }
-        }
-        if produced.is_empty() {
-            continue;
-        }
-        // Callees that enqueue into an outbox are transactional units of
-        // their own: their writes do not make the caller a dual write.
-        let outboxed: BTreeSet<&str> = of_service()
-            .filter(|(_, b)| !b.produces_outbox.is_empty())
-            .map(|((_, f), _)| f.rsplit("::").next().unwrap_or(f))
-            .collect();
-        let mut written: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-        for a in writes.get(service.as_str()).into_iter().flatten() {
-            if let Some(f) = &a.function {
-                let name = f.rsplit("::").next().unwrap_or(f);
-                if !outboxed.contains(name) {
-                    written.entry(name).or_default().insert(a.table.as_str());
-                }
-            }
-        }
-        let mut add: Vec<DualWrite> = Vec::new();
-        for f in live_files(c) {
-            for g in f.facts.graph.functions.iter().filter(|g| !g.in_test) {
-                // The function itself and what it calls.
-                let reach = || {
-                    std::iter::once(g.name.as_str()).chain(
-                        f.facts
-                            .calls_of(g)
-                            .iter()
-                            .map(|(callee, _)| callee.as_str())
-                            .filter(|c| !nova_rust::attribution::IGNORED_NAMES.contains(c)),
-                    )
-                };
-                // (Most functions neither produce nor write: decide that
-                // before building any set.)
-                if !reach().any(|n| produced.contains_key(n))
-                    || !reach().any(|n| written.contains_key(n))
-                {
-                    continue;
-                }
-                let names: BTreeSet<&str> = reach().collect();
-                let topics: BTreeSet<String> = names
-                    .iter()
-                    .filter_map(|n| produced.get(n))
-                    .flatten()
-                    .cloned()
-                    .collect();
-                let tables: BTreeSet<String> = names
-                    .iter()
-                    .filter_map(|n| written.get(n))
-                    .flatten()
-                    .map(|t| t.to_string())
-                    .collect();
-                if topics.is_empty() || tables.is_empty() {
-                    continue;
-                }
-                let full = nova_rust::attribution::full_fn_path(&f.module, &g.path);
-                add.push((
-                    (service.clone(), full),
-                    Location::new(f.path.clone(), g.line, 0),
-                    topics,
-                    tables,
-                ));
-            }
-        }
-        for (key, loc, topics, tables) in add {
-            let b = st.fns.entry(key).or_default();
-            b.location.get_or_insert(loc);
-            b.produces_direct.extend(topics);
-            b.writes_via_calls.extend(tables);
-        }
-    }
 }

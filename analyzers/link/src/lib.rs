@@ -264,7 +264,11 @@ pub fn link_sites<'a>(input: &'a LinkInput<'a>) -> Linked<'a> {
     let proto_services = grpc::link(&mut ctx);
     http::link(&mut ctx);
     startup::manifest_urls(&mut ctx);
-    let kafka = kafka::sites(&mut ctx);
+    let mut kafka = kafka::sites(&mut ctx);
+    // (Neither needs the accesses: done here, beside the SQL pass, rather
+    // than in `finish`, after it.)
+    kafka::handlers(&ctx, &mut kafka);
+    startup::link(&mut ctx);
     Linked {
         ctx,
         kafka,
@@ -280,8 +284,7 @@ impl Linked<'_> {
             kafka,
             proto_services,
         } = self;
-        let (topics, functions) = kafka::finish(&mut ctx, kafka, accesses);
-        startup::link(&mut ctx);
+        let (topics, functions) = kafka::finish(&ctx, kafka, accesses);
         let mut diagnostics = std::mem::take(&mut ctx.diags);
         diagnostics.sort_by(|a, b| {
             (&a.location, a.code, &a.message, &a.snippet).cmp(&(

@@ -246,13 +246,15 @@ pub fn scan(root: &Path, config: &Config, options: &ScanOptions<'_>) -> Result<M
     model.libraries = built.libraries;
     model.accesses = accesses;
     model.stats = stats;
-    sort_model(&mut model);
     // The parsed facts are millions of small allocations: free them on every
-    // core rather than one.
-    {
-        use rayon::prelude::*;
-        crates.into_par_iter().for_each(drop);
-    }
+    // core rather than one, beside the sort.
+    rayon::join(
+        || sort_model(&mut model),
+        || {
+            use rayon::prelude::*;
+            crates.into_par_iter().for_each(drop);
+        },
+    );
     Ok(model)
 }
 

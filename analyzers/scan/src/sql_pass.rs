@@ -125,7 +125,7 @@ pub fn sql_pass_with_offline(
     // analysed (parallel): recording only reads the analyses of batches up
     // to k, and runs the same mutations in the same order as before.
     let mut held: Option<(&[SiteRef], Vec<Resolution>)> = None;
-    for batch in sites.chunks(SITE_BATCH) {
+    for batch in batches(&sites) {
         let resolved: Vec<Resolution> = {
             use rayon::prelude::*;
             let pass = &pass;
@@ -162,7 +162,9 @@ pub fn sql_pass_with_offline(
         pass.offline(&order, path, json);
     }
     orm::record(&mut pass, crates);
-    pass.finish()
+    // (The analyses, one per distinct text, are freed beside the end.)
+    let (out, ()) = rayon::join(|| pass.finish(), move || drop(analyses));
+    out
 }
 
 /// A site with its file and crate.
@@ -194,6 +196,32 @@ struct Pending<'c> {
 
 /// Sites resolved and analysed together (see [`sql_pass_with_offline`]).
 const SITE_BATCH: usize = 8192;
+
+/// The smallest batch [`batches`] cuts at the end.
+const TAIL_BATCH: usize = 256;
+
+/// `sites` in batches of [`SITE_BATCH`], in order, the last ones halving
+/// down to [`TAIL_BATCH`]: a batch is recorded while the next one is
+/// analysed, except the last, recorded alone while the other cores wait, so
+/// it is kept small; each is about twice the next, whose analysis (a few
+/// times the cost of recording per site) then hides the recording.
+fn batches<T>(sites: &[T]) -> Vec<&[T]> {
+    let mut out = Vec::new();
+    let mut rest = sites;
+    while !rest.is_empty() {
+        let n = if rest.len() > 2 * SITE_BATCH {
+            SITE_BATCH
+        } else if rest.len() > TAIL_BATCH {
+            rest.len().div_ceil(2)
+        } else {
+            rest.len()
+        };
+        let (batch, more) = rest.split_at(n);
+        out.push(batch);
+        rest = more;
+    }
+    out
+}
 
 /// The analysis of every distinct text, per dialect.
 /// (A fixed fast hasher: the keys are SQL texts, looked up per site and
@@ -729,50 +757,78 @@ impl Pass<'_> {
         self.record_calls(&analysis.calls, &at);
     }
 
-    fn finish(mut self) -> SqlPassOutput {
-        for (key, val) in std::mem::take(&mut self.inferred) {
-            self.accesses.entry(key).or_insert(val);
-        }
-        self.out.accesses = self
-            .accesses
-            .into_iter()
-            .map(|((service, table, op, location, via_library), v)| Access {
-                service,
-                table,
-                op,
-                location,
-                confidence: v.confidence,
-                via_library,
-                call_site: v.call_site,
-                function: v.function,
-                in_test: v.in_test,
-                source: v.source,
-                orm_call: v.orm_call,
-            })
-            .collect();
-        self.out.store_queries = self
-            .stores
-            .into_iter()
-            .map(
-                |(service, store, location, via_library, objects)| StoreQuery {
-                    service,
-                    store,
-                    objects,
-                    location,
-                    via_library,
-                },
-            )
-            .collect();
-        self.out.diagnostics.sort_by(|a, b| {
-            (&a.location, a.code, &a.message, &a.snippet).cmp(&(
-                &b.location,
-                b.code,
-                &b.message,
-                &b.snippet,
-            ))
-        });
-        self.out.diagnostics.dedup();
-        self.out
+    /// The output, sorted. Its three parts are built side by side, and the
+    /// indexes of the pass freed beside them: this is the serial end of the
+    /// pass, when nothing else is left to run.
+    fn finish(self) -> SqlPassOutput {
+        let Pass {
+            consts,
+            attribution,
+            found,
+            mut out,
+            mut accesses,
+            inferred,
+            stores,
+            ..
+        } = self;
+        let mut diagnostics = std::mem::take(&mut out.diagnostics);
+        let (access_list, (store_queries, ())) = rayon::join(
+            move || {
+                for (key, val) in inferred {
+                    accesses.entry(key).or_insert(val);
+                }
+                accesses
+                    .into_iter()
+                    .map(|((service, table, op, location, via_library), v)| Access {
+                        service,
+                        table,
+                        op,
+                        location,
+                        confidence: v.confidence,
+                        via_library,
+                        call_site: v.call_site,
+                        function: v.function,
+                        in_test: v.in_test,
+                        source: v.source,
+                        orm_call: v.orm_call,
+                    })
+                    .collect()
+            },
+            || {
+                rayon::join(
+                    move || {
+                        stores
+                            .into_iter()
+                            .map(
+                                |(service, store, location, via_library, objects)| StoreQuery {
+                                    service,
+                                    store,
+                                    objects,
+                                    location,
+                                    via_library,
+                                },
+                            )
+                            .collect()
+                    },
+                    || {
+                        diagnostics.sort_by(|a, b| {
+                            (&a.location, a.code, &a.message, &a.snippet).cmp(&(
+                                &b.location,
+                                b.code,
+                                &b.message,
+                                &b.snippet,
+                            ))
+                        });
+                        diagnostics.dedup();
+                        drop((consts, attribution, found));
+                    },
+                )
+            },
+        );
+        out.accesses = access_list;
+        out.store_queries = store_queries;
+        out.diagnostics = diagnostics;
+        out
     }
 }
 

@@ -327,3 +327,18 @@ async fn f(pool: &PgPool) {
     let out = sql_pass(&crates, &Config::default(), &read);
     assert_eq!(triples(&out), vec![t("svc", "users", "U")]);
 }
+
+#[test]
+fn batches_keep_order_and_end_small() {
+    for n in [0, 1, TAIL_BATCH, TAIL_BATCH + 1, SITE_BATCH, 2 * SITE_BATCH + 1, 80_000] {
+        let sites: Vec<usize> = (0..n).collect();
+        let cut = batches(&sites);
+        // Every site once, in order.
+        let joined: Vec<usize> = cut.iter().flat_map(|b| b.iter().copied()).collect();
+        assert_eq!(joined, sites, "{n} sites");
+        assert!(cut.iter().all(|b| !b.is_empty() && b.len() <= SITE_BATCH));
+        if let Some(last) = cut.last() {
+            assert!(last.len() <= TAIL_BATCH, "{n} sites: last batch {}", last.len());
+        }
+    }
+}
