@@ -49,6 +49,7 @@ pub fn trees<R>(f: impl FnOnce() -> R) -> R {
 }
 
 /// Whether this thread is inside [`trees`].
+#[inline]
 pub fn in_trees() -> bool {
     IN_TREES.with(Cell::get)
 }

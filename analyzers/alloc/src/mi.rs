@@ -37,27 +37,27 @@ thread_local! {
     static SCRATCH: Cell<*mut c_void> = const { Cell::new(null_mut()) };
 }
 
-/// The scratch heap's part for this thread, or null when the thread is
-/// not inside [`trees`](crate::trees) (or mimalloc could not make it).
+/// The scratch heap's part for this thread (null if mimalloc could not
+/// make it), asked for inside [`trees`](crate::trees) only.
+#[inline(always)]
 fn scratch() -> *mut c_void {
-    if !crate::in_trees() {
+    let t = SCRATCH.with(Cell::get);
+    if t.is_null() { first_scratch() } else { t }
+}
+
+/// This thread's part of the scratch heap, the first time it is needed.
+#[cold]
+#[inline(never)]
+fn first_scratch() -> *mut c_void {
+    let heap = scratch_heap();
+    if heap.is_null() {
         return null_mut();
     }
-    SCRATCH.with(|s| {
-        let t = s.get();
-        if !t.is_null() {
-            return t;
-        }
-        let heap = scratch_heap();
-        if heap.is_null() {
-            return null_mut();
-        }
-        // SAFETY: `heap` is a live heap made by `mi_heap_new` (never
-        // deleted once published); the call takes no other pointer.
-        let t = unsafe { mi_heap_theap(heap) };
-        s.set(t);
-        t
-    })
+    // SAFETY: `heap` is a live heap made by `mi_heap_new` (never deleted
+    // once published); the call takes no other pointer.
+    let t = unsafe { mi_heap_theap(heap) };
+    SCRATCH.with(|s| s.set(t));
+    t
 }
 
 /// The process's scratch heap, made by the first thread that needs it.
@@ -93,42 +93,83 @@ pub struct Allocator;
 // or the scratch heap), aligned as the layout asks; mimalloc frees a block
 // from any heap and any thread with `mi_free`, which `MiMalloc::dealloc`
 // calls, and `mi_theap_realloc` moves a block of any heap.
+// Outside `trees` (nearly every allocation of a scan but the trees' own),
+// each call is one thread-local load and a jump to mimalloc: the work in
+// `trees` is in functions of its own, so that the common path needs no
+// stack frame.
 unsafe impl GlobalAlloc for Allocator {
+    #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let t = scratch();
-        if t.is_null() {
+        if crate::in_trees() {
             // SAFETY: the caller's contract, passed on.
-            return unsafe { mimalloc::MiMalloc.alloc(layout) };
+            return unsafe { alloc_scratch(layout) };
         }
-        // SAFETY: `t` is this thread's theap of a live heap.
-        unsafe { mi_theap_malloc_aligned(t, layout.size(), layout.align()).cast() }
+        // SAFETY: the caller's contract, passed on.
+        unsafe { mimalloc::MiMalloc.alloc(layout) }
     }
 
+    #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let t = scratch();
-        if t.is_null() || layout.align() > NATURAL_ALIGN {
+        if crate::in_trees() {
             // SAFETY: the caller's contract, passed on.
-            return unsafe { mimalloc::MiMalloc.alloc_zeroed(layout) };
+            return unsafe { alloc_zeroed_scratch(layout) };
         }
-        // SAFETY: as in `alloc`; the alignment is the natural one.
-        unsafe { mi_theap_zalloc(t, layout.size()).cast() }
+        // SAFETY: the caller's contract, passed on.
+        unsafe { mimalloc::MiMalloc.alloc_zeroed(layout) }
     }
 
+    #[inline]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: `ptr` came from mimalloc (see above).
         unsafe { mimalloc::MiMalloc.dealloc(ptr, layout) }
     }
 
+    #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let t = scratch();
-        if t.is_null() || layout.align() > NATURAL_ALIGN {
+        if crate::in_trees() {
             // SAFETY: the caller's contract, passed on.
-            return unsafe { mimalloc::MiMalloc.realloc(ptr, layout, new_size) };
+            return unsafe { realloc_scratch(ptr, layout, new_size) };
         }
-        // SAFETY: `ptr` is a live mimalloc block; the alignment is the
-        // natural one, which every mimalloc block has.
-        unsafe { mi_theap_realloc(t, ptr.cast(), new_size).cast() }
+        // SAFETY: the caller's contract, passed on.
+        unsafe { mimalloc::MiMalloc.realloc(ptr, layout, new_size) }
     }
+}
+
+/// [`Allocator::alloc`] inside `trees`.
+#[inline(never)]
+unsafe fn alloc_scratch(layout: Layout) -> *mut u8 {
+    let t = scratch();
+    if t.is_null() {
+        // SAFETY: the caller's contract, passed on.
+        return unsafe { mimalloc::MiMalloc.alloc(layout) };
+    }
+    // SAFETY: `t` is this thread's theap of a live heap.
+    unsafe { mi_theap_malloc_aligned(t, layout.size(), layout.align()).cast() }
+}
+
+/// [`Allocator::alloc_zeroed`] inside `trees`.
+#[inline(never)]
+unsafe fn alloc_zeroed_scratch(layout: Layout) -> *mut u8 {
+    let t = scratch();
+    if t.is_null() || layout.align() > NATURAL_ALIGN {
+        // SAFETY: the caller's contract, passed on.
+        return unsafe { mimalloc::MiMalloc.alloc_zeroed(layout) };
+    }
+    // SAFETY: as in `alloc_scratch`; the alignment is the natural one.
+    unsafe { mi_theap_zalloc(t, layout.size()).cast() }
+}
+
+/// [`Allocator::realloc`] inside `trees`.
+#[inline(never)]
+unsafe fn realloc_scratch(ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+    let t = scratch();
+    if t.is_null() || layout.align() > NATURAL_ALIGN {
+        // SAFETY: the caller's contract, passed on.
+        return unsafe { mimalloc::MiMalloc.realloc(ptr, layout, new_size) };
+    }
+    // SAFETY: `ptr` is a live mimalloc block; the alignment is the natural
+    // one, which every mimalloc block has.
+    unsafe { mi_theap_realloc(t, ptr.cast(), new_size).cast() }
 }
 
 /// Set mimalloc's options for a scan: give freed memory back to the system
