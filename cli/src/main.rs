@@ -21,35 +21,10 @@ use std::process::ExitCode;
 
 // A scan allocates millions of small AST nodes on every core; mimalloc does
 // that with about a quarter fewer instructions than the system allocator
-// (callgrind, `benches/scan.rs` of nova-scan, which uses it too).
+// (callgrind, `benches/scan.rs` of nova-scan, which uses it too), and
+// `nova_alloc` keeps the syntax trees apart from the facts.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-// mimalloc's options (the library is linked through the `mimalloc` crate).
-unsafe extern "C" {
-    fn mi_option_get(option: std::ffi::c_int) -> std::ffi::c_long;
-    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
-}
-
-/// `mi_option_purge_delay` in mimalloc 3's `mi_option_t`.
-const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
-
-/// Give memory freed by the scan back to the system after 10 ms instead
-/// of mimalloc 3's default second: a scan frees and reallocates in bursts
-/// (each file's syntax tree, each batch of resolved SQL), and a second of
-/// delay held 20 to 40% more memory at the peak of a 20 MB generated file,
-/// for no measurable speed on a 1k-file scan (`benches/scan.rs` of
-/// nova-scan, which does the same). Left alone when the option does not
-/// hold the default expected (another mimalloc).
-fn release_memory_sooner() {
-    // SAFETY: both functions read or set one integer option of the linked
-    // mimalloc; they take no pointers.
-    unsafe {
-        if mi_option_get(MI_OPTION_PURGE_DELAY) == 1000 {
-            mi_option_set(MI_OPTION_PURGE_DELAY, 10);
-        }
-    }
-}
+static GLOBAL: nova_alloc::Allocator = nova_alloc::Allocator;
 
 /// Find the distributed monolith: who owns which table, who calls whom.
 #[derive(Debug, Parser)]
@@ -299,7 +274,7 @@ impl std::error::Error for Reported {}
 
 fn main() -> ExitCode {
     nova_scan::avoid_huge_pages();
-    release_memory_sooner();
+    nova_alloc::configure();
     let cli = Cli::parse();
     let code = match commands::run(&cli) {
         Ok(code) => code,

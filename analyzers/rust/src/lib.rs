@@ -286,7 +286,8 @@ fn parse_file_inner(source: &str, in_test_file: bool) -> Result<FileFacts, Parse
 
 /// Parse `source` in one piece and collect every fact from it.
 fn parse_whole(source: &str, in_test_file: bool) -> Result<FileFacts, ParseError> {
-    let file = syn::parse_file(source).map_err(|e| {
+    // The tree is dropped at the end of this function; the facts stay.
+    let file = nova_alloc::trees(|| syn::parse_file(source)).map_err(|e| {
         let start = e.span().start();
         ParseError {
             line: start.line as u32,

@@ -27,10 +27,13 @@ pub(crate) fn parse_args(mac: &syn::Macro) -> Option<Vec<Expr>> {
         return Some(args);
     }
     let parser = Punctuated::<Expr, syn::Token![,]>::parse_terminated;
-    parser
-        .parse2(mac.tokens.clone())
-        .ok()
-        .map(|p| p.into_iter().collect())
+    // Read during the walk and dropped with the file's tree.
+    nova_alloc::trees(|| {
+        parser
+            .parse2(mac.tokens.clone())
+            .ok()
+            .map(|p| p.into_iter().collect())
+    })
 }
 
 /// Words that are not plain names in an expression.

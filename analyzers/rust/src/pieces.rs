@@ -89,7 +89,7 @@ fn imports_line(source: &str, starts: &[usize]) -> String {
         if !starts_with_import(text) {
             continue;
         }
-        let Ok(file) = syn::parse_str::<syn::File>(text) else {
+        let Ok(file) = nova_alloc::trees(|| syn::parse_str::<syn::File>(text)) else {
             continue;
         };
         for item in &file.items {

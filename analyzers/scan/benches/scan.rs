@@ -17,11 +17,14 @@
 //! / baseline (target <= 1.5), both in wall time and in CPU time (user +
 //! system, which is steadier on a loaded machine): the median of the ratios
 //! of 5 pairs of runs, scan then baseline, interleaved so that a change of
-//! machine load hits both alike. Both use mimalloc without transparent
-//! huge pages (`nova_scan::avoid_huge_pages`) and with freed memory given
-//! back after 10 ms, as the `nova` binary does (`NOVA_BENCH_PURGE_DEFAULT`
-//! set keeps mimalloc's default second, to compare). Under `cargo test` (no `--bench` argument) it runs one
-//! tiny size as a smoke test.
+//! machine load hits both alike. Both use the `nova` binary's allocator
+//! (`nova_alloc::Allocator`: mimalloc, the scan's syntax trees in a scratch
+//! heap of their own; the baseline drops each tree before the next, so it
+//! has nothing to keep apart) without transparent huge pages
+//! (`nova_scan::avoid_huge_pages`) and with freed memory given back after
+//! 10 ms (`nova_alloc::configure`; `NOVA_BENCH_PURGE_DEFAULT` set keeps
+//! mimalloc's default second, to compare). Under `cargo test` (no
+//! `--bench` argument) it runs one tiny size as a smoke test.
 
 use std::path::Path;
 use std::process::Command;
@@ -30,27 +33,7 @@ use std::time::Instant;
 const CHILD_ENV: &str = "NOVA_BENCH_CHILD";
 
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-// mimalloc's options, set as the `nova` binary sets them (`cli/src/main.rs`).
-unsafe extern "C" {
-    fn mi_option_get(option: std::ffi::c_int) -> std::ffi::c_long;
-    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
-}
-
-/// `mi_option_purge_delay` in mimalloc 3's `mi_option_t`.
-const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
-
-/// Freed memory back to the system after 10 ms, as in `nova`.
-fn release_memory_sooner() {
-    // SAFETY: both functions read or set one integer option of the linked
-    // mimalloc; they take no pointers.
-    unsafe {
-        if mi_option_get(MI_OPTION_PURGE_DELAY) == 1000 {
-            mi_option_set(MI_OPTION_PURGE_DELAY, 10);
-        }
-    }
-}
+static GLOBAL: nova_alloc::Allocator = nova_alloc::Allocator;
 
 fn vm_hwm_kb() -> u64 {
     status_kb("VmHWM:")
@@ -280,7 +263,7 @@ fn main() {
     // Scan and baseline alike, as the `nova` binary does.
     nova_scan::avoid_huge_pages();
     if std::env::var_os("NOVA_BENCH_PURGE_DEFAULT").is_none() {
-        release_memory_sooner();
+        nova_alloc::configure();
     }
     if let Ok(spec) = std::env::var(CHILD_ENV) {
         // `gen:DIR` writes a monorepo of `NOVA_BENCH_GEN=SERVICESxFILES`

@@ -328,8 +328,19 @@ fn sql_dialect(d: Dialect) -> &'static dyn SqlDialect {
 
 /// Parse one statement. PostgreSQL has no `?` placeholder: when the text
 /// does not parse and contains `?` parameters, retry with them numbered
-/// `$1`, `$2`… (the original error is reported if that fails too).
+/// `$1`, `$2`… (the original error is reported if that fails too). The
+/// statements are read and dropped by the caller: a throw-away tree
+/// (`nova_alloc::trees`).
 fn parse(sql: &str, s: &lex::Stmt, toks: &[Token], d: Dialect) -> Result<Vec<Statement>, String> {
+    nova_alloc::trees(|| parse_statement(sql, s, toks, d))
+}
+
+fn parse_statement(
+    sql: &str,
+    s: &lex::Stmt,
+    toks: &[Token],
+    d: Dialect,
+) -> Result<Vec<Statement>, String> {
     if s.end - s.start > LONG_STATEMENT
         && let Some(short) = without_extra_rows(sql, s, toks)
     {
