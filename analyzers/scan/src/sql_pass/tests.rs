@@ -330,7 +330,15 @@ async fn f(pool: &PgPool) {
 
 #[test]
 fn batches_keep_order_and_end_small() {
-    for n in [0, 1, TAIL_BATCH, TAIL_BATCH + 1, SITE_BATCH, 2 * SITE_BATCH + 1, 80_000] {
+    for n in [
+        0,
+        1,
+        TAIL_BATCH,
+        TAIL_BATCH + 1,
+        SITE_BATCH,
+        2 * SITE_BATCH + 1,
+        80_000,
+    ] {
         let sites: Vec<usize> = (0..n).collect();
         let cut = batches(&sites);
         // Every site once, in order.
@@ -338,7 +346,11 @@ fn batches_keep_order_and_end_small() {
         assert_eq!(joined, sites, "{n} sites");
         assert!(cut.iter().all(|b| !b.is_empty() && b.len() <= SITE_BATCH));
         if let Some(last) = cut.last() {
-            assert!(last.len() <= TAIL_BATCH, "{n} sites: last batch {}", last.len());
+            assert!(
+                last.len() <= TAIL_BATCH,
+                "{n} sites: last batch {}",
+                last.len()
+            );
         }
     }
 }
