@@ -21,6 +21,7 @@ mod matrix;
 mod orm_outbox;
 mod orm_outbox_shapes;
 mod orm_shapes;
+mod outbox_row_models;
 mod outbox_verbs;
 mod png;
 mod reports;
