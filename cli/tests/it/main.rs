@@ -30,4 +30,5 @@ mod scaffold;
 mod sql_shapes;
 mod support;
 mod tonic_names;
+mod topic_lists;
 mod unresolved_sql;
