@@ -158,8 +158,32 @@ impl State {
         };
         {
             let a = a.clone();
-            let pieces = ctx.values.resolve(&c.package, Some(&a.service), &s.topic);
-            for p in pieces {
+            let resolved = ctx
+                .values
+                .resolve_all(&c.package, Some(&a.service), &s.topic);
+            if let Some(cut) = resolved.cut {
+                // A fact is never lost without a word.
+                let ev = ctx.evidence(&a, &s.call, &c.package);
+                let d = nova_model::Diagnostic::new(
+                    DiagCode::UnresolvedTopic,
+                    Severity::Warning,
+                    format!(
+                        "{} topics in `{}` at {}: more values than nova follows ({})",
+                        match s.role {
+                            TopicRole::Produce => "produced",
+                            TopicRole::Consume => "consumed",
+                        },
+                        a.service,
+                        ev.location,
+                        cut.describe()
+                    ),
+                )
+                .at(ev.location)
+                .with_snippet(expr_text(&s.topic))
+                .for_service(a.service.clone());
+                ctx.diags.push(d);
+            }
+            for p in resolved.pieces {
                 if p.unresolved {
                     // A config field whose value sits in the service's config
                     // file: the YAML/TOML topics stand for it.

@@ -5,10 +5,12 @@
 //! runs), env vars (`nova.toml` `[env]`, then the service's manifests, then
 //! the code default).
 //!
-//! Resolution is demand-driven and bounded (depth 8, 16 texts): a value
-//! that comes through a field or a parameter keeps the hops it went through
-//! (`file:line` each) in [`Piece::via`], and one that cannot be resolved
-//! names the hop where the chain broke.
+//! Resolution is demand-driven and bounded (depth 8, 16 alternatives of one
+//! value, 256 elements of a list): a value that comes through a field or a
+//! parameter keeps the hops it went through (`file:line` each) in
+//! [`Piece::via`], and one that cannot be resolved names the hop where the
+//! chain broke. A bound that cuts values is never silent: [`Values::resolve`]
+//! says so in [`Resolved::cut`], for the caller to report where.
 
 use nova_rust::graph::{CallRef, ParamRef, SELF_TYPE, StrExpr};
 use nova_rust::sql::SqlExpr;
@@ -19,8 +21,15 @@ mod calls;
 #[cfg(test)]
 mod tests;
 
-/// At most this many texts per expression (cartesian products of lists).
+/// At most this many texts per expression that is not a list (the
+/// alternatives of one value: cartesian products of `format!` arguments,
+/// the arguments of the calls to a parameter's function).
 const MAX_TEXTS: usize = 16;
+
+/// At most this many texts of a list (`subscribe(&[T1, .., Tn])`): its
+/// elements are several values, not alternatives of one, so they are all
+/// kept, up to this bound for pathological input.
+const MAX_ELEMENTS: usize = 256;
 
 /// At most this many calls followed to resolve one expression (functions
 /// returning calls to functions with several values each would otherwise
@@ -30,6 +39,55 @@ const MAX_CALLS: u32 = 256;
 thread_local! {
     /// Calls left to follow in the expression being resolved.
     static CALLS_LEFT: std::cell::Cell<u32> = const { std::cell::Cell::new(MAX_CALLS) };
+    /// What a bound cut in the expression being resolved (the first cut;
+    /// later ones add their counts).
+    static CUT: std::cell::Cell<Option<Cut>> = const { std::cell::Cell::new(None) };
+}
+
+/// Values a bound dropped while resolving one expression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cut {
+    /// The bound that cut ([`MAX_TEXTS`] alternatives of one value or
+    /// [`MAX_ELEMENTS`] texts of a list).
+    pub bound: usize,
+    /// How many values were dropped, when known (a list's elements not
+    /// looked at, the texts past the bound); `None` when the resolver
+    /// stopped before counting them.
+    pub dropped: Option<usize>,
+}
+
+impl Cut {
+    /// Note that `bound` dropped `dropped` values of the expression being
+    /// resolved.
+    fn record(bound: usize, dropped: Option<usize>) {
+        CUT.with(|c| {
+            let next = match c.get() {
+                None => Cut { bound, dropped },
+                Some(prev) => Cut {
+                    bound: prev.bound,
+                    dropped: prev.dropped.zip(dropped).map(|(a, b)| a + b),
+                },
+            };
+            c.set(Some(next));
+        });
+    }
+
+    /// `"17 values cut"` / `"more values cut"`, after `"kept {bound}, "`.
+    pub fn describe(&self) -> String {
+        match self.dropped {
+            Some(n) => format!("at most {} kept, {n} more cut", self.bound),
+            None => format!("at most {} kept, the rest cut", self.bound),
+        }
+    }
+}
+
+/// Every value of an expression, and what a bound cut, if anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    /// The values, sorted and deduplicated.
+    pub pieces: Vec<Piece>,
+    /// Values dropped by a bound: the caller reports them, with the place.
+    pub cut: Option<Cut>,
 }
 
 /// One possible value of an expression.
@@ -515,11 +573,12 @@ impl Values {
                 None => {}
                 Some(arg) => {
                     for mut piece in self.eval(&call.package, service, arg, None, d) {
-                        piece.via.insert(0, call.at.clone());
-                        out.push(piece);
                         if out.len() >= MAX_TEXTS {
+                            Cut::record(MAX_TEXTS, None);
                             return out;
                         }
+                        piece.via.insert(0, call.at.clone());
+                        out.push(piece);
                     }
                 }
             }
@@ -539,13 +598,31 @@ impl Values {
     }
 
     /// Every possible value of `e` seen from `package` (run by `service`).
+    /// (What a bound cut is dropped: see [`Values::resolve_all`].)
     pub fn resolve(&self, package: &str, service: Option<&str>, e: &StrExpr) -> Vec<Piece> {
+        self.resolve_all(package, service, e).pieces
+    }
+
+    /// Every possible value of `e` seen from `package` (run by `service`),
+    /// with what the bounds cut.
+    pub fn resolve_all(&self, package: &str, service: Option<&str>, e: &StrExpr) -> Resolved {
         CALLS_LEFT.with(|c| c.set(MAX_CALLS));
+        CUT.with(|c| c.set(None));
         let mut out = self.eval(package, service, e, None, 0);
         out.sort();
         out.dedup();
-        out.truncate(MAX_TEXTS);
-        out
+        let bound = match e {
+            StrExpr::List(_) => MAX_ELEMENTS,
+            _ => MAX_TEXTS,
+        };
+        if out.len() > bound {
+            Cut::record(bound, Some(out.len() - bound));
+            out.truncate(bound);
+        }
+        Resolved {
+            pieces: out,
+            cut: CUT.with(|c| c.take()),
+        }
     }
 
     /// Whether `e` can give a value at all: not an unknown expression, not
@@ -606,11 +683,16 @@ impl Values {
         match e {
             StrExpr::Lit(s) => vec![Piece::lit(s)],
             StrExpr::Unknown(t) => vec![Piece::unknown(t)],
+            // Several values, each kept (not alternatives of one).
             StrExpr::List(items) => {
                 let mut out = Vec::new();
-                for i in items {
+                for (n, i) in items.iter().enumerate() {
                     out.extend(self.eval(package, service, i, frame, d));
-                    if out.len() >= MAX_TEXTS {
+                    if out.len() >= MAX_ELEMENTS {
+                        let left = items.len() - n - 1;
+                        if left > 0 {
+                            Cut::record(MAX_ELEMENTS, Some(left));
+                        }
                         break;
                     }
                 }
@@ -696,6 +778,10 @@ impl Values {
                     let mut next = Vec::new();
                     'outer: for a in &acc {
                         for b in &arg {
+                            if next.len() >= MAX_TEXTS {
+                                Cut::record(MAX_TEXTS, None);
+                                break 'outer;
+                            }
                             let mut env = a.env.clone();
                             env.extend(b.env.iter().cloned());
                             let mut via = a.via.clone();
@@ -706,9 +792,6 @@ impl Values {
                                 unresolved: a.unresolved || b.unresolved,
                                 via,
                             });
-                            if next.len() >= MAX_TEXTS {
-                                break 'outer;
-                            }
                         }
                     }
                     acc = next;

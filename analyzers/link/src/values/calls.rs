@@ -371,17 +371,19 @@ fn by_declaration(c: &CallRef) -> bool {
 }
 
 /// Push `pieces` to `out`, each behind the hops `via` then `at` (the return
-/// or const that gave it); true when `out` is full ([`MAX_TEXTS`]).
+/// or const that gave it); true when `out` is full ([`MAX_TEXTS`]) and a
+/// piece was cut (recorded as a [`Cut`]).
 fn push_behind(out: &mut Vec<Piece>, pieces: Vec<Piece>, via: &[String], at: &str) -> bool {
     for mut piece in pieces {
+        if out.len() >= MAX_TEXTS {
+            Cut::record(MAX_TEXTS, None);
+            return true;
+        }
         let mut hops = via.to_vec();
         hops.push(at.to_string());
         hops.append(&mut piece.via);
         piece.via = hops;
         out.push(piece);
-        if out.len() >= MAX_TEXTS {
-            return true;
-        }
     }
     false
 }

@@ -300,3 +300,63 @@ fn a_receiver_typed_by_a_declared_return_type() {
     // seen.
     assert!(on("elsewhere", false)[0].text.contains("not seen"));
 }
+
+/// A list's elements are several values: all kept up to [`MAX_ELEMENTS`],
+/// and what that bound cuts is said, with the count.
+#[test]
+fn list_elements_are_all_kept_and_a_cut_is_counted() {
+    let mut lib = FileFacts::default();
+    for n in 0..17 {
+        lib.graph.consts.push(TopicConst {
+            name: format!("T{n}"),
+            module: vec![],
+            value: StrExpr::Lit(format!("t{n}")),
+            line: n + 1,
+        });
+    }
+    let crates = vec![krate("svc", &[], &[], lib)];
+    let v = Values::new(&crates, &BTreeMap::new(), &BTreeMap::new(), BTreeMap::new());
+    let seventeen = StrExpr::List(
+        (0..17)
+            .map(|n| StrExpr::Const(vec![format!("T{n}")]))
+            .collect(),
+    );
+    let got = v.resolve_all("svc", Some("svc"), &seventeen);
+    assert_eq!(got.pieces.len(), 17, "{:?}", got.pieces);
+    assert_eq!(got.cut, None);
+
+    let many = StrExpr::List(
+        (0..MAX_ELEMENTS + 3)
+            .map(|n| StrExpr::Lit(format!("x{n:04}")))
+            .collect(),
+    );
+    let got = v.resolve_all("svc", Some("svc"), &many);
+    assert_eq!(got.pieces.len(), MAX_ELEMENTS);
+    let cut = got.cut.expect("the bound cut three elements");
+    assert_eq!(
+        cut,
+        Cut {
+            bound: MAX_ELEMENTS,
+            dropped: Some(3)
+        }
+    );
+    assert_eq!(cut.describe(), "at most 256 kept, 3 more cut");
+    // The alternatives of one value (a `format!` product) are bounded at
+    // MAX_TEXTS, and that cut is said too; exactly MAX_TEXTS is no cut.
+    let four = |p: &str| StrExpr::List((0..4).map(|n| StrExpr::Lit(format!("{p}{n}"))).collect());
+    let product = |k: usize| StrExpr::Format {
+        template: "{}.{}".into(),
+        args: vec![
+            four("a"),
+            StrExpr::List((0..k).map(|n| StrExpr::Lit(format!("b{n}"))).collect()),
+        ],
+    };
+    let got = v.resolve_all("svc", Some("svc"), &product(4));
+    assert_eq!((got.pieces.len(), got.cut), (MAX_TEXTS, None));
+    let got = v.resolve_all("svc", Some("svc"), &product(5));
+    assert_eq!(got.pieces.len(), MAX_TEXTS);
+    assert_eq!(
+        got.cut.map(|c| c.describe()),
+        Some("at most 16 kept, the rest cut".to_string())
+    );
+}

@@ -563,10 +563,13 @@ impl<'ast> Walker<'ast, '_> {
                         line(),
                     );
                 }
-                let owner_is_outbox = owner_last.ends_with("Outbox");
-                if owner_is_outbox && matches!(last, "new" | "with_topic" | "for_topic") {
-                    // nova-outbox: `Outbox::new(topic)`; `enqueue` calls on
-                    // it carry no topic.
+                // nova-outbox's client: `Outbox::new(topic)`, the topic its
+                // one argument. The shape, not only the name: a row type
+                // named like it (a diesel `NewOutbox::new(topic, payload)`)
+                // is not a client, and its insert is found as a table write.
+                let outbox_client = owner_last.ends_with("Outbox") && args.len() == 1;
+                if outbox_client && matches!(last, "new" | "with_topic" | "for_topic") {
+                    // `enqueue` calls on the client carry no topic.
                     let scope = self.scope();
                     if let Some(topic) = args.iter().find_map(|a| find_topic(a, scope, 0)) {
                         self.topic_site(

@@ -561,6 +561,18 @@ async fn create(o: &Outbox, tx: &mut Tx, e: &Event) { o.outbox.enqueue(tx, e).aw
     );
 }
 
+/// A row type named like the client (a diesel `NewOutbox`) takes the topic
+/// and the payload: not nova-outbox's `Outbox::new(topic)`.
+#[test]
+fn a_row_constructor_named_like_the_outbox_is_no_client() {
+    let f = facts(
+        r#"
+fn row(p: &[u8]) -> NewOutbox { NewOutbox::new(TOPIC, p) }
+"#,
+    );
+    assert_eq!(topics(&f), vec![]);
+}
+
 #[test]
 fn field_receivers_are_candidates() {
     let f = facts(
