@@ -17,6 +17,7 @@ mod graph_shapes;
 mod hardening;
 mod hostile;
 mod inventory;
+mod kafka_assign;
 mod matrix;
 mod orm_outbox;
 mod orm_outbox_shapes;

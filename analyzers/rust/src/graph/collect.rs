@@ -650,6 +650,40 @@ impl<'ast> Walker<'ast, '_> {
                     );
                 }
             }
+            // rdkafka's `assign`: the partitions a consumer takes itself
+            // are added to a `TopicPartitionList` by topic
+            // (`tpl.add_partition(t, 0)`, `add_partition_offset(t, 0, o)`,
+            // `add_partition_range(t, lo, hi)`); such a list serves only a
+            // consumer (`assign`, `seek`, `commit`, a transaction's offsets
+            // of consumed topics). The topic is the first argument, which
+            // must be able to hold a string (not a number). A list built
+            // from what the consumer read (`msg.topic()`, a loop over
+            // pending offsets) only books offsets of topics taken elsewhere:
+            // only a value the code names (a literal, a const, a
+            // parameter, a field, a function's result) is a site.
+            "add_partition" | "add_partition_offset" | "add_partition_range"
+                if args.len() == if method == "add_partition" { 2 } else { 3 }
+                    && may_be_string(&args[0]) =>
+            {
+                let topic = str_expr(&args[0], self.scope(), 0);
+                let named = match &topic {
+                    // A parameter is written as its name (see `topic_site`).
+                    StrExpr::Unknown(n) => self.scope().params.contains_key(n),
+                    StrExpr::Typed(_) | StrExpr::Declared(..) => false,
+                    StrExpr::Call(c) => c.recv.is_none(),
+                    _ => true,
+                };
+                if named {
+                    self.mark_consumer();
+                    self.topic_site(
+                        TopicRole::Consume,
+                        TopicApi::Direct,
+                        topic,
+                        &format!("TopicPartitionList::{method}"),
+                        line(),
+                    );
+                }
+            }
             // The `kafka` crate: `Consumer::from_hosts(..).with_topic(t)`.
             "with_topic" | "with_topics" | "with_topic_partitions"
                 if !args.is_empty() && self.kafka_crate_consumer(&m.receiver) =>
@@ -754,6 +788,17 @@ impl<'ast> Walker<'ast, '_> {
         self.note_call(method);
         let owner = |w: &Walker<'_, '_>| w.chain_owner(&m.receiver);
         self.str_call(method, owner, args, m.method.span());
+    }
+}
+
+/// Whether `e` can be a string: not a number, a bool, an arithmetic or a
+/// comparison.
+fn may_be_string(e: &Expr) -> bool {
+    match e {
+        Expr::Lit(l) => matches!(l.lit, syn::Lit::Str(_)),
+        Expr::Binary(_) | Expr::Unary(_) | Expr::Range(_) => false,
+        Expr::Reference(r) => may_be_string(&r.expr),
+        _ => true,
     }
 }
 
