@@ -214,6 +214,19 @@ pub fn edge_set(model: &Value) -> BTreeSet<(String, String, String, String)> {
         .collect()
 }
 
+/// The names of the topics `service` consumes, in the model's order.
+pub fn consumed_by<'a>(model: &'a Value, service: &str) -> Vec<&'a str> {
+    arr(model, "topics")
+        .iter()
+        .filter(|t| {
+            arr(t, "consumers")
+                .iter()
+                .any(|c| s(c, "service") == service)
+        })
+        .filter_map(|t| t["name"].as_str())
+        .collect()
+}
+
 /// Edges of one kind reduced to `(from, to, via)`.
 pub fn edges_of_kind(model: &Value, kind: &str) -> BTreeSet<(String, String, String)> {
     edge_set(model)
