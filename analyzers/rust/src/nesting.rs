@@ -36,21 +36,20 @@ pub(crate) fn too_deep(source: &str) -> Option<ParseError> {
                 Some(b'*') => block_comment_end(b, i + 2),
                 _ => i + 1,
             },
-            b'"' => quoted_end(b, i),
+            b'"' => string_end(b, i + 1),
             b'\'' => char_or_lifetime_end(b, i),
+            b'r' | b'b' | b'c' if !continues_identifier(b, i) => prefixed_literal_end(b, i),
             _ => plain_end(b, i + 1),
         };
     }
     None
 }
 
-/// Bytes at which [`too_deep`]'s lexer does something (brackets, comment
-/// and quote starts); every other byte is skipped. A literal's prefix
-/// (`r#`, `b`, `br`, `c`...) is read back from its quote ([`quoted_end`]),
-/// so that the letters `r`, `b` and `c`, common in names, stop nothing.
+/// Bytes at which [`too_deep`]'s lexer does something (brackets, comment,
+/// quote and literal-prefix starts); every other byte is skipped.
 const ACTIVE: [bool; 256] = {
     let mut t = [false; 256];
-    let active = b"()[]{}/\"'";
+    let active = b"()[]{}/\"'rbc";
     let mut k = 0;
     while k < active.len() {
         t[active[k] as usize] = true;
@@ -59,34 +58,19 @@ const ACTIVE: [bool; 256] = {
     t
 };
 
-/// From `i`: the first byte that is [`ACTIVE`] (or the end).
-fn plain_end(b: &[u8], i: usize) -> usize {
-    b.get(i..)
-        .and_then(|rest| rest.iter().position(|&c| ACTIVE[usize::from(c)]))
-        .map_or(b.len(), |p| i + p)
-}
-
-/// At a `"` outside literals and comments: the byte after the literal it
-/// closes. It is raw (`r"…"`, `r#"…"#`, `br##"…"##`, `cr"…"`) when the `#`s
-/// just before it follow an `r` that starts a token, or a `b`/`c` starting
-/// a token and then that `r`: the prefix [`prefixed_literal_end`] reads
-/// forwards, read backwards.
-fn quoted_end(b: &[u8], quote: usize) -> usize {
-    let hashes = b[..quote].iter().rev().take_while(|&&c| c == b'#').count();
-    let raw = quote.checked_sub(hashes + 1).is_some_and(|r| {
-        b[r] == b'r' && {
-            let start = match r.checked_sub(1) {
-                Some(p) if matches!(b[p], b'b' | b'c') && !continues_identifier(b, p) => p,
-                _ => r,
-            };
-            !continues_identifier(b, start)
+/// From `i` (> 0): the first byte that is [`ACTIVE`] (or the end), an `r`,
+/// `b` or `c` inside an identifier or number excepted (it starts no literal:
+/// [`too_deep`] would skip it too, one byte at a time).
+fn plain_end(b: &[u8], mut i: usize) -> usize {
+    while let Some(&c) = b.get(i) {
+        if ACTIVE[usize::from(c)]
+            && !(matches!(c, b'r' | b'b' | b'c') && continues_identifier(b, i))
+        {
+            return i;
         }
-    });
-    if raw {
-        raw_string_end(b, quote + 1, hashes)
-    } else {
-        string_end(b, quote + 1)
+        i += 1;
     }
+    b.len()
 }
 
 /// Byte offsets of the line starts at top level that follow the end of an
@@ -277,13 +261,7 @@ fn prefixed_literal_end(b: &[u8], at: usize) -> usize {
     if b.get(i + hashes) != Some(&b'"') {
         return at + 1;
     }
-    raw_string_end(b, i + hashes + 1, hashes)
-}
-
-/// After the opening quote of a raw literal with `hashes` `#`s: the byte
-/// after its closing quote and `#`s.
-fn raw_string_end(b: &[u8], from: usize, hashes: usize) -> usize {
-    let mut j = from;
+    let mut j = i + hashes + 1;
     while j < b.len() {
         if b[j] == b'"'
             && b.len() - (j + 1) >= hashes
@@ -416,9 +394,9 @@ mod tests {
         }
     }
 
-    /// A raw literal is told at its quote, from the `r`, `#`s and `b`/`c`
-    /// before it: a quote inside it followed by too few `#`s does not end
-    /// it, and a quote after an identifier ending in `r` opens a plain one.
+    /// Raw literals end at their quote and as many `#`s (a quote followed
+    /// by fewer does not end one), whatever their prefix (`r`, `br`, `cr`);
+    /// a quote after an identifier ending in `r` opens a plain string.
     #[test]
     fn raw_literals_are_read_back_from_their_quote() {
         let d = deep("(");
