@@ -698,6 +698,9 @@ impl<'ast> Visit<'ast> for Walk<'ast, '_> {
     }
 
     fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
+        if let Some(g) = self.graph() {
+            g.enter_for(f);
+        }
         // (Its scope in the ORM collector ends with its body.)
         if let Some(o) = self.orm() {
             o.enter_for(f);

@@ -343,6 +343,47 @@ impl<'ast> Walker<'ast, '_> {
         }
     }
 
+    /// `for t in [A, "b"]` (also `&[..]`, `vec![..]`, a const array, and
+    /// `.iter()`/`.into_iter()`/`.copied()`/`.cloned()` of those): `t` holds
+    /// each element, so a value read through it is the list of them (a
+    /// topic produced in the loop is each topic). Other loops bind nothing:
+    /// what they iterate is not known statically.
+    pub(crate) fn enter_for(&mut self, f: &'ast syn::ExprForLoop) {
+        let syn::Pat::Ident(pi) = &*f.pat else {
+            return;
+        };
+        let mut e = &*f.expr;
+        loop {
+            match e {
+                Expr::Reference(r) => e = &r.expr,
+                Expr::Paren(p) => e = &p.expr,
+                Expr::MethodCall(m)
+                    if m.args.is_empty()
+                        && matches!(
+                            Name::of(&m.method).as_str(),
+                            "iter" | "into_iter" | "copied" | "cloned"
+                        ) =>
+                {
+                    e = &m.receiver
+                }
+                _ => break,
+            }
+        }
+        let listed = match e {
+            Expr::Array(_) => true,
+            Expr::Macro(m) => m.mac.path.is_ident("vec"),
+            Expr::Path(p) => p
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| is_const_name(&Name::of(&s.ident))),
+            _ => false,
+        };
+        if listed && let Some(scope) = self.fns.last_mut() {
+            scope.locals.insert(pi.ident.to_string(), e);
+        }
+    }
+
     pub(crate) fn enter_local(&mut self, l: &'ast syn::Local) {
         let (ident, ty) = match &l.pat {
             syn::Pat::Ident(pi) => (Some(pi.ident.to_string()), None),
