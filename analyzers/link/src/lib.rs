@@ -286,15 +286,7 @@ impl Linked<'_> {
         } = self;
         let (topics, functions) = kafka::finish(&ctx, kafka, accesses);
         let mut diagnostics = std::mem::take(&mut ctx.diags);
-        diagnostics.sort_by(|a, b| {
-            (&a.location, a.code, &a.message, &a.snippet).cmp(&(
-                &b.location,
-                b.code,
-                &b.message,
-                &b.snippet,
-            ))
-        });
-        diagnostics.dedup();
+        Diagnostic::sort_and_dedup(&mut diagnostics);
         LinkOutput {
             edges: ctx.edges.into_edges(),
             topics,

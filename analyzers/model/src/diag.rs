@@ -101,6 +101,20 @@ pub struct Diagnostic {
 pub const MAX_SNIPPET: usize = 2048;
 
 impl Diagnostic {
+    /// Order `diags` by place, code, message and snippet, and drop exact
+    /// repeats (the same site reported through two paths).
+    pub fn sort_and_dedup(diags: &mut Vec<Diagnostic>) {
+        diags.sort_by(|a, b| {
+            (&a.location, a.code, &a.message, &a.snippet).cmp(&(
+                &b.location,
+                b.code,
+                &b.message,
+                &b.snippet,
+            ))
+        });
+        diags.dedup();
+    }
+
     pub fn new(code: DiagCode, severity: Severity, message: impl Into<String>) -> Self {
         Diagnostic {
             code,

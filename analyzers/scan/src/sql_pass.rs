@@ -811,15 +811,7 @@ impl Pass<'_> {
                             .collect()
                     },
                     || {
-                        diagnostics.sort_by(|a, b| {
-                            (&a.location, a.code, &a.message, &a.snippet).cmp(&(
-                                &b.location,
-                                b.code,
-                                &b.message,
-                                &b.snippet,
-                            ))
-                        });
-                        diagnostics.dedup();
+                        Diagnostic::sort_and_dedup(&mut diagnostics);
                         drop((consts, attribution, found));
                     },
                 )

@@ -352,23 +352,7 @@ impl<'ast> Walker<'ast, '_> {
         let syn::Pat::Ident(pi) = &*f.pat else {
             return;
         };
-        let mut e = &*f.expr;
-        loop {
-            match e {
-                Expr::Reference(r) => e = &r.expr,
-                Expr::Paren(p) => e = &p.expr,
-                Expr::MethodCall(m)
-                    if m.args.is_empty()
-                        && matches!(
-                            Name::of(&m.method).as_str(),
-                            "iter" | "into_iter" | "copied" | "cloned"
-                        ) =>
-                {
-                    e = &m.receiver
-                }
-                _ => break,
-            }
-        }
+        let e = peel(&f.expr, &["iter", "into_iter", "copied", "cloned"]);
         let listed = match e {
             Expr::Array(_) => true,
             Expr::Macro(m) => m.mac.path.is_ident("vec"),

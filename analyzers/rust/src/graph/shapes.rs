@@ -245,6 +245,24 @@ pub(super) fn type_client(
     }
 }
 
+/// `e` without references, parentheses and argument-less calls of one of
+/// `methods` (`&x.iter()`, `(self.relay.as_ref())`): the value they hand
+/// on, for the caller's question about it.
+pub(super) fn peel<'e>(mut e: &'e Expr, methods: &[&str]) -> &'e Expr {
+    loop {
+        match e {
+            Expr::Reference(r) => e = &r.expr,
+            Expr::Paren(p) => e = &p.expr,
+            Expr::MethodCall(m)
+                if m.args.is_empty() && methods.contains(&Name::of(&m.method).as_str()) =>
+            {
+                e = &m.receiver
+            }
+            _ => return e,
+        }
+    }
+}
+
 pub(super) fn strip_wrappers(mut e: &Expr) -> &Expr {
     loop {
         match e {

@@ -76,6 +76,23 @@ pub(super) struct Scope<'ast> {
     pub(super) items: &'ast [syn::Item],
 }
 
+/// Calls that hand a parameter's value on unchanged (as far as its text
+/// goes): [`param_ref`] sees through them.
+const HANDED_ON: &[&str] = &[
+    "clone",
+    "to_string",
+    "to_owned",
+    "into",
+    "as_str",
+    "as_ref",
+    "as_deref",
+    "iter",
+    "into_iter",
+    "cloned",
+    "collect",
+    "to_vec",
+];
+
 /// The string parameter of `scope`'s function that `e` names (through `&`,
 /// `.clone()`, `.to_string()`, `.into()`..), unless a local shadows it.
 pub(super) fn param_ref(e: &Expr, scope: &Scope<'_>) -> Option<StrExpr> {
@@ -85,29 +102,8 @@ pub(super) fn param_ref(e: &Expr, scope: &Scope<'_>) -> Option<StrExpr> {
     }
     let mut e = e;
     loop {
+        e = peel(e, HANDED_ON);
         match e {
-            Expr::Reference(r) => e = &r.expr,
-            Expr::Paren(p) => e = &p.expr,
-            Expr::MethodCall(m)
-                if m.args.is_empty()
-                    && matches!(
-                        Name::of(&m.method).as_str(),
-                        "clone"
-                            | "to_string"
-                            | "to_owned"
-                            | "into"
-                            | "as_str"
-                            | "as_ref"
-                            | "as_deref"
-                            | "iter"
-                            | "into_iter"
-                            | "cloned"
-                            | "collect"
-                            | "to_vec"
-                    ) =>
-            {
-                e = &m.receiver
-            }
             // `.map(Into::into)`, `.map(|t| t.to_string())`.
             Expr::MethodCall(m) if m.args.len() == 1 && m.method == "map" => e = &m.receiver,
             _ => break,
@@ -506,26 +502,14 @@ pub(super) fn const_field(e: &Expr) -> bool {
 /// The `self` field an `if` condition tests: `let Some(x) = &self.relay`,
 /// `self.audit`, `self.relay.is_some()`, `self.config.relay.as_ref()`.
 pub(super) fn guard_field(cond: &Expr) -> Option<String> {
-    let mut e = match cond {
+    let cond = match cond {
         Expr::Let(l) => &*l.expr,
         other => other,
     };
-    loop {
-        match e {
-            Expr::Reference(r) => e = &r.expr,
-            Expr::Paren(p) => e = &p.expr,
-            Expr::MethodCall(m)
-                if m.args.is_empty()
-                    && matches!(
-                        Name::of(&m.method).as_str(),
-                        "as_ref" | "as_mut" | "as_deref" | "clone" | "is_some" | "take"
-                    ) =>
-            {
-                e = &m.receiver
-            }
-            _ => break,
-        }
-    }
+    let e = peel(
+        cond,
+        &["as_ref", "as_mut", "as_deref", "clone", "is_some", "take"],
+    );
     let Expr::Field(f) = e else { return None };
     let syn::Member::Named(id) = &f.member else {
         return None;
