@@ -9,15 +9,12 @@ fn grpc_client_shapes() {
     let m = scan(&fixture("grpc-clients"), &[]);
     assert_eq!(
         edge_set(&m),
-        [
+        edge_quads(&[
             ("alias-svc", "catalog-svc", "grpc", "ListItems"),
             ("connect-svc", "catalog-svc", "grpc", "GetItem"),
             ("field-svc", "catalog-svc", "grpc", "GetItem"),
             ("new-svc", "catalog-svc", "grpc", "ListItems"),
-        ]
-        .iter()
-        .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string()))
-        .collect()
+        ])
     );
 }
 
@@ -70,13 +67,10 @@ fn generated_code_declares_services_no_proto_names() {
     let m = scan(&fixture("generated-only"), &[]);
     assert_eq!(
         edge_set(&m),
-        [
+        edge_quads(&[
             ("app-svc", "sidecar-svc", "grpc", "GetState"),
             ("batch-svc", "sidecar-svc", "grpc", "GetState"),
-        ]
-        .iter()
-        .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string()))
-        .collect()
+        ])
     );
     assert!(
         diags(&m, "unresolved-target").is_empty(),

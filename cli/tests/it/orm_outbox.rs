@@ -33,34 +33,6 @@ fn quads(items: &[(&str, &str, &str, &str)]) -> Vec<(String, String, String, Str
         .collect()
 }
 
-/// The notes of the evidence of the edge `from -> to`.
-fn edge_notes(m: &Value, from: &str, to: &str) -> Vec<String> {
-    m["edges"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|e| e["from"] == from && e["to"] == to)
-        .flat_map(|e| e["evidence"].as_array().cloned().unwrap_or_default())
-        .map(|ev| {
-            format!(
-                "{}:{} {}",
-                ev["location"]["file"].as_str().unwrap_or_default(),
-                ev["location"]["line"].as_u64().unwrap_or(0),
-                ev["note"].as_str().unwrap_or_default()
-            )
-        })
-        .collect()
-}
-
-/// Unresolved-topic diagnostics of `service`, as `file:line message`.
-fn unresolved_of(m: &Value, service: &str) -> Vec<String> {
-    diags(m, "unresolved-topic")
-        .into_iter()
-        .filter(|d| d["service"] == service)
-        .map(|d| format!("{} {}", diag_at(d), diag_text(d)))
-        .collect()
-}
-
 #[test]
 fn diesel_inserts_into_a_relayed_table_produce_their_topics() {
     let m = scan(&fixture("orm-outbox"), &[]);

@@ -39,34 +39,6 @@ fn outbox(items: &[(&str, &str)]) -> Vec<(String, String, String)> {
     out
 }
 
-/// The notes of the evidence of the edge `from -> to`, as `file:line note`.
-fn edge_notes(m: &Value, from: &str, to: &str) -> Vec<String> {
-    m["edges"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|e| e["from"] == from && e["to"] == to)
-        .flat_map(|e| e["evidence"].as_array().cloned().unwrap_or_default())
-        .map(|ev| {
-            format!(
-                "{}:{} {}",
-                ev["location"]["file"].as_str().unwrap_or_default(),
-                ev["location"]["line"].as_u64().unwrap_or(0),
-                ev["note"].as_str().unwrap_or_default()
-            )
-        })
-        .collect()
-}
-
-/// Unresolved-topic diagnostics of `service`, as `file:line message`.
-fn unresolved_of(m: &Value, service: &str) -> Vec<String> {
-    diags(m, "unresolved-topic")
-        .into_iter()
-        .filter(|d| d["service"] == service)
-        .map(|d| format!("{} {}", diag_at(d), diag_text(d)))
-        .collect()
-}
-
 #[test]
 fn diesel_inserts_of_many_rows_produce_each_rows_topic() {
     let m = scan(&fixture("orm-outbox-shapes"), &[]);

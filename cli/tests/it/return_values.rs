@@ -11,20 +11,6 @@ fn model() -> Value {
     scan(&fixture("return-values"), &[])
 }
 
-/// The evidence notes of the kafka edge from `from` naming `topic`.
-fn produce_note(m: &Value, from: &str, topic: &str) -> String {
-    let want = format!("produces `{topic}`");
-    m["edges"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|e| e["kind"] == "kafka" && e["from"] == from)
-        .flat_map(|e| e["evidence"].as_array().cloned().unwrap_or_default())
-        .map(|ev| ev["note"].as_str().unwrap_or_default().to_string())
-        .find(|n| n.starts_with(&want))
-        .unwrap_or_default()
-}
-
 #[test]
 fn topics_returned_by_functions_resolve() {
     let m = model();

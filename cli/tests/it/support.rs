@@ -236,6 +236,55 @@ pub fn edges_of_kind(model: &Value, kind: &str) -> BTreeSet<(String, String, Str
         .collect()
 }
 
+/// Build an expected [`edge_set`]: `(from, to, kind, via)`.
+pub fn edge_quads(
+    items: &[(&str, &str, &str, &str)],
+) -> BTreeSet<(String, String, String, String)> {
+    items
+        .iter()
+        .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string()))
+        .collect()
+}
+
+/// The notes of the evidence of the edge `from -> to`, as `file:line note`.
+pub fn edge_notes(m: &Value, from: &str, to: &str) -> Vec<String> {
+    arr(m, "edges")
+        .iter()
+        .filter(|e| e["from"] == from && e["to"] == to)
+        .flat_map(|e| arr(e, "evidence").to_vec())
+        .map(|ev| {
+            format!(
+                "{}:{} {}",
+                ev["location"]["file"].as_str().unwrap_or_default(),
+                ev["location"]["line"].as_u64().unwrap_or(0),
+                ev["note"].as_str().unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+/// The evidence note of the kafka edge from `from` producing `topic` (empty
+/// when there is none).
+pub fn produce_note(m: &Value, from: &str, topic: &str) -> String {
+    let want = format!("produces `{topic}`");
+    arr(m, "edges")
+        .iter()
+        .filter(|e| e["kind"] == "kafka" && e["from"] == from)
+        .flat_map(|e| arr(e, "evidence").to_vec())
+        .map(|ev| ev["note"].as_str().unwrap_or_default().to_string())
+        .find(|n| n.starts_with(&want))
+        .unwrap_or_default()
+}
+
+/// Unresolved-topic diagnostics of `service`, as `file:line message`.
+pub fn unresolved_of(m: &Value, service: &str) -> Vec<String> {
+    diags(m, "unresolved-topic")
+        .into_iter()
+        .filter(|d| d["service"] == service)
+        .map(|d| format!("{} {}", diag_at(d), diag_text(d)))
+        .collect()
+}
+
 /// Build an expected `(a, b, c)` set (edges of one kind).
 pub fn edge_triples(items: &[(&str, &str, &str)]) -> BTreeSet<(String, String, String)> {
     triples(items)

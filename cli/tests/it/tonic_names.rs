@@ -11,13 +11,10 @@ fn upper_case_proto_names_link_through_tonic_names() {
     let m = scan(&fixture("tonic-names"), &[]);
     assert_eq!(
         edge_set(&m),
-        [
+        edge_quads(&[
             ("kv-gateway", "pd-svc", "grpc", "Forward,GetKV"),
             ("region-svc", "pd-svc", "grpc", "GetRegionByID"),
-        ]
-        .iter()
-        .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string()))
-        .collect(),
+        ]),
         "{:#}",
         m["edges"]
     );
@@ -44,13 +41,10 @@ fn a_client_a_library_re_exports_under_its_own_name_is_linked() {
     let m = scan(&fixture("reexported-client"), &[]);
     assert_eq!(
         edge_set(&m),
-        [
+        edge_quads(&[
             ("cart-svc", "catalog-svc", "grpc", "ListItems"),
             ("shop-svc", "catalog-svc", "grpc", "GetItem"),
-        ]
-        .iter()
-        .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string()))
-        .collect(),
+        ]),
         "{:#}",
         m["edges"]
     );
