@@ -372,14 +372,8 @@ pub(super) fn foreign_param(items: &[Item], scope: &Scope<'_>, name: &str) -> Op
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::facts;
     use super::super::{GraphFacts, StrExpr};
-
-    fn facts(src: &str) -> GraphFacts {
-        let file = syn::parse_file(src).expect("test source parses");
-        let mut out = crate::FileFacts::default();
-        crate::walk::walk_file(&file, false, &mut out);
-        out.graph
-    }
 
     /// The receivers of the topics' calls.
     fn receivers(g: &GraphFacts) -> Vec<StrExpr> {

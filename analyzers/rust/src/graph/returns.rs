@@ -505,14 +505,8 @@ impl<'ast> Walker<'ast, '_> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::facts;
     use super::super::{GraphFacts, StrExpr};
-
-    fn facts(src: &str) -> GraphFacts {
-        let file = syn::parse_file(src).expect("test source parses");
-        let mut out = crate::FileFacts::default();
-        crate::walk::walk_file(&file, false, &mut out);
-        out.graph
-    }
 
     fn lit(s: &str) -> StrExpr {
         StrExpr::Lit(s.to_string())

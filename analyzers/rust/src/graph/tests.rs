@@ -1,6 +1,7 @@
 use super::*;
 
-fn facts(src: &str) -> GraphFacts {
+/// The graph facts of one file's source, walked as a scan walks it.
+pub(super) fn facts(src: &str) -> GraphFacts {
     let file = syn::parse_file(src).expect("test source parses");
     let mut out = crate::FileFacts::default();
     crate::walk::walk_file(&file, false, &mut out);
