@@ -257,6 +257,16 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
     let mut fallback_targets: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     for u in &uses {
         let key = (u.caller.clone(), u.proto.clone());
+        // The address's values, once: a host or an env var may name the
+        // target, and the env vars are the edge's `address`.
+        let address_values = u.target.as_ref().map(|target| {
+            let resolved = ctx.values.resolve_all(&u.package, Some(&u.caller), target);
+            if let Some(cut) = resolved.cut {
+                let what = format!("addresses of the `{}` gRPC client", u.proto);
+                ctx.report_cut(cut, &what, &u.caller, u.evidence.location.clone(), target);
+            }
+            resolved.pieces
+        });
         let targets: Vec<String> = if let Some(t) = implementers.get(&u.proto) {
             t.iter().cloned().collect()
         } else if let Some(t) = ctx.names.resolve_proto(&u.proto) {
@@ -265,8 +275,8 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
             t.clone()
         } else {
             let mut t = Vec::new();
-            if let Some(target) = &u.target {
-                for p in ctx.values.resolve(&u.package, Some(&u.caller), target) {
+            if let Some(pieces) = &address_values {
+                for p in pieces {
                     for h in hosts_in(&p.text) {
                         t.extend(ctx.names.resolve_host(&h));
                     }
@@ -310,9 +320,9 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
         // The env vars the client's address comes from: the edge's `address`, at
         // the line that reads them (where the value went through), else at the
         // client.
-        if let Some(target) = &u.target {
+        if let Some(pieces) = &address_values {
             let mut address = Vec::new();
-            for p in ctx.values.resolve(&u.package, Some(&u.caller), target) {
+            for p in pieces {
                 let location = p
                     .via
                     .last()

@@ -1,5 +1,6 @@
 //! HTTP: requests whose URL (or base URL env var) names another service.
 
+use crate::cuts::expr_text;
 use crate::follow::attribute;
 use crate::{Ctx, live_files};
 use nova_manifests::hosts::hosts_in;
@@ -26,8 +27,14 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) {
                     h.function.as_deref(),
                     h.line,
                 ) {
-                    let pieces = ctx.values.resolve(&c.package, Some(&a.service), &h.url);
-                    for p in pieces {
+                    let resolved = ctx.values.resolve_all(&c.package, Some(&a.service), &h.url);
+                    if let Some(cut) = resolved.cut {
+                        let note = format!("{} {}", h.api, expr_text(&h.url));
+                        let ev = ctx.evidence(&a, &note, &c.package);
+                        let what = "URLs of the HTTP call";
+                        ctx.report_cut(cut, what, &a.service, ev.location, &h.url);
+                    }
+                    for p in resolved.pieces {
                         let hosts = hosts_in(&p.text);
                         let mut target = None;
                         let mut infra = None;

@@ -1,6 +1,7 @@
 //! Kafka: topics with their producers and consumers (code, outbox, config
 //! files), producer -> consumer edges, and per-function facts.
 
+use crate::cuts::expr_text;
 use crate::follow::{Attributed, attribute};
 use crate::{Ctx, live_files};
 use nova_manifests::{ConfigTopicRole, ManifestKind};
@@ -53,31 +54,6 @@ pub(crate) struct State {
     /// (topic, service, role) -> where the topic's value came from, for
     /// values that went through fields and parameters (`file:line` hops).
     hops: BTreeMap<(String, String, TopicRole), BTreeSet<String>>,
-}
-
-fn expr_text(e: &StrExpr) -> String {
-    match e {
-        StrExpr::Lit(s) => format!("{s:?}"),
-        StrExpr::Const(p) => p.join("::"),
-        StrExpr::Format { template, args } => format!(
-            "format!({template:?}, {})",
-            args.iter().map(expr_text).collect::<Vec<_>>().join(", ")
-        ),
-        StrExpr::Env { var, default } => match default {
-            Some(d) => format!("env::var({var:?}).unwrap_or({})", expr_text(d)),
-            None => format!("env::var({var:?})"),
-        },
-        StrExpr::Field(f) => format!("<config>.{f}"),
-        StrExpr::List(items) => format!(
-            "[{}]",
-            items.iter().map(expr_text).collect::<Vec<_>>().join(", ")
-        ),
-        StrExpr::Param(p) => format!("parameter #{} of `{}`", p.index, p.function),
-        StrExpr::Unknown(t) => t.clone(),
-        StrExpr::Call(c) => c.text.clone(),
-        StrExpr::Typed(t) => t.clone(),
-        StrExpr::Declared(d) => d.ty.clone(),
-    }
 }
 
 impl State {
@@ -162,26 +138,12 @@ impl State {
                 .values
                 .resolve_all(&c.package, Some(&a.service), &s.topic);
             if let Some(cut) = resolved.cut {
-                // A fact is never lost without a word.
                 let ev = ctx.evidence(&a, &s.call, &c.package);
-                let d = nova_model::Diagnostic::new(
-                    DiagCode::UnresolvedTopic,
-                    Severity::Warning,
-                    format!(
-                        "{} topics in `{}` at {}: more values than nova follows ({})",
-                        match s.role {
-                            TopicRole::Produce => "produced",
-                            TopicRole::Consume => "consumed",
-                        },
-                        a.service,
-                        ev.location,
-                        cut.describe()
-                    ),
-                )
-                .at(ev.location)
-                .with_snippet(expr_text(&s.topic))
-                .for_service(a.service.clone());
-                ctx.diags.push(d);
+                let what = match s.role {
+                    TopicRole::Produce => "produced topics",
+                    TopicRole::Consume => "consumed topics",
+                };
+                ctx.report_cut(cut, what, &a.service, ev.location, &s.topic);
             }
             for p in resolved.pieces {
                 if p.unresolved {

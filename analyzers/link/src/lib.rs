@@ -21,6 +21,7 @@
 //! library function holding them ([`follow`]). Self-edges are dropped; edges
 //! are merged per (from, to, kind).
 
+mod cuts;
 pub mod follow;
 mod grpc;
 mod http;

@@ -6,11 +6,12 @@
 //! the code default).
 //!
 //! Resolution is demand-driven and bounded (depth 8, 16 alternatives of one
-//! value, 256 elements of a list): a value that comes through a field or a
-//! parameter keeps the hops it went through (`file:line` each) in
-//! [`Piece::via`], and one that cannot be resolved names the hop where the
-//! chain broke. A bound that cuts values is never silent: [`Values::resolve`]
-//! says so in [`Resolved::cut`], for the caller to report where.
+//! value, 256 elements of a list, 256 calls followed): a value that comes
+//! through a field or a parameter keeps the hops it went through
+//! (`file:line` each) in [`Piece::via`], and one that cannot be resolved
+//! names the hop where the chain broke. A bound that cuts values is never
+//! silent: [`Values::resolve_all`] says so in [`Resolved::cut`], for the
+//! caller to report where (N015, [`crate::cuts`]).
 
 use nova_rust::graph::{CallRef, ParamRef, SELF_TYPE, StrExpr};
 use nova_rust::sql::SqlExpr;
@@ -36,20 +37,51 @@ const MAX_ELEMENTS: usize = 256;
 /// multiply up to the depth bound).
 const MAX_CALLS: u32 = 256;
 
+/// How deep a value is followed: hops through consts, fields, parameters
+/// and calls.
+const MAX_DEPTH: u32 = 8;
+
 thread_local! {
     /// Calls left to follow in the expression being resolved.
     static CALLS_LEFT: std::cell::Cell<u32> = const { std::cell::Cell::new(MAX_CALLS) };
     /// What a bound cut in the expression being resolved (the first cut;
     /// later ones add their counts).
     static CUT: std::cell::Cell<Option<Cut>> = const { std::cell::Cell::new(None) };
+    /// How many times a bound cut, in the expression being resolved (to
+    /// tell a part that gave nothing because it was cut).
+    static CUTS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// A bound of the resolution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// [`MAX_TEXTS`] alternatives of one value.
+    Alternatives,
+    /// [`MAX_ELEMENTS`] texts of a list.
+    Elements,
+    /// [`MAX_DEPTH`] hops: what lies deeper is not followed.
+    Depth,
+    /// [`MAX_CALLS`] calls followed for one expression.
+    Calls,
+}
+
+impl Bound {
+    /// The bound's value.
+    pub fn limit(self) -> usize {
+        match self {
+            Bound::Alternatives => MAX_TEXTS,
+            Bound::Elements => MAX_ELEMENTS,
+            Bound::Depth => MAX_DEPTH as usize,
+            Bound::Calls => MAX_CALLS as usize,
+        }
+    }
 }
 
 /// Values a bound dropped while resolving one expression.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cut {
-    /// The bound that cut ([`MAX_TEXTS`] alternatives of one value or
-    /// [`MAX_ELEMENTS`] texts of a list).
-    pub bound: usize,
+    /// The bound that cut (the first, when several did).
+    pub bound: Bound,
     /// How many values were dropped, when known (a list's elements not
     /// looked at, the texts past the bound); `None` when the resolver
     /// stopped before counting them.
@@ -59,7 +91,8 @@ pub struct Cut {
 impl Cut {
     /// Note that `bound` dropped `dropped` values of the expression being
     /// resolved.
-    fn record(bound: usize, dropped: Option<usize>) {
+    fn record(bound: Bound, dropped: Option<usize>) {
+        CUTS.with(|n| n.set(n.get().saturating_add(1)));
         CUT.with(|c| {
             let next = match c.get() {
                 None => Cut { bound, dropped },
@@ -72,11 +105,24 @@ impl Cut {
         });
     }
 
-    /// `"17 values cut"` / `"more values cut"`, after `"kept {bound}, "`.
+    /// How many cuts were recorded so far in the expression being
+    /// resolved: a part that gave no value while this grew was cut.
+    fn count() -> u32 {
+        CUTS.with(|n| n.get())
+    }
+
+    /// The bound and what it cut: `"at most 16 alternatives of a value
+    /// kept, 3 more cut"`, `"followed 8 hops deep, the rest cut"`.
     pub fn describe(&self) -> String {
+        let kept = match self.bound {
+            Bound::Alternatives => format!("at most {MAX_TEXTS} alternatives of a value kept"),
+            Bound::Elements => format!("at most {MAX_ELEMENTS} elements of a list kept"),
+            Bound::Depth => format!("followed {MAX_DEPTH} hops deep"),
+            Bound::Calls => format!("at most {MAX_CALLS} calls followed"),
+        };
         match self.dropped {
-            Some(n) => format!("at most {} kept, {n} more cut", self.bound),
-            None => format!("at most {} kept, the rest cut", self.bound),
+            Some(n) => format!("{kept}, {n} more cut"),
+            None => format!("{kept}, the rest cut"),
         }
     }
 }
@@ -566,6 +612,7 @@ impl Values {
     fn param(&self, package: &str, service: Option<&str>, p: &ParamRef, d: u32) -> Vec<Piece> {
         let mut out = Vec::new();
         let mut calls = 0usize;
+        let cuts = Cut::count();
         for call in self.calls_to(package, service, p) {
             calls += 1;
             match call.args.get(p.index) {
@@ -574,7 +621,7 @@ impl Values {
                 Some(arg) => {
                     for mut piece in self.eval(&call.package, service, arg, None, d) {
                         if out.len() >= MAX_TEXTS {
-                            Cut::record(MAX_TEXTS, None);
+                            Cut::record(Bound::Alternatives, None);
                             return out;
                         }
                         piece.via.insert(0, call.at.clone());
@@ -583,7 +630,8 @@ impl Values {
                 }
             }
         }
-        if out.is_empty() {
+        // (Every value cut by a bound: the cut says so.)
+        if out.is_empty() && Cut::count() == cuts {
             let why = if calls == 0 {
                 "no call to it is reached"
             } else {
@@ -608,16 +656,17 @@ impl Values {
     pub fn resolve_all(&self, package: &str, service: Option<&str>, e: &StrExpr) -> Resolved {
         CALLS_LEFT.with(|c| c.set(MAX_CALLS));
         CUT.with(|c| c.set(None));
+        CUTS.with(|c| c.set(0));
         let mut out = self.eval(package, service, e, None, 0);
         out.sort();
         out.dedup();
         let bound = match e {
-            StrExpr::List(_) => MAX_ELEMENTS,
-            _ => MAX_TEXTS,
+            StrExpr::List(_) => Bound::Elements,
+            _ => Bound::Alternatives,
         };
-        if out.len() > bound {
-            Cut::record(bound, Some(out.len() - bound));
-            out.truncate(bound);
+        if out.len() > bound.limit() {
+            Cut::record(bound, Some(out.len() - bound.limit()));
+            out.truncate(bound.limit());
         }
         Resolved {
             pieces: out,
@@ -676,8 +725,10 @@ impl Values {
         frame: Option<&Frame<'_>>,
         depth: u32,
     ) -> Vec<Piece> {
-        if depth > 8 {
-            return vec![Piece::unknown("...")];
+        // What lies deeper is cut (and said to be).
+        if depth > MAX_DEPTH {
+            Cut::record(Bound::Depth, None);
+            return Vec::new();
         }
         let d = depth + 1;
         match e {
@@ -691,7 +742,7 @@ impl Values {
                     if out.len() >= MAX_ELEMENTS {
                         let left = items.len() - n - 1;
                         if left > 0 {
-                            Cut::record(MAX_ELEMENTS, Some(left));
+                            Cut::record(Bound::Elements, Some(left));
                         }
                         break;
                     }
@@ -779,7 +830,7 @@ impl Values {
                     'outer: for a in &acc {
                         for b in &arg {
                             if next.len() >= MAX_TEXTS {
-                                Cut::record(MAX_TEXTS, None);
+                                Cut::record(Bound::Alternatives, None);
                                 break 'outer;
                             }
                             let mut env = a.env.clone();

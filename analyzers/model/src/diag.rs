@@ -56,6 +56,11 @@ pub enum DiagCode {
     /// N014: the migrations of several services create a table of the same
     /// name (nova keeps one table per name).
     TableCreatedTwice,
+    /// N015: a bound of the value resolution (depth, alternatives of a
+    /// value, elements of a list, calls followed) cut some of the values of
+    /// a Kafka topic, an HTTP URL or a gRPC address (the message names the
+    /// site, the bound and how many were cut).
+    ValuesCut,
     /// N020: a diesel `table!` or a SeaORM entity declares a table that no
     /// migration creates (the ORM schema and the migrations have drifted).
     OrmSchemaDrift,
@@ -78,6 +83,7 @@ impl DiagCode {
             DiagCode::UnresolvedTarget => "N012",
             DiagCode::ConfigReference => "N013",
             DiagCode::TableCreatedTwice => "N014",
+            DiagCode::ValuesCut => "N015",
             DiagCode::OrmSchemaDrift => "N020",
         }
     }

@@ -193,6 +193,10 @@ fn diagnostic_text(code: &str) -> (&'static str, &'static str) {
             "The migrations of several services create a table of the same name.",
             "Declare the owner in nova.toml, or allow-list the findings with a reason.",
         ),
+        "N015" => (
+            "A bound of the value resolution cut some values of a topic, URL or address; those values are missing.",
+            "Name the values more directly (a constant or a list of constants instead of a long chain of calls or many alternatives).",
+        ),
         "N020" => (
             "A diesel table! or a SeaORM entity declares a table no migration creates.",
             "Regenerate the ORM schema from the migrations, add the missing migration, or list the table under [scan] ignore-tables.",

@@ -18,7 +18,8 @@ impl Values {
         frame: Option<&Frame<'_>>,
         d: u32,
     ) -> Vec<SeenType> {
-        if d > 8 {
+        if d > MAX_DEPTH {
+            Cut::record(Bound::Depth, None);
             return Vec::new();
         }
         match e {
@@ -50,11 +51,12 @@ impl Values {
                         continue;
                     };
                     for (t, pkg, mut via) in self.types(&call.package, service, arg, None, d + 1) {
-                        via.insert(0, call.at.clone());
-                        out.push((t, pkg, via));
                         if out.len() >= MAX_TEXTS {
+                            Cut::record(Bound::Alternatives, None);
                             return out;
                         }
+                        via.insert(0, call.at.clone());
+                        out.push((t, pkg, via));
                     }
                 }
                 out
@@ -123,7 +125,10 @@ impl Values {
                 }
             }
         }
-        out.truncate(MAX_TEXTS);
+        if out.len() > MAX_TEXTS {
+            Cut::record(Bound::Alternatives, Some(out.len() - MAX_TEXTS));
+            out.truncate(MAX_TEXTS);
+        }
         out
     }
 
@@ -168,12 +173,10 @@ impl Values {
             l.set(n.saturating_sub(1));
             n
         });
+        // The calls past the bound are cut (and said to be).
         if left == 0 {
-            return vec![Piece::unknown(&format!(
-                "`{}`{}: more than {MAX_CALLS} calls to follow",
-                c.text,
-                Self::line_of(c)
-            ))];
+            Cut::record(Bound::Calls, None);
+            return Vec::new();
         }
         if c.assoc_const {
             return self.assoc_const(package, service, c, frame, d);
@@ -193,7 +196,12 @@ impl Values {
         };
         match by_type {
             Some(recv) => {
+                let cuts = Cut::count();
                 let types = self.types(package, service, &recv, frame, d);
+                // Every type cut by a bound: the cut says so.
+                if types.is_empty() && Cut::count() > cuts {
+                    return Vec::new();
+                }
                 if types.is_empty() {
                     // `self.f()` in a trait's default method, not called
                     // on a known type: as it was written.
@@ -319,7 +327,11 @@ impl Values {
         let Some(recv) = &c.recv else {
             return vec![Piece::unknown(&c.text)];
         };
+        let cuts = Cut::count();
         let types = self.types(package, service, recv, frame, d);
+        if types.is_empty() && Cut::count() > cuts {
+            return Vec::new();
+        }
         if types.is_empty() {
             // `Self::TOPIC` in a trait's default method, not called on a
             // known type: every `TOPIC` seen, as before.
@@ -376,7 +388,7 @@ fn by_declaration(c: &CallRef) -> bool {
 fn push_behind(out: &mut Vec<Piece>, pieces: Vec<Piece>, via: &[String], at: &str) -> bool {
     for mut piece in pieces {
         if out.len() >= MAX_TEXTS {
-            Cut::record(MAX_TEXTS, None);
+            Cut::record(Bound::Alternatives, None);
             return true;
         }
         let mut hops = via.to_vec();

@@ -169,11 +169,18 @@ fn returns_with_arguments_and_recursion_that_ends() {
         &call("wrap", vec![StrExpr::Lit("x".into())]),
     );
     assert_eq!(pieces[0].via, vec!["svc/src/x.rs:2", "svc/src/x.rs:2"]);
-    // The recursion stops at the depth bound: `pong` once, and what is
-    // left unresolved.
+    // The recursion stops at the depth bound: `pong` once, and what lies
+    // deeper is cut, and said to be.
     let ping = texts(&call("ping", vec![]));
-    assert!(ping.contains(&("pong".to_string(), false)), "{ping:?}");
-    assert!(ping.len() <= MAX_TEXTS, "{ping:?}");
+    assert!(
+        !ping.is_empty() && ping.iter().all(|p| p == &("pong".to_string(), false)),
+        "{ping:?}"
+    );
+    let cut = v.resolve_all("svc", Some("svc"), &call("ping", vec![])).cut;
+    assert_eq!(
+        cut.map(|c| c.describe()),
+        Some("followed 8 hops deep, the rest cut".to_string())
+    );
     // A function of the caller's own package hides one of the same
     // name in a dependency.
     let mut lib = FileFacts::default();
@@ -238,8 +245,10 @@ fn returns_with_arguments_and_recursion_that_ends() {
     }
     let crates = vec![krate("wide", &[], &[], wide)];
     let w = Values::new(&crates, &BTreeMap::new(), &BTreeMap::new(), BTreeMap::new());
-    let pieces = w.resolve("wide", None, &call("f0", vec![]));
-    assert!(pieces.iter().all(|p| p.unresolved), "{pieces:?}");
+    let got = w.resolve_all("wide", None, &call("f0", vec![]));
+    assert!(got.pieces.iter().all(|p| p.unresolved), "{:?}", got.pieces);
+    // (The first bound to cut is named: down one chain, the depth.)
+    assert_eq!(got.cut.map(|c| c.bound), Some(Bound::Depth));
     // A call to a function nowhere defined is as it was written.
     assert_eq!(
         texts(&call("elsewhere", vec![])),
@@ -336,11 +345,19 @@ fn list_elements_are_all_kept_and_a_cut_is_counted() {
     assert_eq!(
         cut,
         Cut {
-            bound: MAX_ELEMENTS,
+            bound: Bound::Elements,
             dropped: Some(3)
         }
     );
-    assert_eq!(cut.describe(), "at most 256 kept, 3 more cut");
+    assert_eq!(
+        cut.describe(),
+        "at most 256 elements of a list kept, 3 more cut"
+    );
+    let calls = Cut {
+        bound: Bound::Calls,
+        dropped: None,
+    };
+    assert_eq!(calls.describe(), "at most 256 calls followed, the rest cut");
     // The alternatives of one value (a `format!` product) are bounded at
     // MAX_TEXTS, and that cut is said too; exactly MAX_TEXTS is no cut.
     let four = |p: &str| StrExpr::List((0..4).map(|n| StrExpr::Lit(format!("{p}{n}"))).collect());
@@ -357,6 +374,6 @@ fn list_elements_are_all_kept_and_a_cut_is_counted() {
     assert_eq!(got.pieces.len(), MAX_TEXTS);
     assert_eq!(
         got.cut.map(|c| c.describe()),
-        Some("at most 16 kept, the rest cut".to_string())
+        Some("at most 16 alternatives of a value kept, the rest cut".to_string())
     );
 }
