@@ -167,6 +167,40 @@ impl Piece {
             via: Vec::new(),
         }
     }
+
+    /// The same value as `other`, maybe through other hops.
+    fn same_value(&self, other: &Piece) -> bool {
+        self.text == other.text && self.env == other.env && self.unresolved == other.unresolved
+    }
+}
+
+/// How many values `pieces` hold (pieces of one value through other hops
+/// count once).
+fn values_in(pieces: &[Piece]) -> usize {
+    pieces
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| !pieces[..*i].iter().any(|q| q.same_value(p)))
+        .count()
+}
+
+/// Add `piece` to `out`, which holds at most [`MAX_TEXTS`] values: false
+/// when it is a value past that bound (recorded as a [`Cut`]). A value
+/// already held, through other hops, is no new alternative: its hops are
+/// kept too, up to [`MAX_ELEMENTS`] pieces (then only the value counts).
+fn keep(out: &mut Vec<Piece>, piece: Piece) -> bool {
+    if out.iter().any(|p| p.same_value(&piece)) {
+        if out.len() < MAX_ELEMENTS {
+            out.push(piece);
+        }
+        return true;
+    }
+    if values_in(out) >= MAX_TEXTS {
+        Cut::record(Bound::Alternatives, None);
+        return false;
+    }
+    out.push(piece);
+    true
 }
 
 /// A call with string-like arguments ([`nova_rust::graph::StrCall`]).
@@ -195,6 +229,8 @@ struct ReturnVal {
     receiver: bool,
     /// Each value with the `file:line` where it is returned.
     values: Vec<(StrExpr, String)>,
+    /// Values the walk did not keep ([`nova_rust::graph::FnReturn::cut`]).
+    cut: u32,
 }
 
 /// The type a function is declared to return ([`nova_rust::graph::FnType`]).
@@ -459,6 +495,7 @@ impl Values {
                                 .iter()
                                 .map(|(e, line)| (e.clone(), format!("{}:{line}", f.path)))
                                 .collect(),
+                            cut: r.cut,
                         });
                 }
                 let calls = f.facts.graph.str_calls.iter();
@@ -620,12 +657,10 @@ impl Values {
                 None => {}
                 Some(arg) => {
                     for mut piece in self.eval(&call.package, service, arg, None, d) {
-                        if out.len() >= MAX_TEXTS {
-                            Cut::record(Bound::Alternatives, None);
+                        piece.via.insert(0, call.at.clone());
+                        if !keep(&mut out, piece) {
                             return out;
                         }
-                        piece.via.insert(0, call.at.clone());
-                        out.push(piece);
                     }
                 }
             }
@@ -664,9 +699,22 @@ impl Values {
             StrExpr::List(_) => Bound::Elements,
             _ => Bound::Alternatives,
         };
-        if out.len() > bound.limit() {
-            Cut::record(bound, Some(out.len() - bound.limit()));
-            out.truncate(bound.limit());
+        // (Sorted, the pieces of one value are next to each other.)
+        let values = values_in(&out);
+        if values > bound.limit() {
+            Cut::record(bound, Some(values - bound.limit()));
+            let mut seen = 0;
+            let mut end = 0;
+            while end < out.len() {
+                if end == 0 || !out[end].same_value(&out[end - 1]) {
+                    if seen == bound.limit() {
+                        break;
+                    }
+                    seen += 1;
+                }
+                end += 1;
+            }
+            out.truncate(end);
         }
         Resolved {
             pieces: out,
@@ -829,20 +877,19 @@ impl Values {
                     let mut next = Vec::new();
                     'outer: for a in &acc {
                         for b in &arg {
-                            if next.len() >= MAX_TEXTS {
-                                Cut::record(Bound::Alternatives, None);
-                                break 'outer;
-                            }
                             let mut env = a.env.clone();
                             env.extend(b.env.iter().cloned());
                             let mut via = a.via.clone();
                             via.extend(b.via.iter().cloned());
-                            next.push(Piece {
+                            let piece = Piece {
                                 text: format!("{}{}{}", a.text, b.text, part),
                                 env,
                                 unresolved: a.unresolved || b.unresolved,
                                 via,
-                            });
+                            };
+                            if !keep(&mut next, piece) {
+                                break 'outer;
+                            }
                         }
                     }
                     acc = next;

@@ -161,8 +161,16 @@ pub struct FnReturn {
     pub receiver: bool,
     /// Each value with the line it is written on.
     pub values: Vec<(StrExpr, u32)>,
+    /// How many values were not kept: past the 16 kept, or nested deeper
+    /// than 8 `if`/`match` levels (the resolver reports the cut, N015).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub cut: u32,
     pub line: u32,
     pub in_test: bool,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// A function parameter a value comes from (see [`StrExpr::Param`]).

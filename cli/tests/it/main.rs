@@ -34,3 +34,4 @@ mod support;
 mod tonic_names;
 mod topic_lists;
 mod unresolved_sql;
+mod value_cuts;

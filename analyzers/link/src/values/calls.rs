@@ -310,6 +310,10 @@ impl Values {
                     return out;
                 }
             }
+            // Values the walk did not keep (past its bound).
+            if r.cut > 0 {
+                Cut::record(Bound::Alternatives, Some(r.cut as usize));
+            }
         }
         out
     }
@@ -383,19 +387,17 @@ fn by_declaration(c: &CallRef) -> bool {
 }
 
 /// Push `pieces` to `out`, each behind the hops `via` then `at` (the return
-/// or const that gave it); true when `out` is full ([`MAX_TEXTS`]) and a
-/// piece was cut (recorded as a [`Cut`]).
+/// or const that gave it); true when `out` is full ([`MAX_TEXTS`] values)
+/// and a value was cut (recorded as a [`Cut`]).
 fn push_behind(out: &mut Vec<Piece>, pieces: Vec<Piece>, via: &[String], at: &str) -> bool {
     for mut piece in pieces {
-        if out.len() >= MAX_TEXTS {
-            Cut::record(Bound::Alternatives, None);
-            return true;
-        }
         let mut hops = via.to_vec();
         hops.push(at.to_string());
         hops.append(&mut piece.via);
         piece.via = hops;
-        out.push(piece);
+        if !keep(out, piece) {
+            return true;
+        }
     }
     false
 }

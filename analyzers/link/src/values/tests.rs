@@ -112,6 +112,7 @@ fn returning(name: &str, values: Vec<StrExpr>) -> nova_rust::graph::FnReturn {
         module: Vec::new(),
         receiver: false,
         values: values.into_iter().map(|v| (v, 2)).collect(),
+        cut: 0,
         line: 1,
         in_test: false,
     }
@@ -371,6 +372,65 @@ fn list_elements_are_all_kept_and_a_cut_is_counted() {
     let got = v.resolve_all("svc", Some("svc"), &product(4));
     assert_eq!((got.pieces.len(), got.cut), (MAX_TEXTS, None));
     let got = v.resolve_all("svc", Some("svc"), &product(5));
+    assert_eq!(got.pieces.len(), MAX_TEXTS);
+    assert_eq!(
+        got.cut.map(|c| c.describe()),
+        Some("at most 16 alternatives of a value kept, the rest cut".to_string())
+    );
+}
+
+/// A parameter given one value by many calls has one value, not one
+/// alternative per call: no bound cuts it, and every call is a path to it.
+/// Seventeen values from seventeen calls are cut at [`MAX_TEXTS`].
+#[test]
+fn many_calls_giving_one_value_are_no_cut() {
+    use nova_rust::graph::StrCall;
+    let param = StrExpr::Param(Box::new(ParamRef {
+        function: "publish".into(),
+        name: "publish".into(),
+        owner: None,
+        index: 0,
+        line: 1,
+    }));
+    let facts = |distinct: bool| {
+        let mut f = FileFacts::default();
+        // `fn publish(topic: &str) { .. }`, called from twenty places.
+        f.graph.topics.push(nova_rust::graph::TopicSite {
+            role: nova_rust::graph::TopicRole::Produce,
+            api: nova_rust::graph::TopicApi::Direct,
+            topic: param.clone(),
+            call: "FutureRecord::to".into(),
+            line: 1,
+            function: Some("publish".into()),
+            in_test: false,
+        });
+        for n in 0..20 {
+            let topic = if distinct {
+                format!("orders.{n:02}")
+            } else {
+                "orders".to_string()
+            };
+            f.graph.str_calls.push(StrCall {
+                callee: "publish".into(),
+                owner: None,
+                args: vec![StrExpr::Lit(topic)],
+                line: n + 10,
+                function: Some(format!("handler{n}")),
+                in_test: false,
+            });
+        }
+        vec![krate("svc", &[], &[], f)]
+    };
+    let crates = facts(false);
+    let v = Values::new(&crates, &BTreeMap::new(), &BTreeMap::new(), BTreeMap::new());
+    let got = v.resolve_all("svc", Some("svc"), &param);
+    assert_eq!(got.cut, None);
+    assert_eq!(got.pieces.len(), 20, "a path per call");
+    assert!(got.pieces.iter().all(|p| p.text == "orders"));
+
+    let crates = facts(true);
+    let v = Values::new(&crates, &BTreeMap::new(), &BTreeMap::new(), BTreeMap::new());
+    let got = v.resolve_all("svc", Some("svc"), &param);
     assert_eq!(got.pieces.len(), MAX_TEXTS);
     assert_eq!(
         got.cut.map(|c| c.describe()),

@@ -405,9 +405,26 @@ fn diverges(e: &Expr) -> bool {
     }
 }
 
+/// At most this many values of a function are kept (the resolver's bound
+/// on the alternatives of one value); those past it are counted in
+/// [`FnReturn::cut`].
+const MAX_RETURNED: usize = 16;
+
+/// The values a function returns, and how many were not kept.
+#[derive(Default)]
+struct Returned {
+    values: Vec<(StrExpr, u32)>,
+    /// Values past [`MAX_RETURNED`], or nested deeper than 8.
+    cut: u32,
+}
+
 /// The values `e` gives in tail position: one per arm of an `if`/`match`.
-fn returned(e: &Expr, scope: &Scope<'_>, out: &mut Vec<(StrExpr, u32)>, depth: u32) {
-    if depth > 8 || out.len() >= 16 || diverges(e) {
+fn returned(e: &Expr, scope: &Scope<'_>, out: &mut Returned, depth: u32) {
+    if diverges(e) {
+        return;
+    }
+    if depth > 8 {
+        out.cut += 1;
         return;
     }
     let d = depth + 1;
@@ -425,14 +442,15 @@ fn returned(e: &Expr, scope: &Scope<'_>, out: &mut Vec<(StrExpr, u32)>, depth: u
         }
         Expr::Block(b) if b.block.stmts.len() != 1 => block_tail(&b.block, scope, out, d),
         Expr::Paren(p) => returned(&p.expr, scope, out, d),
+        _ if out.values.len() >= MAX_RETURNED => out.cut += 1,
         _ => {
             let v = with_params(str_expr_in(e, scope, 0, true), scope);
-            out.push((v, expr_line(e)));
+            out.values.push((v, expr_line(e)));
         }
     }
 }
 
-fn block_tail(b: &syn::Block, scope: &Scope<'_>, out: &mut Vec<(StrExpr, u32)>, depth: u32) {
+fn block_tail(b: &syn::Block, scope: &Scope<'_>, out: &mut Returned, depth: u32) {
     if let Some(syn::Stmt::Expr(x, None)) = b.stmts.last() {
         returned(x, scope, out, depth);
     }
@@ -447,12 +465,15 @@ impl<'ast> Walker<'ast, '_> {
         if scope.returns.is_none() || scope.closures > 0 {
             return;
         }
-        let mut out = Vec::new();
+        let mut out = Returned::default();
         if let Some(e) = &r.expr {
             returned(e, scope, &mut out, 0);
         }
-        if let Some(v) = self.fns.last_mut().and_then(|s| s.returns.as_mut()) {
-            v.extend(out);
+        if let Some(s) = self.fns.last_mut()
+            && let Some(v) = s.returns.as_mut()
+        {
+            v.extend(out.values);
+            s.returns_cut += out.cut;
         }
     }
 
@@ -462,10 +483,13 @@ impl<'ast> Walker<'ast, '_> {
         if scope.returns.is_none() {
             return;
         }
-        let mut out = Vec::new();
+        let mut out = Returned::default();
         block_tail(block, scope, &mut out, 0);
-        if let Some(v) = self.fns.last_mut().and_then(|s| s.returns.as_mut()) {
-            v.extend(out);
+        if let Some(s) = self.fns.last_mut()
+            && let Some(v) = s.returns.as_mut()
+        {
+            v.extend(out.values);
+            s.returns_cut += out.cut;
         }
     }
 
@@ -489,7 +513,11 @@ impl<'ast> Walker<'ast, '_> {
         if values.is_empty() {
             return;
         }
-        values.truncate(16);
+        let mut cut = scope.returns_cut;
+        if values.len() > MAX_RETURNED {
+            cut += (values.len() - MAX_RETURNED) as u32;
+            values.truncate(MAX_RETURNED);
+        }
         self.out.returns.push(FnReturn {
             name: scope.name.clone(),
             path: scope.path.clone(),
@@ -497,6 +525,7 @@ impl<'ast> Walker<'ast, '_> {
             module: self.mods.clone(),
             receiver: scope.sig.is_some_and(|s| s.receiver().is_some()),
             values,
+            cut,
             line: scope.line,
             in_test: scope.in_test,
         });

@@ -68,6 +68,8 @@ pub(super) struct Scope<'ast> {
     /// The values returned so far, for a function returning a string
     /// (`None` for the others).
     pub(super) returns: Option<Vec<(StrExpr, u32)>>,
+    /// Returned values not kept (see [`super::FnReturn::cut`]).
+    pub(super) returns_cut: u32,
     /// Closures and async blocks the walk is in (a `return` there is
     /// theirs).
     pub(super) closures: u32,
