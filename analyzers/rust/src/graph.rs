@@ -15,6 +15,7 @@ mod shapes;
 mod strings;
 #[cfg(test)]
 mod tests;
+mod topic_maps;
 mod walker;
 
 pub(crate) use collect::{done, finish, start};

@@ -18,6 +18,7 @@ mod hardening;
 mod hostile;
 mod inventory;
 mod kafka_assign;
+mod kafka_topic_map;
 mod loop_topics;
 mod matrix;
 mod orm_outbox;

@@ -575,6 +575,10 @@ impl<'ast> Walker<'ast, '_> {
                         in_test,
                     });
                 }
+                if owner_last == "TopicPartitionList" && last == "from_topic_map" && args.len() == 1
+                {
+                    self.from_topic_map(&args[0]);
+                }
                 let outbox_path = owner.iter().any(|s| contains_ci(s, "outbox"));
                 if owner_last == "ConsumerConfig" && last == "new" && args.len() == 3 {
                     // nova-consumer: `ConsumerConfig::new(brokers, group, topics)`.
@@ -691,14 +695,7 @@ impl<'ast> Walker<'ast, '_> {
                     && may_be_string(&args[0]) =>
             {
                 let topic = str_expr(&args[0], self.scope(), 0);
-                let named = match &topic {
-                    // A parameter is written as its name (see `topic_site`).
-                    StrExpr::Unknown(n) => self.scope().params.contains_key(n),
-                    StrExpr::Typed(_) | StrExpr::Declared(..) => false,
-                    StrExpr::Call(c) => c.recv.is_none(),
-                    _ => true,
-                };
-                if named {
+                if self.names_topic(&topic) {
                     self.mark_consumer();
                     self.topic_site(
                         TopicRole::Consume,
@@ -731,6 +728,8 @@ impl<'ast> Walker<'ast, '_> {
                     s.partition_clients.push((topic, l));
                 }
             }
+            // (A map of `(topic, partition)` keys, for `from_topic_map`.)
+            "insert" if args.len() == 2 => self.map_insert(m),
             "bind" if args.len() == 1 => self.bind_chain(m),
             "execute" | "query" | "query_one" | "query_opt" | "query_raw"
                 if args.len() == 2
@@ -818,7 +817,7 @@ impl<'ast> Walker<'ast, '_> {
 
 /// Whether `e` can be a string: not a number, a bool, an arithmetic or a
 /// comparison.
-fn may_be_string(e: &Expr) -> bool {
+pub(super) fn may_be_string(e: &Expr) -> bool {
     match e {
         Expr::Lit(l) => matches!(l.lit, syn::Lit::Str(_)),
         Expr::Binary(_) | Expr::Unary(_) | Expr::Range(_) => false,

@@ -70,6 +70,9 @@ pub(super) struct Scope<'ast> {
     pub(super) returns: Option<Vec<(StrExpr, u32)>>,
     /// Returned values not kept (see [`super::FnReturn::cut`]).
     pub(super) returns_cut: u32,
+    /// `map.insert((topic, partition), offset)` on a local: the map's name
+    /// and the key's topic (read if the map reaches `from_topic_map`).
+    pub(super) map_inserts: Vec<(String, &'ast Expr)>,
     /// Closures and async blocks the walk is in (a `return` there is
     /// theirs).
     pub(super) closures: u32,

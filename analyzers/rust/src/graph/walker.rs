@@ -281,6 +281,20 @@ impl<'ast> Walker<'ast, '_> {
         }
     }
 
+    /// Whether `topic` (a topic list's key: `add_partition`'s first
+    /// argument, a `from_topic_map` key) is a value the code names (a
+    /// literal, a const, a parameter, a field, a function's result), not
+    /// one read from a message (`m.topic()`) or a value of some type.
+    pub(super) fn names_topic(&self, topic: &StrExpr) -> bool {
+        match topic {
+            // A parameter is written as its name (see `topic_site`).
+            StrExpr::Unknown(n) => self.scope().params.contains_key(n),
+            StrExpr::Typed(_) | StrExpr::Declared(..) => false,
+            StrExpr::Call(c) => c.recv.is_none(),
+            _ => true,
+        }
+    }
+
     pub(super) fn mark_consumer(&mut self) {
         if let Some(s) = self.fns.last_mut() {
             s.consumer_handler = true;
