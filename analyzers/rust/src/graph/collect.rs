@@ -577,7 +577,7 @@ impl<'ast> Walker<'ast, '_> {
                 }
                 if owner_last == "TopicPartitionList" && last == "from_topic_map" && args.len() == 1
                 {
-                    self.from_topic_map(&args[0]);
+                    self.assigned_topic_map(&args[0]);
                 }
                 let outbox_path = owner.iter().any(|s| contains_ci(s, "outbox"));
                 if owner_last == "ConsumerConfig" && last == "new" && args.len() == 3 {

@@ -92,7 +92,7 @@ impl<'ast> Walker<'ast, '_> {
 
     /// `TopicPartitionList::from_topic_map(map)`: the topics of the map's
     /// keys are consumed (one site each, at the line naming the topic).
-    pub(crate) fn from_topic_map(&mut self, map: &'ast Expr) {
+    pub(crate) fn assigned_topic_map(&mut self, map: &'ast Expr) {
         let mut topics: Vec<&'ast Expr> = built_with(map);
         if let Expr::Path(p) = peel(map, &[])
             && let Some(name) = p.path.get_ident()
