@@ -714,4 +714,20 @@ fn main() {
         assert!(g.str_calls.is_empty(), "{:?}", g.str_calls);
         assert!(g.returns.is_empty());
     }
+
+    /// The walk keeps sixteen values of a function and counts the others
+    /// (for the resolver to report the cut).
+    #[test]
+    fn values_past_sixteen_are_counted() {
+        let arms: String = (0..18).map(|n| format!("{n} => \"t{n}\",\n")).collect();
+        let src =
+            format!("fn topic(k: u8) -> &'static str {{ match k {{ {arms} _ => \"other\" }} }}");
+        let g = facts(&src);
+        assert_eq!(g.returns.len(), 1);
+        assert_eq!(g.returns[0].values.len(), 16);
+        assert_eq!(g.returns[0].cut, 3);
+        // Within the bound, nothing is cut.
+        let g = facts("fn topic(k: u8) -> &'static str { match k { 0 => \"a\", _ => \"b\" } }");
+        assert_eq!((g.returns[0].values.len(), g.returns[0].cut), (2, 0));
+    }
 }

@@ -123,3 +123,83 @@ impl<'ast> Walker<'ast, '_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::facts;
+    use super::super::{StrExpr, TopicParam, TopicRole};
+
+    /// (call, role, topic, line) of each topic site.
+    fn sites(src: &str) -> Vec<(String, TopicRole, StrExpr, u32)> {
+        facts(src)
+            .topics
+            .into_iter()
+            .map(|t| (t.call, t.role, t.topic, t.line))
+            .collect()
+    }
+
+    #[test]
+    fn keys_of_a_map_handed_to_from_topic_map_are_consumed() {
+        let src = r#"
+const T: &str = "a";
+fn built() {
+    let map = HashMap::from([
+        ((T.to_string(), 0), Offset::Beginning),
+        (("b".to_string(), 1), Offset::End),
+    ]);
+    let tpl = TopicPartitionList::from_topic_map(&map).unwrap();
+}
+fn inserted() {
+    let mut map = HashMap::new();
+    map.insert(("c".into(), 0), Offset::Beginning);
+    map.insert((m.topic().to_string(), m.partition()), Offset::End);
+    let tpl = TopicPartitionList::from_topic_map(&map).unwrap();
+}
+fn collected() {
+    let tpl = TopicPartitionList::from_topic_map(
+        &[(("d".to_string(), 0), Offset::Beginning)].into_iter().collect(),
+    );
+}
+fn not_assigned() {
+    let mut sizes = HashMap::new();
+    sizes.insert(("e".to_string(), 0), 1);
+}
+"#;
+        let call = || "TopicPartitionList::from_topic_map".to_string();
+        let lit = |s: &str| StrExpr::Lit(s.to_string());
+        assert_eq!(
+            sites(src),
+            [
+                (
+                    call(),
+                    TopicRole::Consume,
+                    StrExpr::Const(vec!["T".into()]),
+                    5
+                ),
+                (call(), TopicRole::Consume, lit("b"), 6),
+                (call(), TopicRole::Consume, lit("c"), 12),
+                (call(), TopicRole::Consume, lit("d"), 18),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_parameter_key_is_the_callers_topic() {
+        let g = facts(
+            r#"
+fn resume(topic: &str, p: i32) {
+    let mut map = HashMap::new();
+    map.insert((topic.into(), p), Offset::Stored);
+    TopicPartitionList::from_topic_map(&map);
+}
+"#,
+        );
+        assert!(g.topics.is_empty());
+        let p: Vec<&TopicParam> = g.topic_params.iter().collect();
+        assert_eq!(p.len(), 1);
+        assert_eq!(
+            (p[0].name.as_str(), p[0].index, p[0].role),
+            ("resume", 0, TopicRole::Consume)
+        );
+    }
+}
