@@ -1,6 +1,5 @@
 //! HTTP: requests whose URL (or base URL env var) names another service.
 
-use crate::cuts::expr_text;
 use crate::follow::attribute;
 use crate::{Ctx, live_files};
 use nova_manifests::hosts::hosts_in;
@@ -29,10 +28,8 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) {
                 ) {
                     let resolved = ctx.values.resolve_all(&c.package, Some(&a.service), &h.url);
                     if let Some(cut) = resolved.cut {
-                        let note = format!("{} {}", h.api, expr_text(&h.url));
-                        let ev = ctx.evidence(&a, &note, &c.package);
-                        let what = "URLs of the HTTP call";
-                        ctx.report_cut(cut, what, &a.service, ev.location, &h.url);
+                        let at = ctx.evidence(&a, &h.api, &c.package).location;
+                        ctx.report_cut(cut, "URLs of the HTTP call", &a.service, at, &h.url);
                     }
                     for p in resolved.pieces {
                         let hosts = hosts_in(&p.text);

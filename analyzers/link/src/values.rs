@@ -195,7 +195,8 @@ fn keep(out: &mut Vec<Piece>, piece: Piece) -> bool {
         }
         return true;
     }
-    if values_in(out) >= MAX_TEXTS {
+    // (Fewer pieces than the bound: fewer values too.)
+    if out.len() >= MAX_TEXTS && values_in(out) >= MAX_TEXTS {
         Cut::record(Bound::Alternatives, None);
         return false;
     }
@@ -700,7 +701,9 @@ impl Values {
             _ => Bound::Alternatives,
         };
         // (Sorted, the pieces of one value are next to each other.)
-        let values = values_in(&out);
+        let values = (0..out.len())
+            .filter(|&i| i == 0 || !out[i].same_value(&out[i - 1]))
+            .count();
         if values > bound.limit() {
             Cut::record(bound, Some(values - bound.limit()));
             let mut seen = 0;
