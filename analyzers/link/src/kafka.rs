@@ -77,6 +77,7 @@ fn expr_text(e: &StrExpr) -> String {
         StrExpr::Call(c) => c.text.clone(),
         StrExpr::Typed(t) => t.clone(),
         StrExpr::Declared(d) => d.ty.clone(),
+        StrExpr::SelfField(f) => format!("self.{}", f.field),
     }
 }
 
@@ -324,7 +325,7 @@ fn forwarded_sites(ctx: &Ctx<'_>) -> Vec<(usize, usize, TopicSite)> {
                     let Some(arg) = call.args.get(p.index) else {
                         continue;
                     };
-                    if !ctx.values.may_resolve(arg) {
+                    if !ctx.values.may_give(arg) {
                         continue;
                     }
                     used.insert(k);

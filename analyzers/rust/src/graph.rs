@@ -67,6 +67,38 @@ pub enum StrExpr {
     /// `events: Arc<EventBus>`, a trait object `Box<dyn Bus>`): a method's
     /// receiver, with the declaration as a hop of the value's chain.
     Declared(Box<Declared>),
+    /// A field of `self` whose struct is declared in another file of the
+    /// crate (`self.cfg` in an `impl` of a struct in `state.rs`): a
+    /// receiver whose type `nova-link` reads from the crate's
+    /// [`StructField`]s, like a [`StrExpr::Declared`] one.
+    SelfField(Box<SelfField>),
+}
+
+/// A field of `self` whose declaration is in another file (see
+/// [`StrExpr::SelfField`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SelfField {
+    /// The struct (the `impl` type).
+    pub owner: String,
+    /// The field's name.
+    pub field: String,
+}
+
+/// A struct's field declared with a named type (`cfg: Arc<Config>`,
+/// `bus: Mutex<EventBus>`): what a method called through the field in
+/// another file of the crate is a method of (see [`StrExpr::SelfField`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct StructField {
+    /// The struct.
+    pub owner: String,
+    pub field: String,
+    /// The type held (through references, smart pointers and locks): its
+    /// last segment, or `dyn Trait` for a trait object.
+    pub ty: String,
+    /// The crate the type is imported from (see [`Declared::from`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    pub line: u32,
 }
 
 /// A receiver's type read from its declaration (see [`StrExpr::Declared`]).
@@ -78,6 +110,12 @@ pub struct Declared {
     pub by: String,
     /// The declaration's line.
     pub line: u32,
+    /// The crate the type is imported from (`ext_config` for `use
+    /// ext_config::Config;` or `ext_config::Config` written out), when it
+    /// is another crate's: its methods are that crate's, not those of a
+    /// type of the same name elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
 }
 
 /// The type a function is declared to return (`-> EventBus`, `-> &Bus`,
@@ -519,6 +557,9 @@ pub struct GraphFacts {
     #[serde(default)]
     pub fn_types: Vec<FnType>,
     pub fields: Vec<FieldInit>,
+    /// Struct fields declared with a named type (see [`StructField`]).
+    #[serde(default)]
+    pub struct_fields: Vec<StructField>,
     pub env_reads: Vec<EnvRead>,
     pub infra: Vec<InfraHint>,
     /// Functions (all of them, with their calls).
@@ -542,6 +583,7 @@ impl GraphFacts {
         r(&mut self.trait_impls, factor);
         r(&mut self.fn_types, factor);
         r(&mut self.fields, factor);
+        r(&mut self.struct_fields, factor);
         r(&mut self.env_reads, factor);
         r(&mut self.infra, factor);
         r(&mut self.functions, factor);
@@ -567,6 +609,7 @@ impl GraphFacts {
             trait_impls,
             fn_types,
             fields,
+            struct_fields,
             env_reads,
             infra,
             functions,
@@ -587,6 +630,7 @@ impl GraphFacts {
         self.trait_impls.extend(trait_impls);
         self.fn_types.extend(fn_types);
         self.fields.extend(fields);
+        self.struct_fields.extend(struct_fields);
         self.env_reads.extend(env_reads);
         self.infra.extend(infra);
         self.functions.extend(functions);

@@ -482,7 +482,9 @@ impl<'ast> Walker<'ast, '_> {
                                 && !PLUMBING_METHODS.contains(&callee)
                         }) =>
                     {
-                        receiver_value(a, self.scope(), 0).unwrap_or(StrExpr::Unknown(t))
+                        receiver_value(a, self.scope(), 0)
+                            .or_else(|| super::declared::method_arg(a, self.scope()))
+                            .unwrap_or(StrExpr::Unknown(t))
                     }
                     s => s,
                 },
