@@ -267,6 +267,29 @@ pub struct ClientReexport {
     pub service: String,
 }
 
+/// A name this file hands to the crate's other files, imported from
+/// another crate (`pub use catalog_client::Catalog;`, `pub(crate) use ..
+/// as ..`): a file importing it from the crate (`use crate::Catalog;`)
+/// holds that crate's type, a client when that crate re-exports one (see
+/// [`GraphFacts::pub_imports`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct PubImport {
+    /// The name other files import (`Catalog`, or the `as` name).
+    pub name: String,
+    /// The [`foreign_client`] it may be (`?catalog_client::Catalog`).
+    pub client: String,
+}
+
+/// The crate-relative [`foreign_client`] of a type a file imports from its
+/// own crate (`use crate::clients::Catalog;`): settled by `nova-link`
+/// against the crate's [`PubImport`]s.
+pub fn crate_client(name: &str) -> String {
+    foreign_client(OWN_CRATE, name)
+}
+
+/// The crate of a [`crate_client`].
+pub const OWN_CRATE: &str = "crate";
+
 /// The service of a client built from a type imported from another crate
 /// (`use catalog_client::Catalog; Catalog::connect(..)`), not known to be
 /// a client in this file: `nova-link` settles it against the crates'
@@ -536,6 +559,10 @@ pub struct GraphFacts {
     /// (`pub use pb::foo_client::FooClient as Foo;`, `pub type Foo = ..`).
     #[serde(default)]
     pub client_reexports: Vec<ClientReexport>,
+    /// Names this file hands to the crate's other files from other crates
+    /// (see [`PubImport`]).
+    #[serde(default)]
+    pub pub_imports: Vec<PubImport>,
     pub rpc_calls: Vec<RpcCall>,
     pub http_calls: Vec<HttpCall>,
     pub topics: Vec<TopicSite>,
@@ -598,6 +625,7 @@ impl GraphFacts {
             grpc_servers,
             grpc_clients,
             client_reexports,
+            pub_imports,
             rpc_calls,
             http_calls,
             topics,
@@ -619,6 +647,7 @@ impl GraphFacts {
         self.grpc_servers.extend(grpc_servers);
         self.grpc_clients.extend(grpc_clients);
         self.client_reexports.extend(client_reexports);
+        self.pub_imports.extend(pub_imports);
         self.rpc_calls.extend(rpc_calls);
         self.http_calls.extend(http_calls);
         self.topics.extend(topics);

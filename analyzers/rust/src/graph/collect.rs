@@ -38,6 +38,7 @@ pub(crate) fn start<'ast, 'o>(
     let mut pre = PrePass::default();
     pre.items(&file.items);
     out.client_reexports = std::mem::take(&mut pre.reexports);
+    out.pub_imports = std::mem::take(&mut pre.pub_imports);
     Some(Walker {
         pre,
         items: &file.items,

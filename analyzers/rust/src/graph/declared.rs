@@ -11,7 +11,7 @@
 //! is that field (in a value position, or an RPC-like call), and only a
 //! function's own signature is read when the walk enters it ([`fn_type`]).
 
-use super::prepass::foreign_type;
+use super::prepass::{crate_type, foreign_type};
 use super::returns::{ParamType, is_pointer, param_type, receiver_value, self_type, value_type};
 use super::shapes::{holds_same_value, mod_is_generated, peel};
 use super::strings::{Scope, str_expr, stringish};
@@ -471,12 +471,26 @@ pub(super) fn held_type(ty: &Type) -> &Type {
     }
 }
 
-/// The type a client is held as (see [`held_type`]): its last segment.
-fn held(ty: &Type) -> Option<&syn::Ident> {
-    match held_type(ty) {
-        Type::Path(p) if p.qself.is_none() => p.path.segments.last().map(|s| &s.ident),
-        _ => None,
+/// The client a value declared `ty` may be: a type imported from another
+/// crate (a [`super::foreign_client`]), or from the crate's own modules,
+/// which may hand on another crate's (`use crate::Catalog;`,
+/// `crate::clients::Catalog<Channel>` written out: a
+/// [`super::crate_client`]).
+fn held_client(items: &[Item], ty: &Type) -> Option<String> {
+    let Type::Path(p) = held_type(ty) else {
+        return None;
+    };
+    let segs = &p.path.segments;
+    let last = Name::of(&segs.last()?.ident);
+    let first = &segs[0].ident;
+    if segs.len() >= 2 && (first == "crate" || first == "self" || first == "super") {
+        return Some(super::crate_client(&last));
     }
+    foreign_type(items, &last).or_else(|| {
+        (segs.len() == 1)
+            .then(|| crate_type(items, &last))
+            .flatten()
+    })
 }
 
 /// The [`super::foreign_client`] field `id` of `self` (`base`) is declared
@@ -491,14 +505,14 @@ pub(super) fn foreign_field(
     let FieldDecl::Here(ty, _) = self_field(base, id, scope)? else {
         return None;
     };
-    foreign_type(items, &Name::of(held(ty)?))
+    held_client(items, ty)
 }
 
 /// The [`super::foreign_client`] parameter `name` of the function is
 /// declared with (see [`foreign_field`]).
 pub(super) fn foreign_param(items: &[Item], scope: &Scope<'_>, name: &str) -> Option<String> {
     let (ty, _) = param_decl(scope, name)?;
-    foreign_type(items, &Name::of(held(ty)?))
+    held_client(items, ty)
 }
 
 #[cfg(test)]

@@ -571,18 +571,23 @@ impl<'ast> Walker<'ast, '_> {
                 let n = Name::of(&p.path.segments[0].ident);
                 let svc = self.scope().client_vars.get(n.as_str()).cloned();
                 let named = contains_ci(&n, "client");
-                // `let mut identity = state.identity.clone();`
-                let field = match self
+                // `let mut identity = state.identity.clone();`: the field,
+                // and, when it is `self`'s, the client a library re-exports
+                // it may be declared with (settled by `nova-link`).
+                let (field, copied) = match self
                     .scope()
                     .locals
                     .get(n.as_str())
                     .map(|e| strip_wrappers(e))
                 {
                     Some(Expr::Field(f)) if svc.is_none() => match &f.member {
-                        syn::Member::Named(id) => Some(id.to_string()),
-                        syn::Member::Unnamed(_) => None,
+                        syn::Member::Named(id) => (
+                            Some(id.to_string()),
+                            super::declared::foreign_field(self.items, &f.base, id, self.scope()),
+                        ),
+                        syn::Member::Unnamed(_) => (None, None),
                     },
-                    _ => None,
+                    _ => (None, None),
                 };
                 // A parameter declared with a client a library re-exports
                 // (`catalog: &mut Catalog`): settled by `nova-link`.
@@ -590,7 +595,7 @@ impl<'ast> Walker<'ast, '_> {
                     None if field.is_none() && self.scope().params.contains_key(n.as_str()) => {
                         super::declared::foreign_param(self.items, self.scope(), &n)
                     }
-                    svc => svc,
+                    svc => svc.or(copied),
                 };
                 RpcRecv {
                     service: svc,
