@@ -7,26 +7,82 @@
 //! out or imported, behind a lock or not) give nothing.
 
 use crate::support::*;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// The topics `orders-svc` produces that `audit-svc` consumes.
+fn produced(m: &Value) -> BTreeSet<String> {
+    topic_set(m)
+        .into_iter()
+        .filter(|(_, p, c)| p == "orders-svc" && c == "audit-svc")
+        .map(|(t, _, _)| t)
+        .collect()
+}
+
+/// Whether every topic of `want` is produced.
+fn assert_produced(m: &Value, want: &[&str]) {
+    let got = produced(m);
+    for t in want {
+        assert!(got.contains(*t), "{t} in {got:?}: {:#}", m["topics"]);
+    }
+}
 
 #[test]
-fn declared_receivers_behind_wrappers_files_and_locks_give_their_topics() {
+fn a_methods_value_handed_to_a_wrapper_is_its_topic() {
+    let m = scan(&fixture("declared-receivers"), &[]);
+    assert_produced(
+        &m,
+        &[
+            // `publish(p, self.cfg.topic(), ..)`, `cfg: Config`.
+            "orders.placed",
+            // `self.producer.send(self.settings.orders_topic(), ..)`.
+            "orders.settled",
+        ],
+    );
+}
+
+#[test]
+fn a_field_whose_struct_is_declared_in_another_file_types_its_receiver() {
+    let m = scan(&fixture("declared-receivers"), &[]);
+    assert_produced(
+        &m,
+        &[
+            // `self.cfg.retry_topic()`, `cfg: Config` in `state.rs`.
+            "orders.retried",
+            // `self.settings.audit_topic()` handed to `Producer::send`,
+            // `settings: Arc<Settings>` in `state.rs`.
+            "orders.audited",
+        ],
+    );
+}
+
+#[test]
+fn a_bus_behind_a_lock_names_its_topic() {
+    let m = scan(&fixture("declared-receivers"), &[]);
+    assert_produced(
+        &m,
+        &[
+            // `self.bus.lock().await.topic()`, `bus: Arc<Mutex<EventBus>>`.
+            "orders.locked",
+            // `bus.lock().await.guarded_topic()`, a parameter so declared.
+            "orders.guarded",
+            // `self.reader.read().unwrap().read_topic()`, `RwLock<EventBus>`
+            // in `state.rs`.
+            "orders.read",
+        ],
+    );
+}
+
+#[test]
+fn every_topic_is_resolved_and_none_is_anothers() {
     let m = scan(&fixture("declared-receivers"), &[]);
     let want = triples(&[
-        // `self.settings.audit_topic()` handed to `Producer::send`, the
-        // struct declared in `state.rs`.
         ("orders.audited", "orders-svc", "audit-svc"),
-        // `bus.lock().await.guarded_topic()`, `bus: Arc<Mutex<EventBus>>`.
         ("orders.guarded", "orders-svc", "audit-svc"),
-        // `self.bus.lock().await.topic()`, `bus: Arc<Mutex<EventBus>>`.
         ("orders.locked", "orders-svc", "audit-svc"),
-        // `publish(p, self.cfg.topic(), ..)`.
         ("orders.placed", "orders-svc", "audit-svc"),
-        // `self.reader.read().unwrap().read_topic()`, `RwLock<EventBus>` in
-        // `state.rs`.
         ("orders.read", "orders-svc", "audit-svc"),
-        // `self.cfg.retry_topic()`, `cfg: Config` in `state.rs`.
         ("orders.retried", "orders-svc", "audit-svc"),
-        // `self.producer.send(self.settings.orders_topic(), ..)`.
         ("orders.settled", "orders-svc", "audit-svc"),
     ]);
     assert_eq!(topic_set(&m), want, "{:#}", m["topics"]);

@@ -627,4 +627,138 @@ impl Handler {
             ]
         );
     }
+
+    /// The declared receivers of the topics' calls, as (type, by, from).
+    fn declared_receivers(g: &GraphFacts) -> Vec<(String, String, Option<String>)> {
+        receivers(g)
+            .into_iter()
+            .filter_map(|e| match e {
+                StrExpr::Declared(d) => Some((d.ty, d.by, d.from)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_value_behind_a_lock_is_the_one_held() {
+        let g = facts(
+            r#"
+use ext_config::Config;
+struct Handler {
+    bus: Arc<Mutex<EventBus>>,
+    reader: RwLock<EventBus>,
+    ext: Mutex<Config>,
+}
+impl Handler {
+    async fn send(&self, held: Arc<tokio::sync::Mutex<EventBus>>) {
+        FutureRecord::to(self.bus.lock().await.topic());
+        FutureRecord::to(self.reader.read().unwrap().topic());
+        FutureRecord::to(self.ext.lock().unwrap().topic());
+        FutureRecord::to(held.lock().await.topic());
+        let guard = self.bus.lock().await;
+        FutureRecord::to(guard.topic());
+    }
+}
+"#,
+        );
+        let s =
+            |a: &str, b: &str, c: Option<&str>| (a.to_string(), b.to_string(), c.map(String::from));
+        assert_eq!(
+            declared_receivers(&g),
+            [
+                s("EventBus", "field `bus`", None),
+                s("EventBus", "field `reader`", None),
+                s("Config", "field `ext`", Some("ext_config")),
+                s("EventBus", "parameter `held`", None),
+                s("EventBus", "field `bus`", None),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_field_of_a_struct_declared_elsewhere_is_settled_later() {
+        let g = facts(
+            r#"
+mod local { pub struct Topics; }
+pub struct Here<T> {
+    cfg: Arc<Config>,
+    ext: ext_config::Config,
+    own: local::Topics,
+    name: String,
+    generic: T,
+    any: Box<dyn Bus>,
+}
+impl State {
+    fn send(&self) {
+        FutureRecord::to(self.cfg.topic());
+    }
+}
+"#,
+        );
+        let fields: Vec<(&str, &str, &str, Option<&str>)> = g
+            .struct_fields
+            .iter()
+            .map(|f| {
+                (
+                    f.owner.as_str(),
+                    f.field.as_str(),
+                    f.ty.as_str(),
+                    f.from.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("Here", "cfg", "Config", None),
+                ("Here", "ext", "Config", Some("ext_config")),
+                ("Here", "own", "Topics", None),
+                ("Here", "any", "dyn Bus", None),
+            ]
+        );
+        assert_eq!(
+            receivers(&g),
+            [StrExpr::SelfField(Box::new(super::super::SelfField {
+                owner: "State".into(),
+                field: "cfg".into(),
+            }))]
+        );
+    }
+
+    #[test]
+    fn a_methods_value_handed_to_a_function_is_kept_when_a_declaration_types_it() {
+        let g = facts(
+            r#"
+struct Handler { cfg: Config, any: Box<dyn Bus> }
+impl Handler {
+    async fn send(&self, p: &FutureProducer) {
+        publish(p, self.cfg.topic(), b"x").await;
+        publish(p, self.any.topic(), b"y").await;
+        self.cfg.items().push(self.cfg.topic());
+    }
+}
+"#,
+        );
+        let kept: Vec<(&str, u32, Vec<&str>)> = g
+            .str_calls
+            .iter()
+            .map(|c| {
+                let names = c
+                    .args
+                    .iter()
+                    .filter_map(|a| match a {
+                        StrExpr::Call(c) => Some(c.name.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                (c.callee.as_str(), c.line, names)
+            })
+            .collect();
+        // Not through a trait object (the call is kept for `p`'s type
+        // only), not to a method every value has.
+        assert_eq!(
+            kept,
+            [("publish", 5, vec!["topic"]), ("publish", 6, vec![])]
+        );
+    }
 }
