@@ -1,15 +1,23 @@
 //! Types read from declarations, where the walk already is: the type a
-//! `self` field is declared with (`events: Arc<EventBus>`) and the type a
-//! function is declared to return (`fn bus(&self) -> &EventBus`, `-> Result<EventBus, E>`)
-//! give a method's receiver its type when the call site does not show it
-//! ([`receiver`]); the crate a field's or a parameter's type is imported
-//! from names the client a library re-exports ([`foreign_field`],
-//! [`foreign_param`]).
+//! `self` field is declared with (`events: Arc<EventBus>`, `bus:
+//! Mutex<EventBus>`: the value held, [`held_type`]), a parameter's, and the
+//! type a function is declared to return (`fn bus(&self) -> &EventBus`,
+//! `-> Result<EventBus, E>`) give a method's receiver its type when the
+//! call site does not show it ([`receiver`]), in a topic or returned value
+//! and in an argument handed to a function ([`method_arg`]); the crate a
+//! field's or a parameter's type is imported from names the client a
+//! library re-exports ([`foreign_field`], [`foreign_param`]), and keeps a
+//! type of another crate from being taken for the project's
+//! ([`Declared::from`]).
 //!
-//! Nothing here runs for every declaration: a field's declaration is
-//! looked up among the file's items only at a method call whose receiver
-//! is that field (in a value position, or an RPC-like call), and only a
-//! function's own signature is read when the walk enters it ([`fn_type`]).
+//! A field of a struct declared in another file of the crate is a
+//! [`StrExpr::SelfField`]: each struct's fields of a named type are
+//! recorded ([`struct_fields`], the one thing here done for every
+//! declaration) and `nova-link` reads the field's type there. Otherwise a
+//! field's declaration is looked up among the file's items only at a
+//! method call whose receiver is that field (in a value position, an
+//! argument, or an RPC-like call), and only a function's own signature is
+//! read when the walk enters it ([`fn_type`]).
 
 use super::prepass::{crate_type, foreign_type};
 use super::returns::{ParamType, is_pointer, param_type, receiver_value, self_type, value_type};
