@@ -5,7 +5,9 @@ use crate::tonic_names::TonicNames;
 use crate::{Ctx, live_files};
 use nova_manifests::hosts::hosts_in;
 use nova_model::{DiagCode, EdgeKind, Evidence, Location, ProtoService, Severity};
-use nova_rust::graph::{ClientShape, OWN_CRATE, StrExpr, as_foreign_client};
+use nova_rust::graph::{
+    ClientShape, OWN_CRATE, StrExpr, as_foreign_client, crate_client, foreign_client,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One use of a client by a service.
@@ -118,7 +120,26 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
     // client-typed struct fields, for `state.identity.verify_user(..)` in a
     // file that does not see the field's type.
     let getters = clients_by_name(input, &tonic, ClientShape::ReturnType);
-    let client_fields = clients_by_name(input, &tonic, ClientShape::Field);
+    let mut client_fields = clients_by_name(input, &tonic, ClientShape::Field);
+    // Fields declared with a client a library re-exports (`catalog:
+    // Catalog<Channel>`, handed on by the crate or imported from the
+    // library), for a call through the field in another file.
+    for c in input.crates {
+        for f in live_files(c) {
+            for sf in &f.facts.graph.struct_fields {
+                let held = match &sf.from {
+                    Some(krate) => foreign_client(krate, &sf.ty),
+                    None => crate_client(&sf.ty),
+                };
+                if let Some(service) = settle(&held, &c.package) {
+                    client_fields
+                        .entry(sf.field.clone())
+                        .or_default()
+                        .push((c.package.clone(), tonic.service(&service).to_string()));
+                }
+            }
+        }
+    }
     let unique_in_scope =
         |map: &BTreeMap<String, Vec<(String, String)>>, name: &str, package: &str| {
             let seen: BTreeSet<&String> = map

@@ -3,7 +3,8 @@
 //! handing it on (`mod clients;` with `pub use catalog_client::Catalog;`,
 //! then `use crate::clients::Catalog;`) or the crate root (`pub use` in
 //! `lib.rs`, then `use crate::Catalog;`); and a local copied from such a
-//! field (`let mut c = self.catalog.clone();`). A plain type handed on the
+//! field (`let mut c = self.catalog.clone();`) or of a struct declared in
+//! another file of the crate. A plain type handed on the
 //! same way, or the crate's own type named like an RPC's receiver, is no
 //! client.
 
@@ -26,8 +27,10 @@ fn a_client_handed_on_by_the_crates_own_modules_is_called() {
     );
     let notes = edge_notes(&m, "shop-svc", "catalog-svc");
     for want in [
-        "shop-svc/src/handler.rs:14 self.catalog.get_item() -> CatalogService/GetItem",
-        "shop-svc/src/handler.rs:21 catalog.list_items() -> CatalogService/ListItems",
+        "shop-svc/src/handler.rs:15 self.catalog.get_item() -> CatalogService/GetItem",
+        "shop-svc/src/handler.rs:22 catalog.list_items() -> CatalogService/ListItems",
+        // `Pool` is declared in `pool.rs`, `listing: Catalog<Channel>`.
+        "shop-svc/src/handler.rs:43 self.listing.list_items() -> CatalogService/ListItems",
     ] {
         assert!(notes.iter().any(|n| n == want), "{want} in {notes:#?}");
     }
@@ -38,9 +41,11 @@ fn a_plain_type_handed_on_or_the_crates_own_is_no_client() {
     let m = scan(&fixture("crate-reexported-client"), &[]);
     let edges = m["edges"].to_string();
     // `billing: Billing` (handed on by `clients.rs`, of a library that
-    // re-exports no client), a local copied from it, and `store: &mut
-    // Store` (the crate's own): methods named like an RPC, no edge.
+    // re-exports no client), a local copied from it, the same in a struct
+    // declared in another file (`ledger`), and `store: &mut Store` (the
+    // crate's own): methods named like an RPC, no edge.
     assert!(!edges.contains("billing"), "{edges}");
+    assert!(!edges.contains("ledger"), "{edges}");
     assert!(!edges.contains("store"), "{edges}");
     assert!(
         diags(&m, "unresolved-target").is_empty(),
