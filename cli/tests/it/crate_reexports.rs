@@ -2,10 +2,10 @@
 //! service whose `use` names it from the service's own crate: a module
 //! handing it on (`mod clients;` with `pub use catalog_client::Catalog;`,
 //! then `use crate::clients::Catalog;`) or the crate root (`pub use` in
-//! `lib.rs`, then `use crate::Catalog;`); and a local copied from such a
-//! field (`let mut c = self.catalog.clone();`) or of a struct declared in
-//! another file of the crate. A plain type handed on the
-//! same way, or the crate's own type named like an RPC's receiver, is no
+//! `lib.rs`, then `use crate::Catalog;`); such a field of a struct declared
+//! in another file of the crate; and a local copied from a client field
+//! (`let mut c = self.catalog.clone();`). A plain type handed on the same
+//! way, or the crate's own type named like an RPC's receiver, is no
 //! client.
 
 use crate::support::*;
