@@ -31,6 +31,7 @@ pub(crate) fn expr_text(e: &StrExpr) -> String {
         StrExpr::Call(c) => c.text.clone(),
         StrExpr::Typed(t) => t.clone(),
         StrExpr::Declared(d) => d.ty.clone(),
+        StrExpr::SelfField(f) => format!("self.{}", f.field),
     }
 }
 

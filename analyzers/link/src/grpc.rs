@@ -5,7 +5,9 @@ use crate::tonic_names::TonicNames;
 use crate::{Ctx, live_files};
 use nova_manifests::hosts::hosts_in;
 use nova_model::{DiagCode, EdgeKind, Evidence, Location, ProtoService, Severity};
-use nova_rust::graph::{ClientShape, StrExpr, as_foreign_client};
+use nova_rust::graph::{
+    ClientShape, OWN_CRATE, StrExpr, as_foreign_client, crate_client, foreign_client,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One use of a client by a service.
@@ -77,27 +79,8 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
         !rpcs_of.is_empty() && !rpcs_of.contains_key(name) && !generated.contains(name)
     };
 
-    // Clients re-exported by libraries under names of their own, by (the
-    // library's crate name, the name): what a client built from a type
-    // imported from another crate (`foreign_client`) stands for. A type of
-    // no such re-export is no client.
-    let mut reexports: BTreeMap<(String, &str), &str> = BTreeMap::new();
-    for c in input.crates {
-        let krate = c.package.replace('-', "_");
-        for f in live_files(c) {
-            for r in &f.facts.graph.client_reexports {
-                reexports.insert((krate.clone(), r.name.as_str()), r.service.as_str());
-            }
-        }
-    }
-    let settle = |service: &'_ str| -> Option<String> {
-        match as_foreign_client(service) {
-            Some((krate, name)) => reexports
-                .get(&(krate.to_string(), name))
-                .map(|s| s.to_string()),
-            None => Some(service.to_string()),
-        }
-    };
+    let reexports = Reexports::new(input.crates);
+    let settle = |service: &str, package: &str| reexports.settle(service, package);
 
     // Servers.
     let mut implementers: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -137,7 +120,26 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
     // client-typed struct fields, for `state.identity.verify_user(..)` in a
     // file that does not see the field's type.
     let getters = clients_by_name(input, &tonic, ClientShape::ReturnType);
-    let client_fields = clients_by_name(input, &tonic, ClientShape::Field);
+    let mut client_fields = clients_by_name(input, &tonic, ClientShape::Field);
+    // Fields declared with a client a library re-exports (`catalog:
+    // Catalog<Channel>`, handed on by the crate or imported from the
+    // library), for a call through the field in another file.
+    for c in input.crates {
+        for f in live_files(c) {
+            for sf in &f.facts.graph.struct_fields {
+                let held = match &sf.from {
+                    Some(krate) => foreign_client(krate, &sf.ty),
+                    None => crate_client(&sf.ty),
+                };
+                if let Some(service) = settle(&held, &c.package) {
+                    client_fields
+                        .entry(sf.field.clone())
+                        .or_default()
+                        .push((c.package.clone(), tonic.service(&service).to_string()));
+                }
+            }
+        }
+    }
     let unique_in_scope =
         |map: &BTreeMap<String, Vec<(String, String)>>, name: &str, package: &str| {
             let seen: BTreeSet<&String> = map
@@ -168,7 +170,7 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
                 // With protos known, a `FooClient` of no proto service is
                 // not a gRPC client (a wrapper type, an HTTP client...), unless
                 // checked-in tonic code declares it.
-                let Some(settled) = settle(&cl.service) else {
+                let Some(settled) = settle(&cl.service, &c.package) else {
                     continue;
                 };
                 let proto = tonic.service(&settled);
@@ -196,7 +198,7 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
             }
             for r in g.rpc_calls.iter().filter(|x| !x.in_test) {
                 let proto = match (&r.service, &r.via_field, &r.via_getter) {
-                    (Some(s), field, _) => match (settle(s), field) {
+                    (Some(s), field, _) => match (settle(s, &c.package), field) {
                         (Some(s), _) => Some(tonic.service(&s).to_string()),
                         // A field of another crate's type that crate does
                         // not re-export as a client: by the field's name.
@@ -355,6 +357,72 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
         (&a.package, &a.name, &a.location).cmp(&(&b.package, &b.name, &b.location))
     });
     protos
+}
+
+/// Clients re-exported by libraries under names of their own, and the
+/// names crates hand their own files: what a client built from or held as
+/// a type imported from another crate (`foreign_client`) or from the
+/// crate's own modules (`crate_client`) stands for. A type of no such
+/// re-export is no client.
+struct Reexports<'a> {
+    /// (the library's crate name, the name) -> the proto service.
+    clients: BTreeMap<(String, &'a str), &'a str>,
+    /// (package, name) -> the foreign client it hands its files
+    /// (`pub use catalog_client::Catalog;`).
+    handed: BTreeMap<(&'a str, &'a str), &'a str>,
+    /// crate name -> package, for the workspace's.
+    packages: BTreeMap<String, &'a str>,
+}
+
+impl<'a> Reexports<'a> {
+    fn new(crates: &'a [nova_rust::unit::Crate]) -> Self {
+        let mut r = Reexports {
+            clients: BTreeMap::new(),
+            handed: BTreeMap::new(),
+            packages: BTreeMap::new(),
+        };
+        for c in crates {
+            let krate = c.package.replace('-', "_");
+            r.packages.insert(krate.clone(), c.package.as_str());
+            for f in live_files(c) {
+                for x in &f.facts.graph.client_reexports {
+                    r.clients
+                        .insert((krate.clone(), x.name.as_str()), x.service.as_str());
+                }
+                for p in &f.facts.graph.pub_imports {
+                    r.handed
+                        .insert((c.package.as_str(), p.name.as_str()), p.client.as_str());
+                }
+            }
+        }
+        r
+    }
+
+    /// The proto service `service` (seen in `package`) stands for: itself
+    /// when it is no foreign client; a library's re-export; through the
+    /// names a crate hands on (`pub use other::Catalog;`, imported as
+    /// `crate::Catalog` or from that crate), hop by hop (at most 4).
+    fn settle(&self, service: &str, package: &str) -> Option<String> {
+        let (mut service, mut package) = (service, package);
+        for _ in 0..4 {
+            let Some((krate, name)) = as_foreign_client(service) else {
+                return Some(service.to_string());
+            };
+            if krate != OWN_CRATE
+                && let Some(s) = self.clients.get(&(krate.to_string(), name))
+            {
+                return Some(s.to_string());
+            }
+            let from = if krate == OWN_CRATE {
+                package
+            } else {
+                self.packages.get(krate)?
+            };
+            service = self.handed.get(&(from, name))?;
+            package = from;
+        }
+        None
+    }
 }
 
 /// Client facts of one shape, by name (getter or field name) -> (package,

@@ -286,7 +286,7 @@ fn forwarded_sites(ctx: &Ctx<'_>) -> Vec<(usize, usize, TopicSite)> {
                     let Some(arg) = call.args.get(p.index) else {
                         continue;
                     };
-                    if !ctx.values.may_resolve(arg) {
+                    if !ctx.values.may_give(arg) {
                         continue;
                     }
                     used.insert(k);

@@ -394,7 +394,11 @@ fn fits(e: &StrExpr, v: &WrittenValue) -> bool {
         StrExpr::Env { var, .. } => v.text.contains(var.as_str()),
         StrExpr::Field(f) => v.text.contains(f.as_str()),
         StrExpr::Call(c) => v.text.contains(c.name.as_str()),
-        StrExpr::List(_) | StrExpr::Typed(_) | StrExpr::Declared(_) | StrExpr::Unknown(_) => false,
+        StrExpr::List(_)
+        | StrExpr::Typed(_)
+        | StrExpr::Declared(_)
+        | StrExpr::SelfField(_)
+        | StrExpr::Unknown(_) => false,
     }
 }
 

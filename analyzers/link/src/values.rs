@@ -13,7 +13,7 @@
 //! silent: [`Values::resolve_all`] says so in [`Resolved::cut`], for the
 //! caller to report where (N015, [`crate::cuts`]).
 
-use nova_rust::graph::{CallRef, ParamRef, SELF_TYPE, StrExpr};
+use nova_rust::graph::{CallRef, ParamRef, SELF_TYPE, SelfField, StrExpr};
 use nova_rust::sql::SqlExpr;
 use nova_rust::unit::Crate;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -301,6 +301,27 @@ fn params_in<'e>(e: &'e StrExpr, out: &mut BTreeSet<&'e str>) {
     }
 }
 
+/// A struct field's declared type ([`nova_rust::graph::StructField`]).
+#[derive(Debug, Clone)]
+struct FieldType {
+    package: String,
+    ty: String,
+    /// The crate the type is imported from, when another's.
+    from: Option<String>,
+    /// `file:line` of the field.
+    at: String,
+}
+
+/// Where a type imported from crate `k` is defined, seen from a package.
+enum Home<'a> {
+    /// A package of the workspace.
+    Package(&'a str),
+    /// Not a crate: a module of the package itself.
+    Local,
+    /// Another crate's, not the workspace's: no method of it is seen.
+    Foreign,
+}
+
 #[derive(Debug, Clone)]
 struct ConstVal {
     /// File module path + inline module path.
@@ -333,6 +354,14 @@ pub struct Values {
     /// function name -> the types the functions of that name are declared
     /// to return.
     fn_types: HashMap<String, Vec<TypeVal>>,
+    /// (struct, field) -> the type each package declares the field with,
+    /// and where (`file:line`): a field of `self` declared in another file.
+    struct_fields: HashMap<(String, String), Vec<FieldType>>,
+    /// crate name (`ext_config`) -> its package, for the workspace's.
+    crate_packages: HashMap<String, String>,
+    /// (package, module) for each file's first module segment: a name
+    /// that is a module of the package, not a crate.
+    modules: BTreeSet<(String, String)>,
     /// type name -> the traits it implements, with the package of each
     /// `impl`.
     impls: HashMap<String, Vec<(String, String)>>,
@@ -412,6 +441,15 @@ impl Values {
             }
         }
         for c in crates {
+            v.crate_packages
+                .insert(c.package.replace('-', "_"), c.package.clone());
+            for f in &c.files {
+                if let Some(m) = f.module.first() {
+                    v.modules.insert((c.package.clone(), m.clone()));
+                }
+            }
+        }
+        for c in crates {
             let mut s: BTreeSet<String> = closure.get(&c.package).cloned().unwrap_or_default();
             s.insert(c.package.clone());
             v.scope.insert(c.package.clone(), s);
@@ -460,6 +498,17 @@ impl Values {
                 }
                 if f.in_test {
                     continue;
+                }
+                for sf in &f.facts.graph.struct_fields {
+                    v.struct_fields
+                        .entry((sf.owner.clone(), sf.field.clone()))
+                        .or_default()
+                        .push(FieldType {
+                            package: c.package.clone(),
+                            ty: sf.ty.clone(),
+                            from: sf.from.clone(),
+                            at: format!("{}:{}", f.path, sf.line),
+                        });
                 }
                 for t in &f.facts.graph.trait_impls {
                     v.impls
@@ -654,7 +703,7 @@ impl Values {
         for call in self.calls_to(package, service, p) {
             calls += 1;
             match call.args.get(p.index) {
-                Some(arg) if !self.may_resolve(arg) => {}
+                Some(arg) if !self.may_give(arg) => {}
                 None => {}
                 Some(arg) => {
                     for mut piece in self.eval(&call.package, service, arg, None, d) {
@@ -729,10 +778,68 @@ impl Values {
     /// a value of a type, not a call to a function nowhere defined.
     pub fn may_resolve(&self, e: &StrExpr) -> bool {
         match e {
-            StrExpr::Unknown(_) | StrExpr::Typed(_) | StrExpr::Declared(_) => false,
+            StrExpr::Unknown(_)
+            | StrExpr::Typed(_)
+            | StrExpr::Declared(_)
+            | StrExpr::SelfField(_) => false,
             StrExpr::Call(c) => c.assoc_const || self.returns.contains_key(&c.name),
             _ => true,
         }
+    }
+
+    /// Whether an argument handed to a function can give that function's
+    /// parameter a value: [`Values::may_resolve`], and a method called on
+    /// what a declaration types (`publish(self.cfg.topic(), ..)`) only when
+    /// that type has a method of that name of the project's (another
+    /// crate's `Config::topic` gives none: the argument is as unknown as
+    /// an expression nova does not follow).
+    pub fn may_give(&self, e: &StrExpr) -> bool {
+        match e {
+            StrExpr::Call(c) if calls::by_declaration(c) => {
+                self.may_resolve(e) && self.is_project_method(c)
+            }
+            _ => self.may_resolve(e),
+        }
+    }
+
+    /// The declaration of field `f` of `self` in `package` (another file
+    /// of the crate).
+    fn field_type(&self, package: &str, f: &SelfField) -> Option<&FieldType> {
+        self.struct_fields
+            .get(&(f.owner.clone(), f.field.clone()))?
+            .iter()
+            .find(|t| t.package == package)
+    }
+
+    /// Where a type imported from crate `krate` is defined, seen from
+    /// `package` (`None`: from any package).
+    fn home<'s>(&'s self, package: Option<&str>, krate: &str) -> Home<'s> {
+        if let Some(p) = self.crate_packages.get(krate) {
+            return Home::Package(p);
+        }
+        let local = match package {
+            Some(p) => self.modules.contains(&(p.to_string(), krate.to_string())),
+            None => self.modules.iter().any(|(_, m)| m == krate),
+        };
+        if local { Home::Local } else { Home::Foreign }
+    }
+
+    /// The type `ty` a declaration in `package` gives a receiver, imported
+    /// from crate `from`: seen in the package defining it; another crate's
+    /// (not the workspace's) is named with its crate, so that no method of
+    /// a type of the same name elsewhere is taken for its.
+    fn declared_type(&self, package: &str, ty: &str, from: Option<&str>, hop: String) -> SeenType {
+        match from.map(|k| (k, self.home(Some(package), k))) {
+            Some((_, Home::Package(p))) => (ty.to_string(), p.to_string(), vec![hop]),
+            Some((k, Home::Foreign)) => (format!("{k}::{ty}"), package.to_string(), vec![hop]),
+            Some((_, Home::Local)) | None => (ty.to_string(), package.to_string(), vec![hop]),
+        }
+    }
+
+    /// Whether a declaration's type, imported from crate `from`, can be a
+    /// type of the project's.
+    fn project_type(&self, from: Option<&str>) -> bool {
+        from.is_none_or(|k| !matches!(self.home(None, k), Home::Foreign))
     }
 
     /// Whether a method call's receiver is of a type one of the project's
@@ -745,7 +852,15 @@ impl Values {
         };
         match &c.recv {
             Some(StrExpr::Typed(t)) => owned_by(t),
-            Some(StrExpr::Declared(t)) => owned_by(&t.ty),
+            Some(StrExpr::Declared(t)) => self.project_type(t.from.as_deref()) && owned_by(&t.ty),
+            // A field declared in another file: its type in any package.
+            Some(StrExpr::SelfField(f)) => self
+                .struct_fields
+                .get(&(f.owner.clone(), f.field.clone()))
+                .is_some_and(|v| {
+                    v.iter()
+                        .any(|t| self.project_type(t.from.as_deref()) && owned_by(&t.ty))
+                }),
             // What a call returns: the types it is declared to return
             // anywhere (else, for `Type::f(..)`, `Type`); none seen, not
             // the project's.
@@ -869,6 +984,7 @@ impl Values {
             StrExpr::Call(c) => self.call(package, service, c, frame, d),
             StrExpr::Typed(t) => vec![Piece::unknown(t)],
             StrExpr::Declared(d) => vec![Piece::unknown(&d.ty)],
+            StrExpr::SelfField(f) => vec![Piece::unknown(&format!("self.{}", f.field))],
             StrExpr::Format { template, args } => {
                 let parts: Vec<&str> = template.split("{}").collect();
                 let mut acc = vec![Piece::lit(parts.first().copied().unwrap_or(""))];

@@ -68,6 +68,38 @@ pub enum StrExpr {
     /// `events: Arc<EventBus>`, a trait object `Box<dyn Bus>`): a method's
     /// receiver, with the declaration as a hop of the value's chain.
     Declared(Box<Declared>),
+    /// A field of `self` whose struct is declared in another file of the
+    /// crate (`self.cfg` in an `impl` of a struct in `state.rs`): a
+    /// receiver whose type `nova-link` reads from the crate's
+    /// [`StructField`]s, like a [`StrExpr::Declared`] one.
+    SelfField(Box<SelfField>),
+}
+
+/// A field of `self` whose declaration is in another file (see
+/// [`StrExpr::SelfField`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SelfField {
+    /// The struct (the `impl` type).
+    pub owner: String,
+    /// The field's name.
+    pub field: String,
+}
+
+/// A struct's field declared with a named type (`cfg: Arc<Config>`,
+/// `bus: Mutex<EventBus>`): what a method called through the field in
+/// another file of the crate is a method of (see [`StrExpr::SelfField`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct StructField {
+    /// The struct.
+    pub owner: String,
+    pub field: String,
+    /// The type held (through references, smart pointers and locks): its
+    /// last segment, or `dyn Trait` for a trait object.
+    pub ty: String,
+    /// The crate the type is imported from (see [`Declared::from`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    pub line: u32,
 }
 
 /// A receiver's type read from its declaration (see [`StrExpr::Declared`]).
@@ -79,6 +111,12 @@ pub struct Declared {
     pub by: String,
     /// The declaration's line.
     pub line: u32,
+    /// The crate the type is imported from (`ext_config` for `use
+    /// ext_config::Config;` or `ext_config::Config` written out), when it
+    /// is another crate's: its methods are that crate's, not those of a
+    /// type of the same name elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
 }
 
 /// The type a function is declared to return (`-> EventBus`, `-> &Bus`,
@@ -237,6 +275,29 @@ pub struct ClientReexport {
     /// The proto service (`Foo` for `FooClient`).
     pub service: String,
 }
+
+/// A name this file hands to the crate's other files, imported from
+/// another crate (`pub use catalog_client::Catalog;`, `pub(crate) use ..
+/// as ..`): a file importing it from the crate (`use crate::Catalog;`)
+/// holds that crate's type, a client when that crate re-exports one (see
+/// [`GraphFacts::pub_imports`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct PubImport {
+    /// The name other files import (`Catalog`, or the `as` name).
+    pub name: String,
+    /// The [`foreign_client`] it may be (`?catalog_client::Catalog`).
+    pub client: String,
+}
+
+/// The crate-relative [`foreign_client`] of a type a file imports from its
+/// own crate (`use crate::clients::Catalog;`): settled by `nova-link`
+/// against the crate's [`PubImport`]s.
+pub fn crate_client(name: &str) -> String {
+    foreign_client(OWN_CRATE, name)
+}
+
+/// The crate of a [`crate_client`].
+pub const OWN_CRATE: &str = "crate";
 
 /// The service of a client built from a type imported from another crate
 /// (`use catalog_client::Catalog; Catalog::connect(..)`), not known to be
@@ -507,6 +568,10 @@ pub struct GraphFacts {
     /// (`pub use pb::foo_client::FooClient as Foo;`, `pub type Foo = ..`).
     #[serde(default)]
     pub client_reexports: Vec<ClientReexport>,
+    /// Names this file hands to the crate's other files from other crates
+    /// (see [`PubImport`]).
+    #[serde(default)]
+    pub pub_imports: Vec<PubImport>,
     pub rpc_calls: Vec<RpcCall>,
     pub http_calls: Vec<HttpCall>,
     pub topics: Vec<TopicSite>,
@@ -528,6 +593,9 @@ pub struct GraphFacts {
     #[serde(default)]
     pub fn_types: Vec<FnType>,
     pub fields: Vec<FieldInit>,
+    /// Struct fields declared with a named type (see [`StructField`]).
+    #[serde(default)]
+    pub struct_fields: Vec<StructField>,
     pub env_reads: Vec<EnvRead>,
     pub infra: Vec<InfraHint>,
     /// Functions (all of them, with their calls).
@@ -551,6 +619,7 @@ impl GraphFacts {
         r(&mut self.trait_impls, factor);
         r(&mut self.fn_types, factor);
         r(&mut self.fields, factor);
+        r(&mut self.struct_fields, factor);
         r(&mut self.env_reads, factor);
         r(&mut self.infra, factor);
         r(&mut self.functions, factor);
@@ -565,6 +634,7 @@ impl GraphFacts {
             grpc_servers,
             grpc_clients,
             client_reexports,
+            pub_imports,
             rpc_calls,
             http_calls,
             topics,
@@ -576,6 +646,7 @@ impl GraphFacts {
             trait_impls,
             fn_types,
             fields,
+            struct_fields,
             env_reads,
             infra,
             functions,
@@ -585,6 +656,7 @@ impl GraphFacts {
         self.grpc_servers.extend(grpc_servers);
         self.grpc_clients.extend(grpc_clients);
         self.client_reexports.extend(client_reexports);
+        self.pub_imports.extend(pub_imports);
         self.rpc_calls.extend(rpc_calls);
         self.http_calls.extend(http_calls);
         self.topics.extend(topics);
@@ -596,6 +668,7 @@ impl GraphFacts {
         self.trait_impls.extend(trait_impls);
         self.fn_types.extend(fn_types);
         self.fields.extend(fields);
+        self.struct_fields.extend(struct_fields);
         self.env_reads.extend(env_reads);
         self.infra.extend(infra);
         self.functions.extend(functions);

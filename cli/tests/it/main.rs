@@ -6,6 +6,8 @@ mod audit;
 mod bad_input;
 mod browser;
 mod ci;
+mod crate_reexports;
+mod declared_receivers;
 mod declared_types;
 mod diesel_example;
 mod dogfood;

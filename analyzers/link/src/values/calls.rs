@@ -32,11 +32,22 @@ impl Values {
             // A trait object: which type it holds is not seen.
             StrExpr::Declared(t) if t.ty.starts_with("dyn ") => Vec::new(),
             // A field declared with the type: the declaration is a hop.
-            StrExpr::Declared(t) => vec![(
-                t.ty.clone(),
-                package.to_string(),
-                vec![format!("{} (line {})", t.by, t.line)],
+            StrExpr::Declared(t) => vec![self.declared_type(
+                package,
+                &t.ty,
+                t.from.as_deref(),
+                format!("{} (line {})", t.by, t.line),
             )],
+            // A field declared in another file of the crate: likewise.
+            StrExpr::SelfField(f) => match self.field_type(package, f) {
+                Some(t) if !t.ty.starts_with("dyn ") => vec![self.declared_type(
+                    package,
+                    &t.ty,
+                    t.from.as_deref(),
+                    format!("field `{}` ({})", f.field, t.at),
+                )],
+                _ => Vec::new(),
+            },
             StrExpr::Call(c) => self.returned_types(package, service, c, frame, d),
             StrExpr::Param(p) => {
                 if let Some(f) = Frame::of(frame, &p.function) {
@@ -156,6 +167,22 @@ impl Values {
         Piece::unknown(&format!("`{}`{}: {why}", c.text, Self::line_of(c)))
     }
 
+    /// Why a field declared in another file types no receiver: a trait
+    /// object (named), else no declaration seen (the call as written).
+    fn field_untyped(&self, package: &str, c: &CallRef, f: &SelfField) -> Piece {
+        match self.field_type(package, f) {
+            Some(t) => Piece::unknown(&format!(
+                "`{}`{}: field `{}` ({}) is a trait object `{}`: its type is not seen",
+                c.text,
+                Self::line_of(c),
+                f.field,
+                t.at,
+                t.ty
+            )),
+            None => Piece::unknown(&c.text),
+        }
+    }
+
     /// The values of a call: what the functions it can call return (a
     /// method of the receiver's type, `Type::f`, a free function whose
     /// module path ends with the written one), each with the call's
@@ -208,6 +235,9 @@ impl Values {
                     if matches!(&recv, StrExpr::Typed(t) if t == SELF_TYPE) {
                         return vec![Piece::unknown(&c.text)];
                     }
+                    if let StrExpr::SelfField(f) = &recv {
+                        return vec![self.field_untyped(package, c, f)];
+                    }
                     return vec![Self::untyped(c)];
                 }
                 for seen in types {
@@ -258,14 +288,20 @@ impl Values {
         if chosen.is_empty() {
             // A field declared with a type no method of that name of the
             // project's is seen for (another crate's): the declaration.
-            if let Some(StrExpr::Declared(t)) = &c.recv {
+            let declared = match &c.recv {
+                Some(StrExpr::Declared(t)) => {
+                    Some((format!("{} (line {})", t.by, t.line), t.ty.as_str()))
+                }
+                Some(StrExpr::SelfField(f)) => self
+                    .field_type(package, f)
+                    .map(|t| (format!("field `{}` ({})", f.field, t.at), t.ty.as_str())),
+                _ => None,
+            };
+            if let Some((by, ty)) = declared {
                 return vec![Piece::unknown(&format!(
-                    "`{}`{}: {} (line {}) is a `{}`, no method `{}` of which is seen",
+                    "`{}`{}: {by} is a `{ty}`, no method `{}` of which is seen",
                     c.text,
                     Self::line_of(c),
-                    t.by,
-                    t.line,
-                    t.ty,
                     c.name
                 ))];
             }
@@ -382,8 +418,11 @@ impl Values {
 
 /// A method call whose receiver a declaration types (a field's, what a
 /// call returns): a shape the walk records only for that.
-fn by_declaration(c: &CallRef) -> bool {
-    matches!(c.recv, Some(StrExpr::Call(_) | StrExpr::Declared(_)))
+pub(super) fn by_declaration(c: &CallRef) -> bool {
+    matches!(
+        c.recv,
+        Some(StrExpr::Call(_) | StrExpr::Declared(_) | StrExpr::SelfField(_))
+    )
 }
 
 /// Push `pieces` to `out`, each behind the hops `via` then `at` (the return

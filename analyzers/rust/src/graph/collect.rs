@@ -38,6 +38,7 @@ pub(crate) fn start<'ast, 'o>(
     let mut pre = PrePass::default();
     pre.items(&file.items);
     out.client_reexports = std::mem::take(&mut pre.reexports);
+    out.pub_imports = std::mem::take(&mut pre.pub_imports);
     Some(Walker {
         pre,
         items: &file.items,
@@ -101,6 +102,9 @@ pub(crate) fn finish(out: &mut GraphFacts) {
     out.fn_types.dedup();
     out.fields.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
     out.fields.dedup();
+    out.struct_fields
+        .sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
+    out.struct_fields.dedup();
     out.env_reads.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
     out.env_reads.dedup();
     out.infra.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
@@ -283,6 +287,9 @@ impl<'ast> Walker<'ast, '_> {
     pub(crate) fn enter_item_struct(&mut self, s: &'ast syn::ItemStruct) {
         let sname = s.ident.to_string();
         let in_test = self.in_test() || has_test_attr(&s.attrs);
+        if !in_test {
+            super::declared::struct_fields(self.items, s, &mut self.out.struct_fields);
+        }
         for f in &s.fields {
             let Some(id) = &f.ident else { continue };
             if let Some(svc) = type_client(&f.ty, &self.pre.client_imports, &self.pre.aliases) {

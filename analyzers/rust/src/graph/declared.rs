@@ -1,21 +1,29 @@
 //! Types read from declarations, where the walk already is: the type a
-//! `self` field is declared with (`events: Arc<EventBus>`) and the type a
-//! function is declared to return (`fn bus(&self) -> &EventBus`, `-> Result<EventBus, E>`)
-//! give a method's receiver its type when the call site does not show it
-//! ([`receiver`]); the crate a field's or a parameter's type is imported
-//! from names the client a library re-exports ([`foreign_field`],
-//! [`foreign_param`]).
+//! `self` field is declared with (`events: Arc<EventBus>`, `bus:
+//! Mutex<EventBus>`: the value held, [`held_type`]), a parameter's, and the
+//! type a function is declared to return (`fn bus(&self) -> &EventBus`,
+//! `-> Result<EventBus, E>`) give a method's receiver its type when the
+//! call site does not show it ([`receiver`]), in a topic or returned value
+//! and in an argument handed to a function ([`method_arg`]); the crate a
+//! field's or a parameter's type is imported from names the client a
+//! library re-exports ([`foreign_field`], [`foreign_param`]), and keeps a
+//! type of another crate from being taken for the project's
+//! ([`Declared::from`]).
 //!
-//! Nothing here runs for every declaration: a field's declaration is
-//! looked up among the file's items only at a method call whose receiver
-//! is that field (in a value position, or an RPC-like call), and only a
-//! function's own signature is read when the walk enters it ([`fn_type`]).
+//! A field of a struct declared in another file of the crate is a
+//! [`StrExpr::SelfField`]: each struct's fields of a named type are
+//! recorded ([`struct_fields`], the one thing here done for every
+//! declaration) and `nova-link` reads the field's type there. Otherwise a
+//! field's declaration is looked up among the file's items only at a
+//! method call whose receiver is that field (in a value position, an
+//! argument, or an RPC-like call), and only a function's own signature is
+//! read when the walk enters it ([`fn_type`]).
 
-use super::prepass::foreign_type;
+use super::prepass::{crate_type, foreign_type};
 use super::returns::{ParamType, is_pointer, param_type, receiver_value, self_type, value_type};
-use super::shapes::mod_is_generated;
-use super::strings::{Scope, stringish};
-use super::{CallRef, Declared, StrExpr};
+use super::shapes::{holds_same_value, mod_is_generated, peel};
+use super::strings::{Scope, str_expr, stringish};
+use super::{CallRef, Declared, SelfField, StrExpr, StructField, as_foreign_client};
 use crate::name::Name;
 use crate::span;
 use syn::{Expr, Item, Type};
@@ -53,18 +61,41 @@ fn named_param(e: &Expr, scope: &Scope<'_>) -> Option<StrExpr> {
     let ParamType::Named(ty) = param_type(scope, &id) else {
         return None;
     };
-    let line = scope.sig?.inputs.iter().find_map(|i| match i {
-        syn::FnArg::Typed(pt) => match &*pt.pat {
-            syn::Pat::Ident(pi) if pi.ident == id.as_str() => Some(span::line(pi.ident.span())),
-            _ => None,
-        },
-        syn::FnArg::Receiver(_) => None,
-    })?;
+    let (decl, line) = param_decl(scope, &id)?;
     Some(StrExpr::Declared(Box::new(Declared {
         ty,
         by: format!("parameter `{}`", id.as_str()),
         line,
+        from: type_crate(scope.items, decl),
     })))
+}
+
+/// A method's value handed to a function as an argument
+/// (`publish(self.cfg.topic(), ..)`, `send(self.settings.orders_topic(), ..)`)
+/// when only a declaration types its receiver: the value a topic position
+/// would see ([`StrExpr::Call`]), for `nova-link` to resolve at the
+/// function's parameter. Not for a trait object's receiver (no value can
+/// come of it). (Looked up only for an argument nothing else resolved.)
+pub(super) fn method_arg(e: &Expr, scope: &Scope<'_>) -> Option<StrExpr> {
+    if !matches!(peel(e, &[]), Expr::MethodCall(_)) {
+        return None;
+    }
+    match str_expr(e, scope, 0) {
+        v @ StrExpr::Call(_) if by_declaration(&v) => Some(v),
+        _ => None,
+    }
+}
+
+/// A call whose receiver a declaration types (a field's or a parameter's,
+/// not a trait object; a field declared in another file; what a call
+/// returns).
+fn by_declaration(v: &StrExpr) -> bool {
+    let StrExpr::Call(c) = v else { return false };
+    match &c.recv {
+        Some(StrExpr::Declared(t)) => !t.ty.starts_with("dyn "),
+        Some(StrExpr::Call(_) | StrExpr::SelfField(_)) => true,
+        _ => false,
+    }
 }
 
 /// `Type::f(..)` with `f` no `new`.
@@ -131,7 +162,10 @@ fn declared(e: &Expr, scope: &Scope<'_>, depth: u32) -> Option<StrExpr> {
                 "unwrap" | "expect" => unwrapped(declared(&m.receiver, scope, d)),
                 // (The value stays wrapped, or is the same value.)
                 "map_err" | "context" | "with_context" | "ok" | "ok_or" | "ok_or_else"
-                | "clone" | "as_ref" | "borrow" | "as_deref" => declared(&m.receiver, scope, d),
+                | "as_deref" => declared(&m.receiver, scope, d),
+                // A lock's guard, a borrow, a clone: the value held
+                // (`self.bus.lock().await`, `.read().unwrap()`).
+                n if m.args.is_empty() && holds_same_value(n) => declared(&m.receiver, scope, d),
                 _ => {
                     let recv = receiver_value(&m.receiver, scope, 0)
                         .or_else(|| declared(&m.receiver, scope, d))?;
@@ -177,60 +211,155 @@ fn declared(e: &Expr, scope: &Scope<'_>, depth: u32) -> Option<StrExpr> {
             let syn::Member::Named(id) = &f.member else {
                 return None;
             };
-            let (ty, line) = self_field(&f.base, id, scope)?;
-            let ty = type_name(ty)?;
-            Some(StrExpr::Declared(Box::new(Declared {
-                ty,
-                by: format!("field `{}`", Name::of(id).as_str()),
-                line,
-            })))
+            match self_field(&f.base, id, scope)? {
+                FieldDecl::Here(ty, line) => Some(StrExpr::Declared(Box::new(Declared {
+                    ty: type_name(ty)?,
+                    by: format!("field `{}`", Name::of(id).as_str()),
+                    line,
+                    from: type_crate(scope.items, ty),
+                }))),
+                FieldDecl::Elsewhere(owner) => Some(StrExpr::SelfField(Box::new(SelfField {
+                    owner,
+                    field: Name::of(id).to_string(),
+                }))),
+            }
         }
         Expr::Path(p) => {
             let id = Name::of(p.path.get_ident()?);
-            let init = scope.locals.get(id.as_str())?;
-            declared(init, scope, d)
+            match scope.locals.get(id.as_str()) {
+                Some(init) => declared(init, scope, d),
+                // A parameter holding its value behind a lock
+                // (`bus: Arc<Mutex<EventBus>>`).
+                None if !scope.local_types.contains_key(id.as_str()) => {
+                    let (ty, line) = param_decl(scope, &id)?;
+                    Some(StrExpr::Declared(Box::new(Declared {
+                        ty: type_name(ty)?,
+                        by: format!("parameter `{}`", id.as_str()),
+                        line,
+                        from: type_crate(scope.items, ty),
+                    })))
+                }
+                None => None,
+            }
         }
         _ => None,
     }
 }
 
+/// The declared type of parameter `name` of the function, and its line.
+fn param_decl<'a>(scope: &Scope<'a>, name: &str) -> Option<(&'a Type, u32)> {
+    scope.sig?.inputs.iter().find_map(|i| match i {
+        syn::FnArg::Typed(pt) => match &*pt.pat {
+            syn::Pat::Ident(pi) if pi.ident == name => Some((&*pt.ty, span::line(pi.ident.span()))),
+            _ => None,
+        },
+        syn::FnArg::Receiver(_) => None,
+    })
+}
+
+/// Where a field of `self` is declared (see [`self_field`]).
+enum FieldDecl<'a> {
+    /// In this file: its type and line.
+    Here(&'a Type, u32),
+    /// The struct (named) is declared in no file of this one: another file
+    /// of the crate declares it ([`StrExpr::SelfField`]).
+    Elsewhere(String),
+}
+
 /// The declaration of field `id` of `base` when `base` is `self` in a
-/// method of a struct defined in this file: its type and line (not a
-/// type parameter of the struct's).
-fn self_field<'a>(base: &Expr, id: &syn::Ident, scope: &Scope<'a>) -> Option<(&'a Type, u32)> {
+/// method of a struct: its type and line when the struct is defined in this
+/// file (not a type parameter of the struct's), else the struct's name.
+fn self_field<'a>(base: &Expr, id: &syn::Ident, scope: &Scope<'a>) -> Option<FieldDecl<'a>> {
     let Expr::Path(p) = base else { return None };
     if scope.in_trait || !p.path.is_ident("self") {
         return None;
     }
-    field_decl(scope.items, scope.owner.as_deref()?, id)
+    let owner = scope.owner.as_deref()?;
+    match struct_decl(scope.items, owner) {
+        Some(s) => field_decl(s, id).map(|(ty, line)| FieldDecl::Here(ty, line)),
+        None => Some(FieldDecl::Elsewhere(owner.to_string())),
+    }
 }
 
-/// Field `id` of struct `owner` among `items` (and the inline modules'):
-/// its type (unless a type parameter of the struct) and line.
-fn field_decl<'a>(items: &'a [Item], owner: &str, id: &syn::Ident) -> Option<(&'a Type, u32)> {
+/// Struct `owner` among `items` (and the inline modules').
+fn struct_decl<'a>(items: &'a [Item], owner: &str) -> Option<&'a syn::ItemStruct> {
     items.iter().find_map(|item| match item {
-        Item::Struct(s) if s.ident == owner => {
-            let f = s.fields.iter().find(|f| f.ident.as_ref() == Some(id))?;
-            let generic = s.generics.type_params().any(|t| match value_type(&f.ty) {
-                Type::Path(p) => p.path.is_ident(&t.ident),
-                _ => false,
-            });
-            let line = span::line(f.ident.as_ref()?.span());
-            (!generic).then_some((&f.ty, line))
-        }
+        Item::Struct(s) if s.ident == owner => Some(s),
         Item::Mod(m) if !mod_is_generated(m) => m
             .content
             .as_ref()
-            .and_then(|(_, items)| field_decl(items, owner, id)),
+            .and_then(|(_, items)| struct_decl(items, owner)),
         _ => None,
     })
 }
 
-/// The name a declared type gives a value (through references and smart
-/// pointers): an upper-case named type that is no string, or `dyn Trait`
-/// for a trait object (whose type is not seen).
+/// Field `id` of struct `s`: its type (unless a type parameter of the
+/// struct) and line.
+fn field_decl<'a>(s: &'a syn::ItemStruct, id: &syn::Ident) -> Option<(&'a Type, u32)> {
+    let f = s.fields.iter().find(|f| f.ident.as_ref() == Some(id))?;
+    let line = span::line(f.ident.as_ref()?.span());
+    (!generic_field(s, &f.ty)).then_some((&f.ty, line))
+}
+
+/// Whether a field's type (held) is a type parameter of struct `s`.
+fn generic_field(s: &syn::ItemStruct, ty: &Type) -> bool {
+    s.generics.type_params().any(|t| match held_type(ty) {
+        Type::Path(p) => p.path.is_ident(&t.ident),
+        _ => false,
+    })
+}
+
+/// The fields of struct `s` declared with a named type (not a common std
+/// type, not a type parameter): what a method called through one of them
+/// in another file of the crate is a method of.
+pub(super) fn struct_fields(items: &[Item], s: &syn::ItemStruct, out: &mut Vec<StructField>) {
+    for f in &s.fields {
+        let Some(id) = &f.ident else { continue };
+        let Some(ty) = type_name(&f.ty) else { continue };
+        if common_type(&ty) || generic_field(s, &f.ty) {
+            continue;
+        }
+        out.push(StructField {
+            owner: s.ident.to_string(),
+            field: Name::of(id).to_string(),
+            ty,
+            from: type_crate(items, &f.ty),
+            line: span::line(id.span()),
+        });
+    }
+}
+
+/// The crate a declared type is another crate's type of: the first
+/// segment of a path written out (`ext_config::Config`), else the crate a
+/// `use` among `items` imports its name from (see [`foreign_type`]); none
+/// for the crate's own types (`crate::`, a module `mod`-declared here) and
+/// std's. (A module declared in another file can look like a crate here:
+/// `nova-link` tells them apart.)
+fn type_crate(items: &[Item], ty: &Type) -> Option<String> {
+    let Type::Path(p) = held_type(ty) else {
+        return None;
+    };
+    let segs = &p.path.segments;
+    let krate = if segs.len() >= 2 {
+        Name::of(&segs[0].ident).to_string()
+    } else {
+        let imported = foreign_type(items, &Name::of(&segs.first()?.ident))?;
+        as_foreign_client(&imported)?.0.to_string()
+    };
+    let own = matches!(
+        krate.as_str(),
+        "crate" | "self" | "super" | "std" | "core" | "alloc"
+    ) || items
+        .iter()
+        .any(|i| matches!(i, Item::Mod(m) if m.ident == krate.as_str()));
+    (!own).then_some(krate)
+}
+
+/// The name a declared type gives a value (through references, smart
+/// pointers and locks: [`held_type`]): an upper-case named type that is no
+/// string, or `dyn Trait` for a trait object (whose type is not seen).
 fn type_name(ty: &Type) -> Option<String> {
-    match value_type(ty) {
+    match held_type(ty) {
         Type::TraitObject(t) => t.bounds.iter().find_map(|b| match b {
             syn::TypeParamBound::Trait(tb) => tb
                 .path
@@ -316,32 +445,60 @@ fn last_segment(ty: &Type) -> Option<(Name, &syn::PathSegment)> {
     }
 }
 
-/// The type a client is held as (through references, `Option`, `Arc`,
-/// `Mutex`, `RwLock`..): its last segment.
-fn held(ty: &Type) -> Option<&syn::Ident> {
+/// The type of the value held by a field or parameter declared `ty`:
+/// through references and the types that hold one value (`Option`,
+/// `Arc`, `Rc`, `Box`, `Mutex`, `RwLock`, `RefCell`). A gRPC client and a
+/// Kafka bus are both seen through these: `Arc<Mutex<EventBus>>` holds an
+/// `EventBus`.
+pub(super) fn held_type(ty: &Type) -> &Type {
     match ty {
-        Type::Reference(r) => held(&r.elem),
-        Type::Paren(p) => held(&p.elem),
-        Type::Group(g) => held(&g.elem),
+        Type::Reference(r) => held_type(&r.elem),
+        Type::Paren(p) => held_type(&p.elem),
+        Type::Group(g) => held_type(&g.elem),
         Type::Path(p) if p.qself.is_none() => {
-            let last = p.path.segments.last()?;
-            let wrapper = matches!(
+            let Some(last) = p.path.segments.last() else {
+                return ty;
+            };
+            let holder = matches!(
                 Name::of(&last.ident).as_str(),
                 "Option" | "Arc" | "Rc" | "Box" | "Mutex" | "RwLock" | "RefCell"
             );
-            if !wrapper {
-                return Some(&last.ident);
-            }
             match &last.arguments {
-                syn::PathArguments::AngleBracketed(a) => a.args.iter().find_map(|g| match g {
-                    syn::GenericArgument::Type(t) => held(t),
-                    _ => None,
-                }),
-                _ => None,
+                syn::PathArguments::AngleBracketed(a) if holder => a
+                    .args
+                    .iter()
+                    .find_map(|g| match g {
+                        syn::GenericArgument::Type(t) => Some(held_type(t)),
+                        _ => None,
+                    })
+                    .unwrap_or(ty),
+                _ => ty,
             }
         }
-        _ => None,
+        other => other,
     }
+}
+
+/// The client a value declared `ty` may be: a type imported from another
+/// crate (a [`super::foreign_client`]), or from the crate's own modules,
+/// which may hand on another crate's (`use crate::Catalog;`,
+/// `crate::clients::Catalog<Channel>` written out: a
+/// [`super::crate_client`]).
+fn held_client(items: &[Item], ty: &Type) -> Option<String> {
+    let Type::Path(p) = held_type(ty) else {
+        return None;
+    };
+    let segs = &p.path.segments;
+    let last = Name::of(&segs.last()?.ident);
+    let first = &segs[0].ident;
+    if segs.len() >= 2 && (first == "crate" || first == "self" || first == "super") {
+        return Some(super::crate_client(&last));
+    }
+    foreign_type(items, &last).or_else(|| {
+        (segs.len() == 1)
+            .then(|| crate_type(items, &last))
+            .flatten()
+    })
 }
 
 /// The [`super::foreign_client`] field `id` of `self` (`base`) is declared
@@ -353,21 +510,17 @@ pub(super) fn foreign_field(
     id: &syn::Ident,
     scope: &Scope<'_>,
 ) -> Option<String> {
-    let (ty, _) = self_field(base, id, scope)?;
-    foreign_type(items, &Name::of(held(ty)?))
+    let FieldDecl::Here(ty, _) = self_field(base, id, scope)? else {
+        return None;
+    };
+    held_client(items, ty)
 }
 
 /// The [`super::foreign_client`] parameter `name` of the function is
 /// declared with (see [`foreign_field`]).
 pub(super) fn foreign_param(items: &[Item], scope: &Scope<'_>, name: &str) -> Option<String> {
-    let ty = scope.sig?.inputs.iter().find_map(|i| match i {
-        syn::FnArg::Typed(pt) => match &*pt.pat {
-            syn::Pat::Ident(pi) if pi.ident == name => Some(&*pt.ty),
-            _ => None,
-        },
-        syn::FnArg::Receiver(_) => None,
-    })?;
-    foreign_type(items, &Name::of(held(ty)?))
+    let (ty, _) = param_decl(scope, name)?;
+    held_client(items, ty)
 }
 
 #[cfg(test)]
@@ -480,6 +633,140 @@ impl Handler {
                 ("bus", None, false, Some(&StrExpr::Typed("Handler".into()))),
                 ("other", Some("Handler"), false, None),
             ]
+        );
+    }
+
+    /// The declared receivers of the topics' calls, as (type, by, from).
+    fn declared_receivers(g: &GraphFacts) -> Vec<(String, String, Option<String>)> {
+        receivers(g)
+            .into_iter()
+            .filter_map(|e| match e {
+                StrExpr::Declared(d) => Some((d.ty, d.by, d.from)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_value_behind_a_lock_is_the_one_held() {
+        let g = facts(
+            r#"
+use ext_config::Config;
+struct Handler {
+    bus: Arc<Mutex<EventBus>>,
+    reader: RwLock<EventBus>,
+    ext: Mutex<Config>,
+}
+impl Handler {
+    async fn send(&self, held: Arc<tokio::sync::Mutex<EventBus>>) {
+        FutureRecord::to(self.bus.lock().await.topic());
+        FutureRecord::to(self.reader.read().unwrap().topic());
+        FutureRecord::to(self.ext.lock().unwrap().topic());
+        FutureRecord::to(held.lock().await.topic());
+        let guard = self.bus.lock().await;
+        FutureRecord::to(guard.topic());
+    }
+}
+"#,
+        );
+        let s =
+            |a: &str, b: &str, c: Option<&str>| (a.to_string(), b.to_string(), c.map(String::from));
+        assert_eq!(
+            declared_receivers(&g),
+            [
+                s("EventBus", "field `bus`", None),
+                s("EventBus", "field `reader`", None),
+                s("Config", "field `ext`", Some("ext_config")),
+                s("EventBus", "parameter `held`", None),
+                s("EventBus", "field `bus`", None),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_field_of_a_struct_declared_elsewhere_is_settled_later() {
+        let g = facts(
+            r#"
+mod local { pub struct Topics; }
+pub struct Here<T> {
+    cfg: Arc<Config>,
+    ext: ext_config::Config,
+    own: local::Topics,
+    name: String,
+    generic: T,
+    any: Box<dyn Bus>,
+}
+impl State {
+    fn send(&self) {
+        FutureRecord::to(self.cfg.topic());
+    }
+}
+"#,
+        );
+        let fields: Vec<(&str, &str, &str, Option<&str>)> = g
+            .struct_fields
+            .iter()
+            .map(|f| {
+                (
+                    f.owner.as_str(),
+                    f.field.as_str(),
+                    f.ty.as_str(),
+                    f.from.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("Here", "cfg", "Config", None),
+                ("Here", "ext", "Config", Some("ext_config")),
+                ("Here", "own", "Topics", None),
+                ("Here", "any", "dyn Bus", None),
+            ]
+        );
+        assert_eq!(
+            receivers(&g),
+            [StrExpr::SelfField(Box::new(super::super::SelfField {
+                owner: "State".into(),
+                field: "cfg".into(),
+            }))]
+        );
+    }
+
+    #[test]
+    fn a_methods_value_handed_to_a_function_is_kept_when_a_declaration_types_it() {
+        let g = facts(
+            r#"
+struct Handler { cfg: Config, any: Box<dyn Bus> }
+impl Handler {
+    async fn send(&self, p: &FutureProducer) {
+        publish(p, self.cfg.topic(), b"x").await;
+        publish(p, self.any.topic(), b"y").await;
+        self.cfg.items().push(self.cfg.topic());
+    }
+}
+"#,
+        );
+        let kept: Vec<(&str, u32, Vec<&str>)> = g
+            .str_calls
+            .iter()
+            .map(|c| {
+                let names = c
+                    .args
+                    .iter()
+                    .filter_map(|a| match a {
+                        StrExpr::Call(c) => Some(c.name.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                (c.callee.as_str(), c.line, names)
+            })
+            .collect();
+        // Not through a trait object (the call is kept for `p`'s type
+        // only), not to a method every value has.
+        assert_eq!(
+            kept,
+            [("publish", 5, vec!["topic"]), ("publish", 6, vec![])]
         );
     }
 }

@@ -3,7 +3,7 @@
 
 use super::shapes::*;
 use super::strings::*;
-use super::{ClientReexport, StrExpr, foreign_client};
+use super::{ClientReexport, PubImport, StrExpr, crate_client, foreign_client};
 use std::collections::{BTreeMap, BTreeSet};
 use syn::Item;
 
@@ -31,8 +31,12 @@ pub(super) struct PrePass {
     pub(super) nova_handler: bool,
     /// Clients this file re-exports (`pub use`, `pub type`).
     pub(super) reexports: Vec<ClientReexport>,
+    /// Names handed to the crate's other files (`pub use`, `pub(crate) use`).
+    pub(super) pub_imports: Vec<PubImport>,
     /// Inside a `pub use` item.
     in_pub_use: bool,
+    /// Inside a `use` item visible to other modules (`pub`, `pub(crate)`..).
+    in_shared_use: bool,
 }
 
 impl PrePass {
@@ -73,6 +77,14 @@ impl PrePass {
             self.nova_handler = true;
         }
         let tonic_module = prefix.last().is_some_and(|p| p.ends_with("_client"));
+        if self.in_shared_use
+            && let Some(client) = foreign(prefix, &name)
+        {
+            self.pub_imports.push(PubImport {
+                name: local.clone(),
+                client,
+            });
+        }
         if tonic_module {
             self.grpc_hint = true;
             if name.ends_with("Client") {
@@ -100,8 +112,10 @@ impl PrePass {
             match item {
                 Item::Use(u) => {
                     self.in_pub_use = matches!(u.vis, syn::Visibility::Public(_));
+                    self.in_shared_use = !matches!(u.vis, syn::Visibility::Inherited);
                     self.use_tree(&u.tree, &mut Vec::new());
                     self.in_pub_use = false;
+                    self.in_shared_use = false;
                 }
                 Item::Mod(m) => {
                     if mod_is_generated(m) {
@@ -192,6 +206,40 @@ pub(super) fn foreign_type(items: &[Item], local: &str) -> Option<String> {
             .and_then(|(_, items)| foreign_type(items, local)),
         _ => None,
     })
+}
+
+/// The [`crate_client`] type `local` may be when a `use` among `items`
+/// imports it from the crate's own modules (`use crate::Catalog;`,
+/// `use super::clients::Catalog as Cat;`), where another file may hand it
+/// on from another crate ([`PubImport`]).
+pub(super) fn crate_type(items: &[Item], local: &str) -> Option<String> {
+    items.iter().find_map(|item| match item {
+        Item::Use(u) => imported_from_crate(&u.tree, local, false),
+        Item::Mod(m) if !mod_is_generated(m) => m
+            .content
+            .as_ref()
+            .and_then(|(_, items)| crate_type(items, local)),
+        _ => None,
+    })
+}
+
+/// The [`crate_client`] of `local` if `tree` imports it from the crate
+/// (`own`: under `crate::`, `self::` or `super::` already).
+fn imported_from_crate(tree: &syn::UseTree, local: &str, own: bool) -> Option<String> {
+    use syn::UseTree;
+    match tree {
+        UseTree::Path(p) => {
+            let own = own || p.ident == "crate" || p.ident == "self" || p.ident == "super";
+            imported_from_crate(&p.tree, local, own)
+        }
+        UseTree::Name(n) if own && n.ident == local => Some(crate_client(local)),
+        UseTree::Rename(r) if own && r.rename == local => Some(crate_client(&r.ident.to_string())),
+        UseTree::Group(g) => g
+            .items
+            .iter()
+            .find_map(|t| imported_from_crate(t, local, own)),
+        _ => None,
+    }
 }
 
 /// The [`foreign_client`] of `local` if `tree` imports it from a crate.

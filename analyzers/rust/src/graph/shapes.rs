@@ -263,6 +263,29 @@ pub(super) fn peel<'e>(mut e: &'e Expr, methods: &[&str]) -> &'e Expr {
     }
 }
 
+/// Methods that hand out the value a handle holds, unchanged: a lock's
+/// guard (`lock`, `read`, `write`), a borrow, a clone. A client or a bus
+/// kept behind an `Arc<Mutex<..>>` is called through them.
+pub(super) fn holds_same_value(method: &str) -> bool {
+    matches!(
+        method,
+        "clone"
+            | "lock"
+            | "read"
+            | "write"
+            | "as_ref"
+            | "as_mut"
+            | "borrow"
+            | "borrow_mut"
+            | "deref"
+    )
+}
+
+/// `unwrap`/`expect`, or a method handing out the value held.
+fn unwraps_or_holds(method: &str) -> bool {
+    matches!(method, "unwrap" | "expect") || holds_same_value(method)
+}
+
 pub(super) fn strip_wrappers(mut e: &Expr) -> &Expr {
     loop {
         match e {
@@ -271,24 +294,7 @@ pub(super) fn strip_wrappers(mut e: &Expr) -> &Expr {
             Expr::Group(g) => e = &g.expr,
             Expr::Await(a) => e = &a.base,
             Expr::Try(t) => e = &t.expr,
-            Expr::MethodCall(m)
-                if matches!(
-                    Name::of(&m.method).as_str(),
-                    "clone"
-                        | "lock"
-                        | "read"
-                        | "write"
-                        | "as_ref"
-                        | "as_mut"
-                        | "borrow"
-                        | "borrow_mut"
-                        | "unwrap"
-                        | "expect"
-                        | "deref"
-                ) =>
-            {
-                e = &m.receiver
-            }
+            Expr::MethodCall(m) if unwraps_or_holds(&Name::of(&m.method)) => e = &m.receiver,
             _ => return e,
         }
     }
@@ -456,7 +462,9 @@ pub(super) fn could_name_topic(s: &StrExpr) -> bool {
             StrExpr::Field(f) => f.contains("topic"),
             _ => false,
         }),
-        StrExpr::Unknown(_) | StrExpr::Typed(_) | StrExpr::Declared(_) => false,
+        StrExpr::Unknown(_) | StrExpr::Typed(_) | StrExpr::Declared(_) | StrExpr::SelfField(_) => {
+            false
+        }
     }
 }
 
@@ -506,7 +514,9 @@ pub(super) fn looks_like_url(e: &StrExpr) -> bool {
                 .any(|k| l.contains(k))
         }),
         StrExpr::List(v) => v.iter().any(looks_like_url),
-        StrExpr::Param(_) | StrExpr::Typed(_) | StrExpr::Declared(_) => false,
+        StrExpr::Param(_) | StrExpr::Typed(_) | StrExpr::Declared(_) | StrExpr::SelfField(_) => {
+            false
+        }
         StrExpr::Unknown(_) | StrExpr::Call(_) => {
             let t = match e {
                 StrExpr::Call(c) => c.text.to_ascii_lowercase(),

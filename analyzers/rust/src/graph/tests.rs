@@ -899,3 +899,48 @@ fn from_env() -> Config {
         ]
     );
 }
+
+#[test]
+fn names_handed_on_and_clients_imported_from_the_crate() {
+    let f = facts(
+        r#"
+pub use catalog_client::{Catalog, GetItemRequest};
+pub(crate) use billing_client::Billing as Bill;
+use private_client::Hidden;
+pub use crate::store::Store;
+use crate::clients::Catalog as Cat;
+struct State { catalog: Cat<Channel>, direct: crate::clients::Catalog }
+impl State {
+    async fn item(&mut self, other: &mut Cat) {
+        self.catalog.get_item(1).await;
+        self.direct.get_item(2).await;
+        other.list_items(3).await;
+        let mut c = self.catalog.clone();
+        c.list_items(4).await;
+    }
+}
+"#,
+    );
+    let handed: Vec<(&str, &str)> = f
+        .pub_imports
+        .iter()
+        .map(|p| (p.name.as_str(), p.client.as_str()))
+        .collect();
+    assert_eq!(
+        handed,
+        [
+            ("Catalog", "?catalog_client::Catalog"),
+            ("GetItemRequest", "?catalog_client::GetItemRequest"),
+            ("Bill", "?billing_client::Billing"),
+        ]
+    );
+    assert_eq!(
+        rpcs(&f),
+        [
+            (Some("?crate::Catalog"), "GetItem", 10),
+            (Some("?crate::Catalog"), "GetItem", 11),
+            (Some("?crate::Catalog"), "ListItems", 12),
+            (Some("?crate::Catalog"), "ListItems", 14),
+        ]
+    );
+}

@@ -289,7 +289,7 @@ impl<'ast> Walker<'ast, '_> {
         match topic {
             // A parameter is written as its name (see `topic_site`).
             StrExpr::Unknown(n) => self.scope().params.contains_key(n),
-            StrExpr::Typed(_) | StrExpr::Declared(..) => false,
+            StrExpr::Typed(_) | StrExpr::Declared(..) | StrExpr::SelfField(..) => false,
             StrExpr::Call(c) => c.recv.is_none(),
             _ => true,
         }
@@ -496,7 +496,9 @@ impl<'ast> Walker<'ast, '_> {
                                 && !PLUMBING_METHODS.contains(&callee)
                         }) =>
                     {
-                        receiver_value(a, self.scope(), 0).unwrap_or(StrExpr::Unknown(t))
+                        receiver_value(a, self.scope(), 0)
+                            .or_else(|| super::declared::method_arg(a, self.scope()))
+                            .unwrap_or(StrExpr::Unknown(t))
                     }
                     s => s,
                 },
@@ -583,18 +585,23 @@ impl<'ast> Walker<'ast, '_> {
                 let n = Name::of(&p.path.segments[0].ident);
                 let svc = self.scope().client_vars.get(n.as_str()).cloned();
                 let named = contains_ci(&n, "client");
-                // `let mut identity = state.identity.clone();`
-                let field = match self
+                // `let mut identity = state.identity.clone();`: the field,
+                // and, when it is `self`'s, the client a library re-exports
+                // it may be declared with (settled by `nova-link`).
+                let (field, copied) = match self
                     .scope()
                     .locals
                     .get(n.as_str())
                     .map(|e| strip_wrappers(e))
                 {
                     Some(Expr::Field(f)) if svc.is_none() => match &f.member {
-                        syn::Member::Named(id) => Some(id.to_string()),
-                        syn::Member::Unnamed(_) => None,
+                        syn::Member::Named(id) => (
+                            Some(id.to_string()),
+                            super::declared::foreign_field(self.items, &f.base, id, self.scope()),
+                        ),
+                        syn::Member::Unnamed(_) => (None, None),
                     },
-                    _ => None,
+                    _ => (None, None),
                 };
                 // A parameter declared with a client a library re-exports
                 // (`catalog: &mut Catalog`): settled by `nova-link`.
@@ -602,7 +609,7 @@ impl<'ast> Walker<'ast, '_> {
                     None if field.is_none() && self.scope().params.contains_key(n.as_str()) => {
                         super::declared::foreign_param(self.items, self.scope(), &n)
                     }
-                    svc => svc,
+                    svc => svc.or(copied),
                 };
                 RpcRecv {
                     service: svc,
