@@ -63,6 +63,11 @@ const KEEP_ITEMS: &[&str] = &[
     "as_slice",
 ];
 
+/// Methods that turn a row into the same row, as an insert takes it
+/// (`model.into_active_model()`, `model.into()`), or unwrap the row a
+/// builder returns (`row(..).expect(..)`).
+const KEEP_ROW: &[&str] = &["into_active_model", "into", "unwrap", "expect"];
+
 /// The rows of a `vec![..]` (none for `vec![x; n]`, which repeats one).
 fn vec_macro(w: &Walk<'_>, m: &syn::ExprMacro) -> Vec<WrittenValue> {
     if !m.mac.path.is_ident("vec") {
@@ -116,7 +121,7 @@ pub(crate) fn many(w: &Walk<'_>, e: &Expr) -> Vec<WrittenValue> {
                 out.extend(values_of(w, &m.args[0]));
                 return out;
             }
-            if KEEP_ITEMS.contains(&name.as_str()) {
+            if KEEP_ITEMS.contains(&name.as_str()) || KEEP_ROW.contains(&name.as_str()) {
                 return values_of(w, &m.receiver);
             }
             Vec::new()
@@ -130,6 +135,11 @@ pub(crate) fn many(w: &Walk<'_>, e: &Expr) -> Vec<WrittenValue> {
             };
             match (last.ident.to_string().as_str(), c.args.len()) {
                 ("once" | "repeat", 1) => values_of(w, &c.args[0]),
+                // `outbox::ActiveModel::from(model)`: the model's row.
+                ("from", 1) => match values_of(w, &c.args[0]) {
+                    v if v.is_empty() => built_by(w, c).into_iter().collect(),
+                    v => v,
+                },
                 _ => built_by(w, c).into_iter().collect(),
             }
         }
@@ -205,6 +215,49 @@ pub(crate) fn push(w: &mut Walk<'_>, m: &syn::ExprMethodCall, method: &str) {
     let mut values = w.written(&local).cloned().unwrap_or_default();
     values.extend(added);
     w.set_written(&local, values);
+}
+
+/// A function whose body ends in a local holding a row (`let row = Row {
+/// .. }; row`), or in `Ok(..)`/`Some(..)` of a row or of such a local: record
+/// it, for the inserts of the rows it builds. Called at the end of the
+/// body, with its locals in scope. (A tail that is a struct literal is
+/// [`builder`]'s.)
+pub(crate) fn built_local(w: &mut Walk<'_>, name: &str, body: &syn::Block) {
+    let Some(syn::Stmt::Expr(tail, None)) = body.stmts.last() else {
+        return;
+    };
+    let tail = strip(tail);
+    let (inner, wrapped) = match tail {
+        Expr::Call(c)
+            if c.args.len() == 1
+                && call_path(c).is_some_and(|p| p.is_ident("Ok") || p.is_ident("Some")) =>
+        {
+            (strip(&c.args[0]), true)
+        }
+        e => (e, false),
+    };
+    let values = match inner {
+        Expr::Path(p) => match p.path.get_ident() {
+            Some(local) => w.written(&local.to_string()).cloned().unwrap_or_default(),
+            None => return,
+        },
+        // (A bare struct literal was recorded on entry.)
+        Expr::Struct(s) if wrapped => crate::written::struct_fields(w, s),
+        _ => return,
+    };
+    // Only rows written here: a row another function built is that
+    // function's.
+    if values.is_empty() || values.iter().any(|v| v.built.is_some()) {
+        return;
+    }
+    let builder = RowBuilder {
+        name: name.to_string(),
+        owner: w.self_type().and_then(|t| t.last()).cloned(),
+        function: w.function().unwrap_or_default(),
+        in_test: w.in_test(),
+        values,
+    };
+    w.out.row_builders.push(builder);
 }
 
 /// A function whose body ends in a struct literal writing a topic column:

@@ -11,6 +11,7 @@ mod collect;
 mod declared;
 mod prepass;
 mod returns;
+mod rows;
 mod shapes;
 mod strings;
 #[cfg(test)]
@@ -404,6 +405,37 @@ pub struct FieldInit {
     pub line: u32,
 }
 
+/// A struct literal writing a topic column (`NewOutbox { topic: .., .. }`):
+/// a row an ORM insert may write, built or handed on in a file that names
+/// no ORM (`nova-link` keeps those of a known model).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RowLiteral {
+    /// The struct's name (last segment; `Self`: the `impl` type).
+    pub ty: String,
+    pub function: Option<String>,
+    pub in_test: bool,
+    /// The line of the struct's name.
+    pub line: u32,
+    /// The topic columns written.
+    pub fields: Vec<RowField>,
+}
+
+/// A topic column a [`RowLiteral`] writes, as `nova-orm` records a struct
+/// literal's (`nova_orm::WrittenValue`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RowField {
+    pub column: String,
+    /// The field's line, or that of `Set` for `Set(v)`: where the graph
+    /// walk recorded the value (a [`FieldInit`], a [`StrCall`] of `Set`).
+    pub line: u32,
+    /// The value as written.
+    pub text: String,
+    /// The value is this parameter of the enclosing function.
+    pub param: Option<usize>,
+    /// Written as `Set(v)` (SeaORM).
+    pub set: bool,
+}
+
 /// A read of an environment variable (`env::var("CONTENT_SERVICE_URL")`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct EnvRead {
@@ -519,6 +551,9 @@ pub struct GraphFacts {
     #[serde(default)]
     pub fn_types: Vec<FnType>,
     pub fields: Vec<FieldInit>,
+    /// Struct literals writing a topic column (see [`RowLiteral`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub row_literals: Vec<RowLiteral>,
     pub env_reads: Vec<EnvRead>,
     pub infra: Vec<InfraHint>,
     /// Functions (all of them, with their calls).
@@ -542,6 +577,7 @@ impl GraphFacts {
         r(&mut self.trait_impls, factor);
         r(&mut self.fn_types, factor);
         r(&mut self.fields, factor);
+        r(&mut self.row_literals, factor);
         r(&mut self.env_reads, factor);
         r(&mut self.infra, factor);
         r(&mut self.functions, factor);
@@ -567,6 +603,7 @@ impl GraphFacts {
             trait_impls,
             fn_types,
             fields,
+            row_literals,
             env_reads,
             infra,
             functions,
@@ -587,6 +624,7 @@ impl GraphFacts {
         self.trait_impls.extend(trait_impls);
         self.fn_types.extend(fn_types);
         self.fields.extend(fields);
+        self.row_literals.extend(row_literals);
         self.env_reads.extend(env_reads);
         self.infra.extend(infra);
         self.functions.extend(functions);

@@ -101,6 +101,9 @@ pub(crate) fn finish(out: &mut GraphFacts) {
     out.fn_types.dedup();
     out.fields.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
     out.fields.dedup();
+    out.row_literals
+        .sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
+    out.row_literals.dedup();
     out.env_reads.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
     out.env_reads.dedup();
     out.infra.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
@@ -416,6 +419,7 @@ impl<'ast> Walker<'ast, '_> {
     }
 
     pub(crate) fn enter_expr_struct(&mut self, s: &'ast syn::ExprStruct) {
+        self.row_literal(s);
         for f in &s.fields {
             let syn::Member::Named(id) = &f.member else {
                 continue;
