@@ -92,6 +92,7 @@ impl<'a> Literals<'a> {
                             function: function.clone(),
                             in_test: false,
                             values: Vec::new(),
+                            model: None,
                         });
                         b.values.extend(values.iter().cloned());
                     }
@@ -241,6 +242,21 @@ impl<'a> Declared<'a> {
             false => found,
         }
     }
+
+    /// The SeaORM models of the row builders the values of `w` (an insert
+    /// in package `package`) call, with where each is declared.
+    pub(crate) fn built_models(
+        &self,
+        ctx: &Ctx<'_>,
+        package: &str,
+        w: &nova_orm::TopicWrite,
+    ) -> Vec<(&'a Crate, &'a ParsedFile, &'a [String])> {
+        let calls = w.values.iter().filter_map(|v| v.built.as_ref());
+        calls
+            .flat_map(|by| self.builders(ctx, package, by))
+            .filter_map(|(c, f, b)| Some((c, f, b.model.as_deref()?)))
+            .collect()
+    }
 }
 
 /// A value an insert writes into a topic column, with the file whose graph
@@ -330,11 +346,10 @@ fn built<'a>(
     out: &mut Vec<Written<'a>>,
 ) {
     for (_, bf, b) in declared.builders(ctx, package, by) {
-        for bv in b
-            .values
-            .iter()
-            .filter(|bv| declared.writes_topic(target, bv))
-        {
+        let kept = |bv: &&WrittenValue| {
+            declared.writes_topic(target, bv) && !by.replaced.contains(&bv.column)
+        };
+        for bv in b.values.iter().filter(kept) {
             out.push(Written {
                 file: bf,
                 value: bv,
@@ -402,6 +417,7 @@ fn passed<'a>(
                             callee: call.name.clone(),
                             owner: call.owner.clone(),
                             line: s.line,
+                            replaced: Vec::new(),
                         };
                         built(ctx, declared, target, &c2.package, f2, &by, out);
                     }

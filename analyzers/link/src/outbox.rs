@@ -262,7 +262,7 @@ pub(crate) fn relays(ctx: &Ctx<'_>, crates: &[Crate]) -> Relays {
                 let writes = f.facts.orm.topic_writes.iter();
                 let writes = writes.filter(|w| !w.in_test);
                 for w in writes.filter(|w| !orm_rows::written(ctx, &declared, c, f, w).is_empty()) {
-                    written.extend(orm_tables(schema, ctx, c, f, w.orm, &w.target, &w.module));
+                    written.extend(write_tables(schema, ctx, &declared, c, f, w));
                 }
             }
         }
@@ -367,6 +367,30 @@ fn orm_tables(
     }
 }
 
+/// The tables (as the relays know them) the insert `w` of `c`'s file `f`
+/// writes: its target's, or, for an insert of a row a helper built whose
+/// type the insert does not show, the tables of the builders' models.
+fn write_tables(
+    schema: &Schema,
+    ctx: &Ctx<'_>,
+    declared: &Declared<'_>,
+    c: &Crate,
+    f: &ParsedFile,
+    w: &nova_orm::TopicWrite,
+) -> Vec<String> {
+    if !matches!(&w.target, Target::Type(p) if p.is_empty()) {
+        return orm_tables(schema, ctx, c, f, w.orm, &w.target, &w.module);
+    }
+    let mut out: Vec<String> = Vec::new();
+    for (bc, bf, model) in declared.built_models(ctx, &c.package, w) {
+        let target = Target::Type(model.to_vec());
+        out.extend(orm_tables(schema, ctx, bc, bf, w.orm, &target, &[]));
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// diesel and SeaORM inserts into outboxes: the topic sites of those whose
 /// topic value the graph walk recorded (with where their table is
 /// relayed), and, per service running it, the diagnostic of each whose
@@ -455,7 +479,7 @@ pub(crate) fn orm_writes<'a>(ctx: &Ctx<'_>, crates: &'a [Crate], relays: &Relays
                 if values.is_empty() {
                     continue;
                 }
-                let tables = orm_tables(schema, ctx, c, f, w.orm, &w.target, &w.module);
+                let tables = write_tables(schema, ctx, &declared, c, f, w);
                 for table in tables {
                     if !relays.is_outbox(&table) {
                         continue;

@@ -31,6 +31,10 @@ pub struct BuiltBy {
     pub owner: Option<String>,
     /// The line of the call, where the graph walk recorded its arguments.
     pub line: u32,
+    /// Topic columns set after the call (`am.topic = Set(..)`): what the
+    /// builder writes into them is replaced.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaced: Vec<String>,
 }
 
 /// A function that returns a row writing topic columns: its tail is a
@@ -47,6 +51,11 @@ pub struct RowBuilder {
     pub in_test: bool,
     /// The topic columns the row writes, anchored in this file.
     pub values: Vec<WrittenValue>,
+    /// A SeaORM active model's (or model's) path, expanded through this
+    /// file's imports (`entity::outbox::ActiveModel`): what an insert of
+    /// the row writes when its caller does not show the type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<Vec<String>>,
 }
 
 /// Methods of an iterator chain that keep its items (the rows).
@@ -189,6 +198,7 @@ fn built_by(w: &Walk<'_>, c: &syn::ExprCall) -> Option<WrittenValue> {
             callee: callee.clone(),
             owner,
             line,
+            replaced: Vec::new(),
         }),
     })
 }
@@ -256,8 +266,19 @@ pub(crate) fn built_local(w: &mut Walk<'_>, name: &str, body: &syn::Block) {
         function: w.function().unwrap_or_default(),
         in_test: w.in_test(),
         values,
+        model: None,
     };
     w.out.row_builders.push(builder);
+}
+
+/// The path of a SeaORM `ActiveModel`/`Model` struct literal, expanded, in
+/// a file that uses SeaORM.
+fn sea_model(w: &Walk<'_>, s: &syn::ExprStruct) -> Option<Vec<String>> {
+    let last = s.path.segments.last()?;
+    if !w.evidence.sea || !(last.ident == "ActiveModel" || last.ident == "Model") {
+        return None;
+    }
+    Some(w.expand(&crate::names::segments(&s.path)))
 }
 
 /// A function whose body ends in a struct literal writing a topic column:
@@ -269,7 +290,10 @@ pub(crate) fn builder(w: &mut Walk<'_>, name: &str, body: &syn::Block) {
     };
     let Expr::Struct(s) = strip(tail) else { return };
     let values = crate::written::struct_fields(w, s);
-    if values.is_empty() {
+    // (A SeaORM active model is recorded with no topic column too: its
+    // caller may set one, `am.topic = Set(..)`.)
+    let model = sea_model(w, s);
+    if values.is_empty() && model.is_none() {
         return;
     }
     let builder = RowBuilder {
@@ -278,6 +302,7 @@ pub(crate) fn builder(w: &mut Walk<'_>, name: &str, body: &syn::Block) {
         function: w.function().unwrap_or_default(),
         in_test: w.in_test(),
         values,
+        model,
     };
     w.out.row_builders.push(builder);
 }
@@ -451,6 +476,7 @@ fn a(conn: &mut PgConnection) {
             callee: callee.into(),
             owner: owner.map(Into::into),
             line,
+            replaced: Vec::new(),
         };
         assert_eq!(
             built,

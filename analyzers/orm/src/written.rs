@@ -82,7 +82,9 @@ pub struct WrittenValue {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TopicWrite {
     pub orm: Orm,
-    /// What the insert writes into, as its [`crate::Query`] names it.
+    /// What the insert writes into, as its [`crate::Query`] names it; an
+    /// empty [`Target::Type`] for a SeaORM row a helper built whose type
+    /// the insert does not show: the helper's [`crate::RowBuilder::model`].
     pub target: Target,
     /// The API (`diesel::insert_into`, `ActiveModel::insert`).
     pub call: String,
@@ -324,6 +326,12 @@ pub(crate) fn assign(w: &mut Walk<'_>, a: &syn::ExprAssign) {
     let value = field(w, &column, &a.right, line_col(id.span()).0);
     let mut values = w.written(&local).cloned().unwrap_or_default();
     values.retain(|v| v.column != column);
+    // A row another function built: its value of the column is replaced.
+    for by in values.iter_mut().filter_map(|v| v.built.as_mut()) {
+        if !by.replaced.contains(&column) {
+            by.replaced.push(column.clone());
+        }
+    }
     values.extend(value);
     w.set_written(&local, values);
 }
