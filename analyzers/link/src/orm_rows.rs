@@ -102,8 +102,7 @@ impl<'a> Literals<'a> {
                         values,
                     });
                 }
-                out.builders
-                    .extend(built.into_values().map(|b| (c, f, b)));
+                out.builders.extend(built.into_values().map(|b| (c, f, b)));
             }
         }
         out
@@ -310,12 +309,16 @@ pub(crate) fn written<'a>(
         if v.shape == ValueShape::Passed {
             if let (Some(function), Some(index)) = (&w.function, v.param) {
                 let mut seen = BTreeSet::new();
-                let at = Caller {
-                    c,
-                    function,
-                    index,
-                };
-                passed(ctx, declared, &w.target, at, PASSED_DEPTH, &mut seen, &mut out);
+                let at = Caller { c, function, index };
+                passed(
+                    ctx,
+                    declared,
+                    &w.target,
+                    at,
+                    PASSED_DEPTH,
+                    &mut seen,
+                    &mut out,
+                );
             }
             continue;
         }

@@ -14,8 +14,8 @@
 
 use crate::Ctx;
 use crate::follow::attribute;
-use nova_model::{DiagCode, Diagnostic, Location, Op, Severity};
 use crate::orm_rows::{self, Declared, Literals};
+use nova_model::{DiagCode, Diagnostic, Location, Op, Severity};
 use nova_orm::{Orm, Schema, Site, Target, ValueShape, WrittenValue};
 use nova_rust::graph::{StrExpr, TopicApi, TopicRole, TopicSite};
 use nova_rust::sql::{SqlExpr, SqlSite};
