@@ -309,7 +309,7 @@ pub(crate) fn builder(w: &mut Walk<'_>, name: &str, body: &syn::Block) {
 
 #[cfg(test)]
 mod tests {
-    use crate::{BuiltBy, Rename, ValueShape, collect};
+    use crate::{BuiltBy, Rename, Target, ValueShape, collect};
 
     fn orm(src: &str) -> crate::FileOrm {
         let file = syn::parse_file(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
@@ -483,6 +483,131 @@ fn a(conn: &mut PgConnection) {
             vec![
                 (ValueShape::Built, Some(by("new", Some("NewOutbox"), 15))),
                 (ValueShape::Built, Some(by("row", None, 16))),
+            ]
+        );
+    }
+
+    #[test]
+    fn rows_handed_in_returned_through_locals_and_turned_into_active_models() {
+        let src = r#"
+use diesel::prelude::*;
+use crate::schema::outbox;
+fn enqueue(conn: &mut PgConnection, row: NewOutbox) {
+    diesel::insert_into(outbox::table).values(&row).execute(conn);
+}
+fn untyped(conn: &mut PgConnection, row: impl Insertable) {
+    diesel::insert_into(outbox::table).values(row).execute(conn);
+}
+fn held() -> NewOutbox {
+    let row = NewOutbox { topic: A.into() };
+    row
+}
+fn released() -> QueryResult<NewOutbox> {
+    Ok(NewOutbox { topic: B.into() })
+}
+fn refunded(conn: &mut PgConnection) {
+    let row = refund_row(C).expect("a row");
+    diesel::insert_into(outbox::table).values(&row).execute(conn);
+}
+"#;
+        let o = orm(src);
+        let w = &o.topic_writes;
+        assert_eq!(w.len(), 2, "{w:#?}");
+        let passed = &w[0].values[0];
+        assert_eq!(
+            (
+                passed.shape,
+                passed.param,
+                passed.line,
+                passed.text.as_str()
+            ),
+            (ValueShape::Passed, Some(1), 5, "row")
+        );
+        assert_eq!(w[1].values[0].built.as_ref().map(|b| b.line), Some(18));
+        let builders: Vec<_> = o
+            .row_builders
+            .iter()
+            .map(|b| {
+                (
+                    b.function.as_str(),
+                    b.values[0].text.as_str(),
+                    b.values[0].line,
+                )
+            })
+            .collect();
+        assert_eq!(
+            builders,
+            vec![("held", "A.into()", 11), ("released", "B.into()", 15)]
+        );
+    }
+
+    #[test]
+    fn sea_orm_active_models_a_helper_built_or_turned_from_a_model() {
+        let src = r#"
+use entity::outbox;
+use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+fn new_am() -> outbox::ActiveModel {
+    outbox::ActiveModel { ..Default::default() }
+}
+async fn a(db: &DatabaseConnection) {
+    let mut am = rows::draft_am();
+    am.topic = Set(A.into());
+    am.insert(db).await;
+}
+async fn b(db: &DatabaseConnection) {
+    let am = outbox::Model { id: 0, topic: B.into() }.into_active_model();
+    am.insert(db).await;
+    let model = outbox::Model { id: 0, topic: C.into() };
+    let am: outbox::ActiveModel = model.into();
+    am.insert(db).await;
+    outbox::ActiveModel::from(model).insert(db).await;
+}
+"#;
+        let o = orm(src);
+        // A helper's active model with no topic column: its model, for an
+        // insert that does not show its type.
+        let b = &o.row_builders[0];
+        assert_eq!(
+            (b.function.as_str(), b.values.len(), b.model.clone()),
+            (
+                "new_am",
+                0,
+                Some(vec![
+                    "entity".to_string(),
+                    "outbox".into(),
+                    "ActiveModel".into()
+                ])
+            )
+        );
+        let got: Vec<_> = o
+            .topic_writes
+            .iter()
+            .map(|w| {
+                let values: Vec<_> = w
+                    .values
+                    .iter()
+                    .map(|v| match &v.built {
+                        Some(by) => format!("{}(..) less {:?}", by.callee, by.replaced),
+                        None => v.text.clone(),
+                    })
+                    .collect();
+                (w.target.clone(), values)
+            })
+            .collect();
+        let outbox = |last: &str| Target::Type(vec!["entity".into(), "outbox".into(), last.into()]);
+        assert_eq!(
+            got,
+            vec![
+                (
+                    Target::Type(Vec::new()),
+                    vec![
+                        "draft_am(..) less [\"topic\"]".to_string(),
+                        "A.into()".into()
+                    ]
+                ),
+                (outbox("Model"), vec!["B.into()".to_string()]),
+                (outbox("ActiveModel"), vec!["C.into()".to_string()]),
+                (outbox("ActiveModel"), vec!["C.into()".to_string()]),
             ]
         );
     }

@@ -84,3 +84,51 @@ impl<'ast> Walker<'ast, '_> {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::graph::tests::facts;
+    use crate::graph::{RowField, RowLiteral};
+
+    #[test]
+    fn struct_literals_writing_a_topic_column_are_recorded_with_their_function() {
+        let src = r#"
+use crate::models::{NewOutbox, Notice};
+pub fn shipped(topic: &str, payload: &[u8]) -> NewOutbox {
+    let n = Other { name: "x".into() };
+    NewOutbox { topic: topic.to_string(), payload: payload.to_vec() }
+}
+impl NewOutbox {
+    fn new() -> Self {
+        Self { destination: Set(TOPIC.into()), kafka_topic: NotSet }
+    }
+}
+"#;
+        let field = |column: &str, line, text: &str, param, set| RowField {
+            column: column.into(),
+            line,
+            text: text.into(),
+            param,
+            set,
+        };
+        assert_eq!(
+            facts(src).row_literals,
+            vec![
+                RowLiteral {
+                    ty: "NewOutbox".into(),
+                    function: Some("shipped".into()),
+                    in_test: false,
+                    line: 5,
+                    fields: vec![field("topic", 5, "topic.to_string()", Some(0), false)],
+                },
+                RowLiteral {
+                    ty: "NewOutbox".into(),
+                    function: Some("NewOutbox::new".into()),
+                    in_test: false,
+                    line: 9,
+                    fields: vec![field("destination", 9, "TOPIC.into()", None, true)],
+                },
+            ]
+        );
+    }
+}
