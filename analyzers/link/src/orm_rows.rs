@@ -265,6 +265,26 @@ pub(crate) struct Written<'a> {
     pub file: &'a ParsedFile,
     pub value: &'a WrittenValue,
     built: Option<(BuiltBy, &'a ParsedFile, &'a RowBuilder)>,
+    /// For a row handed in: the call that hands it in (the value counts
+    /// for the services running that call).
+    pub caller: Option<RowCaller<'a>>,
+}
+
+/// A call handing a row to the function inserting it: in `c`'s file `f`,
+/// in `function`, at `line`.
+#[derive(Clone, Copy)]
+pub(crate) struct RowCaller<'a> {
+    pub c: &'a Crate,
+    pub f: &'a ParsedFile,
+    pub function: Option<&'a str>,
+    pub line: u32,
+}
+
+impl RowCaller<'_> {
+    /// What tells two calls apart.
+    pub(crate) fn key(&self) -> (String, u32) {
+        (self.f.path.clone(), self.line)
+    }
 }
 
 impl Written<'_> {
@@ -328,17 +348,19 @@ pub(crate) fn written<'a>(
                     file: f,
                     value: v,
                     built: None,
+                    caller: None,
                 });
             }
             continue;
         };
-        built(ctx, declared, &w.target, &c.package, f, by, &mut out);
+        built(ctx, declared, &w.target, &c.package, f, by, None, &mut out);
     }
     out
 }
 
 /// The values of the rows `by` (a call in `f`, of package `package`)
-/// builds.
+/// builds; `caller`: the call handing the row in, if any.
+#[allow(clippy::too_many_arguments)]
 fn built<'a>(
     ctx: &Ctx<'_>,
     declared: &Declared<'a>,
@@ -346,6 +368,7 @@ fn built<'a>(
     package: &str,
     f: &'a ParsedFile,
     by: &BuiltBy,
+    caller: Option<RowCaller<'a>>,
     out: &mut Vec<Written<'a>>,
 ) {
     for (_, bf, b) in declared.builders(ctx, package, by) {
@@ -357,6 +380,7 @@ fn built<'a>(
                 file: bf,
                 value: bv,
                 built: Some((by.clone(), f, b)),
+                caller,
             });
         }
     }
@@ -398,6 +422,12 @@ fn passed<'a>(
         }
         for f2 in crate::live_files(c2) {
             for s in f2.facts.graph.str_calls.iter().filter(calls) {
+                let caller = Some(RowCaller {
+                    c: c2,
+                    f: f2,
+                    function: s.function.as_deref(),
+                    line: s.line,
+                });
                 match s.args.get(at.index) {
                     Some(StrExpr::Typed(ty)) => {
                         let rows = declared.literals.rows.iter().filter(|l| {
@@ -411,6 +441,7 @@ fn passed<'a>(
                                     file: f2,
                                     value: v,
                                     built: None,
+                                    caller,
                                 });
                             }
                         }
@@ -422,7 +453,7 @@ fn passed<'a>(
                             line: s.line,
                             replaced: Vec::new(),
                         };
-                        built(ctx, declared, target, &c2.package, f2, &by, out);
+                        built(ctx, declared, target, &c2.package, f2, &by, caller, out);
                     }
                     Some(StrExpr::Param(p)) if s.function.as_deref() == Some(&p.function) => {
                         let next = Caller {

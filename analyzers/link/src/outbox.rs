@@ -14,7 +14,7 @@
 
 use crate::Ctx;
 use crate::follow::attribute;
-use crate::orm_rows::{self, Declared, Literals};
+use crate::orm_rows::{self, Declared, Literals, RowCaller};
 use nova_model::{DiagCode, Diagnostic, Location, Op, Severity};
 use nova_orm::{Orm, Schema, Site, Target, ValueShape, WrittenValue};
 use nova_rust::graph::{StrExpr, TopicApi, TopicRole, TopicSite};
@@ -397,7 +397,17 @@ fn write_tables(
 /// topic is written at run time.
 #[derive(Default)]
 pub(crate) struct OrmWrites<'a> {
-    pub sites: Vec<(&'a Crate, &'a ParsedFile, TopicSite, Option<String>)>,
+    /// Each site with where its table is relayed and, for a row handed
+    /// in, the services running the call that hands it in (the site
+    /// counts for those only) and the call's location.
+    #[allow(clippy::type_complexity)]
+    pub sites: Vec<(
+        &'a Crate,
+        &'a ParsedFile,
+        TopicSite,
+        Option<String>,
+        Option<(BTreeSet<String>, String)>,
+    )>,
     pub unbound: Vec<(String, Diagnostic)>,
 }
 
@@ -489,7 +499,7 @@ pub(crate) fn orm_writes<'a>(ctx: &Ctx<'_>, crates: &'a [Crate], relays: &Relays
                         Some(at) => format!("{} into {table} (relayed at {at})", w.call),
                         None => format!("{} into {table}", w.call),
                     };
-                    let mut seen: BTreeSet<StrExpr> = BTreeSet::new();
+                    let mut seen: BTreeSet<(StrExpr, Option<(String, u32)>)> = BTreeSet::new();
                     let mut unbound: Vec<&str> = Vec::new();
                     for v in &values {
                         let topic = graph_value(v.file, v.value)
@@ -499,7 +509,8 @@ pub(crate) fn orm_writes<'a>(ctx: &Ctx<'_>, crates: &'a [Crate], relays: &Relays
                             .filter(|t| ctx.values.may_resolve(t));
                         match topic {
                             Some(topic) => {
-                                if !seen.insert(topic.clone()) {
+                                let key = v.caller.as_ref().map(RowCaller::key);
+                                if !seen.insert((topic.clone(), key)) {
                                     continue;
                                 }
                                 let s = TopicSite {
@@ -511,7 +522,16 @@ pub(crate) fn orm_writes<'a>(ctx: &Ctx<'_>, crates: &'a [Crate], relays: &Relays
                                     function: w.function.clone(),
                                     in_test: false,
                                 };
-                                out.sites.push((c, f, s, relay.clone()));
+                                let only = v.caller.as_ref().map(|by| {
+                                    let (bf, function) = (by.f, by.function);
+                                    let at = (&bf.path, &bf.module, by.line);
+                                    let services =
+                                        attribute(&ctx.follow, by.c, at.0, at.1, function, at.2);
+                                    let services = services.into_iter().map(|a| a.service);
+                                    let call = Location::new(bf.path.clone(), by.line, 0);
+                                    (services.collect(), call.to_string())
+                                });
+                                out.sites.push((c, f, s, relay.clone(), only));
                             }
                             None if !unbound.contains(&v.value.text.as_str()) => {
                                 unbound.push(&v.value.text)

@@ -120,9 +120,48 @@ fn the_rows_fixture_has_exactly_these_edges_and_no_unresolved_topic() {
                 "notify-svc",
                 "orders.cancelled,orders.created,orders.drafted,orders.held,orders.placed,orders.refunded,orders.released,orders.shipped"
             ),
+            ("returns-svc", "notify-svc", "returns.opened"),
+            ("shipping-svc", "notify-svc", "shipping.sent"),
         ])
     );
-    for service in ["orders-svc", "billing-svc", "relay-svc"] {
+    for service in [
+        "orders-svc",
+        "billing-svc",
+        "relay-svc",
+        "returns-svc",
+        "shipping-svc",
+    ] {
         assert!(unresolved_of(&m, service).is_empty(), "{service}");
+    }
+}
+
+#[test]
+fn a_row_handed_to_a_shared_library_counts_for_the_service_whose_call_hands_it_in() {
+    let m = scan(&fixture("orm-outbox-rows"), &[]);
+    // `outbox_lib::write(conn, row)` inserts its parameter; `shipping-svc`
+    // and `returns-svc` (in a file that names no ORM) each hand in their
+    // own row: each produces its own topic, not the other's.
+    let lib = "outbox-lib/src/lib.rs:27";
+    assert_eq!(
+        produced_by(&m, "shipping-svc"),
+        outbox_sites(&[("shipping.sent", lib)])
+    );
+    assert_eq!(
+        produced_by(&m, "returns-svc"),
+        outbox_sites(&[("returns.opened", lib)])
+    );
+    // The call handing the row in is a hop of the evidence.
+    for (from, want) in [
+        (
+            "returns-svc",
+            "outbox-lib/src/lib.rs:27 produces `returns.opened` (value through outbox-lib/src/lib.rs:27 <- returns-svc/src/handlers.rs:14, relayed at relay/src/lib.rs:34)",
+        ),
+        (
+            "orders-svc",
+            "orders-svc/src/events.rs:14 produces `orders.placed` (value through orders-svc/src/events.rs:14 <- orders-svc/src/api.rs:12, relayed at relay/src/lib.rs:34)",
+        ),
+    ] {
+        let notes = edge_notes(&m, from, "notify-svc");
+        assert!(notes.iter().any(|n| n == want), "{want} in {notes:#?}");
     }
 }
