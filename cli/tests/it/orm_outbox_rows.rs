@@ -83,12 +83,13 @@ fn a_row_returned_through_a_local_is_a_built_row() {
 }
 
 #[test]
-fn sea_orm_active_models_set_after_a_helper_or_turned_from_a_model_produce_their_topic() {
+fn sea_orm_active_models_set_after_a_helper_turned_from_a_model_or_handed_in_produce_their_topic() {
     let m = scan(&fixture("orm-outbox-rows"), &[]);
     // `let mut am = rows::new_am(..); am.topic = Set(..); am.insert(..)`
     // (the helper in another file: its model is the table), the same over
     // a helper's own topic (`billing.draft`, replaced), `Model { .. }
-    // .into_active_model()`, `let am: ActiveModel = model.into()`.
+    // .into_active_model()`, `let am: ActiveModel = model.into()`, and an
+    // active model handed in as a parameter.
     assert_produces(
         &m,
         "billing-svc",
@@ -97,6 +98,9 @@ fn sea_orm_active_models_set_after_a_helper_or_turned_from_a_model_produce_their
             ("billing.credited", "billing-svc/src/events.rs:25"),
             ("billing.refunded", "billing-svc/src/events.rs:37"),
             ("billing.reversed", "billing-svc/src/events.rs:49"),
+            // `save(db, am: outbox::ActiveModel)`, handed its active model
+            // by `settle`.
+            ("billing.settled", "billing-svc/src/events.rs:62"),
         ],
     );
     assert_not_produced(&m, "billing.draft");
@@ -113,7 +117,7 @@ fn the_rows_fixture_has_exactly_these_edges_and_no_unresolved_topic() {
             (
                 "billing-svc",
                 "notify-svc",
-                "billing.charged,billing.credited,billing.refunded,billing.reversed"
+                "billing.charged,billing.credited,billing.refunded,billing.reversed,billing.settled"
             ),
             (
                 "orders-svc",
