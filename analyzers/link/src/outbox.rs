@@ -391,6 +391,18 @@ fn write_tables(
     out
 }
 
+/// The services running `by`, a call handing a row to the function
+/// inserting it, and the call's location.
+fn caller_services(ctx: &Ctx<'_>, by: &RowCaller<'_>) -> (BTreeSet<String>, String) {
+    let (f, function) = (by.f, by.function);
+    let services = attribute(&ctx.follow, by.c, &f.path, &f.module, function, by.line);
+    let call = Location::new(f.path.clone(), by.line, 0);
+    (
+        services.into_iter().map(|a| a.service).collect(),
+        call.to_string(),
+    )
+}
+
 /// diesel and SeaORM inserts into outboxes: the topic sites of those whose
 /// topic value the graph walk recorded (with where their table is
 /// relayed), and, per service running it, the diagnostic of each whose
@@ -500,7 +512,9 @@ pub(crate) fn orm_writes<'a>(ctx: &Ctx<'_>, crates: &'a [Crate], relays: &Relays
                         None => format!("{} into {table}", w.call),
                     };
                     let mut seen: BTreeSet<(StrExpr, Option<(String, u32)>)> = BTreeSet::new();
-                    let mut unbound: Vec<&str> = Vec::new();
+                    // (Text, and for a row handed in the services running
+                    // the call: those the diagnostic is for.)
+                    let mut unbound: Vec<(&str, Option<BTreeSet<String>>)> = Vec::new();
                     for v in &values {
                         let topic = graph_value(v.file, v.value)
                             .map(|t| v.topic(t))
@@ -522,28 +536,26 @@ pub(crate) fn orm_writes<'a>(ctx: &Ctx<'_>, crates: &'a [Crate], relays: &Relays
                                     function: w.function.clone(),
                                     in_test: false,
                                 };
-                                let only = v.caller.as_ref().map(|by| {
-                                    let (bf, function) = (by.f, by.function);
-                                    let at = (&bf.path, &bf.module, by.line);
-                                    let services =
-                                        attribute(&ctx.follow, by.c, at.0, at.1, function, at.2);
-                                    let services = services.into_iter().map(|a| a.service);
-                                    let call = Location::new(bf.path.clone(), by.line, 0);
-                                    (services.collect(), call.to_string())
-                                });
+                                let only = v.caller.as_ref().map(|by| caller_services(ctx, by));
                                 out.sites.push((c, f, s, relay.clone(), only));
                             }
-                            None if !unbound.contains(&v.value.text.as_str()) => {
-                                unbound.push(&v.value.text)
+                            None => {
+                                let only = v.caller.as_ref().map(|by| caller_services(ctx, by).0);
+                                let text = (v.value.text.as_str(), only);
+                                if !unbound.contains(&text) {
+                                    unbound.push(text);
+                                }
                             }
-                            None => {}
                         }
                     }
                     let (path, module) = (&f.path, &f.module);
-                    for text in unbound {
+                    for (text, only) in unbound {
                         for a in
                             attribute(&ctx.follow, c, path, module, w.function.as_deref(), w.line)
                         {
+                            if only.as_ref().is_some_and(|o| !o.contains(&a.service)) {
+                                continue;
+                            }
                             let ev = ctx.evidence(&a, &call, &c.package);
                             let d = Diagnostic::new(
                                 DiagCode::UnresolvedTopic,

@@ -154,6 +154,23 @@ fn a_row_handed_to_a_shared_library_counts_for_the_service_whose_call_hands_it_i
         produced_by(&m, "returns-svc"),
         outbox_sites(&[("returns.opened", lib)])
     );
+    // A row whose topic is read at run time (`audit-svc`) is reported for
+    // the service whose call hands it in, not invented, and not for a
+    // service that hands in rows nova cannot see (`replay-svc`).
+    for service in ["audit-svc", "replay-svc"] {
+        assert!(
+            produced_by(&m, service).is_empty(),
+            "{service}: {:#}",
+            m["topics"]
+        );
+    }
+    let audit = unresolved_of(&m, "audit-svc");
+    let want = "audit-svc/src/main.rs:10 outbox insert in `audit-svc` binds its topic at run time (`event[\"topic\"].to_string()`)";
+    assert!(
+        audit.len() == 1 && audit[0].starts_with(want),
+        "{want} in {audit:#?}"
+    );
+    assert_eq!(unresolved_of(&m, "replay-svc"), Vec::<String>::new());
     // The call handing the row in is a hop of the evidence.
     for (from, want) in [
         (

@@ -4,7 +4,7 @@
 //! (the ORM collector reads only files that do). `nova-link` keeps those
 //! whose type is a known ORM model.
 
-use super::shapes::{ident_line, text};
+use super::shapes::ident_line;
 use super::walker::Walker;
 use super::{RowField, RowLiteral, StrExpr};
 use crate::name::Name;
@@ -68,7 +68,7 @@ impl<'ast> Walker<'ast, '_> {
             fields.push(RowField {
                 column,
                 line,
-                text: text(value),
+                text: nova_orm::text_of(value),
                 param,
                 set,
             });
