@@ -419,13 +419,18 @@ impl<'ast> Walker<'ast, '_> {
     }
 
     pub(crate) fn enter_expr_struct(&mut self, s: &'ast syn::ExprStruct) {
-        self.row_literal(s);
+        let mut writes_topic = false;
         for f in &s.fields {
             let syn::Member::Named(id) = &f.member else {
                 continue;
             };
-            self.field_value(id.to_string(), &f.expr, ident_line(id));
+            let name = id.to_string();
+            writes_topic |= super::rows::topic_column(&name);
+            self.field_value(name, &f.expr, ident_line(id));
             self.note_set(&id.to_string(), &f.expr);
+        }
+        if writes_topic {
+            self.row_literal(s);
         }
     }
 

@@ -12,7 +12,7 @@ use syn::Expr;
 
 /// Whether a field of this name is a topic column
 /// ([`nova_orm::TOPIC_COLUMNS`]).
-fn topic_column(name: &str) -> bool {
+pub(super) fn topic_column(name: &str) -> bool {
     nova_orm::TOPIC_COLUMNS.contains(&name)
 }
 
@@ -29,16 +29,9 @@ fn set_call(e: &Expr) -> Option<(&Expr, u32)> {
 }
 
 impl<'ast> Walker<'ast, '_> {
-    /// A struct literal: recorded when it writes a topic column. (Most
-    /// write none: one name test per field.)
+    /// A struct literal writing a topic column (the walk tells, one name
+    /// test per field of each literal: most write none).
     pub(crate) fn row_literal(&mut self, s: &'ast syn::ExprStruct) {
-        let writes_topic = s.fields.iter().any(|f| match &f.member {
-            syn::Member::Named(id) => topic_column(Name::of(id).as_str()),
-            syn::Member::Unnamed(_) => false,
-        });
-        if !writes_topic {
-            return;
-        }
         let Some(last) = s.path.segments.last() else {
             return;
         };
