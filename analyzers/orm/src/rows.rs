@@ -144,11 +144,17 @@ pub(crate) fn many(w: &Walk<'_>, e: &Expr) -> Vec<WrittenValue> {
             };
             match (last.ident.to_string().as_str(), c.args.len()) {
                 ("once" | "repeat", 1) => values_of(w, &c.args[0]),
-                // `outbox::ActiveModel::from(model)`: the model's row.
-                ("from", 1) => match values_of(w, &c.args[0]) {
-                    v if v.is_empty() => built_by(w, c).into_iter().collect(),
-                    v => v,
-                },
+                // `outbox::ActiveModel::from(model)`: the model's row; a
+                // parameter handed to `From` of a row type
+                // (`NewOutbox::from(event)`) is that impl's to build.
+                ("from", 1) => {
+                    let values = values_of(w, &c.args[0]);
+                    let passed = values.iter().all(|v| v.shape == crate::ValueShape::Passed);
+                    match built_by(w, c) {
+                        Some(built) if passed => vec![built],
+                        _ => values,
+                    }
+                }
                 _ => built_by(w, c).into_iter().collect(),
             }
         }
@@ -509,10 +515,19 @@ fn refunded(conn: &mut PgConnection) {
     let row = refund_row(C).expect("a row");
     diesel::insert_into(outbox::table).values(&row).execute(conn);
 }
+fn converted(conn: &mut PgConnection, event: Event) {
+    diesel::insert_into(outbox::table).values(&NewOutbox::from(event)).execute(conn);
+}
 "#;
         let o = orm(src);
         let w = &o.topic_writes;
-        assert_eq!(w.len(), 2, "{w:#?}");
+        assert_eq!(w.len(), 3, "{w:#?}");
+        // A parameter handed to a row type's `From`: the impl builds the row.
+        let from = w[2].values[0]
+            .built
+            .as_ref()
+            .map(|b| (b.callee.as_str(), b.owner.as_deref()));
+        assert_eq!(from, Some(("from", Some("NewOutbox"))));
         let passed = &w[0].values[0];
         assert_eq!(
             (

@@ -61,6 +61,9 @@ fn a_row_built_by_a_plain_function_in_a_file_naming_no_orm_produces_its_topic() 
             ("orders.cancelled", "orders-svc/src/events.rs:37"),
             ("orders.refunded", "orders-svc/src/events.rs:44"),
             ("orders.drafted", "orders-svc/src/events.rs:59"),
+            // `impl From<Refund> for NewOutbox`, inserted as
+            // `NewOutbox::from(refund)`.
+            ("orders.returned", "orders-svc/src/events.rs:76"),
         ],
     );
     assert_not_produced(&m, "orders.noticed");
@@ -122,7 +125,7 @@ fn the_rows_fixture_has_exactly_these_edges_and_no_unresolved_topic() {
             (
                 "orders-svc",
                 "notify-svc",
-                "orders.cancelled,orders.created,orders.drafted,orders.held,orders.placed,orders.refunded,orders.released,orders.shipped"
+                "orders.cancelled,orders.created,orders.drafted,orders.held,orders.placed,orders.refunded,orders.released,orders.returned,orders.shipped"
             ),
             ("returns-svc", "notify-svc", "returns.opened"),
             ("shipping-svc", "notify-svc", "shipping.sent"),
