@@ -114,20 +114,50 @@ impl State {
             s.function.as_deref(),
             s.line,
         ) {
-            self.site_for(ctx, c, f, s, relay, &a);
+            self.site_for(ctx, c, f, s, (relay, None), &a);
         }
     }
 
-    /// [`State::site`] for one service running it.
+    /// [`State::site`] for the services in `called.0`, those running the
+    /// call `called.1` (its location): an ORM insert of a row its caller
+    /// hands in writes that caller's topic for the services running the
+    /// call, not for every service running the insert.
+    fn site_called(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        c: &Crate,
+        f: &ParsedFile,
+        s: &TopicSite,
+        relay: Option<&str>,
+        called: &(std::collections::BTreeSet<String>, String),
+    ) {
+        let callers = &called.0;
+        let running = attribute(
+            &ctx.follow,
+            c,
+            &f.path,
+            &f.module,
+            s.function.as_deref(),
+            s.line,
+        );
+        for a in running.iter().filter(|a| callers.contains(&a.service)) {
+            self.site_for(ctx, c, f, s, (relay, Some(called.1.as_str())), a);
+        }
+    }
+
+    /// [`State::site`] for one service running it; `hops.0`: where the
+    /// site's table is relayed, `hops.1`: the call handing in the row it
+    /// writes (hops of the value's chain).
     fn site_for(
         &mut self,
         ctx: &mut Ctx<'_>,
         c: &Crate,
         _f: &ParsedFile,
         s: &TopicSite,
-        relay: Option<&str>,
+        hops: (Option<&str>, Option<&str>),
         a: &Attributed,
     ) {
+        let (relay, called) = hops;
         let via = match s.api {
             TopicApi::Direct => TopicVia::Direct,
             TopicApi::Outbox => TopicVia::Outbox,
@@ -180,6 +210,7 @@ impl State {
                 }
                 if !p.via.is_empty() || relay.is_some() {
                     let mut hops = vec![a.location.to_string()];
+                    hops.extend(called.map(str::to_string));
                     hops.extend(p.via.iter().cloned());
                     let mut text = hops.join(" <- ");
                     if let Some(r) = relay {
@@ -497,8 +528,11 @@ pub(crate) fn sites(ctx: &mut Ctx<'_>) -> State {
     }
     // Outbox inserts written through an ORM.
     let orm = crate::outbox::orm_writes(ctx, input.crates, &relays);
-    for (c, f, site, relay) in &orm.sites {
-        st.site(ctx, c, f, site, relay.as_deref());
+    for (c, f, site, relay, caller) in &orm.sites {
+        match caller {
+            None => st.site(ctx, c, f, site, relay.as_deref()),
+            Some(only) => st.site_called(ctx, c, f, site, relay.as_deref(), only),
+        }
     }
     st.outbox_pending.extend(orm.unbound);
     for (ci, fi, site) in forwarded_sites(ctx) {
@@ -530,7 +564,7 @@ pub(crate) fn sites(ctx: &mut Ctx<'_>) -> State {
                     ..s.clone()
                 }
             };
-            st.site_for(ctx, c, f, &site, None, &a);
+            st.site_for(ctx, c, f, &site, (None, None), &a);
         }
     }
 

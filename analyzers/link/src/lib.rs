@@ -27,6 +27,7 @@ mod grpc;
 mod http;
 mod kafka;
 pub mod names;
+mod orm_rows;
 mod outbox;
 mod startup;
 mod tonic_names;

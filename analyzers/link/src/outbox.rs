@@ -14,8 +14,9 @@
 
 use crate::Ctx;
 use crate::follow::attribute;
+use crate::orm_rows::{self, Declared, Literals, RowCaller};
 use nova_model::{DiagCode, Diagnostic, Location, Op, Severity};
-use nova_orm::{BuiltBy, Orm, Rename, RowBuilder, Schema, Site, Target, ValueShape, WrittenValue};
+use nova_orm::{Orm, Schema, Site, Target, ValueShape, WrittenValue};
 use nova_rust::graph::{StrExpr, TopicApi, TopicRole, TopicSite};
 use nova_rust::sql::{SqlExpr, SqlSite};
 use nova_rust::unit::{Crate, ParsedFile};
@@ -254,13 +255,14 @@ pub(crate) fn relays(ctx: &Ctx<'_>, crates: &[Crate]) -> Relays {
     // Tables ORM inserts write a topic column of.
     let mut written: BTreeSet<String> = BTreeSet::new();
     if let Some(schema) = &r.schema {
-        let declared = Declared::of(crates);
+        let literals = Literals::of(crates);
+        let declared = Declared::of(crates, &literals);
         for c in crates {
             for f in crate::live_files(c).filter(|f| topic_writes(f)) {
                 let writes = f.facts.orm.topic_writes.iter();
                 let writes = writes.filter(|w| !w.in_test);
-                for w in writes.filter(|w| !self::written(ctx, &declared, c, f, w).is_empty()) {
-                    written.extend(orm_tables(schema, ctx, c, f, w.orm, &w.target, &w.module));
+                for w in writes.filter(|w| !orm_rows::written(ctx, &declared, c, f, w).is_empty()) {
+                    written.extend(write_tables(schema, ctx, &declared, c, f, w));
                 }
             }
         }
@@ -365,13 +367,59 @@ fn orm_tables(
     }
 }
 
+/// The tables (as the relays know them) the insert `w` of `c`'s file `f`
+/// writes: its target's, or, for an insert of a row a helper built whose
+/// type the insert does not show, the tables of the builders' models.
+fn write_tables(
+    schema: &Schema,
+    ctx: &Ctx<'_>,
+    declared: &Declared<'_>,
+    c: &Crate,
+    f: &ParsedFile,
+    w: &nova_orm::TopicWrite,
+) -> Vec<String> {
+    if !matches!(&w.target, Target::Type(p) if p.is_empty()) {
+        return orm_tables(schema, ctx, c, f, w.orm, &w.target, &w.module);
+    }
+    let mut out: Vec<String> = Vec::new();
+    for (bc, bf, model) in declared.built_models(ctx, &c.package, w) {
+        let target = Target::Type(model.to_vec());
+        out.extend(orm_tables(schema, ctx, bc, bf, w.orm, &target, &[]));
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The services running `by`, a call handing a row to the function
+/// inserting it, and the call's location.
+fn caller_services(ctx: &Ctx<'_>, by: &RowCaller<'_>) -> (BTreeSet<String>, String) {
+    let (f, function) = (by.f, by.function);
+    let services = attribute(&ctx.follow, by.c, &f.path, &f.module, function, by.line);
+    let call = Location::new(f.path.clone(), by.line, 0);
+    (
+        services.into_iter().map(|a| a.service).collect(),
+        call.to_string(),
+    )
+}
+
 /// diesel and SeaORM inserts into outboxes: the topic sites of those whose
 /// topic value the graph walk recorded (with where their table is
 /// relayed), and, per service running it, the diagnostic of each whose
 /// topic is written at run time.
 #[derive(Default)]
 pub(crate) struct OrmWrites<'a> {
-    pub sites: Vec<(&'a Crate, &'a ParsedFile, TopicSite, Option<String>)>,
+    /// Each site with where its table is relayed and, for a row handed
+    /// in, the services running the call that hands it in (the site
+    /// counts for those only) and the call's location.
+    #[allow(clippy::type_complexity)]
+    pub sites: Vec<(
+        &'a Crate,
+        &'a ParsedFile,
+        TopicSite,
+        Option<String>,
+        Option<(BTreeSet<String>, String)>,
+    )>,
     pub unbound: Vec<(String, Diagnostic)>,
 }
 
@@ -419,7 +467,7 @@ fn graph_value(f: &ParsedFile, v: &WrittenValue) -> Option<StrExpr> {
                 .filter_map(|c| c.args.first())
                 .collect()
         }
-        ValueShape::Built => return None,
+        ValueShape::Built | ValueShape::Passed => return None,
         ValueShape::Field => g
             .fields
             .iter()
@@ -439,148 +487,6 @@ fn graph_value(f: &ParsedFile, v: &WrittenValue) -> Option<StrExpr> {
     }
 }
 
-/// What the declarations of a repository say about ORM rows written
-/// elsewhere than at the insert: diesel renames (`#[diesel(column_name =
-/// ..)]` on a model's field, `#[sql_name = ".."]` on a `table!` column)
-/// and the functions that build rows ([`nova_orm::RowBuilder`]).
-#[derive(Default)]
-struct Declared<'a> {
-    /// (model, field) -> column.
-    fields: BTreeMap<(&'a str, &'a str), &'a str>,
-    /// (`table!` ident, column ident) -> SQL name.
-    columns: BTreeMap<(&'a str, &'a str), &'a str>,
-    /// Function name -> the row builders of that name.
-    builders: BTreeMap<&'a str, Vec<(&'a Crate, &'a ParsedFile, &'a RowBuilder)>>,
-}
-
-impl<'a> Declared<'a> {
-    fn of(crates: &'a [Crate]) -> Declared<'a> {
-        let mut d = Declared::default();
-        for c in crates {
-            for f in crate::live_files(c) {
-                let orm = &f.facts.orm;
-                for m in &orm.diesel_models {
-                    for (field, column) in &m.renamed {
-                        d.fields.insert((&m.name, field), column);
-                    }
-                }
-                for t in &orm.diesel_tables {
-                    for (ident, sql) in &t.renamed {
-                        d.columns.insert((&t.ident, ident), sql);
-                    }
-                }
-                for b in orm.row_builders.iter().filter(|b| !b.in_test) {
-                    d.builders.entry(&b.name).or_default().push((c, f, b));
-                }
-            }
-        }
-        d
-    }
-
-    /// Whether `v`, written into `target`, writes a topic column: it names
-    /// one, or diesel renames what it names into one.
-    fn writes_topic(&self, target: &Target, v: &WrittenValue) -> bool {
-        let column = match &v.rename {
-            None => return v.built.is_none(),
-            Some(Rename::Field { model }) => self.fields.get(&(model.as_str(), v.column.as_str())),
-            Some(Rename::Column) => {
-                let Target::DieselTable(path) = target else {
-                    return false;
-                };
-                let table = path.last().map(String::as_str).unwrap_or_default();
-                self.columns.get(&(table, v.column.as_str()))
-            }
-        };
-        column.is_some_and(|c| TOPIC_COLUMNS.contains(c))
-    }
-
-    /// The row builders a [`BuiltBy`] call may run, among the packages
-    /// `package` sees.
-    fn builders(
-        &self,
-        ctx: &Ctx<'_>,
-        package: &str,
-        by: &BuiltBy,
-    ) -> Vec<(&'a Crate, &'a ParsedFile, &'a RowBuilder)> {
-        let Some(all) = self.builders.get(by.callee.as_str()) else {
-            return Vec::new();
-        };
-        all.iter()
-            .filter(|(c, _, b)| b.owner == by.owner && ctx.sees(package, &c.package))
-            .copied()
-            .collect()
-    }
-}
-
-/// A value an insert writes into a topic column, with the file whose graph
-/// facts hold it (the insert's, or a row builder's) and the call that
-/// built its row.
-struct Written<'a> {
-    file: &'a ParsedFile,
-    value: &'a WrittenValue,
-    built: Option<(&'a BuiltBy, &'a RowBuilder)>,
-}
-
-/// The values `w` (an insert of `c`'s file `f`) writes into topic
-/// columns: its own, renames settled, and those of the rows built by the
-/// functions it calls.
-fn written<'a>(
-    ctx: &Ctx<'_>,
-    declared: &Declared<'a>,
-    c: &Crate,
-    f: &'a ParsedFile,
-    w: &'a nova_orm::TopicWrite,
-) -> Vec<Written<'a>> {
-    let mut out = Vec::new();
-    for v in &w.values {
-        let Some(by) = &v.built else {
-            if declared.writes_topic(&w.target, v) {
-                out.push(Written {
-                    file: f,
-                    value: v,
-                    built: None,
-                });
-            }
-            continue;
-        };
-        for (_, bf, b) in declared.builders(ctx, &c.package, by) {
-            for bv in b
-                .values
-                .iter()
-                .filter(|bv| declared.writes_topic(&w.target, bv))
-            {
-                out.push(Written {
-                    file: bf,
-                    value: bv,
-                    built: Some((by, b)),
-                });
-            }
-        }
-    }
-    out
-}
-
-/// The value of a topic written by a row builder's parameter: the argument
-/// of the call that built the row (its graph [`StrCall`](nova_rust::graph::StrCall)
-/// at the call's line), else the parameter (resolved through every call).
-fn built_value(f: &ParsedFile, by: &BuiltBy, b: &RowBuilder, value: StrExpr) -> StrExpr {
-    let StrExpr::Param(p) = &value else {
-        return value;
-    };
-    if p.function != b.function {
-        return value;
-    }
-    let arg = f
-        .facts
-        .graph
-        .str_calls
-        .iter()
-        .filter(|s| s.callee == by.callee && s.line == by.line && !s.in_test)
-        .find_map(|s| s.args.get(p.index))
-        .filter(|a| !matches!(a, StrExpr::Unknown(_)));
-    arg.cloned().unwrap_or(value)
-}
-
 /// The diesel and SeaORM inserts of `crates` into outboxes (a table a relay
 /// publishes, or one named `*outbox*`) that write a topic column: each
 /// value written (one per row of a multi-row insert, those of rows built
@@ -590,15 +496,16 @@ pub(crate) fn orm_writes<'a>(ctx: &Ctx<'_>, crates: &'a [Crate], relays: &Relays
     let Some(schema) = &relays.schema else {
         return out;
     };
-    let declared = Declared::of(crates);
+    let literals = Literals::of(crates);
+    let declared = Declared::of(crates, &literals);
     for c in crates {
         for f in crate::live_files(c) {
             for w in f.facts.orm.topic_writes.iter().filter(|w| !w.in_test) {
-                let values = written(ctx, &declared, c, f, w);
+                let values = orm_rows::written(ctx, &declared, c, f, w);
                 if values.is_empty() {
                     continue;
                 }
-                let tables = orm_tables(schema, ctx, c, f, w.orm, &w.target, &w.module);
+                let tables = write_tables(schema, ctx, &declared, c, f, w);
                 for table in tables {
                     if !relays.is_outbox(&table) {
                         continue;
@@ -608,20 +515,20 @@ pub(crate) fn orm_writes<'a>(ctx: &Ctx<'_>, crates: &'a [Crate], relays: &Relays
                         Some(at) => format!("{} into {table} (relayed at {at})", w.call),
                         None => format!("{} into {table}", w.call),
                     };
-                    let mut seen: BTreeSet<StrExpr> = BTreeSet::new();
-                    let mut unbound: Vec<&str> = Vec::new();
+                    let mut seen: BTreeSet<(StrExpr, Option<(String, u32)>)> = BTreeSet::new();
+                    // (Text, and for a row handed in the services running
+                    // the call: those the diagnostic is for.)
+                    let mut unbound: Vec<(&str, Option<BTreeSet<String>>)> = Vec::new();
                     for v in &values {
                         let topic = graph_value(v.file, v.value)
-                            .map(|t| match v.built {
-                                Some((by, b)) => built_value(f, by, b, t),
-                                None => t,
-                            })
+                            .map(|t| v.topic(t))
                             // (A call to no function of the project's is
                             // bound at run time, as in an SQL insert.)
                             .filter(|t| ctx.values.may_resolve(t));
                         match topic {
                             Some(topic) => {
-                                if !seen.insert(topic.clone()) {
+                                let key = v.caller.as_ref().map(RowCaller::key);
+                                if !seen.insert((topic.clone(), key)) {
                                     continue;
                                 }
                                 let s = TopicSite {
@@ -633,19 +540,26 @@ pub(crate) fn orm_writes<'a>(ctx: &Ctx<'_>, crates: &'a [Crate], relays: &Relays
                                     function: w.function.clone(),
                                     in_test: false,
                                 };
-                                out.sites.push((c, f, s, relay.clone()));
+                                let only = v.caller.as_ref().map(|by| caller_services(ctx, by));
+                                out.sites.push((c, f, s, relay.clone(), only));
                             }
-                            None if !unbound.contains(&v.value.text.as_str()) => {
-                                unbound.push(&v.value.text)
+                            None => {
+                                let only = v.caller.as_ref().map(|by| caller_services(ctx, by).0);
+                                let text = (v.value.text.as_str(), only);
+                                if !unbound.contains(&text) {
+                                    unbound.push(text);
+                                }
                             }
-                            None => {}
                         }
                     }
                     let (path, module) = (&f.path, &f.module);
-                    for text in unbound {
+                    for (text, only) in unbound {
                         for a in
                             attribute(&ctx.follow, c, path, module, w.function.as_deref(), w.line)
                         {
+                            if only.as_ref().is_some_and(|o| !o.contains(&a.service)) {
+                                continue;
+                            }
                             let ev = ctx.evidence(&a, &call, &c.package);
                             let d = Diagnostic::new(
                                 DiagCode::UnresolvedTopic,

@@ -198,6 +198,7 @@ impl Walk<'_> {
     pub fn enter_block(&mut self, b: &syn::Block) {
         if let Some(name) = self.body_of.take() {
             crate::rows::builder(self, &name, b);
+            self.bodies.push((addr(b), name));
         }
         if let Some((at, opens)) = self.attached.last_mut()
             && *at == addr(b)
@@ -216,6 +217,12 @@ impl Walk<'_> {
 
     /// Leave a block (and the scope of the `if` or `for` it ends).
     pub fn leave_block(&mut self, b: &syn::Block) {
+        if self.bodies.last().is_some_and(|(at, _)| *at == addr(b))
+            && let Some((_, name)) = self.bodies.pop()
+        {
+            // (Its locals are still in scope.)
+            crate::rows::built_local(self, &name, b);
+        }
         self.scopes.pop();
         if self.attached.last().is_some_and(|(at, _)| *at == addr(b)) {
             self.attached.pop();

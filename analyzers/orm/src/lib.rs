@@ -49,6 +49,7 @@ mod tests;
 use nova_model::{Op, TableEventKind};
 use serde::{Deserialize, Serialize};
 
+pub use names::text_of;
 pub use resolve::{Declared, Resolved, Schema, SchemaFile, Site, TableChange};
 pub use rows::{BuiltBy, RowBuilder};
 pub use walk::{IsTest, Walk as Collector};

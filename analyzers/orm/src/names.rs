@@ -149,7 +149,7 @@ const MAX_TEXT: usize = 160;
 
 /// An expression as written, whitespace folded and shortened: the source
 /// text behind its span when the parser kept it, else its tokens.
-pub(crate) fn text_of(e: &impl quote::ToTokens) -> String {
+pub fn text_of(e: &impl quote::ToTokens) -> String {
     let tokens = e.to_token_stream();
     let mut iter = tokens.clone().into_iter();
     let joined = iter

@@ -31,6 +31,10 @@ pub struct BuiltBy {
     pub owner: Option<String>,
     /// The line of the call, where the graph walk recorded its arguments.
     pub line: u32,
+    /// Topic columns set after the call (`am.topic = Set(..)`): what the
+    /// builder writes into them is replaced.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaced: Vec<String>,
 }
 
 /// A function that returns a row writing topic columns: its tail is a
@@ -47,6 +51,11 @@ pub struct RowBuilder {
     pub in_test: bool,
     /// The topic columns the row writes, anchored in this file.
     pub values: Vec<WrittenValue>,
+    /// A SeaORM active model's (or model's) path, expanded through this
+    /// file's imports (`entity::outbox::ActiveModel`): what an insert of
+    /// the row writes when its caller does not show the type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<Vec<String>>,
 }
 
 /// Methods of an iterator chain that keep its items (the rows).
@@ -62,6 +71,11 @@ const KEEP_ITEMS: &[&str] = &[
     "clone",
     "as_slice",
 ];
+
+/// Methods that turn a row into the same row, as an insert takes it
+/// (`model.into_active_model()`, `model.into()`), or unwrap the row a
+/// builder returns (`row(..).expect(..)`).
+const KEEP_ROW: &[&str] = &["into_active_model", "into", "unwrap", "expect"];
 
 /// The rows of a `vec![..]` (none for `vec![x; n]`, which repeats one).
 fn vec_macro(w: &Walk<'_>, m: &syn::ExprMacro) -> Vec<WrittenValue> {
@@ -116,7 +130,7 @@ pub(crate) fn many(w: &Walk<'_>, e: &Expr) -> Vec<WrittenValue> {
                 out.extend(values_of(w, &m.args[0]));
                 return out;
             }
-            if KEEP_ITEMS.contains(&name.as_str()) {
+            if KEEP_ITEMS.contains(&name.as_str()) || KEEP_ROW.contains(&name.as_str()) {
                 return values_of(w, &m.receiver);
             }
             Vec::new()
@@ -130,6 +144,17 @@ pub(crate) fn many(w: &Walk<'_>, e: &Expr) -> Vec<WrittenValue> {
             };
             match (last.ident.to_string().as_str(), c.args.len()) {
                 ("once" | "repeat", 1) => values_of(w, &c.args[0]),
+                // `outbox::ActiveModel::from(model)`: the model's row; a
+                // parameter handed to `From` of a row type
+                // (`NewOutbox::from(event)`) is that impl's to build.
+                ("from", 1) => {
+                    let values = values_of(w, &c.args[0]);
+                    let passed = values.iter().all(|v| v.shape == crate::ValueShape::Passed);
+                    match built_by(w, c) {
+                        Some(built) if passed => vec![built],
+                        _ => values,
+                    }
+                }
                 _ => built_by(w, c).into_iter().collect(),
             }
         }
@@ -179,6 +204,7 @@ fn built_by(w: &Walk<'_>, c: &syn::ExprCall) -> Option<WrittenValue> {
             callee: callee.clone(),
             owner,
             line,
+            replaced: Vec::new(),
         }),
     })
 }
@@ -207,6 +233,60 @@ pub(crate) fn push(w: &mut Walk<'_>, m: &syn::ExprMethodCall, method: &str) {
     w.set_written(&local, values);
 }
 
+/// A function whose body ends in a local holding a row (`let row = Row {
+/// .. }; row`), or in `Ok(..)`/`Some(..)` of a row or of such a local: record
+/// it, for the inserts of the rows it builds. Called at the end of the
+/// body, with its locals in scope. (A tail that is a struct literal is
+/// [`builder`]'s.)
+pub(crate) fn built_local(w: &mut Walk<'_>, name: &str, body: &syn::Block) {
+    let Some(syn::Stmt::Expr(tail, None)) = body.stmts.last() else {
+        return;
+    };
+    let tail = strip(tail);
+    let (inner, wrapped) = match tail {
+        Expr::Call(c)
+            if c.args.len() == 1
+                && call_path(c).is_some_and(|p| p.is_ident("Ok") || p.is_ident("Some")) =>
+        {
+            (strip(&c.args[0]), true)
+        }
+        e => (e, false),
+    };
+    let values = match inner {
+        Expr::Path(p) => match p.path.get_ident() {
+            Some(local) => w.written(&local.to_string()).cloned().unwrap_or_default(),
+            None => return,
+        },
+        // (A bare struct literal was recorded on entry.)
+        Expr::Struct(s) if wrapped => crate::written::struct_fields(w, s),
+        _ => return,
+    };
+    // Only rows written here: a row another function built is that
+    // function's.
+    if values.is_empty() || values.iter().any(|v| v.built.is_some()) {
+        return;
+    }
+    let builder = RowBuilder {
+        name: name.to_string(),
+        owner: w.self_type().and_then(|t| t.last()).cloned(),
+        function: w.function().unwrap_or_default(),
+        in_test: w.in_test(),
+        values,
+        model: None,
+    };
+    w.out.row_builders.push(builder);
+}
+
+/// The path of a SeaORM `ActiveModel`/`Model` struct literal, expanded, in
+/// a file that uses SeaORM.
+fn sea_model(w: &Walk<'_>, s: &syn::ExprStruct) -> Option<Vec<String>> {
+    let last = s.path.segments.last()?;
+    if !w.evidence.sea || !(last.ident == "ActiveModel" || last.ident == "Model") {
+        return None;
+    }
+    Some(w.expand(&crate::names::segments(&s.path)))
+}
+
 /// A function whose body ends in a struct literal writing a topic column:
 /// record it, for the inserts of the rows it builds. Called with the
 /// function's parameters bound.
@@ -216,7 +296,10 @@ pub(crate) fn builder(w: &mut Walk<'_>, name: &str, body: &syn::Block) {
     };
     let Expr::Struct(s) = strip(tail) else { return };
     let values = crate::written::struct_fields(w, s);
-    if values.is_empty() {
+    // (A SeaORM active model is recorded with no topic column too: its
+    // caller may set one, `am.topic = Set(..)`.)
+    let model = sea_model(w, s);
+    if values.is_empty() && model.is_none() {
         return;
     }
     let builder = RowBuilder {
@@ -225,13 +308,14 @@ pub(crate) fn builder(w: &mut Walk<'_>, name: &str, body: &syn::Block) {
         function: w.function().unwrap_or_default(),
         in_test: w.in_test(),
         values,
+        model,
     };
     w.out.row_builders.push(builder);
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::{BuiltBy, Rename, ValueShape, collect};
+    use crate::{BuiltBy, Rename, Target, ValueShape, collect};
 
     fn orm(src: &str) -> crate::FileOrm {
         let file = syn::parse_file(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
@@ -398,12 +482,147 @@ fn a(conn: &mut PgConnection) {
             callee: callee.into(),
             owner: owner.map(Into::into),
             line,
+            replaced: Vec::new(),
         };
         assert_eq!(
             built,
             vec![
                 (ValueShape::Built, Some(by("new", Some("NewOutbox"), 15))),
                 (ValueShape::Built, Some(by("row", None, 16))),
+            ]
+        );
+    }
+
+    #[test]
+    fn rows_handed_in_returned_through_locals_and_turned_into_active_models() {
+        let src = r#"
+use diesel::prelude::*;
+use crate::schema::outbox;
+fn enqueue(conn: &mut PgConnection, row: NewOutbox) {
+    diesel::insert_into(outbox::table).values(&row).execute(conn);
+}
+fn untyped(conn: &mut PgConnection, row: impl Insertable) {
+    diesel::insert_into(outbox::table).values(row).execute(conn);
+}
+fn held() -> NewOutbox {
+    let row = NewOutbox { topic: A.into() };
+    row
+}
+fn released() -> QueryResult<NewOutbox> {
+    Ok(NewOutbox { topic: B.into() })
+}
+fn refunded(conn: &mut PgConnection) {
+    let row = refund_row(C).expect("a row");
+    diesel::insert_into(outbox::table).values(&row).execute(conn);
+}
+fn converted(conn: &mut PgConnection, event: Event) {
+    diesel::insert_into(outbox::table).values(&NewOutbox::from(event)).execute(conn);
+}
+"#;
+        let o = orm(src);
+        let w = &o.topic_writes;
+        assert_eq!(w.len(), 3, "{w:#?}");
+        // A parameter handed to a row type's `From`: the impl builds the row.
+        let from = w[2].values[0]
+            .built
+            .as_ref()
+            .map(|b| (b.callee.as_str(), b.owner.as_deref()));
+        assert_eq!(from, Some(("from", Some("NewOutbox"))));
+        let passed = &w[0].values[0];
+        assert_eq!(
+            (
+                passed.shape,
+                passed.param,
+                passed.line,
+                passed.text.as_str()
+            ),
+            (ValueShape::Passed, Some(1), 5, "row")
+        );
+        assert_eq!(w[1].values[0].built.as_ref().map(|b| b.line), Some(18));
+        let builders: Vec<_> = o
+            .row_builders
+            .iter()
+            .map(|b| {
+                (
+                    b.function.as_str(),
+                    b.values[0].text.as_str(),
+                    b.values[0].line,
+                )
+            })
+            .collect();
+        assert_eq!(
+            builders,
+            vec![("held", "A.into()", 11), ("released", "B.into()", 15)]
+        );
+    }
+
+    #[test]
+    fn sea_orm_active_models_a_helper_built_or_turned_from_a_model() {
+        let src = r#"
+use entity::outbox;
+use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+fn new_am() -> outbox::ActiveModel {
+    outbox::ActiveModel { ..Default::default() }
+}
+async fn a(db: &DatabaseConnection) {
+    let mut am = rows::draft_am();
+    am.topic = Set(A.into());
+    am.insert(db).await;
+}
+async fn b(db: &DatabaseConnection) {
+    let am = outbox::Model { id: 0, topic: B.into() }.into_active_model();
+    am.insert(db).await;
+    let model = outbox::Model { id: 0, topic: C.into() };
+    let am: outbox::ActiveModel = model.into();
+    am.insert(db).await;
+    outbox::ActiveModel::from(model).insert(db).await;
+}
+"#;
+        let o = orm(src);
+        // A helper's active model with no topic column: its model, for an
+        // insert that does not show its type.
+        let b = &o.row_builders[0];
+        assert_eq!(
+            (b.function.as_str(), b.values.len(), b.model.clone()),
+            (
+                "new_am",
+                0,
+                Some(vec![
+                    "entity".to_string(),
+                    "outbox".into(),
+                    "ActiveModel".into()
+                ])
+            )
+        );
+        let got: Vec<_> = o
+            .topic_writes
+            .iter()
+            .map(|w| {
+                let values: Vec<_> = w
+                    .values
+                    .iter()
+                    .map(|v| match &v.built {
+                        Some(by) => format!("{}(..) less {:?}", by.callee, by.replaced),
+                        None => v.text.clone(),
+                    })
+                    .collect();
+                (w.target.clone(), values)
+            })
+            .collect();
+        let outbox = |last: &str| Target::Type(vec!["entity".into(), "outbox".into(), last.into()]);
+        assert_eq!(
+            got,
+            vec![
+                (
+                    Target::Type(Vec::new()),
+                    vec![
+                        "draft_am(..) less [\"topic\"]".to_string(),
+                        "A.into()".into()
+                    ]
+                ),
+                (outbox("Model"), vec!["B.into()".to_string()]),
+                (outbox("ActiveModel"), vec!["C.into()".to_string()]),
+                (outbox("ActiveModel"), vec!["C.into()".to_string()]),
             ]
         );
     }

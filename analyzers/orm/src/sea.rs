@@ -242,6 +242,16 @@ fn model_method(w: &mut Walk<'_>, m: &syn::ExprMethodCall, name: &str, at: (u32,
         None => None,
     };
     let Some(path) = target else {
+        if name == "insert" || name == "save" {
+            // A row a helper built (`let mut am = new_am(..)`): the insert
+            // writes the helper's model, told in `nova-link`.
+            let written = crate::written::values_of(w, &m.receiver);
+            if written.iter().any(|v| v.built.is_some()) {
+                let call = format!("ActiveModel::{name}");
+                let target = Target::Type(Vec::new());
+                crate::written::record(w, Orm::SeaOrm, target, &call, at, text_of(m), written);
+            }
+        }
         let awaited = w.awaited == Some(m as *const syn::ExprMethodCall as usize);
         if awaited && w.evidence.sea {
             let why = format!(

@@ -81,6 +81,9 @@ pub struct Walk<'o> {
     /// The next block entered is the body of the function just entered
     /// (its name): a row builder if it ends in a row.
     pub(crate) body_of: Option<String>,
+    /// Function bodies being walked (by address) and their function's
+    /// name: a row builder if it returns a row held by a local.
+    pub(crate) bodies: Vec<(usize, String)>,
 }
 
 /// Whether attributes mark test code (`#[test]`, `#[cfg(test)]`...): the
@@ -120,6 +123,7 @@ impl<'o> Walk<'o> {
             tests: Vec::new(),
             saved_self_types: Vec::new(),
             body_of: None,
+            bodies: Vec::new(),
         };
         w.prepass(&file.items);
         w.scopes.push(module_scope(&file.items));

@@ -36,6 +36,10 @@ pub enum ValueShape {
     /// A row built by a call of another function ([`crate::BuiltBy`]): the
     /// column and value are that function's, at the line of the call.
     Built,
+    /// The row is a parameter of the enclosing function
+    /// ([`WrittenValue::param`]): the column and value are those of the
+    /// rows its callers hand in, at the line of the parameter's use.
+    Passed,
 }
 
 /// A value that writes a topic column only if diesel renames what it is
@@ -78,7 +82,9 @@ pub struct WrittenValue {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TopicWrite {
     pub orm: Orm,
-    /// What the insert writes into, as its [`crate::Query`] names it.
+    /// What the insert writes into, as its [`crate::Query`] names it; an
+    /// empty [`Target::Type`] for a SeaORM row a helper built whose type
+    /// the insert does not show: the helper's [`crate::RowBuilder::model`].
     pub target: Target,
     /// The API (`diesel::insert_into`, `ActiveModel::insert`).
     pub call: String,
@@ -244,14 +250,36 @@ pub(crate) fn values_of(w: &Walk<'_>, e: &Expr) -> Vec<WrittenValue> {
             }]
         }
         Expr::Struct(s) => struct_fields(w, s),
-        Expr::Path(p) => p
-            .path
-            .get_ident()
-            .and_then(|i| w.written(&i.to_string()))
-            .cloned()
-            .unwrap_or_default(),
+        Expr::Path(p) => match p.path.get_ident() {
+            Some(i) => {
+                let name = i.to_string();
+                match w.written(&name) {
+                    Some(values) => values.clone(),
+                    None => passed(w, &name, i).into_iter().collect(),
+                }
+            }
+            None => Vec::new(),
+        },
         e => crate::rows::many(w, e),
     }
+}
+
+/// A row handed in as parameter `name` of a named type (`row: NewOutbox`,
+/// `am: outbox::ActiveModel`): what it writes is what the callers build.
+fn passed(w: &Walk<'_>, name: &str, at: &syn::Ident) -> Option<WrittenValue> {
+    let index = w.param_index(name)?;
+    if !matches!(w.local(name), Some(Some(Target::Type(_)))) {
+        return None;
+    }
+    Some(WrittenValue {
+        column: String::new(),
+        shape: ValueShape::Passed,
+        line: line_col(at.span()).0,
+        text: name.to_string(),
+        param: Some(index),
+        rename: None,
+        built: None,
+    })
 }
 
 /// `let x = S { .. }`: what `x` writes into topic columns, for an insert
@@ -298,6 +326,12 @@ pub(crate) fn assign(w: &mut Walk<'_>, a: &syn::ExprAssign) {
     let value = field(w, &column, &a.right, line_col(id.span()).0);
     let mut values = w.written(&local).cloned().unwrap_or_default();
     values.retain(|v| v.column != column);
+    // A row another function built: its value of the column is replaced.
+    for by in values.iter_mut().filter_map(|v| v.built.as_mut()) {
+        if !by.replaced.contains(&column) {
+            by.replaced.push(column.clone());
+        }
+    }
     values.extend(value);
     w.set_written(&local, values);
 }

@@ -11,6 +11,7 @@ mod collect;
 mod declared;
 mod prepass;
 mod returns;
+mod rows;
 mod shapes;
 mod strings;
 #[cfg(test)]
@@ -474,6 +475,37 @@ pub struct FieldInit {
     pub line: u32,
 }
 
+/// A struct literal writing a topic column (`NewOutbox { topic: .., .. }`):
+/// a row an ORM insert may write, built or handed on in a file that names
+/// no ORM (`nova-link` keeps those of a known model).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RowLiteral {
+    /// The struct's name (last segment; `Self`: the `impl` type).
+    pub ty: String,
+    pub function: Option<String>,
+    pub in_test: bool,
+    /// The line of the struct's name.
+    pub line: u32,
+    /// The topic columns written.
+    pub fields: Vec<RowField>,
+}
+
+/// A topic column a [`RowLiteral`] writes, as `nova-orm` records a struct
+/// literal's (`nova_orm::WrittenValue`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RowField {
+    pub column: String,
+    /// The field's line, or that of `Set` for `Set(v)`: where the graph
+    /// walk recorded the value (a [`FieldInit`], a [`StrCall`] of `Set`).
+    pub line: u32,
+    /// The value as written.
+    pub text: String,
+    /// The value is this parameter of the enclosing function.
+    pub param: Option<usize>,
+    /// Written as `Set(v)` (SeaORM).
+    pub set: bool,
+}
+
 /// A read of an environment variable (`env::var("CONTENT_SERVICE_URL")`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct EnvRead {
@@ -596,6 +628,9 @@ pub struct GraphFacts {
     /// Struct fields declared with a named type (see [`StructField`]).
     #[serde(default)]
     pub struct_fields: Vec<StructField>,
+    /// Struct literals writing a topic column (see [`RowLiteral`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub row_literals: Vec<RowLiteral>,
     pub env_reads: Vec<EnvRead>,
     pub infra: Vec<InfraHint>,
     /// Functions (all of them, with their calls).
@@ -620,6 +655,7 @@ impl GraphFacts {
         r(&mut self.fn_types, factor);
         r(&mut self.fields, factor);
         r(&mut self.struct_fields, factor);
+        r(&mut self.row_literals, factor);
         r(&mut self.env_reads, factor);
         r(&mut self.infra, factor);
         r(&mut self.functions, factor);
@@ -647,6 +683,7 @@ impl GraphFacts {
             fn_types,
             fields,
             struct_fields,
+            row_literals,
             env_reads,
             infra,
             functions,
@@ -669,6 +706,7 @@ impl GraphFacts {
         self.fn_types.extend(fn_types);
         self.fields.extend(fields);
         self.struct_fields.extend(struct_fields);
+        self.row_literals.extend(row_literals);
         self.env_reads.extend(env_reads);
         self.infra.extend(infra);
         self.functions.extend(functions);

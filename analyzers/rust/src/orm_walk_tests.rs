@@ -112,6 +112,8 @@ fn the_one_walk_reads_the_orm_fixtures_as_the_orm_collector_alone() {
         "sea-orm-shapes",
         "orm-tests",
         "orm-outbox",
+        "orm-outbox-shapes",
+        "orm-outbox-rows",
     ] {
         let mut stack = vec![std::path::PathBuf::from(root).join(dir)];
         while let Some(d) = stack.pop() {

@@ -24,6 +24,7 @@ mod kafka_topic_map;
 mod loop_topics;
 mod matrix;
 mod orm_outbox;
+mod orm_outbox_rows;
 mod orm_outbox_shapes;
 mod orm_shapes;
 mod outbox_row_models;

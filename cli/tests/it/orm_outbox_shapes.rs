@@ -4,40 +4,6 @@
 //! function (`orm-outbox-shapes` fixture).
 
 use crate::support::*;
-use serde_json::Value;
-
-/// Producers of `service`: `(topic, via, file:line)`, sorted.
-fn produced_by(m: &Value, service: &str) -> Vec<(String, String, String)> {
-    let mut out = Vec::new();
-    for t in m["topics"].as_array().into_iter().flatten() {
-        for p in t["producers"].as_array().into_iter().flatten() {
-            if p["service"] != service {
-                continue;
-            }
-            out.push((
-                t["name"].as_str().unwrap_or_default().to_string(),
-                p["via"].as_str().unwrap_or_default().to_string(),
-                format!(
-                    "{}:{}",
-                    p["location"]["file"].as_str().unwrap_or_default(),
-                    p["location"]["line"].as_u64().unwrap_or(0)
-                ),
-            ));
-        }
-    }
-    out.sort();
-    out
-}
-
-/// `(topic, "outbox", file:line)` for each item.
-fn outbox(items: &[(&str, &str)]) -> Vec<(String, String, String)> {
-    let mut out: Vec<_> = items
-        .iter()
-        .map(|(t, at)| (t.to_string(), "outbox".to_string(), at.to_string()))
-        .collect();
-    out.sort();
-    out
-}
 
 #[test]
 fn diesel_inserts_of_many_rows_produce_each_rows_topic() {
@@ -45,7 +11,7 @@ fn diesel_inserts_of_many_rows_produce_each_rows_topic() {
     let got = produced_by(&m, "orders-svc");
     // `.values(&vec![row, row])`, `.values(&[row])`, a local filled by
     // `push`, a local `collect`ed from `iter().map(|p| row)`.
-    for want in outbox(&[
+    for want in outbox_sites(&[
         ("orders.created", "orders-svc/src/events.rs:9"),
         ("orders.confirmed", "orders-svc/src/events.rs:9"),
         ("orders.packed", "orders-svc/src/events.rs:24"),
@@ -65,7 +31,7 @@ fn diesel_renames_of_the_topic_column_are_followed() {
     let got = produced_by(&m, "orders-svc");
     // `#[diesel(column_name = topic)] pub event_type` (models.rs), and a
     // `table!` column `#[sql_name = "topic"] kind` (schema.rs).
-    for want in outbox(&[
+    for want in outbox_sites(&[
         ("orders.labelled", "orders-svc/src/events.rs:53"),
         ("orders.queued", "orders-svc/src/events.rs:62"),
     ]) {
@@ -81,14 +47,14 @@ fn rows_built_by_another_function_produce_the_topic_they_are_built_with() {
     // builder); SeaORM: a helper returning an `ActiveModel`, inserted with
     // `.insert(&txn)` and with `Entity::insert(..)`.
     let orders = produced_by(&m, "orders-svc");
-    for want in outbox(&[
+    for want in outbox_sites(&[
         ("orders.dispatched", "orders-svc/src/events.rs:68"),
         ("orders.audited", "orders-svc/src/events.rs:75"),
     ]) {
         assert!(orders.contains(&want), "{want:?} in {orders:#?}");
     }
     let billing = produced_by(&m, "billing-svc");
-    for want in outbox(&[
+    for want in outbox_sites(&[
         ("billing.paid", "billing-svc/src/events.rs:64"),
         ("billing.voided", "billing-svc/src/events.rs:70"),
     ]) {
@@ -110,7 +76,7 @@ fn rows_built_by_another_function_produce_the_topic_they_are_built_with() {
         orders
             .iter()
             .filter(|p| p.0 == "orders.returned")
-            .eq(outbox(&[("orders.returned", "orders-svc/src/events.rs:99")]).iter()),
+            .eq(outbox_sites(&[("orders.returned", "orders-svc/src/events.rs:99")]).iter()),
         "{orders:#?}"
     );
 }
@@ -121,7 +87,7 @@ fn sea_orm_insert_many_produces_each_rows_topic() {
     let got = produced_by(&m, "billing-svc");
     // `insert_many([local, local])`, `insert_many(vec![am])`,
     // `insert_many(xs.into_iter().map(|p| am))`.
-    for want in outbox(&[
+    for want in outbox_sites(&[
         ("billing.opened", "billing-svc/src/events.rs:25"),
         ("billing.closed", "billing-svc/src/events.rs:25"),
         ("billing.settled", "billing-svc/src/events.rs:31"),

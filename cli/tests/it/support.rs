@@ -276,6 +276,40 @@ pub fn produce_note(m: &Value, from: &str, topic: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Producers of `service`: `(topic, via, file:line)`, sorted.
+pub fn produced_by(m: &Value, service: &str) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for t in m["topics"].as_array().into_iter().flatten() {
+        for p in t["producers"].as_array().into_iter().flatten() {
+            if p["service"] != service {
+                continue;
+            }
+            out.push((
+                t["name"].as_str().unwrap_or_default().to_string(),
+                p["via"].as_str().unwrap_or_default().to_string(),
+                format!(
+                    "{}:{}",
+                    p["location"]["file"].as_str().unwrap_or_default(),
+                    p["location"]["line"].as_u64().unwrap_or(0)
+                ),
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `(topic, "outbox", file:line)` for each item: expected [`produced_by`]
+/// producers through an outbox.
+pub fn outbox_sites(items: &[(&str, &str)]) -> Vec<(String, String, String)> {
+    let mut out: Vec<_> = items
+        .iter()
+        .map(|(t, at)| (t.to_string(), "outbox".to_string(), at.to_string()))
+        .collect();
+    out.sort();
+    out
+}
+
 /// Unresolved-topic diagnostics of `service`, as `file:line message`.
 pub fn unresolved_of(m: &Value, service: &str) -> Vec<String> {
     diags(m, "unresolved-topic")

@@ -105,6 +105,9 @@ pub(crate) fn finish(out: &mut GraphFacts) {
     out.struct_fields
         .sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
     out.struct_fields.dedup();
+    out.row_literals
+        .sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
+    out.row_literals.dedup();
     out.env_reads.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
     out.env_reads.dedup();
     out.infra.sort_by(|a, b| (a.line, a).cmp(&(b.line, b)));
@@ -423,12 +426,18 @@ impl<'ast> Walker<'ast, '_> {
     }
 
     pub(crate) fn enter_expr_struct(&mut self, s: &'ast syn::ExprStruct) {
+        let mut writes_topic = false;
         for f in &s.fields {
             let syn::Member::Named(id) = &f.member else {
                 continue;
             };
-            self.field_value(id.to_string(), &f.expr, ident_line(id));
+            let name = id.to_string();
+            writes_topic |= super::rows::topic_column(&name);
+            self.field_value(name, &f.expr, ident_line(id));
             self.note_set(&id.to_string(), &f.expr);
+        }
+        if writes_topic {
+            self.row_literal(s);
         }
     }
 

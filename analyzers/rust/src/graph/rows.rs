@@ -1,0 +1,127 @@
+//! Struct literals writing a topic column (`NewOutbox { topic: .., .. }`),
+//! recorded in every file: a row an ORM insert may write, built by a plain
+//! function or handed to the inserting one from a file that names no ORM
+//! (the ORM collector reads only files that do). `nova-link` keeps those
+//! whose type is a known ORM model.
+
+use super::shapes::ident_line;
+use super::walker::Walker;
+use super::{RowField, RowLiteral, StrExpr};
+use crate::name::Name;
+use syn::Expr;
+
+/// Whether a field of this name is a topic column
+/// ([`nova_orm::TOPIC_COLUMNS`]).
+pub(super) fn topic_column(name: &str) -> bool {
+    nova_orm::TOPIC_COLUMNS.contains(&name)
+}
+
+/// `Set(v)` (`ActiveValue::Set(v)`): `v` and the line of the call's path.
+fn set_call(e: &Expr) -> Option<(&Expr, u32)> {
+    let Expr::Call(c) = e else { return None };
+    let Expr::Path(p) = &*c.func else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != "Set" || c.args.len() != 1 {
+        return None;
+    }
+    let first = p.path.segments.first()?;
+    Some((&c.args[0], ident_line(&first.ident)))
+}
+
+impl<'ast> Walker<'ast, '_> {
+    /// A struct literal writing a topic column (the walk tells, one name
+    /// test per field of each literal: most write none).
+    pub(crate) fn row_literal(&mut self, s: &'ast syn::ExprStruct) {
+        let Some(last) = s.path.segments.last() else {
+            return;
+        };
+        let Some(ty) = self.type_name(&Name::of(&last.ident)) else {
+            return;
+        };
+        let mut fields = Vec::new();
+        for f in &s.fields {
+            let syn::Member::Named(id) = &f.member else {
+                continue;
+            };
+            let column = id.to_string();
+            if !topic_column(&column) {
+                continue;
+            }
+            if matches!(&f.expr, Expr::Path(p) if p.path.is_ident("NotSet")) {
+                continue;
+            }
+            let (value, line, set) = match set_call(&f.expr) {
+                Some((v, line)) => (v, line, true),
+                None => (&f.expr, ident_line(id), false),
+            };
+            let param = match self.param_of(value) {
+                Some(StrExpr::Param(p)) => Some(p.index),
+                _ => None,
+            };
+            fields.push(RowField {
+                column,
+                line,
+                text: nova_orm::text_of(value),
+                param,
+                set,
+            });
+        }
+        let function = self.function();
+        let in_test = self.in_test();
+        self.out.row_literals.push(RowLiteral {
+            ty,
+            function,
+            in_test,
+            line: ident_line(&last.ident),
+            fields,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::graph::tests::facts;
+    use crate::graph::{RowField, RowLiteral};
+
+    #[test]
+    fn struct_literals_writing_a_topic_column_are_recorded_with_their_function() {
+        let src = r#"
+use crate::models::{NewOutbox, Notice};
+pub fn shipped(topic: &str, payload: &[u8]) -> NewOutbox {
+    let n = Other { name: "x".into() };
+    NewOutbox { topic: topic.to_string(), payload: payload.to_vec() }
+}
+impl NewOutbox {
+    fn new() -> Self {
+        Self { destination: Set(TOPIC.into()), kafka_topic: NotSet }
+    }
+}
+"#;
+        let field = |column: &str, line, text: &str, param, set| RowField {
+            column: column.into(),
+            line,
+            text: text.into(),
+            param,
+            set,
+        };
+        assert_eq!(
+            facts(src).row_literals,
+            vec![
+                RowLiteral {
+                    ty: "NewOutbox".into(),
+                    function: Some("shipped".into()),
+                    in_test: false,
+                    line: 5,
+                    fields: vec![field("topic", 5, "topic.to_string()", Some(0), false)],
+                },
+                RowLiteral {
+                    ty: "NewOutbox".into(),
+                    function: Some("NewOutbox::new".into()),
+                    in_test: false,
+                    line: 9,
+                    fields: vec![field("destination", 9, "TOPIC.into()", None, true)],
+                },
+            ]
+        );
+    }
+}
