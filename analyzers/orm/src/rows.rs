@@ -266,15 +266,7 @@ pub(crate) fn built_local(w: &mut Walk<'_>, name: &str, body: &syn::Block) {
     if values.is_empty() || values.iter().any(|v| v.built.is_some()) {
         return;
     }
-    let builder = RowBuilder {
-        name: name.to_string(),
-        owner: w.self_type().and_then(|t| t.last()).cloned(),
-        function: w.function().unwrap_or_default(),
-        in_test: w.in_test(),
-        values,
-        model: None,
-    };
-    w.out.row_builders.push(builder);
+    record_builder(w, name, values, None);
 }
 
 /// The path of a SeaORM `ActiveModel`/`Model` struct literal, expanded, in
@@ -302,6 +294,17 @@ pub(crate) fn builder(w: &mut Walk<'_>, name: &str, body: &syn::Block) {
     if values.is_empty() && model.is_none() {
         return;
     }
+    record_builder(w, name, values, model);
+}
+
+/// Record function `name` (the one `w` is in) as a builder of rows writing
+/// `values` (of SeaORM `model`, when known).
+fn record_builder(
+    w: &mut Walk<'_>,
+    name: &str,
+    values: Vec<WrittenValue>,
+    model: Option<Vec<String>>,
+) {
     let builder = RowBuilder {
         name: name.to_string(),
         owner: w.self_type().and_then(|t| t.last()).cloned(),

@@ -74,17 +74,18 @@ fn child(mode: &str, dir: &Path) {
     let (files, bytes) = match mode {
         "scan" => {
             let config = nova_config::Config::default();
-            // Phase boundaries, for the breakdown on stderr.
-            // Phase boundaries with the memory in use then, for the
-            // breakdown on stderr.
-            let marks = std::sync::Mutex::new(Vec::<(nova_scan::Phase, f64, (u64, u64))>::new());
+            // Phase boundaries with the CPU time used so far and the memory
+            // in use then, for the breakdown on stderr.
+            type Mark = (nova_scan::Phase, f64, f64, (u64, u64));
+            let marks = std::sync::Mutex::new(Vec::<Mark>::new());
             let progress = |p: nova_scan::Progress| {
                 if let Ok(mut m) = marks.lock()
-                    && m.last().is_none_or(|(ph, _, _)| *ph != p.phase)
+                    && m.last().is_none_or(|(ph, ..)| *ph != p.phase)
                 {
                     // In use, and the peak so far.
                     let rss = (status_kb("VmRSS:"), vm_hwm_kb());
-                    m.push((p.phase, start.elapsed().as_secs_f64() * 1000.0, rss));
+                    let wall = start.elapsed().as_secs_f64() * 1000.0;
+                    m.push((p.phase, wall, cpu_ms(), rss));
                 }
             };
             let options = nova_scan::ScanOptions {
@@ -93,13 +94,14 @@ fn child(mode: &str, dir: &Path) {
             };
             let result = nova_scan::scan(dir, &config, &options);
             if let Ok(m) = marks.lock() {
-                let end = start.elapsed().as_secs_f64() * 1000.0;
+                let end = (start.elapsed().as_secs_f64() * 1000.0, cpu_ms());
                 let mut line = String::new();
-                for (i, (ph, t, rss)) in m.iter().enumerate() {
-                    let next = m.get(i + 1).map(|x| x.1).unwrap_or(end);
+                for (i, (ph, t, cpu, rss)) in m.iter().enumerate() {
+                    let next = m.get(i + 1).map(|x| (x.1, x.2)).unwrap_or(end);
                     line.push_str(&format!(
-                        "{ph:?} {:.0} ms (from {} MB, peak {} MB); ",
-                        next - t,
+                        "{ph:?} {:.0} ms, CPU {:.0} ms (from {} MB, peak {} MB); ",
+                        next.0 - t,
+                        next.1 - cpu,
                         rss.0 / 1024,
                         rss.1 / 1024
                     ));
