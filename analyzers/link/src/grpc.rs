@@ -2,6 +2,7 @@
 
 use crate::follow::attribute;
 use crate::tonic_names::TonicNames;
+use crate::values::names_param;
 use crate::{Ctx, live_files};
 use nova_manifests::hosts::hosts_in;
 use nova_model::{DiagCode, EdgeKind, Evidence, Location, ProtoService, Severity};
@@ -178,6 +179,19 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
                     continue;
                 }
                 let note = shape_note(&cl.service, cl.shape, cl.name.as_deref());
+                // A library's function returning a client it connects to
+                // an address its callers give (`fn connect_inventory(addr:
+                // String) -> InventoryClient<Channel>`): that address.
+                let target = match cl.shape {
+                    ClientShape::ReturnType if cl.target.is_none() => g
+                        .grpc_clients
+                        .iter()
+                        .filter(|x| x.shape == ClientShape::Connect && x.function == cl.function)
+                        .filter(|x| x.service == cl.service && !x.in_test)
+                        .find_map(|x| x.target.as_ref().filter(|t| names_param(t)))
+                        .cloned(),
+                    _ => cl.target.clone(),
+                };
                 for a in attribute(
                     &ctx.follow,
                     c,
@@ -192,7 +206,7 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
                         package: c.package.clone(),
                         proto: proto.to_string(),
                         rpc: None,
-                        target: cl.target.clone(),
+                        target: target.clone(),
                     });
                 }
             }
@@ -266,6 +280,25 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
             if let Some(cut) = resolved.cut {
                 let what = format!("addresses of the `{}` gRPC client", u.proto);
                 ctx.report_cut(cut, &what, &u.caller, u.evidence.location.clone(), target);
+            }
+            // An address handed in by callers none of which gives a
+            // static value: named where the chain broke.
+            if names_param(target) {
+                for p in resolved.pieces.iter().filter(|p| p.unresolved && p.env.is_empty()) {
+                    if hosts_in(&p.text).is_empty() {
+                        ctx.diag(
+                            DiagCode::UnresolvedTarget,
+                            Severity::Info,
+                            format!(
+                                "address of the `{}` gRPC client in `{}` not resolvable statically (`{}`)",
+                                u.proto, u.caller, p.text
+                            ),
+                            Some(u.evidence.location.clone()),
+                            Some(p.text.clone()),
+                            Some(&u.caller),
+                        );
+                    }
+                }
             }
             resolved.pieces
         });

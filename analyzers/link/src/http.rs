@@ -1,6 +1,7 @@
 //! HTTP: requests whose URL (or base URL env var) names another service.
 
 use crate::follow::attribute;
+use crate::values::names_param;
 use crate::{Ctx, live_files};
 use nova_manifests::hosts::hosts_in;
 use nova_model::{DiagCode, EdgeKind, Evidence, Severity};
@@ -31,6 +32,9 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) {
                         let at = ctx.evidence(&a, &h.api, &c.package).location;
                         ctx.report_cut(cut, "URLs of the HTTP call", &a.service, at, &h.url);
                     }
+                    // A URL handed in by callers: the calls (and field
+                    // writes) it came through are hops of the evidence.
+                    let through_callers = names_param(&h.url);
                     for p in resolved.pieces {
                         let hosts = hosts_in(&p.text);
                         let mut target = None;
@@ -48,7 +52,10 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) {
                             target = p.env.iter().find_map(|v| ctx.names.resolve_env(v));
                         }
                         let via = p.env.first().cloned().unwrap_or_else(|| p.text.clone());
-                        let note = format!("{} {}", h.api, p.text);
+                        let mut note = format!("{} {}", h.api, p.text);
+                        if through_callers && !p.via.is_empty() {
+                            note = format!("{note} (value through {})", p.via.join(", "));
+                        }
                         match (target, infra) {
                             (Some(t), _) => {
                                 let ev = ctx.evidence(&a, &note, &c.package);
@@ -71,7 +78,13 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) {
                                 }
                                 let ev: Evidence = ctx.evidence(&a, &note, &c.package);
                                 let what = if hosts.is_empty() && p.env.is_empty() {
-                                    "URL not resolvable statically".to_string()
+                                    // Named where the chain through the
+                                    // callers broke.
+                                    if through_callers && p.unresolved {
+                                        format!("URL not resolvable statically (`{}`)", p.text)
+                                    } else {
+                                        "URL not resolvable statically".to_string()
+                                    }
                                 } else {
                                     format!("`{via}` names no known service")
                                 };

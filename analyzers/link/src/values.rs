@@ -179,6 +179,14 @@ impl<'a> Frame<'a> {
 /// seen, the hops that gave it.
 type SeenType = (String, String, Vec<String>);
 
+/// Whether a parameter of a function appears in `e` (its values come
+/// through the function's callers).
+pub(crate) fn names_param(e: &StrExpr) -> bool {
+    let mut out = BTreeSet::new();
+    params_in(e, &mut out);
+    !out.is_empty()
+}
+
 /// The names of the functions whose parameters appear in `e`.
 fn params_in<'e>(e: &'e StrExpr, out: &mut BTreeSet<&'e str>) {
     match e {

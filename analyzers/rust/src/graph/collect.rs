@@ -530,7 +530,11 @@ impl<'ast> Walker<'ast, '_> {
                     };
                     if let Some(shape) = shape {
                         let target = (shape == ClientShape::Connect)
-                            .then(|| args.first().map(|a| str_expr(a, self.scope(), 0)))
+                            .then(|| {
+                                args.first().map(|a| {
+                                    address_params(str_expr(a, self.scope(), 0), self.scope())
+                                })
+                            })
                             .flatten();
                         let function = self.function();
                         let in_test = self.in_test();
@@ -580,7 +584,7 @@ impl<'ast> Walker<'ast, '_> {
                     && HTTP_METHODS.contains(&last)
                     && let Some(a) = args.first()
                 {
-                    let url = str_expr(a, self.scope(), 0);
+                    let url = address_params(str_expr(a, self.scope(), 0), self.scope());
                     let function = self.function();
                     let in_test = self.in_test();
                     self.out.http_calls.push(HttpCall {
@@ -792,6 +796,7 @@ impl<'ast> Walker<'ast, '_> {
         {
             let url = str_expr(u, self.scope(), 0);
             if looks_like_url(&url) {
+                let url = address_params(url, self.scope());
                 let function = self.function();
                 let in_test = self.in_test();
                 self.out.http_calls.push(HttpCall {

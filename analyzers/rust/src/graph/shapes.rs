@@ -468,6 +468,48 @@ pub(super) fn could_name_topic(s: &StrExpr) -> bool {
     }
 }
 
+/// A string literal that can be an address, handed to a function whose
+/// parameter may reach an HTTP request or a gRPC `connect`: a URL
+/// (`http://inventory-svc:8080/items`), a path under a base URL
+/// (`/prices`) or a `host:port`.
+pub(super) fn could_name_address(s: &StrExpr) -> bool {
+    let v = match s {
+        StrExpr::Lit(v) => v,
+        // `format!("{}/items", BASE)`, `format!("http://{}:8080", host)`.
+        StrExpr::Format { template, .. } => {
+            return template.contains("://")
+                || template.starts_with('/')
+                || template
+                    .strip_prefix("{}")
+                    .is_some_and(|r| r.starts_with(['/', ':']));
+        }
+        _ => return false,
+    };
+    if v.is_empty() || v.len() > 2048 || v.bytes().any(|b| b.is_ascii_whitespace()) {
+        return false;
+    }
+    v.contains("://")
+        || v.starts_with('/')
+        || v.rsplit_once(':').is_some_and(|(host, port)| {
+            !host.is_empty() && !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit())
+        })
+}
+
+/// `format!(..)`, through `&`.
+pub(super) fn is_format(e: &Expr) -> bool {
+    match e {
+        Expr::Reference(r) => is_format(&r.expr),
+        Expr::Paren(p) => is_format(&p.expr),
+        Expr::Macro(m) => m
+            .mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "format"),
+        _ => false,
+    }
+}
+
 pub(super) fn is_env_fn(segs: &[String]) -> bool {
     match segs {
         [.., a, b] => {

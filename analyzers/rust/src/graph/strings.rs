@@ -115,14 +115,16 @@ pub(super) fn param_ref(e: &Expr, scope: &Scope<'_>) -> Option<StrExpr> {
         }
     }
     let Expr::Path(p) = e else { return None };
-    let id = Name::of(p.path.get_ident()?);
-    if scope.locals.contains_key(id.as_str()) {
+    param_named(Name::of(p.path.get_ident()?).as_str(), scope)
+}
+
+/// The string parameter of `scope`'s function called `name`, unless a
+/// local shadows it.
+fn param_named(name: &str, scope: &Scope<'_>) -> Option<StrExpr> {
+    if scope.locals.contains_key(name) || !scope.str_params.contains(name) {
         return None;
     }
-    if !scope.str_params.contains(id.as_str()) {
-        return None;
-    }
-    let index = *scope.params.get(id.as_str())?;
+    let index = *scope.params.get(name)?;
     Some(StrExpr::Param(Box::new(super::ParamRef {
         function: scope.path.clone(),
         name: scope.name.clone(),
@@ -130,6 +132,42 @@ pub(super) fn param_ref(e: &Expr, scope: &Scope<'_>) -> Option<StrExpr> {
         index,
         line: scope.line,
     })))
+}
+
+/// An address (an HTTP URL, a gRPC `connect` target) as [`str_expr`]
+/// wrote it, `v`, with the string parameters of the enclosing function it
+/// names, alone or in a `format!` (`client.get(url)`, `format!("{}{}",
+/// self.base, path)`), as [`StrExpr::Param`]s: resolved through the
+/// function's callers, like a topic.
+pub(super) fn address_params(v: StrExpr, scope: &Scope<'_>) -> StrExpr {
+    if scope.str_params.is_empty() {
+        return v;
+    }
+    params_named(v, scope)
+}
+
+/// `v` with each bare name of a string parameter of `scope`'s function (a
+/// `format!` hole, a list element, an env default) as its
+/// [`StrExpr::Param`].
+fn params_named(v: StrExpr, scope: &Scope<'_>) -> StrExpr {
+    match v {
+        StrExpr::Unknown(t) => param_named(&t, scope).unwrap_or(StrExpr::Unknown(t)),
+        StrExpr::Format { template, args } => StrExpr::Format {
+            template,
+            args: args.into_iter().map(|a| params_named(a, scope)).collect(),
+        },
+        StrExpr::List(items) => {
+            StrExpr::List(items.into_iter().map(|a| params_named(a, scope)).collect())
+        }
+        StrExpr::Env {
+            var,
+            default: Some(d),
+        } => StrExpr::Env {
+            var,
+            default: Some(Box::new(params_named(*d, scope))),
+        },
+        other => other,
+    }
 }
 
 /// Resolve an expression to a [`StrExpr`] through `scope`'s bindings.

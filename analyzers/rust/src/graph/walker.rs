@@ -503,8 +503,17 @@ impl<'ast> Walker<'ast, '_> {
                     s => s,
                 },
             };
+            // A `format!` whose text cannot be a topic may still be an
+            // address (`format!("{}/items", BASE)`).
+            let s = match s {
+                StrExpr::Unknown(t) if is_format(a) => {
+                    { Some(str_expr(a, self.scope(), 0)).filter(could_name_address) }
+                        .unwrap_or(StrExpr::Unknown(t))
+                }
+                s => s,
+            };
             let typed = matches!(s, StrExpr::Typed(_) | StrExpr::Param(_));
-            if typed || could_name_topic(&s) || const_field(a) {
+            if typed || could_name_topic(&s) || const_field(a) || could_name_address(&s) {
                 if exprs.is_empty() {
                     exprs.reserve_exact(args.len());
                     exprs.resize(i, StrExpr::Unknown(String::new()));
