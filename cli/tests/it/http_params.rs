@@ -1,7 +1,8 @@
 //! HTTP URLs and gRPC `connect` addresses handed to a helper as a
 //! parameter are followed to the helper's callers, like topics
 //! (`http-params` fixture): a shared library `http-kit` with
-//! `get_json(client, url)`, `fetch_any(client, url)`, `ping(client, url)`,
+//! `get_json(client, url)`, its wrapper `stock(client, base)`,
+//! `health(url)` (`reqwest::get`), `fetch_any(client, url)`, `ping(client, url)`,
 //! `Api::call(&self, path)` on a base URL set by `Api::new(base)`, and
 //! `connect_inventory(addr) -> InventoryClient<Channel>`. `shop-svc` calls
 //! them with literals, a `format!` of a const and an env read with a
@@ -19,12 +20,12 @@ fn urls_handed_to_a_helper_resolve_through_the_calls_the_service_runs() {
             (
                 "shop-svc",
                 "inventory-svc",
-                "http://inventory-svc:8080/items"
+                "http://inventory-svc:8080/items,http://inventory-svc:8080/stock"
             ),
             (
                 "shop-svc",
                 "pricing-svc",
-                "http://pricing-svc:8080/fx,http://pricing-svc:8080/prices,http://pricing-svc:8080/quotes"
+                "http://pricing-svc:8080/fx,http://pricing-svc:8080/health,http://pricing-svc:8080/prices,http://pricing-svc:8080/quotes"
             ),
         ]),
         "audit-svc calls `fetch_any` with no static URL: no edge, and shop's URLs are not its"
@@ -35,8 +36,9 @@ fn urls_handed_to_a_helper_resolve_through_the_calls_the_service_runs() {
         edge_notes(&m, "shop-svc", "pricing-svc"),
         [
             "shop-svc/src/main.rs:11 http.get http://pricing-svc:8080/quotes (value through shop-svc/src/main.rs:12) (in library `http-kit` at http-kit/src/lib.rs:8, reached through `get_json`)",
-            "shop-svc/src/main.rs:13 http.get http://pricing-svc:8080/fx (value through shop-svc/src/main.rs:13) (in library `http-kit` at http-kit/src/lib.rs:14, reached through `fetch_any`)",
-            "shop-svc/src/main.rs:15 http.get http://pricing-svc:8080/prices (value through http-kit/src/lib.rs:33, shop-svc/src/main.rs:14, shop-svc/src/main.rs:15) (in library `http-kit` at http-kit/src/lib.rs:39, reached through `call`)",
+            "shop-svc/src/main.rs:13 http.get http://pricing-svc:8080/fx (value through shop-svc/src/main.rs:13) (in library `http-kit` at http-kit/src/lib.rs:24, reached through `fetch_any`)",
+            "shop-svc/src/main.rs:15 http.get http://pricing-svc:8080/prices (value through http-kit/src/lib.rs:43, shop-svc/src/main.rs:14, shop-svc/src/main.rs:15) (in library `http-kit` at http-kit/src/lib.rs:49, reached through `call`)",
+            "shop-svc/src/main.rs:17 reqwest::get http://pricing-svc:8080/health (value through shop-svc/src/main.rs:17) (in library `http-kit` at http-kit/src/lib.rs:18, reached through `health`)",
         ]
     );
     assert_eq!(
@@ -45,7 +47,10 @@ fn urls_handed_to_a_helper_resolve_through_the_calls_the_service_runs() {
             .filter(|n| n.contains("http.get"))
             .collect::<Vec<_>>(),
         [
-            "shop-svc/src/main.rs:11 http.get http://inventory-svc:8080/items (value through shop-svc/src/main.rs:11) (in library `http-kit` at http-kit/src/lib.rs:8, reached through `get_json`)"
+            "shop-svc/src/main.rs:11 http.get http://inventory-svc:8080/items (value through shop-svc/src/main.rs:11) (in library `http-kit` at http-kit/src/lib.rs:8, reached through `get_json`)",
+            // A wrapper of a wrapper: `stock`'s call to `get_json`, then
+            // shop's call to `stock`.
+            "shop-svc/src/main.rs:11 http.get http://inventory-svc:8080/stock (value through http-kit/src/lib.rs:13, shop-svc/src/main.rs:16) (in library `http-kit` at http-kit/src/lib.rs:8, reached through `get_json`)",
         ]
     );
 }
@@ -76,7 +81,7 @@ fn an_address_handed_to_a_client_helper_is_the_edge_address() {
     // The env var read where `shop-svc` calls `connect_inventory`.
     assert_eq!(
         address("shop-svc"),
-        ["shop-svc/src/main.rs:17 INVENTORY_ADDR"]
+        ["shop-svc/src/main.rs:19 INVENTORY_ADDR"]
     );
     // `audit-svc` still reaches the `Inventory` server (it implements the
     // proto), with no address.
@@ -101,7 +106,7 @@ fn a_helper_given_no_static_value_names_the_parameter_and_the_function() {
     assert_eq!(
         unresolved,
         [
-            "audit-svc audit-svc/src/main.rs:12 HTTP call in `audit-svc`: URL not resolvable statically (`{parameter #1 of `fetch_any` (line 13): no call gives it a static value}`)",
+            "audit-svc audit-svc/src/main.rs:12 HTTP call in `audit-svc`: URL not resolvable statically (`{parameter #1 of `fetch_any` (line 23): no call gives it a static value}`)",
             "audit-svc audit-svc/src/main.rs:14 address of the `Inventory` gRPC client in `audit-svc` not resolvable statically (`{parameter #0 of `connect_inventory` (line 10): no call to it is reached}`)",
         ],
         "nothing for shop-svc (every call gives a value), nothing for `ping` (no service calls it)"

@@ -507,8 +507,12 @@ impl<'ast> Walker<'ast, '_> {
             // address (`format!("{}/items", BASE)`).
             let s = match s {
                 StrExpr::Unknown(t) if is_format(a) => {
-                    { Some(str_expr(a, self.scope(), 0)).filter(could_name_address) }
-                        .unwrap_or(StrExpr::Unknown(t))
+                    let f = address_params(str_expr(a, self.scope(), 0), self.scope());
+                    if could_name_address(&f) {
+                        f
+                    } else {
+                        StrExpr::Unknown(t)
+                    }
                 }
                 s => s,
             };
