@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+#[cfg(test)]
+mod address_tests;
 mod collect;
 mod declared;
 mod prepass;
