@@ -97,7 +97,11 @@ impl State {
     }
 
     /// Record a topic site; `relay`: where the outbox row it writes is
-    /// published (evidence).
+    /// published (evidence); `called`: the services running a call that
+    /// hands in the row the site writes, and that call's location (an ORM
+    /// insert of a row its caller hands in writes that caller's topic for
+    /// the services running the call, not for every service running the
+    /// insert).
     fn site(
         &mut self,
         ctx: &mut Ctx<'_>,
@@ -105,6 +109,7 @@ impl State {
         f: &ParsedFile,
         s: &TopicSite,
         relay: Option<&str>,
+        called: Option<&(std::collections::BTreeSet<String>, String)>,
     ) {
         for a in attribute(
             &ctx.follow,
@@ -114,34 +119,11 @@ impl State {
             s.function.as_deref(),
             s.line,
         ) {
-            self.site_for(ctx, c, f, s, (relay, None), &a);
-        }
-    }
-
-    /// [`State::site`] for the services in `called.0`, those running the
-    /// call `called.1` (its location): an ORM insert of a row its caller
-    /// hands in writes that caller's topic for the services running the
-    /// call, not for every service running the insert.
-    fn site_called(
-        &mut self,
-        ctx: &mut Ctx<'_>,
-        c: &Crate,
-        f: &ParsedFile,
-        s: &TopicSite,
-        relay: Option<&str>,
-        called: &(std::collections::BTreeSet<String>, String),
-    ) {
-        let callers = &called.0;
-        let running = attribute(
-            &ctx.follow,
-            c,
-            &f.path,
-            &f.module,
-            s.function.as_deref(),
-            s.line,
-        );
-        for a in running.iter().filter(|a| callers.contains(&a.service)) {
-            self.site_for(ctx, c, f, s, (relay, Some(called.1.as_str())), a);
+            if called.is_some_and(|(callers, _)| !callers.contains(&a.service)) {
+                continue;
+            }
+            let call = called.map(|(_, at)| at.as_str());
+            self.site_for(ctx, c, f, s, (relay, call), &a);
         }
     }
 
@@ -452,7 +434,7 @@ pub(crate) fn sites(ctx: &mut Ctx<'_>) -> State {
                     derived.push((c, f, s));
                     continue;
                 }
-                st.site(ctx, c, f, s, None);
+                st.site(ctx, c, f, s, None, None);
             }
             // Outbox inserts written as SQL.
             for q in f.facts.sql_sites.iter().filter(|q| !q.in_test) {
@@ -496,7 +478,7 @@ pub(crate) fn sites(ctx: &mut Ctx<'_>) -> State {
                             in_test: false,
                         };
                         let relay = relays.relayed_at(&insert.table);
-                        st.site(ctx, c, f, &site, relay.as_deref());
+                        st.site(ctx, c, f, &site, relay.as_deref(), None);
                         continue;
                     }
                     let bound = insert.topic.err().unwrap_or_default();
@@ -529,16 +511,13 @@ pub(crate) fn sites(ctx: &mut Ctx<'_>) -> State {
     // Outbox inserts written through an ORM.
     let orm = crate::outbox::orm_writes(ctx, input.crates, &relays);
     for (c, f, site, relay, caller) in &orm.sites {
-        match caller {
-            None => st.site(ctx, c, f, site, relay.as_deref()),
-            Some(only) => st.site_called(ctx, c, f, site, relay.as_deref(), only),
-        }
+        st.site(ctx, c, f, site, relay.as_deref(), caller.as_ref());
     }
     st.outbox_pending.extend(orm.unbound);
     for (ci, fi, site) in forwarded_sites(ctx) {
         let c = &input.crates[ci];
         let f = &c.files[fi];
-        st.site(ctx, c, f, &site, None);
+        st.site(ctx, c, f, &site, None, None);
     }
     for (c, f, s) in derived {
         let services = attribute(

@@ -709,13 +709,17 @@ impl Values {
         }
     }
 
+    /// The declarations of field `f` of `self`, in every package.
+    fn field_types(&self, f: &SelfField) -> &[FieldType] {
+        self.struct_fields
+            .get(&(f.owner.clone(), f.field.clone()))
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// The declaration of field `f` of `self` in `package` (another file
     /// of the crate).
     fn field_type(&self, package: &str, f: &SelfField) -> Option<&FieldType> {
-        self.struct_fields
-            .get(&(f.owner.clone(), f.field.clone()))?
-            .iter()
-            .find(|t| t.package == package)
+        self.field_types(f).iter().find(|t| t.package == package)
     }
 
     /// Where a type imported from crate `krate` is defined, seen from
@@ -762,12 +766,9 @@ impl Values {
             Some(StrExpr::Declared(t)) => self.project_type(t.from.as_deref()) && owned_by(&t.ty),
             // A field declared in another file: its type in any package.
             Some(StrExpr::SelfField(f)) => self
-                .struct_fields
-                .get(&(f.owner.clone(), f.field.clone()))
-                .is_some_and(|v| {
-                    v.iter()
-                        .any(|t| self.project_type(t.from.as_deref()) && owned_by(&t.ty))
-                }),
+                .field_types(f)
+                .iter()
+                .any(|t| self.project_type(t.from.as_deref()) && owned_by(&t.ty)),
             // What a call returns: the types it is declared to return
             // anywhere (else, for `Type::f(..)`, `Type`); none seen, not
             // the project's.

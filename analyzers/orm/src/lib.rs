@@ -53,7 +53,7 @@ pub use names::text_of;
 pub use resolve::{Declared, Resolved, Schema, SchemaFile, Site, TableChange};
 pub use rows::{BuiltBy, RowBuilder};
 pub use walk::{IsTest, Walk as Collector};
-pub use written::{Rename, TOPIC_COLUMNS, TopicWrite, ValueShape, WrittenValue};
+pub use written::{Rename, TOPIC_COLUMNS, TopicWrite, ValueShape, WrittenValue, not_set, set_call};
 
 /// Which ORM a fact belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -126,7 +126,7 @@ fn param_of(w: &Walk<'_>, e: &Expr) -> Option<usize> {
 
 /// `Set(v)` (`ActiveValue::Set(v)`, `sea_orm::Set(v)`): `v` and the line
 /// of the call's path.
-fn set_call(e: &Expr) -> Option<(&Expr, u32)> {
+pub fn set_call(e: &Expr) -> Option<(&Expr, u32)> {
     let Expr::Call(c) = e else { return None };
     let path = call_path(c)?;
     let last = path.segments.last()?;
@@ -139,6 +139,11 @@ fn set_call(e: &Expr) -> Option<(&Expr, u32)> {
         .map(|s| line_col(s.ident.span()).0)
         .unwrap_or(0);
     Some((&c.args[0], line))
+}
+
+/// `NotSet`: a SeaORM active model's field that writes nothing.
+pub fn not_set(e: &Expr) -> bool {
+    matches!(e, Expr::Path(p) if p.path.is_ident("NotSet"))
 }
 
 /// A value `column: e` (a struct field or `x.column = e`); `name_line`:
@@ -155,9 +160,7 @@ fn field_as(
     name_line: u32,
     rename: Option<Rename>,
 ) -> Option<WrittenValue> {
-    if let Expr::Path(p) = e
-        && p.path.is_ident("NotSet")
-    {
+    if not_set(e) {
         return None;
     }
     let (shape, value, line) = match set_call(e) {

@@ -32,20 +32,14 @@ impl Values {
             // A trait object: which type it holds is not seen.
             StrExpr::Declared(t) if t.ty.starts_with("dyn ") => Vec::new(),
             // A field declared with the type: the declaration is a hop.
-            StrExpr::Declared(t) => vec![self.declared_type(
-                package,
-                &t.ty,
-                t.from.as_deref(),
-                format!("{} (line {})", t.by, t.line),
-            )],
+            StrExpr::Declared(t) => {
+                vec![self.declared_type(package, &t.ty, t.from.as_deref(), declared_hop(t))]
+            }
             // A field declared in another file of the crate: likewise.
             StrExpr::SelfField(f) => match self.field_type(package, f) {
-                Some(t) if !t.ty.starts_with("dyn ") => vec![self.declared_type(
-                    package,
-                    &t.ty,
-                    t.from.as_deref(),
-                    format!("field `{}` ({})", f.field, t.at),
-                )],
+                Some(t) if !t.ty.starts_with("dyn ") => {
+                    vec![self.declared_type(package, &t.ty, t.from.as_deref(), field_hop(f, t))]
+                }
                 _ => Vec::new(),
             },
             StrExpr::Call(c) => self.returned_types(package, service, c, frame, d),
@@ -172,11 +166,10 @@ impl Values {
     fn field_untyped(&self, package: &str, c: &CallRef, f: &SelfField) -> Piece {
         match self.field_type(package, f) {
             Some(t) => Piece::unknown(&format!(
-                "`{}`{}: field `{}` ({}) is a trait object `{}`: its type is not seen",
+                "`{}`{}: {} is a trait object `{}`: its type is not seen",
                 c.text,
                 Self::line_of(c),
-                f.field,
-                t.at,
+                field_hop(f, t),
                 t.ty
             )),
             None => Piece::unknown(&c.text),
@@ -289,12 +282,10 @@ impl Values {
             // A field declared with a type no method of that name of the
             // project's is seen for (another crate's): the declaration.
             let declared = match &c.recv {
-                Some(StrExpr::Declared(t)) => {
-                    Some((format!("{} (line {})", t.by, t.line), t.ty.as_str()))
-                }
+                Some(StrExpr::Declared(t)) => Some((declared_hop(t), t.ty.as_str())),
                 Some(StrExpr::SelfField(f)) => self
                     .field_type(package, f)
-                    .map(|t| (format!("field `{}` ({})", f.field, t.at), t.ty.as_str())),
+                    .map(|t| (field_hop(f, t), t.ty.as_str())),
                 _ => None,
             };
             if let Some((by, ty)) = declared {
@@ -439,4 +430,15 @@ fn push_behind(out: &mut Vec<Piece>, pieces: Vec<Piece>, via: &[String], at: &st
         }
     }
     false
+}
+
+/// The hop a declaration is in the evidence: `field `bus` (line 7)`.
+fn declared_hop(t: &nova_rust::graph::Declared) -> String {
+    format!("{} (line {})", t.by, t.line)
+}
+
+/// The hop a field declared in another file is: `field `cfg`
+/// (orders-svc/src/state.rs:7)`.
+fn field_hop(f: &SelfField, t: &FieldType) -> String {
+    format!("field `{}` ({})", f.field, t.at)
 }

@@ -433,8 +433,9 @@ impl<'ast> Walker<'ast, '_> {
             };
             let name = id.to_string();
             writes_topic |= super::rows::topic_column(&name);
+            // (Independent records: the order does not matter.)
+            self.note_set(&name, &f.expr);
             self.field_value(name, &f.expr, ident_line(id));
-            self.note_set(&id.to_string(), &f.expr);
         }
         if writes_topic {
             self.row_literal(s);

@@ -61,10 +61,20 @@ fn named_param(e: &Expr, scope: &Scope<'_>) -> Option<StrExpr> {
     let ParamType::Named(ty) = param_type(scope, &id) else {
         return None;
     };
-    let (decl, line) = param_decl(scope, &id)?;
+    declared_param(scope, &id, |_| Some(ty))
+}
+
+/// Parameter `name` as its declaration types it (`ty` names the declared
+/// type), the parameter a hop.
+fn declared_param(
+    scope: &Scope<'_>,
+    name: &str,
+    ty: impl FnOnce(&Type) -> Option<String>,
+) -> Option<StrExpr> {
+    let (decl, line) = param_decl(scope, name)?;
     Some(StrExpr::Declared(Box::new(Declared {
-        ty,
-        by: format!("parameter `{}`", id.as_str()),
+        ty: ty(decl)?,
+        by: format!("parameter `{name}`"),
         line,
         from: type_crate(scope.items, decl),
     })))
@@ -231,13 +241,7 @@ fn declared(e: &Expr, scope: &Scope<'_>, depth: u32) -> Option<StrExpr> {
                 // A parameter holding its value behind a lock
                 // (`bus: Arc<Mutex<EventBus>>`).
                 None if !scope.local_types.contains_key(id.as_str()) => {
-                    let (ty, line) = param_decl(scope, &id)?;
-                    Some(StrExpr::Declared(Box::new(Declared {
-                        ty: type_name(ty)?,
-                        by: format!("parameter `{}`", id.as_str()),
-                        line,
-                        from: type_crate(scope.items, ty),
-                    })))
+                    declared_param(scope, &id, type_name)
                 }
                 None => None,
             }

@@ -458,6 +458,16 @@ fn block_tail(b: &syn::Block, scope: &Scope<'_>, out: &mut Returned, depth: u32)
 
 /// The hooks that record what functions return.
 impl<'ast> Walker<'ast, '_> {
+    /// Add what a `return` or the tail gives to the function's values.
+    fn add_returned(&mut self, out: Returned) {
+        if let Some(s) = self.fns.last_mut()
+            && let Some(v) = s.returns.as_mut()
+        {
+            v.extend(out.values);
+            s.returns_cut += out.cut;
+        }
+    }
+
     /// A `return` in the current function (not in a closure or an async
     /// block inside it).
     pub(crate) fn enter_return(&mut self, r: &'ast syn::ExprReturn) {
@@ -469,12 +479,7 @@ impl<'ast> Walker<'ast, '_> {
         if let Some(e) = &r.expr {
             returned(e, scope, &mut out, 0);
         }
-        if let Some(s) = self.fns.last_mut()
-            && let Some(v) = s.returns.as_mut()
-        {
-            v.extend(out.values);
-            s.returns_cut += out.cut;
-        }
+        self.add_returned(out);
     }
 
     /// The current function's body, once walked: its tail expression.
@@ -485,12 +490,7 @@ impl<'ast> Walker<'ast, '_> {
         }
         let mut out = Returned::default();
         block_tail(block, scope, &mut out, 0);
-        if let Some(s) = self.fns.last_mut()
-            && let Some(v) = s.returns.as_mut()
-        {
-            v.extend(out.values);
-            s.returns_cut += out.cut;
-        }
+        self.add_returned(out);
     }
 
     pub(crate) fn enter_closure(&mut self) {

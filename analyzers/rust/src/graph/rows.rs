@@ -8,24 +8,11 @@ use super::shapes::ident_line;
 use super::walker::Walker;
 use super::{RowField, RowLiteral, StrExpr};
 use crate::name::Name;
-use syn::Expr;
 
 /// Whether a field of this name is a topic column
 /// ([`nova_orm::TOPIC_COLUMNS`]).
 pub(super) fn topic_column(name: &str) -> bool {
     nova_orm::TOPIC_COLUMNS.contains(&name)
-}
-
-/// `Set(v)` (`ActiveValue::Set(v)`): `v` and the line of the call's path.
-fn set_call(e: &Expr) -> Option<(&Expr, u32)> {
-    let Expr::Call(c) = e else { return None };
-    let Expr::Path(p) = &*c.func else { return None };
-    let last = p.path.segments.last()?;
-    if last.ident != "Set" || c.args.len() != 1 {
-        return None;
-    }
-    let first = p.path.segments.first()?;
-    Some((&c.args[0], ident_line(&first.ident)))
 }
 
 impl<'ast> Walker<'ast, '_> {
@@ -47,10 +34,10 @@ impl<'ast> Walker<'ast, '_> {
             if !topic_column(&column) {
                 continue;
             }
-            if matches!(&f.expr, Expr::Path(p) if p.path.is_ident("NotSet")) {
+            if nova_orm::not_set(&f.expr) {
                 continue;
             }
-            let (value, line, set) = match set_call(&f.expr) {
+            let (value, line, set) = match nova_orm::set_call(&f.expr) {
                 Some((v, line)) => (v, line, true),
                 None => (&f.expr, ident_line(id), false),
             };

@@ -497,17 +497,8 @@ pub(super) fn could_name_address(s: &StrExpr) -> bool {
 
 /// `format!(..)`, through `&`.
 pub(super) fn is_format(e: &Expr) -> bool {
-    match e {
-        Expr::Reference(r) => is_format(&r.expr),
-        Expr::Paren(p) => is_format(&p.expr),
-        Expr::Macro(m) => m
-            .mac
-            .path
-            .segments
-            .last()
-            .is_some_and(|s| s.ident == "format"),
-        _ => false,
-    }
+    matches!(peel(e, &[]), Expr::Macro(m)
+        if m.mac.path.segments.last().is_some_and(|s| s.ident == "format"))
 }
 
 pub(super) fn is_env_fn(segs: &[String]) -> bool {
