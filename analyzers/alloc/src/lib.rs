@@ -10,10 +10,13 @@
 //!
 //! [`trees`] marks the code that builds such a throw-away tree. With
 //! [`Allocator`] (feature `mimalloc`) as the binary's global allocator, what
-//! the current thread allocates inside it comes from a scratch heap of its
-//! own: the trees' pages are freed whole and reused for the next tree, and
-//! the facts stay packed in the main heap. Under any other global
-//! allocator [`trees`] only sets a thread-local flag that nothing reads.
+//! the current thread allocates inside it is cut from a bump arena of its
+//! own (`arena`: a pointer bump per block, a count per free, a chunk cut
+//! again once its blocks are all freed), or, for the blocks the arena does
+//! not take, from a scratch heap: the trees' pages are reused, hot, for the
+//! next tree, and the facts stay packed in the main heap. Under any other
+//! global allocator [`trees`] only sets a thread-local flag that nothing
+//! reads.
 //!
 //! Freeing works whichever heap a block came from, and a block that
 //! outlives its `trees` call (a tree kept on purpose, a growing buffer) is
@@ -22,6 +25,8 @@
 
 use std::cell::Cell;
 
+#[cfg(feature = "mimalloc")]
+mod arena;
 #[cfg(feature = "mimalloc")]
 mod mi;
 #[cfg(feature = "mimalloc")]
@@ -45,6 +50,8 @@ pub fn trees<R>(f: impl FnOnce() -> R) -> R {
         }
     }
     let _restore = Restore(IN_TREES.with(|c| c.replace(true)));
+    #[cfg(feature = "mimalloc")]
+    mi::enter();
     f()
 }
 

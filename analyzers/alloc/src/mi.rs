@@ -1,5 +1,6 @@
-//! The global allocator: mimalloc, with one extra first-class heap for
-//! [`trees`](crate::trees) (one for the process; each thread allocates from
+//! The global allocator: mimalloc, with the arena (`arena`) for
+//! [`trees`](crate::trees) and, for the blocks the arena does not take, one
+//! extra first-class heap (one for the process; each thread allocates from
 //! it through its own thread-local part, a "theap", which mimalloc cleans
 //! up when the thread ends).
 
@@ -8,6 +9,8 @@ use std::cell::Cell;
 use std::ffi::{c_int, c_long, c_void};
 use std::ptr::null_mut;
 use std::sync::atomic::{AtomicPtr, Ordering};
+
+use crate::arena;
 
 // mimalloc 3's first-class heaps and options (the library is linked through
 // the `mimalloc` crate).
@@ -90,23 +93,30 @@ fn scratch_heap() -> *mut c_void {
 }
 
 /// mimalloc as the global allocator, allocating inside
-/// [`trees`](crate::trees) from the scratch heap. Use it as
+/// [`trees`](crate::trees) from the arena (or the scratch heap). Use it as
 /// `#[global_allocator] static GLOBAL: nova_alloc::Allocator = nova_alloc::Allocator;`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Allocator;
 
-// SAFETY: every block comes from mimalloc (the main heap through `MiMalloc`,
-// or the scratch heap), aligned as the layout asks; mimalloc frees a block
-// from any heap and any thread with `mi_free`, which `MiMalloc::dealloc`
-// calls, and `mi_theap_realloc` moves a block of any heap.
+// SAFETY: every block comes from the arena (its own range, told apart by
+// address: `arena::owns`, checked first on free and realloc; a block is
+// inside one chunk and is never handed out again while counted in use) or
+// from mimalloc (the main heap through `MiMalloc`, or the scratch heap),
+// aligned as the layout asks; mimalloc frees a block from any heap and any
+// thread with `mi_free`, which `MiMalloc::dealloc` calls, and
+// `mi_theap_realloc` moves a block of any heap.
 // Outside `trees` (nearly every allocation of a scan but the trees' own),
-// each call is one thread-local load and a jump to mimalloc: the work in
-// `trees` is in functions of its own, so that the common path needs no
-// stack frame.
+// each call is one thread-local load and a jump to mimalloc (a free, an
+// address compare first): the rest of the work in `trees` is in functions
+// of its own, so that the common path needs no stack frame.
 unsafe impl GlobalAlloc for Allocator {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         if crate::in_trees() {
+            let p = arena::alloc(layout.size(), layout.align());
+            if !p.is_null() {
+                return p;
+            }
             // SAFETY: the caller's contract, passed on.
             return unsafe { alloc_scratch(layout) };
         }
@@ -126,12 +136,19 @@ unsafe impl GlobalAlloc for Allocator {
 
     #[inline]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if arena::owns(ptr) {
+            return arena::free(ptr);
+        }
         // SAFETY: `ptr` came from mimalloc (see above).
         unsafe { mimalloc::MiMalloc.dealloc(ptr, layout) }
     }
 
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if arena::owns(ptr) {
+            // SAFETY: the caller's contract, passed on.
+            return unsafe { realloc_arena(self, ptr, layout, new_size) };
+        }
         if crate::in_trees() {
             // SAFETY: the caller's contract, passed on.
             return unsafe { realloc_scratch(ptr, layout, new_size) };
@@ -146,8 +163,12 @@ unsafe impl GlobalAlloc for Allocator {
 /// mimalloc, with no stack frame; the rest is in [`alloc_scratch_other`].
 #[inline(never)]
 unsafe fn alloc_scratch(layout: Layout) -> *mut u8 {
-    let t = SCRATCH.with(Cell::get);
     let (size, align) = (layout.size(), layout.align());
+    let p = arena::alloc_slow(size, align);
+    if !p.is_null() {
+        return p;
+    }
+    let t = SCRATCH.with(Cell::get);
     if t.is_null() || !natural(size, align) {
         // SAFETY: the caller's contract, passed on.
         return unsafe { alloc_scratch_other(layout) };
@@ -189,6 +210,15 @@ unsafe fn alloc_scratch_other(layout: Layout) -> *mut u8 {
 /// [`Allocator::alloc_zeroed`] inside `trees`.
 #[inline(never)]
 unsafe fn alloc_zeroed_scratch(layout: Layout) -> *mut u8 {
+    let mut p = arena::alloc(layout.size(), layout.align());
+    if p.is_null() {
+        p = arena::alloc_slow(layout.size(), layout.align());
+    }
+    if !p.is_null() {
+        // SAFETY: `p` is a fresh block of `layout.size()` bytes.
+        unsafe { p.write_bytes(0, layout.size()) };
+        return p;
+    }
     let t = scratch();
     if t.is_null() || layout.align() > NATURAL_ALIGN {
         // SAFETY: the caller's contract, passed on.
@@ -196,6 +226,34 @@ unsafe fn alloc_zeroed_scratch(layout: Layout) -> *mut u8 {
     }
     // SAFETY: as in `alloc_scratch`; the alignment is the natural one.
     unsafe { mi_theap_zalloc(t, layout.size()).cast() }
+}
+
+/// [`Allocator::realloc`] of a block cut from the arena: in place when it
+/// is the last block cut, else moved (into the arena inside `trees`, into
+/// the main heap outside).
+#[inline(never)]
+unsafe fn realloc_arena(a: &Allocator, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+    let q = arena::resize_in_place(ptr, layout.size(), new_size);
+    if !q.is_null() {
+        return q;
+    }
+    // SAFETY: the caller's contract: `new_size`, rounded up to the
+    // alignment, does not overflow.
+    let new_layout = unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
+    // SAFETY: a non-zero size, as the caller's contract says.
+    let q = unsafe { a.alloc(new_layout) };
+    if !q.is_null() {
+        // SAFETY: both blocks are live and at least this long; distinct.
+        unsafe { std::ptr::copy_nonoverlapping(ptr, q, layout.size().min(new_size)) };
+        arena::free(ptr);
+    }
+    q
+}
+
+/// On entering [`trees`](crate::trees).
+#[inline(always)]
+pub(crate) fn enter() {
+    arena::enter();
 }
 
 /// [`Allocator::realloc`] inside `trees`.
