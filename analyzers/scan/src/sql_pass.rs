@@ -225,8 +225,11 @@ fn batches<T>(sites: &[T]) -> Vec<&[T]> {
 
 /// The analysis of every distinct text, per dialect.
 /// (A fixed fast hasher: the keys are SQL texts, looked up per site and
-/// never iterated.)
-type Analyses = HashMap<Dialect, HashMap<String, nova_sql::Analysis, FixedState>, FixedState>;
+/// never iterated. Boxed: a table of 100,000 texts grows by doubling, and
+/// each growth moves every entry; an `Analysis` inline is ten times the
+/// size of its key.)
+type Analyses =
+    HashMap<Dialect, HashMap<String, Box<nova_sql::Analysis>, FixedState>, FixedState>;
 
 /// The distinct (dialect, text) pairs of `pending` that `analyses` lacks.
 fn new_jobs<'p>(
@@ -251,11 +254,11 @@ fn new_jobs<'p>(
 fn analyze_jobs<'t>(
     jobs: Vec<(Dialect, &'t str)>,
     config: &Config,
-) -> Vec<((Dialect, &'t str), nova_sql::Analysis)> {
+) -> Vec<((Dialect, &'t str), Box<nova_sql::Analysis>)> {
     use rayon::prelude::*;
     jobs.into_par_iter()
         .map(|(dialect, text)| {
-            let analysis = nova_sql::analyze(text, &sql_options(dialect, config));
+            let analysis = Box::new(nova_sql::analyze(text, &sql_options(dialect, config)));
             ((dialect, text), analysis)
         })
         .collect()
