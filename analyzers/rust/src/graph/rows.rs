@@ -5,14 +5,44 @@
 //! whose type is a known ORM model.
 
 use super::shapes::ident_line;
+use super::strings::Scope;
 use super::walker::Walker;
-use super::{RowField, RowLiteral, StrExpr};
+use super::{ArgSource, RowField, RowLiteral, StrExpr};
 use crate::name::Name;
 
 /// Whether a field of this name is a topic column
 /// ([`nova_orm::TOPIC_COLUMNS`]).
 pub(super) fn topic_column(name: &str) -> bool {
     nova_orm::TOPIC_COLUMNS.contains(&name)
+}
+
+/// What `a`, an argument of a known type, is: a struct literal (written
+/// in the call, or the initialiser of the local handed in) or a parameter
+/// of the calling function, through `&`, parentheses and `.clone()`.
+pub(super) fn arg_source(a: &syn::Expr, scope: &Scope<'_>) -> Option<ArgSource> {
+    let mut e = a;
+    let mut from_local = false;
+    loop {
+        match e {
+            syn::Expr::Reference(r) => e = &r.expr,
+            syn::Expr::Paren(p) => e = &p.expr,
+            syn::Expr::MethodCall(m) if m.args.is_empty() && m.method == "clone" => e = &m.receiver,
+            syn::Expr::Struct(s) => {
+                let last = s.path.segments.last()?;
+                return Some(ArgSource::Literal(ident_line(&last.ident)));
+            }
+            syn::Expr::Path(p) if !from_local => {
+                let id = Name::of(p.path.get_ident()?);
+                if let Some(init) = scope.locals.get(id.as_str()) {
+                    from_local = true;
+                    e = init;
+                    continue;
+                }
+                return scope.params.get(id.as_str()).map(|i| ArgSource::Param(*i));
+            }
+            _ => return None,
+        }
+    }
 }
 
 impl<'ast> Walker<'ast, '_> {
