@@ -769,4 +769,67 @@ fn a(conn: &mut PgConnection) {
             ]
         );
     }
+
+    #[test]
+    fn into_a_row_by_a_user_from_and_helper_models_declared_by_their_return_type() {
+        let src = r#"
+use diesel::prelude::*;
+use crate::schema::outbox;
+impl From<OrderPlaced> for NewOutbox {
+    fn from(e: OrderPlaced) -> Self { NewOutbox { topic: "orders.placed".into() } }
+}
+fn place(conn: &mut PgConnection, event: OrderPlaced) {
+    diesel::insert_into(outbox::table).values(&event.into()).execute(conn);
+    let row: NewOutbox = event.into();
+    diesel::insert_into(outbox::table).values(&row).execute(conn);
+}
+"#;
+        let o = orm(src);
+        assert_eq!(o.row_builders[0].from.as_deref(), Some("OrderPlaced"));
+        let built: Vec<_> = o
+            .topic_writes
+            .iter()
+            .filter_map(|w| w.values.iter().find_map(|v| v.built.clone()))
+            .map(|b| (b.callee, b.owner, b.from))
+            .collect();
+        let from = Some("OrderPlaced".to_string());
+        assert_eq!(
+            built,
+            vec![
+                ("from".to_string(), None, from.clone()),
+                ("from".to_string(), Some("NewOutbox".to_string()), from),
+            ]
+        );
+        let src = r#"
+use entity::outbox;
+use sea_orm::{ActiveModelTrait, Set};
+pub fn build(payload: Vec<u8>) -> outbox::ActiveModel {
+    let mut am = outbox::ActiveModel { ..Default::default() };
+    am.payload = Set(payload);
+    am
+}
+async fn a(db: &DatabaseConnection) {
+    let am = rows::make(vec![]);
+    am.insert(db).await;
+}
+"#;
+        let o = orm(src);
+        let b = &o.row_builders[0];
+        assert_eq!(
+            (b.name.as_str(), b.values.len(), b.model.clone()),
+            (
+                "build",
+                0,
+                Some(vec![
+                    "entity".to_string(),
+                    "outbox".into(),
+                    "ActiveModel".into()
+                ])
+            )
+        );
+        // A helper of another file: the insert's table is unknown here,
+        // the helper is kept for the SQL pass.
+        let by = o.unknown[0].built.as_ref().map(|b| b.callee.as_str());
+        assert_eq!(by, Some("make"));
+    }
 }

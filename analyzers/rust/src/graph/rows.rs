@@ -98,7 +98,7 @@ impl<'ast> Walker<'ast, '_> {
 #[cfg(test)]
 mod tests {
     use crate::graph::tests::facts;
-    use crate::graph::{RowField, RowLiteral};
+    use crate::graph::{ArgSource, RowField, RowLiteral};
 
     #[test]
     fn struct_literals_writing_a_topic_column_are_recorded_with_their_function() {
@@ -138,6 +138,34 @@ impl NewOutbox {
                     line: 9,
                     fields: vec![field("destination", 9, "TOPIC.into()", None, true)],
                 },
+            ]
+        );
+    }
+
+    #[test]
+    fn typed_arguments_say_which_literal_or_parameter_they_are() {
+        let src = r#"
+fn keep(conn: &mut Conn, row: NewOutbox) {
+    let a = NewOutbox { topic: "a".into() };
+    let b = NewOutbox { topic: "b".into() };
+    enqueue(conn, &b);
+    enqueue(conn, NewOutbox { topic: "c".into() });
+    enqueue(conn, row.clone());
+}
+"#;
+        let f = facts(src);
+        let sources: Vec<_> = f
+            .str_calls
+            .iter()
+            .filter(|c| c.callee == "enqueue")
+            .map(|c| c.sources.clone())
+            .collect();
+        assert_eq!(
+            sources,
+            vec![
+                vec![(0, ArgSource::Param(0)), (1, ArgSource::Literal(4))],
+                vec![(0, ArgSource::Param(0)), (1, ArgSource::Literal(6))],
+                vec![(0, ArgSource::Param(0)), (1, ArgSource::Param(1))],
             ]
         );
     }
