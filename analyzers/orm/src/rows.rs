@@ -829,7 +829,10 @@ async fn a(db: &DatabaseConnection) {
         );
         // A helper of another file: the insert's table is unknown here,
         // the helper is kept for the SQL pass.
-        let by = o.unknown[0].built.as_ref().map(|b| b.callee.as_str());
-        assert_eq!(by, Some("make"));
+        let by = o.unknown[0]
+            .built
+            .as_ref()
+            .map(|(m, b)| (m.as_str(), b.callee.as_str()));
+        assert_eq!(by, Some(("insert", "make")));
     }
 }

@@ -260,7 +260,7 @@ fn model_method(w: &mut Walk<'_>, m: &syn::ExprMethodCall, name: &str, at: (u32,
             );
             w.unknown(Orm::SeaOrm, at, m, why);
             if let Some(u) = w.out.unknown.last_mut() {
-                u.built = built;
+                u.built = built.map(|by| (name.to_string(), by));
             }
         }
         return;

@@ -189,8 +189,8 @@ fn file(pass: &mut Pass<'_>, ctx: &FileCtx<'_>, c: &Crate, f: &ParsedFile) {
             continue;
         }
         let at = Location::new(f.path.clone(), u.line, u.column);
-        if let Some(by) = &u.built
-            && built_model(pass, ctx, c, f, u, by, at.clone(), in_test)
+        if let Some((method, by)) = &u.built
+            && built_model(pass, ctx, c, f, u, (method, by), at.clone(), in_test)
         {
             continue;
         }
@@ -209,7 +209,7 @@ fn built_model(
     c: &Crate,
     f: &ParsedFile,
     u: &nova_orm::Unknown,
-    by: &BuiltBy,
+    (method, by): (&str, &BuiltBy),
     at: Location,
     in_test: bool,
 ) -> bool {
@@ -217,11 +217,6 @@ fn built_model(
     if tables.is_empty() {
         return false;
     }
-    let method = u
-        .text
-        .rsplit_once('.')
-        .map(|(_, m)| m.split('(').next().unwrap_or(m).trim())
-        .unwrap_or_default();
     let ops: &[Op] = match method {
         "insert" => &[Op::Create],
         "update" => &[Op::Update],
