@@ -15,7 +15,7 @@
 
 use crate::Ctx;
 use nova_orm::{BuiltBy, Rename, RowBuilder, Target, ValueShape, WrittenValue};
-use nova_rust::graph::{RowLiteral, StrCall, StrExpr};
+use nova_rust::graph::{ArgSource, RowLiteral, StrCall, StrExpr};
 use nova_rust::unit::{Crate, ParsedFile};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -93,6 +93,7 @@ impl<'a> Literals<'a> {
                             in_test: false,
                             values: Vec::new(),
                             model: None,
+                            from: None,
                         });
                         b.values.extend(values.iter().cloned());
                     }
@@ -166,6 +167,9 @@ pub(crate) struct Declared<'a> {
     /// [`RowLiteral`]s (used where `nova-orm` recorded none).
     plain: BTreeMap<&'a str, Vec<(&'a Crate, &'a ParsedFile, &'a RowBuilder)>>,
     literals: &'a Literals<'a>,
+    /// The names of the models the repository declares (see
+    /// [`known_models`]), computed only when an `x.into()` asks.
+    models: std::sync::OnceLock<BTreeSet<&'a str>>,
 }
 
 impl<'a> Declared<'a> {
@@ -177,6 +181,7 @@ impl<'a> Declared<'a> {
             builders: BTreeMap::new(),
             plain: BTreeMap::new(),
             literals,
+            models: std::sync::OnceLock::new(),
         };
         for c in crates {
             for f in crate::live_files(c) {
@@ -231,7 +236,7 @@ impl<'a> Declared<'a> {
         let pick = |all: Option<&Vec<(&'a Crate, &'a ParsedFile, &'a RowBuilder)>>| {
             all.into_iter()
                 .flatten()
-                .filter(|(c, _, b)| b.owner == by.owner && ctx.sees(package, &c.package))
+                .filter(|(c, _, b)| self.builds(by, b) && ctx.sees(package, &c.package))
                 .copied()
                 .collect::<Vec<_>>()
         };
@@ -239,6 +244,27 @@ impl<'a> Declared<'a> {
         match found.is_empty() {
             true => pick(self.plain.get(by.callee.as_str())),
             false => found,
+        }
+    }
+
+    /// Whether row builder `b` is one `by` calls: the same owner; for an
+    /// `x.into()` ([`BuiltBy::from`]), a `From` of `x`'s type (when the
+    /// builder's file shows it) for the row type the code shows, else for
+    /// a model (a `From` for a struct that is no row builds none).
+    fn builds(&self, by: &BuiltBy, b: &RowBuilder) -> bool {
+        let Some(source) = &by.from else {
+            return b.owner == by.owner;
+        };
+        if b.from.as_ref().is_some_and(|f| f != source) {
+            return false;
+        }
+        match (&by.owner, &b.owner) {
+            (Some(want), owner) => owner.as_ref() == Some(want),
+            (None, Some(owner)) => self
+                .models
+                .get_or_init(|| known_models(self.crates))
+                .contains(owner.as_str()),
+            (None, None) => false,
         }
     }
 
@@ -329,7 +355,12 @@ pub(crate) fn written<'a>(
         if v.shape == ValueShape::Passed {
             if let (Some(function), Some(index)) = (&w.function, v.param) {
                 let mut seen = BTreeSet::new();
-                let at = Caller { c, function, index };
+                let at = Caller {
+                    c,
+                    function,
+                    index,
+                    ty: None,
+                };
                 passed(
                     ctx,
                     declared,
@@ -386,12 +417,15 @@ fn built<'a>(
     }
 }
 
-/// Parameter `index` of `function`, a function of `c`.
+/// Parameter `index` of `function`, a function of `c`; `ty`: its type,
+/// when a call handing it on showed it (a row of another type handed to a
+/// function of the same name is another function's).
 #[derive(Clone, Copy)]
 struct Caller<'s> {
     c: &'s Crate,
     function: &'s str,
     index: usize,
+    ty: Option<&'s str>,
 }
 
 /// The rows the calls of `at.function` hand in at parameter `at.index`:
@@ -428,12 +462,39 @@ fn passed<'a>(
                     function: s.function.as_deref(),
                     line: s.line,
                 });
-                match s.args.get(at.index) {
+                let source = s.sources.iter().find(|(i, _)| *i == at.index);
+                let arg = s.args.get(at.index);
+                if let (Some(want), Some(StrExpr::Typed(ty))) = (at.ty, arg)
+                    && ty != want
+                {
+                    continue;
+                }
+                match arg {
+                    // The caller's own parameter of a named type: its
+                    // callers hand the row in.
+                    Some(StrExpr::Typed(ty)) if let Some((_, ArgSource::Param(index))) = source => {
+                        let Some(function) = s.function.as_deref() else {
+                            continue;
+                        };
+                        let next = Caller {
+                            c: c2,
+                            function,
+                            index: *index,
+                            ty: Some(ty),
+                        };
+                        passed(ctx, declared, target, next, depth - 1, seen, out);
+                    }
                     Some(StrExpr::Typed(ty)) => {
+                        // The literal handed in, when the call shows which.
+                        let line = match source {
+                            Some((_, ArgSource::Literal(line))) => Some(*line),
+                            _ => None,
+                        };
                         let rows = declared.literals.rows.iter().filter(|l| {
                             std::ptr::eq(l.file, f2)
                                 && l.literal.ty == *ty
                                 && l.literal.function == s.function
+                                && line.is_none_or(|n| n == l.literal.line)
                         });
                         for l in rows {
                             for v in l.values.iter().filter(|v| declared.writes_topic(target, v)) {
@@ -452,6 +513,7 @@ fn passed<'a>(
                             owner: call.owner.clone(),
                             line: s.line,
                             replaced: Vec::new(),
+                            from: None,
                         };
                         built(ctx, declared, target, &c2.package, f2, &by, caller, out);
                     }
@@ -460,6 +522,7 @@ fn passed<'a>(
                             c: c2,
                             function: &p.function,
                             index: p.index,
+                            ty: None,
                         };
                         passed(ctx, declared, target, next, depth - 1, seen, out);
                     }

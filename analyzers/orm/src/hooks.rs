@@ -107,9 +107,11 @@ impl Walk<'_> {
         crate::schema::item_impl(self, i);
         self.enter_test((self.is_test)(&i.attrs));
         self.self_types.push(ty);
+        self.impl_from.push(from_source(i));
     }
 
     pub fn leave_impl(&mut self) {
+        self.impl_from.pop();
         self.self_types.pop();
         self.leave_test();
     }
@@ -439,6 +441,22 @@ impl Walk<'_> {
             Err(_) => self.macro_statements(mac),
         }
     }
+}
+
+/// `X` (last segment) of `impl From<X> for ..`.
+fn from_source(i: &syn::ItemImpl) -> Option<String> {
+    let (_, path, _) = i.trait_.as_ref()?;
+    let last = path.segments.last()?;
+    if last.ident != "From" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(a) = &last.arguments else {
+        return None;
+    };
+    a.args.iter().find_map(|g| match g {
+        syn::GenericArgument::Type(t) => crate::types::named_type(t)?.last().cloned(),
+        _ => None,
+    })
 }
 
 /// The walk of a tree alone ([`crate::collect`], macro bodies): `syn`'s

@@ -144,6 +144,13 @@ pub struct Unknown {
     pub text: String,
     /// Why it is not understood.
     pub why: String,
+    /// A SeaORM model method on an active model a helper built (`let am =
+    /// build(..); am.insert(db)`): the method (`insert`, `save`, `update`,
+    /// `delete`) and the helper, whose declared model
+    /// ([`RowBuilder::model`]) the SQL pass resolves the table from
+    /// before reporting the call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub built: Option<(String, BuiltBy)>,
 }
 
 /// A diesel `table!` declaration.

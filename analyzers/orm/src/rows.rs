@@ -35,6 +35,12 @@ pub struct BuiltBy {
     /// builder writes into them is replaced.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub replaced: Vec<String>,
+    /// `x.into()`: the type of `x` (last segment), the source of the
+    /// user `From` that builds the row (`impl From<OrderPlaced> for
+    /// NewOutbox`); [`Self::owner`] is the row's type when the code shows
+    /// it (`let row: NewOutbox = x.into()`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
 }
 
 /// A function that returns a row writing topic columns: its tail is a
@@ -56,6 +62,10 @@ pub struct RowBuilder {
     /// the row writes when its caller does not show the type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<Vec<String>>,
+    /// `fn from` of `impl From<X> for Row`: `X` (last segment), what an
+    /// `x.into()` is matched by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
 }
 
 /// Methods of an iterator chain that keep its items (the rows).
@@ -130,6 +140,9 @@ pub(crate) fn many(w: &Walk<'_>, e: &Expr) -> Vec<WrittenValue> {
                 out.extend(values_of(w, &m.args[0]));
                 return out;
             }
+            if name == "into" && m.args.is_empty() {
+                return into(w, m);
+            }
             if KEEP_ITEMS.contains(&name.as_str()) || KEEP_ROW.contains(&name.as_str()) {
                 return values_of(w, &m.receiver);
             }
@@ -159,6 +172,53 @@ pub(crate) fn many(w: &Walk<'_>, e: &Expr) -> Vec<WrittenValue> {
             }
         }
         _ => Vec::new(),
+    }
+}
+
+/// `x.into()`: the rows `x` writes (a model turned into an active model),
+/// and, when `x` writes none of its own (a parameter, a value of another
+/// type), the row a user `From` of `x`'s type builds ([`BuiltBy::from`]),
+/// told in `nova-link`.
+fn into(w: &Walk<'_>, m: &syn::ExprMethodCall) -> Vec<WrittenValue> {
+    let mut values = values_of(w, &m.receiver);
+    if !values.iter().all(|v| v.shape == crate::ValueShape::Passed) {
+        return values;
+    }
+    let Some(crate::Target::Type(ty)) = crate::types::type_of(w, &m.receiver) else {
+        return values;
+    };
+    let Some(source) = ty.last() else {
+        return values;
+    };
+    let line = line_col(m.method.span()).0;
+    values.push(WrittenValue {
+        column: String::new(),
+        shape: crate::ValueShape::Built,
+        line,
+        text: crate::names::text_of(m),
+        param: None,
+        rename: None,
+        built: Some(BuiltBy {
+            callee: "from".to_string(),
+            owner: None,
+            line,
+            replaced: Vec::new(),
+            from: Some(source.clone()),
+        }),
+    });
+    values
+}
+
+/// `let row: NewOutbox = x.into()`: the annotated type is the row a
+/// user `From` builds.
+pub(crate) fn into_annotated(values: &mut [WrittenValue], ty: &syn::Type) {
+    let Some(owner) = crate::types::named_type(ty).and_then(|p| p.last().cloned()) else {
+        return;
+    };
+    for by in values.iter_mut().filter_map(|v| v.built.as_mut()) {
+        if by.from.is_some() && by.owner.is_none() {
+            by.owner = Some(owner.clone());
+        }
     }
 }
 
@@ -205,6 +265,7 @@ fn built_by(w: &Walk<'_>, c: &syn::ExprCall) -> Option<WrittenValue> {
             owner,
             line,
             replaced: Vec::new(),
+            from: None,
         }),
     })
 }
@@ -262,8 +323,12 @@ pub(crate) fn built_local(w: &mut Walk<'_>, name: &str, body: &syn::Block) {
         _ => return,
     };
     // Only rows written here: a row another function built is that
-    // function's.
-    if values.is_empty() || values.iter().any(|v| v.built.is_some()) {
+    // function's. (A SeaORM active model with no topic column yet is
+    // recorded by its declared type: its inserts write that table.)
+    if values.iter().any(|v| v.built.is_some()) {
+        return;
+    }
+    if values.is_empty() && declared_model(w, name).is_none() {
         return;
     }
     record_builder(w, name, values, None);
@@ -297,14 +362,31 @@ pub(crate) fn builder(w: &mut Walk<'_>, name: &str, body: &syn::Block) {
     record_builder(w, name, values, model);
 }
 
+/// The SeaORM model function `name` of this file is declared to return
+/// (`-> outbox::ActiveModel`, through `Result`/`Option`), expanded.
+fn declared_model(w: &Walk<'_>, name: &str) -> Option<Vec<String>> {
+    if !w.evidence.sea {
+        return None;
+    }
+    let ty = w.returns.get(name)?;
+    let last = ty.last()?;
+    (last == "ActiveModel" || last == "Model").then(|| w.expand(ty))
+}
+
 /// Record function `name` (the one `w` is in) as a builder of rows writing
-/// `values` (of SeaORM `model`, when known).
+/// `values` (of SeaORM `model`, when known; else the model it is declared
+/// to return).
 fn record_builder(
     w: &mut Walk<'_>,
     name: &str,
     values: Vec<WrittenValue>,
     model: Option<Vec<String>>,
 ) {
+    let model = model.or_else(|| declared_model(w, name));
+    let from = match name {
+        "from" => w.impl_from.last().cloned().flatten(),
+        _ => None,
+    };
     let builder = RowBuilder {
         name: name.to_string(),
         owner: w.self_type().and_then(|t| t.last()).cloned(),
@@ -312,6 +394,7 @@ fn record_builder(
         in_test: w.in_test(),
         values,
         model,
+        from,
     };
     w.out.row_builders.push(builder);
 }
@@ -486,6 +569,7 @@ fn a(conn: &mut PgConnection) {
             owner: owner.map(Into::into),
             line,
             replaced: Vec::new(),
+            from: None,
         };
         assert_eq!(
             built,
@@ -684,5 +768,71 @@ fn a(conn: &mut PgConnection) {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn into_a_row_by_a_user_from_and_helper_models_declared_by_their_return_type() {
+        let src = r#"
+use diesel::prelude::*;
+use crate::schema::outbox;
+impl From<OrderPlaced> for NewOutbox {
+    fn from(e: OrderPlaced) -> Self { NewOutbox { topic: "orders.placed".into() } }
+}
+fn place(conn: &mut PgConnection, event: OrderPlaced) {
+    diesel::insert_into(outbox::table).values(&event.into()).execute(conn);
+    let row: NewOutbox = event.into();
+    diesel::insert_into(outbox::table).values(&row).execute(conn);
+}
+"#;
+        let o = orm(src);
+        assert_eq!(o.row_builders[0].from.as_deref(), Some("OrderPlaced"));
+        let built: Vec<_> = o
+            .topic_writes
+            .iter()
+            .filter_map(|w| w.values.iter().find_map(|v| v.built.clone()))
+            .map(|b| (b.callee, b.owner, b.from))
+            .collect();
+        let from = Some("OrderPlaced".to_string());
+        assert_eq!(
+            built,
+            vec![
+                ("from".to_string(), None, from.clone()),
+                ("from".to_string(), Some("NewOutbox".to_string()), from),
+            ]
+        );
+        let src = r#"
+use entity::outbox;
+use sea_orm::{ActiveModelTrait, Set};
+pub fn build(payload: Vec<u8>) -> outbox::ActiveModel {
+    let mut am = outbox::ActiveModel { ..Default::default() };
+    am.payload = Set(payload);
+    am
+}
+async fn a(db: &DatabaseConnection) {
+    let am = rows::make(vec![]);
+    am.insert(db).await;
+}
+"#;
+        let o = orm(src);
+        let b = &o.row_builders[0];
+        assert_eq!(
+            (b.name.as_str(), b.values.len(), b.model.clone()),
+            (
+                "build",
+                0,
+                Some(vec![
+                    "entity".to_string(),
+                    "outbox".into(),
+                    "ActiveModel".into()
+                ])
+            )
+        );
+        // A helper of another file: the insert's table is unknown here,
+        // the helper is kept for the SQL pass.
+        let by = o.unknown[0]
+            .built
+            .as_ref()
+            .map(|(m, b)| (m.as_str(), b.callee.as_str()));
+        assert_eq!(by, Some(("insert", "make")));
     }
 }

@@ -242,15 +242,15 @@ fn model_method(w: &mut Walk<'_>, m: &syn::ExprMethodCall, name: &str, at: (u32,
         None => None,
     };
     let Some(path) = target else {
-        if name == "insert" || name == "save" {
-            // A row a helper built (`let mut am = new_am(..)`): the insert
-            // writes the helper's model, told in `nova-link`.
-            let written = crate::written::values_of(w, &m.receiver);
-            if written.iter().any(|v| v.built.is_some()) {
-                let call = format!("ActiveModel::{name}");
-                let target = Target::Type(Vec::new());
-                crate::written::record(w, Orm::SeaOrm, target, &call, at, text_of(m), written);
-            }
+        // A row a helper built (`let mut am = new_am(..)`): the insert
+        // writes the helper's model, told in `nova-link` (the topic) and
+        // in the SQL pass (the access).
+        let written = crate::written::values_of(w, &m.receiver);
+        let built = written.iter().find_map(|v| v.built.clone());
+        if (name == "insert" || name == "save") && built.is_some() {
+            let call = format!("ActiveModel::{name}");
+            let target = Target::Type(Vec::new());
+            crate::written::record(w, Orm::SeaOrm, target, &call, at, text_of(m), written);
         }
         let awaited = w.awaited == Some(m as *const syn::ExprMethodCall as usize);
         if awaited && w.evidence.sea {
@@ -259,6 +259,9 @@ fn model_method(w: &mut Walk<'_>, m: &syn::ExprMethodCall, name: &str, at: (u32,
                 text_of(&*m.receiver)
             );
             w.unknown(Orm::SeaOrm, at, m, why);
+            if let Some(u) = w.out.unknown.last_mut() {
+                u.built = built.map(|by| (name.to_string(), by));
+            }
         }
         return;
     };

@@ -84,6 +84,9 @@ pub struct Walk<'o> {
     /// Function bodies being walked (by address) and their function's
     /// name: a row builder if it returns a row held by a local.
     pub(crate) bodies: Vec<(usize, String)>,
+    /// For each enclosing `impl`: `X` of `impl From<X> for ..` (last
+    /// segment), innermost last.
+    pub(crate) impl_from: Vec<Option<String>>,
 }
 
 /// Whether attributes mark test code (`#[test]`, `#[cfg(test)]`...): the
@@ -124,6 +127,7 @@ impl<'o> Walk<'o> {
             saved_self_types: Vec::new(),
             body_of: None,
             bodies: Vec::new(),
+            impl_from: Vec::new(),
         };
         w.prepass(&file.items);
         w.scopes.push(module_scope(&file.items));
@@ -348,6 +352,7 @@ impl<'o> Walk<'o> {
             in_test: self.in_test(),
             text: text_of(e),
             why,
+            built: None,
         });
     }
 }

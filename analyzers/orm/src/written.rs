@@ -298,18 +298,21 @@ pub(crate) fn bind_local(w: &mut Walk<'_>, pat: &syn::Pat, init: &Expr) {
     if !rows && w.scopes.iter().all(|s| s.written.is_empty()) {
         return;
     }
-    let name = match pat {
-        syn::Pat::Ident(i) => i.ident.to_string(),
+    let (name, ty) = match pat {
+        syn::Pat::Ident(i) => (i.ident.to_string(), None),
         syn::Pat::Type(t) => match &*t.pat {
-            syn::Pat::Ident(i) => i.ident.to_string(),
+            syn::Pat::Ident(i) => (i.ident.to_string(), Some(&*t.ty)),
             _ => return,
         },
         _ => return,
     };
-    let values = match init {
+    let mut values = match init {
         Expr::Path(_) => Vec::new(),
         e => values_of(w, e),
     };
+    if let Some(ty) = ty {
+        crate::rows::into_annotated(&mut values, ty);
+    }
     w.set_written(&name, values);
 }
 

@@ -440,6 +440,23 @@ pub struct StrCall {
     pub line: u32,
     pub function: Option<String>,
     pub in_test: bool,
+    /// What an argument of a known type ([`StrExpr::Typed`]) is, when it
+    /// is a struct literal (written in the call or bound to the local
+    /// handed in) or a parameter of the calling function: an ORM row
+    /// handed on is matched per argument, not per calling function.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<(usize, ArgSource)>,
+}
+
+/// What a [`StrCall`] argument of a known type is.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ArgSource {
+    /// A struct literal: the line of its type's name, as
+    /// [`RowLiteral::line`].
+    Literal(u32),
+    /// This parameter of the calling function (not counting `self`).
+    Param(usize),
 }
 
 /// The bound arguments of an SQL call (`sqlx::query!(sql, a, b)`,

@@ -27,6 +27,7 @@ mod matrix;
 mod orm_outbox;
 mod orm_outbox_rows;
 mod orm_outbox_shapes;
+mod orm_row_hops;
 mod orm_shapes;
 mod outbox_row_models;
 mod outbox_verbs;

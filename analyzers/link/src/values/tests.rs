@@ -417,6 +417,7 @@ fn many_calls_giving_one_value_are_no_cut() {
                 line: n + 10,
                 function: Some(format!("handler{n}")),
                 in_test: false,
+                sources: Vec::new(),
             });
         }
         vec![krate("svc", &[], &[], f)]

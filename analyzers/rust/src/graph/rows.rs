@@ -5,14 +5,44 @@
 //! whose type is a known ORM model.
 
 use super::shapes::ident_line;
+use super::strings::Scope;
 use super::walker::Walker;
-use super::{RowField, RowLiteral, StrExpr};
+use super::{ArgSource, RowField, RowLiteral, StrExpr};
 use crate::name::Name;
 
 /// Whether a field of this name is a topic column
 /// ([`nova_orm::TOPIC_COLUMNS`]).
 pub(super) fn topic_column(name: &str) -> bool {
     nova_orm::TOPIC_COLUMNS.contains(&name)
+}
+
+/// What `a`, an argument of a known type, is: a struct literal (written
+/// in the call, or the initialiser of the local handed in) or a parameter
+/// of the calling function, through `&`, parentheses and `.clone()`.
+pub(super) fn arg_source(a: &syn::Expr, scope: &Scope<'_>) -> Option<ArgSource> {
+    let mut e = a;
+    let mut from_local = false;
+    loop {
+        match e {
+            syn::Expr::Reference(r) => e = &r.expr,
+            syn::Expr::Paren(p) => e = &p.expr,
+            syn::Expr::MethodCall(m) if m.args.is_empty() && m.method == "clone" => e = &m.receiver,
+            syn::Expr::Struct(s) => {
+                let last = s.path.segments.last()?;
+                return Some(ArgSource::Literal(ident_line(&last.ident)));
+            }
+            syn::Expr::Path(p) if !from_local => {
+                let id = Name::of(p.path.get_ident()?);
+                if let Some(init) = scope.locals.get(id.as_str()) {
+                    from_local = true;
+                    e = init;
+                    continue;
+                }
+                return scope.params.get(id.as_str()).map(|i| ArgSource::Param(*i));
+            }
+            _ => return None,
+        }
+    }
 }
 
 impl<'ast> Walker<'ast, '_> {
@@ -68,7 +98,7 @@ impl<'ast> Walker<'ast, '_> {
 #[cfg(test)]
 mod tests {
     use crate::graph::tests::facts;
-    use crate::graph::{RowField, RowLiteral};
+    use crate::graph::{ArgSource, RowField, RowLiteral};
 
     #[test]
     fn struct_literals_writing_a_topic_column_are_recorded_with_their_function() {
@@ -108,6 +138,34 @@ impl NewOutbox {
                     line: 9,
                     fields: vec![field("destination", 9, "TOPIC.into()", None, true)],
                 },
+            ]
+        );
+    }
+
+    #[test]
+    fn typed_arguments_say_which_literal_or_parameter_they_are() {
+        let src = r#"
+fn keep(conn: &mut Conn, row: NewOutbox) {
+    let a = NewOutbox { topic: "a".into() };
+    let b = NewOutbox { topic: "b".into() };
+    enqueue(conn, &b);
+    enqueue(conn, NewOutbox { topic: "c".into() });
+    enqueue(conn, row.clone());
+}
+"#;
+        let f = facts(src);
+        let sources: Vec<_> = f
+            .str_calls
+            .iter()
+            .filter(|c| c.callee == "enqueue")
+            .map(|c| c.sources.clone())
+            .collect();
+        assert_eq!(
+            sources,
+            vec![
+                vec![(0, ArgSource::Param(0)), (1, ArgSource::Literal(4))],
+                vec![(0, ArgSource::Param(0)), (1, ArgSource::Literal(6))],
+                vec![(0, ArgSource::Param(0)), (1, ArgSource::Param(1))],
             ]
         );
     }

@@ -484,6 +484,7 @@ impl<'ast> Walker<'ast, '_> {
         // method of it returns may be a topic there.
         // (Decided once, at the first argument that is no string.)
         let mut typed_ok: Option<bool> = None;
+        let mut sources = Vec::new();
         for (i, a) in args.iter().enumerate() {
             let s = match self.param_of(a) {
                 Some(p) => p,
@@ -516,6 +517,11 @@ impl<'ast> Walker<'ast, '_> {
                 }
                 s => s,
             };
+            if matches!(s, StrExpr::Typed(_))
+                && let Some(source) = super::rows::arg_source(a, self.scope())
+            {
+                sources.push((i, source));
+            }
             let typed = matches!(s, StrExpr::Typed(_) | StrExpr::Param(_));
             if typed || could_name_topic(&s) || const_field(a) || could_name_address(&s) {
                 if exprs.is_empty() {
@@ -562,6 +568,7 @@ impl<'ast> Walker<'ast, '_> {
                 line: span::line(at),
                 function,
                 in_test,
+                sources,
             });
         }
     }
