@@ -19,6 +19,8 @@ mod strings;
 #[cfg(test)]
 mod tests;
 mod topic_maps;
+#[cfg(test)]
+mod url_tests;
 mod urls;
 mod walker;
 

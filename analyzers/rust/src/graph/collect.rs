@@ -801,7 +801,11 @@ impl<'ast> Walker<'ast, '_> {
             && (method == "uri" || self.is_http_receiver(&m.receiver))
         {
             let url = str_expr(u, self.scope(), 0);
-            if looks_like_url(&url) || super::urls::names_url_param(&url, self.scope()) {
+            // (A parameter already: a URL built from one, `Url::parse(url)`.)
+            if looks_like_url(&url)
+                || matches!(url, StrExpr::Param(_))
+                || super::urls::names_url_param(&url, self.scope())
+            {
                 let url = address_params(url, self.scope());
                 let function = self.function();
                 let in_test = self.in_test();
