@@ -32,7 +32,7 @@ fn address_bound(b: &TypeParamBound) -> bool {
     };
     match Name::of(&s.ident).as_str() {
         "IntoUrl" => true,
-        "TryInto" | "Into" | "TryFrom" => match &s.arguments {
+        "TryInto" | "Into" => match &s.arguments {
             syn::PathArguments::AngleBracketed(a) => a.args.iter().any(|g| {
                 matches!(g, syn::GenericArgument::Type(Type::Path(p))
                     if p.path.segments.last().is_some_and(|l| ADDRESS_TYPES.iter().any(|n| l.ident == n)))
