@@ -181,12 +181,17 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
                 let note = shape_note(&cl.service, cl.shape, cl.name.as_deref());
                 // A library's function returning a client it connects to
                 // an address its callers give (`fn connect_inventory(addr:
-                // String) -> InventoryClient<Channel>`): that address.
+                // String) -> InventoryClient<Channel>`, also through
+                // `XClient::new(Channel::from_shared(addr)?..)`): that
+                // address.
                 let target = match cl.shape {
                     ClientShape::ReturnType if cl.target.is_none() => g
                         .grpc_clients
                         .iter()
-                        .filter(|x| x.shape == ClientShape::Connect && x.function == cl.function)
+                        .filter(|x| {
+                            matches!(x.shape, ClientShape::Connect | ClientShape::New)
+                                && x.function == cl.function
+                        })
                         .filter(|x| x.service == cl.service && !x.in_test)
                         .find_map(|x| x.target.as_ref().filter(|t| names_param(t)))
                         .cloned(),

@@ -4,7 +4,7 @@ use crate::follow::attribute;
 use crate::values::names_param;
 use crate::{Ctx, live_files};
 use nova_manifests::hosts::hosts_in;
-use nova_model::{DiagCode, EdgeKind, Evidence, Severity};
+use nova_model::{DiagCode, EdgeKind, Evidence, Location, Severity};
 
 /// True for hosts that look internal to the deployment (no public domain).
 fn internal_host(h: &str) -> bool {
@@ -12,6 +12,24 @@ fn internal_host(h: &str) -> bool {
         || h.ends_with(".svc.cluster.local")
         || h.ends_with(".svc")
         || h.split('.').count() == 2
+}
+
+/// The last hop of `via` (`file:line`, innermost first) in a file of one
+/// of `service`'s packages: the service's call a value handed to a
+/// library's helper came through.
+fn service_hop(ctx: &Ctx<'_>, service: &str, via: &[String]) -> Option<Location> {
+    via.iter().rev().find_map(|hop| {
+        let (file, line) = hop.rsplit_once(':')?;
+        let line: u32 = line.parse().ok()?;
+        let ours = ctx.input.crates.iter().any(|c| {
+            c.service.as_deref() == Some(service)
+                && (c.dir.is_empty()
+                    || file
+                        .strip_prefix(c.dir.as_str())
+                        .is_some_and(|r| r.starts_with('/')))
+        });
+        ours.then(|| Location::new(file, line, 0))
+    })
 }
 
 pub(crate) fn link(ctx: &mut Ctx<'_>) {
@@ -58,7 +76,15 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) {
                         }
                         match (target, infra) {
                             (Some(t), _) => {
-                                let ev = ctx.evidence(&a, &note, &c.package);
+                                let mut ev = ctx.evidence(&a, &note, &c.package);
+                                // Each value at the service's call it came
+                                // through, not the helper's first call.
+                                if through_callers
+                                    && a.via.is_some()
+                                    && let Some(at) = service_hop(ctx, &a.service, &p.via)
+                                {
+                                    ev.location = at;
+                                }
                                 ctx.edges
                                     .add(&a.service, &t, EdgeKind::Http, Some(&via), ev);
                             }

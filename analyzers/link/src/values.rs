@@ -19,6 +19,7 @@ use nova_rust::unit::Crate;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 mod calls;
+mod join;
 #[cfg(test)]
 mod tests;
 
@@ -637,6 +638,43 @@ impl Values {
         out
     }
 
+    /// `e`, naming parameters of `p`'s function, evaluated at each call
+    /// of that function in a frame of its arguments: the values of one
+    /// call stay together, and each takes the call as a hop.
+    fn per_call(
+        &self,
+        package: &str,
+        service: Option<&str>,
+        e: &StrExpr,
+        p: &ParamRef,
+        frame: Option<&Frame<'_>>,
+        d: u32,
+    ) -> Vec<Piece> {
+        let mut out = Vec::new();
+        for call in self.calls_to(package, service, p) {
+            let f = Frame {
+                function: &p.function,
+                args: &call.args,
+                package: &call.package,
+                at: call.at.clone(),
+                self_type: None,
+                parent: frame,
+            };
+            for mut piece in self.eval(package, service, e, Some(&f), d) {
+                piece.via.insert(0, call.at.clone());
+                if !keep(&mut out, piece) {
+                    return out;
+                }
+            }
+        }
+        if out.is_empty() {
+            // (No call, or none with a static value: said as for one
+            // parameter.)
+            return self.param(package, service, p, d);
+        }
+        out
+    }
+
     /// Every possible value of `e` seen from `package` (run by `service`).
     /// (What a bound cut is dropped: see [`Values::resolve_all`].)
     pub fn resolve(&self, package: &str, service: Option<&str>, e: &StrExpr) -> Vec<Piece> {
@@ -893,6 +931,16 @@ impl Values {
             StrExpr::Typed(t) => vec![Piece::unknown(t)],
             StrExpr::Declared(d) => vec![Piece::unknown(&d.ty)],
             StrExpr::SelfField(f) => vec![Piece::unknown(&format!("self.{}", f.field))],
+            // A URL joined to a path, both the parameters of one function
+            // (`fn under(base: &str, path: &str)`): joined call by call,
+            // not every base with every path.
+            StrExpr::Format { template, args }
+                if template == join::URL_JOIN
+                    && let Some(p) = join::one_function(args)
+                    && Frame::of(frame, &p.function).is_none() =>
+            {
+                self.per_call(package, service, e, p, frame, d)
+            }
             StrExpr::Format { template, args } => {
                 let parts: Vec<&str> = template.split("{}").collect();
                 let mut acc = vec![Piece::lit(parts.first().copied().unwrap_or(""))];
@@ -920,6 +968,11 @@ impl Values {
                         }
                     }
                     acc = next;
+                }
+                if template == join::URL_JOIN {
+                    for p in &mut acc {
+                        p.text = join::joined(&p.text);
+                    }
                 }
                 acc
             }

@@ -19,10 +19,14 @@ mod strings;
 #[cfg(test)]
 mod tests;
 mod topic_maps;
+#[cfg(test)]
+mod url_tests;
+mod urls;
 mod walker;
 
 pub(crate) use collect::{done, finish, start};
 pub use returns::SELF_TYPE;
+pub use urls::URL_JOIN;
 pub(crate) use walker::Walker;
 
 /// A string value as written in code (a topic, a URL, a host), before

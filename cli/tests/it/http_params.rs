@@ -31,11 +31,13 @@ fn urls_handed_to_a_helper_resolve_through_the_calls_the_service_runs() {
         "audit-svc calls `fetch_any` with no static URL: no edge, and shop's URLs are not its"
     );
     // Each call giving the value is a hop of the evidence (the base URL's
-    // field write and `Api::new`'s call, then `call`'s).
+    // field write and `Api::new`'s call, then `call`'s); the value is placed
+    // at the service's call it came through (`quotes` at line 12, not at
+    // the first call of `get_json`, line 11).
     assert_eq!(
         edge_notes(&m, "shop-svc", "pricing-svc"),
         [
-            "shop-svc/src/main.rs:11 http.get http://pricing-svc:8080/quotes (value through shop-svc/src/main.rs:12) (in library `http-kit` at http-kit/src/lib.rs:8, reached through `get_json`)",
+            "shop-svc/src/main.rs:12 http.get http://pricing-svc:8080/quotes (value through shop-svc/src/main.rs:12) (in library `http-kit` at http-kit/src/lib.rs:8, reached through `get_json`)",
             "shop-svc/src/main.rs:13 http.get http://pricing-svc:8080/fx (value through shop-svc/src/main.rs:13) (in library `http-kit` at http-kit/src/lib.rs:24, reached through `fetch_any`)",
             "shop-svc/src/main.rs:15 http.get http://pricing-svc:8080/prices (value through http-kit/src/lib.rs:43, shop-svc/src/main.rs:14, shop-svc/src/main.rs:15) (in library `http-kit` at http-kit/src/lib.rs:49, reached through `call`)",
             "shop-svc/src/main.rs:17 reqwest::get http://pricing-svc:8080/health (value through shop-svc/src/main.rs:17) (in library `http-kit` at http-kit/src/lib.rs:18, reached through `health`)",
@@ -49,8 +51,8 @@ fn urls_handed_to_a_helper_resolve_through_the_calls_the_service_runs() {
         [
             "shop-svc/src/main.rs:11 http.get http://inventory-svc:8080/items (value through shop-svc/src/main.rs:11) (in library `http-kit` at http-kit/src/lib.rs:8, reached through `get_json`)",
             // A wrapper of a wrapper: `stock`'s call to `get_json`, then
-            // shop's call to `stock`.
-            "shop-svc/src/main.rs:11 http.get http://inventory-svc:8080/stock (value through http-kit/src/lib.rs:13, shop-svc/src/main.rs:16) (in library `http-kit` at http-kit/src/lib.rs:8, reached through `get_json`)",
+            // shop's call to `stock`, where the value is placed.
+            "shop-svc/src/main.rs:16 http.get http://inventory-svc:8080/stock (value through http-kit/src/lib.rs:13, shop-svc/src/main.rs:16) (in library `http-kit` at http-kit/src/lib.rs:8, reached through `get_json`)",
         ]
     );
 }

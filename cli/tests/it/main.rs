@@ -18,6 +18,7 @@ mod flow_shapes;
 mod graph_shapes;
 mod hardening;
 mod hostile;
+mod http_generic;
 mod http_params;
 mod inventory;
 mod kafka_assign;

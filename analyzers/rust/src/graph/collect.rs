@@ -530,13 +530,18 @@ impl<'ast> Walker<'ast, '_> {
                         _ => None,
                     };
                     if let Some(shape) = shape {
-                        let target = (shape == ClientShape::Connect)
-                            .then(|| {
-                                args.first().map(|a| {
-                                    address_params(str_expr(a, self.scope(), 0), self.scope())
-                                })
-                            })
-                            .flatten();
+                        let target = match shape {
+                            ClientShape::Connect => args.first().map(|a| {
+                                address_params(str_expr(a, self.scope(), 0), self.scope())
+                            }),
+                            // `XClient::new(channel)`: the address the
+                            // channel was built from, if the chain shows it.
+                            ClientShape::New => args.first().and_then(|a| {
+                                super::urls::channel_address(a, self.scope())
+                                    .map(|v| address_params(v, self.scope()))
+                            }),
+                            _ => None,
+                        };
                         let function = self.function();
                         let in_test = self.in_test();
                         self.out.grpc_clients.push(GrpcClient {
@@ -796,7 +801,11 @@ impl<'ast> Walker<'ast, '_> {
             && (method == "uri" || self.is_http_receiver(&m.receiver))
         {
             let url = str_expr(u, self.scope(), 0);
-            if looks_like_url(&url) {
+            // (A parameter already: a URL built from one, `Url::parse(url)`.)
+            if looks_like_url(&url)
+                || matches!(url, StrExpr::Param(_))
+                || super::urls::names_url_param(&url, self.scope())
+            {
                 let url = address_params(url, self.scope());
                 let function = self.function();
                 let in_test = self.in_test();

@@ -32,6 +32,10 @@ pub(super) struct Scope<'ast> {
     /// Parameters of a string type (`&str`, `String`, `impl Into<String>`,
     /// `Cow<str>`): the ones a topic or an address can come through.
     pub(super) str_params: HashSet<String>,
+    /// Parameters whose type says they are an address (`U: IntoUrl`,
+    /// `impl TryInto<Endpoint>`, `&Url`; also in `str_params`): a request
+    /// sent to one is kept whatever its name.
+    pub(super) url_params: Vec<String>,
     /// Local variables/params that are gRPC clients -> service.
     pub(super) client_vars: HashMap<String, String>,
     pub(super) consumer_handler: bool,
@@ -322,6 +326,10 @@ pub(super) fn str_expr_in(e: &Expr, scope: &Scope<'_>, depth: u32, need: bool) -
             if passthrough && c.args.len() == 1 {
                 return str_expr_in(&c.args[0], scope, d, need);
             }
+            // `Url::parse(s)`, `Endpoint::from_shared(s)`: the string's value.
+            if c.args.len() == 1 && super::urls::is_address_ctor(owner, last) {
+                return super::urls::address_ctor_value(e, &c.args[0], scope, d, need);
+            }
             // What a function returns (only inside a function: a const's
             // value is read without one).
             if scope.sig.is_some()
@@ -333,6 +341,13 @@ pub(super) fn str_expr_in(e: &Expr, scope: &Scope<'_>, depth: u32, need: bool) -
         }
         Expr::MethodCall(m) => {
             let method = Name::of(&m.method);
+            // A URL joined to a path (`base.join(path)?`).
+            if method.as_str() == "join"
+                && m.args.len() == 1
+                && let Some(v) = super::urls::url_join(m, scope, d)
+            {
+                return v;
+            }
             match method.as_str() {
                 "to_string" | "to_owned" | "into" | "clone" | "as_str" | "as_ref" | "unwrap"
                 | "expect" | "ok" | "trim" | "iter" | "into_iter" | "collect" | "cloned"

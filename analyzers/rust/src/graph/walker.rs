@@ -147,6 +147,9 @@ impl<'ast> Walker<'ast, '_> {
                 in_test: scope.in_test,
             });
         }
+        // (Generic parameters bound by `IntoUrl`, `TryInto<Endpoint>`..:
+        // looked for only in a function that has generics.)
+        let address_generics = super::urls::address_generics(sig);
         let mut idx = 0usize;
         for input in &sig.inputs {
             if let syn::FnArg::Typed(pt) = input {
@@ -155,6 +158,9 @@ impl<'ast> Walker<'ast, '_> {
                     scope.params.insert(pname.clone(), idx);
                     if stringish(&pt.ty) {
                         scope.str_params.insert(pname.clone());
+                    } else if super::urls::address_typed(&pt.ty, &address_generics) {
+                        scope.str_params.insert(pname.clone());
+                        scope.url_params.push(pname.clone());
                     }
                     if let Some(svc) =
                         type_client(&pt.ty, &self.pre.client_imports, &self.pre.aliases)
