@@ -31,6 +31,7 @@ mod orm_shapes;
 mod outbox_row_models;
 mod outbox_verbs;
 mod png;
+mod reexport_globs;
 mod reports;
 mod return_values;
 mod scaffold;

@@ -36,6 +36,10 @@ pub(crate) fn start<'ast, 'o>(
         return None;
     }
     let mut pre = PrePass::default();
+    pre.has_children = file
+        .items
+        .iter()
+        .any(|i| matches!(i, Item::Mod(m) if m.content.is_none()));
     pre.items(&file.items);
     out.client_reexports = std::mem::take(&mut pre.reexports);
     out.pub_imports = std::mem::take(&mut pre.pub_imports);
@@ -519,7 +523,8 @@ impl<'ast> Walker<'ast, '_> {
                 if let Some(svc) = client_service(owner, &self.pre.client_imports)
                     .or_else(|| owner.last().and_then(|o| self.pre.aliases.get(o).cloned()))
                     .or_else(|| match owner {
-                        [one] => foreign_connect(self.items, one, last),
+                        [one] => foreign_connect(self.items, one, last)
+                            .or_else(|| glob_connect(self.items, one, last)),
                         _ => None,
                     })
                 {

@@ -19,7 +19,7 @@
 //! argument, or an RPC-like call), and only a function's own signature is
 //! read when the walk enters it ([`fn_type`]).
 
-use super::prepass::{crate_type, foreign_type};
+use super::prepass::{crate_type, foreign_type, glob_type};
 use super::returns::{ParamType, is_pointer, param_type, receiver_value, self_type, value_type};
 use super::shapes::{holds_same_value, mod_is_generated, peel};
 use super::strings::{Scope, str_expr, stringish};
@@ -500,7 +500,7 @@ fn held_client(items: &[Item], ty: &Type) -> Option<String> {
     }
     foreign_type(items, &last).or_else(|| {
         (segs.len() == 1)
-            .then(|| crate_type(items, &last))
+            .then(|| crate_type(items, &last).or_else(|| glob_type(items, &last)))
             .flatten()
     })
 }

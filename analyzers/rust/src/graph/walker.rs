@@ -837,6 +837,9 @@ impl<'ast> Walker<'ast, '_> {
                         let method = Name::of(&segs[n - 1].ident);
                         if let Some(s) =
                             foreign_connect(self.items, owner_last.as_str(), method.as_str())
+                                .or_else(|| {
+                                    glob_connect(self.items, owner_last.as_str(), method.as_str())
+                                })
                         {
                             return Some(s);
                         }
