@@ -38,6 +38,7 @@ mod scaffold;
 mod sql_shapes;
 mod support;
 mod tonic_names;
+mod topic_map_fields;
 mod topic_lists;
 mod unresolved_sql;
 mod value_cuts;

@@ -63,14 +63,16 @@ pub(crate) fn start<'ast, 'o>(
         in_nova_handler: false,
         in_trait: false,
         chains: ChainCache::default(),
+        map_fields: Vec::new(),
     })
 }
 
 /// End the graph walk: order the facts.
-pub(crate) fn done(w: Walker<'_, '_>) {
+pub(crate) fn done(mut w: Walker<'_, '_>) {
     if w.pre.generated_parts {
         w.out.generated = true;
     }
+    w.unwritten_map_fields();
     finish(w.out);
 }
 
@@ -419,8 +421,10 @@ impl<'ast> Walker<'ast, '_> {
                 if svc.is_none() {
                     svc = self.expr_client(&init.expr);
                 }
+                let map = !super::topic_maps::built_with(&init.expr).is_empty();
                 if let Some(scope) = self.fns.last_mut() {
                     scope.locals.insert(name.clone(), &*init.expr);
+                    scope.maps |= map;
                 }
             }
             if let (Some(svc), Some(scope)) = (svc, self.fns.last_mut()) {
@@ -603,7 +607,7 @@ impl<'ast> Walker<'ast, '_> {
                 }
                 if owner_last == "TopicPartitionList" && last == "from_topic_map" && args.len() == 1
                 {
-                    self.assigned_topic_map(&args[0]);
+                    self.assigned_topic_map(&args[0], line());
                 }
                 let outbox_path = owner.iter().any(|s| contains_ci(s, "outbox"));
                 if owner_last == "ConsumerConfig" && last == "new" && args.len() == 3 {

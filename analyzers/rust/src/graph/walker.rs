@@ -56,6 +56,10 @@ pub(crate) struct Walker<'ast, 'o> {
     pub(super) macros: &'ast MacroArgs,
     /// What the receivers of method chains say, computed once per node.
     pub(super) chains: ChainCache<'ast>,
+    /// Fields this file writes a map of named topics into (see
+    /// [`super::topic_maps`]): a `from_topic_map(&self.f)` of another
+    /// field is no site.
+    pub(super) map_fields: Vec<String>,
 }
 
 impl<'ast> Walker<'ast, '_> {
@@ -421,7 +425,11 @@ impl<'ast> Walker<'ast, '_> {
     /// A string value assigned to a field (`Self { topic: topic.into() }`,
     /// `self.topic = topic`): kept when it can name a topic or an address,
     /// or when it comes from a parameter (resolved at the calls).
-    pub(super) fn field_value(&mut self, field: String, e: &Expr, line: u32) {
+    pub(super) fn field_value(&mut self, field: String, e: &'ast Expr, line: u32) {
+        // A map of `(topic, partition)` keys, for `from_topic_map`.
+        if self.map_field(&field, e) {
+            return;
+        }
         let lf = field.to_ascii_lowercase();
         let hinted = ["url", "uri", "addr", "host", "endpoint", "topic", "broker"]
             .iter()
@@ -474,7 +482,7 @@ impl<'ast> Walker<'ast, '_> {
         &mut self,
         callee: &str,
         owner: impl FnOnce(&Self) -> Option<String>,
-        args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>,
+        args: &'ast syn::punctuated::Punctuated<Expr, syn::Token![,]>,
         at: proc_macro2::Span,
     ) {
         // Built only once an argument is kept: most calls keep none.
@@ -485,7 +493,9 @@ impl<'ast> Walker<'ast, '_> {
         // (Decided once, at the first argument that is no string.)
         let mut typed_ok: Option<bool> = None;
         for (i, a) in args.iter().enumerate() {
-            let s = match self.param_of(a) {
+            // (A map of `(topic, partition)` keys, for a `from_topic_map`
+            // of the callee's parameter.)
+            let s = match self.param_of(a).or_else(|| self.map_arg(a)) {
                 Some(p) => p,
                 None => match str_expr_in(a, self.scope(), 0, false) {
                     // A local typed as no string, whatever its initialiser.
