@@ -42,3 +42,4 @@ mod topic_map_fields;
 mod topic_lists;
 mod unresolved_sql;
 mod value_cuts;
+mod whole_receivers;

@@ -96,6 +96,27 @@ pub(super) fn method_arg(e: &Expr, scope: &Scope<'_>) -> Option<StrExpr> {
     }
 }
 
+/// A field of `self` handed whole to a function (`publish(&self.bus, ..)`,
+/// `send(self.bus.clone(), ..)`) whose declaration names its type (`bus:
+/// KafkaBus`, not a trait object; a field of a struct declared in another
+/// file): the type the function's parameter holds for this call, where
+/// the parameter's own declaration shows none (`bus: &impl Bus`, `B:
+/// Bus`), so that a method called on it there resolves per caller.
+/// (Looked up only for an argument of that shape nothing else resolved.)
+pub(super) fn field_arg(e: &Expr, scope: &Scope<'_>) -> Option<StrExpr> {
+    let Expr::Field(f) = peel(e, &["clone", "as_ref", "borrow"]) else {
+        return None;
+    };
+    if !matches!(&*f.base, Expr::Path(p) if p.path.is_ident("self")) {
+        return None;
+    }
+    match declared_field(f, scope)? {
+        StrExpr::Declared(t) if t.ty.starts_with("dyn ") => None,
+        v @ (StrExpr::Declared(_) | StrExpr::SelfField(_)) => Some(v),
+        _ => None,
+    }
+}
+
 /// A call whose receiver a declaration types (a field's or a parameter's,
 /// not a trait object; a field declared in another file; what a call
 /// returns).
@@ -217,23 +238,7 @@ fn declared(e: &Expr, scope: &Scope<'_>, depth: u32) -> Option<StrExpr> {
             };
             Some(returned_by(last.clone(), owner, qualifier, None))
         }
-        Expr::Field(f) => {
-            let syn::Member::Named(id) = &f.member else {
-                return None;
-            };
-            match self_field(&f.base, id, scope)? {
-                FieldDecl::Here(ty, line) => Some(StrExpr::Declared(Box::new(Declared {
-                    ty: type_name(ty)?,
-                    by: format!("field `{}`", Name::of(id).as_str()),
-                    line,
-                    from: type_crate(scope.items, ty),
-                }))),
-                FieldDecl::Elsewhere(owner) => Some(StrExpr::SelfField(Box::new(SelfField {
-                    owner,
-                    field: Name::of(id).to_string(),
-                }))),
-            }
-        }
+        Expr::Field(f) => declared_field(f, scope),
         Expr::Path(p) => {
             let id = Name::of(p.path.get_ident()?);
             match scope.locals.get(id.as_str()) {
@@ -247,6 +252,26 @@ fn declared(e: &Expr, scope: &Scope<'_>, depth: u32) -> Option<StrExpr> {
             }
         }
         _ => None,
+    }
+}
+
+/// A field of `self` as its declaration types it (in this file, a hop; in
+/// another file of the crate, a [`SelfField`]).
+fn declared_field(f: &syn::ExprField, scope: &Scope<'_>) -> Option<StrExpr> {
+    let syn::Member::Named(id) = &f.member else {
+        return None;
+    };
+    match self_field(&f.base, id, scope)? {
+        FieldDecl::Here(ty, line) => Some(StrExpr::Declared(Box::new(Declared {
+            ty: type_name(ty)?,
+            by: format!("field `{}`", Name::of(id).as_str()),
+            line,
+            from: type_crate(scope.items, ty),
+        }))),
+        FieldDecl::Elsewhere(owner) => Some(StrExpr::SelfField(Box::new(SelfField {
+            owner,
+            field: Name::of(id).to_string(),
+        }))),
     }
 }
 

@@ -510,6 +510,17 @@ impl<'ast> Walker<'ast, '_> {
                             .or_else(|| super::declared::method_arg(a, self.scope()))
                             .unwrap_or(StrExpr::Unknown(t))
                     }
+                    // A field handed whole (`publish(&self.bus, ..)`): its
+                    // declared type, for the callee's parameter.
+                    StrExpr::Field(f)
+                        if !f.contains("topic")
+                            && *typed_ok.get_or_insert_with(|| {
+                                callee.starts_with(|c: char| c.is_ascii_lowercase())
+                                    && !PLUMBING_METHODS.contains(&callee)
+                            }) =>
+                    {
+                        super::declared::field_arg(a, self.scope()).unwrap_or(StrExpr::Field(f))
+                    }
                     s => s,
                 },
             };
@@ -526,7 +537,13 @@ impl<'ast> Walker<'ast, '_> {
                 }
                 s => s,
             };
-            let typed = matches!(s, StrExpr::Typed(_) | StrExpr::Param(_));
+            let typed = matches!(
+                s,
+                StrExpr::Typed(_)
+                    | StrExpr::Param(_)
+                    | StrExpr::Declared(_)
+                    | StrExpr::SelfField(_)
+            );
             if typed || could_name_topic(&s) || const_field(a) || could_name_address(&s) {
                 if exprs.is_empty() {
                     exprs.reserve_exact(args.len());
@@ -554,7 +571,11 @@ impl<'ast> Walker<'ast, '_> {
             && exprs.iter().all(|e| {
                 matches!(
                     e,
-                    StrExpr::Call(_) | StrExpr::Unknown(_) | StrExpr::Typed(_)
+                    StrExpr::Call(_)
+                        | StrExpr::Unknown(_)
+                        | StrExpr::Typed(_)
+                        | StrExpr::Declared(_)
+                        | StrExpr::SelfField(_)
                 )
             })
         {
