@@ -798,4 +798,46 @@ impl Handler {
             [("publish", 5, vec!["topic"]), ("publish", 6, vec![])]
         );
     }
+
+    #[test]
+    fn a_field_handed_whole_keeps_its_declared_type() {
+        let g = facts(
+            r#"
+struct Handler { bus: KafkaBus, any: Box<dyn Bus>, name: String }
+impl Handler {
+    async fn send(&self, p: &FutureProducer) {
+        publish(&self.bus, p, b"x").await;
+        publish(&self.any, p, b"y").await;
+        publish(&self.name, p, b"z").await;
+        Some(&self.bus);
+    }
+}
+"#,
+        );
+        let kept: Vec<(&str, u32, Vec<String>)> = g
+            .str_calls
+            .iter()
+            .map(|c| {
+                let tys = c
+                    .args
+                    .iter()
+                    .filter_map(|a| match a {
+                        StrExpr::Declared(d) => Some(format!("{} by {}", d.ty, d.by)),
+                        _ => None,
+                    })
+                    .collect();
+                (c.callee.as_str(), c.line, tys)
+            })
+            .collect();
+        // Not a trait object, not a string (those calls are kept for
+        // `p`'s type only); not handed to a variant.
+        assert_eq!(
+            kept,
+            [
+                ("publish", 5, vec!["KafkaBus by field `bus`".to_string()]),
+                ("publish", 6, vec![]),
+                ("publish", 7, vec![]),
+            ]
+        );
+    }
 }

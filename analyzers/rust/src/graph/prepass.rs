@@ -368,3 +368,66 @@ fn glob_from(tree: &syn::UseTree, local: &str, krate: Option<&syn::Ident>) -> Op
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::facts;
+    use super::*;
+
+    fn imports(src: &str) -> Vec<(String, String)> {
+        facts(src)
+            .pub_imports
+            .into_iter()
+            .map(|p| (p.name, p.client))
+            .collect()
+    }
+
+    #[test]
+    fn a_file_with_child_modules_hands_them_its_private_uses_and_globs() {
+        let root = imports(
+            r#"
+use lib::clients::Catalog;
+use other::clients::*;
+use std::collections::*;
+mod orders;
+mod inline { use third::Plain; }
+"#,
+        );
+        assert_eq!(
+            root,
+            [
+                ("Catalog".to_string(), foreign_client("lib", "Catalog")),
+                (GLOB.to_string(), foreign_client("other", GLOB)),
+            ]
+        );
+        // A leaf file's private uses are its own; its `pub use` globs not.
+        let leaf = imports("use lib::clients::Catalog;\npub use other::*;\n");
+        assert_eq!(leaf, [(GLOB.to_string(), foreign_client("other", GLOB))]);
+    }
+
+    #[test]
+    fn a_glob_names_an_upper_case_name_not_declared_here() {
+        let file: syn::File = syn::parse_str(
+            r#"
+use crate::clients::*;
+use std::sync::*;
+struct Store;
+mod tests { use super::*; }
+"#,
+        )
+        .expect("parses");
+        assert_eq!(
+            glob_type(&file.items, "Catalog"),
+            Some(crate_client("Catalog"))
+        );
+        assert_eq!(glob_type(&file.items, "Store"), None);
+        assert_eq!(glob_type(&file.items, "catalog"), None);
+        let foreign: syn::File = syn::parse_str("use lib::clients::*;").expect("parses");
+        assert_eq!(
+            glob_type(&foreign.items, "Catalog"),
+            Some(foreign_client("lib", "Catalog"))
+        );
+        let std_only: syn::File = syn::parse_str("use std::sync::*;").expect("parses");
+        assert_eq!(glob_type(&std_only.items, "Mutex"), None);
+    }
+}

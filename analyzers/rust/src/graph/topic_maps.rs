@@ -328,4 +328,82 @@ fn resume(topic: &str, p: i32) {
             ("resume", 0, TopicRole::Consume)
         );
     }
+
+    #[test]
+    fn a_map_in_a_field_is_written_into_the_field_and_read_there() {
+        let g = facts(
+            r#"
+struct R { topics: HashMap<(String, i32), Offset>, seen: HashMap<(String, i32), Offset> }
+impl R {
+    fn new() -> Self {
+        let mut seen = HashMap::new();
+        seen.insert((m.topic().to_string(), 0), Offset::End);
+        Self { topics: HashMap::from([(("a".to_string(), 0), Offset::Beginning)]), seen }
+    }
+    fn more(&mut self) {
+        self.topics.insert(("b".to_string(), 1), Offset::End);
+    }
+    fn start(&self) {
+        TopicPartitionList::from_topic_map(&self.topics);
+        TopicPartitionList::from_topic_map(&self.seen);
+    }
+}
+"#,
+        );
+        let fields: Vec<(&str, &StrExpr, u32)> = g
+            .fields
+            .iter()
+            .map(|f| (f.field.as_str(), &f.value, f.line))
+            .collect();
+        let lit = |s: &str| StrExpr::Lit(s.to_string());
+        assert_eq!(
+            fields,
+            [("topics", &lit("a"), 7), ("topics", &lit("b"), 10)]
+        );
+        // `seen` holds what was read: no site.
+        let call = "TopicPartitionList::from_topic_map".to_string();
+        let field = StrExpr::Field("topics".into());
+        assert_eq!(site_list(&g), [(call, TopicRole::Consume, field, 13)]);
+    }
+
+    /// (call, role, topic, line) of each topic site of `g`.
+    fn site_list(g: &super::super::GraphFacts) -> Vec<(String, TopicRole, StrExpr, u32)> {
+        g.topics
+            .iter()
+            .map(|t| (t.call.clone(), t.role, t.topic.clone(), t.line))
+            .collect()
+    }
+
+    #[test]
+    fn a_map_parameter_is_its_callers_map() {
+        let g = facts(
+            r#"
+fn assign(c: &BaseConsumer, map: &HashMap<(String, i32), Offset>) {
+    c.assign(&TopicPartitionList::from_topic_map(map).unwrap());
+}
+fn main() {
+    assign(&c, &HashMap::from([(("a".to_string(), 0), Offset::Beginning)]));
+    let mut m = HashMap::new();
+    m.insert(("b".to_string(), 0), Offset::Beginning);
+    m.insert((msg.topic().to_string(), 0), Offset::Beginning);
+    assign(&c, &m);
+}
+"#,
+        );
+        assert!(g.topics.is_empty());
+        let p: Vec<(&str, usize, TopicRole)> = g
+            .topic_params
+            .iter()
+            .map(|p| (p.name.as_str(), p.index, p.role))
+            .collect();
+        assert_eq!(p, [("assign", 1, TopicRole::Consume)]);
+        let args: Vec<(u32, &StrExpr)> = g
+            .str_calls
+            .iter()
+            .filter(|c| c.callee == "assign")
+            .map(|c| (c.line, &c.args[1]))
+            .collect();
+        let list = |s: &str| StrExpr::List(vec![StrExpr::Lit(s.to_string())]);
+        assert_eq!(args, [(6, &list("a")), (10, &list("b"))]);
+    }
 }
