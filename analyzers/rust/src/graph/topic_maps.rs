@@ -55,7 +55,7 @@ fn entries_of(e: &Expr) -> Vec<&Expr> {
 /// every call argument and field value: no allocation for other shapes.)
 pub(super) fn built_with(e: &Expr) -> Vec<&Expr> {
     match peel(e, &[]) {
-        Expr::Call(c) if c.args.len() == 1 => {
+        Expr::Call(c) if c.args.len() == 1 && matches!(peel(&c.args[0], &[]), Expr::Array(_)) => {
             let Expr::Path(p) = &*c.func else {
                 return Vec::new();
             };
@@ -70,7 +70,7 @@ pub(super) fn built_with(e: &Expr) -> Vec<&Expr> {
                 Vec::new()
             }
         }
-        Expr::MethodCall(m) if m.method == "collect" && m.args.is_empty() => {
+        Expr::MethodCall(m) if m.args.is_empty() && m.method == "collect" => {
             entries_of(peel(&m.receiver, &["into_iter", "iter"]))
         }
         _ => Vec::new(),
