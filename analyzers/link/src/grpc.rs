@@ -7,7 +7,7 @@ use crate::{Ctx, live_files};
 use nova_manifests::hosts::hosts_in;
 use nova_model::{DiagCode, EdgeKind, Evidence, Location, ProtoService, Severity};
 use nova_rust::graph::{
-    ClientShape, OWN_CRATE, StrExpr, as_foreign_client, crate_client, foreign_client,
+    ClientShape, GLOB, OWN_CRATE, StrExpr, as_foreign_client, crate_client, foreign_client,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -405,9 +405,13 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
 struct Reexports<'a> {
     /// (the library's crate name, the name) -> the proto service.
     clients: BTreeMap<(String, &'a str), &'a str>,
-    /// (package, name) -> the foreign client it hands its files
-    /// (`pub use catalog_client::Catalog;`).
-    handed: BTreeMap<(&'a str, &'a str), &'a str>,
+    /// (package, name) -> the foreign clients it hands its files
+    /// (`pub use catalog_client::Catalog;`, or a private `use` of a file
+    /// with child modules, the crate root's: several files may).
+    handed: BTreeMap<(&'a str, &'a str), BTreeSet<&'a str>>,
+    /// package -> the crates all of whose module's names it hands on
+    /// (`pub use catalog_client::clients::*;`).
+    globs: BTreeMap<&'a str, BTreeSet<&'a str>>,
     /// crate name -> package, for the workspace's.
     packages: BTreeMap<String, &'a str>,
 }
@@ -417,6 +421,7 @@ impl<'a> Reexports<'a> {
         let mut r = Reexports {
             clients: BTreeMap::new(),
             handed: BTreeMap::new(),
+            globs: BTreeMap::new(),
             packages: BTreeMap::new(),
         };
         for c in crates {
@@ -428,8 +433,16 @@ impl<'a> Reexports<'a> {
                         .insert((krate.clone(), x.name.as_str()), x.service.as_str());
                 }
                 for p in &f.facts.graph.pub_imports {
+                    if p.name == GLOB {
+                        if let Some((from, _)) = as_foreign_client(&p.client) {
+                            r.globs.entry(c.package.as_str()).or_default().insert(from);
+                        }
+                        continue;
+                    }
                     r.handed
-                        .insert((c.package.as_str(), p.name.as_str()), p.client.as_str());
+                        .entry((c.package.as_str(), p.name.as_str()))
+                        .or_default()
+                        .insert(p.client.as_str());
                 }
             }
         }
@@ -439,27 +452,35 @@ impl<'a> Reexports<'a> {
     /// The proto service `service` (seen in `package`) stands for: itself
     /// when it is no foreign client; a library's re-export; through the
     /// names a crate hands on (`pub use other::Catalog;`, imported as
-    /// `crate::Catalog` or from that crate), hop by hop (at most 4).
+    /// `crate::Catalog` or from that crate), then through the crates whose
+    /// names it hands on by a glob, hop by hop (at most 4). A name reached
+    /// through a glob is a client only when it settles to one.
     fn settle(&self, service: &str, package: &str) -> Option<String> {
-        let (mut service, mut package) = (service, package);
-        for _ in 0..4 {
-            let Some((krate, name)) = as_foreign_client(service) else {
-                return Some(service.to_string());
-            };
-            if krate != OWN_CRATE
-                && let Some(s) = self.clients.get(&(krate.to_string(), name))
-            {
-                return Some(s.to_string());
-            }
-            let from = if krate == OWN_CRATE {
-                package
-            } else {
-                self.packages.get(krate)?
-            };
-            service = self.handed.get(&(from, name))?;
-            package = from;
+        self.settle_in(service, package, 4)
+    }
+
+    fn settle_in(&self, service: &str, package: &str, hops: u8) -> Option<String> {
+        let Some((krate, name)) = as_foreign_client(service) else {
+            return Some(service.to_string());
+        };
+        if krate != OWN_CRATE
+            && let Some(s) = self.clients.get(&(krate.to_string(), name))
+        {
+            return Some(s.to_string());
         }
-        None
+        let hops = hops.checked_sub(1)?;
+        let from = if krate == OWN_CRATE {
+            package
+        } else {
+            self.packages.get(krate)?
+        };
+        if let Some(handed) = self.handed.get(&(from, name)) {
+            return handed.iter().find_map(|s| self.settle_in(s, from, hops));
+        }
+        self.globs
+            .get(from)?
+            .iter()
+            .find_map(|k| self.settle_in(&foreign_client(k, name), from, hops))
     }
 }
 

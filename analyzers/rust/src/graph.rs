@@ -306,6 +306,11 @@ pub fn crate_client(name: &str) -> String {
 /// The crate of a [`crate_client`].
 pub const OWN_CRATE: &str = "crate";
 
+/// The name of a [`PubImport`] handing on every name of another crate's
+/// module (`pub use lib::clients::*;`; its client is that crate's
+/// [`foreign_client`] of this name).
+pub const GLOB: &str = "*";
+
 /// The service of a client built from a type imported from another crate
 /// (`use catalog_client::Catalog; Catalog::connect(..)`), not known to be
 /// a client in this file: `nova-link` settles it against the crates'

@@ -36,6 +36,10 @@ pub(crate) fn start<'ast, 'o>(
         return None;
     }
     let mut pre = PrePass::default();
+    pre.has_children = file
+        .items
+        .iter()
+        .any(|i| matches!(i, Item::Mod(m) if m.content.is_none()));
     pre.items(&file.items);
     out.client_reexports = std::mem::take(&mut pre.reexports);
     out.pub_imports = std::mem::take(&mut pre.pub_imports);
@@ -59,14 +63,16 @@ pub(crate) fn start<'ast, 'o>(
         in_nova_handler: false,
         in_trait: false,
         chains: ChainCache::default(),
+        map_fields: Vec::new(),
     })
 }
 
 /// End the graph walk: order the facts.
-pub(crate) fn done(w: Walker<'_, '_>) {
+pub(crate) fn done(mut w: Walker<'_, '_>) {
     if w.pre.generated_parts {
         w.out.generated = true;
     }
+    w.unwritten_map_fields();
     finish(w.out);
 }
 
@@ -415,8 +421,10 @@ impl<'ast> Walker<'ast, '_> {
                 if svc.is_none() {
                     svc = self.expr_client(&init.expr);
                 }
+                let map = !super::topic_maps::built_with(&init.expr).is_empty();
                 if let Some(scope) = self.fns.last_mut() {
                     scope.locals.insert(name.clone(), &*init.expr);
+                    scope.maps |= map;
                 }
             }
             if let (Some(svc), Some(scope)) = (svc, self.fns.last_mut()) {
@@ -519,7 +527,8 @@ impl<'ast> Walker<'ast, '_> {
                 if let Some(svc) = client_service(owner, &self.pre.client_imports)
                     .or_else(|| owner.last().and_then(|o| self.pre.aliases.get(o).cloned()))
                     .or_else(|| match owner {
-                        [one] => foreign_connect(self.items, one, last),
+                        [one] => foreign_connect(self.items, one, last)
+                            .or_else(|| glob_connect(self.items, one, last)),
                         _ => None,
                     })
                 {
@@ -603,7 +612,7 @@ impl<'ast> Walker<'ast, '_> {
                 }
                 if owner_last == "TopicPartitionList" && last == "from_topic_map" && args.len() == 1
                 {
-                    self.assigned_topic_map(&args[0]);
+                    self.assigned_topic_map(&args[0], line());
                 }
                 let outbox_path = owner.iter().any(|s| contains_ci(s, "outbox"));
                 if owner_last == "ConsumerConfig" && last == "new" && args.len() == 3 {

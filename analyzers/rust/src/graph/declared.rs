@@ -19,7 +19,7 @@
 //! argument, or an RPC-like call), and only a function's own signature is
 //! read when the walk enters it ([`fn_type`]).
 
-use super::prepass::{crate_type, foreign_type};
+use super::prepass::{crate_type, foreign_type, glob_type};
 use super::returns::{ParamType, is_pointer, param_type, receiver_value, self_type, value_type};
 use super::shapes::{holds_same_value, mod_is_generated, peel};
 use super::strings::{Scope, str_expr, stringish};
@@ -92,6 +92,27 @@ pub(super) fn method_arg(e: &Expr, scope: &Scope<'_>) -> Option<StrExpr> {
     }
     match str_expr(e, scope, 0) {
         v @ StrExpr::Call(_) if by_declaration(&v) => Some(v),
+        _ => None,
+    }
+}
+
+/// A field of `self` handed whole to a function (`publish(&self.bus, ..)`,
+/// `send(self.bus.clone(), ..)`) whose declaration names its type (`bus:
+/// KafkaBus`, not a trait object; a field of a struct declared in another
+/// file): the type the function's parameter holds for this call, where
+/// the parameter's own declaration shows none (`bus: &impl Bus`, `B:
+/// Bus`), so that a method called on it there resolves per caller.
+/// (Looked up only for an argument of that shape nothing else resolved.)
+pub(super) fn field_arg(e: &Expr, scope: &Scope<'_>) -> Option<StrExpr> {
+    let Expr::Field(f) = peel(e, &["clone", "as_ref", "borrow"]) else {
+        return None;
+    };
+    if !matches!(&*f.base, Expr::Path(p) if p.path.is_ident("self")) {
+        return None;
+    }
+    match declared_field(f, scope)? {
+        StrExpr::Declared(t) if t.ty.starts_with("dyn ") => None,
+        v @ (StrExpr::Declared(_) | StrExpr::SelfField(_)) => Some(v),
         _ => None,
     }
 }
@@ -217,23 +238,7 @@ fn declared(e: &Expr, scope: &Scope<'_>, depth: u32) -> Option<StrExpr> {
             };
             Some(returned_by(last.clone(), owner, qualifier, None))
         }
-        Expr::Field(f) => {
-            let syn::Member::Named(id) = &f.member else {
-                return None;
-            };
-            match self_field(&f.base, id, scope)? {
-                FieldDecl::Here(ty, line) => Some(StrExpr::Declared(Box::new(Declared {
-                    ty: type_name(ty)?,
-                    by: format!("field `{}`", Name::of(id).as_str()),
-                    line,
-                    from: type_crate(scope.items, ty),
-                }))),
-                FieldDecl::Elsewhere(owner) => Some(StrExpr::SelfField(Box::new(SelfField {
-                    owner,
-                    field: Name::of(id).to_string(),
-                }))),
-            }
-        }
+        Expr::Field(f) => declared_field(f, scope),
         Expr::Path(p) => {
             let id = Name::of(p.path.get_ident()?);
             match scope.locals.get(id.as_str()) {
@@ -247,6 +252,26 @@ fn declared(e: &Expr, scope: &Scope<'_>, depth: u32) -> Option<StrExpr> {
             }
         }
         _ => None,
+    }
+}
+
+/// A field of `self` as its declaration types it (in this file, a hop; in
+/// another file of the crate, a [`SelfField`]).
+fn declared_field(f: &syn::ExprField, scope: &Scope<'_>) -> Option<StrExpr> {
+    let syn::Member::Named(id) = &f.member else {
+        return None;
+    };
+    match self_field(&f.base, id, scope)? {
+        FieldDecl::Here(ty, line) => Some(StrExpr::Declared(Box::new(Declared {
+            ty: type_name(ty)?,
+            by: format!("field `{}`", Name::of(id).as_str()),
+            line,
+            from: type_crate(scope.items, ty),
+        }))),
+        FieldDecl::Elsewhere(owner) => Some(StrExpr::SelfField(Box::new(SelfField {
+            owner,
+            field: Name::of(id).to_string(),
+        }))),
     }
 }
 
@@ -500,7 +525,7 @@ fn held_client(items: &[Item], ty: &Type) -> Option<String> {
     }
     foreign_type(items, &last).or_else(|| {
         (segs.len() == 1)
-            .then(|| crate_type(items, &last))
+            .then(|| crate_type(items, &last).or_else(|| glob_type(items, &last)))
             .flatten()
     })
 }
@@ -771,6 +796,48 @@ impl Handler {
         assert_eq!(
             kept,
             [("publish", 5, vec!["topic"]), ("publish", 6, vec![])]
+        );
+    }
+
+    #[test]
+    fn a_field_handed_whole_keeps_its_declared_type() {
+        let g = facts(
+            r#"
+struct Handler { bus: KafkaBus, any: Box<dyn Bus>, name: String }
+impl Handler {
+    async fn send(&self, p: &FutureProducer) {
+        publish(&self.bus, p, b"x").await;
+        publish(&self.any, p, b"y").await;
+        publish(&self.name, p, b"z").await;
+        Some(&self.bus);
+    }
+}
+"#,
+        );
+        let kept: Vec<(&str, u32, Vec<String>)> = g
+            .str_calls
+            .iter()
+            .map(|c| {
+                let tys = c
+                    .args
+                    .iter()
+                    .filter_map(|a| match a {
+                        StrExpr::Declared(d) => Some(format!("{} by {}", d.ty, d.by)),
+                        _ => None,
+                    })
+                    .collect();
+                (c.callee.as_str(), c.line, tys)
+            })
+            .collect();
+        // Not a trait object, not a string (those calls are kept for
+        // `p`'s type only); not handed to a variant.
+        assert_eq!(
+            kept,
+            [
+                ("publish", 5, vec!["KafkaBus by field `bus`".to_string()]),
+                ("publish", 6, vec![]),
+                ("publish", 7, vec![]),
+            ]
         );
     }
 }

@@ -3,7 +3,7 @@
 
 use super::shapes::*;
 use super::strings::*;
-use super::{ClientReexport, PubImport, StrExpr, crate_client, foreign_client};
+use super::{ClientReexport, GLOB, PubImport, StrExpr, crate_client, foreign_client};
 use std::collections::{BTreeMap, BTreeSet};
 use syn::Item;
 
@@ -35,8 +35,15 @@ pub(super) struct PrePass {
     pub(super) pub_imports: Vec<PubImport>,
     /// Inside a `pub use` item.
     in_pub_use: bool,
-    /// Inside a `use` item visible to other modules (`pub`, `pub(crate)`..).
+    /// Inside a `use` item visible to other modules (`pub`, `pub(crate)`..,
+    /// or a private one at the top of a file declaring modules of its own:
+    /// its children see it, `use crate::Catalog;` under the crate root).
     in_shared_use: bool,
+    /// The file declares child modules in files of their own (`mod x;`):
+    /// its top-level private `use`s are handed to them.
+    pub(super) has_children: bool,
+    /// Inside an inline module.
+    in_mod: bool,
 }
 
 impl PrePass {
@@ -64,6 +71,17 @@ impl PrePass {
                     .any(|p| p == "tonic" || p.ends_with("_client"))
                 {
                     self.grpc_hint = true;
+                }
+                // `pub use lib::clients::*;`: every name of another crate's
+                // module handed on, settled name by name by `nova-link`.
+                if self.in_shared_use
+                    && let Some(krate) = prefix.first()
+                    && !local_or_std(krate)
+                {
+                    self.pub_imports.push(PubImport {
+                        name: GLOB.to_string(),
+                        client: foreign_client(krate, GLOB),
+                    });
                 }
             }
         }
@@ -112,7 +130,8 @@ impl PrePass {
             match item {
                 Item::Use(u) => {
                     self.in_pub_use = matches!(u.vis, syn::Visibility::Public(_));
-                    self.in_shared_use = !matches!(u.vis, syn::Visibility::Inherited);
+                    self.in_shared_use = !matches!(u.vis, syn::Visibility::Inherited)
+                        || (self.has_children && !self.in_mod);
                     self.use_tree(&u.tree, &mut Vec::new());
                     self.in_pub_use = false;
                     self.in_shared_use = false;
@@ -123,7 +142,9 @@ impl PrePass {
                         continue;
                     }
                     if let Some((_, items)) = &m.content {
+                        let outer = std::mem::replace(&mut self.in_mod, true);
                         self.items(items);
+                        self.in_mod = outer;
                     }
                 }
                 _ => {}
@@ -193,6 +214,19 @@ pub(super) fn foreign_connect(items: &[Item], owner: &str, method: &str) -> Opti
         return None;
     }
     foreign_type(items, owner)
+}
+
+/// `Foo::connect(..)` with `Foo` only a glob import can name (see
+/// [`glob_type`]), after the named imports.
+pub(super) fn glob_connect(items: &[Item], owner: &str, method: &str) -> Option<String> {
+    if !matches!(method, "connect" | "with_interceptor" | "with_origin") {
+        return None;
+    }
+    // (A name the file imports from its own crate is no glob's.)
+    if crate_type(items, owner).is_some() {
+        return None;
+    }
+    glob_type(items, owner)
 }
 
 /// The [`foreign_client`] type `local` may be when a `use` among `items`
@@ -267,10 +301,133 @@ fn foreign(prefix: &[String], name: &str) -> Option<String> {
     // (A crate may be named like a tonic module: `catalog_client::Catalog`.)
     let tonic_client =
         prefix.last().is_some_and(|p| p.ends_with("_client")) && name.ends_with("Client");
-    let local_or_std = matches!(
-        krate.as_str(),
-        "crate" | "self" | "super" | "std" | "core" | "alloc" | "tonic"
-    );
-    (!tonic_client && !local_or_std && name.starts_with(|c: char| c.is_ascii_uppercase()))
+    (!tonic_client && !local_or_std(krate) && name.starts_with(|c: char| c.is_ascii_uppercase()))
         .then(|| foreign_client(krate, name))
+}
+
+/// A path's first segment naming the crate itself or a standard crate.
+fn local_or_std(krate: &str) -> bool {
+    matches!(
+        krate,
+        "crate" | "self" | "super" | "std" | "core" | "alloc" | "tonic"
+    )
+}
+
+/// Whether `local` is declared among `items` (a struct, enum, alias,
+/// trait, union): a glob import does not name it.
+fn declared_here(items: &[Item], local: &str) -> bool {
+    items.iter().any(|item| match item {
+        Item::Struct(s) => s.ident == local,
+        Item::Enum(e) => e.ident == local,
+        Item::Type(t) => t.ident == local,
+        Item::Trait(t) => t.ident == local,
+        Item::Union(u) => u.ident == local,
+        Item::Mod(m) if !mod_is_generated(m) => m
+            .content
+            .as_ref()
+            .is_some_and(|(_, items)| declared_here(items, local)),
+        _ => false,
+    })
+}
+
+/// The client `local` may be when only a glob `use` among `items` can
+/// import it, tried after the named imports: from another crate (`use
+/// catalog_client::clients::*;`, a [`foreign_client`]) or from the
+/// crate's own modules (`use crate::clients::*;`, `use super::*;`, a
+/// [`crate_client`]). `nova-link` settles it against the re-exports, so a
+/// name no library hands on as a client stays none.
+pub(super) fn glob_type(items: &[Item], local: &str) -> Option<String> {
+    if !local.starts_with(|c: char| c.is_ascii_uppercase()) || declared_here(items, local) {
+        return None;
+    }
+    items.iter().find_map(|item| match item {
+        Item::Use(u) => glob_from(&u.tree, local, None),
+        Item::Mod(m) if !mod_is_generated(m) => m
+            .content
+            .as_ref()
+            .and_then(|(_, items)| glob_type(items, local)),
+        _ => None,
+    })
+}
+
+/// The client `local` may be under a glob of `tree` (`krate`: the path's
+/// first segment, once seen).
+fn glob_from(tree: &syn::UseTree, local: &str, krate: Option<&syn::Ident>) -> Option<String> {
+    use syn::UseTree;
+    match tree {
+        UseTree::Path(p) => glob_from(&p.tree, local, krate.or(Some(&p.ident))),
+        UseTree::Group(g) => g.items.iter().find_map(|t| glob_from(t, local, krate)),
+        UseTree::Glob(_) => {
+            let krate = krate?.to_string();
+            if matches!(krate.as_str(), "crate" | "self" | "super") {
+                Some(crate_client(local))
+            } else {
+                (!local_or_std(&krate)).then(|| foreign_client(&krate, local))
+            }
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::facts;
+    use super::*;
+
+    fn imports(src: &str) -> Vec<(String, String)> {
+        facts(src)
+            .pub_imports
+            .into_iter()
+            .map(|p| (p.name, p.client))
+            .collect()
+    }
+
+    #[test]
+    fn a_file_with_child_modules_hands_them_its_private_uses_and_globs() {
+        let root = imports(
+            r#"
+use lib::clients::Catalog;
+use other::clients::*;
+use std::collections::*;
+mod orders;
+mod inline { use third::Plain; }
+"#,
+        );
+        assert_eq!(
+            root,
+            [
+                ("Catalog".to_string(), foreign_client("lib", "Catalog")),
+                (GLOB.to_string(), foreign_client("other", GLOB)),
+            ]
+        );
+        // A leaf file's private uses are its own; its `pub use` globs not.
+        let leaf = imports("use lib::clients::Catalog;\npub use other::*;\n");
+        assert_eq!(leaf, [(GLOB.to_string(), foreign_client("other", GLOB))]);
+    }
+
+    #[test]
+    fn a_glob_names_an_upper_case_name_not_declared_here() {
+        let file: syn::File = syn::parse_str(
+            r#"
+use crate::clients::*;
+use std::sync::*;
+struct Store;
+mod tests { use super::*; }
+"#,
+        )
+        .expect("parses");
+        assert_eq!(
+            glob_type(&file.items, "Catalog"),
+            Some(crate_client("Catalog"))
+        );
+        assert_eq!(glob_type(&file.items, "Store"), None);
+        assert_eq!(glob_type(&file.items, "catalog"), None);
+        let foreign: syn::File = syn::parse_str("use lib::clients::*;").expect("parses");
+        assert_eq!(
+            glob_type(&foreign.items, "Catalog"),
+            Some(foreign_client("lib", "Catalog"))
+        );
+        let std_only: syn::File = syn::parse_str("use std::sync::*;").expect("parses");
+        assert_eq!(glob_type(&std_only.items, "Mutex"), None);
+    }
 }

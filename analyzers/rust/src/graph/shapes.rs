@@ -253,8 +253,11 @@ pub(super) fn peel<'e>(mut e: &'e Expr, methods: &[&str]) -> &'e Expr {
         match e {
             Expr::Reference(r) => e = &r.expr,
             Expr::Paren(p) => e = &p.expr,
+            // (A method's name is rendered only when some are peeled.)
             Expr::MethodCall(m)
-                if m.args.is_empty() && methods.contains(&Name::of(&m.method).as_str()) =>
+                if !methods.is_empty()
+                    && m.args.is_empty()
+                    && methods.contains(&Name::of(&m.method).as_str()) =>
             {
                 e = &m.receiver
             }

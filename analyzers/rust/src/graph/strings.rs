@@ -77,6 +77,9 @@ pub(super) struct Scope<'ast> {
     /// `map.insert((topic, partition), offset)` on a local: the map's name
     /// and the key's topic (read if the map reaches `from_topic_map`).
     pub(super) map_inserts: Vec<(String, &'ast Expr)>,
+    /// A local may hold such a map (filled by `insert` or built with
+    /// `HashMap::from([((t, p), o), ..])`): a name is looked up only then.
+    pub(super) maps: bool,
     /// Closures and async blocks the walk is in (a `return` there is
     /// theirs).
     pub(super) closures: u32,

@@ -56,6 +56,10 @@ pub(crate) struct Walker<'ast, 'o> {
     pub(super) macros: &'ast MacroArgs,
     /// What the receivers of method chains say, computed once per node.
     pub(super) chains: ChainCache<'ast>,
+    /// Fields this file writes a map of named topics into (see
+    /// [`super::topic_maps`]): a `from_topic_map(&self.f)` of another
+    /// field is no site.
+    pub(super) map_fields: Vec<String>,
 }
 
 impl<'ast> Walker<'ast, '_> {
@@ -427,7 +431,11 @@ impl<'ast> Walker<'ast, '_> {
     /// A string value assigned to a field (`Self { topic: topic.into() }`,
     /// `self.topic = topic`): kept when it can name a topic or an address,
     /// or when it comes from a parameter (resolved at the calls).
-    pub(super) fn field_value(&mut self, field: String, e: &Expr, line: u32) {
+    pub(super) fn field_value(&mut self, field: String, e: &'ast Expr, line: u32) {
+        // A map of `(topic, partition)` keys, for `from_topic_map`.
+        if self.map_field(&field, e) {
+            return;
+        }
         let lf = field.to_ascii_lowercase();
         let hinted = ["url", "uri", "addr", "host", "endpoint", "topic", "broker"]
             .iter()
@@ -480,7 +488,7 @@ impl<'ast> Walker<'ast, '_> {
         &mut self,
         callee: &str,
         owner: impl FnOnce(&Self) -> Option<String>,
-        args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>,
+        args: &'ast syn::punctuated::Punctuated<Expr, syn::Token![,]>,
         at: proc_macro2::Span,
     ) {
         // Built only once an argument is kept: most calls keep none.
@@ -492,7 +500,9 @@ impl<'ast> Walker<'ast, '_> {
         let mut typed_ok: Option<bool> = None;
         let mut sources = Vec::new();
         for (i, a) in args.iter().enumerate() {
-            let s = match self.param_of(a) {
+            // (A map of `(topic, partition)` keys, for a `from_topic_map`
+            // of the callee's parameter.)
+            let s = match self.param_of(a).or_else(|| self.map_arg(a)) {
                 Some(p) => p,
                 None => match str_expr_in(a, self.scope(), 0, false) {
                     // A local typed as no string, whatever its initialiser.
@@ -506,6 +516,17 @@ impl<'ast> Walker<'ast, '_> {
                         receiver_value(a, self.scope(), 0)
                             .or_else(|| super::declared::method_arg(a, self.scope()))
                             .unwrap_or(StrExpr::Unknown(t))
+                    }
+                    // A field handed whole (`publish(&self.bus, ..)`): its
+                    // declared type, for the callee's parameter.
+                    StrExpr::Field(f)
+                        if !f.contains("topic")
+                            && *typed_ok.get_or_insert_with(|| {
+                                callee.starts_with(|c: char| c.is_ascii_lowercase())
+                                    && !PLUMBING_METHODS.contains(&callee)
+                            }) =>
+                    {
+                        super::declared::field_arg(a, self.scope()).unwrap_or(StrExpr::Field(f))
                     }
                     s => s,
                 },
@@ -528,7 +549,13 @@ impl<'ast> Walker<'ast, '_> {
             {
                 sources.push((i, source));
             }
-            let typed = matches!(s, StrExpr::Typed(_) | StrExpr::Param(_));
+            let typed = matches!(
+                s,
+                StrExpr::Typed(_)
+                    | StrExpr::Param(_)
+                    | StrExpr::Declared(_)
+                    | StrExpr::SelfField(_)
+            );
             if typed || could_name_topic(&s) || const_field(a) || could_name_address(&s) {
                 if exprs.is_empty() {
                     exprs.reserve_exact(args.len());
@@ -556,7 +583,11 @@ impl<'ast> Walker<'ast, '_> {
             && exprs.iter().all(|e| {
                 matches!(
                     e,
-                    StrExpr::Call(_) | StrExpr::Unknown(_) | StrExpr::Typed(_)
+                    StrExpr::Call(_)
+                        | StrExpr::Unknown(_)
+                        | StrExpr::Typed(_)
+                        | StrExpr::Declared(_)
+                        | StrExpr::SelfField(_)
                 )
             })
         {
@@ -850,6 +881,9 @@ impl<'ast> Walker<'ast, '_> {
                         let method = Name::of(&segs[n - 1].ident);
                         if let Some(s) =
                             foreign_connect(self.items, owner_last.as_str(), method.as_str())
+                                .or_else(|| {
+                                    glob_connect(self.items, owner_last.as_str(), method.as_str())
+                                })
                         {
                             return Some(s);
                         }
