@@ -132,18 +132,20 @@ pub(crate) fn owns(p: *mut u8) -> bool {
 }
 
 /// A block of `size` bytes aligned to `align` from this thread's current
-/// chunk, or null when it does not fit there ([`alloc_slow`]).
+/// chunk, or `None` when it does not fit there ([`alloc_slow`]).
 #[inline(always)]
-pub(crate) fn alloc(size: usize, align: usize) -> *mut u8 {
+pub(crate) fn alloc(size: usize, align: usize) -> Option<*mut u8> {
     let l = local();
     let p = (l.cur.get() + align - 1) & !(align - 1);
-    let e = p.wrapping_add(size);
-    if e <= l.end.get() && e > p {
+    // (No overflow: `p` is below 2^48 and `size` at most `isize::MAX`.
+    // Without a current chunk `end` is 0 and nothing fits.)
+    let e = p + size;
+    if e <= l.end.get() {
         l.cur.set(e);
         l.live.set(l.live.get().wrapping_add(1));
-        return p as *mut u8;
+        return Some(p as *mut u8);
     }
-    std::ptr::null_mut()
+    None
 }
 
 /// [`alloc`] when the current chunk has no room: a new chunk, or null when

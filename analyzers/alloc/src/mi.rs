@@ -113,8 +113,7 @@ unsafe impl GlobalAlloc for Allocator {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         if crate::in_trees() {
-            let p = arena::alloc(layout.size(), layout.align());
-            if !p.is_null() {
+            if let Some(p) = arena::alloc(layout.size(), layout.align()) {
                 return p;
             }
             // SAFETY: the caller's contract, passed on.
@@ -210,10 +209,8 @@ unsafe fn alloc_scratch_other(layout: Layout) -> *mut u8 {
 /// [`Allocator::alloc_zeroed`] inside `trees`.
 #[inline(never)]
 unsafe fn alloc_zeroed_scratch(layout: Layout) -> *mut u8 {
-    let mut p = arena::alloc(layout.size(), layout.align());
-    if p.is_null() {
-        p = arena::alloc_slow(layout.size(), layout.align());
-    }
+    let p = arena::alloc(layout.size(), layout.align())
+        .unwrap_or_else(|| arena::alloc_slow(layout.size(), layout.align()));
     if !p.is_null() {
         // SAFETY: `p` is a fresh block of `layout.size()` bytes.
         unsafe { p.write_bytes(0, layout.size()) };
