@@ -504,7 +504,10 @@ mod tests {
                 state
             }
         });
-        assert!(old, "the first chunk is empty once the other thread freed its blocks");
+        assert!(
+            old,
+            "the first chunk is empty once the other thread freed its blocks"
+        );
         assert!(current);
     }
 
@@ -521,7 +524,11 @@ mod tests {
                 let other = a.alloc(layout(16, 8));
                 let moved = a.realloc(grown, layout(64, 8), 4096);
                 assert_ne!(moved, grown);
-                assert!(std::slice::from_raw_parts(moved, 16).iter().all(|b| *b == 5));
+                assert!(
+                    std::slice::from_raw_parts(moved, 16)
+                        .iter()
+                        .all(|b| *b == 5)
+                );
                 let shrunk = a.realloc(moved, layout(4096, 8), 8);
                 assert_eq!(shrunk, moved);
                 a.dealloc(shrunk, layout(8, 8));
@@ -573,7 +580,13 @@ mod tests {
             // SAFETY: as above.
             unsafe {
                 let blocks: Vec<*mut u8> = (0..256).map(|_| a.alloc(l)).collect();
-                assert!(local().touched.get() > RETAIN, "touched {} committed {} slot {}", local().touched.get(), local().committed.get(), local().slot.get());
+                assert!(
+                    local().touched.get() > RETAIN,
+                    "touched {} committed {} slot {}",
+                    local().touched.get(),
+                    local().committed.get(),
+                    local().slot.get()
+                );
                 for p in blocks {
                     a.dealloc(p, l);
                 }

@@ -228,8 +228,7 @@ fn batches<T>(sites: &[T]) -> Vec<&[T]> {
 /// never iterated. Boxed: a table of 100,000 texts grows by doubling, and
 /// each growth moves every entry; an `Analysis` inline is ten times the
 /// size of its key.)
-type Analyses =
-    HashMap<Dialect, HashMap<String, Box<nova_sql::Analysis>, FixedState>, FixedState>;
+type Analyses = HashMap<Dialect, HashMap<String, Box<nova_sql::Analysis>, FixedState>, FixedState>;
 
 /// The distinct (dialect, text) pairs of `pending` that `analyses` lacks.
 fn new_jobs<'p>(

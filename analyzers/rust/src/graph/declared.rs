@@ -22,7 +22,7 @@
 use super::prepass::{crate_type, foreign_type, glob_type};
 use super::returns::{ParamType, is_pointer, param_type, receiver_value, self_type, value_type};
 use super::shapes::{holds_same_value, mod_is_generated, peel};
-use super::strings::{Scope, str_expr, stringish};
+use super::strings::{Scope, passes_value, str_expr, stringish, takes_default};
 use super::{CallRef, Declared, SelfField, StrExpr, StructField, as_foreign_client};
 use crate::name::Name;
 use crate::span;
@@ -87,8 +87,27 @@ fn declared_param(
 /// function's parameter. Not for a trait object's receiver (no value can
 /// come of it). (Looked up only for an argument nothing else resolved.)
 pub(super) fn method_arg(e: &Expr, scope: &Scope<'_>) -> Option<StrExpr> {
-    if !matches!(peel(e, &[]), Expr::MethodCall(_)) {
+    let Expr::MethodCall(m) = peel(e, &[]) else {
         return None;
+    };
+    // Most method calls handed to a function are on a receiver no
+    // declaration types (`x.to_string()` aside, which passes its receiver's
+    // value): `str_expr` would build their whole value, text and arguments
+    // included, to drop it. The same test on the receiver alone first.
+    let method = Name::of(&m.method);
+    let name = method.as_str();
+    if name != "join" && !passes_value(name) && !takes_default(name) {
+        if scope.sig.is_none() {
+            return None;
+        }
+        let typed = match receiver(&m.receiver, scope) {
+            Some(StrExpr::Declared(t)) => !t.ty.starts_with("dyn "),
+            Some(StrExpr::Call(_) | StrExpr::SelfField(_)) => true,
+            _ => false,
+        };
+        if !typed {
+            return None;
+        }
     }
     match str_expr(e, scope, 0) {
         v @ StrExpr::Call(_) if by_declaration(&v) => Some(v),

@@ -352,12 +352,8 @@ pub(super) fn str_expr_in(e: &Expr, scope: &Scope<'_>, depth: u32, need: bool) -
                 return v;
             }
             match method.as_str() {
-                "to_string" | "to_owned" | "into" | "clone" | "as_str" | "as_ref" | "unwrap"
-                | "expect" | "ok" | "trim" | "iter" | "into_iter" | "collect" | "cloned"
-                | "copied" | "to_vec" | "borrow" | "as_slice" | "unwrap_or_default" | "context"
-                | "with_context" | "map_err" | "map" | "deref" | "parse" | "ok_or"
-                | "ok_or_else" => str_expr_in(&m.receiver, scope, d, need),
-                "unwrap_or" | "unwrap_or_else" | "or" | "or_else" => {
+                name if passes_value(name) => str_expr_in(&m.receiver, scope, d, need),
+                name if takes_default(name) => {
                     let base = str_expr_in(&m.receiver, scope, d, need);
                     let default = m.args.first().map(|a| str_expr(a, scope, d));
                     match (base, default) {
@@ -380,6 +376,47 @@ pub(super) fn str_expr_in(e: &Expr, scope: &Scope<'_>, depth: u32, need: bool) -
         }
         _ => unknown(e, need),
     }
+}
+
+/// Methods whose value is their receiver's, for a string
+/// (`x.to_string()`, `x.clone()`, `x.unwrap()`..).
+pub(super) fn passes_value(method: &str) -> bool {
+    matches!(
+        method,
+        "to_string"
+            | "to_owned"
+            | "into"
+            | "clone"
+            | "as_str"
+            | "as_ref"
+            | "unwrap"
+            | "expect"
+            | "ok"
+            | "trim"
+            | "iter"
+            | "into_iter"
+            | "collect"
+            | "cloned"
+            | "copied"
+            | "to_vec"
+            | "borrow"
+            | "as_slice"
+            | "unwrap_or_default"
+            | "context"
+            | "with_context"
+            | "map_err"
+            | "map"
+            | "deref"
+            | "parse"
+            | "ok_or"
+            | "ok_or_else"
+    )
+}
+
+/// Methods whose value is their receiver's or, failing it, their argument
+/// (`env::var(..).unwrap_or("x")`).
+pub(super) fn takes_default(method: &str) -> bool {
+    matches!(method, "unwrap_or" | "unwrap_or_else" | "or" | "or_else")
 }
 
 pub(super) fn macro_str(mac: &syn::Macro, scope: &Scope<'_>, d: u32, need: bool) -> StrExpr {
