@@ -97,9 +97,7 @@ pub(super) fn method_arg(e: &Expr, scope: &Scope<'_>) -> Option<StrExpr> {
     let method = Name::of(&m.method);
     let name = method.as_str();
     if name != "join" && !passes_value(name) && !takes_default(name) {
-        if scope.sig.is_none() {
-            return None;
-        }
+        scope.sig?;
         let typed = match receiver(&m.receiver, scope) {
             Some(StrExpr::Declared(t)) => !t.ty.starts_with("dyn "),
             Some(StrExpr::Call(_) | StrExpr::SelfField(_)) => true,
