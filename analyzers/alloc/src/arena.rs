@@ -8,8 +8,9 @@
 //! chunk is empty and is cut again from its start (the current chunk at
 //! once, hot in the cache; the others when the bump needs a new one).
 //!
-//! - **Layout.** One address range is reserved for the process (no memory
-//!   behind it until used): [`SLOTS`] slots of [`SLOT_CHUNKS`] chunks of
+//! - **Layout.** One address range is reserved for the process, at a fixed
+//!   address (no memory behind it until used; a free tells its blocks by a
+//!   shift and a compare): [`SLOTS`] slots of [`SLOT_CHUNKS`] chunks of
 //!   [`CHUNK`] bytes. A thread takes a slot the first time it allocates in
 //!   `trees` and keeps it; its chunks are made readable and writable one by
 //!   one as the bump reaches them.
@@ -34,7 +35,7 @@
 //!   the range cannot be reserved.
 
 use std::cell::Cell;
-use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 
 /// log2 of [`CHUNK`].
 const CHUNK_SHIFT: u32 = 20;
@@ -57,12 +58,20 @@ const MAX_ALIGN: usize = 64;
 /// Chunks per thread whose pages are kept when empty.
 pub(crate) const RETAIN: usize = 4;
 
-/// Where the range starts before it is reserved, or if it cannot be: an
-/// address no user-space pointer has, so that [`owns`] is false for all.
-const NOWHERE: usize = usize::MAX - 2 * REGION;
+/// log2 of [`REGION`].
+const REGION_SHIFT: u32 = 34;
+const _: () = assert!(REGION == 1 << REGION_SHIFT);
 
-/// Start of the reserved range ([`NOWHERE`] until reserved).
-static BASE: AtomicUsize = AtomicUsize::new(NOWHERE);
+/// Where the range is asked for: 32 TiB, far below where the system puts
+/// mappings and the heap on 47-bit address spaces, and aligned to the
+/// range's size, so that telling one of its blocks from a heap block is a
+/// shift and a compare (every free asks). If the system gives another
+/// address, the arena is not used at all.
+const BASE: usize = 1 << 45;
+const _: () = assert!(BASE.is_multiple_of(REGION));
+
+/// Whether the range is reserved (at [`BASE`]).
+static RESERVED: AtomicBool = AtomicBool::new(false);
 /// 0: not tried yet; 1: being reserved; 2: reserved; 3: failed.
 static STATE: AtomicUsize = AtomicUsize::new(0);
 /// Slots handed out so far.
@@ -128,7 +137,9 @@ fn local() -> &'static Local {
 /// Whether `p` was cut from the arena.
 #[inline(always)]
 pub(crate) fn owns(p: *mut u8) -> bool {
-    (p as usize).wrapping_sub(BASE.load(Ordering::Relaxed)) < REGION
+    // (If the range could not be reserved, whatever the system put there is
+    // not ours.)
+    in_range(p) && RESERVED.load(Ordering::Relaxed)
 }
 
 /// A block of `size` bytes aligned to `align` from this thread's current
@@ -199,11 +210,11 @@ fn reserve() -> bool {
     loop {
         match STATE.compare_exchange(0, 1, Ordering::AcqRel, Ordering::Acquire) {
             Ok(_) => {
-                let Some(p) = os::reserve(REGION) else {
+                if !os::reserve(BASE, REGION) {
                     STATE.store(3, Ordering::Release);
                     return false;
-                };
-                BASE.store(p, Ordering::Release);
+                }
+                RESERVED.store(true, Ordering::Release);
                 STATE.store(2, Ordering::Release);
                 return true;
             }
@@ -217,7 +228,7 @@ fn reserve() -> bool {
 /// Address of chunk `i` of the range.
 #[inline(always)]
 fn chunk_start(i: usize) -> usize {
-    BASE.load(Ordering::Relaxed) + (i << CHUNK_SHIFT)
+    BASE + (i << CHUNK_SHIFT)
 }
 
 /// Whether every block cut from chunk `i`, not the current one, is freed.
@@ -262,11 +273,21 @@ fn next_chunk(l: &Local, slot: usize) -> Option<usize> {
     Some(i)
 }
 
-/// Free a block cut from the arena (`owns(p)`).
+/// Whether `p` lies in the arena's range: a block of the arena if the
+/// range is reserved ([`owns`]); [`free`] tells the rest.
+#[inline(always)]
+pub(crate) fn in_range(p: *mut u8) -> bool {
+    (p as usize) >> REGION_SHIFT == BASE >> REGION_SHIFT
+}
+
+/// Free `p`, which lies in the arena's range ([`in_range`]). If it is not
+/// the arena's after all (the range could not be reserved and the system
+/// put something else there), the heap frees it.
 #[inline(always)]
 pub(crate) fn free(p: *mut u8) {
-    let i = ((p as usize) - BASE.load(Ordering::Relaxed)) >> CHUNK_SHIFT;
+    let i = ((p as usize) - BASE) >> CHUNK_SHIFT;
     let l = local();
+    // (A thread has a current chunk only once the range is reserved.)
     if i == l.chunk.get() {
         let live = l.live.get().wrapping_sub(1);
         l.live.set(live);
@@ -275,13 +296,18 @@ pub(crate) fn free(p: *mut u8) {
             l.cur.set(l.end.get() - CHUNK);
         }
     } else {
-        free_other(l, i);
+        free_other(l, i, p);
     }
 }
 
 /// [`free`] of a block of another chunk than the current one.
 #[inline(never)]
-fn free_other(l: &Local, i: usize) {
+fn free_other(l: &Local, i: usize, p: *mut u8) {
+    if !RESERVED.load(Ordering::Relaxed) {
+        // SAFETY: without the range reserved no block is the arena's: `p`
+        // is a live heap block handed to `dealloc`.
+        return unsafe { crate::mi::heap_free(p) };
+    }
     if l.slot.get() == i / SLOT_CHUNKS {
         let c = &LIVE[i];
         c.store(c.load(Ordering::Relaxed).wrapping_sub(1), Ordering::Relaxed);
@@ -353,13 +379,15 @@ fn trim(l: &Local) {
 /// The system's side: address space and pages.
 #[cfg(unix)]
 mod os {
-    /// Reserve `len` bytes of address space, no memory behind them.
-    pub(super) fn reserve(len: usize) -> Option<usize> {
-        // SAFETY: a fresh anonymous private mapping with no access: it takes
-        // address space, not memory, and no pointer.
+    /// Reserve `len` bytes of address space at `at`, no memory behind
+    /// them; false (nothing kept) if the system puts them elsewhere.
+    pub(super) fn reserve(at: usize, len: usize) -> bool {
+        // SAFETY: a fresh anonymous private mapping with no access, at a
+        // hint only (no `MAP_FIXED`: nothing mapped there is replaced): it
+        // takes address space, not memory.
         let p = unsafe {
             libc::mmap(
-                std::ptr::null_mut(),
+                at as *mut libc::c_void,
                 len,
                 libc::PROT_NONE,
                 libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
@@ -367,7 +395,15 @@ mod os {
                 0,
             )
         };
-        (p != libc::MAP_FAILED).then_some(p as usize)
+        if p == libc::MAP_FAILED {
+            return false;
+        }
+        if p as usize != at {
+            // SAFETY: the mapping just made, not used.
+            unsafe { libc::munmap(p, len) };
+            return false;
+        }
+        true
     }
 
     /// Make `len` bytes at `at`, inside a range [`reserve`] gave and not
@@ -396,8 +432,8 @@ mod os {
 /// Elsewhere the arena is never there: every block comes from the heap.
 #[cfg(not(unix))]
 mod os {
-    pub(super) fn reserve(_len: usize) -> Option<usize> {
-        None
+    pub(super) fn reserve(_at: usize, _len: usize) -> bool {
+        false
     }
     pub(super) fn commit(_at: usize, _len: usize) -> bool {
         false
@@ -422,7 +458,7 @@ mod tests {
 
     /// The chunk a block of the arena lies in.
     fn chunk_of(p: *mut u8) -> usize {
-        ((p as usize) - BASE.load(Ordering::Relaxed)) >> CHUNK_SHIFT
+        ((p as usize) - BASE) >> CHUNK_SHIFT
     }
 
     #[test]

@@ -16,6 +16,7 @@ use crate::arena;
 // the `mimalloc` crate).
 unsafe extern "C" {
     fn mi_heap_new() -> *mut c_void;
+    fn mi_free(p: *mut c_void);
     fn mi_heap_delete(heap: *mut c_void);
     fn mi_heap_theap(heap: *mut c_void) -> *mut c_void;
     fn mi_theap_malloc(theap: *mut c_void, size: usize) -> *mut c_void;
@@ -135,7 +136,7 @@ unsafe impl GlobalAlloc for Allocator {
 
     #[inline]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        if arena::owns(ptr) {
+        if arena::in_range(ptr) {
             return arena::free(ptr);
         }
         // SAFETY: `ptr` came from mimalloc (see above).
@@ -242,9 +243,19 @@ unsafe fn realloc_arena(a: &Allocator, ptr: *mut u8, layout: Layout, new_size: u
     if !q.is_null() {
         // SAFETY: both blocks are live and at least this long; distinct.
         unsafe { std::ptr::copy_nonoverlapping(ptr, q, layout.size().min(new_size)) };
+        // (`ptr` is the arena's: `owns` said so.)
         arena::free(ptr);
     }
     q
+}
+
+/// Free a block of mimalloc's (of any heap).
+///
+/// # Safety
+/// `p` is a live block mimalloc gave.
+pub(crate) unsafe fn heap_free(p: *mut u8) {
+    // SAFETY: the caller's contract.
+    unsafe { mi_free(p.cast()) }
 }
 
 /// On entering [`trees`](crate::trees).
