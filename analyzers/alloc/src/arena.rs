@@ -27,8 +27,9 @@
 //!   and 9–11% less CPU time at 10k (fewer cache misses and page faults:
 //!   the next tree is cut from the pages the last one left, still hot).
 //! - **Memory.** A thread keeps the pages of its first [`RETAIN`] chunks;
-//!   empty chunks above them are given back to the system when the thread
-//!   next enters `trees` (a huge file's tree does not stay resident).
+//!   of the empty chunks above them, the upper half is given back to the
+//!   system each time the thread enters `trees` (a huge file's tree does
+//!   not stay resident, and the next piece of it reuses half its pages).
 //! - **Fallbacks.** Blocks over [`MAX_BLOCK`], over-aligned ones, a thread
 //!   without a slot (more than [`SLOTS`] threads ever allocated in `trees`)
 //!   and a full slot go to the scratch heap as before; so does everything if
@@ -353,17 +354,22 @@ fn trim(l: &Local) {
         return;
     }
     let first = slot * SLOT_CHUNKS;
+    // Half the chunks above `RETAIN` are kept each time: a file parsed in
+    // large pieces (`nova_rust::pieces`) cuts the next piece from pages the
+    // last one touched instead of faulting them in again, and after it a few
+    // ordinary files bring the thread back to `RETAIN`.
+    let keep = (l.touched.get() + RETAIN) / 2;
     // An empty current chunk high up is left, so that it can go too; the
     // next block comes from the lowest empty chunk.
-    if l.chunk.get() != NO_CHUNK && l.chunk.get() >= first + RETAIN {
+    if l.chunk.get() != NO_CHUNK && l.chunk.get() >= first + keep {
         LIVE[l.chunk.get()].store(l.live.get(), Ordering::Relaxed);
         l.chunk.set(NO_CHUNK);
         l.end.set(0);
         l.cur.set(0);
     }
     let current = l.chunk.get();
-    let mut touched = RETAIN;
-    for k in RETAIN..l.touched.get() {
+    let mut touched = keep;
+    for k in keep..l.touched.get() {
         let i = first + k;
         if i != current && empty(i) {
             // (Chunk `i` is this thread's, committed, and empty: no block
@@ -627,8 +633,15 @@ mod tests {
                     a.dealloc(p, l);
                 }
             }
+            // Half the excess goes each time; a few entries bring it back.
+            let before = local().touched.get();
             crate::trees(|| ());
-            assert!(local().touched.get() <= RETAIN);
+            let after = local().touched.get();
+            assert!(after < before && after > RETAIN, "{before} -> {after}");
+            for _ in 0..8 {
+                crate::trees(|| ());
+            }
+            assert!(local().touched.get() <= RETAIN + 1);
         });
     }
 }
