@@ -30,6 +30,10 @@
 //!   of the empty chunks above them, the upper half is given back to the
 //!   system each time the thread enters `trees` (a huge file's tree does
 //!   not stay resident, and the next piece of it reuses half its pages).
+//! - **Threads.** A slot stays its thread's for the process's life (no
+//!   destructor runs in the allocator), with the pages of its kept chunks:
+//!   a program should parse on long-lived threads (the scan keeps one
+//!   parse pool per process), not on a thread per file.
 //! - **Fallbacks.** Blocks over [`MAX_BLOCK`], over-aligned ones, a thread
 //!   without a slot (more than [`SLOTS`] threads ever allocated in `trees`)
 //!   and a full slot go to the scratch heap as before; so does everything if

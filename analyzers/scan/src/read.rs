@@ -57,6 +57,24 @@ fn wanted(f: &SourceFile, include_tests: bool) -> bool {
     }
 }
 
+/// The threads files are parsed on: with the parser's deep stack, so that
+/// each file is parsed in place (no hand-off to a helper thread per file).
+/// Made once per process and kept, so that a program running many scans
+/// reuses them, and what each keeps (the trees' arena of `nova-alloc`, a
+/// slot per thread for the process's life) is not made again per scan.
+fn parse_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("nova-read-{i}"))
+            .stack_size(nova_rust::PARSE_STACK)
+            .start_handler(|_| nova_rust::mark_parse_stack())
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
 /// SQL options for a migration of the package with this index.
 pub(crate) type SqlOptionsFor<'a> = dyn Fn(Option<usize>) -> &'a nova_sql::Options + Sync + 'a;
 
@@ -90,16 +108,9 @@ pub(crate) fn read_all<'a>(
             })
             .collect()
     };
-    // Parse on threads with the parser's deep stack, so that each file is
-    // parsed in place (no hand-off to a helper thread per file).
-    let pool = rayon::ThreadPoolBuilder::new()
-        .thread_name(|i| format!("nova-read-{i}"))
-        .stack_size(nova_rust::PARSE_STACK)
-        .start_handler(|_| nova_rust::mark_parse_stack())
-        .build();
-    let results = match pool {
-        Ok(pool) => pool.install(work),
-        Err(_) => work(),
+    let results = match parse_pool() {
+        Some(pool) => pool.install(work),
+        None => work(),
     };
 
     let mut out = Parsed {
