@@ -40,7 +40,7 @@
 //!   the range cannot be reserved.
 
 use std::cell::Cell;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 
 /// log2 of [`CHUNK`].
 const CHUNK_SHIFT: u32 = 20;
@@ -75,10 +75,19 @@ const _: () = assert!(REGION == 1 << REGION_SHIFT);
 const BASE: usize = 1 << 45;
 const _: () = assert!(BASE.is_multiple_of(REGION));
 
-/// Whether the range is reserved (at [`BASE`]).
-static RESERVED: AtomicBool = AtomicBool::new(false);
-/// 0: not tried yet; 1: being reserved; 2: reserved; 3: failed.
-static STATE: AtomicUsize = AtomicUsize::new(0);
+/// Whether the range is reserved (at [`BASE`]): [`UNTRIED`], [`RESERVING`],
+/// [`RESERVED`] or [`FAILED`].
+static STATE: AtomicUsize = AtomicUsize::new(UNTRIED);
+const UNTRIED: usize = 0;
+const RESERVING: usize = 1;
+const RESERVED: usize = 2;
+const FAILED: usize = 3;
+
+/// Whether the range is reserved.
+#[inline(always)]
+fn reserved() -> bool {
+    STATE.load(Ordering::Relaxed) == RESERVED
+}
 /// Slots handed out so far.
 static NEXT_SLOT: AtomicUsize = AtomicUsize::new(0);
 
@@ -144,7 +153,7 @@ fn local() -> &'static Local {
 pub(crate) fn owns(p: *mut u8) -> bool {
     // (If the range could not be reserved, whatever the system put there is
     // not ours.)
-    in_range(p) && RESERVED.load(Ordering::Relaxed)
+    in_range(p) && reserved()
 }
 
 /// A block of `size` bytes aligned to `align` from this thread's current
@@ -179,10 +188,7 @@ pub(crate) fn alloc_slow(size: usize, align: usize) -> *mut u8 {
     let Some(chunk) = next_chunk(l, slot) else {
         return std::ptr::null_mut();
     };
-    if l.chunk.get() != NO_CHUNK {
-        // Leave the current chunk: its count goes back to the table.
-        LIVE[l.chunk.get()].store(l.live.get(), Ordering::Relaxed);
-    }
+    leave(l);
     let start = chunk_start(chunk);
     l.chunk.set(chunk);
     l.end.set(start + CHUNK);
@@ -190,6 +196,17 @@ pub(crate) fn alloc_slow(size: usize, align: usize) -> *mut u8 {
     l.cur.set(p + size);
     l.live.set(1);
     p as *mut u8
+}
+
+/// Leave the current chunk, if any: its count goes back to the table, and
+/// nothing fits until the thread takes another.
+fn leave(l: &Local) {
+    if l.chunk.get() != NO_CHUNK {
+        LIVE[l.chunk.get()].store(l.live.get(), Ordering::Relaxed);
+    }
+    l.chunk.set(NO_CHUNK);
+    l.end.set(0);
+    l.cur.set(0);
 }
 
 /// This thread's slot, taken on first use.
@@ -213,18 +230,14 @@ fn slot(l: &Local) -> Option<usize> {
 /// Reserve the range (once for the process); whether it is there.
 fn reserve() -> bool {
     loop {
-        match STATE.compare_exchange(0, 1, Ordering::AcqRel, Ordering::Acquire) {
+        match STATE.compare_exchange(UNTRIED, RESERVING, Ordering::AcqRel, Ordering::Acquire) {
             Ok(_) => {
-                if !os::reserve(BASE, REGION) {
-                    STATE.store(3, Ordering::Release);
-                    return false;
-                }
-                RESERVED.store(true, Ordering::Release);
-                STATE.store(2, Ordering::Release);
-                return true;
+                let done = os::reserve(BASE, REGION);
+                STATE.store(if done { RESERVED } else { FAILED }, Ordering::Release);
+                return done;
             }
-            Err(2) => return true,
-            Err(3) => return false,
+            Err(RESERVED) => return true,
+            Err(FAILED) => return false,
             Err(_) => std::hint::spin_loop(),
         }
     }
@@ -308,7 +321,7 @@ pub(crate) fn free(p: *mut u8) {
 /// [`free`] of a block of another chunk than the current one.
 #[inline(never)]
 fn free_other(l: &Local, i: usize, p: *mut u8) {
-    if !RESERVED.load(Ordering::Relaxed) {
+    if !reserved() {
         // SAFETY: without the range reserved no block is the arena's: `p`
         // is a live heap block handed to `dealloc`.
         return unsafe { crate::mi::heap_free(p) };
@@ -363,13 +376,10 @@ fn trim(l: &Local) {
     // last one touched instead of faulting them in again, and after it a few
     // ordinary files bring the thread back to `RETAIN`.
     let keep = (l.touched.get() + RETAIN) / 2;
-    // An empty current chunk high up is left, so that it can go too; the
-    // next block comes from the lowest empty chunk.
+    // A current chunk high up is left, so that it can go too once empty;
+    // the next block comes from the lowest empty chunk.
     if l.chunk.get() != NO_CHUNK && l.chunk.get() >= first + keep {
-        LIVE[l.chunk.get()].store(l.live.get(), Ordering::Relaxed);
-        l.chunk.set(NO_CHUNK);
-        l.end.set(0);
-        l.cur.set(0);
+        leave(l);
     }
     let current = l.chunk.get();
     let mut touched = keep;

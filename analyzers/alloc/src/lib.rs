@@ -51,7 +51,7 @@ pub fn trees<R>(f: impl FnOnce() -> R) -> R {
     }
     let _restore = Restore(IN_TREES.with(|c| c.replace(true)));
     #[cfg(feature = "mimalloc")]
-    mi::enter();
+    arena::enter();
     f()
 }
 

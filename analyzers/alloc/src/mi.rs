@@ -100,7 +100,8 @@ fn scratch_heap() -> *mut c_void {
 pub struct Allocator;
 
 // SAFETY: every block comes from the arena (its own range, told apart by
-// address: `arena::owns`, checked first on free and realloc; a block is
+// address first on free and realloc: `arena::in_range`, then whether the
+// range is the arena's, `arena::owns`/`arena::free`; a block is
 // inside one chunk and is never handed out again while counted in use) or
 // from mimalloc (the main heap through `MiMalloc`, or the scratch heap),
 // aligned as the layout asks; mimalloc frees a block from any heap and any
@@ -256,12 +257,6 @@ unsafe fn realloc_arena(a: &Allocator, ptr: *mut u8, layout: Layout, new_size: u
 pub(crate) unsafe fn heap_free(p: *mut u8) {
     // SAFETY: the caller's contract.
     unsafe { mi_free(p.cast()) }
-}
-
-/// On entering [`trees`](crate::trees).
-#[inline(always)]
-pub(crate) fn enter() {
-    arena::enter();
 }
 
 /// [`Allocator::realloc`] inside `trees`.
