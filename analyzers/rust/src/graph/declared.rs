@@ -98,12 +98,7 @@ pub(super) fn method_arg(e: &Expr, scope: &Scope<'_>) -> Option<StrExpr> {
     let name = method.as_str();
     if name != "join" && !passes_value(name) && !takes_default(name) {
         scope.sig?;
-        let typed = match receiver(&m.receiver, scope) {
-            Some(StrExpr::Declared(t)) => !t.ty.starts_with("dyn "),
-            Some(StrExpr::Call(_) | StrExpr::SelfField(_)) => true,
-            _ => false,
-        };
-        if !typed {
+        if !typed_receiver(receiver(&m.receiver, scope).as_ref()) {
             return None;
         }
     }
@@ -139,7 +134,13 @@ pub(super) fn field_arg(e: &Expr, scope: &Scope<'_>) -> Option<StrExpr> {
 /// returns).
 fn by_declaration(v: &StrExpr) -> bool {
     let StrExpr::Call(c) = v else { return false };
-    match &c.recv {
+    typed_receiver(c.recv.as_ref())
+}
+
+/// A receiver a declaration types: a field's or a parameter's (not a trait
+/// object), a field declared in another file, what a call returns.
+fn typed_receiver(recv: Option<&StrExpr>) -> bool {
+    match recv {
         Some(StrExpr::Declared(t)) => !t.ty.starts_with("dyn "),
         Some(StrExpr::Call(_) | StrExpr::SelfField(_)) => true,
         _ => false,
