@@ -419,7 +419,15 @@ pub(crate) fn sites(ctx: &mut Ctx<'_>) -> State {
     }
 
     // Code sites.
-    let relays = crate::outbox::relays(ctx, input.crates);
+    // The rows' declarations, for ORM inserts writing a topic column.
+    let literals;
+    let declared = if crate::outbox::has_orm_topic_writes(input.crates) {
+        literals = crate::orm_rows::Literals::of(input.crates);
+        Some(crate::orm_rows::Declared::of(input.crates, &literals))
+    } else {
+        None
+    };
+    let relays = crate::outbox::relays(ctx, input.crates, declared.as_ref());
     // Produced topics named after the consumed ones: once those are known.
     let mut derived: Vec<(&Crate, &ParsedFile, &TopicSite)> = Vec::new();
     for c in input.crates {
@@ -509,7 +517,7 @@ pub(crate) fn sites(ctx: &mut Ctx<'_>) -> State {
         }
     }
     // Outbox inserts written through an ORM.
-    let orm = crate::outbox::orm_writes(ctx, input.crates, &relays);
+    let orm = crate::outbox::orm_writes(ctx, &relays);
     for (c, f, site, relay, caller) in &orm.sites {
         st.site(ctx, c, f, site, relay.as_deref(), caller.as_ref());
     }

@@ -29,6 +29,10 @@ const PASSED_DEPTH: usize = 4;
 pub(crate) struct Literals<'a> {
     rows: Vec<Literal<'a>>,
     builders: Vec<(&'a Crate, &'a ParsedFile, RowBuilder)>,
+    /// The names of the models the repository declares ([`known_models`]):
+    /// made by [`Literals::of`] when there are literals to sort, else when
+    /// [`Declared`] first asks.
+    models: std::sync::OnceLock<BTreeSet<&'a str>>,
 }
 
 /// A [`RowLiteral`] of a known model, its values as written values.
@@ -106,7 +110,13 @@ impl<'a> Literals<'a> {
                 out.builders.extend(built.into_values().map(|b| (c, f, b)));
             }
         }
+        let _ = out.models.set(models);
         out
+    }
+
+    /// The names of the models the repository declares.
+    fn models(&self, crates: &'a [Crate]) -> &BTreeSet<&'a str> {
+        self.models.get_or_init(|| known_models(crates))
     }
 }
 
@@ -167,9 +177,6 @@ pub(crate) struct Declared<'a> {
     /// [`RowLiteral`]s (used where `nova-orm` recorded none).
     plain: BTreeMap<&'a str, Vec<(&'a Crate, &'a ParsedFile, &'a RowBuilder)>>,
     literals: &'a Literals<'a>,
-    /// The names of the models the repository declares (see
-    /// [`known_models`]), computed only when an `x.into()` asks.
-    models: std::sync::OnceLock<BTreeSet<&'a str>>,
 }
 
 impl<'a> Declared<'a> {
@@ -181,7 +188,6 @@ impl<'a> Declared<'a> {
             builders: BTreeMap::new(),
             plain: BTreeMap::new(),
             literals,
-            models: std::sync::OnceLock::new(),
         };
         for c in crates {
             for f in crate::live_files(c) {
@@ -260,10 +266,7 @@ impl<'a> Declared<'a> {
         }
         match (&by.owner, &b.owner) {
             (Some(want), owner) => owner.as_ref() == Some(want),
-            (None, Some(owner)) => self
-                .models
-                .get_or_init(|| known_models(self.crates))
-                .contains(owner.as_str()),
+            (None, Some(owner)) => self.literals.models(self.crates).contains(owner.as_str()),
             (None, None) => false,
         }
     }

@@ -14,7 +14,7 @@
 
 use crate::Ctx;
 use crate::follow::attribute;
-use crate::orm_rows::{self, Declared, Literals, RowCaller};
+use crate::orm_rows::{self, Declared, RowCaller};
 use nova_model::{DiagCode, Diagnostic, Location, Op, Severity};
 use nova_orm::{Orm, Schema, Site, Target, ValueShape, WrittenValue};
 use nova_rust::graph::{StrExpr, TopicApi, TopicRole, TopicSite};
@@ -143,18 +143,42 @@ pub(crate) fn topic_insert(sql: &str) -> Option<TopicInsert> {
 
 /// The relays of a repository: tables whose rows a relay publishes to the
 /// row's topic, and the relays' own publish sites.
-#[derive(Debug, Default)]
-pub(crate) struct Relays {
+#[derive(Default)]
+pub(crate) struct Relays<'a> {
     /// table -> where its rows are published.
     pub tables: BTreeMap<String, BTreeSet<String>>,
     /// (file, line) of the relays' publish calls.
     pub sites: BTreeSet<(String, u32)>,
-    /// The ORM schema, for a repository whose ORM inserts write a topic
-    /// column (none: no such insert).
-    schema: Option<Schema>,
+    /// The ORM inserts writing a topic column, with their values and
+    /// tables: found once, for the relays and then for [`orm_writes`].
+    inserts: Vec<OrmInsert<'a>>,
 }
 
-impl Relays {
+/// An ORM insert (not in test code) writing a topic column, in `f` of `c`:
+/// the values it writes ([`orm_rows::written`], not empty) and the tables
+/// it writes them to ([`write_tables`]).
+struct OrmInsert<'a> {
+    c: &'a Crate,
+    f: &'a ParsedFile,
+    w: &'a nova_orm::TopicWrite,
+    values: Vec<orm_rows::Written<'a>>,
+    tables: Vec<String>,
+}
+
+/// Whether any ORM insert outside test code writes a topic column: only
+/// then are the rows' declarations ([`Declared`]) needed.
+pub(crate) fn has_orm_topic_writes(crates: &[Crate]) -> bool {
+    crates
+        .iter()
+        .any(|c| crate::live_files(c).any(topic_writes))
+}
+
+/// Whether an ORM insert of `f` outside test code writes a topic column.
+fn topic_writes(f: &ParsedFile) -> bool {
+    f.facts.orm.topic_writes.iter().any(|w| !w.in_test)
+}
+
+impl Relays<'_> {
     /// Whether inserts into `table` go through an outbox: its name says
     /// so, or a relay publishes its rows.
     pub fn is_outbox(&self, table: &str) -> bool {
@@ -242,31 +266,38 @@ fn selected_from(sql: &str, column: &str) -> Vec<String> {
 /// Find the relays: produce sites whose topic is a row's topic column in
 /// a file that selects that column from a table, or that reads through an
 /// ORM a table ORM inserts write a topic column of (or one named
-/// `*outbox*`).
-pub(crate) fn relays(ctx: &Ctx<'_>, crates: &[Crate]) -> Relays {
+/// `*outbox*`). `declared` is there when [`has_orm_topic_writes`].
+pub(crate) fn relays<'a>(
+    ctx: &Ctx<'_>,
+    crates: &'a [Crate],
+    declared: Option<&Declared<'a>>,
+) -> Relays<'a> {
     let mut r = Relays::default();
-    let topic_writes = |f: &ParsedFile| f.facts.orm.topic_writes.iter().any(|w| !w.in_test);
-    if crates
-        .iter()
-        .any(|c| crate::live_files(c).any(&topic_writes))
-    {
-        r.schema = Some(orm_schema(ctx, crates));
-    }
+    let schema = declared.map(|d| (orm_schema(ctx, crates), d));
     // Tables ORM inserts write a topic column of.
     let mut written: BTreeSet<String> = BTreeSet::new();
-    if let Some(schema) = &r.schema {
-        let literals = Literals::of(crates);
-        let declared = Declared::of(crates, &literals);
+    if let Some((schema, declared)) = &schema {
         for c in crates {
             for f in crate::live_files(c).filter(|f| topic_writes(f)) {
-                let writes = f.facts.orm.topic_writes.iter();
-                let writes = writes.filter(|w| !w.in_test);
-                for w in writes.filter(|w| !orm_rows::written(ctx, &declared, c, f, w).is_empty()) {
-                    written.extend(write_tables(schema, ctx, &declared, c, f, w));
+                for w in f.facts.orm.topic_writes.iter().filter(|w| !w.in_test) {
+                    let values = orm_rows::written(ctx, declared, c, f, w);
+                    if values.is_empty() {
+                        continue;
+                    }
+                    let tables = write_tables(schema, ctx, declared, c, f, w);
+                    written.extend(tables.iter().cloned());
+                    r.inserts.push(OrmInsert {
+                        c,
+                        f,
+                        w,
+                        values,
+                        tables,
+                    });
                 }
             }
         }
     }
+    let schema = schema.map(|(s, _)| s);
     for c in crates {
         for f in crate::live_files(c) {
             for s in f.facts.graph.topics.iter() {
@@ -280,7 +311,7 @@ pub(crate) fn relays(ctx: &Ctx<'_>, crates: &[Crate]) -> Relays {
                     .into_iter()
                     .flat_map(|t| selected_from(t, col))
                     .collect();
-                if let Some(schema) = &r.schema {
+                if let Some(schema) = &schema {
                     let reads = f.facts.orm.queries.iter();
                     for q in reads.filter(|q| q.op == Op::Read && !q.in_test) {
                         let read = orm_tables(schema, ctx, c, f, q.orm, &q.target, &q.module);
@@ -491,90 +522,75 @@ fn graph_value(f: &ParsedFile, v: &WrittenValue) -> Option<StrExpr> {
 /// publishes, or one named `*outbox*`) that write a topic column: each
 /// value written (one per row of a multi-row insert, those of rows built
 /// by another function) is a topic site at the insert.
-pub(crate) fn orm_writes<'a>(ctx: &Ctx<'_>, crates: &'a [Crate], relays: &Relays) -> OrmWrites<'a> {
+pub(crate) fn orm_writes<'a>(ctx: &Ctx<'_>, relays: &Relays<'a>) -> OrmWrites<'a> {
     let mut out = OrmWrites::default();
-    let Some(schema) = &relays.schema else {
-        return out;
-    };
-    let literals = Literals::of(crates);
-    let declared = Declared::of(crates, &literals);
-    for c in crates {
-        for f in crate::live_files(c) {
-            for w in f.facts.orm.topic_writes.iter().filter(|w| !w.in_test) {
-                let values = orm_rows::written(ctx, &declared, c, f, w);
-                if values.is_empty() {
-                    continue;
+    for insert in &relays.inserts {
+        let (c, f, w) = (insert.c, insert.f, insert.w);
+        for table in &insert.tables {
+            if !relays.is_outbox(table) {
+                continue;
+            }
+            let relay = relays.relayed_at(table);
+            let call = match &relay {
+                Some(at) => format!("{} into {table} (relayed at {at})", w.call),
+                None => format!("{} into {table}", w.call),
+            };
+            let mut seen: BTreeSet<(StrExpr, Option<(String, u32)>)> = BTreeSet::new();
+            // (Text, and for a row handed in the services running
+            // the call: those the diagnostic is for.)
+            let mut unbound: Vec<(&str, Option<BTreeSet<String>>)> = Vec::new();
+            for v in &insert.values {
+                let topic = graph_value(v.file, v.value)
+                    .map(|t| v.topic(t))
+                    // (A call to no function of the project's is
+                    // bound at run time, as in an SQL insert.)
+                    .filter(|t| ctx.values.may_resolve(t));
+                match topic {
+                    Some(topic) => {
+                        let key = v.caller.as_ref().map(RowCaller::key);
+                        if !seen.insert((topic.clone(), key)) {
+                            continue;
+                        }
+                        let s = TopicSite {
+                            role: TopicRole::Produce,
+                            api: TopicApi::Outbox,
+                            topic,
+                            call: call.clone(),
+                            line: w.line,
+                            function: w.function.clone(),
+                            in_test: false,
+                        };
+                        let only = v.caller.as_ref().map(|by| caller_services(ctx, by));
+                        out.sites.push((c, f, s, relay.clone(), only));
+                    }
+                    None => {
+                        let only = v.caller.as_ref().map(|by| caller_services(ctx, by).0);
+                        let text = (v.value.text.as_str(), only);
+                        if !unbound.contains(&text) {
+                            unbound.push(text);
+                        }
+                    }
                 }
-                let tables = write_tables(schema, ctx, &declared, c, f, w);
-                for table in tables {
-                    if !relays.is_outbox(&table) {
+            }
+            let (path, module) = (&f.path, &f.module);
+            for (text, only) in unbound {
+                for a in attribute(&ctx.follow, c, path, module, w.function.as_deref(), w.line) {
+                    if only.as_ref().is_some_and(|o| !o.contains(&a.service)) {
                         continue;
                     }
-                    let relay = relays.relayed_at(&table);
-                    let call = match &relay {
-                        Some(at) => format!("{} into {table} (relayed at {at})", w.call),
-                        None => format!("{} into {table}", w.call),
-                    };
-                    let mut seen: BTreeSet<(StrExpr, Option<(String, u32)>)> = BTreeSet::new();
-                    // (Text, and for a row handed in the services running
-                    // the call: those the diagnostic is for.)
-                    let mut unbound: Vec<(&str, Option<BTreeSet<String>>)> = Vec::new();
-                    for v in &values {
-                        let topic = graph_value(v.file, v.value)
-                            .map(|t| v.topic(t))
-                            // (A call to no function of the project's is
-                            // bound at run time, as in an SQL insert.)
-                            .filter(|t| ctx.values.may_resolve(t));
-                        match topic {
-                            Some(topic) => {
-                                let key = v.caller.as_ref().map(RowCaller::key);
-                                if !seen.insert((topic.clone(), key)) {
-                                    continue;
-                                }
-                                let s = TopicSite {
-                                    role: TopicRole::Produce,
-                                    api: TopicApi::Outbox,
-                                    topic,
-                                    call: call.clone(),
-                                    line: w.line,
-                                    function: w.function.clone(),
-                                    in_test: false,
-                                };
-                                let only = v.caller.as_ref().map(|by| caller_services(ctx, by));
-                                out.sites.push((c, f, s, relay.clone(), only));
-                            }
-                            None => {
-                                let only = v.caller.as_ref().map(|by| caller_services(ctx, by).0);
-                                let text = (v.value.text.as_str(), only);
-                                if !unbound.contains(&text) {
-                                    unbound.push(text);
-                                }
-                            }
-                        }
-                    }
-                    let (path, module) = (&f.path, &f.module);
-                    for (text, only) in unbound {
-                        for a in
-                            attribute(&ctx.follow, c, path, module, w.function.as_deref(), w.line)
-                        {
-                            if only.as_ref().is_some_and(|o| !o.contains(&a.service)) {
-                                continue;
-                            }
-                            let ev = ctx.evidence(&a, &call, &c.package);
-                            let d = Diagnostic::new(
-                                DiagCode::UnresolvedTopic,
-                                Severity::Info,
-                                format!(
-                                    "outbox insert in `{}` binds its topic at run time (`{}`)",
-                                    a.service, text
-                                ),
-                            )
-                            .at(ev.location)
-                            .with_snippet(w.text.clone())
-                            .for_service(a.service.clone());
-                            out.unbound.push((a.service.clone(), d));
-                        }
-                    }
+                    let ev = ctx.evidence(&a, &call, &c.package);
+                    let d = Diagnostic::new(
+                        DiagCode::UnresolvedTopic,
+                        Severity::Info,
+                        format!(
+                            "outbox insert in `{}` binds its topic at run time (`{}`)",
+                            a.service, text
+                        ),
+                    )
+                    .at(ev.location)
+                    .with_snippet(w.text.clone())
+                    .for_service(a.service.clone());
+                    out.unbound.push((a.service.clone(), d));
                 }
             }
         }
