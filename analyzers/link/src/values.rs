@@ -614,11 +614,9 @@ impl Values {
                 Some(arg) if !self.may_give(arg) => {}
                 None => {}
                 Some(arg) => {
-                    for mut piece in self.eval(&call.package, service, arg, None, d) {
-                        piece.via.insert(0, call.at.clone());
-                        if !keep(&mut out, piece) {
-                            return out;
-                        }
+                    let pieces = self.eval(&call.package, service, arg, None, d);
+                    if calls::push_behind(&mut out, pieces, &[], &call.at) {
+                        return out;
                     }
                 }
             }
@@ -660,11 +658,9 @@ impl Values {
                 self_type: None,
                 parent: frame,
             };
-            for mut piece in self.eval(package, service, e, Some(&f), d) {
-                piece.via.insert(0, call.at.clone());
-                if !keep(&mut out, piece) {
-                    return out;
-                }
+            let pieces = self.eval(package, service, e, Some(&f), d);
+            if calls::push_behind(&mut out, pieces, &[], &call.at) {
+                return out;
             }
         }
         if out.is_empty() {
@@ -677,6 +673,7 @@ impl Values {
 
     /// Every possible value of `e` seen from `package` (run by `service`).
     /// (What a bound cut is dropped: see [`Values::resolve_all`].)
+    #[cfg(test)]
     pub fn resolve(&self, package: &str, service: Option<&str>, e: &StrExpr) -> Vec<Piece> {
         self.resolve_all(package, service, e).pieces
     }

@@ -419,7 +419,12 @@ pub(super) fn by_declaration(c: &CallRef) -> bool {
 /// Push `pieces` to `out`, each behind the hops `via` then `at` (the return
 /// or const that gave it); true when `out` is full ([`MAX_TEXTS`] values)
 /// and a value was cut (recorded as a [`Cut`]).
-fn push_behind(out: &mut Vec<Piece>, pieces: Vec<Piece>, via: &[String], at: &str) -> bool {
+pub(super) fn push_behind(
+    out: &mut Vec<Piece>,
+    pieces: Vec<Piece>,
+    via: &[String],
+    at: &str,
+) -> bool {
     for mut piece in pieces {
         let mut hops = via.to_vec();
         hops.push(at.to_string());

@@ -527,8 +527,7 @@ impl<'ast> Walker<'ast, '_> {
                 if let Some(svc) = client_service(owner, &self.pre.client_imports)
                     .or_else(|| owner.last().and_then(|o| self.pre.aliases.get(o).cloned()))
                     .or_else(|| match owner {
-                        [one] => foreign_connect(self.items, one, last)
-                            .or_else(|| glob_connect(self.items, one, last)),
+                        [one] => foreign_connect(self.items, one, last),
                         _ => None,
                     })
                 {

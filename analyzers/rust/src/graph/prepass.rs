@@ -207,26 +207,20 @@ impl PrePass {
 
 /// `Foo::connect(..)` (or `with_interceptor`, `with_origin`) with `Foo`
 /// imported from another crate by a `use` among `items`: the
-/// [`foreign_client`] it may be (a client that crate re-exports). Looked
-/// up only at such a call, so files pay nothing for their imports.
+/// [`foreign_client`] it may be (a client that crate re-exports); else,
+/// for a `Foo` only a glob import can name (see [`glob_type`]; a name the
+/// file imports from its own crate is no glob's), the client it may be.
+/// Looked up only at such a call, so files pay nothing for their imports.
 pub(super) fn foreign_connect(items: &[Item], owner: &str, method: &str) -> Option<String> {
     if !matches!(method, "connect" | "with_interceptor" | "with_origin") {
         return None;
     }
-    foreign_type(items, owner)
-}
-
-/// `Foo::connect(..)` with `Foo` only a glob import can name (see
-/// [`glob_type`]), after the named imports.
-pub(super) fn glob_connect(items: &[Item], owner: &str, method: &str) -> Option<String> {
-    if !matches!(method, "connect" | "with_interceptor" | "with_origin") {
-        return None;
-    }
-    // (A name the file imports from its own crate is no glob's.)
-    if crate_type(items, owner).is_some() {
-        return None;
-    }
-    glob_type(items, owner)
+    foreign_type(items, owner).or_else(|| {
+        crate_type(items, owner)
+            .is_none()
+            .then(|| glob_type(items, owner))
+            .flatten()
+    })
 }
 
 /// The [`foreign_client`] type `local` may be when a `use` among `items`

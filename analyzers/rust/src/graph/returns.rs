@@ -20,7 +20,7 @@ fn expr_line(e: &Expr) -> u32 {
 }
 
 /// A [`StrExpr::Param`] for parameter `index` of `scope`'s function.
-fn param_expr(scope: &Scope<'_>, index: usize) -> StrExpr {
+pub(super) fn param_expr(scope: &Scope<'_>, index: usize) -> StrExpr {
     StrExpr::Param(Box::new(ParamRef {
         function: scope.path.clone(),
         name: scope.name.clone(),
@@ -365,7 +365,7 @@ pub(super) fn assoc_const(segs: &[String], scope: &Scope<'_>) -> Option<StrExpr>
 /// Bare names of the function's string parameters in a returned value
 /// (`format!("events.{kind}")`) become [`StrExpr::Param`]s: the call
 /// gives them.
-fn with_params(e: StrExpr, scope: &Scope<'_>) -> StrExpr {
+pub(super) fn with_params(e: StrExpr, scope: &Scope<'_>) -> StrExpr {
     match e {
         StrExpr::Unknown(n)
             if scope.str_params.contains(n.as_str()) && !scope.locals.contains_key(n.as_str()) =>

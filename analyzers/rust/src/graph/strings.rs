@@ -132,13 +132,7 @@ fn param_named(name: &str, scope: &Scope<'_>) -> Option<StrExpr> {
         return None;
     }
     let index = *scope.params.get(name)?;
-    Some(StrExpr::Param(Box::new(super::ParamRef {
-        function: scope.path.clone(),
-        name: scope.name.clone(),
-        owner: scope.owner.clone(),
-        index,
-        line: scope.line,
-    })))
+    Some(super::returns::param_expr(scope, index))
 }
 
 /// An address (an HTTP URL, a gRPC `connect` target) as [`str_expr`]
@@ -150,31 +144,7 @@ pub(super) fn address_params(v: StrExpr, scope: &Scope<'_>) -> StrExpr {
     if scope.str_params.is_empty() {
         return v;
     }
-    params_named(v, scope)
-}
-
-/// `v` with each bare name of a string parameter of `scope`'s function (a
-/// `format!` hole, a list element, an env default) as its
-/// [`StrExpr::Param`].
-fn params_named(v: StrExpr, scope: &Scope<'_>) -> StrExpr {
-    match v {
-        StrExpr::Unknown(t) => param_named(&t, scope).unwrap_or(StrExpr::Unknown(t)),
-        StrExpr::Format { template, args } => StrExpr::Format {
-            template,
-            args: args.into_iter().map(|a| params_named(a, scope)).collect(),
-        },
-        StrExpr::List(items) => {
-            StrExpr::List(items.into_iter().map(|a| params_named(a, scope)).collect())
-        }
-        StrExpr::Env {
-            var,
-            default: Some(d),
-        } => StrExpr::Env {
-            var,
-            default: Some(Box::new(params_named(*d, scope))),
-        },
-        other => other,
-    }
+    super::returns::with_params(v, scope)
 }
 
 /// Resolve an expression to a [`StrExpr`] through `scope`'s bindings.

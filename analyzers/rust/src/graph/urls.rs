@@ -142,13 +142,7 @@ pub(super) fn address_ctor_value(
             && scope.str_params.contains(n.as_str())
             && let Some(&index) = scope.params.get(n.as_str())
         {
-            return StrExpr::Param(Box::new(super::ParamRef {
-                function: scope.path.clone(),
-                name: scope.name.clone(),
-                owner: scope.owner.clone(),
-                index,
-                line: scope.line,
-            }));
+            return super::returns::param_expr(scope, index);
         }
     }
     match str_expr_in(a, scope, d, need) {

@@ -498,6 +498,10 @@ impl<'ast> Walker<'ast, '_> {
         // method of it returns may be a topic there.
         // (Decided once, at the first argument that is no string.)
         let mut typed_ok: Option<bool> = None;
+        let typed_callee = || {
+            callee.starts_with(|c: char| c.is_ascii_lowercase())
+                && !PLUMBING_METHODS.contains(&callee)
+        };
         let mut sources = Vec::new();
         for (i, a) in args.iter().enumerate() {
             // (A map of `(topic, partition)` keys, for a `from_topic_map`
@@ -507,12 +511,7 @@ impl<'ast> Walker<'ast, '_> {
                 None => match str_expr_in(a, self.scope(), 0, false) {
                     // A local typed as no string, whatever its initialiser.
                     StrExpr::Call(c) => typed_local(a, self.scope()).unwrap_or(StrExpr::Call(c)),
-                    StrExpr::Unknown(t)
-                        if *typed_ok.get_or_insert_with(|| {
-                            callee.starts_with(|c: char| c.is_ascii_lowercase())
-                                && !PLUMBING_METHODS.contains(&callee)
-                        }) =>
-                    {
+                    StrExpr::Unknown(t) if *typed_ok.get_or_insert_with(typed_callee) => {
                         receiver_value(a, self.scope(), 0)
                             .or_else(|| super::declared::method_arg(a, self.scope()))
                             .unwrap_or(StrExpr::Unknown(t))
@@ -520,11 +519,7 @@ impl<'ast> Walker<'ast, '_> {
                     // A field handed whole (`publish(&self.bus, ..)`): its
                     // declared type, for the callee's parameter.
                     StrExpr::Field(f)
-                        if !f.contains("topic")
-                            && *typed_ok.get_or_insert_with(|| {
-                                callee.starts_with(|c: char| c.is_ascii_lowercase())
-                                    && !PLUMBING_METHODS.contains(&callee)
-                            }) =>
+                        if !f.contains("topic") && *typed_ok.get_or_insert_with(typed_callee) =>
                     {
                         super::declared::field_arg(a, self.scope()).unwrap_or(StrExpr::Field(f))
                     }
@@ -881,9 +876,6 @@ impl<'ast> Walker<'ast, '_> {
                         let method = Name::of(&segs[n - 1].ident);
                         if let Some(s) =
                             foreign_connect(self.items, owner_last.as_str(), method.as_str())
-                                .or_else(|| {
-                                    glob_connect(self.items, owner_last.as_str(), method.as_str())
-                                })
                         {
                             return Some(s);
                         }
