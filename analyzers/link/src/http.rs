@@ -37,6 +37,9 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) {
     for c in input.crates {
         for f in live_files(c) {
             for h in f.facts.graph.http_calls.iter().filter(|h| !h.in_test) {
+                // A URL handed in by callers: the calls (and field writes)
+                // it came through are hops of the evidence.
+                let through_callers = names_param(&h.url);
                 for a in attribute(
                     &ctx.follow,
                     c,
@@ -50,9 +53,6 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) {
                         let at = ctx.evidence(&a, &h.api, &c.package).location;
                         ctx.report_cut(cut, "URLs of the HTTP call", &a.service, at, &h.url);
                     }
-                    // A URL handed in by callers: the calls (and field
-                    // writes) it came through are hops of the evidence.
-                    let through_callers = names_param(&h.url);
                     for p in resolved.pieces {
                         let hosts = hosts_in(&p.text);
                         let mut target = None;

@@ -109,7 +109,7 @@ impl State {
         f: &ParsedFile,
         s: &TopicSite,
         relay: Option<&str>,
-        called: Option<&(std::collections::BTreeSet<String>, String)>,
+        called: Option<&(BTreeSet<String>, String)>,
     ) {
         for a in attribute(
             &ctx.follow,
@@ -123,23 +123,22 @@ impl State {
                 continue;
             }
             let call = called.map(|(_, at)| at.as_str());
-            self.site_for(ctx, c, f, s, (relay, call), &a);
+            self.site_for(ctx, c, s, relay, call, &a);
         }
     }
 
-    /// [`State::site`] for one service running it; `hops.0`: where the
-    /// site's table is relayed, `hops.1`: the call handing in the row it
+    /// [`State::site`] for one service running it; `relay`: where the
+    /// site's table is relayed, `called`: the call handing in the row it
     /// writes (hops of the value's chain).
     fn site_for(
         &mut self,
         ctx: &mut Ctx<'_>,
         c: &Crate,
-        _f: &ParsedFile,
         s: &TopicSite,
-        hops: (Option<&str>, Option<&str>),
+        relay: Option<&str>,
+        called: Option<&str>,
         a: &Attributed,
     ) {
-        let (relay, called) = hops;
         let via = match s.api {
             TopicApi::Direct => TopicVia::Direct,
             TopicApi::Outbox => TopicVia::Outbox,
@@ -551,7 +550,7 @@ pub(crate) fn sites(ctx: &mut Ctx<'_>) -> State {
                     ..s.clone()
                 }
             };
-            st.site_for(ctx, c, f, &site, (None, None), &a);
+            st.site_for(ctx, c, &site, None, None, &a);
         }
     }
 

@@ -383,8 +383,7 @@ fn orm_tables(
     target: &Target,
     inline: &[String],
 ) -> Vec<String> {
-    let deps = ctx.closure.get(&c.package);
-    let visible = |p: &str| p == c.package || deps.is_some_and(|d| d.contains(p));
+    let visible = nova_rust::unit::sees(&ctx.closure, &c.package);
     let module: Vec<String> = f.module.iter().chain(inline).cloned().collect();
     let site = Site {
         package: &c.package,

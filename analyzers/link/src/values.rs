@@ -691,23 +691,13 @@ impl Values {
             StrExpr::List(_) => Bound::Elements,
             _ => Bound::Alternatives,
         };
-        // (Sorted, the pieces of one value are next to each other.)
-        let values = (0..out.len())
+        // Where each value starts (sorted, the pieces of one value are next
+        // to each other): those past the bound are cut.
+        let starts: Vec<usize> = (0..out.len())
             .filter(|&i| i == 0 || !out[i].same_value(&out[i - 1]))
-            .count();
-        if values > bound.limit() {
-            Cut::record(bound, Some(values - bound.limit()));
-            let mut seen = 0;
-            let mut end = 0;
-            while end < out.len() {
-                if end == 0 || !out[end].same_value(&out[end - 1]) {
-                    if seen == bound.limit() {
-                        break;
-                    }
-                    seen += 1;
-                }
-                end += 1;
-            }
+            .collect();
+        if let Some(&end) = starts.get(bound.limit()) {
+            Cut::record(bound, Some(starts.len() - bound.limit()));
             out.truncate(end);
         }
         Resolved {

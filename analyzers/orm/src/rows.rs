@@ -328,10 +328,11 @@ pub(crate) fn built_local(w: &mut Walk<'_>, name: &str, body: &syn::Block) {
     if values.iter().any(|v| v.built.is_some()) {
         return;
     }
-    if values.is_empty() && declared_model(w, name).is_none() {
+    let model = declared_model(w, name);
+    if values.is_empty() && model.is_none() {
         return;
     }
-    record_builder(w, name, values, None);
+    record_builder(w, name, values, model);
 }
 
 /// The path of a SeaORM `ActiveModel`/`Model` struct literal, expanded, in

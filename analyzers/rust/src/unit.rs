@@ -64,6 +64,16 @@ pub fn dependency_closure(crates: &[Crate]) -> BTreeMap<String, BTreeSet<String>
     closure_of(&deps)
 }
 
+/// Whether code of `package` sees package `p`: itself, or one it depends
+/// on by `closure` ([`dependency_closure`]).
+pub fn sees<'a>(
+    closure: &'a BTreeMap<String, BTreeSet<String>>,
+    package: &'a str,
+) -> impl Fn(&str) -> bool + 'a {
+    let deps = closure.get(package);
+    move |p| p == package || deps.is_some_and(|d| d.contains(p))
+}
+
 /// Package -> the set of local packages it depends on, transitively.
 pub(crate) fn closure_of(
     deps: &BTreeMap<String, Vec<String>>,

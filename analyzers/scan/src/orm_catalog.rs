@@ -30,8 +30,7 @@ pub(crate) fn migrations(
     let schema = crate::sql_pass::orm_schema(crates, &config.scan.default_schemas);
     let closure = dependency_closure(crates);
     for (i, c) in crates.iter().enumerate().filter(|(_, c)| has_steps(c)) {
-        let deps = closure.get(&c.package);
-        let visible = |p: &str| p == c.package || deps.is_some_and(|d| d.contains(p));
+        let visible = nova_rust::unit::sees(&closure, &c.package);
         // A migration crate that is a library runs in the service that
         // depends on it, when there is exactly one.
         let runner = if c.service.is_some() {

@@ -65,8 +65,7 @@ pub(super) fn record(pass: &mut Pass<'_>, crates: &[Crate]) {
     let mut order: Vec<&Crate> = crates.iter().collect();
     order.sort_by(|a, b| a.package.cmp(&b.package));
     for c in order {
-        let deps = closure.get(&c.package);
-        let visible = |p: &str| p == c.package || deps.is_some_and(|d| d.contains(p));
+        let visible = nova_rust::unit::sees(&closure, &c.package);
         let ctx = FileCtx {
             schema: &schema,
             models: &models,
@@ -125,8 +124,7 @@ impl<'a> Models<'a> {
                 continue;
             }
             let Some(model) = &b.model else { continue };
-            let deps = ctx.closure.get(&bc.package);
-            let visible = |p: &str| p == bc.package || deps.is_some_and(|d| d.contains(p));
+            let visible = nova_rust::unit::sees(ctx.closure, &bc.package);
             let site = Site {
                 package: &bc.package,
                 file: &bf.path,
