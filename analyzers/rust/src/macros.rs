@@ -23,12 +23,13 @@ fn macro_key(mac: &syn::Macro) -> MacroKey {
 
 /// Parse a macro body as comma-separated expressions.
 pub(crate) fn parse_args(mac: &syn::Macro) -> Option<Vec<Expr>> {
-    if let Some(args) = simple_args(&mac.tokens) {
-        return Some(args);
-    }
-    let parser = Punctuated::<Expr, syn::Token![,]>::parse_terminated;
-    // Read during the walk and dropped with the file's tree.
+    // Read during the walk and dropped with the file's tree, whether built
+    // by hand or by the parser.
     nova_alloc::trees(|| {
+        if let Some(args) = simple_args(&mac.tokens) {
+            return Some(args);
+        }
+        let parser = Punctuated::<Expr, syn::Token![,]>::parse_terminated;
         parser
             .parse2(mac.tokens.clone())
             .ok()

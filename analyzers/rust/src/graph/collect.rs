@@ -315,15 +315,17 @@ impl<'ast> Walker<'ast, '_> {
             }
         }
         // envy/serde config structs: field `content_url` <- env `CONTENT_URL`.
-        let derives_de = s.attrs.iter().any(|a| {
-            a.path().is_ident("derive")
-                && a.meta.to_token_stream().to_string().contains("Deserialize")
-        });
-        let lname = sname.to_ascii_lowercase();
+        // (The name first: rendering the derives is the dearer test.)
         let configish = ["config", "settings", "env", "conf", "options"]
             .iter()
-            .any(|k| lname.contains(k));
-        if derives_de && configish {
+            .any(|k| contains_ci(&sname, k));
+        let derives_de = || {
+            s.attrs.iter().any(|a| {
+                a.path().is_ident("derive")
+                    && a.meta.to_token_stream().to_string().contains("Deserialize")
+            })
+        };
+        if configish && derives_de() {
             for f in &s.fields {
                 let Some(id) = &f.ident else { continue };
                 let ty = text(&f.ty);

@@ -161,6 +161,10 @@ pub(super) fn mod_is_generated(m: &syn::ItemMod) -> bool {
 
 /// `impl<T> FooClient<T> where T: tonic::client::GrpcService<..>`.
 pub(super) fn impl_is_generated(imp: &syn::ItemImpl) -> bool {
+    // (Most impls have no generics: nothing to render.)
+    if imp.generics.params.is_empty() && imp.generics.where_clause.is_none() {
+        return false;
+    }
     let g = text(&imp.generics);
     let w = imp
         .generics
@@ -589,20 +593,33 @@ pub(super) fn words_of(t: &str) -> Words {
 
 /// The [`RECV_WORDS`] bits of `t` (case-insensitive).
 pub(super) fn lower_words(t: &str) -> Words {
+    // One pass: at each byte, only the words that start with it are
+    // compared (most bytes start none).
+    /// The first letters of [`RECV_WORDS`].
+    const FIRST: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut i = 0;
+        while i < RECV_WORDS.len() {
+            t[RECV_WORDS[i].as_bytes()[0] as usize] = true;
+            i += 1;
+        }
+        t
+    };
+    let b = t.as_bytes();
     let mut w: Words = 0;
-    if t.len() <= 32 {
-        // A name: no copy.
+    for (at, c) in b.iter().enumerate() {
+        let c = c.to_ascii_lowercase();
+        if !FIRST[usize::from(c)] {
+            continue;
+        }
         for (i, k) in RECV_WORDS.iter().enumerate() {
-            if contains_ci(t, k) {
+            let k = k.as_bytes();
+            if k[0] == c
+                && b.get(at..at + k.len())
+                    .is_some_and(|s| s.eq_ignore_ascii_case(k))
+            {
                 w |= 1 << i;
             }
-        }
-        return w;
-    }
-    let l = t.to_ascii_lowercase();
-    for (i, k) in RECV_WORDS.iter().enumerate() {
-        if l.contains(k) {
-            w |= 1 << i;
         }
     }
     w
@@ -826,4 +843,35 @@ pub(super) fn outbox_receiver(recv: &Expr) -> bool {
                     | "tx"
             )
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one-pass [`lower_words`] finds what a search for each word in
+    /// the lowered text finds.
+    #[test]
+    fn lower_words_is_a_case_insensitive_search_for_each_word() {
+        for t in [
+            "",
+            "pool",
+            "self.db_POOL.get()",
+            "GrpcClient::connect(\"http://a\")",
+            "ureq::get(u)",
+            "consumer_awc_reqwest",
+            "HtTp",
+            "pooclient",
+            "xx",
+            "a very long receiver text that goes past thirty-two bytes: Consumer.pool",
+        ] {
+            let l = t.to_ascii_lowercase();
+            let want = RECV_WORDS
+                .iter()
+                .enumerate()
+                .filter(|(_, k)| l.contains(*k))
+                .fold(0, |w, (i, _)| w | 1 << i);
+            assert_eq!(lower_words(t), want, "{t}");
+        }
+    }
 }
