@@ -8,7 +8,8 @@
 //! facts that outlive the scan end up spread thin over many pages. Both are
 //! then read with more cache and TLB misses.
 //!
-//! [`trees`] marks the code that builds such a throw-away tree. With
+//! [`trees`] marks the code that builds such a throw-away tree (and the
+//! walk over it, whose facts are copied out at the end). With
 //! [`Allocator`] (feature `mimalloc`) as the binary's global allocator, what
 //! the current thread allocates inside it is cut from a bump arena of its
 //! own (`arena`: a pointer bump per block, a count per free, a chunk cut
@@ -38,9 +39,11 @@ thread_local! {
 }
 
 /// Run `f`, which builds a syntax tree the caller drops soon after (a
-/// `syn::File`, a macro's arguments, a SQL statement), with its
-/// allocations apart from the long-lived ones (see the crate's doc). Calls
-/// nest; the previous state comes back when `f` returns or unwinds.
+/// `syn::File`, a macro's arguments, a SQL statement), or values made from
+/// one that go with it (a file's walk: what it keeps is copied out after),
+/// with its allocations apart from the long-lived ones (see the crate's
+/// doc). Calls nest; the previous state comes back when `f` returns or
+/// unwinds.
 pub fn trees<R>(f: impl FnOnce() -> R) -> R {
     /// Puts the flag back on the way out, panics included.
     struct Restore(bool);
