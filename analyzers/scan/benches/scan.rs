@@ -18,8 +18,8 @@
 //! system, which is steadier on a loaded machine): the median of the ratios
 //! of 5 pairs of runs, scan then baseline, interleaved so that a change of
 //! machine load hits both alike. Both use the `nova` binary's allocator
-//! (`nova_alloc::Allocator`: mimalloc, the scan's syntax trees in a bump
-//! arena of their own; the baseline drops each tree before the next, so it
+//! (`nova_alloc::Allocator`: mimalloc, the scan's syntax trees and the
+//! walks over them in a bump arena of their own; the baseline drops each tree before the next, so it
 //! has nothing to keep apart, but its frees pay the arena's address test
 //! too) without transparent huge pages
 //! (`nova_scan::avoid_huge_pages`) and with freed memory given back after
