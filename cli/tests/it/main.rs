@@ -34,6 +34,7 @@ mod outbox_row_models;
 mod outbox_verbs;
 mod png;
 mod reexport_globs;
+mod reexport_roots;
 mod reports;
 mod return_values;
 mod scaffold;

@@ -19,7 +19,7 @@
 //! argument, or an RPC-like call), and only a function's own signature is
 //! read when the walk enters it ([`fn_type`]).
 
-use super::prepass::{crate_type, foreign_type, glob_type};
+use super::prepass::{crate_type, declares_mod, foreign_type, glob_type};
 use super::returns::{ParamType, is_pointer, param_type, receiver_value, self_type, value_type};
 use super::shapes::{holds_same_value, mod_is_generated, peel};
 use super::strings::{Scope, passes_value, str_expr, stringish, takes_default};
@@ -396,9 +396,7 @@ fn type_crate(items: &[Item], ty: &Type) -> Option<String> {
     let own = matches!(
         krate.as_str(),
         "crate" | "self" | "super" | "std" | "core" | "alloc"
-    ) || items
-        .iter()
-        .any(|i| matches!(i, Item::Mod(m) if m.ident == krate.as_str()));
+    ) || declares_mod(items, &krate);
     (!own).then_some(krate)
 }
 

@@ -3,7 +3,10 @@
 
 use super::shapes::*;
 use super::strings::*;
-use super::{ClientReexport, GLOB, PubImport, StrExpr, crate_client, foreign_client};
+use super::{
+    ClientReexport, GLOB, PubImport, StrExpr, crate_client, foreign_client, snake_to_pascal,
+};
+use crate::name::Name;
 use std::collections::{BTreeMap, BTreeSet};
 use syn::Item;
 
@@ -47,22 +50,28 @@ pub(super) struct PrePass {
 }
 
 impl PrePass {
-    pub(super) fn use_tree(&mut self, tree: &syn::UseTree, prefix: &mut Vec<String>) {
+    /// A `use` tree among `items` (the module it is in).
+    pub(super) fn use_tree(
+        &mut self,
+        items: &[Item],
+        tree: &syn::UseTree,
+        prefix: &mut Vec<String>,
+    ) {
         match tree {
             syn::UseTree::Path(p) => {
                 prefix.push(p.ident.to_string());
-                self.use_tree(&p.tree, prefix);
+                self.use_tree(items, &p.tree, prefix);
                 prefix.pop();
             }
             syn::UseTree::Name(n) => {
-                self.imported(prefix, n.ident.to_string(), n.ident.to_string())
+                self.imported(items, prefix, n.ident.to_string(), n.ident.to_string())
             }
             syn::UseTree::Rename(r) => {
-                self.imported(prefix, r.ident.to_string(), r.rename.to_string())
+                self.imported(items, prefix, r.ident.to_string(), r.rename.to_string())
             }
             syn::UseTree::Group(g) => {
                 for t in &g.items {
-                    self.use_tree(t, prefix);
+                    self.use_tree(items, t, prefix);
                 }
             }
             syn::UseTree::Glob(_) => {
@@ -72,11 +81,17 @@ impl PrePass {
                 {
                     self.grpc_hint = true;
                 }
+                // `pub use pb::catalog_client::*;`: tonic's module holds
+                // one name, its client, imported as if named.
+                if let Some(module) = prefix.last().filter(|p| p.ends_with("_client")) {
+                    let client = snake_to_pascal(module);
+                    self.imported(items, prefix, client.clone(), client);
+                }
                 // `pub use lib::clients::*;`: every name of another crate's
                 // module handed on, settled name by name by `nova-link`.
                 if self.in_shared_use
                     && let Some(krate) = prefix.first()
-                    && !local_or_std(krate)
+                    && !own_or_std(items, krate)
                 {
                     self.pub_imports.push(PubImport {
                         name: GLOB.to_string(),
@@ -87,7 +102,13 @@ impl PrePass {
         }
     }
 
-    pub(super) fn imported(&mut self, prefix: &[String], name: String, local: String) {
+    pub(super) fn imported(
+        &mut self,
+        items: &[Item],
+        prefix: &[String],
+        name: String,
+        local: String,
+    ) {
         if prefix.iter().any(|p| p == "tonic") {
             self.grpc_hint = true;
         }
@@ -96,7 +117,7 @@ impl PrePass {
         }
         let tonic_module = prefix.last().is_some_and(|p| p.ends_with("_client"));
         if self.in_shared_use
-            && let Some(client) = foreign(prefix, &name)
+            && let Some(client) = foreign(items, prefix, &name)
         {
             self.pub_imports.push(PubImport {
                 name: local.clone(),
@@ -132,7 +153,7 @@ impl PrePass {
                     self.in_pub_use = matches!(u.vis, syn::Visibility::Public(_));
                     self.in_shared_use = !matches!(u.vis, syn::Visibility::Inherited)
                         || (self.has_children && !self.in_mod);
-                    self.use_tree(&u.tree, &mut Vec::new());
+                    self.use_tree(items, &u.tree, &mut Vec::new());
                     self.in_pub_use = false;
                     self.in_shared_use = false;
                 }
@@ -227,7 +248,7 @@ pub(super) fn foreign_connect(items: &[Item], owner: &str, method: &str) -> Opti
 /// imports it from another crate.
 pub(super) fn foreign_type(items: &[Item], local: &str) -> Option<String> {
     items.iter().find_map(|item| match item {
-        Item::Use(u) => imported_from(&u.tree, local, &mut Vec::new()),
+        Item::Use(u) => imported_from(items, &u.tree, local, &mut Vec::new()),
         Item::Mod(m) if !mod_is_generated(m) => m
             .content
             .as_ref()
@@ -242,7 +263,7 @@ pub(super) fn foreign_type(items: &[Item], local: &str) -> Option<String> {
 /// on from another crate ([`PubImport`]).
 pub(super) fn crate_type(items: &[Item], local: &str) -> Option<String> {
     items.iter().find_map(|item| match item {
-        Item::Use(u) => imported_from_crate(&u.tree, local, false),
+        Item::Use(u) => imported_from_crate(items, &u.tree, local, None),
         Item::Mod(m) if !mod_is_generated(m) => m
             .content
             .as_ref()
@@ -251,60 +272,97 @@ pub(super) fn crate_type(items: &[Item], local: &str) -> Option<String> {
     })
 }
 
-/// The [`crate_client`] of `local` if `tree` imports it from the crate
-/// (`own`: under `crate::`, `self::` or `super::` already).
-fn imported_from_crate(tree: &syn::UseTree, local: &str, own: bool) -> Option<String> {
+/// The [`crate_client`] of `local` if `tree`, a `use` among `items`,
+/// imports it from the crate (`first`: the path's first segment, once
+/// seen: `crate`, `self`, `super` or a module declared among `items`).
+fn imported_from_crate(
+    items: &[Item],
+    tree: &syn::UseTree,
+    local: &str,
+    first: Option<&syn::Ident>,
+) -> Option<String> {
     use syn::UseTree;
+    let own = || first.is_some_and(|f| own_path(items, &Name::of(f)));
     match tree {
-        UseTree::Path(p) => {
-            let own = own || p.ident == "crate" || p.ident == "self" || p.ident == "super";
-            imported_from_crate(&p.tree, local, own)
+        UseTree::Path(p) => imported_from_crate(items, &p.tree, local, first.or(Some(&p.ident))),
+        UseTree::Name(n) if n.ident == local && own() => Some(crate_client(local)),
+        UseTree::Rename(r) if r.rename == local && own() => {
+            Some(crate_client(&r.ident.to_string()))
         }
-        UseTree::Name(n) if own && n.ident == local => Some(crate_client(local)),
-        UseTree::Rename(r) if own && r.rename == local => Some(crate_client(&r.ident.to_string())),
         UseTree::Group(g) => g
             .items
             .iter()
-            .find_map(|t| imported_from_crate(t, local, own)),
+            .find_map(|t| imported_from_crate(items, t, local, first)),
         _ => None,
     }
 }
 
-/// The [`foreign_client`] of `local` if `tree` imports it from a crate.
-fn imported_from(tree: &syn::UseTree, local: &str, prefix: &mut Vec<String>) -> Option<String> {
+/// The [`foreign_client`] of `local` if `tree`, a `use` among `items`,
+/// imports it from a crate.
+fn imported_from(
+    items: &[Item],
+    tree: &syn::UseTree,
+    local: &str,
+    prefix: &mut Vec<String>,
+) -> Option<String> {
     use syn::UseTree;
     match tree {
         UseTree::Path(p) => {
             prefix.push(p.ident.to_string());
-            let found = imported_from(&p.tree, local, prefix);
+            let found = imported_from(items, &p.tree, local, prefix);
             prefix.pop();
             found
         }
-        UseTree::Name(n) if n.ident == local => foreign(prefix, &n.ident.to_string()),
-        UseTree::Rename(r) if r.rename == local => foreign(prefix, &r.ident.to_string()),
-        UseTree::Group(g) => g.items.iter().find_map(|t| imported_from(t, local, prefix)),
+        UseTree::Name(n) if n.ident == local => foreign(items, prefix, &n.ident.to_string()),
+        UseTree::Rename(r) if r.rename == local => foreign(items, prefix, &r.ident.to_string()),
+        UseTree::Group(g) => g
+            .items
+            .iter()
+            .find_map(|t| imported_from(items, t, local, prefix)),
         _ => None,
     }
 }
 
-/// `name` under `prefix` as a [`foreign_client`]: a type of another crate
-/// (not `crate::`, `std::`.., not a `FooClient` of a tonic module, which
-/// is a client already).
-fn foreign(prefix: &[String], name: &str) -> Option<String> {
+/// `name` under `prefix`, in a `use` among `items`, as a
+/// [`foreign_client`]: a type of another crate (not `crate::`, a module
+/// declared among `items`, `std::`.., not a `FooClient` of a tonic
+/// module, which is a client already).
+fn foreign(items: &[Item], prefix: &[String], name: &str) -> Option<String> {
     let krate = prefix.first()?;
     // (A crate may be named like a tonic module: `catalog_client::Catalog`.)
     let tonic_client =
         prefix.last().is_some_and(|p| p.ends_with("_client")) && name.ends_with("Client");
-    (!tonic_client && !local_or_std(krate) && name.starts_with(|c: char| c.is_ascii_uppercase()))
-        .then(|| foreign_client(krate, name))
+    (!tonic_client
+        && name.starts_with(|c: char| c.is_ascii_uppercase())
+        && !own_or_std(items, krate))
+    .then(|| foreign_client(krate, name))
 }
 
-/// A path's first segment naming the crate itself or a standard crate.
-fn local_or_std(krate: &str) -> bool {
-    matches!(
-        krate,
-        "crate" | "self" | "super" | "std" | "core" | "alloc" | "tonic"
-    )
+/// A path's first segment, in a `use` among `items`, naming the crate
+/// itself (see [`own_path`]) or a standard crate.
+fn own_or_std(items: &[Item], krate: &str) -> bool {
+    std_crate(krate) || own_path(items, krate)
+}
+
+/// A path's first segment naming a standard crate (or tonic).
+fn std_crate(krate: &str) -> bool {
+    matches!(krate, "std" | "core" | "alloc" | "tonic")
+}
+
+/// Whether a path starting with `first`, in a `use` among `items`, is of
+/// the crate's own modules: `crate::`, `self::`, `super::` or a module
+/// declared among them (`mod clients;` beside `use clients::Catalog;`, as
+/// Rust 2018 reads it; a crate of that name could not be named so there).
+fn own_path(items: &[Item], first: &str) -> bool {
+    matches!(first, "crate" | "self" | "super") || declares_mod(items, first)
+}
+
+/// Whether a module `name` is declared among `items` (`mod name;`, `mod
+/// name { .. }`).
+pub(super) fn declares_mod(items: &[Item], name: &str) -> bool {
+    items
+        .iter()
+        .any(|i| matches!(i, Item::Mod(m) if m.ident == name))
 }
 
 /// Whether `local` is declared among `items` (a struct, enum, alias,
@@ -335,7 +393,7 @@ pub(super) fn glob_type(items: &[Item], local: &str) -> Option<String> {
         return None;
     }
     items.iter().find_map(|item| match item {
-        Item::Use(u) => glob_from(&u.tree, local, None),
+        Item::Use(u) => glob_from(items, &u.tree, local, None),
         Item::Mod(m) if !mod_is_generated(m) => m
             .content
             .as_ref()
@@ -344,19 +402,27 @@ pub(super) fn glob_type(items: &[Item], local: &str) -> Option<String> {
     })
 }
 
-/// The client `local` may be under a glob of `tree` (`krate`: the path's
-/// first segment, once seen).
-fn glob_from(tree: &syn::UseTree, local: &str, krate: Option<&syn::Ident>) -> Option<String> {
+/// The client `local` may be under a glob of `tree`, a `use` among
+/// `items` (`krate`: the path's first segment, once seen).
+fn glob_from(
+    items: &[Item],
+    tree: &syn::UseTree,
+    local: &str,
+    krate: Option<&syn::Ident>,
+) -> Option<String> {
     use syn::UseTree;
     match tree {
-        UseTree::Path(p) => glob_from(&p.tree, local, krate.or(Some(&p.ident))),
-        UseTree::Group(g) => g.items.iter().find_map(|t| glob_from(t, local, krate)),
+        UseTree::Path(p) => glob_from(items, &p.tree, local, krate.or(Some(&p.ident))),
+        UseTree::Group(g) => g
+            .items
+            .iter()
+            .find_map(|t| glob_from(items, t, local, krate)),
         UseTree::Glob(_) => {
-            let krate = krate?.to_string();
-            if matches!(krate.as_str(), "crate" | "self" | "super") {
+            let krate = Name::of(krate?);
+            if own_path(items, &krate) {
                 Some(crate_client(local))
             } else {
-                (!local_or_std(&krate)).then(|| foreign_client(&krate, local))
+                (!std_crate(&krate)).then(|| foreign_client(&krate, local))
             }
         }
         _ => None,
@@ -397,6 +463,68 @@ mod inline { use third::Plain; }
         // A leaf file's private uses are its own; its `pub use` globs not.
         let leaf = imports("use lib::clients::Catalog;\npub use other::*;\n");
         assert_eq!(leaf, [(GLOB.to_string(), foreign_client("other", GLOB))]);
+    }
+
+    #[test]
+    fn a_glob_of_a_tonic_module_hands_on_its_client() {
+        let f = facts(
+            r#"
+pub use pb::catalog_client::*;
+pub mod clients { pub use crate::pb::pd_client::*; }
+use pb::ledger_client::*;
+pub use pb::plain::*;
+"#,
+        );
+        let reexports: Vec<_> = f
+            .client_reexports
+            .iter()
+            .map(|x| (x.name.as_str(), x.service.as_str()))
+            .collect();
+        // (Named as tonic names them; the private glob's client is the
+        // file's own.)
+        assert_eq!(
+            reexports,
+            [("CatalogClient", "Catalog"), ("PdClient", "Pd")]
+        );
+    }
+
+    #[test]
+    fn a_path_from_a_module_declared_here_is_the_crates_own() {
+        let root = imports(
+            r#"
+mod clients;
+mod plain { pub struct Ledger; }
+pub use clients::{Catalog, Ledger as Book};
+pub use plain::*;
+pub use other::Catalog as Other;
+"#,
+        );
+        assert_eq!(
+            root,
+            [("Other".to_string(), foreign_client("other", "Catalog"))]
+        );
+        let file: syn::File = syn::parse_str(
+            r#"
+mod clients;
+mod inner;
+use clients::Catalog;
+use inner::*;
+"#,
+        )
+        .expect("parses");
+        assert_eq!(foreign_type(&file.items, "Catalog"), None);
+        assert_eq!(
+            crate_type(&file.items, "Catalog"),
+            Some(crate_client("Catalog"))
+        );
+        assert_eq!(glob_type(&file.items, "Store"), Some(crate_client("Store")));
+        // Without `mod clients;`, `clients` is a crate.
+        let krate: syn::File = syn::parse_str("use clients::Catalog;").expect("parses");
+        assert_eq!(
+            foreign_type(&krate.items, "Catalog"),
+            Some(foreign_client("clients", "Catalog"))
+        );
+        assert_eq!(crate_type(&krate.items, "Catalog"), None);
     }
 
     #[test]
