@@ -918,12 +918,13 @@ impl Values {
             StrExpr::Typed(t) => vec![Piece::unknown(t)],
             StrExpr::Declared(d) => vec![Piece::unknown(&d.ty)],
             StrExpr::SelfField(f) => vec![Piece::unknown(&format!("self.{}", f.field))],
-            // A URL joined to a path, both the parameters of one function
-            // (`fn under(base: &str, path: &str)`): joined call by call,
+            // A URL joined to a path, or a `format!` of two or more
+            // parameters of one function (`fn under(base: &str, path:
+            // &str)`, `format!("{prefix}.{kind}")`): resolved call by call,
             // not every base with every path.
             StrExpr::Format { template, args }
-                if template == join::URL_JOIN
-                    && let Some(p) = join::one_function(args)
+                if let Some((p, named)) = join::one_function(args)
+                    && (template == join::URL_JOIN || named >= 2)
                     && Frame::of(frame, &p.function).is_none() =>
             {
                 self.per_call(package, service, e, p, frame, d)

@@ -15,6 +15,7 @@ mod event_example;
 mod example;
 mod example_build;
 mod flow_shapes;
+mod format_pairs;
 mod graph_shapes;
 mod hardening;
 mod hostile;

@@ -1,28 +1,32 @@
 //! A URL joined to a path (`base.join(path)`, [`URL_JOIN`]): the base and
 //! the path are resolved like a `format!`'s holes, then joined the way
-//! `url::Url::join` does in the common cases.
+//! `url::Url::join` does in the common cases. Both, and any `format!` of
+//! two or more parameters of one function, are resolved call by call
+//! ([`one_function`]).
 
 pub(super) use nova_rust::graph::URL_JOIN;
 use nova_rust::graph::{ParamRef, StrExpr};
 
 /// The one function whose parameters `args` name (directly or in a
-/// `format!`), if they name one function's only.
-pub(super) fn one_function(args: &[StrExpr]) -> Option<&ParamRef> {
-    fn walk<'e>(e: &'e StrExpr, first: &mut Option<&'e ParamRef>, one: &mut bool) {
+/// `format!`), if they name one function's only, with how many of its
+/// parameters they name.
+pub(super) fn one_function(args: &[StrExpr]) -> Option<(&ParamRef, usize)> {
+    fn walk<'e>(e: &'e StrExpr, seen: &mut Vec<&'e ParamRef>, one: &mut bool) {
         match e {
-            StrExpr::Param(p) => match first {
+            StrExpr::Param(p) => match seen.first() {
                 Some(f) if f.function != p.function => *one = false,
-                Some(_) => {}
-                None => *first = Some(p),
+                _ if seen.iter().any(|s| s.index == p.index) => {}
+                _ => seen.push(p),
             },
-            StrExpr::Format { args, .. } => args.iter().for_each(|a| walk(a, first, one)),
+            StrExpr::Format { args, .. } => args.iter().for_each(|a| walk(a, seen, one)),
             _ => {}
         }
     }
-    let mut first = None;
+    let mut seen = Vec::new();
     let mut one = true;
-    args.iter().for_each(|a| walk(a, &mut first, &mut one));
-    first.filter(|_| one)
+    args.iter().for_each(|a| walk(a, &mut seen, &mut one));
+    let n = seen.len();
+    seen.first().filter(|_| one).map(|p| (*p, n))
 }
 
 /// `text` is `base` NUL `path` (see [`URL_JOIN`]): the joined URL. An

@@ -541,14 +541,14 @@ impl<'ast> Walker<'ast, '_> {
                     };
                     if let Some(shape) = shape {
                         let target = match shape {
-                            ClientShape::Connect => args.first().map(|a| {
-                                address_params(str_expr(a, self.scope(), 0), self.scope())
-                            }),
+                            ClientShape::Connect => args
+                                .first()
+                                .map(|a| string_params(str_expr(a, self.scope(), 0), self.scope())),
                             // `XClient::new(channel)`: the address the
                             // channel was built from, if the chain shows it.
                             ClientShape::New => args.first().and_then(|a| {
                                 super::urls::channel_address(a, self.scope())
-                                    .map(|v| address_params(v, self.scope()))
+                                    .map(|v| string_params(v, self.scope()))
                             }),
                             _ => None,
                         };
@@ -600,7 +600,7 @@ impl<'ast> Walker<'ast, '_> {
                     && HTTP_METHODS.contains(&last)
                     && let Some(a) = args.first()
                 {
-                    let url = address_params(str_expr(a, self.scope(), 0), self.scope());
+                    let url = string_params(str_expr(a, self.scope(), 0), self.scope());
                     let function = self.function();
                     let in_test = self.in_test();
                     self.out.http_calls.push(HttpCall {
@@ -816,7 +816,7 @@ impl<'ast> Walker<'ast, '_> {
                 || matches!(url, StrExpr::Param(_))
                 || super::urls::names_url_param(&url, self.scope())
             {
-                let url = address_params(url, self.scope());
+                let url = string_params(url, self.scope());
                 let function = self.function();
                 let in_test = self.in_test();
                 self.out.http_calls.push(HttpCall {

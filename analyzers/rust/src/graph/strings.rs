@@ -135,12 +135,13 @@ fn param_named(name: &str, scope: &Scope<'_>) -> Option<StrExpr> {
     Some(super::returns::param_expr(scope, index))
 }
 
-/// An address (an HTTP URL, a gRPC `connect` target) as [`str_expr`]
-/// wrote it, `v`, with the string parameters of the enclosing function it
-/// names, alone or in a `format!` (`client.get(url)`, `format!("{}{}",
-/// self.base, path)`), as [`StrExpr::Param`]s: resolved through the
-/// function's callers, like a topic.
-pub(super) fn address_params(v: StrExpr, scope: &Scope<'_>) -> StrExpr {
+/// An address (an HTTP URL, a gRPC `connect` target) or a topic's
+/// `format!` as [`str_expr`] wrote it, `v`, with the string parameters of
+/// the enclosing function it names, alone or in a `format!`
+/// (`client.get(url)`, `format!("{}{}", self.base, path)`,
+/// `format!("{prefix}.{kind}")`), as [`StrExpr::Param`]s: resolved through
+/// the function's callers.
+pub(super) fn string_params(v: StrExpr, scope: &Scope<'_>) -> StrExpr {
     if scope.str_params.is_empty() {
         return v;
     }

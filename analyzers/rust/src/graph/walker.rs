@@ -365,6 +365,13 @@ impl<'ast> Walker<'ast, '_> {
             }
             return;
         }
+        // A `format!` of the function's string parameters
+        // (`format!("{prefix}.{kind}")`): each is followed to the callers,
+        // the parameters of one call together.
+        let topic = match topic {
+            f @ StrExpr::Format { .. } => string_params(f, self.scope()),
+            other => other,
+        };
         let function = self.function();
         let in_test = self.in_test();
         self.out.topics.push(TopicSite {
@@ -530,7 +537,7 @@ impl<'ast> Walker<'ast, '_> {
             // address (`format!("{}/items", BASE)`).
             let s = match s {
                 StrExpr::Unknown(t) if is_format(a) => {
-                    let f = address_params(str_expr(a, self.scope(), 0), self.scope());
+                    let f = string_params(str_expr(a, self.scope(), 0), self.scope());
                     if could_name_address(&f) {
                         f
                     } else {
