@@ -2,8 +2,9 @@
 //! (`publish(bus: &impl Bus, ..)`, `emit<B: Bus>(bus: &B, ..)`) takes the
 //! caller's declared type (`bus: KafkaBus`) for the topic a method of it
 //! returns, per calling service (`whole-receivers` fixture). Another
-//! service's bus through the same helper gives its own topic only; a bus
-//! held as a trait object, and an implementor never handed in, give none.
+//! service's bus through the same helper gives its own topic only, and so
+//! does a bus a second helper hands on (`relay` -> `publish`); a bus held
+//! as a trait object, and an implementor never handed in, give none.
 
 use crate::support::*;
 
@@ -17,6 +18,8 @@ fn a_declared_field_handed_whole_types_the_helpers_parameter() {
             // Implemented, never handed in: consumed only.
             ("idle.never", "", "audit-svc"),
             ("ledger.booked", "ledger-svc", "audit-svc"),
+            // Handed on by a second helper (`relay` -> `publish`).
+            ("pay.settled", "pay-svc", ""),
         ]),
         "{:#}",
         m["topics"]
@@ -40,6 +43,14 @@ fn a_declared_field_handed_whole_types_the_helpers_parameter() {
     assert!(
         notes.contains("ledger-svc/src/main.rs:15 <- field `bus` (line 9) <- bus/src/lib.rs:25"),
         "{notes}"
+    );
+    assert_eq!(
+        produced_by(&m, "pay-svc"),
+        [(
+            "pay.settled".to_string(),
+            "direct".to_string(),
+            "bus/src/lib.rs:40".to_string()
+        )]
     );
     assert_eq!(m["diagnostics"], serde_json::json!([]));
 }
