@@ -40,6 +40,11 @@ use nova_model::{
 use nova_rust::unit::{Crate, ParsedFile};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// A map with a fast, fixed hasher instead of SipHash: the keys are names
+/// from the scanned code, looked up often, and the maps are never iterated
+/// where order matters.
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+
 /// Everything the linker needs.
 #[derive(Debug, Clone, Copy)]
 pub struct LinkInput<'a> {
