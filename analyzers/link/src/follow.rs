@@ -14,7 +14,7 @@ use crate::FastMap;
 use nova_model::Location;
 use nova_rust::attribution::{IGNORED_NAMES, fields_set_by_services, full_fn_path};
 use nova_rust::unit::Crate;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 /// A service calling a library function (first call site).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -51,7 +51,18 @@ impl Follow {
                 defined_in.entry(name).or_default().push(lib);
             }
         }
-        let services_set = fields_set_by_services(crates);
+        // (The fields services set matter only behind a guard: most code
+        // has none, and then they are not looked for.)
+        let guarded = lib_graph
+            .values()
+            .flat_map(BTreeMap::values)
+            .flat_map(BTreeMap::values)
+            .any(Option::is_some);
+        let services_set = if guarded {
+            fields_set_by_services(crates)
+        } else {
+            HashMap::new()
+        };
         let no_fields = BTreeSet::new();
         // (Keyed by the fields set too: services that set the same ones,
         // usually none, share the walk.)
