@@ -539,6 +539,31 @@ pub fn normalize_paths(expr: &SqlExpr, crate_dir: &str, file: &str) -> SqlExpr {
     }
 }
 
+/// [`normalize_paths`], borrowing `expr` when it names no file (most SQL
+/// does not: no copy of its text is made then).
+pub fn paths_normalized<'e>(
+    expr: &'e SqlExpr,
+    crate_dir: &str,
+    file: &str,
+) -> std::borrow::Cow<'e, SqlExpr> {
+    if names_file(expr) {
+        std::borrow::Cow::Owned(normalize_paths(expr, crate_dir, file))
+    } else {
+        std::borrow::Cow::Borrowed(expr)
+    }
+}
+
+/// Whether `expr` holds a [`SqlExpr::File`] or [`SqlExpr::Include`].
+fn names_file(expr: &SqlExpr) -> bool {
+    match expr {
+        SqlExpr::File(_) | SqlExpr::Include(_) => true,
+        SqlExpr::Format { args: parts, .. } | SqlExpr::Concat(parts) | SqlExpr::Choice(parts) => {
+            parts.iter().any(names_file)
+        }
+        _ => false,
+    }
+}
+
 /// Join `base` and `rel` with `/`, folding `.` and `..`.
 pub fn join_path(base: &str, rel: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
