@@ -71,7 +71,11 @@ impl State {
             via,
             location: a.location.clone(),
         };
-        let t = self.topics.entry(topic.to_string()).or_default();
+        // (The topic is copied only the first time it is met.)
+        let t = match self.topics.get_mut(topic) {
+            Some(t) => t,
+            None => self.topics.entry(topic.to_string()).or_default(),
+        };
         match role {
             TopicRole::Produce => t.producers.insert(ep),
             TopicRole::Consume => t.consumers.insert(ep),
@@ -742,9 +746,14 @@ pub(crate) fn handlers(ctx: &Ctx<'_>, st: &mut State) {
 
 /// A function that accesses a deduplication table deduplicates.
 fn dedupe_through_accesses(st: &mut State, accesses: &[Access]) {
+    // (Each table is tested once: accesses name few distinct tables.)
+    let mut dedupes: crate::FastMap<&str, bool> = crate::FastMap::default();
     for acc in accesses {
         let Some(func) = &acc.function else { continue };
-        if dedupe_table(&acc.table)
+        let table = acc.table.as_str();
+        if *dedupes
+            .entry(table)
+            .or_insert_with(|| dedupe_table(table))
             && let Some(b) = st.fns.get_mut(&(acc.service.clone(), func.clone()))
         {
             b.dedupes = true;
