@@ -290,7 +290,7 @@ pub fn resolve_with(
         if holes_in_text && out.template.is_none() && t.contains(crate::HOLE_PREFIX) {
             out.template = Some(t.clone());
         }
-        if strip_holes(&t).trim().is_empty() {
+        if blank_but_holes(&t) {
             continue;
         }
         if !out.texts.contains(&t) {
@@ -301,8 +301,15 @@ pub fn resolve_with(
 }
 
 /// Remove every placeholder from a text.
+#[cfg(test)]
 fn strip_holes(t: &str) -> String {
     replace_holes(t, "")
+}
+
+/// Whether a text is blank once its placeholders are removed (checked
+/// without building that text).
+fn blank_but_holes(t: &str) -> bool {
+    outside_holes(t).all(|part| part.trim().is_empty())
 }
 
 /// A text as the user wrote it: every placeholder ([`crate::hole`]) shown
@@ -314,18 +321,38 @@ pub fn holes_as_braces(t: &str) -> String {
 /// Replace every placeholder of a text with `with`.
 fn replace_holes(t: &str, with: &str) -> String {
     let mut out = String::new();
-    let mut rest = t;
-    while let Some(i) = rest.find(crate::HOLE_PREFIX) {
-        out.push_str(&rest[..i]);
-        out.push_str(with);
-        let after = &rest[i + crate::HOLE_PREFIX.len()..];
-        let digits = after.chars().take_while(char::is_ascii_digit).count();
-        rest = after[digits..]
-            .strip_prefix("__")
-            .unwrap_or(&after[digits..]);
+    for (k, part) in outside_holes(t).enumerate() {
+        if k > 0 {
+            out.push_str(with);
+        }
+        out.push_str(part);
     }
-    out.push_str(rest);
     out
+}
+
+/// The parts of a text between its placeholders, in order (one more than
+/// there are placeholders).
+fn outside_holes(t: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(t);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match r.find(crate::HOLE_PREFIX) {
+            Some(i) => {
+                let after = &r[i + crate::HOLE_PREFIX.len()..];
+                let digits = after.chars().take_while(char::is_ascii_digit).count();
+                rest = Some(
+                    after[digits..]
+                        .strip_prefix("__")
+                        .unwrap_or(&after[digits..]),
+                );
+                Some(&r[..i])
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
 }
 
 struct Resolver<'a> {
