@@ -103,6 +103,7 @@ impl EdgeSet {
             .or_default();
         if let Some(v) = via
             && !v.is_empty()
+            && !e.0.contains(v)
         {
             e.0.insert(v.to_string());
         }
@@ -153,7 +154,10 @@ impl InfraSet {
     /// `service` (if any) uses `kind`; `evidence` says where.
     pub(crate) fn add(&mut self, kind: InfraKind, service: Option<&str>, evidence: Evidence) {
         let e = self.infra.entry(kind).or_default();
-        if let Some(s) = service {
+        // (A service is copied only the first time it is met.)
+        if let Some(s) = service
+            && !e.0.contains(s)
+        {
             e.0.insert(s.to_string());
         }
         e.1.insert(evidence);
@@ -227,12 +231,15 @@ impl Ctx<'_> {
 /// Files whose facts count: not test files, not generated code
 /// (`src/gen/`, `generated/` directories, files flagged generated).
 pub(crate) fn live_files(c: &Crate) -> impl Iterator<Item = &ParsedFile> {
-    c.files.iter().filter(|f| {
-        !f.in_test
-            && !f.path.contains("/src/gen/")
-            && !f.path.starts_with("src/gen/")
-            && !f.path.split('/').any(|s| s == "generated")
-    })
+    c.files.iter().filter(|f| live(f))
+}
+
+/// Whether one file's facts count (see [`live_files`]).
+pub(crate) fn live(f: &ParsedFile) -> bool {
+    !f.in_test
+        && !f.path.contains("/src/gen/")
+        && !f.path.starts_with("src/gen/")
+        && !f.path.split('/').any(|s| s == "generated")
 }
 
 /// Resolve the raw facts of `input` into the graph part of the model.
