@@ -147,7 +147,10 @@ impl EdgeSet {
 /// Infrastructure usage merged per kind.
 #[derive(Debug, Default)]
 pub(crate) struct InfraSet {
-    infra: BTreeMap<InfraKind, (BTreeSet<String>, BTreeSet<Evidence>)>,
+    /// Per kind: the services, and the evidence as it comes (sorted and
+    /// deduplicated once, at the end: an ordered set of every piece of
+    /// evidence compared strings for each one added).
+    infra: BTreeMap<InfraKind, (BTreeSet<String>, Vec<Evidence>)>,
 }
 
 impl InfraSet {
@@ -160,16 +163,20 @@ impl InfraSet {
         {
             e.0.insert(s.to_string());
         }
-        e.1.insert(evidence);
+        e.1.push(evidence);
     }
 
     fn into_infra(self) -> Vec<Infra> {
         self.infra
             .into_iter()
-            .map(|(kind, (used_by, evidence))| Infra {
-                kind,
-                used_by: used_by.into_iter().collect(),
-                evidence: evidence.into_iter().collect(),
+            .map(|(kind, (used_by, mut evidence))| {
+                evidence.sort_unstable();
+                evidence.dedup();
+                Infra {
+                    kind,
+                    used_by: used_by.into_iter().collect(),
+                    evidence,
+                }
             })
             .collect()
     }
