@@ -761,12 +761,13 @@ fn dedupe_through_accesses(st: &mut State, accesses: &[Access]) {
     }
 }
 
-/// Tables written per (service, function), from the accesses.
-type Writes<'a> = BTreeMap<(&'a str, &'a str), BTreeSet<&'a str>>;
+/// Tables written per (service, function), from the accesses (only looked
+/// up: hashed).
+type Writes<'a> = crate::FastMap<(&'a str, &'a str), BTreeSet<&'a str>>;
 
 /// The tables each (service, function) writes.
 fn written_tables(accesses: &[Access]) -> Writes<'_> {
-    let mut writes: Writes<'_> = BTreeMap::new();
+    let mut writes: Writes<'_> = Writes::default();
     for a in accesses {
         if let Some(f) = &a.function
             && a.op.is_write()

@@ -127,10 +127,15 @@ fn of_crate(c: &Crate, fns: &Fns, writes: &WritesOf<'_>) -> Vec<DualWrite> {
                 )
             };
             // (Most functions neither produce nor write: decide that
-            // before building any set.)
-            if !reach().any(|n| produced.contains_key(n))
-                || !reach().any(|n| written.contains_key(n))
-            {
+            // before building any set, looking a name up before testing
+            // whether it is ignored.)
+            let reaches = |names: &dyn Fn(&str) -> bool| {
+                names(&g.name)
+                    || f.facts.calls_of(g).iter().any(|(callee, _)| {
+                        names(callee) && !nova_rust::attribution::IGNORED_NAMES.contains(&callee.as_str())
+                    })
+            };
+            if !reaches(&|n| produced.contains_key(n)) || !reaches(&|n| written.contains_key(n)) {
                 continue;
             }
             let names: BTreeSet<&str> = reach().collect();
