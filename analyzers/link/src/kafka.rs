@@ -751,9 +751,7 @@ fn dedupe_through_accesses(st: &mut State, accesses: &[Access]) {
     for acc in accesses {
         let Some(func) = &acc.function else { continue };
         let table = acc.table.as_str();
-        if *dedupes
-            .entry(table)
-            .or_insert_with(|| dedupe_table(table))
+        if *dedupes.entry(table).or_insert_with(|| dedupe_table(table))
             && let Some(b) = st.fns.get_mut(&(acc.service.clone(), func.clone()))
         {
             b.dedupes = true;

@@ -132,7 +132,8 @@ fn of_crate(c: &Crate, fns: &Fns, writes: &WritesOf<'_>) -> Vec<DualWrite> {
             let reaches = |names: &dyn Fn(&str) -> bool| {
                 names(&g.name)
                     || f.facts.calls_of(g).iter().any(|(callee, _)| {
-                        names(callee) && !nova_rust::attribution::IGNORED_NAMES.contains(&callee.as_str())
+                        names(callee)
+                            && !nova_rust::attribution::IGNORED_NAMES.contains(&callee.as_str())
                     })
             };
             if !reaches(&|n| produced.contains_key(n)) || !reaches(&|n| written.contains_key(n)) {
