@@ -84,12 +84,14 @@ impl Follow {
             for f in c.files.iter().filter(|f| !f.in_test) {
                 for gf in f.facts.graph.functions.iter().filter(|g| !g.in_test) {
                     for (name, line) in f.facts.calls_of(gf) {
-                        if IGNORED_NAMES.contains(&name.as_str()) {
-                            continue;
-                        }
+                        // (Looked up before testing whether it is ignored:
+                        // most names are no library function's.)
                         let Some(libs) = defined_in.get(name.as_str()) else {
                             continue;
                         };
+                        if IGNORED_NAMES.contains(&name.as_str()) {
+                            continue;
+                        }
                         for lib in libs.iter().filter(|l| deps.contains(**l)) {
                             let reached = reach_cache
                                 .entry((lib, name, set_id))
