@@ -21,9 +21,10 @@
 //!
 //! Const cycles (`A = B`, `B = A`) resolve to a placeholder, never loop.
 
+use crate::FastMap;
 use crate::sql::{FormatPiece, SqlExpr, parse_format_template};
 use crate::unit::Crate;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// Maximum number of alternative texts produced for one expression.
 pub const MAX_TEXTS: usize = 16;
@@ -47,14 +48,22 @@ pub struct ConstEntry {
     pub line: u32,
 }
 
+/// Const name -> package -> indices into [`ConstTable::entries`].
+/// (Hashed with a fast fixed hasher: looked up for every const a site names.)
+type ByPackage = FastMap<String, FastMap<String, Vec<usize>>>;
+
+/// Const name -> (package, module) -> first index into
+/// [`ConstTable::entries`].
+type ByModule = FastMap<String, FastMap<(String, Vec<String>), usize>>;
+
 /// Every string-like const of a set of crates, indexed by name.
 #[derive(Debug, Clone, Default)]
 pub struct ConstTable {
     entries: Vec<ConstEntry>,
     /// name -> package -> indices into `entries` (ascending).
-    by_package: HashMap<String, HashMap<String, Vec<usize>>>,
+    by_package: ByPackage,
     /// name -> (package, module) -> first index into `entries`.
-    by_module: HashMap<String, HashMap<(String, Vec<String>), usize>>,
+    by_module: ByModule,
     /// Package -> local packages it depends on, transitively, sorted.
     deps: BTreeMap<String, Vec<String>>,
 }
@@ -84,18 +93,25 @@ impl ConstTable {
             (&a.package, &a.module, &a.name, &a.file, a.line)
                 .cmp(&(&b.package, &b.module, &b.name, &b.file, b.line))
         });
-        let mut by_package: HashMap<String, HashMap<String, Vec<usize>>> = HashMap::new();
-        let mut by_module: HashMap<String, HashMap<(String, Vec<String>), usize>> = HashMap::new();
+        let mut by_package: ByPackage = FastMap::default();
+        let mut by_module: ByModule = FastMap::default();
+        // (A name or package is copied only the first time it is met.)
         for (i, e) in entries.iter().enumerate() {
-            by_package
-                .entry(e.name.clone())
-                .or_default()
-                .entry(e.package.clone())
-                .or_default()
-                .push(i);
-            by_module
-                .entry(e.name.clone())
-                .or_default()
+            let packages = match by_package.get_mut(e.name.as_str()) {
+                Some(m) => m,
+                None => by_package.entry(e.name.clone()).or_default(),
+            };
+            match packages.get_mut(e.package.as_str()) {
+                Some(ix) => ix.push(i),
+                None => {
+                    packages.insert(e.package.clone(), vec![i]);
+                }
+            }
+            let modules = match by_module.get_mut(e.name.as_str()) {
+                Some(m) => m,
+                None => by_module.entry(e.name.clone()).or_default(),
+            };
+            modules
                 .entry((e.package.clone(), e.module.clone()))
                 .or_insert(i);
         }
