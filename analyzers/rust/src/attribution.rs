@@ -329,6 +329,10 @@ pub fn attribute(crates: &[Crate]) -> Attribution {
             let set = services_set.get(service);
             for (&r, needs) in &reached {
                 let Some(f) = lib_fns.get(r) else { continue };
+                // (Whether the service calls it at all first: most do not.)
+                let Some(loc) = calls.get(f.name) else {
+                    continue;
+                };
                 if IGNORED_NAMES.contains(&f.name) || !depends(svc_pkg, f.package) {
                     continue;
                 }
@@ -338,9 +342,7 @@ pub fn attribute(crates: &[Crate]) -> Attribution {
                 if svc_pkg == f.package {
                     continue;
                 }
-                if let Some(loc) = calls.get(f.name)
-                    && best.as_ref().is_none_or(|(b, _)| loc < b)
-                {
+                if best.as_ref().is_none_or(|(b, _)| loc < b) {
                     best = Some((loc.clone(), f.name.to_string()));
                 }
             }
