@@ -47,7 +47,7 @@ use nova_rust::resolve::{
 };
 use nova_rust::sql::{SqlExpr, SqlSite};
 use nova_rust::unit::{Crate, ParsedFile};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 mod orm;
 pub(crate) use orm::schema as orm_schema;
@@ -100,8 +100,8 @@ pub fn sql_pass_with_offline(
         // Only `.sqlx` files are checked against the texts found.
         keep_found: !sqlx_files.is_empty(),
         out: SqlPassOutput::default(),
-        accesses: AccessMap::default(),
-        inferred: AccessMap::default(),
+        accesses: BTreeMap::new(),
+        inferred: BTreeMap::new(),
         stores: BTreeSet::new(),
         functions,
     };
@@ -282,11 +282,6 @@ struct Target {
 /// Key of an access before it becomes an [`Access`].
 type AccessKey = (String, String, Op, Location, Option<String>);
 
-/// Accesses by key, in no order ([`Pass::finish`] sorts them by key).
-/// (Hashed: a table of tens of thousands of keys, each a few strings, is
-/// looked up for every access a site yields.)
-type AccessMap = HashMap<AccessKey, AccessVal, FixedState>;
-
 /// Value of an access before it becomes an [`Access`].
 #[derive(Debug, Clone)]
 struct AccessVal {
@@ -300,9 +295,6 @@ struct AccessVal {
 
 /// Whether `config` ignores `table` (by full or last name, any case).
 fn ignored_table(config: &Config, table: &str) -> bool {
-    if config.scan.ignore_tables.is_empty() {
-        return false;
-    }
     let last = table.rsplit('.').next().unwrap_or(table);
     config
         .scan
@@ -363,10 +355,10 @@ struct Pass<'a> {
     /// Whether to fill `found` (there are `.sqlx` files).
     keep_found: bool,
     out: SqlPassOutput,
-    accesses: AccessMap,
+    accesses: BTreeMap<AccessKey, AccessVal>,
     /// Accesses of the bodies of the stored functions the SQL calls; added
     /// in `finish` where no direct access has the same key.
-    inferred: AccessMap,
+    inferred: BTreeMap<AccessKey, AccessVal>,
     stores: BTreeSet<StoreKey>,
     functions: &'a StoredFunctions,
 }
@@ -403,9 +395,6 @@ impl Pass<'_> {
     /// Record the accesses of the stored functions `calls` names for each
     /// of the site's targets, with low confidence.
     fn record_calls(&mut self, calls: &[String], site: &Site<'_>) {
-        if calls.is_empty() || self.functions.is_empty() {
-            return;
-        }
         let found: Vec<nova_sql::TableAccess> =
             self.called_accesses(calls).into_iter().cloned().collect();
         for (key, val) in keyed(self.config, &found, site, Confidence::Low) {
@@ -793,14 +782,10 @@ impl Pass<'_> {
         let mut diagnostics = std::mem::take(&mut out.diagnostics);
         let (access_list, (store_queries, ())) = rayon::join(
             move || {
-                use rayon::prelude::*;
                 for (key, val) in inferred {
                     accesses.entry(key).or_insert(val);
                 }
-                // (Keys are distinct: the order is the keys'.)
-                let mut sorted: Vec<(AccessKey, AccessVal)> = accesses.into_iter().collect();
-                sorted.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-                sorted
+                accesses
                     .into_iter()
                     .map(|((service, table, op, location, via_library), v)| Access {
                         service,

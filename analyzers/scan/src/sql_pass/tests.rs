@@ -3,7 +3,6 @@
 
 use super::*;
 use nova_model::Dialect;
-use std::collections::BTreeMap;
 
 fn file(path: &str, module: &[&str], in_test: bool, src: &str) -> ParsedFile {
     ParsedFile {
