@@ -295,6 +295,9 @@ struct AccessVal {
 
 /// Whether `config` ignores `table` (by full or last name, any case).
 fn ignored_table(config: &Config, table: &str) -> bool {
+    if config.scan.ignore_tables.is_empty() {
+        return false;
+    }
     let last = table.rsplit('.').next().unwrap_or(table);
     config
         .scan
@@ -395,6 +398,9 @@ impl Pass<'_> {
     /// Record the accesses of the stored functions `calls` names for each
     /// of the site's targets, with low confidence.
     fn record_calls(&mut self, calls: &[String], site: &Site<'_>) {
+        if calls.is_empty() || self.functions.is_empty() {
+            return;
+        }
         let found: Vec<nova_sql::TableAccess> =
             self.called_accesses(calls).into_iter().cloned().collect();
         for (key, val) in keyed(self.config, &found, site, Confidence::Low) {
