@@ -10,10 +10,11 @@
 //! for the services that switch that field on
 //! (`nova_rust::attribution::fields_set_by_services`).
 
+use crate::FastMap;
 use nova_model::Location;
 use nova_rust::attribution::{IGNORED_NAMES, fields_set_by_services, full_fn_path};
 use nova_rust::unit::Crate;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 /// A service calling a library function (first call site).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -27,119 +28,83 @@ pub struct Caller {
 /// (library package, function name) -> services calling it.
 #[derive(Debug, Default)]
 pub struct Follow {
-    callers: BTreeMap<(String, String), Vec<Caller>>,
+    /// Library package -> function name -> callers, sorted by service.
+    callers: FastMap<String, FastMap<String, Vec<Caller>>>,
 }
+
+/// Per library: fn name -> names of the same library it calls, with the
+/// field guarding the call, if any.
+type LibGraph<'c> = BTreeMap<&'c str, BTreeMap<&'c str, BTreeMap<&'c str, Option<&'c str>>>>;
+
+/// The first call of a service reaching a library function: `file:line`
+/// of the call, the name called.
+type FirstCall<'c> = (&'c str, u32, &'c str);
 
 impl Follow {
     /// Index every service's calls into the libraries it depends on.
     pub fn new(crates: &[Crate], closure: &BTreeMap<String, BTreeSet<String>>) -> Self {
-        // Per library: fn name -> names of the same library it calls, with
-        // the field guarding the call, if any.
-        let mut lib_graph: BTreeMap<&str, BTreeMap<String, BTreeMap<String, Option<String>>>> =
-            BTreeMap::new();
-        for c in crates.iter().filter(|c| c.service.is_none()) {
-            let g = lib_graph.entry(c.package.as_str()).or_default();
-            for f in c.files.iter().filter(|f| !f.in_test) {
-                for gf in f.facts.graph.functions.iter().filter(|g| !g.in_test) {
-                    g.entry(gf.name.clone()).or_default();
-                }
-            }
-            let names: BTreeSet<String> = g.keys().cloned().collect();
-            for f in c.files.iter().filter(|f| !f.in_test) {
-                for gf in f.facts.graph.functions.iter().filter(|g| !g.in_test) {
-                    let guard = |n: &str| {
-                        gf.guarded()
-                            .iter()
-                            .find(|(callee, _)| callee == n)
-                            .map(|(_, field)| field.clone())
-                    };
-                    let calls: BTreeMap<String, Option<String>> = f
-                        .facts
-                        .calls_of(gf)
-                        .iter()
-                        .filter(|(n, _)| names.contains(n) && n != &gf.name)
-                        .map(|(n, _)| (n.clone(), guard(n)))
-                        .collect();
-                    let entry = g.entry(gf.name.clone()).or_default();
-                    for (callee, field) in calls {
-                        // Unguarded anywhere: unguarded.
-                        match entry.get(&callee) {
-                            Some(None) => {}
-                            _ => {
-                                entry.insert(callee, field);
-                            }
-                        }
-                    }
-                }
+        let lib_graph = lib_graph(crates);
+        // Function name -> the libraries defining one (ascending).
+        let mut defined_in: FastMap<&str, Vec<&str>> = FastMap::default();
+        for (lib, g) in &lib_graph {
+            for name in g.keys() {
+                defined_in.entry(name).or_default().push(lib);
             }
         }
-        let services_set = fields_set_by_services(crates);
+        // (The fields services set matter only behind a guard: most code
+        // has none, and then they are not looked for.)
+        let guarded = lib_graph
+            .values()
+            .flat_map(BTreeMap::values)
+            .flat_map(BTreeMap::values)
+            .any(Option::is_some);
+        let services_set = if guarded {
+            fields_set_by_services(crates)
+        } else {
+            HashMap::new()
+        };
         let no_fields = BTreeSet::new();
         // (Keyed by the fields set too: services that set the same ones,
         // usually none, share the walk.)
-        type Key = (String, String, BTreeSet<String>);
-        let mut reach_cache: BTreeMap<Key, BTreeSet<String>> = BTreeMap::new();
-        let reach_uncached = |lib: &str, start: &str, set: &BTreeSet<String>| -> BTreeSet<String> {
-            let mut seen = BTreeSet::new();
-            let Some(g) = lib_graph.get(lib) else {
-                return seen;
-            };
-            let mut q = VecDeque::from([start.to_string()]);
-            while let Some(n) = q.pop_front() {
-                if !seen.insert(n.clone()) {
-                    continue;
-                }
-                if let Some(next) = g.get(&n) {
-                    q.extend(
-                        next.iter()
-                            .filter(|(_, guard)| guard.as_ref().is_none_or(|f| set.contains(f)))
-                            .map(|(callee, _)| callee.clone()),
-                    );
-                }
-            }
-            seen
-        };
-        let mut callers: BTreeMap<(String, String), BTreeMap<String, Caller>> = BTreeMap::new();
+        let mut set_ids: BTreeMap<&BTreeSet<String>, usize> = BTreeMap::new();
+        let mut reach_cache: FastMap<(&str, &str, usize), Vec<&str>> = FastMap::default();
+        // (library, function) -> service -> its first call reaching it.
+        let mut callers: BTreeMap<(&str, &str), BTreeMap<&str, FirstCall<'_>>> = BTreeMap::new();
         for c in crates {
             let Some(service) = &c.service else { continue };
             let Some(deps) = closure.get(&c.package) else {
                 continue;
             };
-            let libs: Vec<&str> = deps
-                .iter()
-                .map(String::as_str)
-                .filter(|d| lib_graph.contains_key(d))
-                .collect();
-            if libs.is_empty() {
+            if !deps.iter().any(|d| lib_graph.contains_key(d.as_str())) {
                 continue;
             }
             let set = services_set.get(service).unwrap_or(&no_fields);
+            let next_id = set_ids.len();
+            let set_id = *set_ids.entry(set).or_insert(next_id);
             for f in c.files.iter().filter(|f| !f.in_test) {
                 for gf in f.facts.graph.functions.iter().filter(|g| !g.in_test) {
                     for (name, line) in f.facts.calls_of(gf) {
+                        // (Looked up before testing whether it is ignored:
+                        // most names are no library function's.)
+                        let Some(libs) = defined_in.get(name.as_str()) else {
+                            continue;
+                        };
                         if IGNORED_NAMES.contains(&name.as_str()) {
                             continue;
                         }
-                        for lib in &libs {
-                            if !lib_graph.get(lib).is_some_and(|g| g.contains_key(name)) {
-                                continue;
-                            }
-                            let key = (lib.to_string(), name.clone(), set.clone());
-                            let reached_set = reach_cache
-                                .entry(key)
-                                .or_insert_with(|| reach_uncached(lib, name, set))
-                                .clone();
-                            for reached in reached_set {
-                                let entry = callers.entry((lib.to_string(), reached)).or_default();
-                                let cand = Caller {
-                                    service: service.clone(),
-                                    call_site: Location::new(f.path.clone(), *line, 0),
-                                    called: name.clone(),
-                                };
-                                match entry.get(service) {
-                                    Some(old) if old.call_site <= cand.call_site => {}
+                        for lib in libs.iter().filter(|l| deps.contains(**l)) {
+                            let reached = reach_cache
+                                .entry((lib, name, set_id))
+                                .or_insert_with(|| reach(&lib_graph, lib, name, set));
+                            let cand: FirstCall<'_> = (&f.path, *line, name);
+                            for &r in reached.iter() {
+                                // The earliest call wins (the first found
+                                // among equal ones).
+                                let entry = callers.entry((lib, r)).or_default();
+                                match entry.get(service.as_str()) {
+                                    Some(old) if (old.0, old.1) <= (cand.0, cand.1) => {}
                                     _ => {
-                                        entry.insert(service.clone(), cand);
+                                        entry.insert(service, cand);
                                     }
                                 }
                             }
@@ -148,12 +113,21 @@ impl Follow {
                 }
             }
         }
-        Follow {
-            callers: callers
+        let mut out: FastMap<String, FastMap<String, Vec<Caller>>> = FastMap::default();
+        for ((lib, function), by_service) in callers {
+            let list = by_service
                 .into_iter()
-                .map(|(k, v)| (k, v.into_values().collect()))
-                .collect(),
+                .map(|(service, (file, line, called))| Caller {
+                    service: service.to_string(),
+                    call_site: Location::new(file, line, 0),
+                    called: called.to_string(),
+                })
+                .collect();
+            out.entry(lib.to_string())
+                .or_default()
+                .insert(function.to_string(), list);
         }
+        Follow { callers: out }
     }
 
     /// Services calling (possibly through other functions of the library)
@@ -161,10 +135,82 @@ impl Follow {
     pub fn callers(&self, package: &str, function: &str) -> &[Caller] {
         let name = function.rsplit("::").next().unwrap_or(function);
         self.callers
-            .get(&(package.to_string(), name.to_string()))
+            .get(package)
+            .and_then(|m| m.get(name))
             .map(Vec::as_slice)
             .unwrap_or(&[])
     }
+}
+
+/// The call graph of every library, by name (see [`LibGraph`]): a call
+/// unguarded anywhere in a function is unguarded.
+fn lib_graph(crates: &[Crate]) -> LibGraph<'_> {
+    let mut lib_graph: LibGraph<'_> = BTreeMap::new();
+    for c in crates.iter().filter(|c| c.service.is_none()) {
+        let g = lib_graph.entry(c.package.as_str()).or_default();
+        for f in c.files.iter().filter(|f| !f.in_test) {
+            for gf in f.facts.graph.functions.iter().filter(|g| !g.in_test) {
+                g.entry(gf.name.as_str()).or_default();
+            }
+        }
+        let names: BTreeSet<&str> = g.keys().copied().collect();
+        for f in c.files.iter().filter(|f| !f.in_test) {
+            for gf in f.facts.graph.functions.iter().filter(|g| !g.in_test) {
+                let guard = |n: &str| {
+                    gf.guarded()
+                        .iter()
+                        .find(|(callee, _)| callee == n)
+                        .map(|(_, field)| field.as_str())
+                };
+                let calls: BTreeMap<&str, Option<&str>> = f
+                    .facts
+                    .calls_of(gf)
+                    .iter()
+                    .filter(|(n, _)| names.contains(n.as_str()) && n != &gf.name)
+                    .map(|(n, _)| (n.as_str(), guard(n)))
+                    .collect();
+                let entry = g.entry(gf.name.as_str()).or_default();
+                for (callee, field) in calls {
+                    // Unguarded anywhere: unguarded.
+                    match entry.get(callee) {
+                        Some(None) => {}
+                        _ => {
+                            entry.insert(callee, field);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    lib_graph
+}
+
+/// The functions of `lib` reached from `start` (itself included), through
+/// calls unguarded or guarded by a field of `set`, in name order.
+fn reach<'c>(
+    lib_graph: &LibGraph<'c>,
+    lib: &str,
+    start: &'c str,
+    set: &BTreeSet<String>,
+) -> Vec<&'c str> {
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let Some(g) = lib_graph.get(lib) else {
+        return Vec::new();
+    };
+    let mut q = VecDeque::from([start]);
+    while let Some(n) = q.pop_front() {
+        if !seen.insert(n) {
+            continue;
+        }
+        if let Some(next) = g.get(n) {
+            q.extend(
+                next.iter()
+                    .filter(|(_, guard)| guard.is_none_or(|f| set.contains(f)))
+                    .map(|(callee, _)| *callee),
+            );
+        }
+    }
+    seen.into_iter().collect()
 }
 
 /// Where a fact sits and who runs it.

@@ -6,9 +6,7 @@ use crate::values::names_param;
 use crate::{Ctx, live_files};
 use nova_manifests::hosts::hosts_in;
 use nova_model::{DiagCode, EdgeKind, Evidence, Location, ProtoService, Severity};
-use nova_rust::graph::{
-    ClientShape, GLOB, OWN_CRATE, StrExpr, as_foreign_client, crate_client, foreign_client,
-};
+use nova_rust::graph::{ClientShape, GLOB, OWN_CRATE, StrExpr, as_foreign_client, foreign_client};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One use of a client by a service.
@@ -128,11 +126,10 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
     for c in input.crates {
         for f in live_files(c) {
             for sf in &f.facts.graph.struct_fields {
-                let held = match &sf.from {
-                    Some(krate) => foreign_client(krate, &sf.ty),
-                    None => crate_client(&sf.ty),
-                };
-                if let Some(service) = settle(&held, &c.package) {
+                // (`foreign_client(krate, ty)`, or `crate_client(ty)`,
+                // settled without being written out.)
+                let krate = sf.from.as_deref().unwrap_or(OWN_CRATE);
+                if let Some(service) = reexports.settle_client(krate, &sf.ty, &c.package, HOPS) {
                     client_fields
                         .entry(sf.field.clone())
                         .or_default()
@@ -402,9 +399,12 @@ pub(crate) fn link(ctx: &mut Ctx<'_>) -> Vec<ProtoService> {
 /// a type imported from another crate (`foreign_client`) or from the
 /// crate's own modules (`crate_client`) stands for. A type of no such
 /// re-export is no client.
+/// The hops [`Reexports::settle`] follows at most.
+const HOPS: u8 = 4;
+
 struct Reexports<'a> {
-    /// (the library's crate name, the name) -> the proto service.
-    clients: BTreeMap<(String, &'a str), &'a str>,
+    /// The library's crate name -> the name -> the proto service.
+    clients: BTreeMap<String, BTreeMap<&'a str, &'a str>>,
     /// (package, name) -> the foreign clients it hands its files
     /// (`pub use catalog_client::Catalog;`, or a private `use` of a file
     /// with child modules, the crate root's: several files may).
@@ -430,7 +430,9 @@ impl<'a> Reexports<'a> {
             for f in live_files(c) {
                 for x in &f.facts.graph.client_reexports {
                     r.clients
-                        .insert((krate.clone(), x.name.as_str()), x.service.as_str());
+                        .entry(krate.clone())
+                        .or_default()
+                        .insert(x.name.as_str(), x.service.as_str());
                 }
                 for p in &f.facts.graph.pub_imports {
                     if p.name == GLOB {
@@ -456,15 +458,25 @@ impl<'a> Reexports<'a> {
     /// names it hands on by a glob, hop by hop (at most 4). A name reached
     /// through a glob is a client only when it settles to one.
     fn settle(&self, service: &str, package: &str) -> Option<String> {
-        self.settle_in(service, package, 4)
+        self.settle_in(service, package, HOPS)
     }
 
     fn settle_in(&self, service: &str, package: &str, hops: u8) -> Option<String> {
         let Some((krate, name)) = as_foreign_client(service) else {
             return Some(service.to_string());
         };
+        self.settle_client(krate, name, package, hops)
+    }
+
+    /// [`Reexports::settle`] of the foreign client `name` of crate `krate`
+    /// ([`foreign_client`], taken apart: not written out to be read back).
+    fn settle_client(&self, krate: &str, name: &str, package: &str, hops: u8) -> Option<String> {
+        if krate.contains("::") {
+            // (Not how a foreign client reads back: as written.)
+            return self.settle_in(&foreign_client(krate, name), package, hops);
+        }
         if krate != OWN_CRATE
-            && let Some(s) = self.clients.get(&(krate.to_string(), name))
+            && let Some(s) = self.clients.get(krate).and_then(|m| m.get(name))
         {
             return Some(s.to_string());
         }
@@ -480,7 +492,7 @@ impl<'a> Reexports<'a> {
         self.globs
             .get(from)?
             .iter()
-            .find_map(|k| self.settle_in(&foreign_client(k, name), from, hops))
+            .find_map(|k| self.settle_client(k, name, from, hops))
     }
 }
 

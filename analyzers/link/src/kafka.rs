@@ -71,7 +71,11 @@ impl State {
             via,
             location: a.location.clone(),
         };
-        let t = self.topics.entry(topic.to_string()).or_default();
+        // (The topic is copied only the first time it is met.)
+        let t = match self.topics.get_mut(topic) {
+            Some(t) => t,
+            None => self.topics.entry(topic.to_string()).or_default(),
+        };
         match role {
             TopicRole::Produce => t.producers.insert(ep),
             TopicRole::Consume => t.consumers.insert(ep),
@@ -256,7 +260,7 @@ fn forwarded_sites(ctx: &Ctx<'_>) -> Vec<(usize, usize, TopicSite)> {
     let mut params = Vec::new();
     for (ci, c) in crates.iter().enumerate() {
         for (fi, f) in c.files.iter().enumerate() {
-            if f.in_test || !live_files(c).any(|l| std::ptr::eq(l, f)) {
+            if f.facts.graph.topic_params.is_empty() || !crate::live(f) {
                 continue;
             }
             for p in &f.facts.graph.topic_params {
@@ -742,9 +746,12 @@ pub(crate) fn handlers(ctx: &Ctx<'_>, st: &mut State) {
 
 /// A function that accesses a deduplication table deduplicates.
 fn dedupe_through_accesses(st: &mut State, accesses: &[Access]) {
+    // (Each table is tested once: accesses name few distinct tables.)
+    let mut dedupes: crate::FastMap<&str, bool> = crate::FastMap::default();
     for acc in accesses {
         let Some(func) = &acc.function else { continue };
-        if dedupe_table(&acc.table)
+        let table = acc.table.as_str();
+        if *dedupes.entry(table).or_insert_with(|| dedupe_table(table))
             && let Some(b) = st.fns.get_mut(&(acc.service.clone(), func.clone()))
         {
             b.dedupes = true;
@@ -752,12 +759,13 @@ fn dedupe_through_accesses(st: &mut State, accesses: &[Access]) {
     }
 }
 
-/// Tables written per (service, function), from the accesses.
-type Writes<'a> = BTreeMap<(&'a str, &'a str), BTreeSet<&'a str>>;
+/// Tables written per (service, function), from the accesses (only looked
+/// up: hashed).
+type Writes<'a> = crate::FastMap<(&'a str, &'a str), BTreeSet<&'a str>>;
 
 /// The tables each (service, function) writes.
 fn written_tables(accesses: &[Access]) -> Writes<'_> {
-    let mut writes: Writes<'_> = BTreeMap::new();
+    let mut writes: Writes<'_> = Writes::default();
     for a in accesses {
         if let Some(f) = &a.function
             && a.op.is_write()

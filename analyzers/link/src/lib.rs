@@ -40,6 +40,11 @@ use nova_model::{
 use nova_rust::unit::{Crate, ParsedFile};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// A map with a fast, fixed hasher instead of SipHash: the keys are names
+/// from the scanned code, looked up often, and the maps are never iterated
+/// where order matters.
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+
 /// Everything the linker needs.
 #[derive(Debug, Clone, Copy)]
 pub struct LinkInput<'a> {
@@ -98,6 +103,7 @@ impl EdgeSet {
             .or_default();
         if let Some(v) = via
             && !v.is_empty()
+            && !e.0.contains(v)
         {
             e.0.insert(v.to_string());
         }
@@ -141,26 +147,36 @@ impl EdgeSet {
 /// Infrastructure usage merged per kind.
 #[derive(Debug, Default)]
 pub(crate) struct InfraSet {
-    infra: BTreeMap<InfraKind, (BTreeSet<String>, BTreeSet<Evidence>)>,
+    /// Per kind: the services, and the evidence as it comes (sorted and
+    /// deduplicated once, at the end: an ordered set of every piece of
+    /// evidence compared strings for each one added).
+    infra: BTreeMap<InfraKind, (BTreeSet<String>, Vec<Evidence>)>,
 }
 
 impl InfraSet {
     /// `service` (if any) uses `kind`; `evidence` says where.
     pub(crate) fn add(&mut self, kind: InfraKind, service: Option<&str>, evidence: Evidence) {
         let e = self.infra.entry(kind).or_default();
-        if let Some(s) = service {
+        // (A service is copied only the first time it is met.)
+        if let Some(s) = service
+            && !e.0.contains(s)
+        {
             e.0.insert(s.to_string());
         }
-        e.1.insert(evidence);
+        e.1.push(evidence);
     }
 
     fn into_infra(self) -> Vec<Infra> {
         self.infra
             .into_iter()
-            .map(|(kind, (used_by, evidence))| Infra {
-                kind,
-                used_by: used_by.into_iter().collect(),
-                evidence: evidence.into_iter().collect(),
+            .map(|(kind, (used_by, mut evidence))| {
+                evidence.sort_unstable();
+                evidence.dedup();
+                Infra {
+                    kind,
+                    used_by: used_by.into_iter().collect(),
+                    evidence,
+                }
             })
             .collect()
     }
@@ -222,12 +238,15 @@ impl Ctx<'_> {
 /// Files whose facts count: not test files, not generated code
 /// (`src/gen/`, `generated/` directories, files flagged generated).
 pub(crate) fn live_files(c: &Crate) -> impl Iterator<Item = &ParsedFile> {
-    c.files.iter().filter(|f| {
-        !f.in_test
-            && !f.path.contains("/src/gen/")
-            && !f.path.starts_with("src/gen/")
-            && !f.path.split('/').any(|s| s == "generated")
-    })
+    c.files.iter().filter(|f| live(f))
+}
+
+/// Whether one file's facts count (see [`live_files`]).
+pub(crate) fn live(f: &ParsedFile) -> bool {
+    !f.in_test
+        && !f.path.contains("/src/gen/")
+        && !f.path.starts_with("src/gen/")
+        && !f.path.split('/').any(|s| s == "generated")
 }
 
 /// Resolve the raw facts of `input` into the graph part of the model.

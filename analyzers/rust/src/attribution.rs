@@ -106,23 +106,27 @@ impl Attribution {
 /// Full path of a function: the file's module path then the path inside
 /// the file (`["db", "users"]` + `Repo::find` -> `db::users::Repo::find`).
 pub fn full_fn_path(file_module: &[String], path: &str) -> String {
-    if file_module.is_empty() {
-        path.to_string()
-    } else {
-        format!("{}::{path}", file_module.join("::"))
+    // (Built in one allocation: this runs for every fact in a function.)
+    let len = file_module.iter().map(|m| m.len() + 2).sum::<usize>() + path.len();
+    let mut out = String::with_capacity(len);
+    for m in file_module {
+        out.push_str(m);
+        out.push_str("::");
     }
+    out.push_str(path);
+    out
 }
 
 pub use crate::unit::dependency_closure;
 
 /// A non-test library function.
-struct LibFn {
-    package: String,
+struct LibFn<'c> {
+    package: &'c str,
     path: String,
-    name: String,
-    calls: BTreeSet<String>,
+    name: &'c str,
+    calls: BTreeSet<&'c str>,
     /// Callees called only behind a guard -> the guarding field.
-    guarded: BTreeMap<String, String>,
+    guarded: BTreeMap<&'c str, &'c str>,
 }
 
 /// Per function of a file, the guards of its calls and the fields it
@@ -207,13 +211,18 @@ pub fn attribute(crates: &[Crate]) -> Attribution {
                     .get(k)
                     .copied()
                     .flatten()
-                    .map(|g| g.guarded().iter().cloned().collect())
+                    .map(|g| {
+                        g.guarded()
+                            .iter()
+                            .map(|(callee, field)| (callee.as_str(), field.as_str()))
+                            .collect()
+                    })
                     .unwrap_or_default();
                 lib_fns.push(LibFn {
-                    package: c.package.clone(),
+                    package: &c.package,
                     path: full_fn_path(&f.module, &info.path),
-                    name: info.name.clone(),
-                    calls: info.calls.iter().map(|(n, _)| n.clone()).collect(),
+                    name: &info.name,
+                    calls: info.calls.iter().map(|(n, _)| n.as_str()).collect(),
                     guarded,
                 });
             }
@@ -231,7 +240,7 @@ pub fn attribute(crates: &[Crate]) -> Attribution {
     let mut callers_of: FastMap<&str, Vec<usize>> = FastMap::default();
     for (i, f) in lib_fns.iter().enumerate() {
         for n in &f.calls {
-            callers_of.entry(n.as_str()).or_default().push(i);
+            callers_of.entry(n).or_default().push(i);
         }
     }
 
@@ -261,39 +270,49 @@ pub fn attribute(crates: &[Crate]) -> Attribution {
     }
     service_calls.sort_by(|a, b| a.0.cmp(&b.0));
 
-    let services_set = fields_set_by_services(crates);
+    // (The fields services set matter only behind a guard: most code has
+    // none, and then they are not looked for.)
+    let services_set = if lib_fns.iter().any(|f| !f.guarded.is_empty()) {
+        fields_set_by_services(crates)
+    } else {
+        HashMap::new()
+    };
     let mut uses = BTreeMap::new();
     for (pkg, path) in &sql_fns {
         // Library functions reaching (pkg, path), the function included.
+        // (`lib_fns` is sorted by (package, path): the first of them.)
+        let key = (pkg.as_str(), path.as_str());
+        let first = lib_fns.partition_point(|f| (f.package, f.path.as_str()) < key);
         let Some(start) = lib_fns
-            .iter()
-            .position(|f| &f.package == pkg && &f.path == path)
+            .get(first)
+            .is_some_and(|f| (f.package, f.path.as_str()) == key)
+            .then_some(first)
         else {
             uses.insert((pkg.clone(), path.clone()), Vec::new());
             continue;
         };
         // Each reached function with the guards on the way (the smallest
         // set found).
-        let mut reached: BTreeMap<usize, BTreeSet<String>> =
+        let mut reached: BTreeMap<usize, BTreeSet<&str>> =
             BTreeMap::from([(start, BTreeSet::new())]);
         let mut stack = vec![start];
         while let Some(r) = stack.pop() {
             let Some(target) = lib_fns.get(r) else {
                 continue;
             };
-            if IGNORED_NAMES.contains(&target.name.as_str()) {
+            if IGNORED_NAMES.contains(&target.name) {
                 continue;
             }
             let needs = reached.get(&r).cloned().unwrap_or_default();
-            for &g in callers_of.get(target.name.as_str()).into_iter().flatten() {
+            for &g in callers_of.get(target.name).into_iter().flatten() {
                 let Some(caller) = lib_fns.get(g) else {
                     continue;
                 };
-                if !depends(&caller.package, &target.package) {
+                if !depends(caller.package, target.package) {
                     continue;
                 }
                 let mut via = needs.clone();
-                via.extend(caller.guarded.get(&target.name).cloned());
+                via.extend(caller.guarded.get(target.name).copied());
                 let better = match reached.get(&g) {
                     None => true,
                     Some(old) => via.is_subset(old) && via.len() < old.len(),
@@ -310,19 +329,21 @@ pub fn attribute(crates: &[Crate]) -> Attribution {
             let set = services_set.get(service);
             for (&r, needs) in &reached {
                 let Some(f) = lib_fns.get(r) else { continue };
-                if IGNORED_NAMES.contains(&f.name.as_str()) || !depends(svc_pkg, &f.package) {
+                // (Whether the service calls it at all first: most do not.)
+                let Some(loc) = calls.get(f.name) else {
+                    continue;
+                };
+                if IGNORED_NAMES.contains(&f.name) || !depends(svc_pkg, f.package) {
                     continue;
                 }
-                if !needs.iter().all(|n| set.is_some_and(|s| s.contains(n))) {
+                if !needs.iter().all(|n| set.is_some_and(|s| s.contains(*n))) {
                     continue;
                 }
-                if svc_pkg == &f.package {
+                if svc_pkg == f.package {
                     continue;
                 }
-                if let Some(loc) = calls.get(f.name.as_str())
-                    && best.as_ref().is_none_or(|(b, _)| loc < b)
-                {
-                    best = Some((loc.clone(), f.name.clone()));
+                if best.as_ref().is_none_or(|(b, _)| loc < b) {
+                    best = Some((loc.clone(), f.name.to_string()));
                 }
             }
             if let Some((call_site, called)) = best {

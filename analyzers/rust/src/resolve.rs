@@ -21,9 +21,10 @@
 //!
 //! Const cycles (`A = B`, `B = A`) resolve to a placeholder, never loop.
 
+use crate::FastMap;
 use crate::sql::{FormatPiece, SqlExpr, parse_format_template};
 use crate::unit::Crate;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// Maximum number of alternative texts produced for one expression.
 pub const MAX_TEXTS: usize = 16;
@@ -47,14 +48,22 @@ pub struct ConstEntry {
     pub line: u32,
 }
 
+/// Const name -> package -> indices into [`ConstTable::entries`].
+/// (Hashed with a fast fixed hasher: looked up for every const a site names.)
+type ByPackage = FastMap<String, FastMap<String, Vec<usize>>>;
+
+/// Const name -> (package, module) -> first index into
+/// [`ConstTable::entries`].
+type ByModule = FastMap<String, FastMap<(String, Vec<String>), usize>>;
+
 /// Every string-like const of a set of crates, indexed by name.
 #[derive(Debug, Clone, Default)]
 pub struct ConstTable {
     entries: Vec<ConstEntry>,
     /// name -> package -> indices into `entries` (ascending).
-    by_package: HashMap<String, HashMap<String, Vec<usize>>>,
+    by_package: ByPackage,
     /// name -> (package, module) -> first index into `entries`.
-    by_module: HashMap<String, HashMap<(String, Vec<String>), usize>>,
+    by_module: ByModule,
     /// Package -> local packages it depends on, transitively, sorted.
     deps: BTreeMap<String, Vec<String>>,
 }
@@ -84,18 +93,25 @@ impl ConstTable {
             (&a.package, &a.module, &a.name, &a.file, a.line)
                 .cmp(&(&b.package, &b.module, &b.name, &b.file, b.line))
         });
-        let mut by_package: HashMap<String, HashMap<String, Vec<usize>>> = HashMap::new();
-        let mut by_module: HashMap<String, HashMap<(String, Vec<String>), usize>> = HashMap::new();
+        let mut by_package: ByPackage = FastMap::default();
+        let mut by_module: ByModule = FastMap::default();
+        // (A name or package is copied only the first time it is met.)
         for (i, e) in entries.iter().enumerate() {
-            by_package
-                .entry(e.name.clone())
-                .or_default()
-                .entry(e.package.clone())
-                .or_default()
-                .push(i);
-            by_module
-                .entry(e.name.clone())
-                .or_default()
+            let packages = match by_package.get_mut(e.name.as_str()) {
+                Some(m) => m,
+                None => by_package.entry(e.name.clone()).or_default(),
+            };
+            match packages.get_mut(e.package.as_str()) {
+                Some(ix) => ix.push(i),
+                None => {
+                    packages.insert(e.package.clone(), vec![i]);
+                }
+            }
+            let modules = match by_module.get_mut(e.name.as_str()) {
+                Some(m) => m,
+                None => by_module.entry(e.name.clone()).or_default(),
+            };
+            modules
                 .entry((e.package.clone(), e.module.clone()))
                 .or_insert(i);
         }
@@ -290,7 +306,7 @@ pub fn resolve_with(
         if holes_in_text && out.template.is_none() && t.contains(crate::HOLE_PREFIX) {
             out.template = Some(t.clone());
         }
-        if strip_holes(&t).trim().is_empty() {
+        if blank_but_holes(&t) {
             continue;
         }
         if !out.texts.contains(&t) {
@@ -301,8 +317,15 @@ pub fn resolve_with(
 }
 
 /// Remove every placeholder from a text.
+#[cfg(test)]
 fn strip_holes(t: &str) -> String {
     replace_holes(t, "")
+}
+
+/// Whether a text is blank once its placeholders are removed (checked
+/// without building that text).
+fn blank_but_holes(t: &str) -> bool {
+    outside_holes(t).all(|part| part.trim().is_empty())
 }
 
 /// A text as the user wrote it: every placeholder ([`crate::hole`]) shown
@@ -314,18 +337,38 @@ pub fn holes_as_braces(t: &str) -> String {
 /// Replace every placeholder of a text with `with`.
 fn replace_holes(t: &str, with: &str) -> String {
     let mut out = String::new();
-    let mut rest = t;
-    while let Some(i) = rest.find(crate::HOLE_PREFIX) {
-        out.push_str(&rest[..i]);
-        out.push_str(with);
-        let after = &rest[i + crate::HOLE_PREFIX.len()..];
-        let digits = after.chars().take_while(char::is_ascii_digit).count();
-        rest = after[digits..]
-            .strip_prefix("__")
-            .unwrap_or(&after[digits..]);
+    for (k, part) in outside_holes(t).enumerate() {
+        if k > 0 {
+            out.push_str(with);
+        }
+        out.push_str(part);
     }
-    out.push_str(rest);
     out
+}
+
+/// The parts of a text between its placeholders, in order (one more than
+/// there are placeholders).
+fn outside_holes(t: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(t);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match r.find(crate::HOLE_PREFIX) {
+            Some(i) => {
+                let after = &r[i + crate::HOLE_PREFIX.len()..];
+                let digits = after.chars().take_while(char::is_ascii_digit).count();
+                rest = Some(
+                    after[digits..]
+                        .strip_prefix("__")
+                        .unwrap_or(&after[digits..]),
+                );
+                Some(&r[..i])
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
 }
 
 struct Resolver<'a> {
@@ -536,6 +579,31 @@ pub fn normalize_paths(expr: &SqlExpr, crate_dir: &str, file: &str) -> SqlExpr {
                 .collect(),
         ),
         other => other.clone(),
+    }
+}
+
+/// [`normalize_paths`], borrowing `expr` when it names no file (most SQL
+/// does not: no copy of its text is made then).
+pub fn paths_normalized<'e>(
+    expr: &'e SqlExpr,
+    crate_dir: &str,
+    file: &str,
+) -> std::borrow::Cow<'e, SqlExpr> {
+    if names_file(expr) {
+        std::borrow::Cow::Owned(normalize_paths(expr, crate_dir, file))
+    } else {
+        std::borrow::Cow::Borrowed(expr)
+    }
+}
+
+/// Whether `expr` holds a [`SqlExpr::File`] or [`SqlExpr::Include`].
+fn names_file(expr: &SqlExpr) -> bool {
+    match expr {
+        SqlExpr::File(_) | SqlExpr::Include(_) => true,
+        SqlExpr::Format { args: parts, .. } | SqlExpr::Concat(parts) | SqlExpr::Choice(parts) => {
+            parts.iter().any(names_file)
+        }
+        _ => false,
     }
 }
 

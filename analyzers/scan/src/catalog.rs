@@ -160,9 +160,10 @@ pub(crate) fn build(
 
     let mut first_access: BTreeMap<&str, &Access> = BTreeMap::new();
     for a in accesses {
-        tables
-            .entry(a.table.clone())
-            .or_insert_with(|| empty_table(&a.table));
+        // (The name is copied only for a table met first here.)
+        if !tables.contains_key(&a.table) {
+            tables.insert(a.table.clone(), empty_table(&a.table));
+        }
         let e = first_access.entry(a.table.as_str()).or_insert(a);
         if a.location < e.location {
             *e = a;

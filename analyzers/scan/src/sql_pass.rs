@@ -43,7 +43,7 @@ use nova_model::{
 use nova_rust::attribution::{Attribution, attribute, full_fn_path, is_binary_target};
 use nova_rust::offline::{normalize_sql, parse_offline};
 use nova_rust::resolve::{
-    ConstTable, Origin, Resolved, holes_as_braces, normalize_paths, resolve_with,
+    ConstTable, Origin, Resolved, holes_as_braces, paths_normalized, resolve_with,
 };
 use nova_rust::sql::{SqlExpr, SqlSite};
 use nova_rust::unit::{Crate, ParsedFile};
@@ -295,6 +295,9 @@ struct AccessVal {
 
 /// Whether `config` ignores `table` (by full or last name, any case).
 fn ignored_table(config: &Config, table: &str) -> bool {
+    if config.scan.ignore_tables.is_empty() {
+        return false;
+    }
     let last = table.rsplit('.').next().unwrap_or(table);
     config
         .scan
@@ -395,6 +398,9 @@ impl Pass<'_> {
     /// Record the accesses of the stored functions `calls` names for each
     /// of the site's targets, with low confidence.
     fn record_calls(&mut self, calls: &[String], site: &Site<'_>) {
+        if calls.is_empty() || self.functions.is_empty() {
+            return;
+        }
         let found: Vec<nova_sql::TableAccess> =
             self.called_accesses(calls).into_iter().cloned().collect();
         for (key, val) in keyed(self.config, &found, site, Confidence::Low) {
@@ -412,6 +418,12 @@ impl Pass<'_> {
         sink: &mut Sink,
     ) -> Option<Pending<'c>> {
         let in_test = site.in_test || f.in_test;
+        let skipped = in_test && !self.config.scan.include_tests;
+        // (A skipped site is resolved only for the texts `.sqlx` files are
+        // checked against.)
+        if skipped && !self.keep_found {
+            return None;
+        }
         // The call (for diagnostics about the call itself: SQL that cannot
         // be resolved, library code no service calls); accesses and the
         // diagnostics about the text are at `location`, where the text is.
@@ -419,7 +431,7 @@ impl Pass<'_> {
         let function = site.function.as_ref().map(|p| full_fn_path(&f.module, p));
         let mut module = f.module.clone();
         module.extend(site.module.iter().cloned());
-        let expr = normalize_paths(&site.expr, &c.dir, &f.path);
+        let expr = paths_normalized(&site.expr, &c.dir, &f.path);
         let origin = Origin {
             package: &c.package,
             module: &module,
@@ -435,10 +447,10 @@ impl Pass<'_> {
                 sink.found.insert(normalize_sql(t));
             }
         }
-        if in_test && !self.config.scan.include_tests {
+        if skipped {
             return None;
         }
-        if resolved.texts.is_empty() && site.inferred && matches!(expr, SqlExpr::Const(_)) {
+        if resolved.texts.is_empty() && site.inferred && matches!(*expr, SqlExpr::Const(_)) {
             // `.query(SOME_ID)` with a const that is not a string const of the
             // scanned crates: not SQL.
             return None;

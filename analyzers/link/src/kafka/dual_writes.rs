@@ -7,7 +7,7 @@
 //! are checked on all cores and their results applied in crate order.
 
 use super::{FnBuild, State};
-use crate::{Ctx, live_files};
+use crate::{Ctx, FastMap, live_files};
 use nova_model::{Access, Location};
 use nova_rust::unit::Crate;
 use rayon::prelude::*;
@@ -85,7 +85,8 @@ fn of_crate(c: &Crate, fns: &Fns, writes: &WritesOf<'_>) -> Vec<DualWrite> {
         fns.range((service.clone(), String::new())..)
             .take_while(|((s, _), _)| s == service)
     };
-    let mut produced: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    // (Name maps, looked up for every call of every function: hashed.)
+    let mut produced: FastMap<&str, BTreeSet<String>> = FastMap::default();
     for ((_, f), b) in of_service() {
         if !b.produces_direct.is_empty() {
             let name = f.rsplit("::").next().unwrap_or(f);
@@ -100,15 +101,15 @@ fn of_crate(c: &Crate, fns: &Fns, writes: &WritesOf<'_>) -> Vec<DualWrite> {
     }
     // Callees that enqueue into an outbox are transactional units of
     // their own: their writes do not make the caller a dual write.
-    let outboxed: BTreeSet<&str> = of_service()
+    let outboxed: FastMap<&str, ()> = of_service()
         .filter(|(_, b)| !b.produces_outbox.is_empty())
-        .map(|((_, f), _)| f.rsplit("::").next().unwrap_or(f))
+        .map(|((_, f), _)| (f.rsplit("::").next().unwrap_or(f), ()))
         .collect();
-    let mut written: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    let mut written: FastMap<&str, BTreeSet<&str>> = FastMap::default();
     for a in writes.get(service.as_str()).into_iter().flatten() {
         if let Some(f) = &a.function {
             let name = f.rsplit("::").next().unwrap_or(f);
-            if !outboxed.contains(name) {
+            if !outboxed.contains_key(name) {
                 written.entry(name).or_default().insert(a.table.as_str());
             }
         }
@@ -126,10 +127,16 @@ fn of_crate(c: &Crate, fns: &Fns, writes: &WritesOf<'_>) -> Vec<DualWrite> {
                 )
             };
             // (Most functions neither produce nor write: decide that
-            // before building any set.)
-            if !reach().any(|n| produced.contains_key(n))
-                || !reach().any(|n| written.contains_key(n))
-            {
+            // before building any set, looking a name up before testing
+            // whether it is ignored.)
+            let reaches = |names: &dyn Fn(&str) -> bool| {
+                names(&g.name)
+                    || f.facts.calls_of(g).iter().any(|(callee, _)| {
+                        names(callee)
+                            && !nova_rust::attribution::IGNORED_NAMES.contains(&callee.as_str())
+                    })
+            };
+            if !reaches(&|n| produced.contains_key(n)) || !reaches(&|n| written.contains_key(n)) {
                 continue;
             }
             let names: BTreeSet<&str> = reach().collect();
