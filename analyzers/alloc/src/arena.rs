@@ -63,6 +63,11 @@ const MAX_ALIGN: usize = 64;
 /// Chunks per thread whose pages are kept when empty.
 pub(crate) const RETAIN: usize = 4;
 
+/// After the slot is found full, this many slow-path calls go to the heap
+/// before the chunks are scanned again (a chunk frees up only as blocks
+/// are freed; [`enter`] looks again at once).
+const FULL_SKIP: u32 = 1024;
+
 /// log2 of [`REGION`].
 const REGION_SHIFT: u32 = 34;
 const _: () = assert!(REGION == 1 << REGION_SHIFT);
@@ -122,6 +127,10 @@ struct Local {
     committed: Cell<usize>,
     /// Chunks of the slot whose pages may be resident (a prefix).
     touched: Cell<usize>,
+    /// Slow-path calls still to send to the heap without looking for a
+    /// chunk: set when the slot was found full ([`FULL_SKIP`]), so that a
+    /// tree larger than the slot does not scan every chunk per block.
+    skip: Cell<u32>,
 }
 
 thread_local! {
@@ -134,6 +143,7 @@ thread_local! {
             slot: Cell::new(NO_SLOT),
             committed: Cell::new(0),
             touched: Cell::new(0),
+            skip: Cell::new(0),
         }
     };
 }
@@ -185,7 +195,12 @@ pub(crate) fn alloc_slow(size: usize, align: usize) -> *mut u8 {
     let Some(slot) = slot(l) else {
         return std::ptr::null_mut();
     };
+    if l.skip.get() > 0 {
+        l.skip.set(l.skip.get() - 1);
+        return std::ptr::null_mut();
+    }
     let Some(chunk) = next_chunk(l, slot) else {
+        l.skip.set(FULL_SKIP);
         return std::ptr::null_mut();
     };
     leave(l);
@@ -352,11 +367,13 @@ pub(crate) fn resize_in_place(p: *mut u8, old: usize, new: usize) -> *mut u8 {
     std::ptr::null_mut()
 }
 
-/// On entering [`trees`](crate::trees): give back the pages of this
-/// thread's empty chunks above the first [`RETAIN`].
+/// On entering the outermost [`trees`](crate::trees): give back the pages
+/// of this thread's empty chunks above the first [`RETAIN`], and look for
+/// a free chunk again at the next block that needs one.
 #[inline(always)]
 pub(crate) fn enter() {
     let l = local();
+    l.skip.set(0);
     if l.touched.get() > RETAIN {
         trim(l);
     }
@@ -630,23 +647,26 @@ mod tests {
 
     #[test]
     fn a_large_tree_gives_its_pages_back_when_the_next_one_starts() {
-        fresh(|| {
-            let a = Allocator;
-            let l = layout(32 * 1024, 8);
-            // SAFETY: as above.
-            unsafe {
-                let blocks: Vec<*mut u8> = (0..256).map(|_| a.alloc(l)).collect();
-                assert!(
-                    local().touched.get() > RETAIN,
-                    "touched {} committed {} slot {}",
-                    local().touched.get(),
-                    local().committed.get(),
-                    local().slot.get()
-                );
-                for p in blocks {
-                    a.dealloc(p, l);
+        // (Outside `fresh`: only an outermost `trees` trims.)
+        std::thread::spawn(|| {
+            crate::trees(|| {
+                let a = Allocator;
+                let l = layout(32 * 1024, 8);
+                // SAFETY: as above.
+                unsafe {
+                    let blocks: Vec<*mut u8> = (0..256).map(|_| a.alloc(l)).collect();
+                    assert!(
+                        local().touched.get() > RETAIN,
+                        "touched {} committed {} slot {}",
+                        local().touched.get(),
+                        local().committed.get(),
+                        local().slot.get()
+                    );
+                    for p in blocks {
+                        a.dealloc(p, l);
+                    }
                 }
-            }
+            });
             // Half the excess goes each time; a few entries bring it back.
             let before = local().touched.get();
             crate::trees(|| ());
@@ -656,6 +676,73 @@ mod tests {
                 crate::trees(|| ());
             }
             assert!(local().touched.get() <= RETAIN + 1);
+        })
+        .join()
+        .unwrap();
+    }
+
+    /// A `trees` inside another (a macro's arguments parsed during a
+    /// file's walk) keeps cutting from the current chunk, which still
+    /// holds the outer tree's blocks: no chunk is left per call.
+    #[test]
+    fn a_nested_trees_keeps_the_current_chunk() {
+        fresh(|| {
+            let a = Allocator;
+            let big = layout(32 * 1024, 8);
+            let small = layout(64, 8);
+            // SAFETY: as above; every block is freed once, with its layout.
+            unsafe {
+                // More than `RETAIN` chunks, all live.
+                let outer: Vec<*mut u8> = (0..256).map(|_| a.alloc(big)).collect();
+                assert!(local().touched.get() > RETAIN);
+                let inner: Vec<*mut u8> =
+                    (0..100).map(|_| crate::trees(|| a.alloc(small))).collect();
+                let chunks: std::collections::BTreeSet<usize> =
+                    inner.iter().map(|p| chunk_of(*p)).collect();
+                assert_eq!(chunks.len(), 1, "{chunks:?}");
+                for p in inner {
+                    a.dealloc(p, small);
+                }
+                for p in outer {
+                    a.dealloc(p, big);
+                }
+            }
         });
+    }
+
+    /// Once the slot is full, blocks go to the heap without a scan of the
+    /// slot each, until [`FULL_SKIP`] of them have gone or a tree starts.
+    #[test]
+    fn a_full_slot_is_not_scanned_per_block() {
+        fresh(|| {
+            let a = Allocator;
+            let l = layout(MAX_BLOCK, 8);
+            // SAFETY: as above.
+            unsafe {
+                // Every chunk of the slot taken by live blocks.
+                let per_chunk = CHUNK / MAX_BLOCK;
+                let held: Vec<*mut u8> = (0..SLOT_CHUNKS * per_chunk).map(|_| a.alloc(l)).collect();
+                assert!(held.iter().all(|p| owns(*p)));
+                assert_eq!(local().skip.get(), 0);
+                let heap = a.alloc(l);
+                assert!(!owns(heap));
+                assert_eq!(local().skip.get(), FULL_SKIP);
+                let next = a.alloc(l);
+                assert!(!owns(next));
+                assert_eq!(local().skip.get(), FULL_SKIP - 1);
+                a.dealloc(heap, l);
+                a.dealloc(next, l);
+                for p in held {
+                    a.dealloc(p, l);
+                }
+            }
+        });
+        // (The next tree looks again: `enter` clears the count.)
+        std::thread::spawn(|| {
+            local().skip.set(FULL_SKIP);
+            crate::trees(|| assert_eq!(local().skip.get(), 0));
+        })
+        .join()
+        .unwrap();
     }
 }

@@ -52,9 +52,15 @@ pub fn trees<R>(f: impl FnOnce() -> R) -> R {
             IN_TREES.with(|c| c.set(self.0));
         }
     }
-    let _restore = Restore(IN_TREES.with(|c| c.replace(true)));
+    let outer = !IN_TREES.with(|c| c.replace(true));
+    let _restore = Restore(!outer);
+    // Only the outermost call trims: a nested one (a macro's arguments
+    // parsed during a file's walk) would leave a current chunk that still
+    // holds the enclosing tree's blocks, one stranded chunk per call.
     #[cfg(feature = "mimalloc")]
-    arena::enter();
+    if outer {
+        arena::enter();
+    }
     f()
 }
 

@@ -638,18 +638,26 @@ impl Values {
 
     /// `e`, naming parameters of `p`'s function, evaluated at each call
     /// of that function in a frame of its arguments: the values of one
-    /// call stay together, and each takes the call as a hop.
+    /// call stay together, and each takes the call as a hop. With
+    /// `needed`, a call whose argument for one of those parameters can give
+    /// no value is skipped. Empty when no call gives a value.
+    #[allow(clippy::too_many_arguments)]
     fn per_call(
         &self,
         package: &str,
         service: Option<&str>,
         e: &StrExpr,
         p: &ParamRef,
+        needed: Option<&[usize]>,
         frame: Option<&Frame<'_>>,
         d: u32,
     ) -> Vec<Piece> {
         let mut out = Vec::new();
         for call in self.calls_to(package, service, p) {
+            let gives = |i: &usize| call.args.get(*i).is_some_and(|a| self.may_give(a));
+            if needed.is_some_and(|n| !n.iter().all(gives)) {
+                continue;
+            }
             let f = Frame {
                 function: &p.function,
                 args: &call.args,
@@ -662,11 +670,6 @@ impl Values {
             if calls::push_behind(&mut out, pieces, &[], &call.at) {
                 return out;
             }
-        }
-        if out.is_empty() {
-            // (No call, or none with a static value: said as for one
-            // parameter.)
-            return self.param(package, service, p, d);
         }
         out
     }
@@ -923,47 +926,72 @@ impl Values {
             // &str)`, `format!("{prefix}.{kind}")`): resolved call by call,
             // not every base with every path.
             StrExpr::Format { template, args }
-                if let Some((p, named)) = join::one_function(args)
-                    && (template == join::URL_JOIN || named >= 2)
+                if let Some((p, uses)) = join::one_function(args)
+                    && (template == join::URL_JOIN || uses.len() >= 2)
                     && Frame::of(frame, &p.function).is_none() =>
             {
-                self.per_call(package, service, e, p, frame, d)
+                let joined = template == join::URL_JOIN;
+                // (A format skips, as `param` does, a call that gives one
+                // of its parameters no value.)
+                let needed = (!joined).then_some(uses.as_slice());
+                let paired = self.per_call(package, service, e, p, needed, frame, d);
+                match (paired.is_empty(), joined) {
+                    (false, _) => paired,
+                    // No call, or none with a static value: said as for
+                    // one parameter (a join), or in the format's text.
+                    (true, true) => self.param(package, service, p, d),
+                    (true, false) => self.product(package, service, template, args, frame, d),
+                }
             }
             StrExpr::Format { template, args } => {
-                let parts: Vec<&str> = template.split("{}").collect();
-                let mut acc = vec![Piece::lit(parts.first().copied().unwrap_or(""))];
-                for (i, part) in parts.iter().enumerate().skip(1) {
-                    let arg = args
-                        .get(i - 1)
-                        .map(|a| self.eval(package, service, a, frame, d))
-                        .unwrap_or_else(|| vec![Piece::unknown("")]);
-                    let mut next = Vec::new();
-                    'outer: for a in &acc {
-                        for b in &arg {
-                            let mut env = a.env.clone();
-                            env.extend(b.env.iter().cloned());
-                            let mut via = a.via.clone();
-                            via.extend(b.via.iter().cloned());
-                            let piece = Piece {
-                                text: format!("{}{}{}", a.text, b.text, part),
-                                env,
-                                unresolved: a.unresolved || b.unresolved,
-                                via,
-                            };
-                            if !keep(&mut next, piece) {
-                                break 'outer;
-                            }
-                        }
-                    }
-                    acc = next;
-                }
-                if template == join::URL_JOIN {
-                    for p in &mut acc {
-                        p.text = join::joined(&p.text);
-                    }
-                }
-                acc
+                self.product(package, service, template, args, frame, d)
             }
         }
+    }
+
+    /// The values of a `format!` (or a join, [`join::URL_JOIN`]): each
+    /// value of each hole after each value of the text before it.
+    fn product(
+        &self,
+        package: &str,
+        service: Option<&str>,
+        template: &str,
+        args: &[StrExpr],
+        frame: Option<&Frame<'_>>,
+        d: u32,
+    ) -> Vec<Piece> {
+        let parts: Vec<&str> = template.split("{}").collect();
+        let mut acc = vec![Piece::lit(parts.first().copied().unwrap_or(""))];
+        for (i, part) in parts.iter().enumerate().skip(1) {
+            let arg = args
+                .get(i - 1)
+                .map(|a| self.eval(package, service, a, frame, d))
+                .unwrap_or_else(|| vec![Piece::unknown("")]);
+            let mut next = Vec::new();
+            'outer: for a in &acc {
+                for b in &arg {
+                    let mut env = a.env.clone();
+                    env.extend(b.env.iter().cloned());
+                    let mut via = a.via.clone();
+                    via.extend(b.via.iter().cloned());
+                    let piece = Piece {
+                        text: format!("{}{}{}", a.text, b.text, part),
+                        env,
+                        unresolved: a.unresolved || b.unresolved,
+                        via,
+                    };
+                    if !keep(&mut next, piece) {
+                        break 'outer;
+                    }
+                }
+            }
+            acc = next;
+        }
+        if template == join::URL_JOIN {
+            for p in &mut acc {
+                p.text = join::joined(&p.text);
+            }
+        }
+        acc
     }
 }

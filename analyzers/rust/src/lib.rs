@@ -297,18 +297,28 @@ fn parse_whole(source: &str, in_test_file: bool) -> Result<FileFacts, ParseError
     })?;
     // The ORM facts come from the same walk, in a file that names an ORM.
     let mentions_orm = nova_orm::mentions_orm(source);
+    let walk = || {
+        let mut facts = FileFacts::default();
+        walk::walk_file_with_orm(&file, in_test_file, mentions_orm, &mut facts);
+        facts
+    };
     // The walk's own values (some two thousand per file, nearly all dropped
     // before it ends) are cut from the trees' arena like the tree, and so
     // are the facts it builds as it goes. The facts are then copied out to
     // the main heap, packed and at their exact lengths, and the rest goes
-    // with the tree.
-    let walked = nova_alloc::trees(|| {
-        let mut facts = FileFacts::default();
-        walk::walk_file_with_orm(&file, in_test_file, mentions_orm, &mut facts);
-        facts
-    });
-    Ok(walked.clone())
+    // with the tree. (Not for a large source: its tree and walk outgrow the
+    // chunks a thread keeps, so the walk's values would take fresh pages
+    // rather than reuse the heap's, and a tree may fill the thread's arena.)
+    if source.len() > WALK_IN_ARENA_MAX {
+        return Ok(walk());
+    }
+    Ok(nova_alloc::trees(walk).clone())
 }
+
+/// The largest source whose walk runs in the trees' arena (see
+/// [`parse_whole`]): most files; a split file's pieces ([`pieces::PIECE`])
+/// are larger.
+const WALK_IN_ARENA_MAX: usize = 64 * 1024;
 
 #[cfg(test)]
 mod tests {

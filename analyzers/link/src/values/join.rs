@@ -1,32 +1,39 @@
 //! A URL joined to a path (`base.join(path)`, [`URL_JOIN`]): the base and
 //! the path are resolved like a `format!`'s holes, then joined the way
-//! `url::Url::join` does in the common cases. Both, and any `format!` of
-//! two or more parameters of one function, are resolved call by call
-//! ([`one_function`]).
+//! `url::Url::join` does in the common cases. Both, and any `format!`
+//! using parameters of one function twice or more, are resolved call by
+//! call ([`one_function`]).
 
 pub(super) use nova_rust::graph::URL_JOIN;
 use nova_rust::graph::{ParamRef, StrExpr};
 
-/// The one function whose parameters `args` name (directly or in a
-/// `format!`), if they name one function's only, with how many of its
-/// parameters they name.
-pub(super) fn one_function(args: &[StrExpr]) -> Option<(&ParamRef, usize)> {
-    fn walk<'e>(e: &'e StrExpr, seen: &mut Vec<&'e ParamRef>, one: &mut bool) {
+/// The one function whose parameters `args` name (directly, in a
+/// `format!`, a list or an environment default), if they name one
+/// function's only, with the index of each use (`"{a}.{a}"` uses one
+/// parameter twice).
+pub(super) fn one_function(args: &[StrExpr]) -> Option<(&ParamRef, Vec<usize>)> {
+    fn walk<'e>(e: &'e StrExpr, uses: &mut Vec<&'e ParamRef>, one: &mut bool) {
         match e {
-            StrExpr::Param(p) => match seen.first() {
-                Some(f) if f.function != p.function => *one = false,
-                _ if seen.iter().any(|s| s.index == p.index) => {}
-                _ => seen.push(p),
-            },
-            StrExpr::Format { args, .. } => args.iter().for_each(|a| walk(a, seen, one)),
+            StrExpr::Param(p) => {
+                if uses.first().is_some_and(|f| f.function != p.function) {
+                    *one = false;
+                }
+                uses.push(p);
+            }
+            StrExpr::Format { args, .. } | StrExpr::List(args) => {
+                args.iter().for_each(|a| walk(a, uses, one))
+            }
+            StrExpr::Env {
+                default: Some(d), ..
+            } => walk(d, uses, one),
             _ => {}
         }
     }
-    let mut seen = Vec::new();
+    let mut uses = Vec::new();
     let mut one = true;
-    args.iter().for_each(|a| walk(a, &mut seen, &mut one));
-    let n = seen.len();
-    seen.first().filter(|_| one).map(|p| (*p, n))
+    args.iter().for_each(|a| walk(a, &mut uses, &mut one));
+    let first = *uses.first().filter(|_| one)?;
+    Some((first, uses.iter().map(|p| p.index).collect()))
 }
 
 /// `text` is `base` NUL `path` (see [`URL_JOIN`]): the joined URL. An

@@ -153,7 +153,7 @@ impl PrePass {
                     self.in_pub_use = matches!(u.vis, syn::Visibility::Public(_));
                     self.in_shared_use = !matches!(u.vis, syn::Visibility::Inherited)
                         || (self.has_children && !self.in_mod);
-                    self.use_tree(items, &u.tree, &mut Vec::new());
+                    self.use_tree(use_scope(u, items), &u.tree, &mut Vec::new());
                     self.in_pub_use = false;
                     self.in_shared_use = false;
                 }
@@ -248,7 +248,7 @@ pub(super) fn foreign_connect(items: &[Item], owner: &str, method: &str) -> Opti
 /// imports it from another crate.
 pub(super) fn foreign_type(items: &[Item], local: &str) -> Option<String> {
     items.iter().find_map(|item| match item {
-        Item::Use(u) => imported_from(items, &u.tree, local, &mut Vec::new()),
+        Item::Use(u) => imported_from(use_scope(u, items), &u.tree, local, &mut Vec::new()),
         Item::Mod(m) if !mod_is_generated(m) => m
             .content
             .as_ref()
@@ -263,7 +263,7 @@ pub(super) fn foreign_type(items: &[Item], local: &str) -> Option<String> {
 /// on from another crate ([`PubImport`]).
 pub(super) fn crate_type(items: &[Item], local: &str) -> Option<String> {
     items.iter().find_map(|item| match item {
-        Item::Use(u) => imported_from_crate(items, &u.tree, local, None),
+        Item::Use(u) => imported_from_crate(use_scope(u, items), &u.tree, local, None),
         Item::Mod(m) if !mod_is_generated(m) => m
             .content
             .as_ref()
@@ -349,6 +349,17 @@ fn std_crate(krate: &str) -> bool {
     matches!(krate, "std" | "core" | "alloc" | "tonic")
 }
 
+/// The items a `use` among `items` reads its first segment against: none
+/// for `use ::x::..`, which names the crate `x` even where a module `x` is
+/// declared.
+fn use_scope<'i>(u: &syn::ItemUse, items: &'i [Item]) -> &'i [Item] {
+    if u.leading_colon.is_some() {
+        &[]
+    } else {
+        items
+    }
+}
+
 /// Whether a path starting with `first`, in a `use` among `items`, is of
 /// the crate's own modules: `crate::`, `self::`, `super::` or a module
 /// declared among them (`mod clients;` beside `use clients::Catalog;`, as
@@ -393,7 +404,7 @@ pub(super) fn glob_type(items: &[Item], local: &str) -> Option<String> {
         return None;
     }
     items.iter().find_map(|item| match item {
-        Item::Use(u) => glob_from(items, &u.tree, local, None),
+        Item::Use(u) => glob_from(use_scope(u, items), &u.tree, local, None),
         Item::Mod(m) if !mod_is_generated(m) => m
             .content
             .as_ref()
@@ -525,6 +536,19 @@ use inner::*;
             Some(foreign_client("clients", "Catalog"))
         );
         assert_eq!(crate_type(&krate.items, "Catalog"), None);
+        // `use ::clients::..` names the crate even beside `mod clients;`.
+        let rooted: syn::File =
+            syn::parse_str("mod clients;\nuse ::clients::Catalog;").expect("parses");
+        assert_eq!(
+            foreign_type(&rooted.items, "Catalog"),
+            Some(foreign_client("clients", "Catalog"))
+        );
+        assert_eq!(crate_type(&rooted.items, "Catalog"), None);
+        let rooted = imports("mod clients;\npub use ::clients::Catalog;\n");
+        assert_eq!(
+            rooted,
+            [("Catalog".to_string(), foreign_client("clients", "Catalog"))]
+        );
     }
 
     #[test]

@@ -366,10 +366,10 @@ impl<'ast> Walker<'ast, '_> {
             return;
         }
         // A `format!` of the function's string parameters
-        // (`format!("{prefix}.{kind}")`): each is followed to the callers,
-        // the parameters of one call together.
+        // (`format!("{prefix}.{kind}")`), alone or in a list: each is
+        // followed to the callers, the parameters of one call together.
         let topic = match topic {
-            f @ StrExpr::Format { .. } => string_params(f, self.scope()),
+            f @ (StrExpr::Format { .. } | StrExpr::List(_)) => string_params(f, self.scope()),
             other => other,
         };
         let function = self.function();
